@@ -1,0 +1,150 @@
+//! Who is calling: the bearer-token extractor and the role guards built on it.
+//!
+//! Handlers never check roles by hand: they ask for `PlatformAdmin`, `ResellerStaff` or
+//! `AnyUser`, and the extractor answers 401/403 before the handler runs.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+use credence_shared::Role;
+use diesel::prelude::*;
+
+use crate::db::schema::{sessions, users};
+use crate::domain::audit::AuditActor;
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+/// A caller with a valid access token for a live session of an active user.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user_id: String,
+    pub role: Role,
+    pub reseller_id: Option<String>,
+    pub client_id: Option<String>,
+    pub session_id: String,
+    /// Set in a Login As session: the reseller user acting as `user_id`.
+    pub impersonator_id: Option<String>,
+    pub ip: Option<String>,
+}
+
+impl Principal {
+    pub fn audit_actor(&self) -> AuditActor {
+        AuditActor {
+            user_id: Some(self.user_id.clone()),
+            impersonator_id: self.impersonator_id.clone(),
+            ip: self.ip.clone(),
+        }
+    }
+}
+
+pub fn client_ip(req: &HttpRequest) -> Option<String> {
+    req.peer_addr().map(|addr| addr.ip().to_string())
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
+}
+
+async fn authenticate(
+    state: Option<web::Data<AppState>>,
+    token: Option<String>,
+    ip: Option<String>,
+) -> Result<Principal, ApiError> {
+    let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
+    let token = token.ok_or_else(|| {
+        ApiError::unauthorized("missing_token", "Sign in: this endpoint needs a bearer token.")
+    })?;
+    let claims = state.keys.decode(&token)?;
+    let (sid, sub) = (claims.sid.clone(), claims.sub.clone());
+    let live = state
+        .db
+        .run(move |conn| {
+            Ok(sessions::table
+                .inner_join(users::table)
+                .filter(sessions::id.eq(sid))
+                .filter(sessions::user_id.eq(sub))
+                .filter(sessions::revoked_at.is_null())
+                .filter(sessions::expires_at.gt(crate::db::now()))
+                .filter(users::status.eq("active"))
+                .count()
+                .get_result::<i64>(conn)?)
+        })
+        .await?;
+    if live == 0 {
+        return Err(ApiError::unauthorized(
+            "session_ended",
+            "This session has ended. Sign in again.",
+        ));
+    }
+    Ok(Principal {
+        user_id: claims.sub,
+        role: claims.role,
+        reseller_id: claims.reseller_id,
+        client_id: claims.client_id,
+        session_id: claims.sid,
+        impersonator_id: claims.act.map(|a| a.sub),
+        ip,
+    })
+}
+
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Principal, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        Box::pin(authenticate(
+            req.app_data::<web::Data<AppState>>().cloned(),
+            bearer(req),
+            client_ip(req),
+        ))
+    }
+}
+
+/// Declares a guard extractor: a `Principal` that passes `allowed`, else 403.
+macro_rules! role_guard {
+    ($(#[$doc:meta])* $name:ident, $allowed:expr, $refusal:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub Principal);
+
+        impl FromRequest for $name {
+            type Error = ApiError;
+            type Future = Pin<Box<dyn Future<Output = Result<$name, ApiError>>>>;
+
+            fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+                let principal = Principal::from_request(req, payload);
+                Box::pin(async move {
+                    let principal = principal.await?;
+                    let allowed: fn(&Principal) -> bool = $allowed;
+                    if allowed(&principal) {
+                        Ok($name(principal))
+                    } else {
+                        Err(ApiError::forbidden($refusal))
+                    }
+                })
+            }
+        }
+    };
+}
+
+role_guard!(
+    /// The vendor's staff.
+    PlatformAdmin,
+    |p| p.role == Role::PlatformAdmin,
+    "Only the platform's administrators may do this."
+);
+role_guard!(
+    /// A reseller's staff, acting for themselves (never inside a Login As session).
+    ResellerStaff,
+    |p| p.role == Role::Reseller && p.reseller_id.is_some() && p.impersonator_id.is_none(),
+    "Only reseller users may do this."
+);
+role_guard!(
+    /// Any signed-in user except candidates.
+    AnyUser,
+    |p| p.role != Role::Candidate,
+    "Candidates may not do this."
+);

@@ -1,0 +1,10 @@
+//! Authentication and authorisation: passwords, tokens, sessions, throttling, and the
+//! extractors that check role and tenant scope in one place.
+
+pub mod extract;
+pub mod password;
+pub mod session;
+pub mod throttle;
+pub mod tokens;
+
+pub use extract::{AnyUser, PlatformAdmin, Principal, ResellerStaff};

@@ -1,0 +1,183 @@
+//! The database: one connection type over SQLite and PostgreSQL, an r2d2 pool, embedded
+//! migrations, and `Db::run` to keep blocking queries off the async workers.
+
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, R2D2Connection};
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::ApiError;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Where the data lives, decided by the URL's scheme (never by trial and error).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DbUrl {
+    /// A file path (`data/credence.db`, `sqlite://data/credence.db`).
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl DbUrl {
+    pub fn parse(raw: &str) -> Result<DbUrl, String> {
+        let raw = raw.trim();
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            return Ok(DbUrl::Postgres(raw.to_string()));
+        }
+        let path = raw.strip_prefix("sqlite://").unwrap_or(raw);
+        if path.is_empty() || path.contains("://") {
+            return Err(format!(
+                "`{raw}` is neither a SQLite path (or sqlite:// URL) nor a postgres:// URL"
+            ));
+        }
+        Ok(DbUrl::Sqlite(path.to_string()))
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            DbUrl::Sqlite(_) => "sqlite",
+            DbUrl::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Opens one connection, with SQLite's per-connection settings applied.
+    pub fn connect(&self) -> Result<DbConnection, diesel::ConnectionError> {
+        match self {
+            DbUrl::Postgres(url) => PgConnection::establish(url).map(DbConnection::Postgres),
+            DbUrl::Sqlite(path) => {
+                if let Some(dir) = std::path::Path::new(path).parent() {
+                    if !dir.as_os_str().is_empty() {
+                        let _ = std::fs::create_dir_all(dir);
+                    }
+                }
+                let mut conn = SqliteConnection::establish(path)?;
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                )
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+/// r2d2 manager that connects by [`DbUrl`].
+pub struct Manager(DbUrl);
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        self.0.connect().map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+
+/// The shared handle to the database.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    backend: &'static str,
+}
+
+impl Db {
+    /// Builds the pool and runs pending migrations. SQLite gets a single connection: writes are
+    /// serialised in one place instead of failing with SQLITE_BUSY inside transactions.
+    pub fn connect(url: &DbUrl) -> Result<Db, String> {
+        let max_size = match url {
+            DbUrl::Sqlite(_) => 1,
+            DbUrl::Postgres(_) => 10,
+        };
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size)
+            .connection_timeout(Duration::from_secs(30))
+            .build(Manager(url.clone()))
+            .map_err(|e| format!("cannot connect to the {} database: {e}", url.backend()))?;
+        let db = Db { pool, backend: url.backend() };
+        let mut conn = db.pool.get().map_err(|e| e.to_string())?;
+        run_migrations(&mut conn)?;
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> &'static str {
+        self.backend
+    }
+
+    /// Runs `f` with a pooled connection on the blocking thread pool.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get().map_err(ApiError::internal)?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+
+    /// Like [`Db::run`] inside one transaction: everything or nothing.
+    pub async fn transaction<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(move |conn| conn.transaction(f)).await
+    }
+
+    /// A connection for synchronous callers (CLI commands, start-up).
+    pub fn get(&self) -> Result<r2d2::PooledConnection<Manager>, ApiError> {
+        self.pool.get().map_err(ApiError::internal)
+    }
+}
+
+pub fn run_migrations(conn: &mut DbConnection) -> Result<(), String> {
+    let result = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConnection::Postgres(c) => {
+            // Several API processes may start at once: one migrates, the others wait.
+            c.batch_execute("SELECT pg_advisory_lock(7411)")
+                .map_err(|e| e.to_string())?;
+            let r = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ());
+            let _ = c.batch_execute("SELECT pg_advisory_unlock(7411)");
+            r
+        }
+    };
+    result.map_err(|e| format!("migrations failed: {e}"))
+}
+
+/// Current UTC time as stored in the database (`TIMESTAMP` without zone, always UTC).
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+/// A new UUIDv7 as text, the id of every row.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

@@ -1,0 +1,190 @@
+//! The diesel schema, one for both backends (kept equal to migrations/sqlite and migrations/postgres).
+
+diesel::table! {
+    logos (id) {
+        id -> Text,
+        content_type -> Text,
+        bytes -> Binary,
+        etag -> Text,
+        width -> Integer,
+        height -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    brands (id) {
+        id -> Text,
+        name -> Text,
+        product_name -> Text,
+        primary_color -> Text,
+        accent_color -> Text,
+        background_color -> Text,
+        text_color -> Text,
+        logo_id -> Nullable<Text>,
+        is_default -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    resellers (id) {
+        id -> Text,
+        name -> Text,
+        contact_email -> Text,
+        discount_bp -> Integer,
+        currency -> Text,
+        custom_host -> Nullable<Text>,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reseller_brands (reseller_id, brand_id) {
+        reseller_id -> Text,
+        brand_id -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        reseller_id -> Nullable<Text>,
+        job_title -> Nullable<Text>,
+        password_hash -> Nullable<Text>,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        last_login_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        impersonator_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        ip -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Text,
+        session_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    one_time_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        kind -> Text,
+        to_address -> Text,
+        reply_to -> Nullable<Text>,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Text,
+        actor_id -> Nullable<Text>,
+        impersonator_id -> Nullable<Text>,
+        action -> Text,
+        object_type -> Text,
+        object_id -> Nullable<Text>,
+        reseller_id -> Nullable<Text>,
+        client_id -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        details -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    settings (id) {
+        id -> Integer,
+        list_price_minor -> BigInt,
+        currency -> Text,
+        default_credit_threshold -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    app_secrets (name) {
+        name -> Text,
+        value -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (principal, idempotency_key) {
+        principal -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        response_status -> Integer,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(brands -> logos (logo_id));
+diesel::joinable!(reseller_brands -> brands (brand_id));
+diesel::joinable!(reseller_brands -> resellers (reseller_id));
+diesel::joinable!(users -> resellers (reseller_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(one_time_tokens -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    logos,
+    brands,
+    resellers,
+    reseller_brands,
+    users,
+    sessions,
+    refresh_tokens,
+    one_time_tokens,
+    outbox,
+    audit_events,
+    settings,
+    app_secrets,
+    idempotency_keys,
+);

@@ -1,0 +1,113 @@
+//! The audit log: who (and on whose behalf) did what to which object, when, from where.
+
+use credence_shared::admin::AuditEvent;
+use diesel::prelude::*;
+
+use crate::db::schema::{audit_events, users};
+use crate::db::{new_id, now, DbConnection};
+use crate::domain::{into_page, PageRequest};
+use crate::error::ApiError;
+
+/// The identities behind a change. `user_id` is `None` for the system (CLI, jobs).
+#[derive(Debug, Clone, Default)]
+pub struct AuditActor {
+    pub user_id: Option<String>,
+    pub impersonator_id: Option<String>,
+    pub ip: Option<String>,
+}
+
+impl AuditActor {
+    pub fn system() -> AuditActor {
+        AuditActor::default()
+    }
+}
+
+/// The tenant an event belongs to, so each tenant sees only its own events.
+#[derive(Debug, Clone, Default)]
+pub struct AuditScope {
+    pub reseller_id: Option<String>,
+    pub client_id: Option<String>,
+}
+
+pub fn record(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    action: &str,
+    object: (&str, &str),
+    scope: AuditScope,
+    details: serde_json::Value,
+) -> Result<(), ApiError> {
+    diesel::insert_into(audit_events::table)
+        .values((
+            audit_events::id.eq(new_id()),
+            audit_events::actor_id.eq(&actor.user_id),
+            audit_events::impersonator_id.eq(&actor.impersonator_id),
+            audit_events::action.eq(action),
+            audit_events::object_type.eq(object.0),
+            audit_events::object_id.eq(object.1),
+            audit_events::reseller_id.eq(scope.reseller_id),
+            audit_events::client_id.eq(scope.client_id),
+            audit_events::ip.eq(&actor.ip),
+            audit_events::details.eq(details.to_string()),
+            audit_events::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+type EventRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    chrono::NaiveDateTime,
+    Option<String>,
+);
+
+/// Events newest first; `reseller_id` limits them to one reseller's events.
+pub fn list(
+    conn: &mut DbConnection,
+    reseller_id: Option<&str>,
+    page: &PageRequest,
+) -> Result<credence_shared::Page<AuditEvent>, ApiError> {
+    let mut query = audit_events::table
+        .left_join(users::table.on(users::id.nullable().eq(audit_events::actor_id)))
+        .select((
+            audit_events::id,
+            audit_events::actor_id,
+            audit_events::impersonator_id,
+            audit_events::action,
+            audit_events::object_type,
+            audit_events::object_id,
+            audit_events::ip,
+            audit_events::details,
+            audit_events::created_at,
+            users::name.nullable(),
+        ))
+        .order(audit_events::id.desc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(reseller_id) = reseller_id {
+        query = query.filter(audit_events::reseller_id.eq(reseller_id.to_string()));
+    }
+    if let Some(after) = &page.after {
+        query = query.filter(audit_events::id.lt(after.clone()));
+    }
+    let rows: Vec<EventRow> = query.load(conn)?;
+    Ok(into_page(rows, page, |r| r.0.clone(), |r| AuditEvent {
+        id: r.0,
+        actor_id: r.1,
+        impersonator_id: r.2,
+        action: r.3,
+        object_type: r.4,
+        object_id: r.5,
+        ip: r.6,
+        details: serde_json::from_str(&r.7).unwrap_or(serde_json::Value::Null),
+        created_at: r.8.and_utc(),
+        actor_name: r.9,
+    }))
+}

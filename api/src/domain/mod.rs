@@ -1,0 +1,46 @@
+//! Domain rules with no actix types: values that parse instead of validate, and the
+//! operations on each area (they take a database connection and return domain errors).
+
+pub mod audit;
+pub mod brands;
+pub mod demo;
+pub mod logos;
+pub mod resellers;
+pub mod settings;
+pub mod users;
+pub mod values;
+
+/// Key-set pagination: ids are UUIDv7, so ordering by id is ordering by creation time.
+#[derive(Debug, Clone)]
+pub struct PageRequest {
+    pub limit: i64,
+    /// The last id of the previous page.
+    pub after: Option<String>,
+}
+
+/// Cuts one extra row off a `limit + 1` query and turns it into the next cursor.
+pub fn into_page<R, T>(
+    mut rows: Vec<R>,
+    page: &PageRequest,
+    id: impl Fn(&R) -> String,
+    to_dto: impl Fn(R) -> T,
+) -> credence_shared::Page<T> {
+    let more = rows.len() as i64 > page.limit;
+    rows.truncate(page.limit as usize);
+    let next_cursor = if more { rows.last().map(&id) } else { None };
+    credence_shared::Page {
+        data: rows.into_iter().map(to_dto).collect(),
+        next_cursor,
+    }
+}
+
+/// `%text%` for a case-insensitive LIKE on both backends (callers lower-case the column).
+pub fn like_pattern(q: &str) -> String {
+    let escaped = q
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}

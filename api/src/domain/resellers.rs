@@ -1,0 +1,265 @@
+//! Resellers: agreed discount, currency, custom host, the skins they may use, and their staff.
+
+use credence_shared::admin::{Reseller, ResellerCreate, ResellerPatch, ResellerUserCreate};
+use credence_shared::Role;
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+
+use crate::config::Config;
+use crate::db::schema::{brands, reseller_brands, resellers, users};
+use crate::db::{new_id, now, DbConnection};
+use crate::domain::audit::{self, AuditActor, AuditScope};
+use crate::domain::brands::BrandRow;
+use crate::domain::users::{self as accounts, NewUser, UserRow};
+use crate::domain::values::{currency, host, required_text, DiscountPercent, Email};
+use crate::domain::{into_page, like_pattern, PageRequest};
+use crate::error::{ApiError, FieldIssue, Validator};
+
+#[derive(Queryable, Debug, Clone)]
+pub struct ResellerRow {
+    pub id: String,
+    pub name: String,
+    pub contact_email: String,
+    pub discount_bp: i32,
+    pub currency: String,
+    pub custom_host: Option<String>,
+    pub status: String,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<ResellerRow, ApiError> {
+    Ok(resellers::table.find(id).first(conn)?)
+}
+
+fn brand_ids(conn: &mut DbConnection, id: &str) -> Result<Vec<String>, ApiError> {
+    Ok(reseller_brands::table
+        .filter(reseller_brands::reseller_id.eq(id))
+        .order(reseller_brands::position.asc())
+        .select(reseller_brands::brand_id)
+        .load(conn)?)
+}
+
+pub fn to_dto(conn: &mut DbConnection, row: ResellerRow) -> Result<Reseller, ApiError> {
+    let brand_ids = brand_ids(conn, &row.id)?;
+    let user_count: i64 = users::table
+        .filter(users::reseller_id.eq(&row.id))
+        .filter(users::role.eq("reseller"))
+        .select(count_star())
+        .first(conn)?;
+    Ok(Reseller {
+        discount_percent: DiscountPercent::from_basis_points(row.discount_bp).as_percent(),
+        id: row.id,
+        name: row.name,
+        contact_email: row.contact_email,
+        currency: row.currency,
+        custom_host: row.custom_host,
+        brand_ids,
+        status: row.status,
+        user_count,
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+    })
+}
+
+pub fn list(conn: &mut DbConnection, q: Option<&str>, status: Option<&str>, page: &PageRequest) -> Result<credence_shared::Page<Reseller>, ApiError> {
+    let mut query = resellers::table.order(resellers::id.desc()).limit(page.limit + 1).into_boxed();
+    if let Some(q) = q.filter(|q| !q.trim().is_empty()) {
+        let pattern = like_pattern(q);
+        query = query.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("(lower(resellers.name) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern.clone())
+                .sql(" ESCAPE '\\' OR lower(resellers.contact_email) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern)
+                .sql(" ESCAPE '\\')"),
+        );
+    }
+    if let Some(status) = status {
+        query = query.filter(resellers::status.eq(status.to_string()));
+    }
+    if let Some(after) = &page.after {
+        query = query.filter(resellers::id.lt(after.clone()));
+    }
+    let rows: Vec<ResellerRow> = query.load(conn)?;
+    let page_of_rows = into_page(rows, page, |r| r.id.clone(), |r| r);
+    Ok(credence_shared::Page {
+        data: page_of_rows
+            .data
+            .into_iter()
+            .map(|r| to_dto(conn, r))
+            .collect::<Result<_, _>>()?,
+        next_cursor: page_of_rows.next_cursor,
+    })
+}
+
+fn check_brands(conn: &mut DbConnection, v: &mut Validator, ids: &[String]) -> Result<Vec<String>, ApiError> {
+    let mut unique: Vec<String> = Vec::new();
+    for id in ids {
+        if !unique.contains(id) {
+            unique.push(id.clone());
+        }
+    }
+    let known: i64 = brands::table.filter(brands::id.eq_any(&unique)).count().get_result(conn)?;
+    if known != unique.len() as i64 {
+        v.add("brand_ids", "unknown_brand", "One or more brand skins do not exist.");
+    }
+    Ok(unique)
+}
+
+fn host_taken(conn: &mut DbConnection, host: &str, except: &str) -> Result<bool, ApiError> {
+    let n: i64 = resellers::table
+        .filter(resellers::custom_host.eq(host))
+        .filter(resellers::id.ne(except))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+fn set_brands(conn: &mut DbConnection, reseller_id: &str, ids: &[String]) -> Result<(), ApiError> {
+    diesel::delete(reseller_brands::table.filter(reseller_brands::reseller_id.eq(reseller_id))).execute(conn)?;
+    for (position, brand_id) in ids.iter().enumerate() {
+        diesel::insert_into(reseller_brands::table)
+            .values((
+                reseller_brands::reseller_id.eq(reseller_id),
+                reseller_brands::brand_id.eq(brand_id),
+                reseller_brands::position.eq(position as i32),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn create(conn: &mut DbConnection, actor: &AuditActor, input: &ResellerCreate) -> Result<ResellerRow, ApiError> {
+    let mut v = Validator::new();
+    let name = v.check("name", required_text(&input.name, 200));
+    let contact_email = v.check("contact_email", Email::parse(&input.contact_email));
+    let discount = v.check("discount_percent", DiscountPercent::parse(input.discount_percent));
+    let currency = v.check("currency", currency(&input.currency));
+    let custom_host = v.check("custom_host", host(input.custom_host.as_deref().unwrap_or_default()));
+    if let Some(Some(h)) = &custom_host {
+        if host_taken(conn, h, "")? {
+            v.add("custom_host", "taken", "Another reseller uses this host.");
+        }
+    }
+    let brand_ids = check_brands(conn, &mut v, &input.brand_ids)?;
+    v.finish()?;
+    let (Some(name), Some(contact_email), Some(discount), Some(currency), Some(custom_host)) =
+        (name, contact_email, discount, currency, custom_host)
+    else {
+        return Err(ApiError::internal("validated reseller fields missing"));
+    };
+    let id = new_id();
+    let at = now();
+    diesel::insert_into(resellers::table)
+        .values((
+            resellers::id.eq(&id),
+            resellers::name.eq(&name),
+            resellers::contact_email.eq(contact_email.as_str()),
+            resellers::discount_bp.eq(discount.basis_points()),
+            resellers::currency.eq(&currency),
+            resellers::custom_host.eq(&custom_host),
+            resellers::status.eq("active"),
+            resellers::created_at.eq(at),
+            resellers::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    set_brands(conn, &id, &brand_ids)?;
+    audit::record(
+        conn,
+        actor,
+        "reseller.created",
+        ("reseller", &id),
+        AuditScope { reseller_id: Some(id.clone()), client_id: None },
+        serde_json::json!({ "name": name, "discount_percent": discount.as_percent(), "currency": currency, "brand_ids": brand_ids }),
+    )?;
+    get(conn, &id)
+}
+
+pub fn update(conn: &mut DbConnection, actor: &AuditActor, id: &str, patch: &ResellerPatch) -> Result<ResellerRow, ApiError> {
+    let before = get(conn, id)?;
+    let before_dto = to_dto(conn, before.clone())?;
+    let mut v = Validator::new();
+    let name = patch.name.as_deref().and_then(|s| v.check("name", required_text(s, 200)));
+    let contact_email = patch.contact_email.as_deref().and_then(|s| v.check("contact_email", Email::parse(s)));
+    let discount = patch.discount_percent.and_then(|d| v.check("discount_percent", DiscountPercent::parse(Some(d))));
+    let currency = patch.currency.as_deref().and_then(|s| v.check("currency", currency(s)));
+    let custom_host = patch.custom_host.as_deref().and_then(|s| v.check("custom_host", host(s)));
+    if let Some(Some(h)) = &custom_host {
+        if host_taken(conn, h, id)? {
+            v.add("custom_host", "taken", "Another reseller uses this host.");
+        }
+    }
+    let status = patch.status.as_deref().and_then(|s| {
+        v.check(
+            "status",
+            match s {
+                "active" | "suspended" => Ok(s.to_string()),
+                _ => Err(FieldIssue::new("invalid_status", "Use active or suspended.")),
+            },
+        )
+    });
+    let brand_ids = match &patch.brand_ids {
+        Some(ids) => Some(check_brands(conn, &mut v, ids)?),
+        None => None,
+    };
+    v.finish()?;
+    diesel::update(resellers::table.find(id))
+        .set((
+            resellers::name.eq(name.unwrap_or(before.name.clone())),
+            resellers::contact_email.eq(contact_email.map(Email::into_string).unwrap_or(before.contact_email.clone())),
+            resellers::discount_bp.eq(discount.map(|d| d.basis_points()).unwrap_or(before.discount_bp)),
+            resellers::currency.eq(currency.unwrap_or(before.currency.clone())),
+            resellers::custom_host.eq(custom_host.unwrap_or(before.custom_host.clone())),
+            resellers::status.eq(status.unwrap_or(before.status.clone())),
+            resellers::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    if let Some(ids) = &brand_ids {
+        set_brands(conn, id, ids)?;
+    }
+    let after = get(conn, id)?;
+    let after_dto = to_dto(conn, after.clone())?;
+    audit::record(
+        conn,
+        actor,
+        "reseller.updated",
+        ("reseller", id),
+        AuditScope { reseller_id: Some(id.to_string()), client_id: None },
+        serde_json::json!({ "before": before_dto, "after": after_dto }),
+    )?;
+    Ok(after)
+}
+
+/// A reseller's default skin: its first allowed skin, else the platform default.
+pub fn default_brand_of(conn: &mut DbConnection, reseller_id: &str) -> Result<BrandRow, ApiError> {
+    let first = reseller_brands::table
+        .inner_join(brands::table)
+        .filter(reseller_brands::reseller_id.eq(reseller_id))
+        .order(reseller_brands::position.asc())
+        .select(brands::all_columns)
+        .first::<BrandRow>(conn)
+        .optional()?;
+    match first {
+        Some(brand) => Ok(brand),
+        None => crate::domain::brands::default_brand(conn),
+    }
+}
+
+/// Adds a reseller user and queues their welcome email.
+pub fn create_user(conn: &mut DbConnection, config: &Config, actor: &AuditActor, reseller_id: &str, input: &ResellerUserCreate) -> Result<UserRow, ApiError> {
+    get(conn, reseller_id)?;
+    let brand = default_brand_of(conn, reseller_id)?;
+    accounts::create_invited(
+        conn,
+        config,
+        actor,
+        NewUser {
+            name: &input.name,
+            email: &input.email,
+            job_title: None,
+            role: Role::Reseller,
+            reseller_id: Some(reseller_id.to_string()),
+        },
+        &brand,
+    )
+}

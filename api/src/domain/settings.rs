@@ -1,0 +1,81 @@
+//! Platform settings: the list price per credit and the default credit threshold.
+
+use credence_shared::admin::{Settings, SettingsPatch};
+use diesel::prelude::*;
+
+use crate::db::schema::settings;
+use crate::db::{now, DbConnection};
+use crate::domain::audit::{self, AuditActor, AuditScope};
+use crate::domain::values;
+use crate::error::{ApiError, FieldIssue, Validator};
+
+pub fn get(conn: &mut DbConnection) -> Result<Settings, ApiError> {
+    let (list_price_minor, currency, default_credit_threshold, updated_at) = settings::table
+        .find(1)
+        .select((
+            settings::list_price_minor,
+            settings::currency,
+            settings::default_credit_threshold,
+            settings::updated_at,
+        ))
+        .first::<(i64, String, i64, chrono::NaiveDateTime)>(conn)?;
+    Ok(Settings {
+        list_price_minor,
+        currency,
+        default_credit_threshold,
+        updated_at: updated_at.and_utc(),
+    })
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    patch: &SettingsPatch,
+) -> Result<Settings, ApiError> {
+    let mut v = Validator::new();
+    let price = patch.list_price_minor.and_then(|p| {
+        v.check(
+            "list_price_minor",
+            if (0..=100_000_000).contains(&p) {
+                Ok(p)
+            } else {
+                Err(FieldIssue::new("out_of_range", "Use a price from 0 to 100000000 minor units."))
+            },
+        )
+    });
+    let currency = patch
+        .currency
+        .as_deref()
+        .and_then(|c| v.check("currency", values::currency(c)));
+    let threshold = patch.default_credit_threshold.and_then(|t| {
+        v.check(
+            "default_credit_threshold",
+            if (0..=1_000_000).contains(&t) {
+                Ok(t)
+            } else {
+                Err(FieldIssue::new("out_of_range", "Use a threshold from 0 to 1000000 credits."))
+            },
+        )
+    });
+    v.finish()?;
+    let before = get(conn)?;
+    diesel::update(settings::table.find(1))
+        .set((
+            settings::list_price_minor.eq(price.unwrap_or(before.list_price_minor)),
+            settings::currency.eq(currency.unwrap_or(before.currency.clone())),
+            settings::default_credit_threshold
+                .eq(threshold.unwrap_or(before.default_credit_threshold)),
+            settings::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    let after = get(conn)?;
+    audit::record(
+        conn,
+        actor,
+        "settings.updated",
+        ("settings", "1"),
+        AuditScope::default(),
+        serde_json::json!({ "before": before, "after": after }),
+    )?;
+    Ok(after)
+}

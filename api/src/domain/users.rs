@@ -1,0 +1,308 @@
+//! Users who sign in (vendor staff, reseller staff, client users): creation with a welcome
+//! email, one-time set-password links, and password resets.
+
+use chrono::Duration;
+use credence_shared::auth::User;
+use credence_shared::Role;
+use diesel::prelude::*;
+
+use crate::auth::password;
+use crate::auth::tokens::{random_token, token_hash};
+use crate::config::{Config, PasswordHashing};
+use crate::db::schema::{one_time_tokens, users};
+use crate::db::{new_id, now, DbConnection};
+use crate::domain::audit::{self, AuditActor, AuditScope};
+use crate::domain::brands::BrandRow;
+use crate::domain::values::{optional_text, required_text, Email};
+use crate::domain::{into_page, PageRequest};
+use crate::error::{ApiError, Validator};
+use crate::mail::{self, templates};
+
+/// Welcome links last 72 hours; reset links one hour.
+pub const WELCOME_LINK_HOURS: i64 = 72;
+pub const RESET_LINK_HOURS: i64 = 1;
+
+#[derive(Queryable, Debug, Clone)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub reseller_id: Option<String>,
+    pub job_title: Option<String>,
+    pub password_hash: Option<String>,
+    pub status: String,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+    pub last_login_at: Option<chrono::NaiveDateTime>,
+}
+
+impl UserRow {
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::ClientUser)
+    }
+
+    pub fn to_dto(&self) -> User {
+        User {
+            id: self.id.clone(),
+            email: self.email.clone(),
+            name: self.name.clone(),
+            role: self.role(),
+            reseller_id: self.reseller_id.clone(),
+            client_id: None,
+            job_title: self.job_title.clone(),
+            status: self.status.clone(),
+            created_at: self.created_at.and_utc(),
+            last_login_at: self.last_login_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<UserRow, ApiError> {
+    Ok(users::table.find(id).first(conn)?)
+}
+
+pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<UserRow>, ApiError> {
+    Ok(users::table
+        .filter(users::email.eq(email.trim().to_lowercase()))
+        .first(conn)
+        .optional()?)
+}
+
+/// What a new user is; the tenant ids come from the caller's scope, never from input.
+pub struct NewUser<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub job_title: Option<&'a str>,
+    pub role: Role,
+    pub reseller_id: Option<String>,
+}
+
+/// Creates an invited user (no password yet) and queues the welcome email in the same
+/// transaction. `brand` skins the email.
+pub fn create_invited(
+    conn: &mut DbConnection,
+    config: &Config,
+    actor: &AuditActor,
+    input: NewUser<'_>,
+    brand: &BrandRow,
+) -> Result<UserRow, ApiError> {
+    let mut v = Validator::new();
+    let name = v.check("name", required_text(input.name, 200));
+    let email = v.check("email", Email::parse(input.email));
+    let job_title = v.check("job_title", optional_text(input.job_title.unwrap_or_default(), 200));
+    if let Some(email) = &email {
+        if find_by_email(conn, email.as_str())?.is_some() {
+            v.add("email", "taken", "A user with this email exists already.");
+        }
+    }
+    v.finish()?;
+    let (Some(name), Some(email), Some(job_title)) = (name, email, job_title) else {
+        return Err(ApiError::internal("validated user fields missing"));
+    };
+    let id = new_id();
+    let at = now();
+    diesel::insert_into(users::table)
+        .values((
+            users::id.eq(&id),
+            users::email.eq(email.as_str()),
+            users::name.eq(&name),
+            users::role.eq(input.role.as_str()),
+            users::reseller_id.eq(&input.reseller_id),
+            users::job_title.eq(&job_title),
+            users::status.eq("invited"),
+            users::created_at.eq(at),
+            users::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    let user = get(conn, &id)?;
+    send_welcome(conn, config, &user, brand)?;
+    audit::record(
+        conn,
+        actor,
+        "user.created",
+        ("user", &id),
+        AuditScope { reseller_id: user.reseller_id.clone(), client_id: None },
+        serde_json::json!({ "email": user.email, "role": user.role }),
+    )?;
+    Ok(user)
+}
+
+/// Issues a fresh welcome link (older unused ones stop working) and queues the email.
+pub fn send_welcome(conn: &mut DbConnection, config: &Config, user: &UserRow, brand: &BrandRow) -> Result<(), ApiError> {
+    let token = issue_token(conn, &user.id, "welcome", Duration::hours(WELCOME_LINK_HOURS))?;
+    let link = format!("{}/set-password?token={token}", config.public_url);
+    let message = templates::welcome(brand, &config.public_url, &user.name, &user.role(), &link);
+    mail::enqueue(conn, "welcome", &user.email, None, &message)
+}
+
+fn issue_token(conn: &mut DbConnection, user_id: &str, purpose: &str, ttl: Duration) -> Result<String, ApiError> {
+    let at = now();
+    // One live link per purpose: a resend makes the older link useless.
+    diesel::update(
+        one_time_tokens::table
+            .filter(one_time_tokens::user_id.eq(user_id))
+            .filter(one_time_tokens::purpose.eq(purpose))
+            .filter(one_time_tokens::used_at.is_null()),
+    )
+    .set(one_time_tokens::used_at.eq(Some(at)))
+    .execute(conn)?;
+    let token = random_token(32);
+    diesel::insert_into(one_time_tokens::table)
+        .values((
+            one_time_tokens::id.eq(new_id()),
+            one_time_tokens::user_id.eq(user_id),
+            one_time_tokens::purpose.eq(purpose),
+            one_time_tokens::token_hash.eq(token_hash(&token)),
+            one_time_tokens::created_at.eq(at),
+            one_time_tokens::expires_at.eq(at + ttl),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// The user a live one-time token belongs to (without using it up).
+pub fn user_for_token(conn: &mut DbConnection, token: &str) -> Result<UserRow, ApiError> {
+    let invalid = || {
+        ApiError::field(
+            "token",
+            "invalid_token",
+            "This link is invalid, used or expired. Ask for a new one.",
+        )
+    };
+    let user_id: String = one_time_tokens::table
+        .filter(one_time_tokens::token_hash.eq(token_hash(token.trim())))
+        .filter(one_time_tokens::used_at.is_null())
+        .filter(one_time_tokens::expires_at.gt(now()))
+        .select(one_time_tokens::user_id)
+        .first(conn)
+        .optional()?
+        .ok_or_else(invalid)?;
+    let user = get(conn, &user_id)?;
+    if user.status == "deactivated" {
+        return Err(invalid());
+    }
+    Ok(user)
+}
+
+/// Uses a one-time token to set the password (already hashed by the caller, off the DB
+/// connection) and activates the user. The token is consumed only if it is still unused.
+pub fn set_password_with_token(
+    conn: &mut DbConnection,
+    token: &str,
+    user_id: &str,
+    password_hash: &str,
+    ip: Option<String>,
+) -> Result<(), ApiError> {
+    let at = now();
+    let consumed = diesel::update(
+        one_time_tokens::table
+            .filter(one_time_tokens::token_hash.eq(token_hash(token.trim())))
+            .filter(one_time_tokens::user_id.eq(user_id))
+            .filter(one_time_tokens::used_at.is_null())
+            .filter(one_time_tokens::expires_at.gt(at)),
+    )
+    .set(one_time_tokens::used_at.eq(Some(at)))
+    .execute(conn)?;
+    if consumed != 1 {
+        return Err(ApiError::field("token", "invalid_token", "This link is invalid, used or expired. Ask for a new one."));
+    }
+    diesel::update(users::table.find(user_id).filter(users::status.ne("deactivated")))
+        .set((
+            users::password_hash.eq(Some(password_hash)),
+            users::status.eq("active"),
+            users::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    // A new password ends every other sign-in.
+    crate::auth::session::revoke_all_for_user(conn, user_id)?;
+    let user = get(conn, user_id)?;
+    audit::record(
+        conn,
+        &AuditActor { user_id: Some(user_id.to_string()), impersonator_id: None, ip },
+        "user.password_set",
+        ("user", user_id),
+        AuditScope { reseller_id: user.reseller_id, client_id: None },
+        serde_json::json!({}),
+    )?;
+    Ok(())
+}
+
+/// Queues a reset link if the email belongs to a user who may sign in; silent otherwise.
+pub fn request_password_reset(conn: &mut DbConnection, config: &Config, email: &str) -> Result<(), ApiError> {
+    let Ok(email) = Email::parse(email) else { return Ok(()) };
+    let Some(user) = find_by_email(conn, email.as_str())? else { return Ok(()) };
+    if user.status == "deactivated" {
+        return Ok(());
+    }
+    let brand = brand_for_user(conn, &user)?;
+    let token = issue_token(conn, &user.id, "password_reset", Duration::hours(RESET_LINK_HOURS))?;
+    let link = format!("{}/set-password?token={token}", config.public_url);
+    let message = templates::password_reset(&brand, &config.public_url, &user.name, &link);
+    mail::enqueue(conn, "password_reset", &user.email, None, &message)
+}
+
+/// The skin a user's emails and portal are shown in.
+pub fn brand_for_user(conn: &mut DbConnection, user: &UserRow) -> Result<BrandRow, ApiError> {
+    match &user.reseller_id {
+        Some(reseller_id) => crate::domain::resellers::default_brand_of(conn, reseller_id),
+        None => crate::domain::brands::default_brand(conn),
+    }
+}
+
+pub fn list_for_reseller(conn: &mut DbConnection, reseller_id: &str, page: &PageRequest) -> Result<credence_shared::Page<User>, ApiError> {
+    let mut query = users::table
+        .filter(users::reseller_id.eq(reseller_id))
+        .filter(users::role.eq("reseller"))
+        .order(users::id.desc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(after) = &page.after {
+        query = query.filter(users::id.lt(after.clone()));
+    }
+    let rows: Vec<UserRow> = query.load(conn)?;
+    Ok(into_page(rows, page, |r| r.id.clone(), |r| r.to_dto()))
+}
+
+/// Creates (or re-keys) a platform administrator: the `create-admin` command.
+pub fn upsert_admin(conn: &mut DbConnection, email: &str, name: &str, password: &str, cost: PasswordHashing) -> Result<UserRow, ApiError> {
+    let mut v = Validator::new();
+    let email = v.check("email", Email::parse(email));
+    let name = v.check("name", required_text(name, 200));
+    if let Some(email) = &email {
+        v.check("password", password::check_policy(password, email.as_str()));
+    }
+    v.finish()?;
+    let (Some(email), Some(name)) = (email, name) else {
+        return Err(ApiError::internal("validated admin fields missing"));
+    };
+    let hash = password::hash(password, cost);
+    let at = now();
+    let id = match find_by_email(conn, email.as_str())? {
+        Some(existing) if existing.role == "platform_admin" => {
+            diesel::update(users::table.find(&existing.id))
+                .set((users::name.eq(&name), users::password_hash.eq(Some(&hash)), users::status.eq("active"), users::updated_at.eq(at)))
+                .execute(conn)?;
+            existing.id
+        }
+        Some(_) => return Err(ApiError::field("email", "taken", "This email belongs to a user who is not an administrator.")),
+        None => {
+            let id = new_id();
+            diesel::insert_into(users::table)
+                .values((
+                    users::id.eq(&id),
+                    users::email.eq(email.as_str()),
+                    users::name.eq(&name),
+                    users::role.eq("platform_admin"),
+                    users::password_hash.eq(Some(&hash)),
+                    users::status.eq("active"),
+                    users::created_at.eq(at),
+                    users::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+            id
+        }
+    };
+    audit::record(conn, &AuditActor::system(), "admin.created", ("user", &id), AuditScope::default(), serde_json::json!({ "email": email.as_str() }))?;
+    get(conn, &id)
+}

@@ -1,0 +1,181 @@
+//! Domain values that parse instead of validate: once you hold one, it is valid.
+
+use crate::error::FieldIssue;
+
+/// A lower-cased email address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Email, FieldIssue> {
+        let s = raw.trim().to_lowercase();
+        if s.is_empty() {
+            return Err(FieldIssue::required());
+        }
+        let invalid = || FieldIssue::new("invalid_email", "Enter an email address like name@example.com.");
+        if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(invalid());
+        }
+        let (local, domain) = s.split_once('@').ok_or_else(invalid)?;
+        if local.is_empty()
+            || domain.contains('@')
+            || !domain.contains('.')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+            || domain.contains("..")
+            || s.contains(['<', '>', ',', ';', '"'])
+        {
+            return Err(invalid());
+        }
+        Ok(Email(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// A required short text (names, titles): trimmed, 1 to `max` characters.
+pub fn required_text(raw: &str, max: usize) -> Result<String, FieldIssue> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(FieldIssue::required());
+    }
+    optional_text(s, max).map(|s| s.unwrap_or_default())
+}
+
+/// An optional short text: trimmed; empty means none.
+pub fn optional_text(raw: &str, max: usize) -> Result<Option<String>, FieldIssue> {
+    let s = raw.trim();
+    if s.chars().count() > max {
+        return Err(FieldIssue::new("too_long", format!("Use at most {max} characters.")));
+    }
+    if s.chars().any(|c| c.is_control()) {
+        return Err(FieldIssue::new("invalid_characters", "Control characters are not allowed."));
+    }
+    Ok((!s.is_empty()).then(|| s.to_string()))
+}
+
+/// `#rrggbb`, lower-cased.
+pub fn hex_color(raw: &str) -> Result<String, FieldIssue> {
+    let s = raw.trim().to_lowercase();
+    if s.is_empty() {
+        return Err(FieldIssue::required());
+    }
+    let ok = s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit());
+    if ok {
+        Ok(s)
+    } else {
+        Err(FieldIssue::new("invalid_color", "Use a colour like #1f4e79."))
+    }
+}
+
+/// The ISO 4217 currencies the platform invoices in.
+pub const CURRENCIES: [&str; 10] = ["GBP", "EUR", "USD", "AUD", "CAD", "NZD", "ZAR", "SGD", "CHF", "SEK"];
+
+pub fn currency(raw: &str) -> Result<String, FieldIssue> {
+    let s = raw.trim().to_uppercase();
+    if s.is_empty() {
+        return Err(FieldIssue::required());
+    }
+    if CURRENCIES.contains(&s.as_str()) {
+        Ok(s)
+    } else {
+        Err(FieldIssue::new(
+            "invalid_currency",
+            format!("Use one of {}.", CURRENCIES.join(", ")),
+        ))
+    }
+}
+
+/// A discount in basis points (hundredths of a percent): 0 to 100 % with at most two decimals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiscountPercent(i32);
+
+impl DiscountPercent {
+    pub fn parse(raw: Option<f64>) -> Result<DiscountPercent, FieldIssue> {
+        let value = raw.ok_or_else(FieldIssue::required)?;
+        let bp = (value * 100.0).round();
+        if !value.is_finite() || !(0.0..=100.0).contains(&value) || (value * 100.0 - bp).abs() > 1e-6 {
+            return Err(FieldIssue::new(
+                "invalid_discount",
+                "Use a percentage from 0 to 100 with at most two decimals.",
+            ));
+        }
+        Ok(DiscountPercent(bp as i32))
+    }
+
+    pub fn from_basis_points(bp: i32) -> DiscountPercent {
+        DiscountPercent(bp)
+    }
+
+    pub fn basis_points(self) -> i32 {
+        self.0
+    }
+
+    pub fn as_percent(self) -> f64 {
+        f64::from(self.0) / 100.0
+    }
+}
+
+/// A host name such as `assess.partner.example` (no scheme, port or path), lower-cased.
+pub fn host(raw: &str) -> Result<Option<String>, FieldIssue> {
+    let s = raw.trim().trim_end_matches('.').to_lowercase();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    if s.len() <= 253 && s.contains('.') && s.split('.').all(label_ok) {
+        Ok(Some(s))
+    } else {
+        Err(FieldIssue::new(
+            "invalid_host",
+            "Use a host name like assess.partner.example, without http:// or a path.",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_trimmed_lowercased_and_checked() {
+        assert_eq!(Email::parse("  Jane@Example.COM ").unwrap().as_str(), "jane@example.com");
+        for bad in ["", "jane", "jane@", "@x.io", "jane@localhost", "a b@x.io", "a@x..io", "a@b@c.io"] {
+            assert!(Email::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn discounts_have_at_most_two_decimals_within_0_and_100() {
+        assert_eq!(DiscountPercent::parse(Some(12.5)).unwrap().basis_points(), 1250);
+        assert_eq!(DiscountPercent::parse(Some(33.33)).unwrap().basis_points(), 3333);
+        assert_eq!(DiscountPercent::parse(Some(0.0)).unwrap().basis_points(), 0);
+        assert!(DiscountPercent::parse(Some(12.345)).is_err());
+        assert!(DiscountPercent::parse(Some(-1.0)).is_err());
+        assert!(DiscountPercent::parse(Some(100.01)).is_err());
+        assert_eq!(DiscountPercent::parse(None).unwrap_err().code, "required");
+    }
+
+    #[test]
+    fn colours_currencies_and_hosts() {
+        assert_eq!(hex_color("#ABCDEF").unwrap(), "#abcdef");
+        assert!(hex_color("red").is_err());
+        assert_eq!(currency("gbp").unwrap(), "GBP");
+        assert!(currency("XXX").is_err());
+        assert_eq!(host("Assess.Partner.example").unwrap().as_deref(), Some("assess.partner.example"));
+        assert_eq!(host("").unwrap(), None);
+        assert!(host("https://x.example/path").is_err());
+    }
+}

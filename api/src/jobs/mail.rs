@@ -1,0 +1,163 @@
+//! Delivers the outbox over SMTP with retry and exponential backoff.
+//!
+//! Safe with several API processes on one database: a mail is claimed by a conditional UPDATE
+//! (only one process can move `locked_until` forward), so it is never sent twice.
+
+use chrono::Duration;
+use diesel::prelude::*;
+use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncTransport, Message};
+
+use crate::db::schema::outbox;
+use crate::db::{now, Db};
+use crate::error::ApiError;
+use crate::mail::SmtpTransport;
+
+/// After this many failed attempts a mail is marked `failed` and left for an operator.
+pub const MAX_ATTEMPTS: i32 = 8;
+/// How long a claim lasts; longer than any SMTP exchange.
+const CLAIM_SECONDS: i64 = 300;
+
+#[derive(Queryable, Debug)]
+struct OutboxRow {
+    id: String,
+    _kind: String,
+    to_address: String,
+    reply_to: Option<String>,
+    subject: String,
+    text_body: String,
+    html_body: String,
+    _status: String,
+    attempts: i32,
+    _next_attempt_at: chrono::NaiveDateTime,
+    _locked_until: Option<chrono::NaiveDateTime>,
+    _last_error: Option<String>,
+    _created_at: chrono::NaiveDateTime,
+    _sent_at: Option<chrono::NaiveDateTime>,
+}
+
+/// Seconds to wait before attempt `attempts + 1`: 30 s, 1 min, 2 min, ... at most an hour.
+pub fn backoff_seconds(attempts: i32) -> i64 {
+    (30i64 << attempts.clamp(0, 7)).min(3600)
+}
+
+pub async fn run(db: Db, transport: SmtpTransport, from: String, interval: std::time::Duration) {
+    let from: Mailbox = match from.parse() {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::error!(error = %e, "CREDENCE_MAIL_FROM is not a valid mailbox; mail delivery stopped");
+            return;
+        }
+    };
+    loop {
+        match deliver_due(&db, &transport, &from).await {
+            Ok(0) => tokio::time::sleep(interval).await,
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "mail delivery round failed");
+                tokio::time::sleep(interval).await;
+            }
+        }
+    }
+}
+
+/// Claims and sends the mails that are due; returns how many were attempted.
+pub async fn deliver_due(db: &Db, transport: &SmtpTransport, from: &Mailbox) -> Result<usize, ApiError> {
+    let claimed: Vec<OutboxRow> = db
+        .transaction(|conn| {
+            let at = now();
+            let due: Vec<String> = outbox::table
+                .filter(outbox::status.eq("pending"))
+                .filter(outbox::next_attempt_at.le(at))
+                .filter(outbox::locked_until.is_null().or(outbox::locked_until.lt(at)))
+                .order(outbox::next_attempt_at.asc())
+                .select(outbox::id)
+                .limit(20)
+                .load(conn)?;
+            let mut claimed = Vec::new();
+            for id in due {
+                let won = diesel::update(
+                    outbox::table
+                        .find(&id)
+                        .filter(outbox::status.eq("pending"))
+                        .filter(outbox::locked_until.is_null().or(outbox::locked_until.lt(at))),
+                )
+                .set(outbox::locked_until.eq(Some(at + Duration::seconds(CLAIM_SECONDS))))
+                .execute(conn)?;
+                if won == 1 {
+                    claimed.push(outbox::table.find(&id).first::<OutboxRow>(conn)?);
+                }
+            }
+            Ok(claimed)
+        })
+        .await?;
+    let count = claimed.len();
+    for mail in claimed {
+        let outcome = send(transport, from, &mail).await;
+        let id = mail.id.clone();
+        let attempts = mail.attempts + 1;
+        db.run(move |conn| {
+            let at = now();
+            match outcome {
+                Ok(()) => {
+                    tracing::info!(mail_id = %id, "mail sent");
+                    diesel::update(outbox::table.find(&id))
+                        .set((
+                            outbox::status.eq("sent"),
+                            outbox::attempts.eq(attempts),
+                            outbox::sent_at.eq(Some(at)),
+                            outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
+                            outbox::last_error.eq(None::<String>),
+                        ))
+                        .execute(conn)?;
+                }
+                Err(error) => {
+                    let status = if attempts >= MAX_ATTEMPTS { "failed" } else { "pending" };
+                    tracing::warn!(mail_id = %id, attempts, %error, status, "mail delivery failed");
+                    diesel::update(outbox::table.find(&id))
+                        .set((
+                            outbox::status.eq(status),
+                            outbox::attempts.eq(attempts),
+                            outbox::next_attempt_at.eq(at + Duration::seconds(backoff_seconds(attempts))),
+                            outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
+                            outbox::last_error.eq(Some(error)),
+                        ))
+                        .execute(conn)?;
+                }
+            }
+            Ok(())
+        })
+        .await?;
+    }
+    Ok(count)
+}
+
+async fn send(transport: &SmtpTransport, from: &Mailbox, mail: &OutboxRow) -> Result<(), String> {
+    let to: Mailbox = mail.to_address.parse().map_err(|e| format!("bad recipient: {e}"))?;
+    let mut builder = Message::builder().from(from.clone()).to(to).subject(mail.subject.clone());
+    if let Some(reply_to) = &mail.reply_to {
+        builder = builder.reply_to(reply_to.parse().map_err(|e| format!("bad reply-to: {e}"))?);
+    }
+    let message = builder
+        .multipart(
+            MultiPart::alternative()
+                .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.text_body.clone()))
+                .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(mail.html_body.clone())),
+        )
+        .map_err(|e| e.to_string())?;
+    transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_seconds;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(backoff_seconds(0), 30);
+        assert_eq!(backoff_seconds(1), 60);
+        assert_eq!(backoff_seconds(3), 240);
+        assert_eq!(backoff_seconds(7), 3600);
+        assert_eq!(backoff_seconds(20), 3600);
+    }
+}

@@ -1,0 +1,15 @@
+//! Credence API: an actix-web JSON service over diesel (SQLite or PostgreSQL).
+//! See ARCHITECTURE.md at the repository root for the map of this crate.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod jobs;
+pub mod mail;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,100 @@
+//! Outgoing mail: the outbox (written in the same transaction as the change that causes the
+//! mail), the SMTP transport, and the branded templates. Delivery is `jobs::mail`'s job.
+
+pub mod templates;
+
+use diesel::prelude::*;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, Tokio1Executor};
+
+use crate::db::schema::outbox;
+use crate::db::{new_id, now, DbConnection};
+use crate::error::ApiError;
+
+/// A rendered email: subject, plain-text part and HTML part.
+#[derive(Debug, Clone)]
+pub struct MailMessage {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Queues a mail; it is sent after the surrounding transaction commits.
+pub fn enqueue(
+    conn: &mut DbConnection,
+    kind: &str,
+    to: &str,
+    reply_to: Option<&str>,
+    message: &MailMessage,
+) -> Result<(), ApiError> {
+    let id = new_id();
+    let at = now();
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::id.eq(&id),
+            outbox::kind.eq(kind),
+            outbox::to_address.eq(to),
+            outbox::reply_to.eq(reply_to),
+            outbox::subject.eq(&message.subject),
+            outbox::text_body.eq(&message.text),
+            outbox::html_body.eq(&message.html),
+            outbox::status.eq("pending"),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(at),
+            outbox::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    tracing::info!(mail_id = %id, kind, to, subject = %message.subject, "mail queued in the outbox");
+    Ok(())
+}
+
+pub type SmtpTransport = AsyncSmtpTransport<Tokio1Executor>;
+
+/// Builds the transport for `smtp://[user:password@]host[:port]` (plain SMTP, e.g. a local
+/// relay or a test catcher; port 25 when none is given).
+pub fn smtp_transport(url: &str) -> Result<SmtpTransport, String> {
+    let rest = url
+        .strip_prefix("smtp://")
+        .ok_or_else(|| format!("`{url}` must look like smtp://host:port"))?;
+    let rest = rest.trim_end_matches('/');
+    let (credentials, host_port) = match rest.rsplit_once('@') {
+        Some((userinfo, host_port)) => {
+            let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+            (Some(Credentials::new(user.to_string(), password.to_string())), host_port)
+        }
+        None => (None, rest),
+    };
+    let (host, port) = match host_port.rsplit_once(':') {
+        Some((host, port)) => (
+            host,
+            port.parse::<u16>()
+                .map_err(|_| format!("`{port}` is not a port number"))?,
+        ),
+        None => (host_port, 25),
+    };
+    if host.is_empty() {
+        return Err(format!("`{url}` has no host"));
+    }
+    let mut builder = SmtpTransport::builder_dangerous(host)
+        .port(port)
+        .timeout(Some(std::time::Duration::from_secs(30)));
+    if let Some(credentials) = credentials {
+        builder = builder.credentials(credentials);
+    }
+    Ok(builder.build())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smtp_urls_are_checked() {
+        assert!(smtp_transport("smtp://127.0.0.1:1025").is_ok());
+        assert!(smtp_transport("smtp://user:secret@mail.example:587").is_ok());
+        assert!(smtp_transport("smtp://mail.example").is_ok());
+        assert!(smtp_transport("http://mail.example").is_err());
+        assert!(smtp_transport("smtp://mail.example:notaport").is_err());
+        assert!(smtp_transport("smtp://").is_err());
+    }
+}

@@ -1,0 +1,115 @@
+//! Branded email templates: every mail has a plain-text and an HTML part in the skin's colours.
+
+use credence_shared::Role;
+
+use crate::domain::brands::BrandRow;
+use crate::mail::MailMessage;
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Wraps paragraphs and an optional button in the skin's layout.
+fn layout(brand: &BrandRow, public_url: &str, heading: &str, paragraphs: &[String], button: Option<(&str, &str)>) -> String {
+    let logo = brand
+        .logo_id
+        .as_deref()
+        .map(|id| format!(r#"<img src="{}/api/v1/logos/{}" alt="{}" style="max-height:48px;margin-bottom:16px">"#, escape(public_url), escape(id), escape(&brand.product_name)))
+        .unwrap_or_default();
+    let body: String = paragraphs.iter().map(|p| format!("<p style=\"margin:0 0 16px\">{}</p>", escape(p))).collect();
+    let button = button
+        .map(|(label, href)| {
+            format!(
+                r#"<p style="margin:24px 0"><a href="{href}" style="background:{bg};color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;display:inline-block">{label}</a></p><p style="font-size:13px;color:#555">If the button does not work, open this link: <a href="{href}">{href}</a></p>"#,
+                href = escape(href),
+                bg = escape(&brand.primary_color),
+                label = escape(label)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        r#"<!doctype html><html><body style="margin:0;background:{bg};font-family:Arial,Helvetica,sans-serif;color:{text}"><div style="max-width:560px;margin:0 auto;padding:32px 24px"><div style="border-top:4px solid {primary};background:#ffffff;padding:24px;border-radius:8px">{logo}<h1 style="font-size:20px;margin:0 0 16px;color:{primary}">{heading}</h1>{body}{button}</div><p style="font-size:12px;color:#777;margin-top:16px">{product}</p></div></body></html>"#,
+        bg = escape(&brand.background_color),
+        text = escape(&brand.text_color),
+        primary = escape(&brand.primary_color),
+        heading = escape(heading),
+        product = escape(&brand.product_name),
+    )
+}
+
+fn role_words(role: &Role) -> &'static str {
+    match role {
+        Role::PlatformAdmin => "the platform administration",
+        Role::Reseller => "your reseller account",
+        Role::ClientUser => "your client account",
+        Role::Candidate => "your assessments",
+    }
+}
+
+pub fn welcome(brand: &BrandRow, public_url: &str, name: &str, role: &Role, link: &str) -> MailMessage {
+    let subject = format!("Welcome to {}", brand.product_name);
+    let intro = format!("Hello {name},");
+    let what = format!(
+        "An account has been created for you on {}, giving you access to {}.",
+        brand.product_name,
+        role_words(role)
+    );
+    let how = "Choose your password with the link below. The link works once and expires in 72 hours.".to_string();
+    let text = format!("{intro}\n\n{what}\n\n{how}\n\nSet your password: {link}\n\nAfterwards, sign in at {public_url}/login\n\n{}\n", brand.product_name);
+    let html = layout(brand, public_url, &subject, &[intro, what, how], Some(("Set your password", link)));
+    MailMessage { subject, text, html }
+}
+
+pub fn password_reset(brand: &BrandRow, public_url: &str, name: &str, link: &str) -> MailMessage {
+    let subject = format!("Reset your {} password", brand.product_name);
+    let intro = format!("Hello {name},");
+    let what = "We received a request to reset your password. The link below works once and expires in one hour.".to_string();
+    let ignore = "If you did not ask for this, you can ignore this email: your password stays as it is.".to_string();
+    let text = format!("{intro}\n\n{what}\n\nReset your password: {link}\n\n{ignore}\n\n{}\n", brand.product_name);
+    let html = layout(brand, public_url, &subject, &[intro, what, ignore], Some(("Reset your password", link)));
+    MailMessage { subject, text, html }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brand() -> BrandRow {
+        BrandRow {
+            id: "b".into(),
+            name: "Skin".into(),
+            product_name: "Acme <Assess>".into(),
+            primary_color: "#112233".into(),
+            accent_color: "#445566".into(),
+            background_color: "#ffffff".into(),
+            text_color: "#000000".into(),
+            logo_id: None,
+            is_default: false,
+            created_at: chrono::Utc::now().naive_utc(),
+            updated_at: chrono::Utc::now().naive_utc(),
+        }
+    }
+
+    #[test]
+    fn welcome_has_both_parts_the_link_and_escaped_branding() {
+        let m = welcome(&brand(), "http://x", "Jo <script>", &Role::Reseller, "http://x/set-password?token=abc");
+        assert_eq!(m.subject, "Welcome to Acme <Assess>");
+        assert!(m.text.contains("http://x/set-password?token=abc"));
+        assert!(m.html.contains("href=\"http://x/set-password?token=abc\""));
+        assert!(m.html.contains("#112233"));
+        assert!(m.html.contains("Acme &lt;Assess&gt;"));
+        assert!(!m.html.contains("<script>"));
+    }
+}

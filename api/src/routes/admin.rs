@@ -1,0 +1,217 @@
+//! Vendor admin: brand skins, resellers and their users, platform settings. [platform_admin]
+
+use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
+use credence_shared::admin::{
+    Brand, BrandCreate, BrandPatch, Reseller, ResellerCreate, ResellerPatch, ResellerUserCreate, Settings, SettingsPatch,
+};
+use credence_shared::auth::User;
+use credence_shared::problem::Problem;
+use credence_shared::Page;
+
+use crate::auth::PlatformAdmin;
+use crate::domain::{brands, logos, resellers, settings, users};
+use crate::error::ApiResult;
+use crate::routes::extract::{payload_error, Json, ListParams};
+use crate::startup::AppState;
+
+/// All brand skins, newest first.
+#[utoipa::path(tag = "admin", params(ListParams), responses(
+    (status = 200, body = Page<Brand>),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/admin/brands")]
+pub async fn list_brands(state: web::Data<AppState>, _admin: PlatformAdmin, params: web::Query<ListParams>) -> ApiResult<web::Json<Page<Brand>>> {
+    let page = params.page()?;
+    Ok(web::Json(state.db.run(move |conn| brands::list(conn, &page)).await?))
+}
+
+/// Create a brand skin.
+#[utoipa::path(tag = "admin", request_body = BrandCreate, responses(
+    (status = 201, body = Brand),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/admin/brands")]
+pub async fn create_brand(state: web::Data<AppState>, admin: PlatformAdmin, Json(body): Json<BrandCreate>) -> ApiResult<HttpResponse> {
+    let actor = admin.0.audit_actor();
+    let brand = state.db.transaction(move |conn| brands::create(conn, &actor, &body)).await?;
+    Ok(HttpResponse::Created().json(brand.to_dto()))
+}
+
+#[utoipa::path(tag = "admin", params(("id" = String, Path)), responses(
+    (status = 200, body = Brand),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/admin/brands/{id}")]
+pub async fn get_brand(state: web::Data<AppState>, _admin: PlatformAdmin, id: web::Path<String>) -> ApiResult<web::Json<Brand>> {
+    let id = id.into_inner();
+    Ok(web::Json(state.db.run(move |conn| brands::get(conn, &id)).await?.to_dto()))
+}
+
+#[utoipa::path(tag = "admin", params(("id" = String, Path)), request_body = BrandPatch, responses(
+    (status = 200, body = Brand),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[patch("/admin/brands/{id}")]
+pub async fn update_brand(state: web::Data<AppState>, admin: PlatformAdmin, id: web::Path<String>, Json(body): Json<BrandPatch>) -> ApiResult<web::Json<Brand>> {
+    let actor = admin.0.audit_actor();
+    let id = id.into_inner();
+    Ok(web::Json(state.db.transaction(move |conn| brands::update(conn, &actor, &id, &body)).await?.to_dto()))
+}
+
+/// Upload the skin's logo: the raw PNG, JPEG or WebP bytes (at most 1 MiB) as the body.
+#[utoipa::path(tag = "admin", params(("id" = String, Path)),
+    request_body(content = Vec<u8>, content_type = "image/png", description = "PNG, JPEG or WebP bytes, at most 1 MiB; recognised by content"),
+    responses(
+    (status = 200, body = Brand),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 413, description = "`logo_too_large`", body = Problem, content_type = "application/problem+json"),
+    (status = 415, description = "`unsupported_image`", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "`validation_failed`: not a readable image", body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[put("/admin/brands/{id}/logo")]
+pub async fn put_brand_logo(state: web::Data<AppState>, admin: PlatformAdmin, id: web::Path<String>, req: HttpRequest, body: web::Payload) -> ApiResult<web::Json<Brand>> {
+    let bytes = read_upload(&req, body).await?;
+    let logo = web::block(move || logos::clean(&bytes)).await.map_err(crate::error::ApiError::internal)??;
+    let actor = admin.0.audit_actor();
+    let id = id.into_inner();
+    Ok(web::Json(state.db.transaction(move |conn| brands::set_logo(conn, &actor, &id, &logo)).await?.to_dto()))
+}
+
+/// Reads an upload body up to just over the logo limit, so an oversized file is a clear 413.
+pub async fn read_upload(_req: &HttpRequest, mut body: web::Payload) -> ApiResult<Vec<u8>> {
+    use futures_util::StreamExt;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| payload_error(e.into()))?;
+        if bytes.len() + chunk.len() > logos::MAX_UPLOAD_BYTES + 1 {
+            bytes.resize(logos::MAX_UPLOAD_BYTES + 1, 0);
+            break;
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+/// All resellers, newest first; `q` searches name and contact email.
+#[utoipa::path(tag = "admin", params(ListParams), responses(
+    (status = 200, body = Page<Reseller>),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/admin/resellers")]
+pub async fn list_resellers(state: web::Data<AppState>, _admin: PlatformAdmin, params: web::Query<ListParams>) -> ApiResult<web::Json<Page<Reseller>>> {
+    let page = params.page()?;
+    let status = params.status_in(&["active", "suspended"])?.map(str::to_string);
+    let q = params.q.clone();
+    Ok(web::Json(state.db.run(move |conn| resellers::list(conn, q.as_deref(), status.as_deref(), &page)).await?))
+}
+
+#[utoipa::path(tag = "admin", request_body = ResellerCreate, responses(
+    (status = 201, body = Reseller),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/admin/resellers")]
+pub async fn create_reseller(state: web::Data<AppState>, admin: PlatformAdmin, Json(body): Json<ResellerCreate>) -> ApiResult<HttpResponse> {
+    let actor = admin.0.audit_actor();
+    let reseller = state
+        .db
+        .transaction(move |conn| {
+            let row = resellers::create(conn, &actor, &body)?;
+            resellers::to_dto(conn, row)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(reseller))
+}
+
+#[utoipa::path(tag = "admin", params(("id" = String, Path)), responses(
+    (status = 200, body = Reseller),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/admin/resellers/{id}")]
+pub async fn get_reseller(state: web::Data<AppState>, _admin: PlatformAdmin, id: web::Path<String>) -> ApiResult<web::Json<Reseller>> {
+    let id = id.into_inner();
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| {
+                let row = resellers::get(conn, &id)?;
+                resellers::to_dto(conn, row)
+            })
+            .await?,
+    ))
+}
+
+#[utoipa::path(tag = "admin", params(("id" = String, Path)), request_body = ResellerPatch, responses(
+    (status = 200, body = Reseller),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[patch("/admin/resellers/{id}")]
+pub async fn update_reseller(state: web::Data<AppState>, admin: PlatformAdmin, id: web::Path<String>, Json(body): Json<ResellerPatch>) -> ApiResult<web::Json<Reseller>> {
+    let actor = admin.0.audit_actor();
+    let id = id.into_inner();
+    Ok(web::Json(
+        state
+            .db
+            .transaction(move |conn| {
+                let row = resellers::update(conn, &actor, &id, &body)?;
+                resellers::to_dto(conn, row)
+            })
+            .await?,
+    ))
+}
+
+/// The reseller's users.
+#[utoipa::path(tag = "admin", params(("id" = String, Path), ListParams), responses(
+    (status = 200, body = Page<User>),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/admin/resellers/{id}/users")]
+pub async fn list_reseller_users(state: web::Data<AppState>, _admin: PlatformAdmin, id: web::Path<String>, params: web::Query<ListParams>) -> ApiResult<web::Json<Page<User>>> {
+    let page = params.page()?;
+    let id = id.into_inner();
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| {
+                resellers::get(conn, &id)?;
+                users::list_for_reseller(conn, &id, &page)
+            })
+            .await?,
+    ))
+}
+
+/// Add a reseller user; they receive a welcome email with a one-time set-password link.
+#[utoipa::path(tag = "admin", params(("id" = String, Path)), request_body = ResellerUserCreate, responses(
+    (status = 201, body = User),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/admin/resellers/{id}/users")]
+pub async fn create_reseller_user(state: web::Data<AppState>, admin: PlatformAdmin, id: web::Path<String>, Json(body): Json<ResellerUserCreate>) -> ApiResult<HttpResponse> {
+    let actor = admin.0.audit_actor();
+    let id = id.into_inner();
+    let config = state.config.clone();
+    let user = state
+        .db
+        .transaction(move |conn| resellers::create_user(conn, &config, &actor, &id, &body))
+        .await?;
+    Ok(HttpResponse::Created().json(user.to_dto()))
+}
+
+#[utoipa::path(tag = "admin", responses((status = 200, body = Settings)), security(("bearer" = [])))]
+#[get("/admin/settings")]
+pub async fn get_settings(state: web::Data<AppState>, _admin: PlatformAdmin) -> ApiResult<web::Json<Settings>> {
+    Ok(web::Json(state.db.run(settings::get).await?))
+}
+
+#[utoipa::path(tag = "admin", request_body = SettingsPatch, responses(
+    (status = 200, body = Settings),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[patch("/admin/settings")]
+pub async fn update_settings(state: web::Data<AppState>, admin: PlatformAdmin, Json(body): Json<SettingsPatch>) -> ApiResult<web::Json<Settings>> {
+    let actor = admin.0.audit_actor();
+    Ok(web::Json(state.db.transaction(move |conn| settings::update(conn, &actor, &body)).await?))
+}

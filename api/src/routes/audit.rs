@@ -1,0 +1,27 @@
+//! `GET /audit-events`: the vendor sees every event, a reseller its own.
+
+use actix_web::{get, web};
+use credence_shared::admin::AuditEvent;
+use credence_shared::problem::Problem;
+use credence_shared::{Page, Role};
+
+use crate::auth::AnyUser;
+use crate::domain::audit;
+use crate::error::{ApiError, ApiResult};
+use crate::routes::extract::ListParams;
+use crate::startup::AppState;
+
+#[utoipa::path(tag = "audit", params(ListParams), responses(
+    (status = 200, body = Page<AuditEvent>),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/audit-events")]
+pub async fn list_audit_events(state: web::Data<AppState>, user: AnyUser, params: web::Query<ListParams>) -> ApiResult<web::Json<Page<AuditEvent>>> {
+    let page = params.page()?;
+    let scope = match (user.0.role, &user.0.reseller_id, &user.0.impersonator_id) {
+        (Role::PlatformAdmin, _, _) => None,
+        (Role::Reseller, Some(reseller_id), None) => Some(reseller_id.clone()),
+        _ => return Err(ApiError::forbidden("Only administrators and reseller users can read the audit log.")),
+    };
+    Ok(web::Json(state.db.run(move |conn| audit::list(conn, scope.as_deref(), &page)).await?))
+}

@@ -1,0 +1,231 @@
+//! `/auth/*` and `/me`: sign in, refresh, sign out, set and reset passwords.
+
+use actix_web::cookie::{time, Cookie, SameSite};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use credence_shared::auth::{
+    Impersonator, LoginRequest, Me, PasswordForgotRequest, PasswordSetRequest, RefreshRequest, TokenResponse,
+};
+use credence_shared::problem::Problem;
+
+use crate::auth::extract::client_ip;
+use crate::auth::session::{self, Issued};
+use crate::auth::{password, Principal};
+use crate::domain::users;
+use crate::error::{ApiError, ApiResult, Validator};
+use crate::routes::extract::Json;
+use crate::startup::AppState;
+
+/// The refresh token also travels as an HttpOnly cookie so the SPA never stores it.
+pub const REFRESH_COOKIE: &str = "credence_refresh";
+
+fn refresh_cookie(state: &AppState, value: &str, max_age_days: i64) -> Cookie<'static> {
+    Cookie::build(REFRESH_COOKIE, value.to_string())
+        .path("/api/v1/auth")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(state.config.public_url.starts_with("https://"))
+        .max_age(time::Duration::days(max_age_days))
+        .finish()
+}
+
+fn token_response(state: &AppState, issued: Issued) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    if let Some(token) = &issued.refresh_token {
+        response.cookie(refresh_cookie(state, token, session::REFRESH_TOKEN_DAYS));
+    }
+    response.insert_header(("Cache-Control", "no-store")).json(TokenResponse {
+        access_token: issued.access_token,
+        token_type: "Bearer".into(),
+        expires_in: issued.expires_in,
+        refresh_token: issued.refresh_token,
+        user: issued.user.to_dto(),
+    })
+}
+
+/// Sign in with email and password.
+///
+/// Unknown emails and wrong passwords get the same answer after the same work.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in; also sets the HttpOnly `credence_refresh` cookie", body = TokenResponse),
+        (status = 401, description = "`invalid_credentials`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`, with Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(state: web::Data<AppState>, req: HttpRequest, Json(body): Json<LoginRequest>) -> ApiResult<HttpResponse> {
+    let mut v = Validator::new();
+    if body.email.trim().is_empty() {
+        v.add("email", "required", "Enter your email.");
+    }
+    if body.password.is_empty() {
+        v.add("password", "required", "Enter your password.");
+    }
+    v.finish()?;
+    let ip = client_ip(&req);
+    state.throttle.check(ip.as_deref().unwrap_or("unknown"), &body.email)?;
+
+    let email = body.email.clone();
+    let user = state.db.run(move |conn| users::find_by_email(conn, &email)).await?;
+    let stored = user
+        .as_ref()
+        .and_then(|u| u.password_hash.clone())
+        .unwrap_or_else(|| state.dummy_password_hash.clone());
+    let password = body.password.clone();
+    let matches = web::block(move || password::verify(&password, &stored))
+        .await
+        .map_err(ApiError::internal)?;
+    let user = match user {
+        Some(user) if matches && session::may_sign_in(&user) => user,
+        _ => return Err(session::invalid_credentials()),
+    };
+    let keys = state.keys.clone();
+    let issued = state.db.transaction(move |conn| session::open(conn, &keys, user, ip)).await?;
+    Ok(token_response(&state, issued))
+}
+
+/// Exchange a refresh token (body, or the `credence_refresh` cookie) for a new pair.
+///
+/// Each refresh token works once; presenting a used one ends its whole session.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 401, description = "`invalid_refresh_token`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, Json(body): Json<RefreshRequest>) -> ApiResult<HttpResponse> {
+    let presented = if body.refresh_token.trim().is_empty() {
+        req.cookie(REFRESH_COOKIE).map(|c| c.value().to_string()).unwrap_or_default()
+    } else {
+        body.refresh_token
+    };
+    if presented.is_empty() {
+        return Err(ApiError::unauthorized("invalid_refresh_token", "No refresh token was sent. Sign in again."));
+    }
+    let keys = state.keys.clone();
+    let issued = state.db.transaction(move |conn| session::refresh(conn, &keys, &presented)).await??;
+    Ok(token_response(&state, issued))
+}
+
+/// Sign out: ends this session (its access and refresh tokens) and clears the cookie.
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/auth/logout")]
+pub async fn logout(state: web::Data<AppState>, principal: Principal) -> ApiResult<HttpResponse> {
+    let actor = principal.audit_actor();
+    let session_id = principal.session_id.clone();
+    state
+        .db
+        .transaction(move |conn| {
+            session::revoke(conn, &session_id)?;
+            crate::domain::audit::record(conn, &actor, "auth.logout", ("session", &session_id), Default::default(), serde_json::json!({}))
+        })
+        .await?;
+    let mut gone = refresh_cookie(&state, "", 0);
+    gone.make_removal();
+    Ok(HttpResponse::NoContent().cookie(gone).finish())
+}
+
+/// Set a password with the one-time token from a welcome or reset link.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordSetRequest,
+    responses(
+        (status = 204, description = "Password set; the user can sign in"),
+        (status = 422, description = "`validation_failed`: bad or used token, or a password that breaks the policy", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/password/set")]
+pub async fn password_set(state: web::Data<AppState>, req: HttpRequest, Json(body): Json<PasswordSetRequest>) -> ApiResult<HttpResponse> {
+    let mut v = Validator::new();
+    if body.token.trim().is_empty() {
+        v.add("token", "required", "The link has no token. Open the link from your email again.");
+    }
+    if body.password.is_empty() {
+        v.add("password", "required", "Choose a password.");
+    }
+    v.finish()?;
+    let token = body.token.clone();
+    let user = state.db.run(move |conn| users::user_for_token(conn, &token)).await?;
+    let mut v = Validator::new();
+    v.check("password", password::check_policy(&body.password, &user.email));
+    v.finish()?;
+    let cost = state.config.password_hashing;
+    let password = body.password.clone();
+    let hash = web::block(move || password::hash(&password, cost)).await.map_err(ApiError::internal)?;
+    let ip = client_ip(&req);
+    state
+        .db
+        .transaction(move |conn| users::set_password_with_token(conn, &body.token, &user.id, &hash, ip))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Ask for a password reset link. Always 202, whether or not the email has an account.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordForgotRequest,
+    responses(
+        (status = 202, description = "If the email has an account, a reset link is on its way"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/password/forgot")]
+pub async fn password_forgot(state: web::Data<AppState>, req: HttpRequest, Json(body): Json<PasswordForgotRequest>) -> ApiResult<HttpResponse> {
+    let ip = client_ip(&req);
+    state.throttle.check(ip.as_deref().unwrap_or("unknown"), &body.email)?;
+    let config = state.config.clone();
+    state
+        .db
+        .transaction(move |conn| users::request_password_reset(conn, &config, &body.email))
+        .await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// The signed-in user, and the reseller user behind a Login As session.
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = 200, body = Me),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/me")]
+pub async fn me(state: web::Data<AppState>, principal: Principal) -> ApiResult<web::Json<Me>> {
+    let me = state
+        .db
+        .run(move |conn| {
+            let user = users::get(conn, &principal.user_id)?;
+            let impersonator = match &principal.impersonator_id {
+                Some(id) => {
+                    let by = users::get(conn, id)?;
+                    Some(Impersonator { id: by.id, name: by.name, email: by.email })
+                }
+                None => None,
+            };
+            Ok(Me {
+                id: user.id,
+                email: user.email,
+                name: user.name,
+                role: principal.role,
+                reseller_id: principal.reseller_id,
+                client_id: principal.client_id,
+                impersonator,
+            })
+        })
+        .await?;
+    Ok(web::Json(me))
+}

@@ -1,0 +1,115 @@
+//! Request extractors shared by the handlers: JSON bodies and list parameters, with every
+//! failure answered as a problem (400 malformed, 415 media type, 413 size, 422 field).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::domain::PageRequest;
+use crate::error::ApiError;
+
+/// A JSON request body. Missing fields are the DTOs' defaults (validation reports them);
+/// a value of the wrong type is a 422 naming the field; broken JSON is a 400.
+pub struct Json<T>(pub T);
+
+pub fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|ct| {
+            let essence = ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+            essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+        })
+        .unwrap_or(false)
+}
+
+pub fn payload_error(e: actix_web::Error) -> ApiError {
+    if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is larger than this endpoint accepts.")
+    } else {
+        ApiError::bad_request("invalid_body", "The request body could not be read.")
+    }
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(value) => {
+            de.end().map_err(|e| ApiError::bad_request("malformed_json", format!("The body is not valid JSON: {e}.")))?;
+            Ok(value)
+        }
+        Err(e) => {
+            let field = e.path().to_string();
+            let inner = e.into_inner();
+            if inner.classify() == serde_json::error::Category::Data && field != "." {
+                Err(ApiError::field(&field, "invalid_type", format!("This value has the wrong type: {inner}.")))
+            } else {
+                Err(ApiError::bad_request("malformed_json", format!("The body is not valid JSON: {inner}.")))
+            }
+        }
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Json<T>, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = is_json(req);
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !json {
+                return Err(ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "Send the body as application/json.",
+                ));
+            }
+            let bytes = body.await.map_err(payload_error)?;
+            parse_json(&bytes).map(Json)
+        })
+    }
+}
+
+/// `?limit=&cursor=&q=&status=` of every list endpoint.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// 1 to 200, default 50.
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Free-text search.
+    pub q: Option<String>,
+    /// Filter by status.
+    pub status: Option<String>,
+}
+
+impl ListParams {
+    pub fn page(&self) -> Result<PageRequest, ApiError> {
+        let limit = self.limit.unwrap_or(50);
+        if !(1..=200).contains(&limit) {
+            return Err(ApiError::bad_request("invalid_query", "`limit` must be from 1 to 200."));
+        }
+        let after = match self.cursor.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(c) if c.len() == 36 && uuid::Uuid::parse_str(c).is_ok() => Some(c.to_string()),
+            Some(_) => return Err(ApiError::bad_request("invalid_query", "`cursor` is not a cursor this API returned.")),
+        };
+        Ok(PageRequest { limit, after })
+    }
+
+    pub fn status_in(&self, allowed: &[&str]) -> Result<Option<&str>, ApiError> {
+        match self.status.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(s) if allowed.contains(&s) => Ok(Some(s)),
+            Some(_) => Err(ApiError::bad_request("invalid_query", format!("`status` must be one of {}.", allowed.join(", ")))),
+        }
+    }
+}

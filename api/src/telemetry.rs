@@ -1,0 +1,163 @@
+//! Logging and metrics: tracing set up once, a request id per request, Prometheus counters and
+//! latency histograms by route and status, and the last line of defence that turns any error
+//! (or panic) under /api into a problem+json document.
+
+use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpResponse, ResponseError};
+use futures_util::FutureExt;
+use tracing::Instrument;
+
+use crate::error::{problem, ApiError, PROBLEM_JSON};
+use crate::startup::AppState;
+
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CREDENCE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+}
+
+const BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+
+#[derive(Default)]
+struct Series {
+    count: u64,
+    sum: f64,
+    buckets: [u64; BUCKETS.len()],
+}
+
+/// Request counts and latency histograms keyed by (method, route pattern, status).
+#[derive(Default)]
+pub struct Metrics {
+    series: Mutex<BTreeMap<(String, String, u16), Series>>,
+}
+
+impl Metrics {
+    pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        let Ok(mut series) = self.series.lock() else { return };
+        let s = series.entry((method.to_string(), route.to_string(), status)).or_default();
+        s.count += 1;
+        s.sum += seconds;
+        for (i, bound) in BUCKETS.iter().enumerate() {
+            if seconds <= *bound {
+                s.buckets[i] += 1;
+            }
+        }
+    }
+
+    pub fn render(&self) -> String {
+        use std::fmt::Write;
+        let series = match self.series.lock() {
+            Ok(s) => s,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let mut out = String::new();
+        out.push_str("# HELP credence_http_requests_total HTTP requests by method, route and status.\n");
+        out.push_str("# TYPE credence_http_requests_total counter\n");
+        for ((method, route, status), s) in series.iter() {
+            let _ = writeln!(out, "credence_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {}", s.count);
+        }
+        out.push_str("# HELP credence_http_request_duration_seconds HTTP request latency.\n");
+        out.push_str("# TYPE credence_http_request_duration_seconds histogram\n");
+        for ((method, route, status), s) in series.iter() {
+            let labels = format!("method=\"{method}\",route=\"{route}\",status=\"{status}\"");
+            for (i, bound) in BUCKETS.iter().enumerate() {
+                let _ = writeln!(out, "credence_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {}", s.buckets[i]);
+            }
+            let _ = writeln!(out, "credence_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
+            let _ = writeln!(out, "credence_http_request_duration_seconds_sum{{{labels}}} {}", s.sum);
+            let _ = writeln!(out, "credence_http_request_duration_seconds_count{{{labels}}} {}", s.count);
+        }
+        out
+    }
+}
+
+fn request_id(req: &ServiceRequest) -> String {
+    req.headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+}
+
+fn http_method(method: &str) -> actix_web::http::Method {
+    method.parse().unwrap_or(actix_web::http::Method::GET)
+}
+
+fn code_for(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "bad_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        429 => "rate_limited",
+        503 => "service_unavailable",
+        s if s >= 500 => "internal_error",
+        _ => "error",
+    }
+}
+
+/// Wraps every request: request id, span, panic guard, problem fallback, metrics.
+pub async fn observe(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let started = Instant::now();
+    let id = request_id(&req);
+    let method = req.method().to_string();
+    let path = req.path().to_string();
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let span = tracing::info_span!("request", request_id = %id, %method, %path);
+
+    let outcome = AssertUnwindSafe(next.call(req).instrument(span.clone())).catch_unwind().await;
+    // The request moved into the service (actix needs it unshared); if the service failed or
+    // panicked we answer with a stand-in request carrying the same method and path.
+    let stand_in = || actix_web::test::TestRequest::default().method(http_method(&method)).uri(&path).to_http_request();
+    let mut res = match outcome {
+        Ok(Ok(res)) => res.map_into_boxed_body(),
+        Ok(Err(err)) => ServiceResponse::new(stand_in(), err.error_response()),
+        Err(_) => {
+            span.in_scope(|| tracing::error!("handler panicked"));
+            ServiceResponse::new(stand_in(), ApiError::internal("panic").error_response())
+        }
+    };
+    let http_req = res.request().clone();
+
+    let status = res.status();
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with(PROBLEM_JSON));
+    if path.starts_with("/api") && (status.is_client_error() || status.is_server_error()) && !is_problem {
+        // An error raised outside our handlers (routing, actix extractors): same shape as ours.
+        let detail = if status.is_server_error() { None } else { Some(status.canonical_reason().unwrap_or("Error").to_string()) };
+        let mut replacement = HttpResponse::build(status);
+        replacement.content_type(PROBLEM_JSON);
+        for name in [header::ALLOW, header::RETRY_AFTER] {
+            if let Some(value) = res.headers().get(&name) {
+                replacement.insert_header((name.clone(), value.clone()));
+            }
+        }
+        let body = replacement.json(problem(status, code_for(status), detail, vec![]));
+        res = ServiceResponse::new(http_req.clone(), body);
+    }
+    if let Ok(value) = header::HeaderValue::from_str(&id) {
+        res.headers_mut().insert(header::HeaderName::from_static("x-request-id"), value);
+    }
+    let route = http_req.match_pattern().unwrap_or_else(|| if path.starts_with("/api") { "unmatched".into() } else { "spa".into() });
+    let elapsed = started.elapsed().as_secs_f64();
+    if let Some(state) = state {
+        state.metrics.observe(&method, &route, res.status().as_u16(), elapsed);
+    }
+    span.in_scope(|| tracing::info!(status = res.status().as_u16(), %route, ms = elapsed * 1000.0, "request"));
+    Ok(res)
+}

@@ -1,0 +1,13 @@
+DROP TABLE idempotency_keys;
+DROP TABLE app_secrets;
+DROP TABLE settings;
+DROP TABLE audit_events;
+DROP TABLE outbox;
+DROP TABLE one_time_tokens;
+DROP TABLE refresh_tokens;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE reseller_brands;
+DROP TABLE resellers;
+DROP TABLE brands;
+DROP TABLE logos;

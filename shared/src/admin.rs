@@ -1,0 +1,151 @@
+//! Vendor-side objects: brand skins, resellers, platform settings, audit events.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A brand skin: the colours, logo and product name a portal and test area are shown in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Brand {
+    pub id: String,
+    pub name: String,
+    /// Product name shown to users and candidates, e.g. "Test Partnership".
+    pub product_name: String,
+    /// `#rrggbb`
+    pub primary_color: String,
+    pub accent_color: String,
+    pub background_color: String,
+    pub text_color: String,
+    /// `/api/v1/logos/{id}` when the skin has a logo.
+    pub logo_url: Option<String>,
+    pub is_default: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct BrandCreate {
+    pub name: String,
+    pub product_name: String,
+    pub primary_color: String,
+    pub accent_color: String,
+    pub background_color: String,
+    pub text_color: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct BrandPatch {
+    pub name: Option<String>,
+    pub product_name: Option<String>,
+    pub primary_color: Option<String>,
+    pub accent_color: Option<String>,
+    pub background_color: Option<String>,
+    pub text_color: Option<String>,
+}
+
+/// `GET /branding`: the skin for the request's host (a reseller's custom host) or the default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Branding {
+    pub brand: Brand,
+    /// Set when the host is a reseller's custom host.
+    pub reseller_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reseller {
+    pub id: String,
+    pub name: String,
+    pub contact_email: String,
+    /// Agreed discount off the list price per credit, percent with at most two decimals.
+    pub discount_percent: f64,
+    /// ISO 4217, e.g. `GBP`.
+    pub currency: String,
+    /// Host on which the portals show this reseller's default skin, e.g. `assess.partner.example`.
+    pub custom_host: Option<String>,
+    /// Skins this reseller may give its clients; the first is its default skin.
+    pub brand_ids: Vec<String>,
+    /// `active` or `suspended`.
+    pub status: String,
+    pub user_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ResellerCreate {
+    pub name: String,
+    pub contact_email: String,
+    pub discount_percent: Option<f64>,
+    pub currency: String,
+    pub custom_host: Option<String>,
+    pub brand_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ResellerPatch {
+    pub name: Option<String>,
+    pub contact_email: Option<String>,
+    pub discount_percent: Option<f64>,
+    pub currency: Option<String>,
+    /// An empty string removes the custom host.
+    pub custom_host: Option<String>,
+    pub brand_ids: Option<Vec<String>>,
+    /// `active` or `suspended`.
+    pub status: Option<String>,
+}
+
+/// `POST /admin/resellers/{id}/users` and `POST /reseller-users`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ResellerUserCreate {
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Settings {
+    /// List price of one credit in minor units of `currency`.
+    pub list_price_minor: i64,
+    pub currency: String,
+    /// Credit threshold a new client starts with.
+    pub default_credit_threshold: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct SettingsPatch {
+    pub list_price_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub default_credit_threshold: Option<i64>,
+}
+
+/// Who (and on whose behalf) did what to which object, when, from where.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEvent {
+    pub id: String,
+    pub actor_id: Option<String>,
+    pub actor_name: Option<String>,
+    /// The reseller user behind a Login As session.
+    pub impersonator_id: Option<String>,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<String>,
+    pub ip: Option<String>,
+    pub details: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}

@@ -1,0 +1,89 @@
+//! Login, tokens, passwords and the signed-in user.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::Role;
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+/// Answer of login and refresh: a short-lived access JWT and a rotating refresh token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    /// Absent for sessions that cannot be refreshed (Login As, API keys).
+    pub refresh_token: Option<String>,
+    pub user: User,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct PasswordSetRequest {
+    /// The one-time token from the welcome or reset link.
+    pub token: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct PasswordForgotRequest {
+    pub email: String,
+}
+
+/// A person who can sign in: vendor staff, reseller staff or a client user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub reseller_id: Option<String>,
+    pub client_id: Option<String>,
+    pub job_title: Option<String>,
+    /// `invited` (no password yet), `active` or `deactivated`.
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+/// `GET /me`: the signed-in user, and who is really acting during a Login As session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub reseller_id: Option<String>,
+    pub client_id: Option<String>,
+    pub impersonator: Option<Impersonator>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Impersonator {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
