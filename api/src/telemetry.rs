@@ -161,3 +161,48 @@ pub async fn observe(req: ServiceRequest, next: Next<impl MessageBody + 'static>
     span.in_scope(|| tracing::info!(status = res.status().as_u16(), %route, ms = elapsed * 1000.0, "request"));
     Ok(res)
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_web::{middleware::from_fn, test, web, App, HttpResponse};
+
+    use super::*;
+
+    #[actix_web::test]
+    async fn panics_and_foreign_errors_become_problems_without_internals() {
+        let app = test::init_service(
+            App::new()
+                .wrap(from_fn(observe))
+                .route("/api/boom", web::get().to(|| async {
+                    if std::hint::black_box(true) {
+                        panic!("secret internal detail");
+                    }
+                    HttpResponse::Ok().finish()
+                }))
+                .route("/api/teapot", web::get().to(|| async { HttpResponse::ImATeapot().body("plain text") })),
+        )
+        .await;
+        let res = test::call_service(&app, test::TestRequest::get().uri("/api/boom").to_request()).await;
+        assert_eq!(res.status(), 500);
+        assert_eq!(res.headers().get("content-type").unwrap(), PROBLEM_JSON);
+        let body = test::read_body(res).await;
+        let text = String::from_utf8_lossy(&body);
+        assert!(text.contains("\"code\":\"internal_error\""));
+        assert!(!text.contains("secret"), "{text}");
+
+        let res = test::call_service(&app, test::TestRequest::get().uri("/api/teapot").to_request()).await;
+        assert_eq!(res.status(), 418);
+        assert_eq!(res.headers().get("content-type").unwrap(), PROBLEM_JSON);
+    }
+
+    #[test]
+    fn metrics_render_counts_and_buckets() {
+        let m = Metrics::default();
+        m.observe("GET", "/x", 200, 0.02);
+        m.observe("GET", "/x", 200, 3.0);
+        let text = m.render();
+        assert!(text.contains(r#"credence_http_requests_total{method="GET",route="/x",status="200"} 2"#));
+        assert!(text.contains(r#"credence_http_request_duration_seconds_bucket{method="GET",route="/x",status="200",le="0.025"} 1"#));
+        assert!(text.contains(r#"credence_http_request_duration_seconds_bucket{method="GET",route="/x",status="200",le="5"} 2"#));
+    }
+}

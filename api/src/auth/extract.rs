@@ -10,7 +10,7 @@ use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 use credence_shared::Role;
 use diesel::prelude::*;
 
-use crate::db::schema::{sessions, users};
+use crate::db::schema::{resellers, sessions, users};
 use crate::domain::audit::AuditActor;
 use crate::error::ApiError;
 use crate::startup::AppState;
@@ -64,11 +64,13 @@ async fn authenticate(
         .run(move |conn| {
             Ok(sessions::table
                 .inner_join(users::table)
+                .left_join(resellers::table.on(users::reseller_id.eq(resellers::id.nullable())))
                 .filter(sessions::id.eq(sid))
                 .filter(sessions::user_id.eq(sub))
                 .filter(sessions::revoked_at.is_null())
                 .filter(sessions::expires_at.gt(crate::db::now()))
                 .filter(users::status.eq("active"))
+                .filter(users::reseller_id.is_null().or(resellers::status.nullable().eq("active")))
                 .count()
                 .get_result::<i64>(conn)?)
         })

@@ -8,7 +8,7 @@ use credence_shared::Role;
 use diesel::prelude::*;
 
 use crate::auth::tokens::{random_token, token_hash, Actor, Claims, Keys, ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER};
-use crate::db::schema::{refresh_tokens, sessions, users};
+use crate::db::schema::{refresh_tokens, resellers, sessions, users};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::users::UserRow;
@@ -61,8 +61,23 @@ fn new_refresh_token(conn: &mut DbConnection, session_id: &str) -> Result<String
     Ok(token)
 }
 
+/// Whether the user's organisation lets them in (a suspended reseller's staff cannot sign in).
+pub fn organisation_open(conn: &mut DbConnection, user: &UserRow) -> Result<bool, ApiError> {
+    match &user.reseller_id {
+        Some(reseller_id) => Ok(resellers::table
+            .find(reseller_id)
+            .select(resellers::status)
+            .first::<String>(conn)?
+            == "active"),
+        None => Ok(true),
+    }
+}
+
 /// Opens a session for a user whose password was already checked.
 pub fn open(conn: &mut DbConnection, keys: &Keys, user: UserRow, ip: Option<String>) -> Result<Issued, ApiError> {
+    if !organisation_open(conn, &user)? {
+        return Err(invalid_credentials());
+    }
     let session_id = new_id();
     let at = now();
     diesel::insert_into(sessions::table)
@@ -146,7 +161,7 @@ pub fn refresh(conn: &mut DbConnection, keys: &Keys, presented: &str) -> Result<
         return Ok(Err(refused()));
     }
     let user: UserRow = users::table.find(&user_id).first(conn)?;
-    if !may_sign_in(&user) {
+    if !may_sign_in(&user) || !organisation_open(conn, &user)? {
         revoke(conn, &session_id)?;
         return Ok(Err(refused()));
     }

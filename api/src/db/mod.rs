@@ -96,6 +96,7 @@ impl r2d2::ManageConnection for Manager {
 }
 
 pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConnection = r2d2::PooledConnection<Manager>;
 
 /// The shared handle to the database.
 #[derive(Clone)]

@@ -36,9 +36,9 @@ struct OutboxRow {
     _sent_at: Option<chrono::NaiveDateTime>,
 }
 
-/// Seconds to wait before attempt `attempts + 1`: 30 s, 1 min, 2 min, ... at most an hour.
-pub fn backoff_seconds(attempts: i32) -> i64 {
-    (30i64 << attempts.clamp(0, 7)).min(3600)
+/// Seconds to wait after the `failures`-th failed attempt: 30 s, 1 min, 2 min, ... at most an hour.
+pub fn backoff_seconds(failures: i32) -> i64 {
+    (30i64 << (failures - 1).clamp(0, 7)).min(3600)
 }
 
 pub async fn run(db: Db, transport: SmtpTransport, from: String, interval: std::time::Duration) {
@@ -154,10 +154,10 @@ mod tests {
 
     #[test]
     fn backoff_doubles_and_is_capped() {
-        assert_eq!(backoff_seconds(0), 30);
-        assert_eq!(backoff_seconds(1), 60);
-        assert_eq!(backoff_seconds(3), 240);
-        assert_eq!(backoff_seconds(7), 3600);
+        assert_eq!(backoff_seconds(1), 30);
+        assert_eq!(backoff_seconds(2), 60);
+        assert_eq!(backoff_seconds(4), 240);
+        assert_eq!(backoff_seconds(8), 3600);
         assert_eq!(backoff_seconds(20), 3600);
     }
 }

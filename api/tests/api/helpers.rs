@@ -1,0 +1,356 @@
+//! `spawn_app`, the typed request helpers, and the per-backend database set-up.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use credence_api::config::Config;
+use credence_api::db::{Db, DbUrl};
+use credence_api::startup::Application;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+pub const ADMIN_EMAIL: &str = "admin@test.example";
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+pub const JWT_SECRET: &str = "test-signing-secret-at-least-32-characters";
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each named test case (an `async fn(Backend)`) once per backend.
+#[macro_export]
+macro_rules! both_backends {
+    ($($case:ident),* $(,)?) => {
+        $(
+            mod $case {
+                #[actix_web::test]
+                async fn sqlite() {
+                    super::$case($crate::helpers::Backend::Sqlite).await
+                }
+                #[actix_web::test]
+                async fn postgres() {
+                    super::$case($crate::helpers::Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}
+
+pub fn postgres_base() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+fn migrations_fingerprint() -> String {
+    use std::hash::{Hash, Hasher};
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/postgres");
+    let mut files: Vec<_> = walk(std::path::Path::new(dir));
+    files.sort();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for f in files {
+        f.hash(&mut hasher);
+        std::fs::read(&f).unwrap().hash(&mut hasher);
+    }
+    format!("{:x}", hasher.finish())
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = vec![];
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+static TEMPLATE: OnceLock<String> = OnceLock::new();
+static CREATE_LOCK: Mutex<()> = Mutex::new(());
+
+fn admin_connection() -> PgConnection {
+    PgConnection::establish(&format!("{}/postgres", postgres_base()))
+        .expect("PostgreSQL must be running for the API tests (TEST_POSTGRES_URL)")
+}
+
+/// A migrated template database for this version of the migrations (made once).
+fn template() -> &'static str {
+    TEMPLATE.get_or_init(|| {
+        let name = format!("credence_tpl_{}", migrations_fingerprint());
+        let mut admin = admin_connection();
+        admin.batch_execute("SELECT pg_advisory_lock(90210)").unwrap();
+        let exists: i64 = diesel::sql_query(format!("SELECT 1 AS n FROM pg_database WHERE datname = '{name}'"))
+            .load::<Count>(&mut admin)
+            .unwrap()
+            .len() as i64;
+        if exists == 0 {
+            admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+            let url = DbUrl::Postgres(format!("{}/{name}", postgres_base()));
+            let mut conn = url.connect().unwrap();
+            credence_api::db::run_migrations(&mut conn).unwrap();
+        }
+        // Leftovers of earlier runs.
+        let stale: Vec<Name> = diesel::sql_query("SELECT datname AS name FROM pg_database WHERE datname LIKE 'credence_test_%'")
+            .load(&mut admin)
+            .unwrap();
+        if std::env::var("CREDENCE_KEEP_TEST_DBS").is_err() {
+            for db in stale {
+                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", db.name));
+            }
+        }
+        admin.batch_execute("SELECT pg_advisory_unlock(90210)").unwrap();
+        name
+    })
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    #[allow(dead_code)]
+    n: i32,
+}
+
+#[derive(QueryableByName)]
+struct Name {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+}
+
+/// A fresh, migrated database URL for one test.
+pub fn fresh_database(backend: Backend) -> (String, Option<tempfile::TempDir>) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("credence.db").display().to_string();
+            (path, Some(dir))
+        }
+        Backend::Postgres => {
+            let template = template();
+            let name = format!("credence_test_{}", uuid::Uuid::new_v4().simple());
+            let _guard = CREATE_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+            let mut admin = admin_connection();
+            admin
+                .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+                .unwrap();
+            (format!("{}/{name}", postgres_base()), None)
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub backend: Backend,
+    pub database_url: String,
+    pub db: Db,
+    pub client: reqwest::Client,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// Options beyond the defaults of `spawn_app`.
+#[derive(Default, Clone)]
+pub struct Options {
+    pub env: HashMap<&'static str, String>,
+    /// Reuse this database instead of a fresh one (a second process on the same data).
+    pub database_url: Option<String>,
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, Options::default()).await
+}
+
+pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
+    let (database_url, dir) = match options.database_url.clone() {
+        Some(url) => (url, None),
+        None => fresh_database(backend),
+    };
+    let mut env: HashMap<&str, String> = HashMap::from([
+        ("DATABASE_URL", database_url.clone()),
+        ("CREDENCE_BIND", "127.0.0.1:0".into()),
+        ("CREDENCE_PASSWORD_HASHING", "fast-insecure-for-tests".into()),
+        ("CREDENCE_MAIL_POLL_MS", "50".into()),
+        ("CREDENCE_JWT_SECRET", JWT_SECRET.into()),
+        ("CREDENCE_PUBLIC_URL", "http://credence.test".into()),
+        ("CREDENCE_WEB_DIR", "/nonexistent-web-dir".into()),
+    ]);
+    for (k, v) in options.env {
+        if v.is_empty() {
+            env.remove(k);
+        } else {
+            env.insert(k, v);
+        }
+    }
+    let config = Config::from_lookup(|name| env.get(name).cloned()).expect("test configuration is valid");
+    let app = Application::build(config.clone()).expect("the app starts");
+    let port = app.port();
+    actix_web::rt::spawn(app.run_until_stopped());
+    let db = Db::connect(&config.database_url).unwrap();
+    {
+        let mut conn = db.get().unwrap();
+        credence_api::domain::users::upsert_admin(&mut conn, ADMIN_EMAIL, "Test Admin", ADMIN_PASSWORD, config.password_hashing).unwrap();
+    }
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        backend,
+        database_url,
+        db,
+        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        _dir: dir,
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if self.backend == Backend::Postgres && std::env::var("CREDENCE_KEEP_TEST_DBS").is_err() {
+            if let Some(name) = self.database_url.rsplit('/').next().map(str::to_string) {
+                if name.starts_with("credence_test_") {
+                    std::thread::spawn(move || {
+                        let mut admin = admin_connection();
+                        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// A response as the tests look at it.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+    pub bytes: Vec<u8>,
+}
+
+impl Reply {
+    pub fn content_type(&self) -> String {
+        self.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+    }
+
+    /// Asserts an RFC 9457 problem with this status and code.
+    pub fn assert_problem(&self, status: u16, code: &str) {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.body);
+        assert!(self.content_type().starts_with("application/problem+json"), "content type {}", self.content_type());
+        assert_eq!(self.body["code"], code, "body: {}", self.body);
+        assert_eq!(self.body["status"], status);
+        assert!(self.body["title"].is_string() && self.body["type"].is_string());
+    }
+
+    /// The fields named in a 422's `errors`.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or_default().to_string()).collect())
+            .unwrap_or_default()
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        if ["/healthz", "/readyz", "/metrics", "/api/"].iter().any(|p| path.starts_with(p)) {
+            format!("{}{path}", self.address)
+        } else {
+            format!("{}/api/v1{path}", self.address)
+        }
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
+        let response = request.send().await.expect("request reaches the server");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap().to_vec();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply { status, headers, body, bytes }
+    }
+
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> reqwest::RequestBuilder {
+        let mut rb = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            rb = rb.bearer_auth(token);
+        }
+        rb
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.send(self.request(Method::GET, path, token)).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.send(self.request(Method::POST, path, token).json(&body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.send(self.request(Method::PATCH, path, token).json(&body)).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Reply {
+        self.post("/auth/login", None, json!({ "email": email, "password": password })).await
+    }
+
+    /// Signs in and returns the access token, asserting success.
+    pub async fn token(&self, email: &str, password: &str) -> String {
+        let reply = self.login(email, password).await;
+        assert_eq!(reply.status, 200, "login of {email}: {}", reply.body);
+        reply.body["access_token"].as_str().unwrap().to_string()
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.token(ADMIN_EMAIL, ADMIN_PASSWORD).await
+    }
+
+    /// Runs a query against the test's database.
+    pub fn conn(&self) -> credence_api::db::PooledConnection {
+        self.db.get().unwrap()
+    }
+
+    /// A reseller created by the admin, returned as JSON.
+    pub async fn create_reseller(&self, admin: &str, name: &str) -> Value {
+        let default_brand = self.get("/branding", None).await.body["brand"]["id"].clone();
+        let reply = self
+            .post(
+                "/admin/resellers",
+                Some(admin),
+                json!({ "name": name, "contact_email": format!("{}@partner.example", name.to_lowercase().replace(' ', "-")), "discount_percent": 20, "currency": "GBP", "brand_ids": [default_brand] }),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.body
+    }
+
+    /// Creates a reseller user through the API and sets their password through the welcome
+    /// link (read from the outbox). Returns (user json, access token).
+    pub async fn reseller_user(&self, admin: &str, reseller_id: &str, email: &str) -> (Value, String) {
+        let reply = self
+            .post(&format!("/admin/resellers/{reseller_id}/users"), Some(admin), json!({ "name": "Rita Reseller", "email": email }))
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        let token = self.link_token_from_outbox(email, "welcome");
+        let set = self.post("/auth/password/set", None, json!({ "token": token, "password": "a-long-enough-passphrase" })).await;
+        assert_eq!(set.status, 204, "{}", set.body);
+        let access = self.token(email, "a-long-enough-passphrase").await;
+        (reply.body, access)
+    }
+
+    /// The `token` of the newest `/set-password?token=` link mailed to `to` (of this kind).
+    pub fn link_token_from_outbox(&self, to: &str, kind: &str) -> String {
+        use credence_api::db::schema::outbox;
+        let mut conn = self.conn();
+        let text: String = outbox::table
+            .filter(outbox::to_address.eq(to))
+            .filter(outbox::kind.eq(kind))
+            .order(outbox::id.desc())
+            .select(outbox::text_body)
+            .first(&mut *conn)
+            .expect("a mail of this kind to this address is in the outbox");
+        token_from_text(&text).expect("the mail carries a set-password link")
+    }
+}
+
+pub fn token_from_text(text: &str) -> Option<String> {
+    let start = text.find("/set-password?token=")? + "/set-password?token=".len();
+    Some(text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect())
+}
