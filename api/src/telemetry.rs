@@ -164,13 +164,13 @@ pub async fn observe(req: ServiceRequest, next: Next<impl MessageBody + 'static>
 
 #[cfg(test)]
 mod tests {
-    use actix_web::{middleware::from_fn, test, web, App, HttpResponse};
+    use actix_web::{middleware::from_fn, test as actix_test, web, App, HttpResponse};
 
     use super::*;
 
     #[actix_web::test]
     async fn panics_and_foreign_errors_become_problems_without_internals() {
-        let app = test::init_service(
+        let app = actix_test::init_service(
             App::new()
                 .wrap(from_fn(observe))
                 .route("/api/boom", web::get().to(|| async {
@@ -182,15 +182,15 @@ mod tests {
                 .route("/api/teapot", web::get().to(|| async { HttpResponse::ImATeapot().body("plain text") })),
         )
         .await;
-        let res = test::call_service(&app, test::TestRequest::get().uri("/api/boom").to_request()).await;
+        let res = actix_test::call_service(&app, actix_test::TestRequest::get().uri("/api/boom").to_request()).await;
         assert_eq!(res.status(), 500);
         assert_eq!(res.headers().get("content-type").unwrap(), PROBLEM_JSON);
-        let body = test::read_body(res).await;
+        let body = actix_test::read_body(res).await;
         let text = String::from_utf8_lossy(&body);
         assert!(text.contains("\"code\":\"internal_error\""));
         assert!(!text.contains("secret"), "{text}");
 
-        let res = test::call_service(&app, test::TestRequest::get().uri("/api/teapot").to_request()).await;
+        let res = actix_test::call_service(&app, actix_test::TestRequest::get().uri("/api/teapot").to_request()).await;
         assert_eq!(res.status(), 418);
         assert_eq!(res.headers().get("content-type").unwrap(), PROBLEM_JSON);
     }
