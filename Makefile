@@ -1,0 +1,123 @@
+# Credence — the two commands a newcomer needs are `make run` and `make test`.
+# Everything they need is installed here when missing (wasm target, wasm-bindgen-cli,
+# npm packages, Chromium, aiosmtpd); nothing has to be installed by hand.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_TARGET_DIR ?= $(CURDIR)/target
+export CARGO_TARGET_DIR
+WEB_TARGET_DIR := $(CARGO_TARGET_DIR)/web
+WASM_BINDGEN_VERSION := 0.2.130
+DIST := $(CURDIR)/dist
+RELEASE_BIN := $(CARGO_TARGET_DIR)/release/credence
+DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/credence
+WASM_OPT := $(CURDIR)/e2e/node_modules/.bin/wasm-opt
+DATA_DIR := $(CURDIR)/data
+export DATABASE_URL ?= $(DATA_DIR)/credence.db
+export CREDENCE_BIND ?= 127.0.0.1:8080
+export CREDENCE_WEB_DIR ?= $(DIST)
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
+export TEST_POSTGRES_URL
+
+.PHONY: help run build web api test test-rust e2e openapi bench fmt lint tools tools-web tools-test postgres-up clean
+
+help:
+	@echo "make run    build everything and start Credence on SQLite (prints the URL and logins)"
+	@echo "make test   unit tests, API tests on SQLite and PostgreSQL, browser journeys"
+	@echo "make build  build the SPA and the API without starting"
+	@echo "make openapi | e2e | fmt | lint | bench | clean"
+
+## ---- run --------------------------------------------------------------------------------
+
+run: build
+	@mkdir -p $(DATA_DIR)
+	@$(RELEASE_BIN) seed-demo
+	@echo ""
+	@echo "  Credence: http://$(CREDENCE_BIND)   (API docs: http://$(CREDENCE_BIND)/api/docs)"
+	@echo "  Log in with one of the demo logins above. Data lives in $(DATABASE_URL)."
+	@echo ""
+	@exec $(RELEASE_BIN) serve
+
+build: web api
+
+api:
+	cargo build --release -p credence-api
+
+## ---- the SPA: cargo (wasm32) → wasm-bindgen → wasm-opt → precompressed files in dist/ ----
+
+web: tools-web
+	CARGO_TARGET_DIR=$(WEB_TARGET_DIR) cargo build -p credence-web --target wasm32-unknown-unknown --profile wasm-release
+	rm -rf $(DIST) && mkdir -p $(DIST)/pkg
+	wasm-bindgen --target web --no-typescript --out-dir $(DIST)/pkg --out-name credence_web \
+		$(WEB_TARGET_DIR)/wasm32-unknown-unknown/wasm-release/credence_web.wasm
+	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+		$(DIST)/pkg/credence_web_bg.wasm -o $(DIST)/pkg/credence_web_bg.wasm
+	cp web/index.html web/style.css $(DIST)/
+	if [ -d web/assets ]; then cp -r web/assets/. $(DIST)/; fi
+	node web/precompress.mjs $(DIST)
+
+## ---- tests ------------------------------------------------------------------------------
+
+test: tools-test postgres-up test-rust e2e
+
+# Unit and API tests. Every API case runs on SQLite and on PostgreSQL; the run fails if no
+# PostgreSQL case ran (a silent skip must never look green).
+test-rust:
+	cargo test -p credence-shared -p credence-api 2>&1 | tee $(CARGO_TARGET_DIR)/test-rust.log
+	@pg=$$(grep -cE '::postgres \.\.\. ok$$' $(CARGO_TARGET_DIR)/test-rust.log || true); \
+	 sq=$$(grep -cE '::sqlite \.\.\. ok$$' $(CARGO_TARGET_DIR)/test-rust.log || true); \
+	 echo "API cases passed: $$sq on SQLite, $$pg on PostgreSQL"; \
+	 if [ "$$pg" -eq 0 ] || [ "$$pg" -ne "$$sq" ]; then echo "PostgreSQL API tests did not all run" >&2; exit 1; fi
+
+e2e: web tools-test
+	cargo build -p credence-api
+	CREDENCE_BIN=$(DEBUG_BIN) CREDENCE_WEB_DIR=$(DIST) bash e2e/run.sh
+
+openapi:
+	cargo run -q -p credence-api --bin credence -- openapi > openapi.yaml
+
+bench:
+	cargo test -p credence-api --release --test api -- --nocapture --test-threads 1 bench_ 2>&1 | tail -n 40
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy -p credence-shared -p credence-api --all-targets -- -D warnings
+	CARGO_TARGET_DIR=$(WEB_TARGET_DIR) cargo clippy -p credence-web --target wasm32-unknown-unknown -- -D warnings
+
+clean:
+	rm -rf $(DIST) $(CARGO_TARGET_DIR)
+
+## ---- installing what is missing ----------------------------------------------------------
+
+APT_UPDATED := $(CARGO_TARGET_DIR)/.apt-updated
+define apt_install
+	if ! dpkg -s $(1) >/dev/null 2>&1; then \
+	  [ -f $(APT_UPDATED) ] || { apt-get update -qq && mkdir -p $(CARGO_TARGET_DIR) && touch $(APT_UPDATED); }; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); \
+	fi
+endef
+
+tools-web:
+	@$(call apt_install,libpq-dev)
+	@$(call apt_install,pkg-config)
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  cargo install wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION); fi
+	@[ -x $(WASM_OPT) ] && [ -x e2e/node_modules/.bin/playwright ] || (cd e2e && npm ci --no-audit --no-fund)
+
+tools-test: tools-web
+	@$(call apt_install,chromium)
+	@python3 -c 'import aiosmtpd' 2>/dev/null || pip install --quiet aiosmtpd
+
+postgres-up:
+	@if ! pg_isready -q -h 127.0.0.1 -p 5432; then \
+	  echo "starting PostgreSQL"; \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n1) main start; \
+	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
+	fi
+	@pg_isready -h 127.0.0.1 -p 5432
