@@ -45,3 +45,48 @@ async fn api_docs_and_spec_are_served(backend: Backend) {
     assert!(spec.body["paths"]["/api/v1/auth/login"]["post"].is_object());
     assert!(spec.body["components"]["securitySchemes"]["bearer"].is_object());
 }
+
+both_backends!(the_spa_is_served_precompressed_with_client_side_routes);
+
+async fn the_spa_is_served_precompressed_with_client_side_routes(backend: Backend) {
+    let web = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(web.path().join("pkg")).unwrap();
+    std::fs::write(web.path().join("index.html"), "<!doctype html><title>Credence</title>").unwrap();
+    std::fs::write(web.path().join("pkg/app_bg.wasm"), b"\0asm plain").unwrap();
+    std::fs::write(web.path().join("pkg/app_bg.wasm.br"), b"brotli bytes").unwrap();
+    std::fs::write(web.path().join("pkg/app_bg.wasm.gz"), b"gzip bytes").unwrap();
+    let app = crate::helpers::spawn_app_with(
+        backend,
+        crate::helpers::Options { env: [("CREDENCE_WEB_DIR", web.path().display().to_string())].into(), ..Default::default() },
+    )
+    .await;
+    let client = reqwest::Client::builder().no_brotli().no_gzip().build().unwrap();
+    let get = |path: &str, encoding: &str| client.get(format!("{}{path}", app.address)).header("accept-encoding", encoding).send();
+
+    let br = get("/pkg/app_bg.wasm", "gzip, br").await.unwrap();
+    assert_eq!(br.headers()["content-type"], "application/wasm");
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert_eq!(br.headers()["vary"], "Accept-Encoding");
+    assert_eq!(br.bytes().await.unwrap().as_ref(), b"brotli bytes");
+    let gz = get("/pkg/app_bg.wasm", "gzip").await.unwrap();
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    let plain = get("/pkg/app_bg.wasm", "identity").await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().await.unwrap().as_ref(), b"\0asm plain");
+
+    for route in ["/", "/login", "/admin/resellers/123", "/set-password"] {
+        let page = get(route, "identity").await.unwrap();
+        assert_eq!(page.status(), 200, "{route}");
+        assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        assert!(page.text().await.unwrap().contains("<title>Credence</title>"));
+    }
+    assert_eq!(get("/missing.js", "identity").await.unwrap().status(), 404);
+    for escape in ["/../Cargo.toml", "/pkg/%2e%2e/%2e%2e/Cargo.toml", "/.hidden"] {
+        let reply = get(escape, "identity").await.unwrap();
+        assert_eq!(reply.status(), 404, "{escape}");
+        assert!(!reply.text().await.unwrap().contains("[package]"));
+    }
+    let api_404 = get("/api/v1/nothing-here", "identity").await.unwrap();
+    assert_eq!(api_404.status(), 404);
+    assert_eq!(api_404.headers()["content-type"], "application/problem+json");
+}
