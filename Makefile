@@ -52,7 +52,7 @@ web: tools-web
 	rm -rf $(DIST) && mkdir -p $(DIST)/pkg
 	wasm-bindgen --target web --no-typescript --out-dir $(DIST)/pkg --out-name credence_web \
 		$(WEB_TARGET_DIR)/wasm32-unknown-unknown/wasm-release/credence_web.wasm
-	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+	$(WASM_OPT) -Oz \
 		$(DIST)/pkg/credence_web_bg.wasm -o $(DIST)/pkg/credence_web_bg.wasm
 	cp web/index.html web/style.css $(DIST)/
 	if [ -d web/assets ]; then cp -r web/assets/. $(DIST)/; fi

@@ -1,0 +1,150 @@
+// Shared helpers of the journeys: the mail catcher's inbox, and signing in through the UI.
+import { expect, type Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const admin = {
+  email: required('E2E_ADMIN_EMAIL'),
+  password: required('E2E_ADMIN_PASSWORD'),
+};
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set; start the journeys with e2e/run.sh`);
+  return value;
+}
+
+export function unique(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
+}
+
+export interface Mail {
+  file: string;
+  to: string;
+  subject: string;
+  /** All decoded text of the message (every text part, transfer encodings undone). */
+  text: string;
+}
+
+function decodeQuotedPrintable(s: string): string {
+  const bytes: number[] = [];
+  const soft = s.replace(/=\r?\n/g, '');
+  for (let i = 0; i < soft.length; i++) {
+    const c = soft[i];
+    if (c === '=' && /^[0-9A-Fa-f]{2}$/.test(soft.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(soft.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(c, 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** RFC 2047 encoded words in headers, e.g. `=?utf-8?q?Welcome?=`. */
+function decodeHeader(value: string): string {
+  return value.replace(/=\?([^?]+)\?([bBqQ])\?([^?]*)\?=\s*/g, (_m, _charset, enc, data) =>
+    enc.toUpperCase() === 'B'
+      ? Buffer.from(data, 'base64').toString('utf8')
+      : decodeQuotedPrintable(data.replace(/_/g, ' ')),
+  );
+}
+
+function splitHeaders(raw: string): { headers: Map<string, string>; body: string } {
+  const sep = raw.search(/\r?\n\r?\n/);
+  const head = sep === -1 ? raw : raw.slice(0, sep);
+  const body = sep === -1 ? '' : raw.slice(sep).replace(/^\r?\n\r?\n/, '');
+  const headers = new Map<string, string>();
+  for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+    const i = line.indexOf(':');
+    if (i > 0) headers.set(line.slice(0, i).trim().toLowerCase(), line.slice(i + 1).trim());
+  }
+  return { headers, body };
+}
+
+/** The decoded text of a MIME entity: walks multiparts, undoes base64 and quoted-printable. */
+function textOf(raw: string): string {
+  const { headers, body } = splitHeaders(raw);
+  const type = headers.get('content-type') ?? 'text/plain';
+  const boundary = /boundary="?([^";]+)"?/i.exec(type)?.[1];
+  if (/^multipart\//i.test(type) && boundary) {
+    return body
+      .split(`--${boundary}`)
+      .slice(1)
+      .filter((part) => !part.startsWith('--'))
+      .map((part) => textOf(part.replace(/^\r?\n/, '')))
+      .join('\n');
+  }
+  const encoding = (headers.get('content-transfer-encoding') ?? '').toLowerCase();
+  if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding === 'quoted-printable') return decodeQuotedPrintable(body);
+  return body;
+}
+
+export function readMail(file: string): Mail {
+  const raw = fs.readFileSync(file, 'utf8');
+  const { headers } = splitHeaders(raw);
+  return {
+    file,
+    to: `${headers.get('to') ?? ''} ${headers.get('x-envelope-to') ?? ''}`,
+    subject: decodeHeader(headers.get('subject') ?? ''),
+    text: textOf(raw),
+  };
+}
+
+/** Waits for a message to `address` that is not among `seen` (file names), and returns it. */
+export async function waitForMail(address: string, seen: Set<string> = new Set(), timeoutMs = 30_000): Promise<Mail> {
+  const dir = required('E2E_MAIL_DIR');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.eml') && !seen.has(f))
+      .sort();
+    for (const f of files) {
+      const mail = readMail(path.join(dir, f));
+      if (mail.to.toLowerCase().includes(address.toLowerCase())) return mail;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no email to ${address} arrived within ${timeoutMs} ms`);
+}
+
+/** File names of every message to `address` so far. */
+export function mailsTo(address: string): Set<string> {
+  const dir = required('E2E_MAIL_DIR');
+  return new Set(
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.eml'))
+      .filter((f) => readMail(path.join(dir, f)).to.toLowerCase().includes(address.toLowerCase())),
+  );
+}
+
+/** The one-time `/set-password?token=…` link in a message, as a path for `page.goto`. */
+export function setPasswordLink(mail: Mail): string {
+  const m = /https?:\/\/[^\s"'<>]+\/set-password\?token=[^\s"'<>&]+/.exec(mail.text);
+  if (!m) throw new Error(`no set-password link in ${mail.file}:\n${mail.text}`);
+  const url = new URL(m[0]);
+  return `${url.pathname}${url.search}`;
+}
+
+export async function login(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+export async function logout(page: Page): Promise<void> {
+  await page.getByTestId('logout').click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByTestId('login-submit')).toBeVisible();
+}
+
+/** On the set-password page: the policy, then a password typed twice. */
+export async function choosePassword(page: Page, password: string): Promise<void> {
+  await page.getByTestId('new-password').fill(password);
+  await page.getByTestId('confirm-password').fill(password);
+  await page.getByTestId('set-password-submit').click();
+}

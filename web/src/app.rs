@@ -1,0 +1,86 @@
+//! The root component: contexts (session, skin, toasts) and the route table.
+
+use leptos::prelude::*;
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes, A};
+use leptos_router::path;
+
+use crate::auth::{home_for, provide_session, use_session};
+use crate::branding::provide_branding;
+use crate::components::states::Loading;
+use crate::components::toast::{provide_toasts, ToastRegion};
+use crate::pages::admin::{
+    audit::AuditLog,
+    brands::{BrandEdit, BrandList, BrandNew},
+    resellers::{ResellerDetail, ResellerList, ResellerNew},
+    settings::SettingsPage,
+    AdminHome, AdminLayout,
+};
+use crate::pages::client::{ClientDashboard, ClientLayout, ClientSection};
+use crate::pages::forgot_password::ForgotPassword;
+use crate::pages::login::Login;
+use crate::pages::reseller::{ResellerDashboard, ResellerLayout, ResellerSection};
+use crate::pages::set_password::SetPassword;
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_toasts();
+    provide_branding();
+    let session = provide_session();
+    view! {
+        // Routes render once the refresh cookie has had its say, so guards never flash /login.
+        <Show when=move || session.ready.get() fallback=|| view! { <div class="boot"><Loading label="Starting…" /></div> }>
+            <Router>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=Home />
+                    <Route path=path!("/login") view=Login />
+                    <Route path=path!("/forgot-password") view=ForgotPassword />
+                    <Route path=path!("/set-password") view=SetPassword />
+                    <ParentRoute path=path!("/admin") view=AdminLayout>
+                        <Route path=path!("") view=AdminHome />
+                        <Route path=path!("brands") view=BrandList />
+                        <Route path=path!("brands/new") view=BrandNew />
+                        <Route path=path!("brands/:id") view=BrandEdit />
+                        <Route path=path!("resellers") view=ResellerList />
+                        <Route path=path!("resellers/new") view=ResellerNew />
+                        <Route path=path!("resellers/:id") view=ResellerDetail />
+                        <Route path=path!("settings") view=SettingsPage />
+                        <Route path=path!("audit") view=AuditLog />
+                    </ParentRoute>
+                    <ParentRoute path=path!("/reseller") view=ResellerLayout>
+                        <Route path=path!("") view=ResellerDashboard />
+                        <Route path=path!(":section") view=ResellerSection />
+                    </ParentRoute>
+                    <ParentRoute path=path!("/client") view=ClientLayout>
+                        <Route path=path!("") view=ClientDashboard />
+                        <Route path=path!(":section") view=ClientSection />
+                    </ParentRoute>
+                </Routes>
+            </Router>
+        </Show>
+        <ToastRegion />
+    }
+}
+
+/// `/`: the signed-in user's portal, or the login page.
+#[component]
+fn Home() -> impl IntoView {
+    let session = use_session();
+    let target = session.user.with_untracked(|u| match u {
+        Some(u) => home_for(u.role),
+        None => "/login",
+    });
+    view! { <Redirect path=target /> }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    view! {
+        <main class="centered-page" id="main">
+            <div class="card narrow" data-testid="not-found">
+                <h1>"Page not found"</h1>
+                <p class="muted">"The address may be mistyped, or the page has moved."</p>
+                <A href="/">"Go to the start page"</A>
+            </div>
+        </main>
+    }
+}

@@ -1,0 +1,200 @@
+//! The signed-in frame: role guard, top bar, side navigation, and the page outlet.
+
+use credence_shared::Role;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_navigate;
+
+use crate::api;
+use crate::auth::{home_for, use_session};
+use crate::branding::use_brand;
+use crate::components::toast::use_toasts;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub testid: &'static str,
+    /// Active only on this exact path (for a portal's home entry).
+    pub exact: bool,
+}
+
+/// The skin's logo (when it has one) and product name.
+#[component]
+pub fn BrandMark(#[prop(optional)] large: bool) -> impl IntoView {
+    let brand = use_brand();
+    view! {
+        <span class="brand-mark" class:brand-mark-large=large>
+            {move || {
+                brand
+                    .logo_url()
+                    .map(|src| {
+                        view! { <img class="brand-logo" src=src alt="" data-testid="brand-logo" /> }
+                    })
+            }}
+            <span class="brand-name" data-testid="product-name">{move || brand.product_name()}</span>
+        </span>
+    }
+}
+
+/// Guards a portal: signed-out visitors go to /login, other roles to their own portal.
+#[component]
+pub fn PortalLayout(
+    role: Role,
+    portal_name: &'static str,
+    nav: &'static [NavItem],
+) -> impl IntoView {
+    let session = use_session();
+    let allowed = move || {
+        session
+            .user
+            .with(|u| u.as_ref().map(|u| u.role) == Some(role))
+    };
+    let redirect = move || {
+        let target = session.user.with(|u| match u {
+            Some(u) if u.role != Role::Candidate => home_for(u.role),
+            _ => "/login",
+        });
+        view! { <Redirect path=target /> }
+    };
+    view! {
+        <Show when=allowed fallback=redirect>
+            <div class="portal" data-portal=role.as_str()>
+                <a class="skip-link" href="#main">"Skip to content"</a>
+                <ImpersonationBanner />
+                <TopBar portal_name=portal_name />
+                <div class="portal-body">
+                    <SideNav nav=nav />
+                    <main id="main" class="content" tabindex="-1">
+                        <Outlet />
+                    </main>
+                </div>
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+fn TopBar(portal_name: &'static str) -> impl IntoView {
+    let session = use_session();
+    let toasts = use_toasts();
+    let navigate = use_navigate();
+    let signing_out = RwSignal::new(false);
+    let home = move || {
+        session.user.with(|u| {
+            u.as_ref()
+                .map(|u| home_for(u.role))
+                .unwrap_or("/")
+                .to_string()
+        })
+    };
+    let logout = move |_| {
+        if signing_out.get_untracked() {
+            return;
+        }
+        signing_out.set(true);
+        let navigate = navigate.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = api::logout().await {
+                // The local session is gone either way; only say so when the server disagreed.
+                if e.status() != 401 {
+                    toasts.error(e.message());
+                }
+            }
+            signing_out.set(false);
+            navigate("/login", Default::default());
+        });
+    };
+    view! {
+        <header class="topbar">
+            <A href=home attr:class="topbar-brand" attr:aria-label="Home">
+                <BrandMark />
+            </A>
+            <span class="portal-name">{portal_name}</span>
+            <div class="topbar-user">
+                <span class="user-name" data-testid="user-name">
+                    {move || session.user.with(|u| u.as_ref().map(|u| u.name.clone()).unwrap_or_default())}
+                </span>
+                <button
+                    type="button"
+                    class="btn btn-ghost"
+                    data-testid="logout"
+                    disabled=move || signing_out.get()
+                    on:click=logout
+                >
+                    "Log out"
+                </button>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn SideNav(nav: &'static [NavItem]) -> impl IntoView {
+    view! {
+        <nav class="sidenav" aria-label="Sections">
+            <ul>
+                {nav
+                    .iter()
+                    .map(|item| {
+                        view! {
+                            <li>
+                                <A href=item.href exact=item.exact attr:data-testid=item.testid>
+                                    {item.label}
+                                </A>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+/// Shown during a Login As session: who is really acting, and the way back.
+#[component]
+fn ImpersonationBanner() -> impl IntoView {
+    let session = use_session();
+    let toasts = use_toasts();
+    let navigate = use_navigate();
+    let impersonated = move || {
+        session.user.with(|u| {
+            u.as_ref().and_then(|u| {
+                u.impersonator
+                    .as_ref()
+                    .map(|i| (u.name.clone(), i.name.clone()))
+            })
+        })
+    };
+    let end = move |_| {
+        let navigate = navigate.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = api::end_impersonation().await {
+                toasts.problem(&e);
+                return;
+            }
+            // The reseller's own session is still in the refresh cookie.
+            match api::refresh().await {
+                Ok(tokens) => navigate(home_for(tokens.user.role), Default::default()),
+                Err(_) => {
+                    api::clear_session();
+                    navigate("/login", Default::default());
+                }
+            }
+        });
+    };
+    view! {
+        {move || {
+            impersonated()
+                .map(|(user, by)| {
+                    view! {
+                        <div class="impersonation-banner" role="status" data-testid="impersonation-banner">
+                            <span>{format!("Viewing as {user} (signed in by {by})")}</span>
+                            <button type="button" class="btn btn-small" data-testid="end-impersonation" on:click=end.clone()>
+                                "Return to reseller"
+                            </button>
+                        </div>
+                    }
+                })
+        }}
+    }
+}

@@ -1,0 +1,104 @@
+//! Display helpers: dates, percentages and money in minor units.
+
+use chrono::{DateTime, Utc};
+
+pub fn date_time(t: &DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+pub fn date(t: &DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d").to_string()
+}
+
+pub fn percent(p: f64) -> String {
+    let s = format!("{p:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    format!("{s}%")
+}
+
+/// Digits after the decimal point of a currency's major unit (ISO 4217 exponent).
+pub fn minor_digits(currency: &str) -> u32 {
+    match currency {
+        "JPY" | "KRW" | "ISK" | "CLP" | "VND" | "HUF" => 0,
+        "BHD" | "KWD" | "OMR" | "JOD" | "TND" => 3,
+        _ => 2,
+    }
+}
+
+/// `1250, "GBP"` → `"12.50"`.
+pub fn minor_to_major(minor: i64, currency: &str) -> String {
+    let digits = minor_digits(currency);
+    if digits == 0 {
+        return minor.to_string();
+    }
+    let scale = 10i64.pow(digits);
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    let scale_u = scale.unsigned_abs();
+    format!(
+        "{sign}{}.{:0width$}",
+        abs / scale_u,
+        abs % scale_u,
+        width = digits as usize
+    )
+}
+
+/// `"12.5", "GBP"` → `Some(1250)`; exact decimal arithmetic, no floats.
+pub fn major_to_minor(major: &str, currency: &str) -> Option<i64> {
+    let digits = minor_digits(currency) as usize;
+    let s = major.trim().replace(',', "");
+    let (neg, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest.to_string()),
+        None => (false, s),
+    };
+    let (whole, frac) = match s.split_once('.') {
+        Some((w, f)) => (w.to_string(), f.to_string()),
+        None => (s.clone(), String::new()),
+    };
+    if whole.is_empty() && frac.is_empty() {
+        return None;
+    }
+    if !whole.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+        || frac.len() > digits
+    {
+        return None;
+    }
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let frac_padded = format!("{frac:0<digits$}");
+    let frac: i64 = if digits == 0 {
+        0
+    } else {
+        frac_padded.parse().ok()?
+    };
+    let value = whole
+        .checked_mul(10i64.pow(digits as u32))?
+        .checked_add(frac)?;
+    Some(if neg { -value } else { value })
+}
+
+pub fn money(minor: i64, currency: &str) -> String {
+    format!("{} {currency}", minor_to_major(minor, currency))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_round_trips() {
+        assert_eq!(minor_to_major(1250, "GBP"), "12.50");
+        assert_eq!(minor_to_major(5, "GBP"), "0.05");
+        assert_eq!(major_to_minor("12.5", "GBP"), Some(1250));
+        assert_eq!(major_to_minor("12", "GBP"), Some(1200));
+        assert_eq!(major_to_minor("12.505", "GBP"), None);
+        assert_eq!(major_to_minor("abc", "GBP"), None);
+        assert_eq!(major_to_minor("300", "JPY"), Some(300));
+        assert_eq!(percent(20.0), "20%");
+        assert_eq!(percent(12.5), "12.5%");
+    }
+}

@@ -1,0 +1,114 @@
+//! `/login`: the branded sign-in page; sends each role to its own portal.
+
+use credence_shared::auth::LoginRequest;
+use credence_shared::Role;
+use leptos::prelude::*;
+use leptos_router::components::{Redirect, A};
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+use crate::api::{self, ApiError};
+use crate::auth::{home_for, use_session};
+use crate::components::form::{FieldErrors, SubmitButton, TextField};
+use crate::pages::public_shell::PublicShell;
+
+fn login_failure_text(err: &ApiError) -> String {
+    match err.status() {
+        401 => "Email or password is incorrect".into(),
+        429 => match err.retry_after {
+            Some(secs) => format!("Too many attempts, try again in {secs} seconds"),
+            None => "Too many attempts, try again in a moment".into(),
+        },
+        _ => err.message(),
+    }
+}
+
+#[component]
+pub fn Login() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let errors: FieldErrors = RwSignal::new(Vec::new());
+    let failure = RwSignal::new(None::<String>);
+
+    let submit = Action::new_local(move |req: &LoginRequest| {
+        let req = req.clone();
+        let navigate = navigate.clone();
+        async move {
+            match api::login(&req).await {
+                Ok(tokens) => {
+                    failure.set(None);
+                    navigate(
+                        home_for(tokens.user.role),
+                        NavigateOptions {
+                            replace: true,
+                            ..Default::default()
+                        },
+                    );
+                }
+                Err(err) => {
+                    errors.set(err.field_errors());
+                    failure.set(Some(if err.is_validation() {
+                        "Please check the highlighted fields.".into()
+                    } else {
+                        login_failure_text(&err)
+                    }));
+                }
+            }
+        }
+    });
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        errors.set(Vec::new());
+        failure.set(None);
+        submit.dispatch_local(LoginRequest {
+            email: email.get_untracked().trim().to_string(),
+            password: password.get_untracked(),
+        });
+    };
+
+    // Someone already signed in who opens /login goes to their portal; after a fresh login the
+    // action above navigates (checked once, so the two never both fire).
+    let already_signed_in = session
+        .user
+        .with_untracked(|u| u.as_ref().map(|u| u.role).filter(|r| *r != Role::Candidate));
+
+    view! {
+        {already_signed_in.map(|role| view! { <Redirect path=home_for(role) /> })}
+        <PublicShell title="Sign in">
+            <form class="stack" on:submit=on_submit novalidate=true data-testid="login-form">
+                <Show when=move || failure.get().is_some()>
+                    <div class="alert alert-error" role="alert" data-testid="login-error">
+                        {move || failure.get().unwrap_or_default()}
+                    </div>
+                </Show>
+                <TextField
+                    id="login-email"
+                    name="email"
+                    label="Email"
+                    input_type="email"
+                    autocomplete="username"
+                    required=true
+                    value=email
+                    errors=errors
+                />
+                <TextField
+                    id="login-password"
+                    name="password"
+                    label="Password"
+                    input_type="password"
+                    autocomplete="current-password"
+                    required=true
+                    value=password
+                    errors=errors
+                />
+                <SubmitButton testid="login-submit" label="Sign in" busy_label="Signing in…" pending=submit.pending() />
+                <p class="form-footer">
+                    <A href="/forgot-password" attr:data-testid="forgot-password-link">"Forgot your password?"</A>
+                </p>
+            </form>
+        </PublicShell>
+    }
+}
