@@ -19,6 +19,10 @@ use utoipa_actix_web::AppExt;
         (name = "auth", description = "Sign in, tokens, passwords"),
         (name = "admin", description = "Vendor administration [platform_admin]"),
         (name = "audit", description = "Audit log"),
+        (name = "reseller", description = "The reseller's own account [reseller]"),
+        (name = "clients", description = "Clients, logos, the credit ledger [reseller; client users read their own]"),
+        (name = "client users", description = "Client users and Login As [reseller; client users for their colleagues]"),
+        (name = "credits", description = "Credit orders and invoices [reseller]"),
         (name = "public", description = "No authentication"),
     )
 )]

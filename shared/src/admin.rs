@@ -54,6 +54,11 @@ pub struct Branding {
     pub brand: Brand,
     /// Set when the host is a reseller's custom host.
     pub reseller_name: Option<String>,
+    /// For a client user (`GET /me/branding`): their client's name and logo.
+    #[serde(default)]
+    pub client_name: Option<String>,
+    #[serde(default)]
+    pub client_logo_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod auth;
 pub mod problem;
+pub mod reseller;
 
 use serde::{Deserialize, Serialize};
 

@@ -10,8 +10,10 @@ use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 use credence_shared::Role;
 use diesel::prelude::*;
 
-use crate::db::schema::{resellers, sessions, users};
-use crate::domain::audit::AuditActor;
+use crate::auth::session;
+use crate::db::schema::{sessions, users};
+use crate::domain::audit::{self, AuditActor, AuditScope};
+use crate::domain::users::UserRow;
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -52,6 +54,7 @@ async fn authenticate(
     state: Option<web::Data<AppState>>,
     token: Option<String>,
     ip: Option<String>,
+    request: (String, String),
 ) -> Result<Principal, ApiError> {
     let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
     let token = token.ok_or_else(|| {
@@ -59,23 +62,40 @@ async fn authenticate(
     })?;
     let claims = state.keys.decode(&token)?;
     let (sid, sub) = (claims.sid.clone(), claims.sub.clone());
+    let impersonator = claims.act.as_ref().map(|a| a.sub.clone());
+    let audit_ip = ip.clone();
     let live = state
         .db
         .run(move |conn| {
-            Ok(sessions::table
+            let user = sessions::table
                 .inner_join(users::table)
-                .left_join(resellers::table.on(users::reseller_id.eq(resellers::id.nullable())))
-                .filter(sessions::id.eq(sid))
-                .filter(sessions::user_id.eq(sub))
+                .filter(sessions::id.eq(&sid))
+                .filter(sessions::user_id.eq(&sub))
                 .filter(sessions::revoked_at.is_null())
                 .filter(sessions::expires_at.gt(crate::db::now()))
                 .filter(users::status.eq("active"))
-                .filter(users::reseller_id.is_null().or(resellers::status.nullable().eq("active")))
-                .count()
-                .get_result::<i64>(conn)?)
+                .select(users::all_columns)
+                .first::<UserRow>(conn)
+                .optional()?;
+            let Some(user) = user else { return Ok(false) };
+            if !session::organisation_open(conn, &user)? {
+                return Ok(false);
+            }
+            // Login As: every request is audit-logged with both identities.
+            if let Some(impersonator) = impersonator {
+                audit::record(
+                    conn,
+                    &AuditActor { user_id: Some(user.id.clone()), impersonator_id: Some(impersonator), ip: audit_ip },
+                    "impersonation.request",
+                    ("session", &sid),
+                    AuditScope { reseller_id: None, client_id: user.client_id.clone() },
+                    serde_json::json!({ "method": request.0, "path": request.1 }),
+                )?;
+            }
+            Ok(true)
         })
         .await?;
-    if live == 0 {
+    if !live {
         return Err(ApiError::unauthorized(
             "session_ended",
             "This session has ended. Sign in again.",
@@ -101,6 +121,7 @@ impl FromRequest for Principal {
             req.app_data::<web::Data<AppState>>().cloned(),
             bearer(req),
             client_ip(req),
+            (req.method().to_string(), req.path().to_string()),
         ))
     }
 }
@@ -150,3 +171,45 @@ role_guard!(
     |p| p.role != Role::Candidate,
     "Candidates may not do this."
 );
+
+role_guard!(
+    /// Anyone but a Login As session: changing passwords, emails or API keys, or starting a
+    /// Login As, needs the real person.
+    RealUser,
+    |p| p.role != Role::Candidate && p.impersonator_id.is_none(),
+    "This is not allowed while viewing as another user (Login As)."
+);
+
+/// Whose data a reseller user or client user may see.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tenant {
+    /// A reseller's staff: every client of the reseller.
+    Reseller { reseller_id: String },
+    /// A client user (or a reseller viewing as one): that client only.
+    Client { client_id: String },
+}
+
+/// A reseller user or client user, with the tenant their token scopes them to.
+#[derive(Debug, Clone)]
+pub struct TenantUser {
+    pub principal: Principal,
+    pub tenant: Tenant,
+}
+
+impl FromRequest for TenantUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<TenantUser, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let principal = Principal::from_request(req, payload);
+        Box::pin(async move {
+            let principal = principal.await?;
+            let tenant = match (principal.role, &principal.reseller_id, &principal.client_id) {
+                (Role::Reseller, Some(reseller_id), _) => Tenant::Reseller { reseller_id: reseller_id.clone() },
+                (Role::ClientUser, _, Some(client_id)) => Tenant::Client { client_id: client_id.clone() },
+                _ => return Err(ApiError::forbidden("Only reseller users and client users may do this.")),
+            };
+            Ok(TenantUser { principal, tenant })
+        })
+    }
+}

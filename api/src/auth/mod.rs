@@ -2,9 +2,10 @@
 //! extractors that check role and tenant scope in one place.
 
 pub mod extract;
+pub mod impersonation;
 pub mod password;
 pub mod session;
 pub mod throttle;
 pub mod tokens;
 
-pub use extract::{AnyUser, PlatformAdmin, Principal, ResellerStaff};
+pub use extract::{AnyUser, PlatformAdmin, Principal, RealUser, ResellerStaff, Tenant, TenantUser};

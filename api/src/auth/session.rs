@@ -8,7 +8,7 @@ use credence_shared::Role;
 use diesel::prelude::*;
 
 use crate::auth::tokens::{random_token, token_hash, Actor, Claims, Keys, ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER};
-use crate::db::schema::{refresh_tokens, resellers, sessions, users};
+use crate::db::schema::{clients, refresh_tokens, resellers, sessions, users};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::users::UserRow;
@@ -29,13 +29,13 @@ pub fn invalid_credentials() -> ApiError {
     ApiError::unauthorized("invalid_credentials", "Email or password is incorrect.")
 }
 
-fn access_token(keys: &Keys, user: &UserRow, session_id: &str, ttl: i64, impersonator: Option<&str>) -> Result<String, ApiError> {
+pub fn access_token(keys: &Keys, user: &UserRow, session_id: &str, ttl: i64, impersonator: Option<&str>) -> Result<String, ApiError> {
     let iat = chrono::Utc::now().timestamp();
     keys.encode(&Claims {
         sub: user.id.clone(),
         role: user.role(),
         reseller_id: user.reseller_id.clone(),
-        client_id: None,
+        client_id: user.client_id.clone(),
         sid: session_id.to_string(),
         jti: new_id(),
         iat,
@@ -61,9 +61,23 @@ fn new_refresh_token(conn: &mut DbConnection, session_id: &str) -> Result<String
     Ok(token)
 }
 
-/// Whether the user's organisation lets them in (a suspended reseller's staff cannot sign in).
+/// Whether the user's organisation lets them in: a suspended (or archived) client's users and
+/// a suspended reseller's staff (and its clients' users) cannot sign in.
 pub fn organisation_open(conn: &mut DbConnection, user: &UserRow) -> Result<bool, ApiError> {
-    match &user.reseller_id {
+    let reseller_id = match &user.client_id {
+        Some(client_id) => {
+            let (status, reseller_id) = clients::table
+                .find(client_id)
+                .select((clients::status, clients::reseller_id))
+                .first::<(String, String)>(conn)?;
+            if status != "active" {
+                return Ok(false);
+            }
+            Some(reseller_id)
+        }
+        None => user.reseller_id.clone(),
+    };
+    match reseller_id {
         Some(reseller_id) => Ok(resellers::table
             .find(reseller_id)
             .select(resellers::status)

@@ -63,6 +63,101 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,
+        client_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    clients (id) {
+        id -> Text,
+        reseller_id -> Text,
+        code -> Text,
+        name -> Text,
+        contact_name -> Text,
+        contact_email -> Text,
+        phone -> Nullable<Text>,
+        address -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        brand_id -> Text,
+        logo_id -> Nullable<Text>,
+        credit_balance -> BigInt,
+        credit_threshold -> BigInt,
+        low_credit_notified -> Bool,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ledger_entries (id) {
+        id -> Text,
+        client_id -> Text,
+        kind -> Text,
+        delta -> BigInt,
+        balance_after -> BigInt,
+        reference -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        actor_id -> Nullable<Text>,
+        impersonator_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoices (id) {
+        id -> Text,
+        reseller_id -> Text,
+        period -> Text,
+        currency -> Text,
+        status -> Text,
+        number -> Nullable<Text>,
+        total_minor -> BigInt,
+        issued_at -> Nullable<Timestamp>,
+        paid_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    credit_orders (id) {
+        id -> Text,
+        reseller_id -> Text,
+        client_id -> Text,
+        kind -> Text,
+        credits -> BigInt,
+        list_price_minor -> BigInt,
+        discount_bp -> Integer,
+        amount_minor -> BigInt,
+        currency -> Text,
+        note -> Nullable<Text>,
+        po_reference -> Nullable<Text>,
+        invoice_id -> Text,
+        actor_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoice_lines (id) {
+        id -> Text,
+        invoice_id -> Text,
+        credit_order_id -> Text,
+        client_id -> Text,
+        description -> Text,
+        credits -> BigInt,
+        unit_price_minor -> BigInt,
+        discount_bp -> Integer,
+        amount_minor -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    counters (name) {
+        name -> Text,
+        value -> BigInt,
     }
 }
 
@@ -172,6 +267,15 @@ diesel::joinable!(users -> resellers (reseller_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(one_time_tokens -> users (user_id));
+diesel::joinable!(clients -> resellers (reseller_id));
+diesel::joinable!(clients -> brands (brand_id));
+diesel::joinable!(users -> clients (client_id));
+diesel::joinable!(ledger_entries -> clients (client_id));
+diesel::joinable!(invoices -> resellers (reseller_id));
+diesel::joinable!(credit_orders -> clients (client_id));
+diesel::joinable!(credit_orders -> invoices (invoice_id));
+diesel::joinable!(invoice_lines -> invoices (invoice_id));
+diesel::joinable!(invoice_lines -> clients (client_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     logos,
@@ -187,4 +291,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     settings,
     app_secrets,
     idempotency_keys,
+    clients,
+    ledger_entries,
+    invoices,
+    credit_orders,
+    invoice_lines,
+    counters,
 );

@@ -68,10 +68,17 @@ type EventRow = (
     Option<String>,
 );
 
-/// Events newest first; `reseller_id` limits them to one reseller's events.
+/// Whose events a reader may see.
+pub enum AuditView {
+    All,
+    Reseller(String),
+    Client(String),
+}
+
+/// Events newest first, limited to what the reader may see.
 pub fn list(
     conn: &mut DbConnection,
-    reseller_id: Option<&str>,
+    view: &AuditView,
     page: &PageRequest,
 ) -> Result<credence_shared::Page<AuditEvent>, ApiError> {
     let mut query = audit_events::table
@@ -91,8 +98,16 @@ pub fn list(
         .order(audit_events::id.desc())
         .limit(page.limit + 1)
         .into_boxed();
-    if let Some(reseller_id) = reseller_id {
-        query = query.filter(audit_events::reseller_id.eq(reseller_id.to_string()));
+    match view {
+        AuditView::All => {}
+        AuditView::Reseller(id) => query = query.filter(audit_events::reseller_id.eq(id.clone())),
+        // The per-request trail of a Login As session is the reseller's business; the client
+        // sees that the session started and ended, and everything done to its data.
+        AuditView::Client(id) => {
+            query = query
+                .filter(audit_events::client_id.eq(id.clone()))
+                .filter(audit_events::action.ne("impersonation.request"))
+        }
     }
     if let Some(after) = &page.after {
         query = query.filter(audit_events::id.lt(after.clone()));

@@ -171,8 +171,8 @@ pub fn branding_for_host(conn: &mut DbConnection, host: Option<&str>) -> Result<
             .first::<(String, BrandRow)>(conn)
             .optional()?;
         if let Some((reseller_name, brand)) = found {
-            return Ok(Branding { brand: brand.to_dto(), reseller_name: Some(reseller_name) });
+            return Ok(Branding { brand: brand.to_dto(), reseller_name: Some(reseller_name), client_name: None, client_logo_url: None });
         }
     }
-    Ok(Branding { brand: default_brand(conn)?.to_dto(), reseller_name: None })
+    Ok(Branding { brand: default_brand(conn)?.to_dto(), reseller_name: None, client_name: None, client_logo_url: None })
 }

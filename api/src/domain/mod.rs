@@ -3,8 +3,12 @@
 
 pub mod audit;
 pub mod brands;
+pub mod client_users;
+pub mod clients;
+pub mod credits;
 pub mod demo;
 pub mod logos;
+pub mod orders;
 pub mod resellers;
 pub mod settings;
 pub mod users;

@@ -259,6 +259,8 @@ pub fn create_user(conn: &mut DbConnection, config: &Config, actor: &AuditActor,
             job_title: None,
             role: Role::Reseller,
             reseller_id: Some(reseller_id.to_string()),
+            client_id: None,
+            reseller_scope: None,
         },
         &brand,
     )

@@ -35,6 +35,7 @@ pub struct UserRow {
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
     pub last_login_at: Option<chrono::NaiveDateTime>,
+    pub client_id: Option<String>,
 }
 
 impl UserRow {
@@ -49,7 +50,7 @@ impl UserRow {
             name: self.name.clone(),
             role: self.role(),
             reseller_id: self.reseller_id.clone(),
-            client_id: None,
+            client_id: self.client_id.clone(),
             job_title: self.job_title.clone(),
             status: self.status.clone(),
             created_at: self.created_at.and_utc(),
@@ -75,7 +76,12 @@ pub struct NewUser<'a> {
     pub email: &'a str,
     pub job_title: Option<&'a str>,
     pub role: Role,
+    /// Set for reseller staff.
     pub reseller_id: Option<String>,
+    /// Set for client users.
+    pub client_id: Option<String>,
+    /// The reseller whose audit log shows the creation (the client's reseller for client users).
+    pub reseller_scope: Option<String>,
 }
 
 /// Creates an invited user (no password yet) and queues the welcome email in the same
@@ -109,6 +115,7 @@ pub fn create_invited(
             users::name.eq(&name),
             users::role.eq(input.role.as_str()),
             users::reseller_id.eq(&input.reseller_id),
+            users::client_id.eq(&input.client_id),
             users::job_title.eq(&job_title),
             users::status.eq("invited"),
             users::created_at.eq(at),
@@ -122,7 +129,7 @@ pub fn create_invited(
         actor,
         "user.created",
         ("user", &id),
-        AuditScope { reseller_id: user.reseller_id.clone(), client_id: None },
+        AuditScope { reseller_id: input.reseller_scope.clone().or(user.reseller_id.clone()), client_id: user.client_id.clone() },
         serde_json::json!({ "email": user.email, "role": user.role }),
     )?;
     Ok(user)
@@ -222,7 +229,7 @@ pub fn set_password_with_token(
         &AuditActor { user_id: Some(user_id.to_string()), impersonator_id: None, ip },
         "user.password_set",
         ("user", user_id),
-        AuditScope { reseller_id: user.reseller_id, client_id: None },
+        AuditScope { reseller_id: user.reseller_id, client_id: user.client_id },
         serde_json::json!({}),
     )?;
     Ok(())
@@ -242,8 +249,16 @@ pub fn request_password_reset(conn: &mut DbConnection, config: &Config, email: &
     mail::enqueue(conn, "password_reset", &user.email, None, &message)
 }
 
-/// The skin a user's emails and portal are shown in.
+/// The skin a user's emails and portal are shown in: their client's skin, their reseller's
+/// default skin, or the platform default.
 pub fn brand_for_user(conn: &mut DbConnection, user: &UserRow) -> Result<BrandRow, ApiError> {
+    if let Some(client_id) = &user.client_id {
+        let brand_id: String = crate::db::schema::clients::table
+            .find(client_id)
+            .select(crate::db::schema::clients::brand_id)
+            .first(conn)?;
+        return crate::domain::brands::get(conn, &brand_id);
+    }
     match &user.reseller_id {
         Some(reseller_id) => crate::domain::resellers::default_brand_of(conn, reseller_id),
         None => crate::domain::brands::default_brand(conn),
@@ -305,4 +320,21 @@ pub fn upsert_admin(conn: &mut DbConnection, email: &str, name: &str, password: 
     };
     audit::record(conn, &AuditActor::system(), "admin.created", ("user", &id), AuditScope::default(), serde_json::json!({ "email": email.as_str() }))?;
     get(conn, &id)
+}
+
+/// Sets a new password (hashed by the caller) and ends every other session of the user.
+pub fn change_password(conn: &mut DbConnection, actor: &AuditActor, user_id: &str, keep_session: &str, password_hash: &str) -> Result<(), ApiError> {
+    diesel::update(users::table.find(user_id))
+        .set((users::password_hash.eq(Some(password_hash)), users::updated_at.eq(now())))
+        .execute(conn)?;
+    diesel::update(
+        crate::db::schema::sessions::table
+            .filter(crate::db::schema::sessions::user_id.eq(user_id))
+            .filter(crate::db::schema::sessions::id.ne(keep_session))
+            .filter(crate::db::schema::sessions::revoked_at.is_null()),
+    )
+    .set(crate::db::schema::sessions::revoked_at.eq(Some(now())))
+    .execute(conn)?;
+    let user = get(conn, user_id)?;
+    audit::record(conn, actor, "user.password_changed", ("user", user_id), AuditScope { reseller_id: user.reseller_id, client_id: user.client_id }, serde_json::json!({}))
 }

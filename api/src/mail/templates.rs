@@ -67,8 +67,27 @@ pub fn welcome(brand: &BrandRow, public_url: &str, name: &str, role: &Role, link
         role_words(role)
     );
     let how = "Choose your password with the link below. The link works once and expires in 72 hours.".to_string();
-    let text = format!("{intro}\n\n{what}\n\n{how}\n\nSet your password: {link}\n\nAfterwards, sign in at {public_url}/login\n\n{}\n", brand.product_name);
-    let html = layout(brand, public_url, &subject, &[intro, what, how], Some(("Set your password", link)));
+    let mut paragraphs = vec![intro.clone(), what.clone(), how.clone()];
+    let mut text = format!("{intro}\n\n{what}\n\n{how}\n\nSet your password: {link}\n\nAfterwards, sign in at {public_url}/login\n");
+    if *role == Role::ClientUser {
+        let guide = format!("{public_url}/client/quick-start");
+        let words = format!("New here? The Quick Start Guide walks you through projects, candidates, results and credits: {guide}");
+        text.push_str(&format!("\n{words}\n"));
+        paragraphs.push(words);
+    }
+    text.push_str(&format!("\n{}\n", brand.product_name));
+    let html = layout(brand, public_url, &subject, &paragraphs, Some(("Set your password", link)));
+    MailMessage { subject, text, html }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn low_credit(brand: &BrandRow, public_url: &str, name: &str, client_name: &str, code: &str, balance: i64, threshold: i64, link: &str) -> MailMessage {
+    let subject = format!("Low credit balance: {client_name} ({code})");
+    let intro = format!("Hello {name},");
+    let what = format!("The credit balance of {client_name} ({code}) is {balance}, below its threshold of {threshold}.");
+    let next = "Inviting candidates needs credits. Order more credits to keep testing without interruption.".to_string();
+    let text = format!("{intro}\n\n{what}\n\n{next}\n\n{link}\n\n{}\n", brand.product_name);
+    let html = layout(brand, public_url, &subject, &[intro, what, next], Some(("View credits", link)));
     MailMessage { subject, text, html }
 }
 

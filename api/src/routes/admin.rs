@@ -6,12 +6,16 @@ use credence_shared::admin::{
 };
 use credence_shared::auth::User;
 use credence_shared::problem::Problem;
+use credence_shared::reseller::Invoice;
 use credence_shared::Page;
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::auth::PlatformAdmin;
-use crate::domain::{brands, logos, resellers, settings, users};
-use crate::error::ApiResult;
+use crate::domain::{brands, logos, orders, resellers, settings, users};
+use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::{payload_error, Json, ListParams};
+use crate::routes::idempotency;
 use crate::startup::AppState;
 
 /// All brand skins, newest first.
@@ -32,10 +36,13 @@ pub async fn list_brands(state: web::Data<AppState>, _admin: PlatformAdmin, para
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/admin/brands")]
-pub async fn create_brand(state: web::Data<AppState>, admin: PlatformAdmin, Json(body): Json<BrandCreate>) -> ApiResult<HttpResponse> {
+pub async fn create_brand(state: web::Data<AppState>, req: HttpRequest, admin: PlatformAdmin, Json(body): Json<BrandCreate>) -> ApiResult<HttpResponse> {
     let actor = admin.0.audit_actor();
-    let brand = state.db.transaction(move |conn| brands::create(conn, &actor, &body)).await?;
-    Ok(HttpResponse::Created().json(brand.to_dto()))
+    let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
+    idempotency::create(&state, &req, &admin.0.user_id, &value, move |conn| {
+        serde_json::to_value(brands::create(conn, &actor, &body)?.to_dto()).map_err(ApiError::internal)
+    })
+    .await
 }
 
 #[utoipa::path(tag = "admin", params(("id" = String, Path)), responses(
@@ -73,7 +80,7 @@ pub async fn update_brand(state: web::Data<AppState>, admin: PlatformAdmin, id: 
 #[put("/admin/brands/{id}/logo")]
 pub async fn put_brand_logo(state: web::Data<AppState>, admin: PlatformAdmin, id: web::Path<String>, req: HttpRequest, body: web::Payload) -> ApiResult<web::Json<Brand>> {
     let bytes = read_upload(&req, body).await?;
-    let logo = web::block(move || logos::clean(&bytes)).await.map_err(crate::error::ApiError::internal)??;
+    let logo = web::block(move || logos::clean(&bytes)).await.map_err(ApiError::internal)??;
     let actor = admin.0.audit_actor();
     let id = id.into_inner();
     Ok(web::Json(state.db.transaction(move |conn| brands::set_logo(conn, &actor, &id, &logo)).await?.to_dto()))
@@ -112,16 +119,14 @@ pub async fn list_resellers(state: web::Data<AppState>, _admin: PlatformAdmin, p
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/admin/resellers")]
-pub async fn create_reseller(state: web::Data<AppState>, admin: PlatformAdmin, Json(body): Json<ResellerCreate>) -> ApiResult<HttpResponse> {
+pub async fn create_reseller(state: web::Data<AppState>, req: HttpRequest, admin: PlatformAdmin, Json(body): Json<ResellerCreate>) -> ApiResult<HttpResponse> {
     let actor = admin.0.audit_actor();
-    let reseller = state
-        .db
-        .transaction(move |conn| {
-            let row = resellers::create(conn, &actor, &body)?;
-            resellers::to_dto(conn, row)
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(reseller))
+    let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
+    idempotency::create(&state, &req, &admin.0.user_id, &value, move |conn| {
+        let row = resellers::create(conn, &actor, &body)?;
+        serde_json::to_value(resellers::to_dto(conn, row)?).map_err(ApiError::internal)
+    })
+    .await
 }
 
 #[utoipa::path(tag = "admin", params(("id" = String, Path)), responses(
@@ -189,15 +194,15 @@ pub async fn list_reseller_users(state: web::Data<AppState>, _admin: PlatformAdm
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/admin/resellers/{id}/users")]
-pub async fn create_reseller_user(state: web::Data<AppState>, admin: PlatformAdmin, id: web::Path<String>, Json(body): Json<ResellerUserCreate>) -> ApiResult<HttpResponse> {
+pub async fn create_reseller_user(state: web::Data<AppState>, req: HttpRequest, admin: PlatformAdmin, id: web::Path<String>, Json(body): Json<ResellerUserCreate>) -> ApiResult<HttpResponse> {
     let actor = admin.0.audit_actor();
     let id = id.into_inner();
     let config = state.config.clone();
-    let user = state
-        .db
-        .transaction(move |conn| resellers::create_user(conn, &config, &actor, &id, &body))
-        .await?;
-    Ok(HttpResponse::Created().json(user.to_dto()))
+    let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
+    idempotency::create(&state, &req, &admin.0.user_id, &value, move |conn| {
+        serde_json::to_value(resellers::create_user(conn, &config, &actor, &id, &body)?.to_dto()).map_err(ApiError::internal)
+    })
+    .await
 }
 
 #[utoipa::path(tag = "admin", responses((status = 200, body = Settings)), security(("bearer" = [])))]
@@ -214,4 +219,82 @@ pub async fn get_settings(state: web::Data<AppState>, _admin: PlatformAdmin) -> 
 pub async fn update_settings(state: web::Data<AppState>, admin: PlatformAdmin, Json(body): Json<SettingsPatch>) -> ApiResult<web::Json<Settings>> {
     let actor = admin.0.audit_actor();
     Ok(web::Json(state.db.transaction(move |conn| settings::update(conn, &actor, &body)).await?))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InvoiceListParams {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    /// `draft`, `issued`, `paid` or `void`.
+    pub status: Option<String>,
+    pub reseller_id: Option<String>,
+}
+
+/// Every reseller's invoices, newest first.
+#[utoipa::path(tag = "admin", params(InvoiceListParams), responses((status = 200, body = Page<Invoice>)), security(("bearer" = [])))]
+#[get("/admin/invoices")]
+pub async fn list_invoices(state: web::Data<AppState>, _admin: PlatformAdmin, params: web::Query<InvoiceListParams>) -> ApiResult<web::Json<Page<Invoice>>> {
+    let list = ListParams { limit: params.limit, cursor: params.cursor.clone(), q: None, status: params.status.clone() };
+    let page = list.page()?;
+    let status = list.status_in(&["draft", "issued", "paid", "void"])?.map(str::to_string);
+    let reseller_id = params.reseller_id.clone();
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| orders::list_invoices(conn, reseller_id.as_deref(), status.as_deref(), &page))
+            .await?,
+    ))
+}
+
+/// Issue a draft invoice whose month has ended: it gets the next gap-free number.
+#[utoipa::path(tag = "admin", params(("id" = String, Path)), responses(
+    (status = 200, body = Invoice),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`period_open` or `invalid_state`", body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/admin/invoices/{id}/issue")]
+pub async fn issue_invoice(state: web::Data<AppState>, admin: PlatformAdmin, id: web::Path<String>) -> ApiResult<web::Json<Invoice>> {
+    let actor = admin.0.audit_actor();
+    let id = id.into_inner();
+    Ok(web::Json(
+        state
+            .db
+            .transaction(move |conn| {
+                let row = orders::issue(conn, &actor, &id)?;
+                orders::invoice_dto(conn, row)
+            })
+            .await?,
+    ))
+}
+
+#[utoipa::path(tag = "admin", params(("id" = String, Path)), responses(
+    (status = 200, body = Invoice),
+    (status = 409, description = "`invalid_state`", body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/admin/invoices/{id}/mark-paid")]
+pub async fn mark_invoice_paid(state: web::Data<AppState>, admin: PlatformAdmin, id: web::Path<String>) -> ApiResult<web::Json<Invoice>> {
+    settle(state, admin, id.into_inner(), "paid").await
+}
+
+#[utoipa::path(tag = "admin", params(("id" = String, Path)), responses(
+    (status = 200, body = Invoice),
+    (status = 409, description = "`invalid_state`", body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/admin/invoices/{id}/void")]
+pub async fn void_invoice(state: web::Data<AppState>, admin: PlatformAdmin, id: web::Path<String>) -> ApiResult<web::Json<Invoice>> {
+    settle(state, admin, id.into_inner(), "void").await
+}
+
+async fn settle(state: web::Data<AppState>, admin: PlatformAdmin, id: String, to: &'static str) -> ApiResult<web::Json<Invoice>> {
+    let actor = admin.0.audit_actor();
+    Ok(web::Json(
+        state
+            .db
+            .transaction(move |conn| {
+                let row = orders::settle(conn, &actor, &id, to)?;
+                orders::invoice_dto(conn, row)
+            })
+            .await?,
+    ))
 }

@@ -1,4 +1,5 @@
-//! `GET /audit-events`: the vendor sees every event, a reseller its own.
+//! `GET /audit-events`: the vendor sees every event, a reseller its own, a client user its
+//! client's (the activity page, which shows when the reseller used Login As).
 
 use actix_web::{get, web};
 use credence_shared::admin::AuditEvent;
@@ -6,7 +7,7 @@ use credence_shared::problem::Problem;
 use credence_shared::{Page, Role};
 
 use crate::auth::AnyUser;
-use crate::domain::audit;
+use crate::domain::audit::{self, AuditView};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::ListParams;
 use crate::startup::AppState;
@@ -18,10 +19,11 @@ use crate::startup::AppState;
 #[get("/audit-events")]
 pub async fn list_audit_events(state: web::Data<AppState>, user: AnyUser, params: web::Query<ListParams>) -> ApiResult<web::Json<Page<AuditEvent>>> {
     let page = params.page()?;
-    let scope = match (user.0.role, &user.0.reseller_id, &user.0.impersonator_id) {
-        (Role::PlatformAdmin, _, _) => None,
-        (Role::Reseller, Some(reseller_id), None) => Some(reseller_id.clone()),
-        _ => return Err(ApiError::forbidden("Only administrators and reseller users can read the audit log.")),
+    let view = match (user.0.role, &user.0.reseller_id, &user.0.client_id) {
+        (Role::PlatformAdmin, _, _) => AuditView::All,
+        (Role::Reseller, Some(reseller_id), _) => AuditView::Reseller(reseller_id.clone()),
+        (Role::ClientUser, _, Some(client_id)) => AuditView::Client(client_id.clone()),
+        _ => return Err(ApiError::forbidden("Candidates have no audit log.")),
     };
-    Ok(web::Json(state.db.run(move |conn| audit::list(conn, scope.as_deref(), &page)).await?))
+    Ok(web::Json(state.db.run(move |conn| audit::list(conn, &view, &page)).await?))
 }

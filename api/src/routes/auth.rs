@@ -5,11 +5,13 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use credence_shared::auth::{
     Impersonator, LoginRequest, Me, PasswordForgotRequest, PasswordSetRequest, RefreshRequest, TokenResponse,
 };
+use credence_shared::admin::Branding;
 use credence_shared::problem::Problem;
+use credence_shared::reseller::PasswordChangeRequest;
 
 use crate::auth::extract::client_ip;
 use crate::auth::session::{self, Issued};
-use crate::auth::{password, Principal};
+use crate::auth::{password, AnyUser, Principal, RealUser};
 use crate::domain::users;
 use crate::error::{ApiError, ApiResult, Validator};
 use crate::routes::extract::Json;
@@ -228,4 +230,66 @@ pub async fn me(state: web::Data<AppState>, principal: Principal) -> ApiResult<w
         })
         .await?;
     Ok(web::Json(me))
+}
+
+/// Change one's own password (never inside a Login As session). Other sessions end.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordChangeRequest,
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 403, description = "During Login As", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/me/password")]
+pub async fn change_password(state: web::Data<AppState>, user: RealUser, Json(body): Json<PasswordChangeRequest>) -> ApiResult<HttpResponse> {
+    let user_id = user.0.user_id.clone();
+    let account = state.db.run(move |conn| users::get(conn, &user_id)).await?;
+    let stored = account.password_hash.clone().unwrap_or_else(|| state.dummy_password_hash.clone());
+    let current = body.current_password.clone();
+    let matches = web::block(move || password::verify(&current, &stored)).await.map_err(ApiError::internal)?;
+    let mut v = Validator::new();
+    if !matches {
+        v.add("current_password", "incorrect", "This is not your current password.");
+    }
+    v.check("new_password", password::check_policy(&body.new_password, &account.email));
+    v.finish()?;
+    let cost = state.config.password_hashing;
+    let new_password = body.new_password.clone();
+    let hash = web::block(move || password::hash(&new_password, cost)).await.map_err(ApiError::internal)?;
+    let principal = user.0.clone();
+    state
+        .db
+        .transaction(move |conn| users::change_password(conn, &principal.audit_actor(), &principal.user_id, &principal.session_id, &hash))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The skin the signed-in user's portal is shown in; for client users also their client's
+/// name and logo.
+#[utoipa::path(tag = "auth", responses((status = 200, body = Branding)), security(("bearer" = [])))]
+#[get("/me/branding")]
+pub async fn my_branding(state: web::Data<AppState>, user: AnyUser) -> ApiResult<web::Json<Branding>> {
+    let user_id = user.0.user_id.clone();
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| {
+                let account = users::get(conn, &user_id)?;
+                let brand = users::brand_for_user(conn, &account)?;
+                let client = match &account.client_id {
+                    Some(client_id) => Some(crate::domain::clients::get_scoped(conn, &crate::auth::Tenant::Client { client_id: client_id.clone() }, client_id)?),
+                    None => None,
+                };
+                Ok(Branding {
+                    brand: brand.to_dto(),
+                    reseller_name: None,
+                    client_name: client.as_ref().map(|c| c.name.clone()),
+                    client_logo_url: client.and_then(|c| c.logo_id).map(|id| crate::domain::logos::url(&id)),
+                })
+            })
+            .await?,
+    ))
 }

@@ -4,9 +4,15 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod client_users;
+pub mod clients;
+pub mod credit_orders;
+pub mod csv;
 pub mod extract;
+pub mod idempotency;
 pub mod ops;
 pub mod public;
+pub mod reseller;
 pub mod spa;
 
 use actix_web::{get, web, HttpResponse};
@@ -21,6 +27,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(auth::password_set)
         .service(auth::password_forgot)
         .service(auth::me)
+        .service(auth::change_password)
+        .service(auth::my_branding)
+        .service(client_users::end_impersonation)
         .service(admin::list_brands)
         .service(admin::create_brand)
         .service(admin::get_brand)
@@ -34,6 +43,35 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(admin::create_reseller_user)
         .service(admin::get_settings)
         .service(admin::update_settings)
+        .service(admin::list_invoices)
+        .service(admin::issue_invoice)
+        .service(admin::mark_invoice_paid)
+        .service(admin::void_invoice)
+        .service(reseller::list_brands)
+        .service(reseller::list_reseller_users)
+        .service(reseller::create_reseller_user)
+        .service(clients::list_clients)
+        .service(clients::create_client)
+        .service(clients::get_client)
+        .service(clients::update_client)
+        .service(clients::put_client_logo)
+        .service(clients::delete_client_logo)
+        .service(clients::client_ledger)
+        .service(clients::create_credit_adjustment)
+        .service(client_users::list_client_users)
+        .service(client_users::create_client_user)
+        .service(client_users::get_client_user)
+        .service(client_users::update_client_user)
+        .service(client_users::delete_client_user)
+        .service(client_users::resend_welcome)
+        .service(client_users::impersonate)
+        .service(credit_orders::list_credit_orders)
+        .service(credit_orders::export_credit_orders)
+        .service(credit_orders::create_credit_order)
+        .service(credit_orders::list_invoices)
+        .service(credit_orders::get_invoice)
+        .service(credit_orders::invoice_lines)
+        .service(credit_orders::invoice_csv)
         .service(audit::list_audit_events)
         .service(public::branding)
         .service(public::logo)

@@ -1,0 +1,82 @@
+//! Login As: a reseller user acts as one of its clients' users for at most 30 minutes.
+//!
+//! The session carries `impersonator_id`; its token carries `act` (RFC 8693). It cannot be
+//! refreshed, cannot start another Login As (the role guard refuses), cannot change passwords,
+//! emails or API keys (`RealUser`), and every request in it is audit-logged with both ids.
+
+use chrono::Duration;
+use credence_shared::auth::Impersonator;
+use credence_shared::reseller::ImpersonationResponse;
+use diesel::prelude::*;
+
+use crate::auth::session::{access_token, organisation_open, revoke};
+use crate::auth::tokens::{Keys, IMPERSONATION_SECONDS};
+use crate::auth::{Principal, Tenant};
+use crate::db::schema::sessions;
+use crate::db::{new_id, now, DbConnection};
+use crate::domain::audit::{self, AuditScope};
+use crate::domain::{client_users, users};
+use crate::error::ApiError;
+
+pub fn start(conn: &mut DbConnection, keys: &Keys, reseller_user: &Principal, client_user_id: &str) -> Result<ImpersonationResponse, ApiError> {
+    let reseller_id = reseller_user.reseller_id.clone().ok_or_else(|| ApiError::forbidden("Only reseller users may use Login As."))?;
+    let (target, client) = client_users::get_scoped_user(conn, &Tenant::Reseller { reseller_id: reseller_id.clone() }, client_user_id)?;
+    if target.status != "active" || !organisation_open(conn, &target)? {
+        return Err(ApiError::conflict(
+            "user_not_active",
+            "This user cannot sign in (invited, deactivated, or their client is suspended), so Login As is not possible.",
+        ));
+    }
+    let by = users::get(conn, &reseller_user.user_id)?;
+    let session_id = new_id();
+    let at = now();
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id.eq(&session_id),
+            sessions::user_id.eq(&target.id),
+            sessions::impersonator_id.eq(Some(&by.id)),
+            sessions::created_at.eq(at),
+            sessions::expires_at.eq(at + Duration::seconds(IMPERSONATION_SECONDS)),
+            sessions::ip.eq(&reseller_user.ip),
+        ))
+        .execute(conn)?;
+    let token = access_token(keys, &target, &session_id, IMPERSONATION_SECONDS, Some(&by.id))?;
+    audit::record(
+        conn,
+        &crate::domain::audit::AuditActor { user_id: Some(target.id.clone()), impersonator_id: Some(by.id.clone()), ip: reseller_user.ip.clone() },
+        "impersonation.started",
+        ("user", &target.id),
+        AuditScope { reseller_id: Some(reseller_id), client_id: Some(client.id.clone()) },
+        serde_json::json!({ "reseller_user": { "id": by.id, "name": by.name, "email": by.email }, "session_id": session_id }),
+    )?;
+    Ok(ImpersonationResponse {
+        access_token: token,
+        token_type: "Bearer".into(),
+        expires_in: IMPERSONATION_SECONDS,
+        user: target.to_dto(),
+        impersonator: Impersonator { id: by.id, name: by.name, email: by.email },
+    })
+}
+
+pub fn end(conn: &mut DbConnection, principal: &Principal) -> Result<(), ApiError> {
+    if principal.impersonator_id.is_none() {
+        return Err(ApiError::conflict("not_impersonating", "This session is not a Login As session."));
+    }
+    revoke(conn, &principal.session_id)?;
+    let reseller_id = match &principal.client_id {
+        Some(client_id) => crate::db::schema::clients::table
+            .find(client_id)
+            .select(crate::db::schema::clients::reseller_id)
+            .first::<String>(conn)
+            .optional()?,
+        None => None,
+    };
+    audit::record(
+        conn,
+        &principal.audit_actor(),
+        "impersonation.ended",
+        ("user", &principal.user_id),
+        AuditScope { reseller_id, client_id: principal.client_id.clone() },
+        serde_json::json!({ "session_id": principal.session_id }),
+    )
+}

@@ -1,0 +1,192 @@
+//! Client users: the employer's recruitment managers. Created by the reseller or by colleagues,
+//! welcomed by email, deactivated (never deleted).
+
+use credence_shared::reseller::{ClientUser, ClientUserCreate, ClientUserPatch};
+use credence_shared::Role;
+use diesel::prelude::*;
+
+use crate::auth::{session, Tenant};
+use crate::config::Config;
+use crate::db::schema::{clients, users};
+use crate::db::{now, DbConnection};
+use crate::domain::audit::{self, AuditActor, AuditScope};
+use crate::domain::clients::{get_scoped, ClientRow};
+use crate::domain::users::{self as accounts, NewUser, UserRow};
+use crate::domain::values::{optional_text, required_text, Email};
+use crate::domain::{brands, into_page, like_pattern, PageRequest};
+use crate::error::{ApiError, FieldIssue, Validator};
+
+fn to_dto(user: UserRow, client: &ClientRow) -> ClientUser {
+    ClientUser {
+        id: user.id,
+        client_id: client.id.clone(),
+        client_name: client.name.clone(),
+        client_code: client.code.clone(),
+        name: user.name,
+        email: user.email,
+        job_title: user.job_title,
+        status: user.status,
+        last_login_at: user.last_login_at.map(|t| t.and_utc()),
+        created_at: user.created_at.and_utc(),
+    }
+}
+
+/// A client user the tenant may see; anyone else's is "not found".
+pub fn get_scoped_user(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<(UserRow, ClientRow), ApiError> {
+    let user = accounts::get(conn, id)?;
+    let Some(client_id) = user.client_id.clone() else { return Err(ApiError::not_found()) };
+    let client = get_scoped(conn, tenant, &client_id)?;
+    Ok((user, client))
+}
+
+pub fn get(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<ClientUser, ApiError> {
+    let (user, client) = get_scoped_user(conn, tenant, id)?;
+    Ok(to_dto(user, &client))
+}
+
+#[derive(Debug, Default)]
+pub struct UserFilter {
+    pub client_id: Option<String>,
+    pub q: Option<String>,
+    pub status: Option<String>,
+}
+
+pub fn list(conn: &mut DbConnection, tenant: &Tenant, filter: &UserFilter, page: &PageRequest) -> Result<credence_shared::Page<ClientUser>, ApiError> {
+    let mut query = users::table
+        .inner_join(clients::table)
+        .filter(users::role.eq("client_user"))
+        .order(users::id.desc())
+        .limit(page.limit + 1)
+        .select((users::all_columns, clients::all_columns))
+        .into_boxed();
+    match tenant {
+        Tenant::Reseller { reseller_id } => query = query.filter(clients::reseller_id.eq(reseller_id.clone())),
+        Tenant::Client { client_id } => query = query.filter(clients::id.eq(client_id.clone())),
+    }
+    if let Some(client_id) = &filter.client_id {
+        query = query.filter(clients::id.eq(client_id.clone()));
+    }
+    if let Some(status) = &filter.status {
+        query = query.filter(users::status.eq(status.clone()));
+    }
+    if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
+        let pattern = like_pattern(q);
+        query = query.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("(lower(users.name) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern.clone())
+                .sql(" ESCAPE '\\' OR lower(users.email) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern)
+                .sql(" ESCAPE '\\')"),
+        );
+    }
+    if let Some(after) = &page.after {
+        query = query.filter(users::id.lt(after.clone()));
+    }
+    let rows: Vec<(UserRow, ClientRow)> = query.load(conn)?;
+    Ok(into_page(rows, page, |r| r.0.id.clone(), |(u, c)| to_dto(u, &c)))
+}
+
+pub fn create(conn: &mut DbConnection, config: &Config, actor: &AuditActor, tenant: &Tenant, input: &ClientUserCreate) -> Result<ClientUser, ApiError> {
+    let client_id = match tenant {
+        Tenant::Client { client_id } => client_id.clone(),
+        Tenant::Reseller { .. } => match input.client_id.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            Some(id) => id.to_string(),
+            None => {
+                // Report every missing field at once, not just the client.
+                let mut v = Validator::new();
+                v.add("client_id", "required", "Choose the client this user belongs to.");
+                if input.name.trim().is_empty() {
+                    v.add("name", "required", "This field is required.");
+                }
+                if input.email.trim().is_empty() {
+                    v.add("email", "required", "This field is required.");
+                }
+                return Err(v.finish().unwrap_err());
+            }
+        },
+    };
+    let client = match get_scoped(conn, tenant, &client_id) {
+        Ok(c) => c,
+        Err(_) => return Err(ApiError::field("client_id", "unknown_client", "There is no such client in your account.")),
+    };
+    if client.status == "archived" {
+        return Err(ApiError::field("client_id", "client_archived", "This client is archived: reactivate it before adding users."));
+    }
+    let brand = brands::get(conn, &client.brand_id)?;
+    let user = accounts::create_invited(
+        conn,
+        config,
+        actor,
+        NewUser { name: &input.name, email: &input.email, job_title: input.job_title.as_deref(), role: Role::ClientUser, reseller_id: None, client_id: Some(client.id.clone()), reseller_scope: Some(client.reseller_id.clone()) },
+        &brand,
+    )?;
+    Ok(to_dto(user, &client))
+}
+
+pub fn update(conn: &mut DbConnection, actor: &AuditActor, tenant: &Tenant, id: &str, patch: &ClientUserPatch) -> Result<ClientUser, ApiError> {
+    let (before, client) = get_scoped_user(conn, tenant, id)?;
+    if patch.email.is_some() && actor.impersonator_id.is_some() {
+        return Err(ApiError::forbidden("Email addresses cannot be changed while viewing as another user (Login As)."));
+    }
+    let mut v = Validator::new();
+    let name = patch.name.as_deref().and_then(|s| v.check("name", required_text(s, 200)));
+    let email = patch.email.as_deref().and_then(|s| v.check("email", Email::parse(s)));
+    if let Some(email) = &email {
+        if email.as_str() != before.email && accounts::find_by_email(conn, email.as_str())?.is_some() {
+            v.add("email", "taken", "A user with this email exists already.");
+        }
+    }
+    let job_title = patch.job_title.as_deref().and_then(|s| v.check("job_title", optional_text(s, 200)));
+    let status = patch.status.as_deref().and_then(|s| {
+        v.check(
+            "status",
+            match s {
+                "active" | "deactivated" => Ok(s),
+                _ => Err(FieldIssue::new("invalid_status", "Use active or deactivated.")),
+            },
+        )
+    });
+    if status == Some("deactivated") && actor.user_id.as_deref() == Some(id) {
+        v.add("status", "self_deactivation", "You cannot deactivate yourself.");
+    }
+    v.finish()?;
+    // Re-activating a user who never set a password leaves them invited.
+    let new_status = match status {
+        Some("active") if before.password_hash.is_none() => "invited".to_string(),
+        Some(s) => s.to_string(),
+        None => before.status.clone(),
+    };
+    diesel::update(users::table.find(id))
+        .set((
+            users::name.eq(name.unwrap_or(before.name.clone())),
+            users::email.eq(email.map(Email::into_string).unwrap_or(before.email.clone())),
+            users::job_title.eq(job_title.unwrap_or(before.job_title.clone())),
+            users::status.eq(&new_status),
+            users::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    if new_status == "deactivated" {
+        session::revoke_all_for_user(conn, id)?;
+    }
+    let after = accounts::get(conn, id)?;
+    audit::record(
+        conn,
+        actor,
+        if new_status != before.status { if new_status == "deactivated" { "user.deactivated" } else { "user.reactivated" } } else { "user.updated" },
+        ("user", id),
+        AuditScope { reseller_id: Some(client.reseller_id.clone()), client_id: Some(client.id.clone()) },
+        serde_json::json!({ "before": { "name": before.name, "email": before.email, "status": before.status }, "after": { "name": after.name, "email": after.email, "status": after.status } }),
+    )?;
+    Ok(to_dto(after, &client))
+}
+
+pub fn resend_welcome(conn: &mut DbConnection, config: &Config, actor: &AuditActor, tenant: &Tenant, id: &str) -> Result<(), ApiError> {
+    let (user, client) = get_scoped_user(conn, tenant, id)?;
+    if user.status != "invited" {
+        return Err(ApiError::conflict("already_active", "This user has already set a password (or is deactivated); they can use “Forgot password” instead."));
+    }
+    let brand = brands::get(conn, &client.brand_id)?;
+    accounts::send_welcome(conn, config, &user, &brand)?;
+    audit::record(conn, actor, "user.welcome_resent", ("user", id), AuditScope { reseller_id: Some(client.reseller_id.clone()), client_id: Some(client.id.clone()) }, serde_json::json!({}))?;
+    Ok(())
+}

@@ -1,0 +1,373 @@
+//! Clients of a reseller: creation (with initial credits), codes, branding, status, listing.
+
+use credence_shared::reseller::{Client, ClientCreate, ClientPatch};
+use diesel::prelude::*;
+use rand::Rng;
+
+use crate::auth::Tenant;
+use crate::config::Config;
+use crate::db::schema::{brands, clients, reseller_brands, users};
+use crate::db::{new_id, now, DbConnection};
+use crate::domain::audit::{self, AuditActor, AuditScope};
+use crate::domain::brands::BrandRow;
+use crate::domain::values::{optional_text, required_text, Email};
+use crate::domain::{into_page, like_pattern, logos, orders, resellers, settings, PageRequest};
+use crate::error::{ApiError, FieldIssue, Validator};
+
+pub const MAX_CREDITS: i64 = 1_000_000;
+
+#[derive(Queryable, Debug, Clone)]
+pub struct ClientRow {
+    pub id: String,
+    pub reseller_id: String,
+    pub code: String,
+    pub name: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub notes: Option<String>,
+    pub brand_id: String,
+    pub logo_id: Option<String>,
+    pub credit_balance: i64,
+    pub credit_threshold: i64,
+    pub low_credit_notified: bool,
+    pub status: String,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// Code alphabet without look-alikes (0/O, 1/I/L).
+const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+/// `ACME-7K2Q`: up to four letters of the name, then four random characters.
+pub fn generate_code(name: &str) -> String {
+    let mut prefix: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .take(4)
+        .collect();
+    if prefix.len() < 2 {
+        prefix = "CL".to_string();
+    }
+    let mut rng = rand::thread_rng();
+    let suffix: String = (0..4).map(|_| CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char).collect();
+    format!("{prefix}-{suffix}")
+}
+
+/// A credits amount from 0 (or 1) to 1,000,000.
+pub fn credits(value: Option<i64>, min: i64) -> Result<i64, FieldIssue> {
+    let n = value.ok_or_else(FieldIssue::required)?;
+    if n < min || n > MAX_CREDITS {
+        return Err(FieldIssue::new("out_of_range", format!("Enter a whole number of credits from {min} to 1,000,000.")));
+    }
+    Ok(n)
+}
+
+fn threshold(value: i64) -> Result<i64, FieldIssue> {
+    if (0..=MAX_CREDITS).contains(&value) {
+        Ok(value)
+    } else {
+        Err(FieldIssue::new("out_of_range", "Enter a threshold from 0 to 1,000,000 credits."))
+    }
+}
+
+/// The client, if the tenant may see it; another tenant's client is "not found".
+pub fn get_scoped(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<ClientRow, ApiError> {
+    let client: ClientRow = clients::table.find(id).first(conn)?;
+    let visible = match tenant {
+        Tenant::Reseller { reseller_id } => &client.reseller_id == reseller_id,
+        Tenant::Client { client_id } => &client.id == client_id,
+    };
+    if visible {
+        Ok(client)
+    } else {
+        Err(ApiError::not_found())
+    }
+}
+
+/// A reseller's client by its code (case-insensitive), as credit orders name it.
+pub fn by_code(conn: &mut DbConnection, reseller_id: &str, code: &str) -> Result<Option<ClientRow>, ApiError> {
+    Ok(clients::table
+        .filter(clients::code.eq(code.trim().to_uppercase()))
+        .filter(clients::reseller_id.eq(reseller_id))
+        .first(conn)
+        .optional()?)
+}
+
+pub fn to_dto(conn: &mut DbConnection, row: ClientRow) -> Result<Client, ApiError> {
+    let brand_name: String = brands::table.find(&row.brand_id).select(brands::name).first(conn)?;
+    let user_count: i64 = users::table
+        .filter(users::client_id.eq(&row.id))
+        .filter(users::status.ne("deactivated"))
+        .count()
+        .get_result(conn)?;
+    Ok(Client {
+        low_credit: row.credit_balance < row.credit_threshold,
+        logo_url: row.logo_id.as_deref().map(logos::url),
+        id: row.id,
+        reseller_id: row.reseller_id,
+        code: row.code,
+        name: row.name,
+        contact_name: row.contact_name,
+        contact_email: row.contact_email,
+        phone: row.phone,
+        address: row.address,
+        notes: row.notes,
+        brand_id: row.brand_id,
+        brand_name,
+        credit_balance: row.credit_balance,
+        credit_threshold: row.credit_threshold,
+        status: row.status,
+        user_count,
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+    })
+}
+
+/// The skins a reseller may give its clients: the platform default and its own skins.
+pub fn allowed_brands(conn: &mut DbConnection, reseller_id: &str) -> Result<Vec<BrandRow>, ApiError> {
+    let mut list = vec![crate::domain::brands::default_brand(conn)?];
+    let own: Vec<BrandRow> = reseller_brands::table
+        .inner_join(brands::table)
+        .filter(reseller_brands::reseller_id.eq(reseller_id))
+        .order(reseller_brands::position.asc())
+        .select(brands::all_columns)
+        .load(conn)?;
+    for brand in own {
+        if !list.iter().any(|b| b.id == brand.id) {
+            list.push(brand);
+        }
+    }
+    Ok(list)
+}
+
+#[derive(Debug, Default)]
+pub struct ClientFilter {
+    pub q: Option<String>,
+    pub status: Option<String>,
+    pub brand_id: Option<String>,
+    pub below_threshold: bool,
+}
+
+pub fn list(conn: &mut DbConnection, reseller_id: &str, filter: &ClientFilter, page: &PageRequest) -> Result<credence_shared::Page<Client>, ApiError> {
+    let mut query = clients::table
+        .filter(clients::reseller_id.eq(reseller_id))
+        .order(clients::id.desc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
+        let pattern = like_pattern(q);
+        query = query.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("(lower(clients.name) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern.clone())
+                .sql(" ESCAPE '\\' OR lower(clients.code) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern.clone())
+                .sql(" ESCAPE '\\' OR lower(clients.contact_name) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern.clone())
+                .sql(" ESCAPE '\\' OR lower(clients.contact_email) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern)
+                .sql(" ESCAPE '\\')"),
+        );
+    }
+    match filter.status.as_deref() {
+        Some(status) => query = query.filter(clients::status.eq(status.to_string())),
+        // Archived clients are hidden unless asked for.
+        None => query = query.filter(clients::status.ne("archived")),
+    }
+    if let Some(brand_id) = &filter.brand_id {
+        query = query.filter(clients::brand_id.eq(brand_id.clone()));
+    }
+    if filter.below_threshold {
+        query = query.filter(clients::credit_balance.lt(clients::credit_threshold));
+    }
+    if let Some(after) = &page.after {
+        query = query.filter(clients::id.lt(after.clone()));
+    }
+    let rows: Vec<ClientRow> = query.load(conn)?;
+    let rows = into_page(rows, page, |r| r.id.clone(), |r| r);
+    Ok(credence_shared::Page {
+        data: rows.data.into_iter().map(|r| to_dto(conn, r)).collect::<Result<_, _>>()?,
+        next_cursor: rows.next_cursor,
+    })
+}
+
+pub fn create(conn: &mut DbConnection, config: &Config, actor: &AuditActor, reseller_id: &str, input: &ClientCreate) -> Result<ClientRow, ApiError> {
+    let reseller = resellers::get(conn, reseller_id)?;
+    let settings = settings::get(conn)?;
+    let mut v = Validator::new();
+    let name = v.check("name", required_text(&input.name, 200));
+    let contact_name = v.check("contact_name", required_text(&input.contact_name, 200));
+    let contact_email = v.check("contact_email", Email::parse(&input.contact_email));
+    let phone = v.check("phone", optional_text(input.phone.as_deref().unwrap_or_default(), 50));
+    let address = v.check("address", optional_text(input.address.as_deref().unwrap_or_default(), 1000));
+    let notes = v.check("notes", optional_text(input.notes.as_deref().unwrap_or_default(), 4000));
+    let allowed = allowed_brands(conn, reseller_id)?;
+    let brand_id = match input.brand_id.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+        None => Some(allowed[0].id.clone()),
+        Some(id) if allowed.iter().any(|b| b.id == id) => Some(id.to_string()),
+        Some(_) => {
+            v.add("brand_id", "unknown_brand", "Choose the default skin or one of your own skins.");
+            None
+        }
+    };
+    let initial = v.check("initial_credits", credits(Some(input.initial_credits.unwrap_or(0)), 0));
+    let threshold = v.check("credit_threshold", threshold(input.credit_threshold.unwrap_or(settings.default_credit_threshold)));
+    v.finish()?;
+    let (Some(name), Some(contact_name), Some(contact_email), Some(phone), Some(address), Some(notes), Some(brand_id), Some(initial), Some(threshold)) =
+        (name, contact_name, contact_email, phone, address, notes, brand_id, initial, threshold)
+    else {
+        return Err(ApiError::internal("validated client fields missing"));
+    };
+    let mut code = generate_code(&name);
+    for _ in 0..20 {
+        if clients::table.filter(clients::code.eq(&code)).count().get_result::<i64>(conn)? == 0 {
+            break;
+        }
+        code = generate_code(&name);
+    }
+    let id = new_id();
+    let at = now();
+    diesel::insert_into(clients::table)
+        .values((
+            clients::id.eq(&id),
+            clients::reseller_id.eq(reseller_id),
+            clients::code.eq(&code),
+            clients::name.eq(&name),
+            clients::contact_name.eq(&contact_name),
+            clients::contact_email.eq(contact_email.as_str()),
+            clients::phone.eq(&phone),
+            clients::address.eq(&address),
+            clients::notes.eq(&notes),
+            clients::brand_id.eq(&brand_id),
+            clients::credit_balance.eq(0i64),
+            clients::credit_threshold.eq(threshold),
+            // Nobody needs a low-credit email about a client that has just been created.
+            clients::low_credit_notified.eq(true),
+            clients::status.eq("active"),
+            clients::created_at.eq(at),
+            clients::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    audit::record(
+        conn,
+        actor,
+        "client.created",
+        ("client", &id),
+        AuditScope { reseller_id: Some(reseller_id.to_string()), client_id: Some(id.clone()) },
+        serde_json::json!({ "name": name, "code": code, "initial_credits": initial, "brand_id": brand_id }),
+    )?;
+    let client: ClientRow = clients::table.find(&id).first(conn)?;
+    if initial > 0 {
+        orders::place(conn, config, actor, &reseller, &client, "initial", initial, Some("Initial credits"), None)?;
+    }
+    Ok(clients::table.find(&id).first(conn)?)
+}
+
+pub fn update(conn: &mut DbConnection, actor: &AuditActor, tenant: &Tenant, id: &str, patch: &ClientPatch) -> Result<ClientRow, ApiError> {
+    let before = get_scoped(conn, tenant, id)?;
+    let mut v = Validator::new();
+    let name = patch.name.as_deref().and_then(|s| v.check("name", required_text(s, 200)));
+    let contact_name = patch.contact_name.as_deref().and_then(|s| v.check("contact_name", required_text(s, 200)));
+    let contact_email = patch.contact_email.as_deref().and_then(|s| v.check("contact_email", Email::parse(s)));
+    let phone = patch.phone.as_deref().and_then(|s| v.check("phone", optional_text(s, 50)));
+    let address = patch.address.as_deref().and_then(|s| v.check("address", optional_text(s, 1000)));
+    let notes = patch.notes.as_deref().and_then(|s| v.check("notes", optional_text(s, 4000)));
+    let brand_id = match patch.brand_id.as_deref() {
+        None => None,
+        Some(b) if allowed_brands(conn, &before.reseller_id)?.iter().any(|x| x.id == b) => Some(b.to_string()),
+        Some(_) => {
+            v.add("brand_id", "unknown_brand", "Choose the default skin or one of your own skins.");
+            None
+        }
+    };
+    let threshold = patch.credit_threshold.and_then(|t| v.check("credit_threshold", threshold(t)));
+    let status = patch.status.as_deref().and_then(|s| {
+        v.check(
+            "status",
+            match s {
+                "active" | "suspended" | "archived" => Ok(s.to_string()),
+                _ => Err(FieldIssue::new("invalid_status", "Use active, suspended or archived.")),
+            },
+        )
+    });
+    v.finish()?;
+    let new_threshold = threshold.unwrap_or(before.credit_threshold);
+    diesel::update(clients::table.find(id))
+        .set((
+            clients::name.eq(name.unwrap_or(before.name.clone())),
+            clients::contact_name.eq(contact_name.unwrap_or(before.contact_name.clone())),
+            clients::contact_email.eq(contact_email.map(Email::into_string).unwrap_or(before.contact_email.clone())),
+            clients::phone.eq(phone.unwrap_or(before.phone.clone())),
+            clients::address.eq(address.unwrap_or(before.address.clone())),
+            clients::notes.eq(notes.unwrap_or(before.notes.clone())),
+            clients::brand_id.eq(brand_id.unwrap_or(before.brand_id.clone())),
+            clients::credit_threshold.eq(new_threshold),
+            // A new threshold re-arms the low-credit email only once the balance reaches it.
+            clients::low_credit_notified.eq(before.low_credit_notified || before.credit_balance < new_threshold),
+            clients::status.eq(status.clone().unwrap_or(before.status.clone())),
+            clients::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    let after: ClientRow = clients::table.find(id).first(conn)?;
+    let action = match status.as_deref() {
+        Some(s) if s != before.status => format!("client.{s}"),
+        _ => "client.updated".to_string(),
+    };
+    audit::record(
+        conn,
+        actor,
+        &action,
+        ("client", id),
+        AuditScope { reseller_id: Some(after.reseller_id.clone()), client_id: Some(id.to_string()) },
+        serde_json::json!({ "before": { "name": before.name, "status": before.status, "brand_id": before.brand_id, "credit_threshold": before.credit_threshold },
+                            "after": { "name": after.name, "status": after.status, "brand_id": after.brand_id, "credit_threshold": after.credit_threshold } }),
+    )?;
+    Ok(after)
+}
+
+pub fn set_logo(conn: &mut DbConnection, actor: &AuditActor, tenant: &Tenant, id: &str, logo: Option<&logos::CleanLogo>) -> Result<ClientRow, ApiError> {
+    let client = get_scoped(conn, tenant, id)?;
+    let logo_id = match logo {
+        Some(logo) => Some(logos::store(conn, logo)?),
+        None => None,
+    };
+    diesel::update(clients::table.find(id))
+        .set((clients::logo_id.eq(&logo_id), clients::updated_at.eq(now())))
+        .execute(conn)?;
+    audit::record(
+        conn,
+        actor,
+        if logo_id.is_some() { "client.logo_set" } else { "client.logo_removed" },
+        ("client", id),
+        AuditScope { reseller_id: Some(client.reseller_id.clone()), client_id: Some(id.to_string()) },
+        serde_json::json!({ "logo_id": logo_id }),
+    )?;
+    Ok(clients::table.find(id).first(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_readable() {
+        let code = generate_code("Acme Recruitment Ltd");
+        assert!(code.starts_with("ACME-"));
+        assert_eq!(code.len(), 9);
+        assert!(code[5..].bytes().all(|b| CODE_ALPHABET.contains(&b)));
+        assert!(generate_code("Ω").starts_with("CL-"));
+        assert!(generate_code("3M").starts_with("3M-"));
+    }
+
+    #[test]
+    fn credits_are_bounded() {
+        assert_eq!(credits(Some(1), 1).unwrap(), 1);
+        assert_eq!(credits(Some(1_000_000), 1).unwrap(), 1_000_000);
+        assert_eq!(credits(Some(0), 1).unwrap_err().code, "out_of_range");
+        assert_eq!(credits(Some(-5), 1).unwrap_err().code, "out_of_range");
+        assert_eq!(credits(Some(1_000_001), 1).unwrap_err().code, "out_of_range");
+        assert_eq!(credits(None, 1).unwrap_err().code, "required");
+    }
+}

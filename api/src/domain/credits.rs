@@ -1,0 +1,141 @@
+//! The credit ledger: every change of a client's balance, applied atomically, never below zero,
+//! and the low-credit email when the balance falls below the client's threshold.
+
+use credence_shared::reseller::LedgerEntry;
+use diesel::prelude::*;
+
+use crate::config::Config;
+use crate::db::schema::{clients, ledger_entries, users};
+use crate::db::{new_id, now, DbConnection};
+use crate::domain::audit::AuditActor;
+use crate::domain::clients::ClientRow;
+use crate::domain::{brands, into_page, PageRequest};
+use crate::error::ApiError;
+use crate::mail::{self, templates};
+
+#[derive(Queryable, Debug, Clone)]
+pub struct LedgerRow {
+    pub id: String,
+    pub client_id: String,
+    pub kind: String,
+    pub delta: i64,
+    pub balance_after: i64,
+    pub reference: Option<String>,
+    pub reason: Option<String>,
+    pub actor_id: Option<String>,
+    pub impersonator_id: Option<String>,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+impl LedgerRow {
+    pub fn to_dto(self) -> LedgerEntry {
+        LedgerEntry {
+            id: self.id,
+            client_id: self.client_id,
+            kind: self.kind,
+            delta: self.delta,
+            balance_after: self.balance_after,
+            reference: self.reference,
+            reason: self.reason,
+            actor_id: self.actor_id,
+            created_at: self.created_at.and_utc(),
+        }
+    }
+}
+
+/// One change to apply.
+pub struct Change<'a> {
+    pub client_id: &'a str,
+    /// `initial`, `order`, `invite_charge`, `refund` or `adjustment`.
+    pub kind: &'static str,
+    pub delta: i64,
+    pub reference: Option<&'a str>,
+    pub reason: Option<&'a str>,
+}
+
+/// Applies a change; `None` when it would take the balance below zero (nothing changes then).
+///
+/// The balance moves in one conditional UPDATE, so concurrent changes can never overdraw it,
+/// and the ledger row records the balance that UPDATE produced.
+pub fn apply(conn: &mut DbConnection, config: &Config, actor: &AuditActor, change: Change<'_>) -> Result<Option<LedgerRow>, ApiError> {
+    let moved = diesel::update(
+        clients::table
+            .find(change.client_id)
+            .filter((clients::credit_balance + change.delta).ge(0i64)),
+    )
+    .set((clients::credit_balance.eq(clients::credit_balance + change.delta), clients::updated_at.eq(now())))
+    .execute(conn)?;
+    if moved == 0 {
+        // Either the client is gone (a real 404) or the balance is too low.
+        clients::table.find(change.client_id).select(clients::id).first::<String>(conn)?;
+        return Ok(None);
+    }
+    let client: ClientRow = clients::table.find(change.client_id).first(conn)?;
+    let id = new_id();
+    diesel::insert_into(ledger_entries::table)
+        .values((
+            ledger_entries::id.eq(&id),
+            ledger_entries::client_id.eq(change.client_id),
+            ledger_entries::kind.eq(change.kind),
+            ledger_entries::delta.eq(change.delta),
+            ledger_entries::balance_after.eq(client.credit_balance),
+            ledger_entries::reference.eq(change.reference),
+            ledger_entries::reason.eq(change.reason),
+            ledger_entries::actor_id.eq(&actor.user_id),
+            ledger_entries::impersonator_id.eq(&actor.impersonator_id),
+            ledger_entries::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    check_threshold(conn, config, &client)?;
+    Ok(Some(ledger_entries::table.find(&id).first(conn)?))
+}
+
+/// Sends one low-credit email per fall below the threshold; re-arms once back at or above it.
+fn check_threshold(conn: &mut DbConnection, config: &Config, client: &ClientRow) -> Result<(), ApiError> {
+    let below = client.credit_balance < client.credit_threshold;
+    if !below {
+        if client.low_credit_notified {
+            diesel::update(clients::table.find(&client.id))
+                .set(clients::low_credit_notified.eq(false))
+                .execute(conn)?;
+        }
+        return Ok(());
+    }
+    // Only the change that flips the flag sends the email, however many run at once.
+    let armed = diesel::update(clients::table.find(&client.id).filter(clients::low_credit_notified.eq(false)))
+        .set(clients::low_credit_notified.eq(true))
+        .execute(conn)?;
+    if armed == 0 {
+        return Ok(());
+    }
+    let brand = brands::get(conn, &client.brand_id)?;
+    let recipients: Vec<(String, String, Option<String>)> = users::table
+        .filter(users::status.eq("active"))
+        .filter(users::client_id.eq(&client.id).or(users::reseller_id.eq(&client.reseller_id).and(users::role.eq("reseller"))))
+        .select((users::email, users::name, users::client_id))
+        .load(conn)?;
+    for (email, name, client_id) in recipients {
+        let link = if client_id.is_some() {
+            format!("{}/client/credits", config.public_url)
+        } else {
+            format!("{}/reseller/clients/{}", config.public_url, client.id)
+        };
+        let message = templates::low_credit(&brand, &config.public_url, &name, &client.name, &client.code, client.credit_balance, client.credit_threshold, &link);
+        mail::enqueue(conn, "low_credit", &email, None, &message)?;
+    }
+    tracing::info!(client_id = %client.id, balance = client.credit_balance, "low-credit emails queued");
+    Ok(())
+}
+
+pub fn ledger(conn: &mut DbConnection, client_id: &str, page: &PageRequest) -> Result<credence_shared::Page<LedgerEntry>, ApiError> {
+    let mut query = ledger_entries::table
+        .filter(ledger_entries::client_id.eq(client_id))
+        .order(ledger_entries::id.desc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(after) = &page.after {
+        query = query.filter(ledger_entries::id.lt(after.clone()));
+    }
+    let rows: Vec<LedgerRow> = query.load(conn)?;
+    Ok(into_page(rows, page, |r| r.id.clone(), LedgerRow::to_dto))
+}

@@ -1,0 +1,238 @@
+//! `/clients`: a reseller's clients (client users may read their own), logos, ledger,
+//! credit adjustments.
+
+use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
+use credence_shared::problem::Problem;
+use credence_shared::reseller::{Client, ClientCreate, ClientPatch, CreditAdjustmentCreate, LedgerEntry};
+use credence_shared::Page;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::auth::{ResellerStaff, Tenant, TenantUser};
+use crate::domain::clients::{self, ClientFilter};
+use crate::domain::credits::{self, Change};
+use crate::domain::values::required_text;
+use crate::domain::{audit, logos};
+use crate::error::{ApiError, ApiResult, Validator};
+use crate::routes::admin::read_upload;
+use crate::routes::extract::{Json, ListParams};
+use crate::routes::idempotency;
+use crate::startup::AppState;
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClientListParams {
+    /// 1 to 200, default 50.
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Searches name, code, contact name and email.
+    pub q: Option<String>,
+    /// `active`, `suspended` or `archived`.
+    pub status: Option<String>,
+    /// Only clients with this brand skin.
+    pub brand_id: Option<String>,
+    /// `true`: only clients whose balance is below their threshold.
+    pub below_threshold: Option<bool>,
+    /// Exact client code (case-insensitive): 0 or 1 result.
+    pub code: Option<String>,
+}
+
+impl ClientListParams {
+    fn list(&self) -> ListParams {
+        ListParams { limit: self.limit, cursor: self.cursor.clone(), q: self.q.clone(), status: self.status.clone() }
+    }
+}
+
+fn reseller_of(staff: &ResellerStaff) -> ApiResult<String> {
+    staff.0.reseller_id.clone().ok_or_else(|| ApiError::forbidden("Only reseller users may do this."))
+}
+
+/// The reseller's clients, newest first (archived ones only with `status=archived`).
+#[utoipa::path(tag = "clients", params(ClientListParams), responses(
+    (status = 200, body = Page<Client>),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/clients")]
+pub async fn list_clients(state: web::Data<AppState>, staff: ResellerStaff, params: web::Query<ClientListParams>) -> ApiResult<web::Json<Page<Client>>> {
+    let reseller_id = reseller_of(&staff)?;
+    let list = params.list();
+    let page = list.page()?;
+    let filter = ClientFilter {
+        q: list.q.clone(),
+        status: list.status_in(&["active", "suspended", "archived"])?.map(str::to_string),
+        brand_id: params.brand_id.clone(),
+        below_threshold: params.below_threshold.unwrap_or(false),
+    };
+    let code = params.code.clone();
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| match code {
+                Some(code) => {
+                    let found = clients::by_code(conn, &reseller_id, &code)?;
+                    Ok(Page { data: found.map(|c| clients::to_dto(conn, c)).transpose()?.into_iter().collect(), next_cursor: None })
+                }
+                None => clients::list(conn, &reseller_id, &filter, &page),
+            })
+            .await?,
+    ))
+}
+
+/// Create a client (with optional initial credits, invoiced like any credit order).
+#[utoipa::path(tag = "clients", request_body = ClientCreate, params(("Idempotency-Key" = Option<String>, Header)), responses(
+    (status = 201, body = Client),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/clients")]
+pub async fn create_client(state: web::Data<AppState>, req: HttpRequest, staff: ResellerStaff, Json(body): Json<ClientCreate>) -> ApiResult<HttpResponse> {
+    let reseller_id = reseller_of(&staff)?;
+    let actor = staff.0.audit_actor();
+    let config = state.config.clone();
+    let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
+    idempotency::create(&state, &req, &staff.0.user_id, &value, move |conn| {
+        let row = clients::create(conn, &config, &actor, &reseller_id, &body)?;
+        serde_json::to_value(clients::to_dto(conn, row)?).map_err(ApiError::internal)
+    })
+    .await
+}
+
+/// One client: the reseller's, or the client user's own.
+#[utoipa::path(tag = "clients", params(("id" = String, Path)), responses(
+    (status = 200, body = Client),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/clients/{id}")]
+pub async fn get_client(state: web::Data<AppState>, user: TenantUser, id: web::Path<String>) -> ApiResult<web::Json<Client>> {
+    let id = id.into_inner();
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| {
+                let row = clients::get_scoped(conn, &user.tenant, &id)?;
+                clients::to_dto(conn, row)
+            })
+            .await?,
+    ))
+}
+
+/// Edit, suspend (`status: suspended`: its users cannot sign in), reactivate or archive.
+#[utoipa::path(tag = "clients", params(("id" = String, Path)), request_body = ClientPatch, responses(
+    (status = 200, body = Client),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[patch("/clients/{id}")]
+pub async fn update_client(state: web::Data<AppState>, staff: ResellerStaff, id: web::Path<String>, Json(body): Json<ClientPatch>) -> ApiResult<web::Json<Client>> {
+    let tenant = Tenant::Reseller { reseller_id: reseller_of(&staff)? };
+    let actor = staff.0.audit_actor();
+    let id = id.into_inner();
+    Ok(web::Json(
+        state
+            .db
+            .transaction(move |conn| {
+                let row = clients::update(conn, &actor, &tenant, &id, &body)?;
+                clients::to_dto(conn, row)
+            })
+            .await?,
+    ))
+}
+
+/// Upload the client's logo (shown in the candidates' test area): raw PNG, JPEG or WebP bytes.
+#[utoipa::path(tag = "clients", params(("id" = String, Path)),
+    request_body(content = Vec<u8>, content_type = "image/png", description = "PNG, JPEG or WebP bytes, at most 1 MiB; recognised by content"),
+    responses(
+    (status = 200, body = Client),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 413, body = Problem, content_type = "application/problem+json"),
+    (status = 415, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[put("/clients/{id}/logo")]
+pub async fn put_client_logo(state: web::Data<AppState>, staff: ResellerStaff, id: web::Path<String>, req: HttpRequest, body: web::Payload) -> ApiResult<web::Json<Client>> {
+    let tenant = Tenant::Reseller { reseller_id: reseller_of(&staff)? };
+    let id = id.into_inner();
+    let (t, i) = (tenant.clone(), id.clone());
+    state.db.run(move |conn| clients::get_scoped(conn, &t, &i).map(|_| ())).await?;
+    let bytes = read_upload(&req, body).await?;
+    let logo = web::block(move || logos::clean(&bytes)).await.map_err(ApiError::internal)??;
+    let actor = staff.0.audit_actor();
+    Ok(web::Json(
+        state
+            .db
+            .transaction(move |conn| {
+                let row = clients::set_logo(conn, &actor, &tenant, &id, Some(&logo))?;
+                clients::to_dto(conn, row)
+            })
+            .await?,
+    ))
+}
+
+#[utoipa::path(tag = "clients", params(("id" = String, Path)), responses(
+    (status = 204, description = "Logo removed"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[delete("/clients/{id}/logo")]
+pub async fn delete_client_logo(state: web::Data<AppState>, staff: ResellerStaff, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let tenant = Tenant::Reseller { reseller_id: reseller_of(&staff)? };
+    let actor = staff.0.audit_actor();
+    let id = id.into_inner();
+    state.db.transaction(move |conn| clients::set_logo(conn, &actor, &tenant, &id, None)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Every change of the client's balance, newest first.
+#[utoipa::path(tag = "clients", params(("id" = String, Path), ListParams), responses(
+    (status = 200, body = Page<LedgerEntry>),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/clients/{id}/ledger")]
+pub async fn client_ledger(state: web::Data<AppState>, user: TenantUser, id: web::Path<String>, params: web::Query<ListParams>) -> ApiResult<web::Json<Page<LedgerEntry>>> {
+    let page = params.page()?;
+    let id = id.into_inner();
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| {
+                clients::get_scoped(conn, &user.tenant, &id)?;
+                credits::ledger(conn, &id, &page)
+            })
+            .await?,
+    ))
+}
+
+/// Take back unused credits, with a reason; never below zero.
+#[utoipa::path(tag = "clients", params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = CreditAdjustmentCreate, responses(
+    (status = 201, body = LedgerEntry),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/clients/{id}/credit-adjustments")]
+pub async fn create_credit_adjustment(state: web::Data<AppState>, req: HttpRequest, staff: ResellerStaff, id: web::Path<String>, Json(body): Json<CreditAdjustmentCreate>) -> ApiResult<HttpResponse> {
+    let tenant = Tenant::Reseller { reseller_id: reseller_of(&staff)? };
+    let actor = staff.0.audit_actor();
+    let config = state.config.clone();
+    let id = id.into_inner();
+    let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
+    idempotency::create(&state, &req, &staff.0.user_id, &value, move |conn| {
+        let client = clients::get_scoped(conn, &tenant, &id)?;
+        let mut v = Validator::new();
+        let credits_back = v.check("credits", clients::credits(body.credits, 1));
+        let reason = v.check("reason", required_text(&body.reason, 500));
+        v.finish()?;
+        let (Some(n), Some(reason)) = (credits_back, reason) else { return Err(ApiError::internal("validated fields missing")) };
+        let entry = credits::apply(conn, &config, &actor, Change { client_id: &client.id, kind: "adjustment", delta: -n, reference: None, reason: Some(&reason) })?
+            .ok_or_else(|| ApiError::field("credits", "exceeds_balance", format!("The client has only {} unused credits.", client.credit_balance)))?;
+        audit::record(
+            conn,
+            &actor,
+            "credit.adjusted",
+            ("client", &client.id),
+            audit::AuditScope { reseller_id: Some(client.reseller_id.clone()), client_id: Some(client.id.clone()) },
+            serde_json::json!({ "credits": -n, "reason": reason }),
+        )?;
+        serde_json::to_value(entry.to_dto()).map_err(ApiError::internal)
+    })
+    .await
+}

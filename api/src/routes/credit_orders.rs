@@ -1,0 +1,224 @@
+//! `/credit-orders` and `/invoices`: a reseller tops clients up and sees what it is invoiced.
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use credence_shared::problem::Problem;
+use credence_shared::reseller::{CreditOrder, CreditOrderCreate, CreditOrderPage, Invoice, InvoiceLine};
+use credence_shared::Page;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::auth::ResellerStaff;
+use crate::domain::orders::{self, OrderFilter};
+use crate::domain::values::optional_text;
+use crate::domain::{clients, resellers};
+use crate::error::{ApiError, ApiResult, Validator};
+use crate::routes::csv;
+use crate::routes::extract::{Json, ListParams};
+use crate::routes::idempotency;
+use crate::startup::AppState;
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrderListParams {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    pub client_id: Option<String>,
+    /// First day included, `YYYY-MM-DD` (UTC).
+    pub from: Option<String>,
+    /// Last day included, `YYYY-MM-DD` (UTC).
+    pub to: Option<String>,
+}
+
+impl OrderListParams {
+    fn filter(&self) -> ApiResult<OrderFilter> {
+        let day = |name: &str, v: &Option<String>| -> ApiResult<Option<chrono::NaiveDate>> {
+            match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                None => Ok(None),
+                Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map(Some)
+                    .map_err(|_| ApiError::bad_request("invalid_query", format!("`{name}` must be a date like 2026-11-25."))),
+            }
+        };
+        Ok(OrderFilter {
+            client_id: self.client_id.clone().filter(|c| !c.is_empty()),
+            from: day("from", &self.from)?.and_then(|d| d.and_hms_opt(0, 0, 0)),
+            to: day("to", &self.to)?.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)),
+        })
+    }
+}
+
+fn reseller_of(staff: &ResellerStaff) -> ApiResult<String> {
+    staff.0.reseller_id.clone().ok_or_else(|| ApiError::forbidden("Only reseller users may do this."))
+}
+
+/// Credit orders, newest first, with the totals of everything the filters match.
+#[utoipa::path(tag = "credits", params(OrderListParams), responses(
+    (status = 200, body = CreditOrderPage),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/credit-orders")]
+pub async fn list_credit_orders(state: web::Data<AppState>, staff: ResellerStaff, params: web::Query<OrderListParams>) -> ApiResult<web::Json<CreditOrderPage>> {
+    let reseller_id = reseller_of(&staff)?;
+    let page = ListParams { limit: params.limit, cursor: params.cursor.clone(), ..Default::default() }.page()?;
+    let filter = params.filter()?;
+    Ok(web::Json(state.db.run(move |conn| orders::list_orders(conn, &reseller_id, &filter, Some(&page))).await?))
+}
+
+/// The same orders as CSV (all of them, not one page).
+#[utoipa::path(tag = "credits", params(OrderListParams), responses(
+    (status = 200, description = "CSV", content_type = "text/csv"),
+), security(("bearer" = [])))]
+#[get("/credit-orders/export.csv")]
+pub async fn export_credit_orders(state: web::Data<AppState>, staff: ResellerStaff, params: web::Query<OrderListParams>) -> ApiResult<HttpResponse> {
+    let reseller_id = reseller_of(&staff)?;
+    let filter = params.filter()?;
+    let all = state.db.run(move |conn| orders::list_orders(conn, &reseller_id, &filter, None)).await?;
+    let rows = all.data.iter().map(|o| {
+        vec![
+            o.created_at.to_rfc3339(),
+            o.client_code.clone(),
+            o.client_name.clone(),
+            o.kind.clone(),
+            o.credits.to_string(),
+            csv::money(o.list_price_minor),
+            format!("{:.2}", o.discount_percent),
+            csv::money(o.amount_minor),
+            o.currency.clone(),
+            o.po_reference.clone().unwrap_or_default(),
+            o.note.clone().unwrap_or_default(),
+            o.id.clone(),
+        ]
+    });
+    let mut body = csv::document(
+        &["created_at", "client_code", "client_name", "kind", "credits", "list_price", "discount_percent", "amount", "currency", "po_reference", "note", "order_id"],
+        rows,
+    );
+    body.push_str(&format!("TOTAL,,,,{},,,{},{},,,\r\n", all.total_credits, csv::money(all.total_amount_minor), all.currency));
+    Ok(csv::download("credit-orders.csv", body))
+}
+
+/// Add credits to a client by its code. Each order is invoiced to the reseller at list price
+/// minus its discount. Send an `Idempotency-Key` so a retry never adds twice.
+#[utoipa::path(tag = "credits", request_body = CreditOrderCreate, params(("Idempotency-Key" = Option<String>, Header)), responses(
+    (status = 201, body = CreditOrder),
+    (status = 422, description = "`validation_failed` (unknown code, credits out of range) or `idempotency_key_reused`", body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/credit-orders")]
+pub async fn create_credit_order(state: web::Data<AppState>, req: HttpRequest, staff: ResellerStaff, Json(body): Json<CreditOrderCreate>) -> ApiResult<HttpResponse> {
+    let reseller_id = reseller_of(&staff)?;
+    let actor = staff.0.audit_actor();
+    let config = state.config.clone();
+    let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
+    idempotency::create(&state, &req, &staff.0.user_id, &value, move |conn| {
+        let mut v = Validator::new();
+        let client = if body.client_code.trim().is_empty() {
+            v.add("client_code", "required", "Enter the client's code (see Clients).");
+            None
+        } else {
+            match clients::by_code(conn, &reseller_id, &body.client_code)? {
+                Some(c) if c.status == "archived" => {
+                    v.add("client_code", "client_archived", "This client is archived.");
+                    None
+                }
+                Some(c) => Some(c),
+                None => {
+                    v.add("client_code", "unknown_client", "None of your clients has this code.");
+                    None
+                }
+            }
+        };
+        let credits = v.check("credits", clients::credits(body.credits, 1));
+        let note = v.check("note", optional_text(body.note.as_deref().unwrap_or_default(), 500));
+        let po = v.check("po_reference", optional_text(body.po_reference.as_deref().unwrap_or_default(), 100));
+        v.finish()?;
+        let (Some(client), Some(credits), Some(note), Some(po)) = (client, credits, note, po) else {
+            return Err(ApiError::internal("validated order fields missing"));
+        };
+        let reseller = resellers::get(conn, &reseller_id)?;
+        let row = orders::place(conn, &config, &actor, &reseller, &client, "order", credits, note.as_deref(), po.as_deref())?;
+        serde_json::to_value(orders::order_dto(conn, row)?).map_err(ApiError::internal)
+    })
+    .await
+}
+
+/// The reseller's invoices (one per calendar month), newest first.
+#[utoipa::path(tag = "credits", params(ListParams), responses((status = 200, body = Page<Invoice>)), security(("bearer" = [])))]
+#[get("/invoices")]
+pub async fn list_invoices(state: web::Data<AppState>, staff: ResellerStaff, params: web::Query<ListParams>) -> ApiResult<web::Json<Page<Invoice>>> {
+    let reseller_id = reseller_of(&staff)?;
+    let page = params.page()?;
+    let status = params.status_in(&["draft", "issued", "paid", "void"])?.map(str::to_string);
+    Ok(web::Json(state.db.run(move |conn| orders::list_invoices(conn, Some(&reseller_id), status.as_deref(), &page)).await?))
+}
+
+#[utoipa::path(tag = "credits", params(("id" = String, Path)), responses(
+    (status = 200, body = Invoice),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/invoices/{id}")]
+pub async fn get_invoice(state: web::Data<AppState>, staff: ResellerStaff, id: web::Path<String>) -> ApiResult<web::Json<Invoice>> {
+    let reseller_id = reseller_of(&staff)?;
+    let id = id.into_inner();
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| {
+                let row = orders::get_invoice(conn, Some(&reseller_id), &id)?;
+                orders::invoice_dto(conn, row)
+            })
+            .await?,
+    ))
+}
+
+#[utoipa::path(tag = "credits", params(("id" = String, Path)), responses(
+    (status = 200, body = Page<InvoiceLine>),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/invoices/{id}/lines")]
+pub async fn invoice_lines(state: web::Data<AppState>, staff: ResellerStaff, id: web::Path<String>) -> ApiResult<web::Json<Page<InvoiceLine>>> {
+    let reseller_id = reseller_of(&staff)?;
+    let id = id.into_inner();
+    let lines = state
+        .db
+        .run(move |conn| {
+            orders::get_invoice(conn, Some(&reseller_id), &id)?;
+            orders::invoice_lines(conn, &id)
+        })
+        .await?;
+    Ok(web::Json(Page { data: lines, next_cursor: None }))
+}
+
+/// The invoice's lines and total as CSV.
+#[utoipa::path(tag = "credits", params(("id" = String, Path)), responses(
+    (status = 200, description = "CSV", content_type = "text/csv"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/invoices/{id}/lines.csv")]
+pub async fn invoice_csv(state: web::Data<AppState>, staff: ResellerStaff, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let reseller_id = reseller_of(&staff)?;
+    let id = id.into_inner();
+    let (invoice, lines) = state
+        .db
+        .run(move |conn| {
+            let row = orders::get_invoice(conn, Some(&reseller_id), &id)?;
+            let invoice = orders::invoice_dto(conn, row)?;
+            Ok((invoice, orders::invoice_lines(conn, &id)?))
+        })
+        .await?;
+    let rows = lines.iter().map(|l| {
+        vec![
+            l.created_at.to_rfc3339(),
+            l.client_code.clone(),
+            l.description.clone(),
+            l.credits.to_string(),
+            csv::money(l.unit_price_minor),
+            format!("{:.2}", l.discount_percent),
+            csv::money(l.amount_minor),
+            invoice.currency.clone(),
+        ]
+    });
+    let mut body = csv::document(&["date", "client_code", "description", "credits", "unit_price", "discount_percent", "amount", "currency"], rows);
+    body.push_str(&format!("TOTAL,,,,,,{},{}\r\n", csv::money(invoice.total_minor), invoice.currency));
+    let name = format!("invoice-{}.csv", invoice.number.clone().unwrap_or_else(|| format!("draft-{}", invoice.period)));
+    Ok(csv::download(&name, body))
+}

@@ -1,0 +1,118 @@
+//! `Idempotency-Key` for every POST that creates something: the same key with the same body
+//! from the same principal within 24 h replays the first response and does nothing again; the
+//! same key with another body is 422 `idempotency_key_reused`.
+//!
+//! The key is stored in the same transaction as the creation, so a crash cannot leave one
+//! without the other, and two concurrent requests with one key create one object.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
+use chrono::Duration;
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::db::schema::idempotency_keys;
+use crate::db::{now, DbConnection};
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+const HEADER: &str = "Idempotency-Key";
+
+fn key_of(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get(HEADER) else { return Ok(None) };
+    let key = value
+        .to_str()
+        .map_err(|_| ApiError::bad_request("invalid_idempotency_key", "Idempotency-Key must be printable ASCII."))?
+        .trim()
+        .to_string();
+    if key.is_empty() || key.len() > 255 {
+        return Err(ApiError::bad_request("invalid_idempotency_key", "Idempotency-Key must be 1 to 255 characters."));
+    }
+    Ok(Some(key))
+}
+
+fn replay(status: i32, body: &str) -> HttpResponse {
+    HttpResponse::build(StatusCode::from_u16(status as u16).unwrap_or(StatusCode::CREATED))
+        .content_type("application/json")
+        .insert_header(("Idempotent-Replayed", "true"))
+        .body(body.to_string())
+}
+
+enum Stored {
+    Same(i32, String),
+    Other,
+    None,
+}
+
+fn lookup(conn: &mut DbConnection, principal: &str, key: &str, hash: &str) -> Result<Stored, ApiError> {
+    let found: Option<(String, i32, String)> = idempotency_keys::table
+        .find((principal, key))
+        .filter(idempotency_keys::created_at.gt(now() - Duration::hours(24)))
+        .select((idempotency_keys::request_hash, idempotency_keys::response_status, idempotency_keys::response_body))
+        .first(conn)
+        .optional()?;
+    Ok(match found {
+        Some((h, status, body)) if h == hash => Stored::Same(status, body),
+        Some(_) => Stored::Other,
+        None => Stored::None,
+    })
+}
+
+fn reused() -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+        "This Idempotency-Key was used with a different request body.",
+    )
+}
+
+/// Runs `create` (inside a transaction) once per (principal, key, body); answers 201.
+pub async fn create<F>(state: &AppState, req: &HttpRequest, principal: &str, body: &serde_json::Value, create: F) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<serde_json::Value, ApiError> + Send + 'static,
+{
+    let Some(key) = key_of(req)? else {
+        let value = state.db.transaction(create).await?;
+        return Ok(HttpResponse::Created().json(value));
+    };
+    let hash = hex::encode(Sha256::digest(format!("{} {}\n{}", req.method(), req.path(), body).as_bytes()));
+    let principal = principal.to_string();
+    let (p, k, h) = (principal.clone(), key.clone(), hash.clone());
+    match state.db.run(move |conn| lookup(conn, &p, &k, &h)).await? {
+        Stored::Same(status, body) => return Ok(replay(status, &body)),
+        Stored::Other => return Err(reused()),
+        Stored::None => {}
+    }
+    let (p, k, h) = (principal.clone(), key.clone(), hash.clone());
+    let outcome = state
+        .db
+        .transaction(move |conn| {
+            let value = create(conn)?;
+            // An expired row with the same key is replaced.
+            diesel::delete(idempotency_keys::table.find((&p, &k))).execute(conn)?;
+            diesel::insert_into(idempotency_keys::table)
+                .values((
+                    idempotency_keys::principal.eq(&p),
+                    idempotency_keys::idempotency_key.eq(&k),
+                    idempotency_keys::request_hash.eq(&h),
+                    idempotency_keys::response_status.eq(201),
+                    idempotency_keys::response_body.eq(value.to_string()),
+                    idempotency_keys::created_at.eq(now()),
+                ))
+                .execute(conn)?;
+            Ok(value)
+        })
+        .await;
+    match outcome {
+        Ok(value) => Ok(HttpResponse::Created().json(value)),
+        // A concurrent request with the same key committed first: answer as it did.
+        Err(ApiError::Problem { code: "conflict", .. }) => {
+            match state.db.run(move |conn| lookup(conn, &principal, &key, &hash)).await? {
+                Stored::Same(status, body) => Ok(replay(status, &body)),
+                Stored::Other => Err(reused()),
+                Stored::None => Err(ApiError::conflict("conflict", "A concurrent request conflicted with this one; retry it.")),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,8 @@
+DROP TABLE counters;
+DROP TABLE invoice_lines;
+DROP TABLE credit_orders;
+DROP TABLE invoices;
+DROP TABLE ledger_entries;
+DROP INDEX users_client;
+ALTER TABLE users DROP COLUMN client_id;
+DROP TABLE clients;

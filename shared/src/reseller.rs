@@ -1,0 +1,233 @@
+//! Reseller-side objects: clients, client users, the credit ledger, credit orders, invoices.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// An employer account created by a reseller.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Client {
+    pub id: String,
+    pub reseller_id: String,
+    /// Unique, human-friendly and never reused, e.g. `ACME-7K2Q`; used on credit orders.
+    pub code: String,
+    pub name: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub notes: Option<String>,
+    pub brand_id: String,
+    pub brand_name: String,
+    /// `/api/v1/logos/{id}`, shown in the candidates' test area.
+    pub logo_url: Option<String>,
+    pub credit_balance: i64,
+    pub credit_threshold: i64,
+    /// The balance is below the threshold.
+    pub low_credit: bool,
+    /// `active`, `suspended` or `archived`.
+    pub status: String,
+    pub user_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ClientCreate {
+    pub name: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub notes: Option<String>,
+    /// Defaults to the default skin; otherwise one of the reseller's skins (`GET /brands`).
+    pub brand_id: Option<String>,
+    /// Credits the client starts with (an initial credit order, invoiced like any other).
+    pub initial_credits: Option<i64>,
+    /// Defaults to the platform's default credit threshold.
+    pub credit_threshold: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ClientPatch {
+    pub name: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    /// An empty string clears the optional fields.
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub notes: Option<String>,
+    pub brand_id: Option<String>,
+    pub credit_threshold: Option<i64>,
+    /// `active`, `suspended` or `archived`.
+    pub status: Option<String>,
+}
+
+/// One change of a client's balance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LedgerEntry {
+    pub id: String,
+    pub client_id: String,
+    /// `initial`, `order`, `invite_charge`, `refund` or `adjustment`.
+    pub kind: String,
+    pub delta: i64,
+    pub balance_after: i64,
+    pub reference: Option<String>,
+    pub reason: Option<String>,
+    pub actor_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /clients/{id}/credit-adjustments`: take back unused credits, with a reason.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct CreditAdjustmentCreate {
+    /// How many credits to remove (1 to 1,000,000; never more than the balance).
+    pub credits: Option<i64>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreditOrder {
+    pub id: String,
+    pub client_id: String,
+    pub client_code: String,
+    pub client_name: String,
+    /// `initial` (credits given at client creation) or `order`.
+    pub kind: String,
+    pub credits: i64,
+    /// List price of one credit when ordered, minor units.
+    pub list_price_minor: i64,
+    pub discount_percent: f64,
+    /// What the vendor invoices the reseller: credits × list price − discount, minor units.
+    pub amount_minor: i64,
+    pub currency: String,
+    pub note: Option<String>,
+    pub po_reference: Option<String>,
+    pub invoice_id: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct CreditOrderCreate {
+    pub client_code: String,
+    pub credits: Option<i64>,
+    pub note: Option<String>,
+    pub po_reference: Option<String>,
+}
+
+/// A page of credit orders with the totals of everything the filters match.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreditOrderPage {
+    pub data: Vec<CreditOrder>,
+    pub next_cursor: Option<String>,
+    pub total_credits: i64,
+    pub total_amount_minor: i64,
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Invoice {
+    pub id: String,
+    pub reseller_id: String,
+    pub reseller_name: String,
+    /// Calendar month, `YYYY-MM` (UTC).
+    pub period: String,
+    pub currency: String,
+    /// `draft`, `issued`, `paid` or `void`.
+    pub status: String,
+    /// Gap-free sequential number, set when issued (e.g. `INV-000042`).
+    pub number: Option<String>,
+    pub total_minor: i64,
+    pub line_count: i64,
+    pub issued_at: Option<DateTime<Utc>>,
+    pub paid_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvoiceLine {
+    pub id: String,
+    pub invoice_id: String,
+    pub credit_order_id: String,
+    pub client_id: String,
+    pub client_code: String,
+    pub description: String,
+    pub credits: i64,
+    pub unit_price_minor: i64,
+    pub discount_percent: f64,
+    pub amount_minor: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /client-users`: `client_id` is required for resellers, implied for client users.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ClientUserCreate {
+    pub client_id: Option<String>,
+    pub name: String,
+    pub email: String,
+    pub job_title: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ClientUserPatch {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub job_title: Option<String>,
+    /// `active` or `deactivated` (re-activating an invited user keeps them invited).
+    pub status: Option<String>,
+}
+
+/// A client user as the reseller and the client see them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClientUser {
+    pub id: String,
+    pub client_id: String,
+    pub client_name: String,
+    pub client_code: String,
+    pub name: String,
+    pub email: String,
+    pub job_title: Option<String>,
+    /// `invited`, `active` or `deactivated`.
+    pub status: String,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /me/password`: change one's own password (never inside a Login As session).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct PasswordChangeRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Answer of `POST /client-users/{id}/impersonate` (Login As).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImpersonationResponse {
+    pub access_token: String,
+    pub token_type: String,
+    /// At most 1800 seconds; the session cannot be refreshed.
+    pub expires_in: i64,
+    pub user: crate::auth::User,
+    pub impersonator: crate::auth::Impersonator,
+}
