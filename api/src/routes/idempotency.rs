@@ -88,8 +88,9 @@ where
         .db
         .transaction(move |conn| {
             let value = create(conn)?;
-            // An expired row with the same key is replaced.
-            diesel::delete(idempotency_keys::table.find((&p, &k))).execute(conn)?;
+            // An expired row with the same key is replaced (only an expired one: a live row
+            // committed meanwhile by a concurrent request must make this insert fail).
+            diesel::delete(idempotency_keys::table.find((&p, &k)).filter(idempotency_keys::created_at.le(now() - Duration::hours(24)))).execute(conn)?;
             diesel::insert_into(idempotency_keys::table)
                 .values((
                     idempotency_keys::principal.eq(&p),

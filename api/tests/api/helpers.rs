@@ -350,6 +350,59 @@ impl TestApp {
     }
 }
 
+/// A reseller with one signed-in user: (reseller json, reseller user's access token).
+pub async fn reseller_with_user(app: &TestApp, admin: &str, name: &str) -> (Value, String) {
+    let reseller = app.create_reseller(admin, name).await;
+    let slug = name.to_lowercase().replace(' ', "-");
+    let (_, token) = app.reseller_user(admin, reseller["id"].as_str().unwrap(), &format!("staff@{slug}.example")).await;
+    (reseller, token)
+}
+
+impl TestApp {
+    pub async fn create_client(&self, reseller_token: &str, name: &str, initial_credits: i64) -> Value {
+        let reply = self
+            .post(
+                "/clients",
+                Some(reseller_token),
+                json!({ "name": name, "contact_name": "Casey Contact", "contact_email": "casey@client.example", "initial_credits": initial_credits }),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.body
+    }
+
+    /// A client user created by `token`'s owner who has set their password: (json, token).
+    pub async fn client_user(&self, creator_token: &str, client_id: Option<&str>, email: &str) -> (Value, String) {
+        let mut body = json!({ "name": "Cleo Client", "email": email, "job_title": "Talent lead" });
+        if let Some(client_id) = client_id {
+            body["client_id"] = json!(client_id);
+        }
+        let reply = self.post("/client-users", Some(creator_token), body).await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        let token = self.link_token_from_outbox(email, "welcome");
+        let set = self.post("/auth/password/set", None, json!({ "token": token, "password": "client-user-passphrase" })).await;
+        assert_eq!(set.status, 204, "{}", set.body);
+        let access = self.token(email, "client-user-passphrase").await;
+        (reply.body, access)
+    }
+
+    pub async fn balance(&self, token: &str, client_id: &str) -> i64 {
+        self.get(&format!("/clients/{client_id}"), Some(token)).await.body["credit_balance"].as_i64().unwrap()
+    }
+
+    /// The sum of the client's ledger deltas (all pages).
+    pub async fn ledger_sum(&self, token: &str, client_id: &str) -> i64 {
+        let ledger = self.get(&format!("/clients/{client_id}/ledger?limit=200"), Some(token)).await;
+        ledger.body["data"].as_array().unwrap().iter().map(|e| e["delta"].as_i64().unwrap()).sum()
+    }
+
+    pub fn outbox_count(&self, to: &str, kind: &str) -> i64 {
+        use credence_api::db::schema::outbox;
+        let mut conn = self.conn();
+        outbox::table.filter(outbox::to_address.eq(to)).filter(outbox::kind.eq(kind)).count().get_result(&mut *conn).unwrap()
+    }
+}
+
 pub fn token_from_text(text: &str) -> Option<String> {
     let start = text.find("/set-password?token=")? + "/set-password?token=".len();
     Some(text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect())

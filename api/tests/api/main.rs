@@ -6,6 +6,9 @@ mod smtp;
 
 mod admin;
 mod auth;
+mod clients;
+mod credits;
+mod login_as;
 mod cli;
 mod errors;
 mod mail;
