@@ -9,12 +9,16 @@ use crate::config::Config;
 use crate::db::schema::users;
 use crate::db::{now, Db};
 use crate::domain::audit::AuditActor;
-use crate::domain::{brands, resellers};
+use crate::db::schema::invoices;
+use crate::domain::{brands, clients, orders, resellers};
+use credence_shared::reseller::ClientCreate;
 
 pub const ADMIN_EMAIL: &str = "admin@credence.local";
 pub const ADMIN_PASSWORD: &str = "credence-admin-demo";
 pub const RESELLER_EMAIL: &str = "reseller@credence.local";
 pub const RESELLER_PASSWORD: &str = "credence-reseller-demo";
+pub const CLIENT_EMAIL: &str = "client@credence.local";
+pub const CLIENT_PASSWORD: &str = "credence-client-demo";
 
 /// Returns the text to print: the logins, or why nothing was done.
 pub fn seed(config: &Config) -> Result<String, String> {
@@ -22,7 +26,7 @@ pub fn seed(config: &Config) -> Result<String, String> {
     let mut conn = db.get().map_err(|e| e.to_string())?;
     let existing: i64 = users::table.count().get_result(&mut *conn).map_err(|e| e.to_string())?;
     let logins = format!(
-        "  vendor admin:  {ADMIN_EMAIL} / {ADMIN_PASSWORD}\n  reseller user: {RESELLER_EMAIL} / {RESELLER_PASSWORD}\n"
+        "  vendor admin:  {ADMIN_EMAIL} / {ADMIN_PASSWORD}\n  reseller user: {RESELLER_EMAIL} / {RESELLER_PASSWORD}\n  client user:   {CLIENT_EMAIL} / {CLIENT_PASSWORD}\n"
     );
     if existing > 0 {
         return Ok(format!("The database already has users; demo data left unchanged. Demo logins (if seeded earlier):\n{logins}"));
@@ -43,23 +47,66 @@ pub fn seed(config: &Config) -> Result<String, String> {
                 brand_ids: vec![default_brand.id.clone()],
             },
         )?;
-        let at = now();
-        diesel::insert_into(users::table)
-            .values((
-                users::id.eq(crate::db::new_id()),
-                users::email.eq(RESELLER_EMAIL),
-                users::name.eq("Riley Reseller"),
-                users::role.eq("reseller"),
-                users::reseller_id.eq(Some(&reseller.id)),
-                users::job_title.eq(Some("Account manager")),
-                users::password_hash.eq(Some(password::hash(RESELLER_PASSWORD, cost))),
-                users::status.eq("active"),
-                users::created_at.eq(at),
-                users::updated_at.eq(at),
-            ))
-            .execute(conn)?;
+        let riley = active_user(conn, RESELLER_EMAIL, "Riley Reseller", "Account manager", Some(&reseller.id), None, RESELLER_PASSWORD, cost)?;
+        let actor = AuditActor { user_id: Some(riley), impersonator_id: None, ip: None };
+        // Last month: an order on an invoice that has been issued.
+        let acme = clients::create(conn, config, &actor, &reseller.id, &client("Acme Recruitment", "Alex Morgan", "alex.morgan@acme.example", 100))?;
+        let invoice: String = invoices::table.filter(invoices::reseller_id.eq(&reseller.id)).select(invoices::id).first(conn)?;
+        let last_month = orders::period_of(now() - chrono::Duration::days(31));
+        diesel::update(invoices::table.find(&invoice)).set(invoices::period.eq(last_month)).execute(conn)?;
+        orders::issue(conn, &AuditActor::system(), &invoice)?;
+        // This month: more clients and orders on the open draft.
+        let reseller_row = resellers::get(conn, &reseller.id)?;
+        orders::place(conn, config, &actor, &reseller_row, &acme, "order", 200, Some("Graduate scheme"), Some("PO-1042"))?;
+        let northwind = clients::create(conn, config, &actor, &reseller.id, &client("Northwind Logistics", "Sam Patel", "sam.patel@northwind.example", 8))?;
+        let globex = clients::create(conn, config, &actor, &reseller.id, &client("Globex Talent", "Jo Rivera", "jo.rivera@globex.example", 50))?;
+        active_user(conn, CLIENT_EMAIL, "Alex Morgan", "Talent acquisition lead", None, Some(&acme.id), CLIENT_PASSWORD, cost)?;
+        active_user(conn, "sam.patel@northwind.example", "Sam Patel", "HR manager", None, Some(&northwind.id), CLIENT_PASSWORD, cost)?;
+        active_user(conn, "jo.rivera@globex.example", "Jo Rivera", "Recruiter", None, Some(&globex.id), CLIENT_PASSWORD, cost)?;
         Ok::<_, crate::error::ApiError>(())
     })
     .map_err(|e| e.to_string())?;
     Ok(format!("Demo data created. Sign in with:\n{logins}"))
+}
+
+fn client(name: &str, contact: &str, email: &str, credits: i64) -> ClientCreate {
+    ClientCreate {
+        name: name.into(),
+        contact_name: contact.into(),
+        contact_email: email.into(),
+        initial_credits: Some(credits),
+        ..ClientCreate::default()
+    }
+}
+
+/// A user who can sign in straight away (demo data only: real users set their own password).
+#[allow(clippy::too_many_arguments)]
+fn active_user(
+    conn: &mut crate::db::DbConnection,
+    email: &str,
+    name: &str,
+    job_title: &str,
+    reseller_id: Option<&str>,
+    client_id: Option<&str>,
+    password_plain: &str,
+    cost: crate::config::PasswordHashing,
+) -> Result<String, crate::error::ApiError> {
+    let id = crate::db::new_id();
+    let at = now();
+    diesel::insert_into(users::table)
+        .values((
+            users::id.eq(&id),
+            users::email.eq(email),
+            users::name.eq(name),
+            users::role.eq(if client_id.is_some() { "client_user" } else { "reseller" }),
+            users::reseller_id.eq(reseller_id),
+            users::client_id.eq(client_id),
+            users::job_title.eq(Some(job_title)),
+            users::password_hash.eq(Some(password::hash(password_plain, cost))),
+            users::status.eq("active"),
+            users::created_at.eq(at),
+            users::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(id)
 }

@@ -59,7 +59,16 @@ fn seed_demo_fills_an_empty_database_once() {
     let first = credence(&url).arg("seed-demo").output().unwrap();
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let out = String::from_utf8_lossy(&first.stdout);
-    assert!(out.contains("admin@credence.local") && out.contains("reseller@credence.local"));
+    assert!(out.contains("admin@credence.local") && out.contains("reseller@credence.local") && out.contains("client@credence.local"));
+    {
+        use credence_api::db::schema::{clients, invoices};
+        use diesel::prelude::*;
+        let db = credence_api::db::Db::connect(&credence_api::db::DbUrl::parse(&url).unwrap()).unwrap();
+        let mut conn = db.get().unwrap();
+        assert_eq!(clients::table.count().get_result::<i64>(&mut *conn).unwrap(), 3);
+        let statuses: Vec<String> = invoices::table.order(invoices::period.asc()).select(invoices::status).load(&mut *conn).unwrap();
+        assert_eq!(statuses, ["issued", "draft"]);
+    }
     let second = credence(&url).arg("seed-demo").output().unwrap();
     assert!(String::from_utf8_lossy(&second.stdout).contains("already has users"));
 }
