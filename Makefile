@@ -65,6 +65,7 @@ test: tools-test postgres-up test-rust e2e
 # Unit and API tests. Every API case runs on SQLite and on PostgreSQL; the run fails if no
 # PostgreSQL case ran (a silent skip must never look green).
 test-rust:
+	@mkdir -p $(CARGO_TARGET_DIR)
 	cargo test -p credence-shared -p credence-api 2>&1 | tee $(CARGO_TARGET_DIR)/test-rust.log
 	@pg=$$(grep -cE '::postgres \.\.\. ok$$' $(CARGO_TARGET_DIR)/test-rust.log || true); \
 	 sq=$$(grep -cE '::sqlite \.\.\. ok$$' $(CARGO_TARGET_DIR)/test-rust.log || true); \
