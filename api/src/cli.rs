@@ -41,7 +41,9 @@ pub fn main() -> ExitCode {
     };
     let result = match command {
         "serve" => serve(config),
-        "migrate" => Db::connect(&config.database_url).map(|_| println!("migrations are up to date")),
+        "migrate" => {
+            Db::connect(&config.database_url).map(|_| println!("migrations are up to date"))
+        }
         "create-admin" => create_admin(config, &args[1..]),
         "seed-demo" => crate::domain::demo::seed(&config).map(|report| print!("{report}")),
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
@@ -67,29 +69,45 @@ fn serve(config: Config) -> Result<(), String> {
 }
 
 fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str)
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
 }
 
 fn create_admin(config: Config, args: &[String]) -> Result<(), String> {
     let email = flag(args, "--email").ok_or("create-admin needs --email")?;
     let name = flag(args, "--name").ok_or("create-admin needs --name")?;
     if !args.iter().any(|a| a == "--password-stdin") {
-        return Err("create-admin reads the password from standard input: pass --password-stdin".into());
+        return Err(
+            "create-admin reads the password from standard input: pass --password-stdin".into(),
+        );
     }
     let mut password = String::new();
-    std::io::stdin().read_to_string(&mut password).map_err(|e| e.to_string())?;
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .map_err(|e| e.to_string())?;
     let password = password.trim_end_matches(['\n', '\r']);
     let db = Db::connect(&config.database_url)?;
     let mut conn = db.get().map_err(|e| e.to_string())?;
-    let user = crate::domain::users::upsert_admin(&mut conn, email, name, password, config.password_hashing)
-        .map_err(|e| match e {
-            crate::error::ApiError::Validation(errors) => errors
-                .iter()
-                .map(|f| format!("{}: {}", f.field, f.message))
-                .collect::<Vec<_>>()
-                .join("; "),
-            other => other.to_string(),
-        })?;
-    println!("platform administrator {} ({}) is ready", user.email, user.id);
+    let user = crate::domain::users::upsert_admin(
+        &mut conn,
+        email,
+        name,
+        password,
+        config.password_hashing,
+    )
+    .map_err(|e| match e {
+        crate::error::ApiError::Validation(errors) => errors
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    })?;
+    println!(
+        "platform administrator {} ({}) is ready",
+        user.email, user.id
+    );
     Ok(())
 }

@@ -18,6 +18,8 @@ pub struct Config {
     /// HS256 signing key; `None` means generate one once and keep it in the database.
     pub jwt_secret: Option<String>,
     pub mail_poll_interval: Duration,
+    /// How often invitations are expired and overdue tests submitted.
+    pub housekeeping_interval: Duration,
     pub login_attempts_per_minute: u32,
     pub password_hashing: PasswordHashing,
     /// Largest request body accepted, in bytes.
@@ -48,10 +50,12 @@ impl Config {
     }
 
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let database_url = DbUrl::parse(
-            &get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
-        )
-        .map_err(|message| ConfigError { var: "DATABASE_URL", message })?;
+        let database_url =
+            DbUrl::parse(&get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()))
+                .map_err(|message| ConfigError {
+                    var: "DATABASE_URL",
+                    message,
+                })?;
 
         let bind = get("CREDENCE_BIND").unwrap_or_else(|| DEFAULT_BIND.to_string());
         if bind.parse::<std::net::SocketAddr>().is_err() {
@@ -120,6 +124,12 @@ impl Config {
                 2000,
                 10..=600_000,
             )?),
+            housekeeping_interval: Duration::from_millis(number(
+                &get,
+                "CREDENCE_HOUSEKEEPING_MS",
+                30_000,
+                10..=3_600_000,
+            )?),
             login_attempts_per_minute: number(
                 &get,
                 "CREDENCE_LOGIN_ATTEMPTS_PER_MINUTE",
@@ -127,8 +137,12 @@ impl Config {
                 1..=10_000,
             )? as u32,
             password_hashing,
-            body_limit: number(&get, "CREDENCE_BODY_LIMIT_BYTES", 2 * 1024 * 1024, 1024..=64 << 20)?
-                as usize,
+            body_limit: number(
+                &get,
+                "CREDENCE_BODY_LIMIT_BYTES",
+                2 * 1024 * 1024,
+                1024..=64 << 20,
+            )? as usize,
         })
     }
 }
@@ -139,7 +153,9 @@ fn number(
     default: u64,
     range: std::ops::RangeInclusive<u64>,
 ) -> Result<u64, ConfigError> {
-    let Some(raw) = get(var) else { return Ok(default) };
+    let Some(raw) = get(var) else {
+        return Ok(default);
+    };
     match raw.trim().parse::<u64>() {
         Ok(n) if range.contains(&n) => Ok(n),
         _ => Err(ConfigError {

@@ -30,11 +30,19 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> ApiError {
-        ApiError::Problem { status, code, detail: detail.into() }
+        ApiError::Problem {
+            status,
+            code,
+            detail: detail.into(),
+        }
     }
 
     pub fn not_found() -> ApiError {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "The requested resource does not exist.")
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "The requested resource does not exist.",
+        )
     }
 
     pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> ApiError {
@@ -85,7 +93,9 @@ impl ApiError {
                 errors.clone(),
             ),
             ApiError::RateLimited { retry_after_secs } => (
-                Some(format!("Too many attempts. Try again in {retry_after_secs} seconds.")),
+                Some(format!(
+                    "Too many attempts. Try again in {retry_after_secs} seconds."
+                )),
                 vec![],
             ),
             ApiError::MethodNotAllowed { allow } => (
@@ -206,7 +216,10 @@ pub struct FieldIssue {
 
 impl FieldIssue {
     pub fn new(code: &'static str, message: impl Into<String>) -> FieldIssue {
-        FieldIssue { code, message: message.into() }
+        FieldIssue {
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn required() -> FieldIssue {

@@ -23,6 +23,9 @@ use utoipa_actix_web::AppExt;
         (name = "clients", description = "Clients, logos, the credit ledger [reseller; client users read their own]"),
         (name = "client users", description = "Client users and Login As [reseller; client users for their colleagues]"),
         (name = "credits", description = "Credit orders and invoices [reseller]"),
+        (name = "projects", description = "The test catalogue, projects, results, CSV import [reseller: all its clients; client users: own client]"),
+        (name = "candidates", description = "Candidates and invitations [reseller: status only; client users: scores]"),
+        (name = "candidate", description = "The candidates' test area [candidate]"),
         (name = "public", description = "No authentication"),
     )
 )]
@@ -35,7 +38,12 @@ impl Modify for BearerScheme {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(Http::builder().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
         );
     }
 }
@@ -52,7 +60,9 @@ pub fn spec() -> utoipa::openapi::OpenApi {
 
 /// What `credence openapi` prints and `openapi.yaml` holds.
 pub fn yaml() -> String {
-    spec().to_yaml().expect("the OpenAPI document serialises to YAML")
+    spec()
+        .to_yaml()
+        .expect("the OpenAPI document serialises to YAML")
 }
 
 impl ApiDoc {

@@ -61,7 +61,10 @@ impl AppState {
             .collect();
         Ok(AppState {
             throttle: LoginThrottle::new(config.login_attempts_per_minute),
-            dummy_password_hash: password::hash("dummy password for timing", config.password_hashing),
+            dummy_password_hash: password::hash(
+                "dummy password for timing",
+                config.password_hashing,
+            ),
             config,
             db,
             keys,
@@ -73,17 +76,28 @@ impl AppState {
 }
 
 /// Unknown `/api` paths: 405 with `Allow` when the path exists with other methods, else 404.
-async fn api_fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<actix_web::HttpResponse, ApiError> {
+async fn api_fallback(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<actix_web::HttpResponse, ApiError> {
     for (def, methods) in &state.routes {
         if def.is_match(req.path()) {
-            return Err(ApiError::MethodNotAllowed { allow: methods.clone() });
+            return Err(ApiError::MethodNotAllowed {
+                allow: methods.clone(),
+            });
         }
     }
-    Err(ApiError::new(actix_web::http::StatusCode::NOT_FOUND, "not_found", format!("There is no API endpoint at {}.", req.path())))
+    Err(ApiError::new(
+        actix_web::http::StatusCode::NOT_FOUND,
+        "not_found",
+        format!("There is no API endpoint at {}.", req.path()),
+    ))
 }
 
 async fn docs_redirect() -> actix_web::HttpResponse {
-    actix_web::HttpResponse::MovedPermanently().insert_header(("Location", "/api/docs/")).finish()
+    actix_web::HttpResponse::MovedPermanently()
+        .insert_header(("Location", "/api/docs/"))
+        .finish()
 }
 
 pub struct Application {
@@ -95,7 +109,8 @@ impl Application {
     /// Connects (and migrates) the database, binds the listener and prepares the server.
     pub fn build(config: Config) -> Result<Application, String> {
         let db = Db::connect(&config.database_url)?;
-        let listener = TcpListener::bind(&config.bind).map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+        let listener = TcpListener::bind(&config.bind)
+            .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let state = web::Data::new(AppState::new(config, db)?);
         if let Some(url) = &state.config.smtp_url {
@@ -107,8 +122,15 @@ impl Application {
                 state.config.mail_poll_interval,
             ));
         } else {
-            tracing::warn!("CREDENCE_SMTP_URL is not set: mail stays in the outbox (and is logged)");
+            tracing::warn!(
+                "CREDENCE_SMTP_URL is not set: mail stays in the outbox (and is logged)"
+            );
         }
+        actix_web::rt::spawn(jobs::housekeeping::run(
+            state.db.clone(),
+            state.config.clone(),
+            state.config.housekeeping_interval,
+        ));
         let body_limit = state.config.body_limit;
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
@@ -117,10 +139,15 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(body_limit))
                 .app_data(web::QueryConfig::default().error_handler(|e, _| {
-                    ApiError::bad_request("invalid_query", format!("The query string is invalid: {e}.")).into()
+                    ApiError::bad_request(
+                        "invalid_query",
+                        format!("The query string is invalid: {e}."),
+                    )
+                    .into()
                 }))
                 .app_data(web::PathConfig::default().error_handler(|e, _| {
-                    ApiError::bad_request("invalid_path", format!("The path is invalid: {e}.")).into()
+                    ApiError::bad_request("invalid_path", format!("The path is invalid: {e}."))
+                        .into()
                 }))
                 .service(
                     utoipa_actix_web::scope("/api/v1")

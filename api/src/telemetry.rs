@@ -21,10 +21,15 @@ use crate::startup::AppState;
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CREDENCE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
 }
 
-const BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const BUCKETS: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 
 #[derive(Default)]
 struct Series {
@@ -41,8 +46,12 @@ pub struct Metrics {
 
 impl Metrics {
     pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        let Ok(mut series) = self.series.lock() else { return };
-        let s = series.entry((method.to_string(), route.to_string(), status)).or_default();
+        let Ok(mut series) = self.series.lock() else {
+            return;
+        };
+        let s = series
+            .entry((method.to_string(), route.to_string(), status))
+            .or_default();
         s.count += 1;
         s.sum += seconds;
         for (i, bound) in BUCKETS.iter().enumerate() {
@@ -59,7 +68,9 @@ impl Metrics {
             Err(poisoned) => poisoned.into_inner(),
         };
         let mut out = String::new();
-        out.push_str("# HELP credence_http_requests_total HTTP requests by method, route and status.\n");
+        out.push_str(
+            "# HELP credence_http_requests_total HTTP requests by method, route and status.\n",
+        );
         out.push_str("# TYPE credence_http_requests_total counter\n");
         for ((method, route, status), s) in series.iter() {
             let _ = writeln!(out, "credence_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {}", s.count);
@@ -69,11 +80,27 @@ impl Metrics {
         for ((method, route, status), s) in series.iter() {
             let labels = format!("method=\"{method}\",route=\"{route}\",status=\"{status}\"");
             for (i, bound) in BUCKETS.iter().enumerate() {
-                let _ = writeln!(out, "credence_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {}", s.buckets[i]);
+                let _ = writeln!(
+                    out,
+                    "credence_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {}",
+                    s.buckets[i]
+                );
             }
-            let _ = writeln!(out, "credence_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
-            let _ = writeln!(out, "credence_http_request_duration_seconds_sum{{{labels}}} {}", s.sum);
-            let _ = writeln!(out, "credence_http_request_duration_seconds_count{{{labels}}} {}", s.count);
+            let _ = writeln!(
+                out,
+                "credence_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+                s.count
+            );
+            let _ = writeln!(
+                out,
+                "credence_http_request_duration_seconds_sum{{{labels}}} {}",
+                s.sum
+            );
+            let _ = writeln!(
+                out,
+                "credence_http_request_duration_seconds_count{{{labels}}} {}",
+                s.count
+            );
         }
         out
     }
@@ -83,7 +110,12 @@ fn request_id(req: &ServiceRequest) -> String {
     req.headers()
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
         .map(str::to_string)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
 }
@@ -109,7 +141,10 @@ fn code_for(status: StatusCode) -> &'static str {
 }
 
 /// Wraps every request: request id, span, panic guard, problem fallback, metrics.
-pub async fn observe(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+pub async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
     let id = request_id(&req);
     let method = req.method().to_string();
@@ -117,10 +152,17 @@ pub async fn observe(req: ServiceRequest, next: Next<impl MessageBody + 'static>
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let span = tracing::info_span!("request", request_id = %id, %method, %path);
 
-    let outcome = AssertUnwindSafe(next.call(req).instrument(span.clone())).catch_unwind().await;
+    let outcome = AssertUnwindSafe(next.call(req).instrument(span.clone()))
+        .catch_unwind()
+        .await;
     // The request moved into the service (actix needs it unshared); if the service failed or
     // panicked we answer with a stand-in request carrying the same method and path.
-    let stand_in = || actix_web::test::TestRequest::default().method(http_method(&method)).uri(&path).to_http_request();
+    let stand_in = || {
+        actix_web::test::TestRequest::default()
+            .method(http_method(&method))
+            .uri(&path)
+            .to_http_request()
+    };
     let mut res = match outcome {
         Ok(Ok(res)) => res.map_into_boxed_body(),
         Ok(Err(err)) => ServiceResponse::new(stand_in(), err.error_response()),
@@ -137,9 +179,16 @@ pub async fn observe(req: ServiceRequest, next: Next<impl MessageBody + 'static>
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with(PROBLEM_JSON));
-    if path.starts_with("/api") && (status.is_client_error() || status.is_server_error()) && !is_problem {
+    if path.starts_with("/api")
+        && (status.is_client_error() || status.is_server_error())
+        && !is_problem
+    {
         // An error raised outside our handlers (routing, actix extractors): same shape as ours.
-        let detail = if status.is_server_error() { None } else { Some(status.canonical_reason().unwrap_or("Error").to_string()) };
+        let detail = if status.is_server_error() {
+            None
+        } else {
+            Some(status.canonical_reason().unwrap_or("Error").to_string())
+        };
         let mut replacement = HttpResponse::build(status);
         replacement.content_type(PROBLEM_JSON);
         for name in [header::ALLOW, header::RETRY_AFTER] {
@@ -151,14 +200,25 @@ pub async fn observe(req: ServiceRequest, next: Next<impl MessageBody + 'static>
         res = ServiceResponse::new(http_req.clone(), body);
     }
     if let Ok(value) = header::HeaderValue::from_str(&id) {
-        res.headers_mut().insert(header::HeaderName::from_static("x-request-id"), value);
+        res.headers_mut()
+            .insert(header::HeaderName::from_static("x-request-id"), value);
     }
-    let route = http_req.match_pattern().unwrap_or_else(|| if path.starts_with("/api") { "unmatched".into() } else { "spa".into() });
+    let route = http_req.match_pattern().unwrap_or_else(|| {
+        if path.starts_with("/api") {
+            "unmatched".into()
+        } else {
+            "spa".into()
+        }
+    });
     let elapsed = started.elapsed().as_secs_f64();
     if let Some(state) = state {
-        state.metrics.observe(&method, &route, res.status().as_u16(), elapsed);
+        state
+            .metrics
+            .observe(&method, &route, res.status().as_u16(), elapsed);
     }
-    span.in_scope(|| tracing::info!(status = res.status().as_u16(), %route, ms = elapsed * 1000.0, "request"));
+    span.in_scope(
+        || tracing::info!(status = res.status().as_u16(), %route, ms = elapsed * 1000.0, "request"),
+    );
     Ok(res)
 }
 
@@ -173,16 +233,26 @@ mod tests {
         let app = actix_test::init_service(
             App::new()
                 .wrap(from_fn(observe))
-                .route("/api/boom", web::get().to(|| async {
-                    if std::hint::black_box(true) {
-                        panic!("secret internal detail");
-                    }
-                    HttpResponse::Ok().finish()
-                }))
-                .route("/api/teapot", web::get().to(|| async { HttpResponse::ImATeapot().body("plain text") })),
+                .route(
+                    "/api/boom",
+                    web::get().to(|| async {
+                        if std::hint::black_box(true) {
+                            panic!("secret internal detail");
+                        }
+                        HttpResponse::Ok().finish()
+                    }),
+                )
+                .route(
+                    "/api/teapot",
+                    web::get().to(|| async { HttpResponse::ImATeapot().body("plain text") }),
+                ),
         )
         .await;
-        let res = actix_test::call_service(&app, actix_test::TestRequest::get().uri("/api/boom").to_request()).await;
+        let res = actix_test::call_service(
+            &app,
+            actix_test::TestRequest::get().uri("/api/boom").to_request(),
+        )
+        .await;
         assert_eq!(res.status(), 500);
         assert_eq!(res.headers().get("content-type").unwrap(), PROBLEM_JSON);
         let body = actix_test::read_body(res).await;
@@ -190,7 +260,13 @@ mod tests {
         assert!(text.contains("\"code\":\"internal_error\""));
         assert!(!text.contains("secret"), "{text}");
 
-        let res = actix_test::call_service(&app, actix_test::TestRequest::get().uri("/api/teapot").to_request()).await;
+        let res = actix_test::call_service(
+            &app,
+            actix_test::TestRequest::get()
+                .uri("/api/teapot")
+                .to_request(),
+        )
+        .await;
         assert_eq!(res.status(), 418);
         assert_eq!(res.headers().get("content-type").unwrap(), PROBLEM_JSON);
     }
@@ -201,7 +277,8 @@ mod tests {
         m.observe("GET", "/x", 200, 0.02);
         m.observe("GET", "/x", 200, 3.0);
         let text = m.render();
-        assert!(text.contains(r#"credence_http_requests_total{method="GET",route="/x",status="200"} 2"#));
+        assert!(text
+            .contains(r#"credence_http_requests_total{method="GET",route="/x",status="200"} 2"#));
         assert!(text.contains(r#"credence_http_request_duration_seconds_bucket{method="GET",route="/x",status="200",le="0.025"} 1"#));
         assert!(text.contains(r#"credence_http_request_duration_seconds_bucket{method="GET",route="/x",status="200",le="5"} 2"#));
     }

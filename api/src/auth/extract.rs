@@ -47,7 +47,9 @@ pub fn client_ip(req: &HttpRequest) -> Option<String> {
 fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
 }
 
 async fn authenticate(
@@ -58,7 +60,10 @@ async fn authenticate(
 ) -> Result<Principal, ApiError> {
     let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
     let token = token.ok_or_else(|| {
-        ApiError::unauthorized("missing_token", "Sign in: this endpoint needs a bearer token.")
+        ApiError::unauthorized(
+            "missing_token",
+            "Sign in: this endpoint needs a bearer token.",
+        )
     })?;
     let claims = state.keys.decode(&token)?;
     let (sid, sub) = (claims.sid.clone(), claims.sub.clone());
@@ -85,10 +90,17 @@ async fn authenticate(
             if let Some(impersonator) = impersonator {
                 audit::record(
                     conn,
-                    &AuditActor { user_id: Some(user.id.clone()), impersonator_id: Some(impersonator), ip: audit_ip },
+                    &AuditActor {
+                        user_id: Some(user.id.clone()),
+                        impersonator_id: Some(impersonator),
+                        ip: audit_ip,
+                    },
                     "impersonation.request",
                     ("session", &sid),
-                    AuditScope { reseller_id: None, client_id: user.client_id.clone() },
+                    AuditScope {
+                        reseller_id: None,
+                        client_id: user.client_id.clone(),
+                    },
                     serde_json::json!({ "method": request.0, "path": request.1 }),
                 )?;
             }
@@ -205,11 +217,53 @@ impl FromRequest for TenantUser {
         Box::pin(async move {
             let principal = principal.await?;
             let tenant = match (principal.role, &principal.reseller_id, &principal.client_id) {
-                (Role::Reseller, Some(reseller_id), _) => Tenant::Reseller { reseller_id: reseller_id.clone() },
-                (Role::ClientUser, _, Some(client_id)) => Tenant::Client { client_id: client_id.clone() },
-                _ => return Err(ApiError::forbidden("Only reseller users and client users may do this.")),
+                (Role::Reseller, Some(reseller_id), _) => Tenant::Reseller {
+                    reseller_id: reseller_id.clone(),
+                },
+                (Role::ClientUser, _, Some(client_id)) => Tenant::Client {
+                    client_id: client_id.clone(),
+                },
+                _ => {
+                    return Err(ApiError::forbidden(
+                        "Only reseller users and client users may do this.",
+                    ))
+                }
             };
             Ok(TenantUser { principal, tenant })
+        })
+    }
+}
+
+/// A candidate in the test area, signed in by magic link or access key.
+#[derive(Debug, Clone)]
+pub struct CandidateUser(pub crate::domain::test_area::CandidatePrincipal);
+
+impl FromRequest for CandidateUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<CandidateUser, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
+            let token = token.ok_or_else(|| {
+                ApiError::unauthorized(
+                    "missing_token",
+                    "Open the link from your invitation to start.",
+                )
+            })?;
+            let claims = state.keys.decode(&token)?;
+            if claims.role != Role::Candidate {
+                return Err(ApiError::forbidden("This is the candidates' test area."));
+            }
+            let who = state
+                .db
+                .run(move |conn| {
+                    crate::domain::test_area::principal(conn, &claims.sub, &claims.sid)
+                })
+                .await?;
+            Ok(CandidateUser(who))
         })
     }
 }

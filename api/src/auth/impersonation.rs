@@ -18,9 +18,23 @@ use crate::domain::audit::{self, AuditScope};
 use crate::domain::{client_users, users};
 use crate::error::ApiError;
 
-pub fn start(conn: &mut DbConnection, keys: &Keys, reseller_user: &Principal, client_user_id: &str) -> Result<ImpersonationResponse, ApiError> {
-    let reseller_id = reseller_user.reseller_id.clone().ok_or_else(|| ApiError::forbidden("Only reseller users may use Login As."))?;
-    let (target, client) = client_users::get_scoped_user(conn, &Tenant::Reseller { reseller_id: reseller_id.clone() }, client_user_id)?;
+pub fn start(
+    conn: &mut DbConnection,
+    keys: &Keys,
+    reseller_user: &Principal,
+    client_user_id: &str,
+) -> Result<ImpersonationResponse, ApiError> {
+    let reseller_id = reseller_user
+        .reseller_id
+        .clone()
+        .ok_or_else(|| ApiError::forbidden("Only reseller users may use Login As."))?;
+    let (target, client) = client_users::get_scoped_user(
+        conn,
+        &Tenant::Reseller {
+            reseller_id: reseller_id.clone(),
+        },
+        client_user_id,
+    )?;
     if target.status != "active" || !organisation_open(conn, &target)? {
         return Err(ApiError::conflict(
             "user_not_active",
@@ -40,13 +54,26 @@ pub fn start(conn: &mut DbConnection, keys: &Keys, reseller_user: &Principal, cl
             sessions::ip.eq(&reseller_user.ip),
         ))
         .execute(conn)?;
-    let token = access_token(keys, &target, &session_id, IMPERSONATION_SECONDS, Some(&by.id))?;
+    let token = access_token(
+        keys,
+        &target,
+        &session_id,
+        IMPERSONATION_SECONDS,
+        Some(&by.id),
+    )?;
     audit::record(
         conn,
-        &crate::domain::audit::AuditActor { user_id: Some(target.id.clone()), impersonator_id: Some(by.id.clone()), ip: reseller_user.ip.clone() },
+        &crate::domain::audit::AuditActor {
+            user_id: Some(target.id.clone()),
+            impersonator_id: Some(by.id.clone()),
+            ip: reseller_user.ip.clone(),
+        },
         "impersonation.started",
         ("user", &target.id),
-        AuditScope { reseller_id: Some(reseller_id), client_id: Some(client.id.clone()) },
+        AuditScope {
+            reseller_id: Some(reseller_id),
+            client_id: Some(client.id.clone()),
+        },
         serde_json::json!({ "reseller_user": { "id": by.id, "name": by.name, "email": by.email }, "session_id": session_id }),
     )?;
     Ok(ImpersonationResponse {
@@ -54,13 +81,20 @@ pub fn start(conn: &mut DbConnection, keys: &Keys, reseller_user: &Principal, cl
         token_type: "Bearer".into(),
         expires_in: IMPERSONATION_SECONDS,
         user: target.to_dto(),
-        impersonator: Impersonator { id: by.id, name: by.name, email: by.email },
+        impersonator: Impersonator {
+            id: by.id,
+            name: by.name,
+            email: by.email,
+        },
     })
 }
 
 pub fn end(conn: &mut DbConnection, principal: &Principal) -> Result<(), ApiError> {
     if principal.impersonator_id.is_none() {
-        return Err(ApiError::conflict("not_impersonating", "This session is not a Login As session."));
+        return Err(ApiError::conflict(
+            "not_impersonating",
+            "This session is not a Login As session.",
+        ));
     }
     revoke(conn, &principal.session_id)?;
     let reseller_id = match &principal.client_id {
@@ -76,7 +110,10 @@ pub fn end(conn: &mut DbConnection, principal: &Principal) -> Result<(), ApiErro
         &principal.audit_actor(),
         "impersonation.ended",
         ("user", &principal.user_id),
-        AuditScope { reseller_id, client_id: principal.client_id.clone() },
+        AuditScope {
+            reseller_id,
+            client_id: principal.client_id.clone(),
+        },
         serde_json::json!({ "session_id": principal.session_id }),
     )
 }

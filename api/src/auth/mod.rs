@@ -8,4 +8,6 @@ pub mod session;
 pub mod throttle;
 pub mod tokens;
 
-pub use extract::{AnyUser, PlatformAdmin, Principal, RealUser, ResellerStaff, Tenant, TenantUser};
+pub use extract::{
+    AnyUser, CandidateUser, PlatformAdmin, Principal, RealUser, ResellerStaff, Tenant, TenantUser,
+};

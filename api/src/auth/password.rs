@@ -1,6 +1,8 @@
 //! Password hashing (argon2id) and the password policy.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 use crate::config::PasswordHashing;
@@ -52,9 +54,15 @@ pub fn check_policy(password: &str, email: &str) -> Result<(), FieldIssue> {
     let email = email.trim().to_lowercase();
     let local_part = email.split('@').next().unwrap_or_default();
     if lowered == email || (local_part.len() >= 4 && lowered == local_part) {
-        return Err(FieldIssue::new("same_as_email", "The password must not be your email."));
+        return Err(FieldIssue::new(
+            "same_as_email",
+            "The password must not be your email.",
+        ));
     }
-    if COMMON_PASSWORDS.lines().any(|common| common.trim() == lowered) {
+    if COMMON_PASSWORDS
+        .lines()
+        .any(|common| common.trim() == lowered)
+    {
         return Err(FieldIssue::new(
             "too_common",
             "This password is too common. Choose something harder to guess.",
@@ -78,13 +86,24 @@ mod tests {
 
     #[test]
     fn policy_refuses_short_email_and_common_passwords() {
-        assert_eq!(check_policy("short", "a@b.co").unwrap_err().code, "too_short");
         assert_eq!(
-            check_policy("Jane.Doe@Example.com", "jane.doe@example.com").unwrap_err().code,
+            check_policy("short", "a@b.co").unwrap_err().code,
+            "too_short"
+        );
+        assert_eq!(
+            check_policy("Jane.Doe@Example.com", "jane.doe@example.com")
+                .unwrap_err()
+                .code,
             "same_as_email"
         );
-        assert_eq!(check_policy("password123", "a@b.co").unwrap_err().code, "too_common");
-        assert_eq!(check_policy("1234567890", "a@b.co").unwrap_err().code, "too_common");
+        assert_eq!(
+            check_policy("password123", "a@b.co").unwrap_err().code,
+            "too_common"
+        );
+        assert_eq!(
+            check_policy("1234567890", "a@b.co").unwrap_err().code,
+            "too_common"
+        );
         assert!(check_policy("violet-otter-harbour", "a@b.co").is_ok());
     }
 }

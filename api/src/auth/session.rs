@@ -7,7 +7,9 @@ use chrono::Duration;
 use credence_shared::Role;
 use diesel::prelude::*;
 
-use crate::auth::tokens::{random_token, token_hash, Actor, Claims, Keys, ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER};
+use crate::auth::tokens::{
+    random_token, token_hash, Actor, Claims, Keys, ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER,
+};
 use crate::db::schema::{clients, refresh_tokens, resellers, sessions, users};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
@@ -29,7 +31,13 @@ pub fn invalid_credentials() -> ApiError {
     ApiError::unauthorized("invalid_credentials", "Email or password is incorrect.")
 }
 
-pub fn access_token(keys: &Keys, user: &UserRow, session_id: &str, ttl: i64, impersonator: Option<&str>) -> Result<String, ApiError> {
+pub fn access_token(
+    keys: &Keys,
+    user: &UserRow,
+    session_id: &str,
+    ttl: i64,
+    impersonator: Option<&str>,
+) -> Result<String, ApiError> {
     let iat = chrono::Utc::now().timestamp();
     keys.encode(&Claims {
         sub: user.id.clone(),
@@ -42,7 +50,9 @@ pub fn access_token(keys: &Keys, user: &UserRow, session_id: &str, ttl: i64, imp
         exp: iat + ttl,
         iss: ISSUER.into(),
         aud: AUDIENCE.into(),
-        act: impersonator.map(|sub| Actor { sub: sub.to_string() }),
+        act: impersonator.map(|sub| Actor {
+            sub: sub.to_string(),
+        }),
     })
 }
 
@@ -88,7 +98,12 @@ pub fn organisation_open(conn: &mut DbConnection, user: &UserRow) -> Result<bool
 }
 
 /// Opens a session for a user whose password was already checked.
-pub fn open(conn: &mut DbConnection, keys: &Keys, user: UserRow, ip: Option<String>) -> Result<Issued, ApiError> {
+pub fn open(
+    conn: &mut DbConnection,
+    keys: &Keys,
+    user: UserRow,
+    ip: Option<String>,
+) -> Result<Issued, ApiError> {
     if !organisation_open(conn, &user)? {
         return Err(invalid_credentials());
     }
@@ -109,10 +124,17 @@ pub fn open(conn: &mut DbConnection, keys: &Keys, user: UserRow, ip: Option<Stri
     let refresh_token = new_refresh_token(conn, &session_id)?;
     audit::record(
         conn,
-        &AuditActor { user_id: Some(user.id.clone()), impersonator_id: None, ip },
+        &AuditActor {
+            user_id: Some(user.id.clone()),
+            impersonator_id: None,
+            ip,
+        },
         "auth.login",
         ("user", &user.id),
-        AuditScope { reseller_id: user.reseller_id.clone(), client_id: None },
+        AuditScope {
+            reseller_id: user.reseller_id.clone(),
+            client_id: None,
+        },
         serde_json::json!({}),
     )?;
     Ok(Issued {
@@ -132,8 +154,17 @@ pub fn may_sign_in(user: &UserRow) -> bool {
 ///
 /// The outer error rolls the transaction back; the inner one is a refusal whose side effects
 /// (revoking a session after reuse) must be committed.
-pub fn refresh(conn: &mut DbConnection, keys: &Keys, presented: &str) -> Result<Result<Issued, ApiError>, ApiError> {
-    let refused = || ApiError::unauthorized("invalid_refresh_token", "The refresh token is invalid or expired. Sign in again.");
+pub fn refresh(
+    conn: &mut DbConnection,
+    keys: &Keys,
+    presented: &str,
+) -> Result<Result<Issued, ApiError>, ApiError> {
+    let refused = || {
+        ApiError::unauthorized(
+            "invalid_refresh_token",
+            "The refresh token is invalid or expired. Sign in again.",
+        )
+    };
     let at = now();
     let found = refresh_tokens::table
         .inner_join(sessions::table)
@@ -148,15 +179,38 @@ pub fn refresh(conn: &mut DbConnection, keys: &Keys, presented: &str) -> Result<
             sessions::expires_at,
             sessions::impersonator_id,
         ))
-        .first::<(String, Option<chrono::NaiveDateTime>, chrono::NaiveDateTime, String, String, Option<chrono::NaiveDateTime>, chrono::NaiveDateTime, Option<String>)>(conn)
+        .first::<(
+            String,
+            Option<chrono::NaiveDateTime>,
+            chrono::NaiveDateTime,
+            String,
+            String,
+            Option<chrono::NaiveDateTime>,
+            chrono::NaiveDateTime,
+            Option<String>,
+        )>(conn)
         .optional()?;
-    let Some(found) = found else { return Ok(Err(refused())) };
-    let (token_id, used_at, token_expires, session_id, user_id, revoked_at, session_expires, impersonator) = found;
+    let Some(found) = found else {
+        return Ok(Err(refused()));
+    };
+    let (
+        token_id,
+        used_at,
+        token_expires,
+        session_id,
+        user_id,
+        revoked_at,
+        session_expires,
+        impersonator,
+    ) = found;
     if used_at.is_some() {
         revoke(conn, &session_id)?;
         audit::record(
             conn,
-            &AuditActor { user_id: Some(user_id.clone()), ..AuditActor::default() },
+            &AuditActor {
+                user_id: Some(user_id.clone()),
+                ..AuditActor::default()
+            },
             "auth.refresh_reuse_detected",
             ("session", &session_id),
             AuditScope::default(),
@@ -164,13 +218,21 @@ pub fn refresh(conn: &mut DbConnection, keys: &Keys, presented: &str) -> Result<
         )?;
         return Ok(Err(refused()));
     }
-    if revoked_at.is_some() || token_expires <= at || session_expires <= at || impersonator.is_some() {
+    if revoked_at.is_some()
+        || token_expires <= at
+        || session_expires <= at
+        || impersonator.is_some()
+    {
         return Ok(Err(refused()));
     }
     // Only one concurrent rotation wins; the loser sees a used token.
-    let won = diesel::update(refresh_tokens::table.find(&token_id).filter(refresh_tokens::used_at.is_null()))
-        .set(refresh_tokens::used_at.eq(Some(at)))
-        .execute(conn)?;
+    let won = diesel::update(
+        refresh_tokens::table
+            .find(&token_id)
+            .filter(refresh_tokens::used_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(Some(at)))
+    .execute(conn)?;
     if won != 1 {
         return Ok(Err(refused()));
     }
@@ -189,15 +251,23 @@ pub fn refresh(conn: &mut DbConnection, keys: &Keys, presented: &str) -> Result<
 }
 
 pub fn revoke(conn: &mut DbConnection, session_id: &str) -> Result<(), ApiError> {
-    diesel::update(sessions::table.find(session_id).filter(sessions::revoked_at.is_null()))
-        .set(sessions::revoked_at.eq(Some(now())))
-        .execute(conn)?;
+    diesel::update(
+        sessions::table
+            .find(session_id)
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(Some(now())))
+    .execute(conn)?;
     Ok(())
 }
 
 pub fn revoke_all_for_user(conn: &mut DbConnection, user_id: &str) -> Result<(), ApiError> {
-    diesel::update(sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::revoked_at.is_null()))
-        .set(sessions::revoked_at.eq(Some(now())))
-        .execute(conn)?;
+    diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(Some(now())))
+    .execute(conn)?;
     Ok(())
 }

@@ -109,7 +109,9 @@ impl Keys {
         validation.leeway = 5;
         decode::<Claims>(token, &self.decoding, &validation)
             .map(|data| data.claims)
-            .map_err(|_| ApiError::unauthorized("invalid_token", "The access token is invalid or expired."))
+            .map_err(|_| {
+                ApiError::unauthorized("invalid_token", "The access token is invalid or expired.")
+            })
     }
 }
 

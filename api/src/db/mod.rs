@@ -118,7 +118,10 @@ impl Db {
             .connection_timeout(Duration::from_secs(30))
             .build(Manager(url.clone()))
             .map_err(|e| format!("cannot connect to the {} database: {e}", url.backend()))?;
-        let db = Db { pool, backend: url.backend() };
+        let db = Db {
+            pool,
+            backend: url.backend(),
+        };
         let mut conn = db.pool.get().map_err(|e| e.to_string())?;
         run_migrations(&mut conn)?;
         Ok(db)

@@ -260,6 +260,159 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tests (id) {
+        id -> Text,
+        slug -> Text,
+        name -> Text,
+        kind -> Text,
+        category -> Text,
+        description -> Text,
+        instructions -> Text,
+        timed -> Bool,
+        duration_seconds -> Nullable<Integer>,
+        credit_cost -> Integer,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    questions (id) {
+        id -> Text,
+        test_id -> Text,
+        position -> Integer,
+        prompt -> Text,
+        correct_option_id -> Nullable<Text>,
+        #[sql_name = "trait"]
+        trait_ -> Nullable<Text>,
+        reverse_keyed -> Bool,
+    }
+}
+
+diesel::table! {
+    question_options (id) {
+        id -> Text,
+        question_id -> Text,
+        position -> Integer,
+        label -> Text,
+        value -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    norm_groups (id) {
+        id -> Text,
+        test_id -> Text,
+        name -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    norms (norm_group_id, scale) {
+        norm_group_id -> Text,
+        scale -> Text,
+        mean -> Double,
+        sd -> Double,
+    }
+}
+
+diesel::table! {
+    projects (id) {
+        id -> Text,
+        client_id -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        access_key -> Nullable<Text>,
+        access_key_enabled -> Bool,
+        expires_at -> Nullable<Timestamp>,
+        support_name -> Nullable<Text>,
+        support_email -> Nullable<Text>,
+        report_email -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_tests (project_id, test_id) {
+        project_id -> Text,
+        test_id -> Text,
+        norm_group_id -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    candidates (id) {
+        id -> Text,
+        client_id -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        email -> Text,
+        phone -> Nullable<Text>,
+        extra_time_percent -> Integer,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        candidate_id -> Text,
+        project_id -> Text,
+        client_id -> Text,
+        token_hash -> Nullable<Text>,
+        status -> Text,
+        credits_charged -> Integer,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assessments (id) {
+        id -> Text,
+        invitation_id -> Text,
+        test_id -> Text,
+        norm_group_id -> Text,
+        position -> Integer,
+        status -> Text,
+        started_at -> Nullable<Timestamp>,
+        deadline_at -> Nullable<Timestamp>,
+        submitted_at -> Nullable<Timestamp>,
+        raw_score -> Nullable<Double>,
+        percentile -> Nullable<Integer>,
+        sten -> Nullable<Integer>,
+        t_score -> Nullable<Double>,
+        trait_scores -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    answers (assessment_id, question_id) {
+        assessment_id -> Text,
+        question_id -> Text,
+        option_id -> Text,
+        answered_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    candidate_sessions (id) {
+        id -> Text,
+        candidate_id -> Text,
+        invitation_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(brands -> logos (logo_id));
 diesel::joinable!(reseller_brands -> brands (brand_id));
 diesel::joinable!(reseller_brands -> resellers (reseller_id));
@@ -276,6 +429,24 @@ diesel::joinable!(credit_orders -> clients (client_id));
 diesel::joinable!(credit_orders -> invoices (invoice_id));
 diesel::joinable!(invoice_lines -> invoices (invoice_id));
 diesel::joinable!(invoice_lines -> clients (client_id));
+diesel::joinable!(questions -> tests (test_id));
+diesel::joinable!(question_options -> questions (question_id));
+diesel::joinable!(norm_groups -> tests (test_id));
+diesel::joinable!(norms -> norm_groups (norm_group_id));
+diesel::joinable!(projects -> clients (client_id));
+diesel::joinable!(project_tests -> projects (project_id));
+diesel::joinable!(project_tests -> tests (test_id));
+diesel::joinable!(project_tests -> norm_groups (norm_group_id));
+diesel::joinable!(candidates -> clients (client_id));
+diesel::joinable!(invitations -> candidates (candidate_id));
+diesel::joinable!(invitations -> projects (project_id));
+diesel::joinable!(assessments -> invitations (invitation_id));
+diesel::joinable!(assessments -> tests (test_id));
+diesel::joinable!(assessments -> norm_groups (norm_group_id));
+diesel::joinable!(answers -> assessments (assessment_id));
+diesel::joinable!(answers -> questions (question_id));
+diesel::joinable!(answers -> question_options (option_id));
+diesel::joinable!(candidate_sessions -> candidates (candidate_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     logos,
@@ -297,4 +468,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     credit_orders,
     invoice_lines,
     counters,
+    tests,
+    questions,
+    question_options,
+    norm_groups,
+    norms,
+    projects,
+    project_tests,
+    candidates,
+    invitations,
+    assessments,
+    answers,
+    candidate_sessions,
 );

@@ -113,16 +113,21 @@ pub fn list(
         query = query.filter(audit_events::id.lt(after.clone()));
     }
     let rows: Vec<EventRow> = query.load(conn)?;
-    Ok(into_page(rows, page, |r| r.0.clone(), |r| AuditEvent {
-        id: r.0,
-        actor_id: r.1,
-        impersonator_id: r.2,
-        action: r.3,
-        object_type: r.4,
-        object_id: r.5,
-        ip: r.6,
-        details: serde_json::from_str(&r.7).unwrap_or(serde_json::Value::Null),
-        created_at: r.8.and_utc(),
-        actor_name: r.9,
-    }))
+    Ok(into_page(
+        rows,
+        page,
+        |r| r.0.clone(),
+        |r| AuditEvent {
+            id: r.0,
+            actor_id: r.1,
+            impersonator_id: r.2,
+            action: r.3,
+            object_type: r.4,
+            object_id: r.5,
+            ip: r.6,
+            details: serde_json::from_str(&r.7).unwrap_or(serde_json::Value::Null),
+            created_at: r.8.and_utc(),
+            actor_name: r.9,
+        },
+    ))
 }

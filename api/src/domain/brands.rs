@@ -43,8 +43,14 @@ impl BrandRow {
     }
 }
 
-pub fn list(conn: &mut DbConnection, page: &PageRequest) -> Result<credence_shared::Page<Brand>, ApiError> {
-    let mut query = brands::table.order(brands::id.desc()).limit(page.limit + 1).into_boxed();
+pub fn list(
+    conn: &mut DbConnection,
+    page: &PageRequest,
+) -> Result<credence_shared::Page<Brand>, ApiError> {
+    let mut query = brands::table
+        .order(brands::id.desc())
+        .limit(page.limit + 1)
+        .into_boxed();
     if let Some(after) = &page.after {
         query = query.filter(brands::id.lt(after.clone()));
     }
@@ -57,7 +63,9 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<BrandRow, ApiError> {
 }
 
 pub fn default_brand(conn: &mut DbConnection) -> Result<BrandRow, ApiError> {
-    Ok(brands::table.filter(brands::is_default.eq(true)).first(conn)?)
+    Ok(brands::table
+        .filter(brands::is_default.eq(true))
+        .first(conn)?)
 }
 
 fn name_taken(conn: &mut DbConnection, name: &str, except: &str) -> Result<bool, ApiError> {
@@ -69,7 +77,11 @@ fn name_taken(conn: &mut DbConnection, name: &str, except: &str) -> Result<bool,
     Ok(n > 0)
 }
 
-pub fn create(conn: &mut DbConnection, actor: &AuditActor, input: &BrandCreate) -> Result<BrandRow, ApiError> {
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    input: &BrandCreate,
+) -> Result<BrandRow, ApiError> {
     let mut v = Validator::new();
     let name = v.check("name", required_text(&input.name, 100));
     let product_name = v.check("product_name", required_text(&input.product_name, 100));
@@ -79,7 +91,11 @@ pub fn create(conn: &mut DbConnection, actor: &AuditActor, input: &BrandCreate) 
     let text = v.check("text_color", hex_color(&input.text_color));
     if let Some(name) = &name {
         if name_taken(conn, name, "")? {
-            v.add("name", "taken", "A brand skin with this name exists already.");
+            v.add(
+                "name",
+                "taken",
+                "A brand skin with this name exists already.",
+            );
         }
     }
     v.finish()?;
@@ -105,22 +121,56 @@ pub fn create(conn: &mut DbConnection, actor: &AuditActor, input: &BrandCreate) 
         ))
         .execute(conn)?;
     let row = get(conn, &id)?;
-    audit::record(conn, actor, "brand.created", ("brand", &id), AuditScope::default(), serde_json::json!({ "name": row.name }))?;
+    audit::record(
+        conn,
+        actor,
+        "brand.created",
+        ("brand", &id),
+        AuditScope::default(),
+        serde_json::json!({ "name": row.name }),
+    )?;
     Ok(row)
 }
 
-pub fn update(conn: &mut DbConnection, actor: &AuditActor, id: &str, patch: &BrandPatch) -> Result<BrandRow, ApiError> {
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    id: &str,
+    patch: &BrandPatch,
+) -> Result<BrandRow, ApiError> {
     let before = get(conn, id)?;
     let mut v = Validator::new();
-    let name = patch.name.as_deref().and_then(|s| v.check("name", required_text(s, 100)));
-    let product_name = patch.product_name.as_deref().and_then(|s| v.check("product_name", required_text(s, 100)));
-    let primary = patch.primary_color.as_deref().and_then(|s| v.check("primary_color", hex_color(s)));
-    let accent = patch.accent_color.as_deref().and_then(|s| v.check("accent_color", hex_color(s)));
-    let background = patch.background_color.as_deref().and_then(|s| v.check("background_color", hex_color(s)));
-    let text = patch.text_color.as_deref().and_then(|s| v.check("text_color", hex_color(s)));
+    let name = patch
+        .name
+        .as_deref()
+        .and_then(|s| v.check("name", required_text(s, 100)));
+    let product_name = patch
+        .product_name
+        .as_deref()
+        .and_then(|s| v.check("product_name", required_text(s, 100)));
+    let primary = patch
+        .primary_color
+        .as_deref()
+        .and_then(|s| v.check("primary_color", hex_color(s)));
+    let accent = patch
+        .accent_color
+        .as_deref()
+        .and_then(|s| v.check("accent_color", hex_color(s)));
+    let background = patch
+        .background_color
+        .as_deref()
+        .and_then(|s| v.check("background_color", hex_color(s)));
+    let text = patch
+        .text_color
+        .as_deref()
+        .and_then(|s| v.check("text_color", hex_color(s)));
     if let Some(name) = &name {
         if name_taken(conn, name, id)? {
-            v.add("name", "taken", "A brand skin with this name exists already.");
+            v.add(
+                "name",
+                "taken",
+                "A brand skin with this name exists already.",
+            );
         }
     }
     v.finish()?;
@@ -147,20 +197,42 @@ pub fn update(conn: &mut DbConnection, actor: &AuditActor, id: &str, patch: &Bra
     Ok(after)
 }
 
-pub fn set_logo(conn: &mut DbConnection, actor: &AuditActor, id: &str, logo: &logos::CleanLogo) -> Result<BrandRow, ApiError> {
+pub fn set_logo(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    id: &str,
+    logo: &logos::CleanLogo,
+) -> Result<BrandRow, ApiError> {
     get(conn, id)?;
     let logo_id = logos::store(conn, logo)?;
     diesel::update(brands::table.find(id))
-        .set((brands::logo_id.eq(Some(&logo_id)), brands::updated_at.eq(now())))
+        .set((
+            brands::logo_id.eq(Some(&logo_id)),
+            brands::updated_at.eq(now()),
+        ))
         .execute(conn)?;
-    audit::record(conn, actor, "brand.logo_set", ("brand", id), AuditScope::default(), serde_json::json!({ "logo_id": logo_id }))?;
+    audit::record(
+        conn,
+        actor,
+        "brand.logo_set",
+        ("brand", id),
+        AuditScope::default(),
+        serde_json::json!({ "logo_id": logo_id }),
+    )?;
     get(conn, id)
 }
 
 /// The skin for a request's host: the first skin of the reseller whose custom host it is,
 /// else the default skin.
-pub fn branding_for_host(conn: &mut DbConnection, host: Option<&str>) -> Result<Branding, ApiError> {
-    let host = host.and_then(|h| optional_text(h.split(':').next().unwrap_or(h), 253).ok().flatten());
+pub fn branding_for_host(
+    conn: &mut DbConnection,
+    host: Option<&str>,
+) -> Result<Branding, ApiError> {
+    let host = host.and_then(|h| {
+        optional_text(h.split(':').next().unwrap_or(h), 253)
+            .ok()
+            .flatten()
+    });
     if let Some(host) = host {
         let found = resellers::table
             .inner_join(reseller_brands::table.inner_join(brands::table))
@@ -171,8 +243,18 @@ pub fn branding_for_host(conn: &mut DbConnection, host: Option<&str>) -> Result<
             .first::<(String, BrandRow)>(conn)
             .optional()?;
         if let Some((reseller_name, brand)) = found {
-            return Ok(Branding { brand: brand.to_dto(), reseller_name: Some(reseller_name), client_name: None, client_logo_url: None });
+            return Ok(Branding {
+                brand: brand.to_dto(),
+                reseller_name: Some(reseller_name),
+                client_name: None,
+                client_logo_url: None,
+            });
         }
     }
-    Ok(Branding { brand: default_brand(conn)?.to_dto(), reseller_name: None, client_name: None, client_logo_url: None })
+    Ok(Branding {
+        brand: default_brand(conn)?.to_dto(),
+        reseller_name: None,
+        client_name: None,
+        client_logo_url: None,
+    })
 }

@@ -32,9 +32,15 @@ fn to_dto(user: UserRow, client: &ClientRow) -> ClientUser {
 }
 
 /// A client user the tenant may see; anyone else's is "not found".
-pub fn get_scoped_user(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<(UserRow, ClientRow), ApiError> {
+pub fn get_scoped_user(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    id: &str,
+) -> Result<(UserRow, ClientRow), ApiError> {
     let user = accounts::get(conn, id)?;
-    let Some(client_id) = user.client_id.clone() else { return Err(ApiError::not_found()) };
+    let Some(client_id) = user.client_id.clone() else {
+        return Err(ApiError::not_found());
+    };
     let client = get_scoped(conn, tenant, &client_id)?;
     Ok((user, client))
 }
@@ -51,7 +57,12 @@ pub struct UserFilter {
     pub status: Option<String>,
 }
 
-pub fn list(conn: &mut DbConnection, tenant: &Tenant, filter: &UserFilter, page: &PageRequest) -> Result<credence_shared::Page<ClientUser>, ApiError> {
+pub fn list(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    filter: &UserFilter,
+    page: &PageRequest,
+) -> Result<credence_shared::Page<ClientUser>, ApiError> {
     let mut query = users::table
         .inner_join(clients::table)
         .filter(users::role.eq("client_user"))
@@ -60,7 +71,9 @@ pub fn list(conn: &mut DbConnection, tenant: &Tenant, filter: &UserFilter, page:
         .select((users::all_columns, clients::all_columns))
         .into_boxed();
     match tenant {
-        Tenant::Reseller { reseller_id } => query = query.filter(clients::reseller_id.eq(reseller_id.clone())),
+        Tenant::Reseller { reseller_id } => {
+            query = query.filter(clients::reseller_id.eq(reseller_id.clone()))
+        }
         Tenant::Client { client_id } => query = query.filter(clients::id.eq(client_id.clone())),
     }
     if let Some(client_id) = &filter.client_id {
@@ -83,18 +96,38 @@ pub fn list(conn: &mut DbConnection, tenant: &Tenant, filter: &UserFilter, page:
         query = query.filter(users::id.lt(after.clone()));
     }
     let rows: Vec<(UserRow, ClientRow)> = query.load(conn)?;
-    Ok(into_page(rows, page, |r| r.0.id.clone(), |(u, c)| to_dto(u, &c)))
+    Ok(into_page(
+        rows,
+        page,
+        |r| r.0.id.clone(),
+        |(u, c)| to_dto(u, &c),
+    ))
 }
 
-pub fn create(conn: &mut DbConnection, config: &Config, actor: &AuditActor, tenant: &Tenant, input: &ClientUserCreate) -> Result<ClientUser, ApiError> {
+pub fn create(
+    conn: &mut DbConnection,
+    config: &Config,
+    actor: &AuditActor,
+    tenant: &Tenant,
+    input: &ClientUserCreate,
+) -> Result<ClientUser, ApiError> {
     let client_id = match tenant {
         Tenant::Client { client_id } => client_id.clone(),
-        Tenant::Reseller { .. } => match input.client_id.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Tenant::Reseller { .. } => match input
+            .client_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
             Some(id) => id.to_string(),
             None => {
                 // Report every missing field at once, not just the client.
                 let mut v = Validator::new();
-                v.add("client_id", "required", "Choose the client this user belongs to.");
+                v.add(
+                    "client_id",
+                    "required",
+                    "Choose the client this user belongs to.",
+                );
                 if input.name.trim().is_empty() {
                     v.add("name", "required", "This field is required.");
                 }
@@ -107,47 +140,91 @@ pub fn create(conn: &mut DbConnection, config: &Config, actor: &AuditActor, tena
     };
     let client = match get_scoped(conn, tenant, &client_id) {
         Ok(c) => c,
-        Err(_) => return Err(ApiError::field("client_id", "unknown_client", "There is no such client in your account.")),
+        Err(_) => {
+            return Err(ApiError::field(
+                "client_id",
+                "unknown_client",
+                "There is no such client in your account.",
+            ))
+        }
     };
     if client.status == "archived" {
-        return Err(ApiError::field("client_id", "client_archived", "This client is archived: reactivate it before adding users."));
+        return Err(ApiError::field(
+            "client_id",
+            "client_archived",
+            "This client is archived: reactivate it before adding users.",
+        ));
     }
     let brand = brands::get(conn, &client.brand_id)?;
     let user = accounts::create_invited(
         conn,
         config,
         actor,
-        NewUser { name: &input.name, email: &input.email, job_title: input.job_title.as_deref(), role: Role::ClientUser, reseller_id: None, client_id: Some(client.id.clone()), reseller_scope: Some(client.reseller_id.clone()) },
+        NewUser {
+            name: &input.name,
+            email: &input.email,
+            job_title: input.job_title.as_deref(),
+            role: Role::ClientUser,
+            reseller_id: None,
+            client_id: Some(client.id.clone()),
+            reseller_scope: Some(client.reseller_id.clone()),
+        },
         &brand,
     )?;
     Ok(to_dto(user, &client))
 }
 
-pub fn update(conn: &mut DbConnection, actor: &AuditActor, tenant: &Tenant, id: &str, patch: &ClientUserPatch) -> Result<ClientUser, ApiError> {
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    tenant: &Tenant,
+    id: &str,
+    patch: &ClientUserPatch,
+) -> Result<ClientUser, ApiError> {
     let (before, client) = get_scoped_user(conn, tenant, id)?;
     if patch.email.is_some() && actor.impersonator_id.is_some() {
-        return Err(ApiError::forbidden("Email addresses cannot be changed while viewing as another user (Login As)."));
+        return Err(ApiError::forbidden(
+            "Email addresses cannot be changed while viewing as another user (Login As).",
+        ));
     }
     let mut v = Validator::new();
-    let name = patch.name.as_deref().and_then(|s| v.check("name", required_text(s, 200)));
-    let email = patch.email.as_deref().and_then(|s| v.check("email", Email::parse(s)));
+    let name = patch
+        .name
+        .as_deref()
+        .and_then(|s| v.check("name", required_text(s, 200)));
+    let email = patch
+        .email
+        .as_deref()
+        .and_then(|s| v.check("email", Email::parse(s)));
     if let Some(email) = &email {
-        if email.as_str() != before.email && accounts::find_by_email(conn, email.as_str())?.is_some() {
+        if email.as_str() != before.email
+            && accounts::find_by_email(conn, email.as_str())?.is_some()
+        {
             v.add("email", "taken", "A user with this email exists already.");
         }
     }
-    let job_title = patch.job_title.as_deref().and_then(|s| v.check("job_title", optional_text(s, 200)));
+    let job_title = patch
+        .job_title
+        .as_deref()
+        .and_then(|s| v.check("job_title", optional_text(s, 200)));
     let status = patch.status.as_deref().and_then(|s| {
         v.check(
             "status",
             match s {
                 "active" | "deactivated" => Ok(s),
-                _ => Err(FieldIssue::new("invalid_status", "Use active or deactivated.")),
+                _ => Err(FieldIssue::new(
+                    "invalid_status",
+                    "Use active or deactivated.",
+                )),
             },
         )
     });
     if status == Some("deactivated") && actor.user_id.as_deref() == Some(id) {
-        v.add("status", "self_deactivation", "You cannot deactivate yourself.");
+        v.add(
+            "status",
+            "self_deactivation",
+            "You cannot deactivate yourself.",
+        );
     }
     v.finish()?;
     // Re-activating a user who never set a password leaves them invited.
@@ -159,7 +236,9 @@ pub fn update(conn: &mut DbConnection, actor: &AuditActor, tenant: &Tenant, id: 
     diesel::update(users::table.find(id))
         .set((
             users::name.eq(name.unwrap_or(before.name.clone())),
-            users::email.eq(email.map(Email::into_string).unwrap_or(before.email.clone())),
+            users::email.eq(email
+                .map(Email::into_string)
+                .unwrap_or(before.email.clone())),
             users::job_title.eq(job_title.unwrap_or(before.job_title.clone())),
             users::status.eq(&new_status),
             users::updated_at.eq(now()),
@@ -172,21 +251,48 @@ pub fn update(conn: &mut DbConnection, actor: &AuditActor, tenant: &Tenant, id: 
     audit::record(
         conn,
         actor,
-        if new_status != before.status { if new_status == "deactivated" { "user.deactivated" } else { "user.reactivated" } } else { "user.updated" },
+        if new_status != before.status {
+            if new_status == "deactivated" {
+                "user.deactivated"
+            } else {
+                "user.reactivated"
+            }
+        } else {
+            "user.updated"
+        },
         ("user", id),
-        AuditScope { reseller_id: Some(client.reseller_id.clone()), client_id: Some(client.id.clone()) },
+        AuditScope {
+            reseller_id: Some(client.reseller_id.clone()),
+            client_id: Some(client.id.clone()),
+        },
         serde_json::json!({ "before": { "name": before.name, "email": before.email, "status": before.status }, "after": { "name": after.name, "email": after.email, "status": after.status } }),
     )?;
     Ok(to_dto(after, &client))
 }
 
-pub fn resend_welcome(conn: &mut DbConnection, config: &Config, actor: &AuditActor, tenant: &Tenant, id: &str) -> Result<(), ApiError> {
+pub fn resend_welcome(
+    conn: &mut DbConnection,
+    config: &Config,
+    actor: &AuditActor,
+    tenant: &Tenant,
+    id: &str,
+) -> Result<(), ApiError> {
     let (user, client) = get_scoped_user(conn, tenant, id)?;
     if user.status != "invited" {
         return Err(ApiError::conflict("already_active", "This user has already set a password (or is deactivated); they can use “Forgot password” instead."));
     }
     let brand = brands::get(conn, &client.brand_id)?;
     accounts::send_welcome(conn, config, &user, &brand)?;
-    audit::record(conn, actor, "user.welcome_resent", ("user", id), AuditScope { reseller_id: Some(client.reseller_id.clone()), client_id: Some(client.id.clone()) }, serde_json::json!({}))?;
+    audit::record(
+        conn,
+        actor,
+        "user.welcome_resent",
+        ("user", id),
+        AuditScope {
+            reseller_id: Some(client.reseller_id.clone()),
+            client_id: Some(client.id.clone()),
+        },
+        serde_json::json!({}),
+    )?;
     Ok(())
 }

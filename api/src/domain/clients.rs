@@ -52,7 +52,9 @@ pub fn generate_code(name: &str) -> String {
         prefix = "CL".to_string();
     }
     let mut rng = rand::thread_rng();
-    let suffix: String = (0..4).map(|_| CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char).collect();
+    let suffix: String = (0..4)
+        .map(|_| CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char)
+        .collect();
     format!("{prefix}-{suffix}")
 }
 
@@ -60,7 +62,10 @@ pub fn generate_code(name: &str) -> String {
 pub fn credits(value: Option<i64>, min: i64) -> Result<i64, FieldIssue> {
     let n = value.ok_or_else(FieldIssue::required)?;
     if n < min || n > MAX_CREDITS {
-        return Err(FieldIssue::new("out_of_range", format!("Enter a whole number of credits from {min} to 1,000,000.")));
+        return Err(FieldIssue::new(
+            "out_of_range",
+            format!("Enter a whole number of credits from {min} to 1,000,000."),
+        ));
     }
     Ok(n)
 }
@@ -69,12 +74,19 @@ fn threshold(value: i64) -> Result<i64, FieldIssue> {
     if (0..=MAX_CREDITS).contains(&value) {
         Ok(value)
     } else {
-        Err(FieldIssue::new("out_of_range", "Enter a threshold from 0 to 1,000,000 credits."))
+        Err(FieldIssue::new(
+            "out_of_range",
+            "Enter a threshold from 0 to 1,000,000 credits.",
+        ))
     }
 }
 
 /// The client, if the tenant may see it; another tenant's client is "not found".
-pub fn get_scoped(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<ClientRow, ApiError> {
+pub fn get_scoped(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    id: &str,
+) -> Result<ClientRow, ApiError> {
     let client: ClientRow = clients::table.find(id).first(conn)?;
     let visible = match tenant {
         Tenant::Reseller { reseller_id } => &client.reseller_id == reseller_id,
@@ -88,7 +100,11 @@ pub fn get_scoped(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<
 }
 
 /// A reseller's client by its code (case-insensitive), as credit orders name it.
-pub fn by_code(conn: &mut DbConnection, reseller_id: &str, code: &str) -> Result<Option<ClientRow>, ApiError> {
+pub fn by_code(
+    conn: &mut DbConnection,
+    reseller_id: &str,
+    code: &str,
+) -> Result<Option<ClientRow>, ApiError> {
     Ok(clients::table
         .filter(clients::code.eq(code.trim().to_uppercase()))
         .filter(clients::reseller_id.eq(reseller_id))
@@ -97,7 +113,10 @@ pub fn by_code(conn: &mut DbConnection, reseller_id: &str, code: &str) -> Result
 }
 
 pub fn to_dto(conn: &mut DbConnection, row: ClientRow) -> Result<Client, ApiError> {
-    let brand_name: String = brands::table.find(&row.brand_id).select(brands::name).first(conn)?;
+    let brand_name: String = brands::table
+        .find(&row.brand_id)
+        .select(brands::name)
+        .first(conn)?;
     let user_count: i64 = users::table
         .filter(users::client_id.eq(&row.id))
         .filter(users::status.ne("deactivated"))
@@ -127,7 +146,10 @@ pub fn to_dto(conn: &mut DbConnection, row: ClientRow) -> Result<Client, ApiErro
 }
 
 /// The skins a reseller may give its clients: the platform default and its own skins.
-pub fn allowed_brands(conn: &mut DbConnection, reseller_id: &str) -> Result<Vec<BrandRow>, ApiError> {
+pub fn allowed_brands(
+    conn: &mut DbConnection,
+    reseller_id: &str,
+) -> Result<Vec<BrandRow>, ApiError> {
     let mut list = vec![crate::domain::brands::default_brand(conn)?];
     let own: Vec<BrandRow> = reseller_brands::table
         .inner_join(brands::table)
@@ -151,7 +173,12 @@ pub struct ClientFilter {
     pub below_threshold: bool,
 }
 
-pub fn list(conn: &mut DbConnection, reseller_id: &str, filter: &ClientFilter, page: &PageRequest) -> Result<credence_shared::Page<Client>, ApiError> {
+pub fn list(
+    conn: &mut DbConnection,
+    reseller_id: &str,
+    filter: &ClientFilter,
+    page: &PageRequest,
+) -> Result<credence_shared::Page<Client>, ApiError> {
     let mut query = clients::table
         .filter(clients::reseller_id.eq(reseller_id))
         .order(clients::id.desc())
@@ -188,41 +215,103 @@ pub fn list(conn: &mut DbConnection, reseller_id: &str, filter: &ClientFilter, p
     let rows: Vec<ClientRow> = query.load(conn)?;
     let rows = into_page(rows, page, |r| r.id.clone(), |r| r);
     Ok(credence_shared::Page {
-        data: rows.data.into_iter().map(|r| to_dto(conn, r)).collect::<Result<_, _>>()?,
+        data: rows
+            .data
+            .into_iter()
+            .map(|r| to_dto(conn, r))
+            .collect::<Result<_, _>>()?,
         next_cursor: rows.next_cursor,
     })
 }
 
-pub fn create(conn: &mut DbConnection, config: &Config, actor: &AuditActor, reseller_id: &str, input: &ClientCreate) -> Result<ClientRow, ApiError> {
+pub fn create(
+    conn: &mut DbConnection,
+    config: &Config,
+    actor: &AuditActor,
+    reseller_id: &str,
+    input: &ClientCreate,
+) -> Result<ClientRow, ApiError> {
     let reseller = resellers::get(conn, reseller_id)?;
     let settings = settings::get(conn)?;
     let mut v = Validator::new();
     let name = v.check("name", required_text(&input.name, 200));
     let contact_name = v.check("contact_name", required_text(&input.contact_name, 200));
     let contact_email = v.check("contact_email", Email::parse(&input.contact_email));
-    let phone = v.check("phone", optional_text(input.phone.as_deref().unwrap_or_default(), 50));
-    let address = v.check("address", optional_text(input.address.as_deref().unwrap_or_default(), 1000));
-    let notes = v.check("notes", optional_text(input.notes.as_deref().unwrap_or_default(), 4000));
+    let phone = v.check(
+        "phone",
+        optional_text(input.phone.as_deref().unwrap_or_default(), 50),
+    );
+    let address = v.check(
+        "address",
+        optional_text(input.address.as_deref().unwrap_or_default(), 1000),
+    );
+    let notes = v.check(
+        "notes",
+        optional_text(input.notes.as_deref().unwrap_or_default(), 4000),
+    );
     let allowed = allowed_brands(conn, reseller_id)?;
-    let brand_id = match input.brand_id.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+    let brand_id = match input
+        .brand_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
         None => Some(allowed[0].id.clone()),
         Some(id) if allowed.iter().any(|b| b.id == id) => Some(id.to_string()),
         Some(_) => {
-            v.add("brand_id", "unknown_brand", "Choose the default skin or one of your own skins.");
+            v.add(
+                "brand_id",
+                "unknown_brand",
+                "Choose the default skin or one of your own skins.",
+            );
             None
         }
     };
-    let initial = v.check("initial_credits", credits(Some(input.initial_credits.unwrap_or(0)), 0));
-    let threshold = v.check("credit_threshold", threshold(input.credit_threshold.unwrap_or(settings.default_credit_threshold)));
+    let initial = v.check(
+        "initial_credits",
+        credits(Some(input.initial_credits.unwrap_or(0)), 0),
+    );
+    let threshold = v.check(
+        "credit_threshold",
+        threshold(
+            input
+                .credit_threshold
+                .unwrap_or(settings.default_credit_threshold),
+        ),
+    );
     v.finish()?;
-    let (Some(name), Some(contact_name), Some(contact_email), Some(phone), Some(address), Some(notes), Some(brand_id), Some(initial), Some(threshold)) =
-        (name, contact_name, contact_email, phone, address, notes, brand_id, initial, threshold)
+    let (
+        Some(name),
+        Some(contact_name),
+        Some(contact_email),
+        Some(phone),
+        Some(address),
+        Some(notes),
+        Some(brand_id),
+        Some(initial),
+        Some(threshold),
+    ) = (
+        name,
+        contact_name,
+        contact_email,
+        phone,
+        address,
+        notes,
+        brand_id,
+        initial,
+        threshold,
+    )
     else {
         return Err(ApiError::internal("validated client fields missing"));
     };
     let mut code = generate_code(&name);
     for _ in 0..20 {
-        if clients::table.filter(clients::code.eq(&code)).count().get_result::<i64>(conn)? == 0 {
+        if clients::table
+            .filter(clients::code.eq(&code))
+            .count()
+            .get_result::<i64>(conn)?
+            == 0
+        {
             break;
         }
         code = generate_code(&name);
@@ -255,40 +344,92 @@ pub fn create(conn: &mut DbConnection, config: &Config, actor: &AuditActor, rese
         actor,
         "client.created",
         ("client", &id),
-        AuditScope { reseller_id: Some(reseller_id.to_string()), client_id: Some(id.clone()) },
+        AuditScope {
+            reseller_id: Some(reseller_id.to_string()),
+            client_id: Some(id.clone()),
+        },
         serde_json::json!({ "name": name, "code": code, "initial_credits": initial, "brand_id": brand_id }),
     )?;
     let client: ClientRow = clients::table.find(&id).first(conn)?;
     if initial > 0 {
-        orders::place(conn, config, actor, &reseller, &client, "initial", initial, Some("Initial credits"), None)?;
+        orders::place(
+            conn,
+            config,
+            actor,
+            &reseller,
+            &client,
+            "initial",
+            initial,
+            Some("Initial credits"),
+            None,
+        )?;
     }
     Ok(clients::table.find(&id).first(conn)?)
 }
 
-pub fn update(conn: &mut DbConnection, actor: &AuditActor, tenant: &Tenant, id: &str, patch: &ClientPatch) -> Result<ClientRow, ApiError> {
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    tenant: &Tenant,
+    id: &str,
+    patch: &ClientPatch,
+) -> Result<ClientRow, ApiError> {
     let before = get_scoped(conn, tenant, id)?;
     let mut v = Validator::new();
-    let name = patch.name.as_deref().and_then(|s| v.check("name", required_text(s, 200)));
-    let contact_name = patch.contact_name.as_deref().and_then(|s| v.check("contact_name", required_text(s, 200)));
-    let contact_email = patch.contact_email.as_deref().and_then(|s| v.check("contact_email", Email::parse(s)));
-    let phone = patch.phone.as_deref().and_then(|s| v.check("phone", optional_text(s, 50)));
-    let address = patch.address.as_deref().and_then(|s| v.check("address", optional_text(s, 1000)));
-    let notes = patch.notes.as_deref().and_then(|s| v.check("notes", optional_text(s, 4000)));
+    let name = patch
+        .name
+        .as_deref()
+        .and_then(|s| v.check("name", required_text(s, 200)));
+    let contact_name = patch
+        .contact_name
+        .as_deref()
+        .and_then(|s| v.check("contact_name", required_text(s, 200)));
+    let contact_email = patch
+        .contact_email
+        .as_deref()
+        .and_then(|s| v.check("contact_email", Email::parse(s)));
+    let phone = patch
+        .phone
+        .as_deref()
+        .and_then(|s| v.check("phone", optional_text(s, 50)));
+    let address = patch
+        .address
+        .as_deref()
+        .and_then(|s| v.check("address", optional_text(s, 1000)));
+    let notes = patch
+        .notes
+        .as_deref()
+        .and_then(|s| v.check("notes", optional_text(s, 4000)));
     let brand_id = match patch.brand_id.as_deref() {
         None => None,
-        Some(b) if allowed_brands(conn, &before.reseller_id)?.iter().any(|x| x.id == b) => Some(b.to_string()),
+        Some(b)
+            if allowed_brands(conn, &before.reseller_id)?
+                .iter()
+                .any(|x| x.id == b) =>
+        {
+            Some(b.to_string())
+        }
         Some(_) => {
-            v.add("brand_id", "unknown_brand", "Choose the default skin or one of your own skins.");
+            v.add(
+                "brand_id",
+                "unknown_brand",
+                "Choose the default skin or one of your own skins.",
+            );
             None
         }
     };
-    let threshold = patch.credit_threshold.and_then(|t| v.check("credit_threshold", threshold(t)));
+    let threshold = patch
+        .credit_threshold
+        .and_then(|t| v.check("credit_threshold", threshold(t)));
     let status = patch.status.as_deref().and_then(|s| {
         v.check(
             "status",
             match s {
                 "active" | "suspended" | "archived" => Ok(s.to_string()),
-                _ => Err(FieldIssue::new("invalid_status", "Use active, suspended or archived.")),
+                _ => Err(FieldIssue::new(
+                    "invalid_status",
+                    "Use active, suspended or archived.",
+                )),
             },
         )
     });
@@ -298,14 +439,17 @@ pub fn update(conn: &mut DbConnection, actor: &AuditActor, tenant: &Tenant, id: 
         .set((
             clients::name.eq(name.unwrap_or(before.name.clone())),
             clients::contact_name.eq(contact_name.unwrap_or(before.contact_name.clone())),
-            clients::contact_email.eq(contact_email.map(Email::into_string).unwrap_or(before.contact_email.clone())),
+            clients::contact_email.eq(contact_email
+                .map(Email::into_string)
+                .unwrap_or(before.contact_email.clone())),
             clients::phone.eq(phone.unwrap_or(before.phone.clone())),
             clients::address.eq(address.unwrap_or(before.address.clone())),
             clients::notes.eq(notes.unwrap_or(before.notes.clone())),
             clients::brand_id.eq(brand_id.unwrap_or(before.brand_id.clone())),
             clients::credit_threshold.eq(new_threshold),
             // A new threshold re-arms the low-credit email only once the balance reaches it.
-            clients::low_credit_notified.eq(before.low_credit_notified || before.credit_balance < new_threshold),
+            clients::low_credit_notified
+                .eq(before.low_credit_notified || before.credit_balance < new_threshold),
             clients::status.eq(status.clone().unwrap_or(before.status.clone())),
             clients::updated_at.eq(now()),
         ))
@@ -320,14 +464,23 @@ pub fn update(conn: &mut DbConnection, actor: &AuditActor, tenant: &Tenant, id: 
         actor,
         &action,
         ("client", id),
-        AuditScope { reseller_id: Some(after.reseller_id.clone()), client_id: Some(id.to_string()) },
+        AuditScope {
+            reseller_id: Some(after.reseller_id.clone()),
+            client_id: Some(id.to_string()),
+        },
         serde_json::json!({ "before": { "name": before.name, "status": before.status, "brand_id": before.brand_id, "credit_threshold": before.credit_threshold },
                             "after": { "name": after.name, "status": after.status, "brand_id": after.brand_id, "credit_threshold": after.credit_threshold } }),
     )?;
     Ok(after)
 }
 
-pub fn set_logo(conn: &mut DbConnection, actor: &AuditActor, tenant: &Tenant, id: &str, logo: Option<&logos::CleanLogo>) -> Result<ClientRow, ApiError> {
+pub fn set_logo(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    tenant: &Tenant,
+    id: &str,
+    logo: Option<&logos::CleanLogo>,
+) -> Result<ClientRow, ApiError> {
     let client = get_scoped(conn, tenant, id)?;
     let logo_id = match logo {
         Some(logo) => Some(logos::store(conn, logo)?),
@@ -339,9 +492,16 @@ pub fn set_logo(conn: &mut DbConnection, actor: &AuditActor, tenant: &Tenant, id
     audit::record(
         conn,
         actor,
-        if logo_id.is_some() { "client.logo_set" } else { "client.logo_removed" },
+        if logo_id.is_some() {
+            "client.logo_set"
+        } else {
+            "client.logo_removed"
+        },
         ("client", id),
-        AuditScope { reseller_id: Some(client.reseller_id.clone()), client_id: Some(id.to_string()) },
+        AuditScope {
+            reseller_id: Some(client.reseller_id.clone()),
+            client_id: Some(id.to_string()),
+        },
         serde_json::json!({ "logo_id": logo_id }),
     )?;
     Ok(clients::table.find(id).first(conn)?)
@@ -367,7 +527,10 @@ mod tests {
         assert_eq!(credits(Some(1_000_000), 1).unwrap(), 1_000_000);
         assert_eq!(credits(Some(0), 1).unwrap_err().code, "out_of_range");
         assert_eq!(credits(Some(-5), 1).unwrap_err().code, "out_of_range");
-        assert_eq!(credits(Some(1_000_001), 1).unwrap_err().code, "out_of_range");
+        assert_eq!(
+            credits(Some(1_000_001), 1).unwrap_err().code,
+            "out_of_range"
+        );
         assert_eq!(credits(None, 1).unwrap_err().code, "required");
     }
 }

@@ -57,17 +57,28 @@ pub struct Change<'a> {
 ///
 /// The balance moves in one conditional UPDATE, so concurrent changes can never overdraw it,
 /// and the ledger row records the balance that UPDATE produced.
-pub fn apply(conn: &mut DbConnection, config: &Config, actor: &AuditActor, change: Change<'_>) -> Result<Option<LedgerRow>, ApiError> {
+pub fn apply(
+    conn: &mut DbConnection,
+    config: &Config,
+    actor: &AuditActor,
+    change: Change<'_>,
+) -> Result<Option<LedgerRow>, ApiError> {
     let moved = diesel::update(
         clients::table
             .find(change.client_id)
             .filter((clients::credit_balance + change.delta).ge(0i64)),
     )
-    .set((clients::credit_balance.eq(clients::credit_balance + change.delta), clients::updated_at.eq(now())))
+    .set((
+        clients::credit_balance.eq(clients::credit_balance + change.delta),
+        clients::updated_at.eq(now()),
+    ))
     .execute(conn)?;
     if moved == 0 {
         // Either the client is gone (a real 404) or the balance is too low.
-        clients::table.find(change.client_id).select(clients::id).first::<String>(conn)?;
+        clients::table
+            .find(change.client_id)
+            .select(clients::id)
+            .first::<String>(conn)?;
         return Ok(None);
     }
     let client: ClientRow = clients::table.find(change.client_id).first(conn)?;
@@ -91,7 +102,11 @@ pub fn apply(conn: &mut DbConnection, config: &Config, actor: &AuditActor, chang
 }
 
 /// Sends one low-credit email per fall below the threshold; re-arms once back at or above it.
-fn check_threshold(conn: &mut DbConnection, config: &Config, client: &ClientRow) -> Result<(), ApiError> {
+fn check_threshold(
+    conn: &mut DbConnection,
+    config: &Config,
+    client: &ClientRow,
+) -> Result<(), ApiError> {
     let below = client.credit_balance < client.credit_threshold;
     if !below {
         if client.low_credit_notified {
@@ -102,16 +117,24 @@ fn check_threshold(conn: &mut DbConnection, config: &Config, client: &ClientRow)
         return Ok(());
     }
     // Only the change that flips the flag sends the email, however many run at once.
-    let armed = diesel::update(clients::table.find(&client.id).filter(clients::low_credit_notified.eq(false)))
-        .set(clients::low_credit_notified.eq(true))
-        .execute(conn)?;
+    let armed = diesel::update(
+        clients::table
+            .find(&client.id)
+            .filter(clients::low_credit_notified.eq(false)),
+    )
+    .set(clients::low_credit_notified.eq(true))
+    .execute(conn)?;
     if armed == 0 {
         return Ok(());
     }
     let brand = brands::get(conn, &client.brand_id)?;
     let recipients: Vec<(String, String, Option<String>)> = users::table
         .filter(users::status.eq("active"))
-        .filter(users::client_id.eq(&client.id).or(users::reseller_id.eq(&client.reseller_id).and(users::role.eq("reseller"))))
+        .filter(
+            users::client_id.eq(&client.id).or(users::reseller_id
+                .eq(&client.reseller_id)
+                .and(users::role.eq("reseller"))),
+        )
         .select((users::email, users::name, users::client_id))
         .load(conn)?;
     for (email, name, client_id) in recipients {
@@ -120,14 +143,27 @@ fn check_threshold(conn: &mut DbConnection, config: &Config, client: &ClientRow)
         } else {
             format!("{}/reseller/clients/{}", config.public_url, client.id)
         };
-        let message = templates::low_credit(&brand, &config.public_url, &name, &client.name, &client.code, client.credit_balance, client.credit_threshold, &link);
+        let message = templates::low_credit(
+            &brand,
+            &config.public_url,
+            &name,
+            &client.name,
+            &client.code,
+            client.credit_balance,
+            client.credit_threshold,
+            &link,
+        );
         mail::enqueue(conn, "low_credit", &email, None, &message)?;
     }
     tracing::info!(client_id = %client.id, balance = client.credit_balance, "low-credit emails queued");
     Ok(())
 }
 
-pub fn ledger(conn: &mut DbConnection, client_id: &str, page: &PageRequest) -> Result<credence_shared::Page<LedgerEntry>, ApiError> {
+pub fn ledger(
+    conn: &mut DbConnection,
+    client_id: &str,
+    page: &PageRequest,
+) -> Result<credence_shared::Page<LedgerEntry>, ApiError> {
     let mut query = ledger_entries::table
         .filter(ledger_entries::client_id.eq(client_id))
         .order(ledger_entries::id.desc())

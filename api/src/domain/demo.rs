@@ -6,10 +6,10 @@ use diesel::prelude::*;
 
 use crate::auth::password;
 use crate::config::Config;
+use crate::db::schema::invoices;
 use crate::db::schema::users;
 use crate::db::{now, Db};
 use crate::domain::audit::AuditActor;
-use crate::db::schema::invoices;
 use crate::domain::{brands, clients, orders, resellers};
 use credence_shared::reseller::ClientCreate;
 
@@ -24,7 +24,10 @@ pub const CLIENT_PASSWORD: &str = "credence-client-demo";
 pub fn seed(config: &Config) -> Result<String, String> {
     let db = Db::connect(&config.database_url)?;
     let mut conn = db.get().map_err(|e| e.to_string())?;
-    let existing: i64 = users::table.count().get_result(&mut *conn).map_err(|e| e.to_string())?;
+    let existing: i64 = users::table
+        .count()
+        .get_result(&mut *conn)
+        .map_err(|e| e.to_string())?;
     let logins = format!(
         "  vendor admin:  {ADMIN_EMAIL} / {ADMIN_PASSWORD}\n  reseller user: {RESELLER_EMAIL} / {RESELLER_PASSWORD}\n  client user:   {CLIENT_EMAIL} / {CLIENT_PASSWORD}\n"
     );
@@ -47,22 +50,105 @@ pub fn seed(config: &Config) -> Result<String, String> {
                 brand_ids: vec![default_brand.id.clone()],
             },
         )?;
-        let riley = active_user(conn, RESELLER_EMAIL, "Riley Reseller", "Account manager", Some(&reseller.id), None, RESELLER_PASSWORD, cost)?;
-        let actor = AuditActor { user_id: Some(riley), impersonator_id: None, ip: None };
+        let riley = active_user(
+            conn,
+            RESELLER_EMAIL,
+            "Riley Reseller",
+            "Account manager",
+            Some(&reseller.id),
+            None,
+            RESELLER_PASSWORD,
+            cost,
+        )?;
+        let actor = AuditActor {
+            user_id: Some(riley),
+            impersonator_id: None,
+            ip: None,
+        };
         // Last month: an order on an invoice that has been issued.
-        let acme = clients::create(conn, config, &actor, &reseller.id, &client("Acme Recruitment", "Alex Morgan", "alex.morgan@acme.example", 100))?;
-        let invoice: String = invoices::table.filter(invoices::reseller_id.eq(&reseller.id)).select(invoices::id).first(conn)?;
+        let acme = clients::create(
+            conn,
+            config,
+            &actor,
+            &reseller.id,
+            &client(
+                "Acme Recruitment",
+                "Alex Morgan",
+                "alex.morgan@acme.example",
+                100,
+            ),
+        )?;
+        let invoice: String = invoices::table
+            .filter(invoices::reseller_id.eq(&reseller.id))
+            .select(invoices::id)
+            .first(conn)?;
         let last_month = orders::period_of(now() - chrono::Duration::days(31));
-        diesel::update(invoices::table.find(&invoice)).set(invoices::period.eq(last_month)).execute(conn)?;
+        diesel::update(invoices::table.find(&invoice))
+            .set(invoices::period.eq(last_month))
+            .execute(conn)?;
         orders::issue(conn, &AuditActor::system(), &invoice)?;
         // This month: more clients and orders on the open draft.
         let reseller_row = resellers::get(conn, &reseller.id)?;
-        orders::place(conn, config, &actor, &reseller_row, &acme, "order", 200, Some("Graduate scheme"), Some("PO-1042"))?;
-        let northwind = clients::create(conn, config, &actor, &reseller.id, &client("Northwind Logistics", "Sam Patel", "sam.patel@northwind.example", 8))?;
-        let globex = clients::create(conn, config, &actor, &reseller.id, &client("Globex Talent", "Jo Rivera", "jo.rivera@globex.example", 50))?;
-        active_user(conn, CLIENT_EMAIL, "Alex Morgan", "Talent acquisition lead", None, Some(&acme.id), CLIENT_PASSWORD, cost)?;
-        active_user(conn, "sam.patel@northwind.example", "Sam Patel", "HR manager", None, Some(&northwind.id), CLIENT_PASSWORD, cost)?;
-        active_user(conn, "jo.rivera@globex.example", "Jo Rivera", "Recruiter", None, Some(&globex.id), CLIENT_PASSWORD, cost)?;
+        orders::place(
+            conn,
+            config,
+            &actor,
+            &reseller_row,
+            &acme,
+            "order",
+            200,
+            Some("Graduate scheme"),
+            Some("PO-1042"),
+        )?;
+        let northwind = clients::create(
+            conn,
+            config,
+            &actor,
+            &reseller.id,
+            &client(
+                "Northwind Logistics",
+                "Sam Patel",
+                "sam.patel@northwind.example",
+                8,
+            ),
+        )?;
+        let globex = clients::create(
+            conn,
+            config,
+            &actor,
+            &reseller.id,
+            &client("Globex Talent", "Jo Rivera", "jo.rivera@globex.example", 50),
+        )?;
+        active_user(
+            conn,
+            CLIENT_EMAIL,
+            "Alex Morgan",
+            "Talent acquisition lead",
+            None,
+            Some(&acme.id),
+            CLIENT_PASSWORD,
+            cost,
+        )?;
+        active_user(
+            conn,
+            "sam.patel@northwind.example",
+            "Sam Patel",
+            "HR manager",
+            None,
+            Some(&northwind.id),
+            CLIENT_PASSWORD,
+            cost,
+        )?;
+        active_user(
+            conn,
+            "jo.rivera@globex.example",
+            "Jo Rivera",
+            "Recruiter",
+            None,
+            Some(&globex.id),
+            CLIENT_PASSWORD,
+            cost,
+        )?;
         Ok::<_, crate::error::ApiError>(())
     })
     .map_err(|e| e.to_string())?;
@@ -98,7 +184,11 @@ fn active_user(
             users::id.eq(&id),
             users::email.eq(email),
             users::name.eq(name),
-            users::role.eq(if client_id.is_some() { "client_user" } else { "reseller" }),
+            users::role.eq(if client_id.is_some() {
+                "client_user"
+            } else {
+                "reseller"
+            }),
             users::reseller_id.eq(reseller_id),
             users::client_id.eq(client_id),
             users::job_title.eq(Some(job_title)),

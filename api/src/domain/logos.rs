@@ -25,7 +25,11 @@ pub struct CleanLogo {
 
 pub fn clean(bytes: &[u8]) -> Result<CleanLogo, ApiError> {
     if bytes.is_empty() {
-        return Err(ApiError::field("logo", "required", "Choose an image file to upload."));
+        return Err(ApiError::field(
+            "logo",
+            "required",
+            "Choose an image file to upload.",
+        ));
     }
     if bytes.len() > MAX_UPLOAD_BYTES {
         return Err(ApiError::new(
@@ -42,7 +46,10 @@ pub fn clean(bytes: &[u8]) -> Result<CleanLogo, ApiError> {
         )
     };
     let format = image::guess_format(bytes).map_err(|_| unsupported())?;
-    if !matches!(format, ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP) {
+    if !matches!(
+        format,
+        ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP
+    ) {
         return Err(unsupported());
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
@@ -52,7 +59,11 @@ pub fn clean(bytes: &[u8]) -> Result<CleanLogo, ApiError> {
     limits.max_alloc = Some(128 * 1024 * 1024);
     reader.limits(limits);
     let decoded = reader.decode().map_err(|_| {
-        ApiError::field("logo", "invalid_image", "The file could not be read as an image.")
+        ApiError::field(
+            "logo",
+            "invalid_image",
+            "The file could not be read as an image.",
+        )
     })?;
     let decoded = if decoded.width() > MAX_SIDE || decoded.height() > MAX_SIDE {
         decoded.thumbnail(MAX_SIDE, MAX_SIDE)
@@ -63,7 +74,11 @@ pub fn clean(bytes: &[u8]) -> Result<CleanLogo, ApiError> {
     decoded
         .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
         .map_err(ApiError::internal)?;
-    Ok(CleanLogo { png, width: decoded.width(), height: decoded.height() })
+    Ok(CleanLogo {
+        png,
+        width: decoded.width(),
+        height: decoded.height(),
+    })
 }
 
 /// Stores a cleaned logo and returns its id.

@@ -3,14 +3,19 @@
 
 pub mod audit;
 pub mod brands;
+pub mod candidates;
+pub mod catalogue;
 pub mod client_users;
 pub mod clients;
 pub mod credits;
 pub mod demo;
 pub mod logos;
 pub mod orders;
+pub mod projects;
 pub mod resellers;
+pub mod scoring;
 pub mod settings;
+pub mod test_area;
 pub mod users;
 pub mod values;
 

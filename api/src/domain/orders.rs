@@ -22,7 +22,8 @@ use crate::error::ApiError;
 
 /// credits × unit price × (1 − discount), rounded half up, in minor units.
 pub fn amount_minor(credits: i64, unit_price_minor: i64, discount_bp: i32) -> i64 {
-    let gross = i128::from(credits) * i128::from(unit_price_minor) * i128::from(10_000 - discount_bp);
+    let gross =
+        i128::from(credits) * i128::from(unit_price_minor) * i128::from(10_000 - discount_bp);
     ((gross + 5_000) / 10_000) as i64
 }
 
@@ -93,7 +94,13 @@ fn open_invoice(conn: &mut DbConnection, reseller: &ResellerRow) -> Result<Invoi
             .execute(conn)
     });
     if let Err(e) = created {
-        if !matches!(e, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) {
+        if !matches!(
+            e,
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _
+            )
+        ) {
             return Err(e.into());
         }
     }
@@ -142,7 +149,10 @@ pub fn place(
             invoice_lines::invoice_id.eq(&invoice.id),
             invoice_lines::credit_order_id.eq(&id),
             invoice_lines::client_id.eq(&client.id),
-            invoice_lines::description.eq(format!("{credits} credits for {} ({})", client.name, client.code)),
+            invoice_lines::description.eq(format!(
+                "{credits} credits for {} ({})",
+                client.name, client.code
+            )),
             invoice_lines::credits.eq(credits),
             invoice_lines::unit_price_minor.eq(price),
             invoice_lines::discount_bp.eq(reseller.discount_bp),
@@ -151,23 +161,43 @@ pub fn place(
         ))
         .execute(conn)?;
     diesel::update(invoices::table.find(&invoice.id))
-        .set((invoices::total_minor.eq(invoices::total_minor + amount), invoices::updated_at.eq(at)))
+        .set((
+            invoices::total_minor.eq(invoices::total_minor + amount),
+            invoices::updated_at.eq(at),
+        ))
         .execute(conn)?;
-    credits::apply(conn, config, actor, Change { client_id: &client.id, kind, delta: credits, reference: Some(&id), reason: note })?
-        .ok_or_else(|| ApiError::internal("adding credits cannot overdraw"))?;
+    credits::apply(
+        conn,
+        config,
+        actor,
+        Change {
+            client_id: &client.id,
+            kind,
+            delta: credits,
+            reference: Some(&id),
+            reason: note,
+        },
+    )?
+    .ok_or_else(|| ApiError::internal("adding credits cannot overdraw"))?;
     audit::record(
         conn,
         actor,
         "credit_order.created",
         ("credit_order", &id),
-        AuditScope { reseller_id: Some(reseller.id.clone()), client_id: Some(client.id.clone()) },
+        AuditScope {
+            reseller_id: Some(reseller.id.clone()),
+            client_id: Some(client.id.clone()),
+        },
         serde_json::json!({ "client_code": client.code, "credits": credits, "amount_minor": amount, "kind": kind }),
     )?;
     Ok(credit_orders::table.find(&id).first(conn)?)
 }
 
 pub fn order_dto(conn: &mut DbConnection, row: OrderRow) -> Result<CreditOrder, ApiError> {
-    let (code, name): (String, String) = clients::table.find(&row.client_id).select((clients::code, clients::name)).first(conn)?;
+    let (code, name): (String, String) = clients::table
+        .find(&row.client_id)
+        .select((clients::code, clients::name))
+        .first(conn)?;
     Ok(CreditOrder {
         id: row.id,
         client_id: row.client_id,
@@ -193,10 +223,17 @@ pub struct OrderFilter {
     pub to: Option<chrono::NaiveDateTime>,
 }
 
-pub fn list_orders(conn: &mut DbConnection, reseller_id: &str, filter: &OrderFilter, page: Option<&PageRequest>) -> Result<CreditOrderPage, ApiError> {
+pub fn list_orders(
+    conn: &mut DbConnection,
+    reseller_id: &str,
+    filter: &OrderFilter,
+    page: Option<&PageRequest>,
+) -> Result<CreditOrderPage, ApiError> {
     macro_rules! scoped {
         () => {{
-            let mut q = credit_orders::table.filter(credit_orders::reseller_id.eq(reseller_id.to_string())).into_boxed();
+            let mut q = credit_orders::table
+                .filter(credit_orders::reseller_id.eq(reseller_id.to_string()))
+                .into_boxed();
             if let Some(client_id) = &filter.client_id {
                 q = q.filter(credit_orders::client_id.eq(client_id.clone()));
             }
@@ -209,7 +246,9 @@ pub fn list_orders(conn: &mut DbConnection, reseller_id: &str, filter: &OrderFil
             q
         }};
     }
-    let totals: Vec<(i64, i64)> = scoped!().select((credit_orders::credits, credit_orders::amount_minor)).load(conn)?;
+    let totals: Vec<(i64, i64)> = scoped!()
+        .select((credit_orders::credits, credit_orders::amount_minor))
+        .load(conn)?;
     let total_credits = totals.iter().map(|t| t.0).sum();
     let total_amount_minor = totals.iter().map(|t| t.1).sum();
     let mut query = scoped!().order(credit_orders::id.desc());
@@ -227,9 +266,15 @@ pub fn list_orders(conn: &mut DbConnection, reseller_id: &str, filter: &OrderFil
         }
         None => (rows, None),
     };
-    let currency = resellers::table.find(reseller_id).select(resellers::currency).first::<String>(conn)?;
+    let currency = resellers::table
+        .find(reseller_id)
+        .select(resellers::currency)
+        .first::<String>(conn)?;
     Ok(CreditOrderPage {
-        data: rows.into_iter().map(|r| order_dto(conn, r)).collect::<Result<_, _>>()?,
+        data: rows
+            .into_iter()
+            .map(|r| order_dto(conn, r))
+            .collect::<Result<_, _>>()?,
         next_cursor,
         total_credits,
         total_amount_minor,
@@ -238,8 +283,14 @@ pub fn list_orders(conn: &mut DbConnection, reseller_id: &str, filter: &OrderFil
 }
 
 pub fn invoice_dto(conn: &mut DbConnection, row: InvoiceRow) -> Result<Invoice, ApiError> {
-    let reseller_name: String = resellers::table.find(&row.reseller_id).select(resellers::name).first(conn)?;
-    let line_count: i64 = invoice_lines::table.filter(invoice_lines::invoice_id.eq(&row.id)).count().get_result(conn)?;
+    let reseller_name: String = resellers::table
+        .find(&row.reseller_id)
+        .select(resellers::name)
+        .first(conn)?;
+    let line_count: i64 = invoice_lines::table
+        .filter(invoice_lines::invoice_id.eq(&row.id))
+        .count()
+        .get_result(conn)?;
     Ok(Invoice {
         id: row.id,
         reseller_id: row.reseller_id,
@@ -257,7 +308,11 @@ pub fn invoice_dto(conn: &mut DbConnection, row: InvoiceRow) -> Result<Invoice, 
 }
 
 /// An invoice visible to this reseller (`None`: the vendor, who sees all).
-pub fn get_invoice(conn: &mut DbConnection, reseller_id: Option<&str>, id: &str) -> Result<InvoiceRow, ApiError> {
+pub fn get_invoice(
+    conn: &mut DbConnection,
+    reseller_id: Option<&str>,
+    id: &str,
+) -> Result<InvoiceRow, ApiError> {
     let invoice: InvoiceRow = invoices::table.find(id).first(conn)?;
     match reseller_id {
         Some(r) if r != invoice.reseller_id => Err(ApiError::not_found()),
@@ -265,8 +320,16 @@ pub fn get_invoice(conn: &mut DbConnection, reseller_id: Option<&str>, id: &str)
     }
 }
 
-pub fn list_invoices(conn: &mut DbConnection, reseller_id: Option<&str>, status: Option<&str>, page: &PageRequest) -> Result<credence_shared::Page<Invoice>, ApiError> {
-    let mut query = invoices::table.order(invoices::id.desc()).limit(page.limit + 1).into_boxed();
+pub fn list_invoices(
+    conn: &mut DbConnection,
+    reseller_id: Option<&str>,
+    status: Option<&str>,
+    page: &PageRequest,
+) -> Result<credence_shared::Page<Invoice>, ApiError> {
+    let mut query = invoices::table
+        .order(invoices::id.desc())
+        .limit(page.limit + 1)
+        .into_boxed();
     if let Some(reseller_id) = reseller_id {
         query = query.filter(invoices::reseller_id.eq(reseller_id.to_string()));
     }
@@ -279,14 +342,33 @@ pub fn list_invoices(conn: &mut DbConnection, reseller_id: Option<&str>, status:
     let rows: Vec<InvoiceRow> = query.load(conn)?;
     let rows = into_page(rows, page, |r| r.id.clone(), |r| r);
     Ok(credence_shared::Page {
-        data: rows.data.into_iter().map(|r| invoice_dto(conn, r)).collect::<Result<_, _>>()?,
+        data: rows
+            .data
+            .into_iter()
+            .map(|r| invoice_dto(conn, r))
+            .collect::<Result<_, _>>()?,
         next_cursor: rows.next_cursor,
     })
 }
 
-type LineRow = (String, String, String, String, String, i64, i64, i32, i64, chrono::NaiveDateTime, String);
+type LineRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    i32,
+    i64,
+    chrono::NaiveDateTime,
+    String,
+);
 
-pub fn invoice_lines(conn: &mut DbConnection, invoice_id: &str) -> Result<Vec<InvoiceLine>, ApiError> {
+pub fn invoice_lines(
+    conn: &mut DbConnection,
+    invoice_id: &str,
+) -> Result<Vec<InvoiceLine>, ApiError> {
     let rows: Vec<LineRow> = invoice_lines::table
         .inner_join(clients::table)
         .filter(invoice_lines::invoice_id.eq(invoice_id))
@@ -324,38 +406,98 @@ pub fn invoice_lines(conn: &mut DbConnection, invoice_id: &str) -> Result<Vec<In
 }
 
 /// Issues a draft whose month has ended: the next gap-free number, then it never changes.
-pub fn issue(conn: &mut DbConnection, actor: &AuditActor, id: &str) -> Result<InvoiceRow, ApiError> {
+pub fn issue(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    id: &str,
+) -> Result<InvoiceRow, ApiError> {
     let invoice = get_invoice(conn, None, id)?;
     if invoice.status != "draft" {
-        return Err(ApiError::conflict("invalid_state", format!("Only draft invoices can be issued; this one is {}.", invoice.status)));
+        return Err(ApiError::conflict(
+            "invalid_state",
+            format!(
+                "Only draft invoices can be issued; this one is {}.",
+                invoice.status
+            ),
+        ));
     }
     if invoice.period >= period_of(now()) {
-        return Err(ApiError::conflict("period_open", "The invoice's month is still open: it can be issued from the 1st of next month."));
+        return Err(ApiError::conflict(
+            "period_open",
+            "The invoice's month is still open: it can be issued from the 1st of next month.",
+        ));
     }
     // The counter row is locked by this UPDATE until commit: numbers are unique and gap-free.
     diesel::update(counters::table.find("invoice_number"))
         .set(counters::value.eq(counters::value + 1))
         .execute(conn)?;
-    let n: i64 = counters::table.find("invoice_number").select(counters::value).first(conn)?;
+    let n: i64 = counters::table
+        .find("invoice_number")
+        .select(counters::value)
+        .first(conn)?;
     let number = format!("INV-{n:06}");
-    diesel::update(invoices::table.find(id).filter(invoices::status.eq("draft")))
-        .set((invoices::status.eq("issued"), invoices::number.eq(Some(&number)), invoices::issued_at.eq(Some(now())), invoices::updated_at.eq(now())))
-        .execute(conn)?;
-    audit::record(conn, actor, "invoice.issued", ("invoice", id), AuditScope { reseller_id: Some(invoice.reseller_id.clone()), client_id: None }, serde_json::json!({ "number": number, "total_minor": invoice.total_minor }))?;
+    diesel::update(
+        invoices::table
+            .find(id)
+            .filter(invoices::status.eq("draft")),
+    )
+    .set((
+        invoices::status.eq("issued"),
+        invoices::number.eq(Some(&number)),
+        invoices::issued_at.eq(Some(now())),
+        invoices::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    audit::record(
+        conn,
+        actor,
+        "invoice.issued",
+        ("invoice", id),
+        AuditScope {
+            reseller_id: Some(invoice.reseller_id.clone()),
+            client_id: None,
+        },
+        serde_json::json!({ "number": number, "total_minor": invoice.total_minor }),
+    )?;
     get_invoice(conn, None, id)
 }
 
 /// Moves an issued invoice to `paid` or `void`.
-pub fn settle(conn: &mut DbConnection, actor: &AuditActor, id: &str, to: &'static str) -> Result<InvoiceRow, ApiError> {
+pub fn settle(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    id: &str,
+    to: &'static str,
+) -> Result<InvoiceRow, ApiError> {
     let invoice = get_invoice(conn, None, id)?;
     if invoice.status != "issued" {
-        return Err(ApiError::conflict("invalid_state", format!("Only issued invoices can be marked {to}; this one is {}.", invoice.status)));
+        return Err(ApiError::conflict(
+            "invalid_state",
+            format!(
+                "Only issued invoices can be marked {to}; this one is {}.",
+                invoice.status
+            ),
+        ));
     }
     let paid_at = (to == "paid").then(now);
     diesel::update(invoices::table.find(id))
-        .set((invoices::status.eq(to), invoices::paid_at.eq(paid_at), invoices::updated_at.eq(now())))
+        .set((
+            invoices::status.eq(to),
+            invoices::paid_at.eq(paid_at),
+            invoices::updated_at.eq(now()),
+        ))
         .execute(conn)?;
-    audit::record(conn, actor, &format!("invoice.{to}"), ("invoice", id), AuditScope { reseller_id: Some(invoice.reseller_id.clone()), client_id: None }, serde_json::json!({}))?;
+    audit::record(
+        conn,
+        actor,
+        &format!("invoice.{to}"),
+        ("invoice", id),
+        AuditScope {
+            reseller_id: Some(invoice.reseller_id.clone()),
+            client_id: None,
+        },
+        serde_json::json!({}),
+    )?;
     get_invoice(conn, None, id)
 }
 
@@ -374,7 +516,10 @@ mod tests {
 
     #[test]
     fn periods_are_calendar_months() {
-        let at = chrono::NaiveDate::from_ymd_opt(2026, 3, 9).unwrap().and_hms_opt(1, 2, 3).unwrap();
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 3, 9)
+            .unwrap()
+            .and_hms_opt(1, 2, 3)
+            .unwrap();
         assert_eq!(period_of(at), "2026-03");
     }
 }

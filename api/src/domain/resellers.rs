@@ -62,8 +62,16 @@ pub fn to_dto(conn: &mut DbConnection, row: ResellerRow) -> Result<Reseller, Api
     })
 }
 
-pub fn list(conn: &mut DbConnection, q: Option<&str>, status: Option<&str>, page: &PageRequest) -> Result<credence_shared::Page<Reseller>, ApiError> {
-    let mut query = resellers::table.order(resellers::id.desc()).limit(page.limit + 1).into_boxed();
+pub fn list(
+    conn: &mut DbConnection,
+    q: Option<&str>,
+    status: Option<&str>,
+    page: &PageRequest,
+) -> Result<credence_shared::Page<Reseller>, ApiError> {
+    let mut query = resellers::table
+        .order(resellers::id.desc())
+        .limit(page.limit + 1)
+        .into_boxed();
     if let Some(q) = q.filter(|q| !q.trim().is_empty()) {
         let pattern = like_pattern(q);
         query = query.filter(
@@ -92,16 +100,27 @@ pub fn list(conn: &mut DbConnection, q: Option<&str>, status: Option<&str>, page
     })
 }
 
-fn check_brands(conn: &mut DbConnection, v: &mut Validator, ids: &[String]) -> Result<Vec<String>, ApiError> {
+fn check_brands(
+    conn: &mut DbConnection,
+    v: &mut Validator,
+    ids: &[String],
+) -> Result<Vec<String>, ApiError> {
     let mut unique: Vec<String> = Vec::new();
     for id in ids {
         if !unique.contains(id) {
             unique.push(id.clone());
         }
     }
-    let known: i64 = brands::table.filter(brands::id.eq_any(&unique)).count().get_result(conn)?;
+    let known: i64 = brands::table
+        .filter(brands::id.eq_any(&unique))
+        .count()
+        .get_result(conn)?;
     if known != unique.len() as i64 {
-        v.add("brand_ids", "unknown_brand", "One or more brand skins do not exist.");
+        v.add(
+            "brand_ids",
+            "unknown_brand",
+            "One or more brand skins do not exist.",
+        );
     }
     Ok(unique)
 }
@@ -116,7 +135,8 @@ fn host_taken(conn: &mut DbConnection, host: &str, except: &str) -> Result<bool,
 }
 
 fn set_brands(conn: &mut DbConnection, reseller_id: &str, ids: &[String]) -> Result<(), ApiError> {
-    diesel::delete(reseller_brands::table.filter(reseller_brands::reseller_id.eq(reseller_id))).execute(conn)?;
+    diesel::delete(reseller_brands::table.filter(reseller_brands::reseller_id.eq(reseller_id)))
+        .execute(conn)?;
     for (position, brand_id) in ids.iter().enumerate() {
         diesel::insert_into(reseller_brands::table)
             .values((
@@ -129,13 +149,23 @@ fn set_brands(conn: &mut DbConnection, reseller_id: &str, ids: &[String]) -> Res
     Ok(())
 }
 
-pub fn create(conn: &mut DbConnection, actor: &AuditActor, input: &ResellerCreate) -> Result<ResellerRow, ApiError> {
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    input: &ResellerCreate,
+) -> Result<ResellerRow, ApiError> {
     let mut v = Validator::new();
     let name = v.check("name", required_text(&input.name, 200));
     let contact_email = v.check("contact_email", Email::parse(&input.contact_email));
-    let discount = v.check("discount_percent", DiscountPercent::parse(input.discount_percent));
+    let discount = v.check(
+        "discount_percent",
+        DiscountPercent::parse(input.discount_percent),
+    );
     let currency = v.check("currency", currency(&input.currency));
-    let custom_host = v.check("custom_host", host(input.custom_host.as_deref().unwrap_or_default()));
+    let custom_host = v.check(
+        "custom_host",
+        host(input.custom_host.as_deref().unwrap_or_default()),
+    );
     if let Some(Some(h)) = &custom_host {
         if host_taken(conn, h, "")? {
             v.add("custom_host", "taken", "Another reseller uses this host.");
@@ -169,21 +199,43 @@ pub fn create(conn: &mut DbConnection, actor: &AuditActor, input: &ResellerCreat
         actor,
         "reseller.created",
         ("reseller", &id),
-        AuditScope { reseller_id: Some(id.clone()), client_id: None },
+        AuditScope {
+            reseller_id: Some(id.clone()),
+            client_id: None,
+        },
         serde_json::json!({ "name": name, "discount_percent": discount.as_percent(), "currency": currency, "brand_ids": brand_ids }),
     )?;
     get(conn, &id)
 }
 
-pub fn update(conn: &mut DbConnection, actor: &AuditActor, id: &str, patch: &ResellerPatch) -> Result<ResellerRow, ApiError> {
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    id: &str,
+    patch: &ResellerPatch,
+) -> Result<ResellerRow, ApiError> {
     let before = get(conn, id)?;
     let before_dto = to_dto(conn, before.clone())?;
     let mut v = Validator::new();
-    let name = patch.name.as_deref().and_then(|s| v.check("name", required_text(s, 200)));
-    let contact_email = patch.contact_email.as_deref().and_then(|s| v.check("contact_email", Email::parse(s)));
-    let discount = patch.discount_percent.and_then(|d| v.check("discount_percent", DiscountPercent::parse(Some(d))));
-    let currency = patch.currency.as_deref().and_then(|s| v.check("currency", currency(s)));
-    let custom_host = patch.custom_host.as_deref().and_then(|s| v.check("custom_host", host(s)));
+    let name = patch
+        .name
+        .as_deref()
+        .and_then(|s| v.check("name", required_text(s, 200)));
+    let contact_email = patch
+        .contact_email
+        .as_deref()
+        .and_then(|s| v.check("contact_email", Email::parse(s)));
+    let discount = patch
+        .discount_percent
+        .and_then(|d| v.check("discount_percent", DiscountPercent::parse(Some(d))));
+    let currency = patch
+        .currency
+        .as_deref()
+        .and_then(|s| v.check("currency", currency(s)));
+    let custom_host = patch
+        .custom_host
+        .as_deref()
+        .and_then(|s| v.check("custom_host", host(s)));
     if let Some(Some(h)) = &custom_host {
         if host_taken(conn, h, id)? {
             v.add("custom_host", "taken", "Another reseller uses this host.");
@@ -194,7 +246,10 @@ pub fn update(conn: &mut DbConnection, actor: &AuditActor, id: &str, patch: &Res
             "status",
             match s {
                 "active" | "suspended" => Ok(s.to_string()),
-                _ => Err(FieldIssue::new("invalid_status", "Use active or suspended.")),
+                _ => Err(FieldIssue::new(
+                    "invalid_status",
+                    "Use active or suspended.",
+                )),
             },
         )
     });
@@ -206,8 +261,12 @@ pub fn update(conn: &mut DbConnection, actor: &AuditActor, id: &str, patch: &Res
     diesel::update(resellers::table.find(id))
         .set((
             resellers::name.eq(name.unwrap_or(before.name.clone())),
-            resellers::contact_email.eq(contact_email.map(Email::into_string).unwrap_or(before.contact_email.clone())),
-            resellers::discount_bp.eq(discount.map(|d| d.basis_points()).unwrap_or(before.discount_bp)),
+            resellers::contact_email.eq(contact_email
+                .map(Email::into_string)
+                .unwrap_or(before.contact_email.clone())),
+            resellers::discount_bp.eq(discount
+                .map(|d| d.basis_points())
+                .unwrap_or(before.discount_bp)),
             resellers::currency.eq(currency.unwrap_or(before.currency.clone())),
             resellers::custom_host.eq(custom_host.unwrap_or(before.custom_host.clone())),
             resellers::status.eq(status.unwrap_or(before.status.clone())),
@@ -224,7 +283,10 @@ pub fn update(conn: &mut DbConnection, actor: &AuditActor, id: &str, patch: &Res
         actor,
         "reseller.updated",
         ("reseller", id),
-        AuditScope { reseller_id: Some(id.to_string()), client_id: None },
+        AuditScope {
+            reseller_id: Some(id.to_string()),
+            client_id: None,
+        },
         serde_json::json!({ "before": before_dto, "after": after_dto }),
     )?;
     Ok(after)
@@ -246,7 +308,13 @@ pub fn default_brand_of(conn: &mut DbConnection, reseller_id: &str) -> Result<Br
 }
 
 /// Adds a reseller user and queues their welcome email.
-pub fn create_user(conn: &mut DbConnection, config: &Config, actor: &AuditActor, reseller_id: &str, input: &ResellerUserCreate) -> Result<UserRow, ApiError> {
+pub fn create_user(
+    conn: &mut DbConnection,
+    config: &Config,
+    actor: &AuditActor,
+    reseller_id: &str,
+    input: &ResellerUserCreate,
+) -> Result<UserRow, ApiError> {
     get(conn, reseller_id)?;
     let brand = default_brand_of(conn, reseller_id)?;
     accounts::create_invited(

@@ -39,7 +39,10 @@ pub fn update(
             if (0..=100_000_000).contains(&p) {
                 Ok(p)
             } else {
-                Err(FieldIssue::new("out_of_range", "Use a price from 0 to 100000000 minor units."))
+                Err(FieldIssue::new(
+                    "out_of_range",
+                    "Use a price from 0 to 100000000 minor units.",
+                ))
             },
         )
     });
@@ -53,7 +56,10 @@ pub fn update(
             if (0..=1_000_000).contains(&t) {
                 Ok(t)
             } else {
-                Err(FieldIssue::new("out_of_range", "Use a threshold from 0 to 1000000 credits."))
+                Err(FieldIssue::new(
+                    "out_of_range",
+                    "Use a threshold from 0 to 1000000 credits.",
+                ))
             },
         )
     });

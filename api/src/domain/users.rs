@@ -96,7 +96,10 @@ pub fn create_invited(
     let mut v = Validator::new();
     let name = v.check("name", required_text(input.name, 200));
     let email = v.check("email", Email::parse(input.email));
-    let job_title = v.check("job_title", optional_text(input.job_title.unwrap_or_default(), 200));
+    let job_title = v.check(
+        "job_title",
+        optional_text(input.job_title.unwrap_or_default(), 200),
+    );
     if let Some(email) = &email {
         if find_by_email(conn, email.as_str())?.is_some() {
             v.add("email", "taken", "A user with this email exists already.");
@@ -129,21 +132,39 @@ pub fn create_invited(
         actor,
         "user.created",
         ("user", &id),
-        AuditScope { reseller_id: input.reseller_scope.clone().or(user.reseller_id.clone()), client_id: user.client_id.clone() },
+        AuditScope {
+            reseller_id: input.reseller_scope.clone().or(user.reseller_id.clone()),
+            client_id: user.client_id.clone(),
+        },
         serde_json::json!({ "email": user.email, "role": user.role }),
     )?;
     Ok(user)
 }
 
 /// Issues a fresh welcome link (older unused ones stop working) and queues the email.
-pub fn send_welcome(conn: &mut DbConnection, config: &Config, user: &UserRow, brand: &BrandRow) -> Result<(), ApiError> {
-    let token = issue_token(conn, &user.id, "welcome", Duration::hours(WELCOME_LINK_HOURS))?;
+pub fn send_welcome(
+    conn: &mut DbConnection,
+    config: &Config,
+    user: &UserRow,
+    brand: &BrandRow,
+) -> Result<(), ApiError> {
+    let token = issue_token(
+        conn,
+        &user.id,
+        "welcome",
+        Duration::hours(WELCOME_LINK_HOURS),
+    )?;
     let link = format!("{}/set-password?token={token}", config.public_url);
     let message = templates::welcome(brand, &config.public_url, &user.name, &user.role(), &link);
     mail::enqueue(conn, "welcome", &user.email, None, &message)
 }
 
-fn issue_token(conn: &mut DbConnection, user_id: &str, purpose: &str, ttl: Duration) -> Result<String, ApiError> {
+fn issue_token(
+    conn: &mut DbConnection,
+    user_id: &str,
+    purpose: &str,
+    ttl: Duration,
+) -> Result<String, ApiError> {
     let at = now();
     // One live link per purpose: a resend makes the older link useless.
     diesel::update(
@@ -212,38 +233,66 @@ pub fn set_password_with_token(
     .set(one_time_tokens::used_at.eq(Some(at)))
     .execute(conn)?;
     if consumed != 1 {
-        return Err(ApiError::field("token", "invalid_token", "This link is invalid, used or expired. Ask for a new one."));
+        return Err(ApiError::field(
+            "token",
+            "invalid_token",
+            "This link is invalid, used or expired. Ask for a new one.",
+        ));
     }
-    diesel::update(users::table.find(user_id).filter(users::status.ne("deactivated")))
-        .set((
-            users::password_hash.eq(Some(password_hash)),
-            users::status.eq("active"),
-            users::updated_at.eq(at),
-        ))
-        .execute(conn)?;
+    diesel::update(
+        users::table
+            .find(user_id)
+            .filter(users::status.ne("deactivated")),
+    )
+    .set((
+        users::password_hash.eq(Some(password_hash)),
+        users::status.eq("active"),
+        users::updated_at.eq(at),
+    ))
+    .execute(conn)?;
     // A new password ends every other sign-in.
     crate::auth::session::revoke_all_for_user(conn, user_id)?;
     let user = get(conn, user_id)?;
     audit::record(
         conn,
-        &AuditActor { user_id: Some(user_id.to_string()), impersonator_id: None, ip },
+        &AuditActor {
+            user_id: Some(user_id.to_string()),
+            impersonator_id: None,
+            ip,
+        },
         "user.password_set",
         ("user", user_id),
-        AuditScope { reseller_id: user.reseller_id, client_id: user.client_id },
+        AuditScope {
+            reseller_id: user.reseller_id,
+            client_id: user.client_id,
+        },
         serde_json::json!({}),
     )?;
     Ok(())
 }
 
 /// Queues a reset link if the email belongs to a user who may sign in; silent otherwise.
-pub fn request_password_reset(conn: &mut DbConnection, config: &Config, email: &str) -> Result<(), ApiError> {
-    let Ok(email) = Email::parse(email) else { return Ok(()) };
-    let Some(user) = find_by_email(conn, email.as_str())? else { return Ok(()) };
+pub fn request_password_reset(
+    conn: &mut DbConnection,
+    config: &Config,
+    email: &str,
+) -> Result<(), ApiError> {
+    let Ok(email) = Email::parse(email) else {
+        return Ok(());
+    };
+    let Some(user) = find_by_email(conn, email.as_str())? else {
+        return Ok(());
+    };
     if user.status == "deactivated" {
         return Ok(());
     }
     let brand = brand_for_user(conn, &user)?;
-    let token = issue_token(conn, &user.id, "password_reset", Duration::hours(RESET_LINK_HOURS))?;
+    let token = issue_token(
+        conn,
+        &user.id,
+        "password_reset",
+        Duration::hours(RESET_LINK_HOURS),
+    )?;
     let link = format!("{}/set-password?token={token}", config.public_url);
     let message = templates::password_reset(&brand, &config.public_url, &user.name, &link);
     mail::enqueue(conn, "password_reset", &user.email, None, &message)
@@ -265,7 +314,11 @@ pub fn brand_for_user(conn: &mut DbConnection, user: &UserRow) -> Result<BrandRo
     }
 }
 
-pub fn list_for_reseller(conn: &mut DbConnection, reseller_id: &str, page: &PageRequest) -> Result<credence_shared::Page<User>, ApiError> {
+pub fn list_for_reseller(
+    conn: &mut DbConnection,
+    reseller_id: &str,
+    page: &PageRequest,
+) -> Result<credence_shared::Page<User>, ApiError> {
     let mut query = users::table
         .filter(users::reseller_id.eq(reseller_id))
         .filter(users::role.eq("reseller"))
@@ -280,7 +333,13 @@ pub fn list_for_reseller(conn: &mut DbConnection, reseller_id: &str, page: &Page
 }
 
 /// Creates (or re-keys) a platform administrator: the `create-admin` command.
-pub fn upsert_admin(conn: &mut DbConnection, email: &str, name: &str, password: &str, cost: PasswordHashing) -> Result<UserRow, ApiError> {
+pub fn upsert_admin(
+    conn: &mut DbConnection,
+    email: &str,
+    name: &str,
+    password: &str,
+    cost: PasswordHashing,
+) -> Result<UserRow, ApiError> {
     let mut v = Validator::new();
     let email = v.check("email", Email::parse(email));
     let name = v.check("name", required_text(name, 200));
@@ -296,11 +355,22 @@ pub fn upsert_admin(conn: &mut DbConnection, email: &str, name: &str, password: 
     let id = match find_by_email(conn, email.as_str())? {
         Some(existing) if existing.role == "platform_admin" => {
             diesel::update(users::table.find(&existing.id))
-                .set((users::name.eq(&name), users::password_hash.eq(Some(&hash)), users::status.eq("active"), users::updated_at.eq(at)))
+                .set((
+                    users::name.eq(&name),
+                    users::password_hash.eq(Some(&hash)),
+                    users::status.eq("active"),
+                    users::updated_at.eq(at),
+                ))
                 .execute(conn)?;
             existing.id
         }
-        Some(_) => return Err(ApiError::field("email", "taken", "This email belongs to a user who is not an administrator.")),
+        Some(_) => {
+            return Err(ApiError::field(
+                "email",
+                "taken",
+                "This email belongs to a user who is not an administrator.",
+            ))
+        }
         None => {
             let id = new_id();
             diesel::insert_into(users::table)
@@ -318,14 +388,30 @@ pub fn upsert_admin(conn: &mut DbConnection, email: &str, name: &str, password: 
             id
         }
     };
-    audit::record(conn, &AuditActor::system(), "admin.created", ("user", &id), AuditScope::default(), serde_json::json!({ "email": email.as_str() }))?;
+    audit::record(
+        conn,
+        &AuditActor::system(),
+        "admin.created",
+        ("user", &id),
+        AuditScope::default(),
+        serde_json::json!({ "email": email.as_str() }),
+    )?;
     get(conn, &id)
 }
 
 /// Sets a new password (hashed by the caller) and ends every other session of the user.
-pub fn change_password(conn: &mut DbConnection, actor: &AuditActor, user_id: &str, keep_session: &str, password_hash: &str) -> Result<(), ApiError> {
+pub fn change_password(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    user_id: &str,
+    keep_session: &str,
+    password_hash: &str,
+) -> Result<(), ApiError> {
     diesel::update(users::table.find(user_id))
-        .set((users::password_hash.eq(Some(password_hash)), users::updated_at.eq(now())))
+        .set((
+            users::password_hash.eq(Some(password_hash)),
+            users::updated_at.eq(now()),
+        ))
         .execute(conn)?;
     diesel::update(
         crate::db::schema::sessions::table
@@ -336,5 +422,15 @@ pub fn change_password(conn: &mut DbConnection, actor: &AuditActor, user_id: &st
     .set(crate::db::schema::sessions::revoked_at.eq(Some(now())))
     .execute(conn)?;
     let user = get(conn, user_id)?;
-    audit::record(conn, actor, "user.password_changed", ("user", user_id), AuditScope { reseller_id: user.reseller_id, client_id: user.client_id }, serde_json::json!({}))
+    audit::record(
+        conn,
+        actor,
+        "user.password_changed",
+        ("user", user_id),
+        AuditScope {
+            reseller_id: user.reseller_id,
+            client_id: user.client_id,
+        },
+        serde_json::json!({}),
+    )
 }

@@ -12,7 +12,12 @@ impl Email {
         if s.is_empty() {
             return Err(FieldIssue::required());
         }
-        let invalid = || FieldIssue::new("invalid_email", "Enter an email address like name@example.com.");
+        let invalid = || {
+            FieldIssue::new(
+                "invalid_email",
+                "Enter an email address like name@example.com.",
+            )
+        };
         if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid());
         }
@@ -52,10 +57,16 @@ pub fn required_text(raw: &str, max: usize) -> Result<String, FieldIssue> {
 pub fn optional_text(raw: &str, max: usize) -> Result<Option<String>, FieldIssue> {
     let s = raw.trim();
     if s.chars().count() > max {
-        return Err(FieldIssue::new("too_long", format!("Use at most {max} characters.")));
+        return Err(FieldIssue::new(
+            "too_long",
+            format!("Use at most {max} characters."),
+        ));
     }
     if s.chars().any(|c| c.is_control()) {
-        return Err(FieldIssue::new("invalid_characters", "Control characters are not allowed."));
+        return Err(FieldIssue::new(
+            "invalid_characters",
+            "Control characters are not allowed.",
+        ));
     }
     Ok((!s.is_empty()).then(|| s.to_string()))
 }
@@ -70,12 +81,17 @@ pub fn hex_color(raw: &str) -> Result<String, FieldIssue> {
     if ok {
         Ok(s)
     } else {
-        Err(FieldIssue::new("invalid_color", "Use a colour like #1f4e79."))
+        Err(FieldIssue::new(
+            "invalid_color",
+            "Use a colour like #1f4e79.",
+        ))
     }
 }
 
 /// The ISO 4217 currencies the platform invoices in.
-pub const CURRENCIES: [&str; 10] = ["GBP", "EUR", "USD", "AUD", "CAD", "NZD", "ZAR", "SGD", "CHF", "SEK"];
+pub const CURRENCIES: [&str; 10] = [
+    "GBP", "EUR", "USD", "AUD", "CAD", "NZD", "ZAR", "SGD", "CHF", "SEK",
+];
 
 pub fn currency(raw: &str) -> Result<String, FieldIssue> {
     let s = raw.trim().to_uppercase();
@@ -100,7 +116,10 @@ impl DiscountPercent {
     pub fn parse(raw: Option<f64>) -> Result<DiscountPercent, FieldIssue> {
         let value = raw.ok_or_else(FieldIssue::required)?;
         let bp = (value * 100.0).round();
-        if !value.is_finite() || !(0.0..=100.0).contains(&value) || (value * 100.0 - bp).abs() > 1e-6 {
+        if !value.is_finite()
+            || !(0.0..=100.0).contains(&value)
+            || (value * 100.0 - bp).abs() > 1e-6
+        {
             return Err(FieldIssue::new(
                 "invalid_discount",
                 "Use a percentage from 0 to 100 with at most two decimals.",
@@ -151,16 +170,34 @@ mod tests {
 
     #[test]
     fn emails_are_trimmed_lowercased_and_checked() {
-        assert_eq!(Email::parse("  Jane@Example.COM ").unwrap().as_str(), "jane@example.com");
-        for bad in ["", "jane", "jane@", "@x.io", "jane@localhost", "a b@x.io", "a@x..io", "a@b@c.io"] {
+        assert_eq!(
+            Email::parse("  Jane@Example.COM ").unwrap().as_str(),
+            "jane@example.com"
+        );
+        for bad in [
+            "",
+            "jane",
+            "jane@",
+            "@x.io",
+            "jane@localhost",
+            "a b@x.io",
+            "a@x..io",
+            "a@b@c.io",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} should be refused");
         }
     }
 
     #[test]
     fn discounts_have_at_most_two_decimals_within_0_and_100() {
-        assert_eq!(DiscountPercent::parse(Some(12.5)).unwrap().basis_points(), 1250);
-        assert_eq!(DiscountPercent::parse(Some(33.33)).unwrap().basis_points(), 3333);
+        assert_eq!(
+            DiscountPercent::parse(Some(12.5)).unwrap().basis_points(),
+            1250
+        );
+        assert_eq!(
+            DiscountPercent::parse(Some(33.33)).unwrap().basis_points(),
+            3333
+        );
         assert_eq!(DiscountPercent::parse(Some(0.0)).unwrap().basis_points(), 0);
         assert!(DiscountPercent::parse(Some(12.345)).is_err());
         assert!(DiscountPercent::parse(Some(-1.0)).is_err());
@@ -174,7 +211,10 @@ mod tests {
         assert!(hex_color("red").is_err());
         assert_eq!(currency("gbp").unwrap(), "GBP");
         assert!(currency("XXX").is_err());
-        assert_eq!(host("Assess.Partner.example").unwrap().as_deref(), Some("assess.partner.example"));
+        assert_eq!(
+            host("Assess.Partner.example").unwrap().as_deref(),
+            Some("assess.partner.example")
+        );
         assert_eq!(host("").unwrap(), None);
         assert!(host("https://x.example/path").is_err());
     }

@@ -62,14 +62,22 @@ pub async fn run(db: Db, transport: SmtpTransport, from: String, interval: std::
 }
 
 /// Claims and sends the mails that are due; returns how many were attempted.
-pub async fn deliver_due(db: &Db, transport: &SmtpTransport, from: &Mailbox) -> Result<usize, ApiError> {
+pub async fn deliver_due(
+    db: &Db,
+    transport: &SmtpTransport,
+    from: &Mailbox,
+) -> Result<usize, ApiError> {
     let claimed: Vec<OutboxRow> = db
         .transaction(|conn| {
             let at = now();
             let due: Vec<String> = outbox::table
                 .filter(outbox::status.eq("pending"))
                 .filter(outbox::next_attempt_at.le(at))
-                .filter(outbox::locked_until.is_null().or(outbox::locked_until.lt(at)))
+                .filter(
+                    outbox::locked_until
+                        .is_null()
+                        .or(outbox::locked_until.lt(at)),
+                )
                 .order(outbox::next_attempt_at.asc())
                 .select(outbox::id)
                 .limit(20)
@@ -80,7 +88,11 @@ pub async fn deliver_due(db: &Db, transport: &SmtpTransport, from: &Mailbox) -> 
                     outbox::table
                         .find(&id)
                         .filter(outbox::status.eq("pending"))
-                        .filter(outbox::locked_until.is_null().or(outbox::locked_until.lt(at))),
+                        .filter(
+                            outbox::locked_until
+                                .is_null()
+                                .or(outbox::locked_until.lt(at)),
+                        ),
                 )
                 .set(outbox::locked_until.eq(Some(at + Duration::seconds(CLAIM_SECONDS))))
                 .execute(conn)?;
@@ -112,13 +124,18 @@ pub async fn deliver_due(db: &Db, transport: &SmtpTransport, from: &Mailbox) -> 
                         .execute(conn)?;
                 }
                 Err(error) => {
-                    let status = if attempts >= MAX_ATTEMPTS { "failed" } else { "pending" };
+                    let status = if attempts >= MAX_ATTEMPTS {
+                        "failed"
+                    } else {
+                        "pending"
+                    };
                     tracing::warn!(mail_id = %id, attempts, %error, status, "mail delivery failed");
                     diesel::update(outbox::table.find(&id))
                         .set((
                             outbox::status.eq(status),
                             outbox::attempts.eq(attempts),
-                            outbox::next_attempt_at.eq(at + Duration::seconds(backoff_seconds(attempts))),
+                            outbox::next_attempt_at
+                                .eq(at + Duration::seconds(backoff_seconds(attempts))),
                             outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
                             outbox::last_error.eq(Some(error)),
                         ))
@@ -133,19 +150,37 @@ pub async fn deliver_due(db: &Db, transport: &SmtpTransport, from: &Mailbox) -> 
 }
 
 async fn send(transport: &SmtpTransport, from: &Mailbox, mail: &OutboxRow) -> Result<(), String> {
-    let to: Mailbox = mail.to_address.parse().map_err(|e| format!("bad recipient: {e}"))?;
-    let mut builder = Message::builder().from(from.clone()).to(to).subject(mail.subject.clone());
+    let to: Mailbox = mail
+        .to_address
+        .parse()
+        .map_err(|e| format!("bad recipient: {e}"))?;
+    let mut builder = Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(mail.subject.clone());
     if let Some(reply_to) = &mail.reply_to {
         builder = builder.reply_to(reply_to.parse().map_err(|e| format!("bad reply-to: {e}"))?);
     }
     let message = builder
         .multipart(
             MultiPart::alternative()
-                .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.text_body.clone()))
-                .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(mail.html_body.clone())),
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_PLAIN)
+                        .body(mail.text_body.clone()),
+                )
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_HTML)
+                        .body(mail.html_body.clone()),
+                ),
         )
         .map_err(|e| e.to_string())?;
-    transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+    transport
+        .send(message)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

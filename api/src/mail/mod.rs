@@ -60,7 +60,10 @@ pub fn smtp_transport(url: &str) -> Result<SmtpTransport, String> {
     let (credentials, host_port) = match rest.rsplit_once('@') {
         Some((userinfo, host_port)) => {
             let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
-            (Some(Credentials::new(user.to_string(), password.to_string())), host_port)
+            (
+                Some(Credentials::new(user.to_string(), password.to_string())),
+                host_port,
+            )
         }
         None => (None, rest),
     };

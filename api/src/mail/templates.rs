@@ -22,13 +22,22 @@ pub fn escape(s: &str) -> String {
 }
 
 /// Wraps paragraphs and an optional button in the skin's layout.
-fn layout(brand: &BrandRow, public_url: &str, heading: &str, paragraphs: &[String], button: Option<(&str, &str)>) -> String {
+fn layout(
+    brand: &BrandRow,
+    public_url: &str,
+    heading: &str,
+    paragraphs: &[String],
+    button: Option<(&str, &str)>,
+) -> String {
     let logo = brand
         .logo_id
         .as_deref()
         .map(|id| format!(r#"<img src="{}/api/v1/logos/{}" alt="{}" style="max-height:48px;margin-bottom:16px">"#, escape(public_url), escape(id), escape(&brand.product_name)))
         .unwrap_or_default();
-    let body: String = paragraphs.iter().map(|p| format!("<p style=\"margin:0 0 16px\">{}</p>", escape(p))).collect();
+    let body: String = paragraphs
+        .iter()
+        .map(|p| format!("<p style=\"margin:0 0 16px\">{}</p>", escape(p)))
+        .collect();
     let button = button
         .map(|(label, href)| {
             format!(
@@ -58,7 +67,13 @@ fn role_words(role: &Role) -> &'static str {
     }
 }
 
-pub fn welcome(brand: &BrandRow, public_url: &str, name: &str, role: &Role, link: &str) -> MailMessage {
+pub fn welcome(
+    brand: &BrandRow,
+    public_url: &str,
+    name: &str,
+    role: &Role,
+    link: &str,
+) -> MailMessage {
     let subject = format!("Welcome to {}", brand.product_name);
     let intro = format!("Hello {name},");
     let what = format!(
@@ -66,7 +81,9 @@ pub fn welcome(brand: &BrandRow, public_url: &str, name: &str, role: &Role, link
         brand.product_name,
         role_words(role)
     );
-    let how = "Choose your password with the link below. The link works once and expires in 72 hours.".to_string();
+    let how =
+        "Choose your password with the link below. The link works once and expires in 72 hours."
+            .to_string();
     let mut paragraphs = vec![intro.clone(), what.clone(), how.clone()];
     let mut text = format!("{intro}\n\n{what}\n\n{how}\n\nSet your password: {link}\n\nAfterwards, sign in at {public_url}/login\n");
     if *role == Role::ClientUser {
@@ -76,29 +93,187 @@ pub fn welcome(brand: &BrandRow, public_url: &str, name: &str, role: &Role, link
         paragraphs.push(words);
     }
     text.push_str(&format!("\n{}\n", brand.product_name));
-    let html = layout(brand, public_url, &subject, &paragraphs, Some(("Set your password", link)));
-    MailMessage { subject, text, html }
+    let html = layout(
+        brand,
+        public_url,
+        &subject,
+        &paragraphs,
+        Some(("Set your password", link)),
+    );
+    MailMessage {
+        subject,
+        text,
+        html,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn low_credit(brand: &BrandRow, public_url: &str, name: &str, client_name: &str, code: &str, balance: i64, threshold: i64, link: &str) -> MailMessage {
+pub fn low_credit(
+    brand: &BrandRow,
+    public_url: &str,
+    name: &str,
+    client_name: &str,
+    code: &str,
+    balance: i64,
+    threshold: i64,
+    link: &str,
+) -> MailMessage {
     let subject = format!("Low credit balance: {client_name} ({code})");
     let intro = format!("Hello {name},");
     let what = format!("The credit balance of {client_name} ({code}) is {balance}, below its threshold of {threshold}.");
     let next = "Inviting candidates needs credits. Order more credits to keep testing without interruption.".to_string();
-    let text = format!("{intro}\n\n{what}\n\n{next}\n\n{link}\n\n{}\n", brand.product_name);
-    let html = layout(brand, public_url, &subject, &[intro, what, next], Some(("View credits", link)));
-    MailMessage { subject, text, html }
+    let text = format!(
+        "{intro}\n\n{what}\n\n{next}\n\n{link}\n\n{}\n",
+        brand.product_name
+    );
+    let html = layout(
+        brand,
+        public_url,
+        &subject,
+        &[intro, what, next],
+        Some(("View credits", link)),
+    );
+    MailMessage {
+        subject,
+        text,
+        html,
+    }
 }
 
 pub fn password_reset(brand: &BrandRow, public_url: &str, name: &str, link: &str) -> MailMessage {
     let subject = format!("Reset your {} password", brand.product_name);
     let intro = format!("Hello {name},");
     let what = "We received a request to reset your password. The link below works once and expires in one hour.".to_string();
-    let ignore = "If you did not ask for this, you can ignore this email: your password stays as it is.".to_string();
-    let text = format!("{intro}\n\n{what}\n\nReset your password: {link}\n\n{ignore}\n\n{}\n", brand.product_name);
-    let html = layout(brand, public_url, &subject, &[intro, what, ignore], Some(("Reset your password", link)));
-    MailMessage { subject, text, html }
+    let ignore =
+        "If you did not ask for this, you can ignore this email: your password stays as it is."
+            .to_string();
+    let text = format!(
+        "{intro}\n\n{what}\n\nReset your password: {link}\n\n{ignore}\n\n{}\n",
+        brand.product_name
+    );
+    let html = layout(
+        brand,
+        public_url,
+        &subject,
+        &[intro, what, ignore],
+        Some(("Reset your password", link)),
+    );
+    MailMessage {
+        subject,
+        text,
+        html,
+    }
+}
+
+/// The candidate's invitation: the magic link, the project, the support contact.
+pub fn invitation(
+    brand: &BrandRow,
+    public_url: &str,
+    first_name: &str,
+    client_name: &str,
+    project: &crate::domain::projects::ProjectRow,
+    link: &str,
+    expires: chrono::NaiveDateTime,
+) -> MailMessage {
+    let subject = format!("{client_name} invites you to an online assessment");
+    let intro = format!("Hello {first_name},");
+    let what = format!(
+        "{client_name} has invited you to complete an online assessment: {}.",
+        project.name
+    );
+    let mut paragraphs = vec![intro.clone(), what.clone()];
+    if let Some(d) = &project.description {
+        paragraphs.push(d.clone());
+    }
+    let when = format!("Please complete it by {} (UTC). Use a quiet place and a reliable connection; timed tests show a countdown and save your answers as you go.", expires.format("%-d %B %Y %H:%M"));
+    paragraphs.push(when.clone());
+    let help = match (&project.support_name, &project.support_email) {
+        (Some(n), Some(e)) => Some(format!(
+            "Questions? Contact {n} at {e} (or reply to this email)."
+        )),
+        (None, Some(e)) => Some(format!("Questions? Contact {e} (or reply to this email).")),
+        _ => None,
+    };
+    if let Some(h) = &help {
+        paragraphs.push(h.clone());
+    }
+    let mut text = paragraphs.join("\n\n");
+    text.push_str(&format!(
+        "\n\nStart your assessment: {link}\n\nThis link is personal: do not share it.\n\n{}\n",
+        brand.product_name
+    ));
+    let html = layout(
+        brand,
+        public_url,
+        &subject,
+        &paragraphs,
+        Some(("Start your assessment", link)),
+    );
+    MailMessage {
+        subject,
+        text,
+        html,
+    }
+}
+
+/// The summary sent to "email reports to" when a candidate completes a project.
+pub fn report_summary(
+    brand: &BrandRow,
+    public_url: &str,
+    first_name: &str,
+    last_name: &str,
+    project_name: &str,
+    results: &[credence_shared::assess::Assessment],
+    link: &str,
+) -> MailMessage {
+    let subject = format!("Completed: {first_name} {last_name} — {project_name}");
+    let mut paragraphs = vec![format!(
+        "{first_name} {last_name} has completed {project_name}."
+    )];
+    for a in results {
+        let line = match &a.scores {
+            Some(scores) => {
+                let parts: Vec<String> = scores
+                    .iter()
+                    .map(|s| {
+                        if s.scale == "total" {
+                            format!(
+                                "percentile {}, sten {}, T {:.1}",
+                                s.percentile, s.sten, s.t_score
+                            )
+                        } else {
+                            format!("{} sten {}", s.scale.replace('_', " "), s.sten)
+                        }
+                    })
+                    .collect();
+                format!(
+                    "{} ({} norms): {}",
+                    a.test_name,
+                    a.norm_group_name,
+                    parts.join("; ")
+                )
+            }
+            None => format!("{}: {}", a.test_name, a.status.replace('_', " ")),
+        };
+        paragraphs.push(line);
+    }
+    let text = format!(
+        "{}\n\nFull results: {link}\n\n{}\n",
+        paragraphs.join("\n"),
+        brand.product_name
+    );
+    let html = layout(
+        brand,
+        public_url,
+        &subject,
+        &paragraphs,
+        Some(("View the results", link)),
+    );
+    MailMessage {
+        subject,
+        text,
+        html,
+    }
 }
 
 #[cfg(test)]
@@ -123,7 +298,13 @@ mod tests {
 
     #[test]
     fn welcome_has_both_parts_the_link_and_escaped_branding() {
-        let m = welcome(&brand(), "http://x", "Jo <script>", &Role::Reseller, "http://x/set-password?token=abc");
+        let m = welcome(
+            &brand(),
+            "http://x",
+            "Jo <script>",
+            &Role::Reseller,
+            "http://x/set-password?token=abc",
+        );
         assert_eq!(m.subject, "Welcome to Acme <Assess>");
         assert!(m.text.contains("http://x/set-password?token=abc"));
         assert!(m.html.contains("href=\"http://x/set-password?token=abc\""));

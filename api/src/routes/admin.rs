@@ -2,7 +2,8 @@
 
 use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
 use credence_shared::admin::{
-    Brand, BrandCreate, BrandPatch, Reseller, ResellerCreate, ResellerPatch, ResellerUserCreate, Settings, SettingsPatch,
+    Brand, BrandCreate, BrandPatch, Reseller, ResellerCreate, ResellerPatch, ResellerUserCreate,
+    Settings, SettingsPatch,
 };
 use credence_shared::auth::User;
 use credence_shared::problem::Problem;
@@ -25,9 +26,15 @@ use crate::startup::AppState;
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[get("/admin/brands")]
-pub async fn list_brands(state: web::Data<AppState>, _admin: PlatformAdmin, params: web::Query<ListParams>) -> ApiResult<web::Json<Page<Brand>>> {
+pub async fn list_brands(
+    state: web::Data<AppState>,
+    _admin: PlatformAdmin,
+    params: web::Query<ListParams>,
+) -> ApiResult<web::Json<Page<Brand>>> {
     let page = params.page()?;
-    Ok(web::Json(state.db.run(move |conn| brands::list(conn, &page)).await?))
+    Ok(web::Json(
+        state.db.run(move |conn| brands::list(conn, &page)).await?,
+    ))
 }
 
 /// Create a brand skin.
@@ -36,11 +43,17 @@ pub async fn list_brands(state: web::Data<AppState>, _admin: PlatformAdmin, para
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/admin/brands")]
-pub async fn create_brand(state: web::Data<AppState>, req: HttpRequest, admin: PlatformAdmin, Json(body): Json<BrandCreate>) -> ApiResult<HttpResponse> {
+pub async fn create_brand(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    admin: PlatformAdmin,
+    Json(body): Json<BrandCreate>,
+) -> ApiResult<HttpResponse> {
     let actor = admin.0.audit_actor();
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
     idempotency::create(&state, &req, &admin.0.user_id, &value, move |conn| {
-        serde_json::to_value(brands::create(conn, &actor, &body)?.to_dto()).map_err(ApiError::internal)
+        serde_json::to_value(brands::create(conn, &actor, &body)?.to_dto())
+            .map_err(ApiError::internal)
     })
     .await
 }
@@ -50,9 +63,19 @@ pub async fn create_brand(state: web::Data<AppState>, req: HttpRequest, admin: P
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[get("/admin/brands/{id}")]
-pub async fn get_brand(state: web::Data<AppState>, _admin: PlatformAdmin, id: web::Path<String>) -> ApiResult<web::Json<Brand>> {
+pub async fn get_brand(
+    state: web::Data<AppState>,
+    _admin: PlatformAdmin,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<Brand>> {
     let id = id.into_inner();
-    Ok(web::Json(state.db.run(move |conn| brands::get(conn, &id)).await?.to_dto()))
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| brands::get(conn, &id))
+            .await?
+            .to_dto(),
+    ))
 }
 
 #[utoipa::path(tag = "admin", params(("id" = String, Path)), request_body = BrandPatch, responses(
@@ -61,10 +84,21 @@ pub async fn get_brand(state: web::Data<AppState>, _admin: PlatformAdmin, id: we
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[patch("/admin/brands/{id}")]
-pub async fn update_brand(state: web::Data<AppState>, admin: PlatformAdmin, id: web::Path<String>, Json(body): Json<BrandPatch>) -> ApiResult<web::Json<Brand>> {
+pub async fn update_brand(
+    state: web::Data<AppState>,
+    admin: PlatformAdmin,
+    id: web::Path<String>,
+    Json(body): Json<BrandPatch>,
+) -> ApiResult<web::Json<Brand>> {
     let actor = admin.0.audit_actor();
     let id = id.into_inner();
-    Ok(web::Json(state.db.transaction(move |conn| brands::update(conn, &actor, &id, &body)).await?.to_dto()))
+    Ok(web::Json(
+        state
+            .db
+            .transaction(move |conn| brands::update(conn, &actor, &id, &body))
+            .await?
+            .to_dto(),
+    ))
 }
 
 /// Upload the skin's logo: the raw PNG, JPEG or WebP bytes (at most 1 MiB) as the body.
@@ -78,12 +112,26 @@ pub async fn update_brand(state: web::Data<AppState>, admin: PlatformAdmin, id: 
     (status = 422, description = "`validation_failed`: not a readable image", body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[put("/admin/brands/{id}/logo")]
-pub async fn put_brand_logo(state: web::Data<AppState>, admin: PlatformAdmin, id: web::Path<String>, req: HttpRequest, body: web::Payload) -> ApiResult<web::Json<Brand>> {
+pub async fn put_brand_logo(
+    state: web::Data<AppState>,
+    admin: PlatformAdmin,
+    id: web::Path<String>,
+    req: HttpRequest,
+    body: web::Payload,
+) -> ApiResult<web::Json<Brand>> {
     let bytes = read_upload(&req, body).await?;
-    let logo = web::block(move || logos::clean(&bytes)).await.map_err(ApiError::internal)??;
+    let logo = web::block(move || logos::clean(&bytes))
+        .await
+        .map_err(ApiError::internal)??;
     let actor = admin.0.audit_actor();
     let id = id.into_inner();
-    Ok(web::Json(state.db.transaction(move |conn| brands::set_logo(conn, &actor, &id, &logo)).await?.to_dto()))
+    Ok(web::Json(
+        state
+            .db
+            .transaction(move |conn| brands::set_logo(conn, &actor, &id, &logo))
+            .await?
+            .to_dto(),
+    ))
 }
 
 /// Reads an upload body up to just over the logo limit, so an oversized file is a clear 413.
@@ -107,11 +155,22 @@ pub async fn read_upload(_req: &HttpRequest, mut body: web::Payload) -> ApiResul
     (status = 400, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[get("/admin/resellers")]
-pub async fn list_resellers(state: web::Data<AppState>, _admin: PlatformAdmin, params: web::Query<ListParams>) -> ApiResult<web::Json<Page<Reseller>>> {
+pub async fn list_resellers(
+    state: web::Data<AppState>,
+    _admin: PlatformAdmin,
+    params: web::Query<ListParams>,
+) -> ApiResult<web::Json<Page<Reseller>>> {
     let page = params.page()?;
-    let status = params.status_in(&["active", "suspended"])?.map(str::to_string);
+    let status = params
+        .status_in(&["active", "suspended"])?
+        .map(str::to_string);
     let q = params.q.clone();
-    Ok(web::Json(state.db.run(move |conn| resellers::list(conn, q.as_deref(), status.as_deref(), &page)).await?))
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| resellers::list(conn, q.as_deref(), status.as_deref(), &page))
+            .await?,
+    ))
 }
 
 #[utoipa::path(tag = "admin", request_body = ResellerCreate, responses(
@@ -119,7 +178,12 @@ pub async fn list_resellers(state: web::Data<AppState>, _admin: PlatformAdmin, p
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/admin/resellers")]
-pub async fn create_reseller(state: web::Data<AppState>, req: HttpRequest, admin: PlatformAdmin, Json(body): Json<ResellerCreate>) -> ApiResult<HttpResponse> {
+pub async fn create_reseller(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    admin: PlatformAdmin,
+    Json(body): Json<ResellerCreate>,
+) -> ApiResult<HttpResponse> {
     let actor = admin.0.audit_actor();
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
     idempotency::create(&state, &req, &admin.0.user_id, &value, move |conn| {
@@ -134,7 +198,11 @@ pub async fn create_reseller(state: web::Data<AppState>, req: HttpRequest, admin
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[get("/admin/resellers/{id}")]
-pub async fn get_reseller(state: web::Data<AppState>, _admin: PlatformAdmin, id: web::Path<String>) -> ApiResult<web::Json<Reseller>> {
+pub async fn get_reseller(
+    state: web::Data<AppState>,
+    _admin: PlatformAdmin,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<Reseller>> {
     let id = id.into_inner();
     Ok(web::Json(
         state
@@ -153,7 +221,12 @@ pub async fn get_reseller(state: web::Data<AppState>, _admin: PlatformAdmin, id:
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[patch("/admin/resellers/{id}")]
-pub async fn update_reseller(state: web::Data<AppState>, admin: PlatformAdmin, id: web::Path<String>, Json(body): Json<ResellerPatch>) -> ApiResult<web::Json<Reseller>> {
+pub async fn update_reseller(
+    state: web::Data<AppState>,
+    admin: PlatformAdmin,
+    id: web::Path<String>,
+    Json(body): Json<ResellerPatch>,
+) -> ApiResult<web::Json<Reseller>> {
     let actor = admin.0.audit_actor();
     let id = id.into_inner();
     Ok(web::Json(
@@ -173,7 +246,12 @@ pub async fn update_reseller(state: web::Data<AppState>, admin: PlatformAdmin, i
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[get("/admin/resellers/{id}/users")]
-pub async fn list_reseller_users(state: web::Data<AppState>, _admin: PlatformAdmin, id: web::Path<String>, params: web::Query<ListParams>) -> ApiResult<web::Json<Page<User>>> {
+pub async fn list_reseller_users(
+    state: web::Data<AppState>,
+    _admin: PlatformAdmin,
+    id: web::Path<String>,
+    params: web::Query<ListParams>,
+) -> ApiResult<web::Json<Page<User>>> {
     let page = params.page()?;
     let id = id.into_inner();
     Ok(web::Json(
@@ -194,20 +272,30 @@ pub async fn list_reseller_users(state: web::Data<AppState>, _admin: PlatformAdm
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/admin/resellers/{id}/users")]
-pub async fn create_reseller_user(state: web::Data<AppState>, req: HttpRequest, admin: PlatformAdmin, id: web::Path<String>, Json(body): Json<ResellerUserCreate>) -> ApiResult<HttpResponse> {
+pub async fn create_reseller_user(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    admin: PlatformAdmin,
+    id: web::Path<String>,
+    Json(body): Json<ResellerUserCreate>,
+) -> ApiResult<HttpResponse> {
     let actor = admin.0.audit_actor();
     let id = id.into_inner();
     let config = state.config.clone();
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
     idempotency::create(&state, &req, &admin.0.user_id, &value, move |conn| {
-        serde_json::to_value(resellers::create_user(conn, &config, &actor, &id, &body)?.to_dto()).map_err(ApiError::internal)
+        serde_json::to_value(resellers::create_user(conn, &config, &actor, &id, &body)?.to_dto())
+            .map_err(ApiError::internal)
     })
     .await
 }
 
 #[utoipa::path(tag = "admin", responses((status = 200, body = Settings)), security(("bearer" = [])))]
 #[get("/admin/settings")]
-pub async fn get_settings(state: web::Data<AppState>, _admin: PlatformAdmin) -> ApiResult<web::Json<Settings>> {
+pub async fn get_settings(
+    state: web::Data<AppState>,
+    _admin: PlatformAdmin,
+) -> ApiResult<web::Json<Settings>> {
     Ok(web::Json(state.db.run(settings::get).await?))
 }
 
@@ -216,9 +304,18 @@ pub async fn get_settings(state: web::Data<AppState>, _admin: PlatformAdmin) -> 
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[patch("/admin/settings")]
-pub async fn update_settings(state: web::Data<AppState>, admin: PlatformAdmin, Json(body): Json<SettingsPatch>) -> ApiResult<web::Json<Settings>> {
+pub async fn update_settings(
+    state: web::Data<AppState>,
+    admin: PlatformAdmin,
+    Json(body): Json<SettingsPatch>,
+) -> ApiResult<web::Json<Settings>> {
     let actor = admin.0.audit_actor();
-    Ok(web::Json(state.db.transaction(move |conn| settings::update(conn, &actor, &body)).await?))
+    Ok(web::Json(
+        state
+            .db
+            .transaction(move |conn| settings::update(conn, &actor, &body))
+            .await?,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -234,15 +331,28 @@ pub struct InvoiceListParams {
 /// Every reseller's invoices, newest first.
 #[utoipa::path(tag = "admin", params(InvoiceListParams), responses((status = 200, body = Page<Invoice>)), security(("bearer" = [])))]
 #[get("/admin/invoices")]
-pub async fn list_invoices(state: web::Data<AppState>, _admin: PlatformAdmin, params: web::Query<InvoiceListParams>) -> ApiResult<web::Json<Page<Invoice>>> {
-    let list = ListParams { limit: params.limit, cursor: params.cursor.clone(), q: None, status: params.status.clone() };
+pub async fn list_invoices(
+    state: web::Data<AppState>,
+    _admin: PlatformAdmin,
+    params: web::Query<InvoiceListParams>,
+) -> ApiResult<web::Json<Page<Invoice>>> {
+    let list = ListParams {
+        limit: params.limit,
+        cursor: params.cursor.clone(),
+        q: None,
+        status: params.status.clone(),
+    };
     let page = list.page()?;
-    let status = list.status_in(&["draft", "issued", "paid", "void"])?.map(str::to_string);
+    let status = list
+        .status_in(&["draft", "issued", "paid", "void"])?
+        .map(str::to_string);
     let reseller_id = params.reseller_id.clone();
     Ok(web::Json(
         state
             .db
-            .run(move |conn| orders::list_invoices(conn, reseller_id.as_deref(), status.as_deref(), &page))
+            .run(move |conn| {
+                orders::list_invoices(conn, reseller_id.as_deref(), status.as_deref(), &page)
+            })
             .await?,
     ))
 }
@@ -254,7 +364,11 @@ pub async fn list_invoices(state: web::Data<AppState>, _admin: PlatformAdmin, pa
     (status = 409, description = "`period_open` or `invalid_state`", body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/admin/invoices/{id}/issue")]
-pub async fn issue_invoice(state: web::Data<AppState>, admin: PlatformAdmin, id: web::Path<String>) -> ApiResult<web::Json<Invoice>> {
+pub async fn issue_invoice(
+    state: web::Data<AppState>,
+    admin: PlatformAdmin,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<Invoice>> {
     let actor = admin.0.audit_actor();
     let id = id.into_inner();
     Ok(web::Json(
@@ -273,7 +387,11 @@ pub async fn issue_invoice(state: web::Data<AppState>, admin: PlatformAdmin, id:
     (status = 409, description = "`invalid_state`", body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/admin/invoices/{id}/mark-paid")]
-pub async fn mark_invoice_paid(state: web::Data<AppState>, admin: PlatformAdmin, id: web::Path<String>) -> ApiResult<web::Json<Invoice>> {
+pub async fn mark_invoice_paid(
+    state: web::Data<AppState>,
+    admin: PlatformAdmin,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<Invoice>> {
     settle(state, admin, id.into_inner(), "paid").await
 }
 
@@ -282,11 +400,20 @@ pub async fn mark_invoice_paid(state: web::Data<AppState>, admin: PlatformAdmin,
     (status = 409, description = "`invalid_state`", body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/admin/invoices/{id}/void")]
-pub async fn void_invoice(state: web::Data<AppState>, admin: PlatformAdmin, id: web::Path<String>) -> ApiResult<web::Json<Invoice>> {
+pub async fn void_invoice(
+    state: web::Data<AppState>,
+    admin: PlatformAdmin,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<Invoice>> {
     settle(state, admin, id.into_inner(), "void").await
 }
 
-async fn settle(state: web::Data<AppState>, admin: PlatformAdmin, id: String, to: &'static str) -> ApiResult<web::Json<Invoice>> {
+async fn settle(
+    state: web::Data<AppState>,
+    admin: PlatformAdmin,
+    id: String,
+    to: &'static str,
+) -> ApiResult<web::Json<Invoice>> {
     let actor = admin.0.audit_actor();
     Ok(web::Json(
         state

@@ -17,7 +17,11 @@ use crate::startup::AppState;
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[get("/audit-events")]
-pub async fn list_audit_events(state: web::Data<AppState>, user: AnyUser, params: web::Query<ListParams>) -> ApiResult<web::Json<Page<AuditEvent>>> {
+pub async fn list_audit_events(
+    state: web::Data<AppState>,
+    user: AnyUser,
+    params: web::Query<ListParams>,
+) -> ApiResult<web::Json<Page<AuditEvent>>> {
     let page = params.page()?;
     let view = match (user.0.role, &user.0.reseller_id, &user.0.client_id) {
         (Role::PlatformAdmin, _, _) => AuditView::All,
@@ -25,5 +29,10 @@ pub async fn list_audit_events(state: web::Data<AppState>, user: AnyUser, params
         (Role::ClientUser, _, Some(client_id)) => AuditView::Client(client_id.clone()),
         _ => return Err(ApiError::forbidden("Candidates have no audit log.")),
     };
-    Ok(web::Json(state.db.run(move |conn| audit::list(conn, &view, &page)).await?))
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| audit::list(conn, &view, &page))
+            .await?,
+    ))
 }

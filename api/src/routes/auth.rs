@@ -2,10 +2,11 @@
 
 use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use credence_shared::auth::{
-    Impersonator, LoginRequest, Me, PasswordForgotRequest, PasswordSetRequest, RefreshRequest, TokenResponse,
-};
 use credence_shared::admin::Branding;
+use credence_shared::auth::{
+    Impersonator, LoginRequest, Me, PasswordForgotRequest, PasswordSetRequest, RefreshRequest,
+    TokenResponse,
+};
 use credence_shared::problem::Problem;
 use credence_shared::reseller::PasswordChangeRequest;
 
@@ -35,13 +36,15 @@ fn token_response(state: &AppState, issued: Issued) -> HttpResponse {
     if let Some(token) = &issued.refresh_token {
         response.cookie(refresh_cookie(state, token, session::REFRESH_TOKEN_DAYS));
     }
-    response.insert_header(("Cache-Control", "no-store")).json(TokenResponse {
-        access_token: issued.access_token,
-        token_type: "Bearer".into(),
-        expires_in: issued.expires_in,
-        refresh_token: issued.refresh_token,
-        user: issued.user.to_dto(),
-    })
+    response
+        .insert_header(("Cache-Control", "no-store"))
+        .json(TokenResponse {
+            access_token: issued.access_token,
+            token_type: "Bearer".into(),
+            expires_in: issued.expires_in,
+            refresh_token: issued.refresh_token,
+            user: issued.user.to_dto(),
+        })
 }
 
 /// Sign in with email and password.
@@ -58,7 +61,11 @@ fn token_response(state: &AppState, issued: Issued) -> HttpResponse {
     )
 )]
 #[post("/auth/login")]
-pub async fn login(state: web::Data<AppState>, req: HttpRequest, Json(body): Json<LoginRequest>) -> ApiResult<HttpResponse> {
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Json(body): Json<LoginRequest>,
+) -> ApiResult<HttpResponse> {
     let mut v = Validator::new();
     if body.email.trim().is_empty() {
         v.add("email", "required", "Enter your email.");
@@ -68,10 +75,15 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, Json(body): Jso
     }
     v.finish()?;
     let ip = client_ip(&req);
-    state.throttle.check(ip.as_deref().unwrap_or("unknown"), &body.email)?;
+    state
+        .throttle
+        .check(ip.as_deref().unwrap_or("unknown"), &body.email)?;
 
     let email = body.email.clone();
-    let user = state.db.run(move |conn| users::find_by_email(conn, &email)).await?;
+    let user = state
+        .db
+        .run(move |conn| users::find_by_email(conn, &email))
+        .await?;
     let stored = user
         .as_ref()
         .and_then(|u| u.password_hash.clone())
@@ -85,7 +97,10 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, Json(body): Jso
         _ => return Err(session::invalid_credentials()),
     };
     let keys = state.keys.clone();
-    let issued = state.db.transaction(move |conn| session::open(conn, &keys, user, ip)).await?;
+    let issued = state
+        .db
+        .transaction(move |conn| session::open(conn, &keys, user, ip))
+        .await?;
     Ok(token_response(&state, issued))
 }
 
@@ -101,17 +116,29 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, Json(body): Jso
     )
 )]
 #[post("/auth/refresh")]
-pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, Json(body): Json<RefreshRequest>) -> ApiResult<HttpResponse> {
+pub async fn refresh(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Json(body): Json<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
     let presented = if body.refresh_token.trim().is_empty() {
-        req.cookie(REFRESH_COOKIE).map(|c| c.value().to_string()).unwrap_or_default()
+        req.cookie(REFRESH_COOKIE)
+            .map(|c| c.value().to_string())
+            .unwrap_or_default()
     } else {
         body.refresh_token
     };
     if presented.is_empty() {
-        return Err(ApiError::unauthorized("invalid_refresh_token", "No refresh token was sent. Sign in again."));
+        return Err(ApiError::unauthorized(
+            "invalid_refresh_token",
+            "No refresh token was sent. Sign in again.",
+        ));
     }
     let keys = state.keys.clone();
-    let issued = state.db.transaction(move |conn| session::refresh(conn, &keys, &presented)).await??;
+    let issued = state
+        .db
+        .transaction(move |conn| session::refresh(conn, &keys, &presented))
+        .await??;
     Ok(token_response(&state, issued))
 }
 
@@ -132,7 +159,14 @@ pub async fn logout(state: web::Data<AppState>, principal: Principal) -> ApiResu
         .db
         .transaction(move |conn| {
             session::revoke(conn, &session_id)?;
-            crate::domain::audit::record(conn, &actor, "auth.logout", ("session", &session_id), Default::default(), serde_json::json!({}))
+            crate::domain::audit::record(
+                conn,
+                &actor,
+                "auth.logout",
+                ("session", &session_id),
+                Default::default(),
+                serde_json::json!({}),
+            )
         })
         .await?;
     let mut gone = refresh_cookie(&state, "", 0);
@@ -150,27 +184,45 @@ pub async fn logout(state: web::Data<AppState>, principal: Principal) -> ApiResu
     )
 )]
 #[post("/auth/password/set")]
-pub async fn password_set(state: web::Data<AppState>, req: HttpRequest, Json(body): Json<PasswordSetRequest>) -> ApiResult<HttpResponse> {
+pub async fn password_set(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Json(body): Json<PasswordSetRequest>,
+) -> ApiResult<HttpResponse> {
     let mut v = Validator::new();
     if body.token.trim().is_empty() {
-        v.add("token", "required", "The link has no token. Open the link from your email again.");
+        v.add(
+            "token",
+            "required",
+            "The link has no token. Open the link from your email again.",
+        );
     }
     if body.password.is_empty() {
         v.add("password", "required", "Choose a password.");
     }
     v.finish()?;
     let token = body.token.clone();
-    let user = state.db.run(move |conn| users::user_for_token(conn, &token)).await?;
+    let user = state
+        .db
+        .run(move |conn| users::user_for_token(conn, &token))
+        .await?;
     let mut v = Validator::new();
-    v.check("password", password::check_policy(&body.password, &user.email));
+    v.check(
+        "password",
+        password::check_policy(&body.password, &user.email),
+    );
     v.finish()?;
     let cost = state.config.password_hashing;
     let password = body.password.clone();
-    let hash = web::block(move || password::hash(&password, cost)).await.map_err(ApiError::internal)?;
+    let hash = web::block(move || password::hash(&password, cost))
+        .await
+        .map_err(ApiError::internal)?;
     let ip = client_ip(&req);
     state
         .db
-        .transaction(move |conn| users::set_password_with_token(conn, &body.token, &user.id, &hash, ip))
+        .transaction(move |conn| {
+            users::set_password_with_token(conn, &body.token, &user.id, &hash, ip)
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -185,9 +237,15 @@ pub async fn password_set(state: web::Data<AppState>, req: HttpRequest, Json(bod
     )
 )]
 #[post("/auth/password/forgot")]
-pub async fn password_forgot(state: web::Data<AppState>, req: HttpRequest, Json(body): Json<PasswordForgotRequest>) -> ApiResult<HttpResponse> {
+pub async fn password_forgot(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Json(body): Json<PasswordForgotRequest>,
+) -> ApiResult<HttpResponse> {
     let ip = client_ip(&req);
-    state.throttle.check(ip.as_deref().unwrap_or("unknown"), &body.email)?;
+    state
+        .throttle
+        .check(ip.as_deref().unwrap_or("unknown"), &body.email)?;
     let config = state.config.clone();
     state
         .db
@@ -214,7 +272,11 @@ pub async fn me(state: web::Data<AppState>, principal: Principal) -> ApiResult<w
             let impersonator = match &principal.impersonator_id {
                 Some(id) => {
                     let by = users::get(conn, id)?;
-                    Some(Impersonator { id: by.id, name: by.name, email: by.email })
+                    Some(Impersonator {
+                        id: by.id,
+                        name: by.name,
+                        email: by.email,
+                    })
                 }
                 None => None,
             };
@@ -244,25 +306,51 @@ pub async fn me(state: web::Data<AppState>, principal: Principal) -> ApiResult<w
     security(("bearer" = []))
 )]
 #[post("/me/password")]
-pub async fn change_password(state: web::Data<AppState>, user: RealUser, Json(body): Json<PasswordChangeRequest>) -> ApiResult<HttpResponse> {
+pub async fn change_password(
+    state: web::Data<AppState>,
+    user: RealUser,
+    Json(body): Json<PasswordChangeRequest>,
+) -> ApiResult<HttpResponse> {
     let user_id = user.0.user_id.clone();
     let account = state.db.run(move |conn| users::get(conn, &user_id)).await?;
-    let stored = account.password_hash.clone().unwrap_or_else(|| state.dummy_password_hash.clone());
+    let stored = account
+        .password_hash
+        .clone()
+        .unwrap_or_else(|| state.dummy_password_hash.clone());
     let current = body.current_password.clone();
-    let matches = web::block(move || password::verify(&current, &stored)).await.map_err(ApiError::internal)?;
+    let matches = web::block(move || password::verify(&current, &stored))
+        .await
+        .map_err(ApiError::internal)?;
     let mut v = Validator::new();
     if !matches {
-        v.add("current_password", "incorrect", "This is not your current password.");
+        v.add(
+            "current_password",
+            "incorrect",
+            "This is not your current password.",
+        );
     }
-    v.check("new_password", password::check_policy(&body.new_password, &account.email));
+    v.check(
+        "new_password",
+        password::check_policy(&body.new_password, &account.email),
+    );
     v.finish()?;
     let cost = state.config.password_hashing;
     let new_password = body.new_password.clone();
-    let hash = web::block(move || password::hash(&new_password, cost)).await.map_err(ApiError::internal)?;
+    let hash = web::block(move || password::hash(&new_password, cost))
+        .await
+        .map_err(ApiError::internal)?;
     let principal = user.0.clone();
     state
         .db
-        .transaction(move |conn| users::change_password(conn, &principal.audit_actor(), &principal.user_id, &principal.session_id, &hash))
+        .transaction(move |conn| {
+            users::change_password(
+                conn,
+                &principal.audit_actor(),
+                &principal.user_id,
+                &principal.session_id,
+                &hash,
+            )
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -271,7 +359,10 @@ pub async fn change_password(state: web::Data<AppState>, user: RealUser, Json(bo
 /// name and logo.
 #[utoipa::path(tag = "auth", responses((status = 200, body = Branding)), security(("bearer" = [])))]
 #[get("/me/branding")]
-pub async fn my_branding(state: web::Data<AppState>, user: AnyUser) -> ApiResult<web::Json<Branding>> {
+pub async fn my_branding(
+    state: web::Data<AppState>,
+    user: AnyUser,
+) -> ApiResult<web::Json<Branding>> {
     let user_id = user.0.user_id.clone();
     Ok(web::Json(
         state
@@ -280,14 +371,22 @@ pub async fn my_branding(state: web::Data<AppState>, user: AnyUser) -> ApiResult
                 let account = users::get(conn, &user_id)?;
                 let brand = users::brand_for_user(conn, &account)?;
                 let client = match &account.client_id {
-                    Some(client_id) => Some(crate::domain::clients::get_scoped(conn, &crate::auth::Tenant::Client { client_id: client_id.clone() }, client_id)?),
+                    Some(client_id) => Some(crate::domain::clients::get_scoped(
+                        conn,
+                        &crate::auth::Tenant::Client {
+                            client_id: client_id.clone(),
+                        },
+                        client_id,
+                    )?),
                     None => None,
                 };
                 Ok(Branding {
                     brand: brand.to_dto(),
                     reseller_name: None,
                     client_name: client.as_ref().map(|c| c.name.clone()),
-                    client_logo_url: client.and_then(|c| c.logo_id).map(|id| crate::domain::logos::url(&id)),
+                    client_logo_url: client
+                        .and_then(|c| c.logo_id)
+                        .map(|id| crate::domain::logos::url(&id)),
                 })
             })
             .await?,

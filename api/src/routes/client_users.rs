@@ -3,7 +3,9 @@
 
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use credence_shared::problem::Problem;
-use credence_shared::reseller::{ClientUser, ClientUserCreate, ClientUserPatch, ImpersonationResponse};
+use credence_shared::reseller::{
+    ClientUser, ClientUserCreate, ClientUserPatch, ImpersonationResponse,
+};
 use credence_shared::Page;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -33,15 +35,31 @@ pub struct ClientUserListParams {
     (status = 400, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[get("/client-users")]
-pub async fn list_client_users(state: web::Data<AppState>, user: TenantUser, params: web::Query<ClientUserListParams>) -> ApiResult<web::Json<Page<ClientUser>>> {
-    let list = ListParams { limit: params.limit, cursor: params.cursor.clone(), q: params.q.clone(), status: params.status.clone() };
+pub async fn list_client_users(
+    state: web::Data<AppState>,
+    user: TenantUser,
+    params: web::Query<ClientUserListParams>,
+) -> ApiResult<web::Json<Page<ClientUser>>> {
+    let list = ListParams {
+        limit: params.limit,
+        cursor: params.cursor.clone(),
+        q: params.q.clone(),
+        status: params.status.clone(),
+    };
     let page = list.page()?;
     let filter = UserFilter {
         client_id: params.client_id.clone(),
         q: params.q.clone(),
-        status: list.status_in(&["invited", "active", "deactivated"])?.map(str::to_string),
+        status: list
+            .status_in(&["invited", "active", "deactivated"])?
+            .map(str::to_string),
     };
-    Ok(web::Json(state.db.run(move |conn| client_users::list(conn, &user.tenant, &filter, &page)).await?))
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| client_users::list(conn, &user.tenant, &filter, &page))
+            .await?,
+    ))
 }
 
 /// Add a client user; they get a welcome email with a set-password link and the Quick Start Guide.
@@ -50,13 +68,19 @@ pub async fn list_client_users(state: web::Data<AppState>, user: TenantUser, par
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/client-users")]
-pub async fn create_client_user(state: web::Data<AppState>, req: HttpRequest, user: TenantUser, Json(body): Json<ClientUserCreate>) -> ApiResult<HttpResponse> {
+pub async fn create_client_user(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: TenantUser,
+    Json(body): Json<ClientUserCreate>,
+) -> ApiResult<HttpResponse> {
     let actor = user.principal.audit_actor();
     let config = state.config.clone();
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
     let tenant = user.tenant.clone();
     idempotency::create(&state, &req, &user.principal.user_id, &value, move |conn| {
-        serde_json::to_value(client_users::create(conn, &config, &actor, &tenant, &body)?).map_err(ApiError::internal)
+        serde_json::to_value(client_users::create(conn, &config, &actor, &tenant, &body)?)
+            .map_err(ApiError::internal)
     })
     .await
 }
@@ -66,9 +90,18 @@ pub async fn create_client_user(state: web::Data<AppState>, req: HttpRequest, us
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[get("/client-users/{id}")]
-pub async fn get_client_user(state: web::Data<AppState>, user: TenantUser, id: web::Path<String>) -> ApiResult<web::Json<ClientUser>> {
+pub async fn get_client_user(
+    state: web::Data<AppState>,
+    user: TenantUser,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<ClientUser>> {
     let id = id.into_inner();
-    Ok(web::Json(state.db.run(move |conn| client_users::get(conn, &user.tenant, &id)).await?))
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| client_users::get(conn, &user.tenant, &id))
+            .await?,
+    ))
 }
 
 /// Edit name, email, job title; `status` deactivates (ends their sessions) or reactivates.
@@ -79,10 +112,20 @@ pub async fn get_client_user(state: web::Data<AppState>, user: TenantUser, id: w
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[patch("/client-users/{id}")]
-pub async fn update_client_user(state: web::Data<AppState>, user: TenantUser, id: web::Path<String>, Json(body): Json<ClientUserPatch>) -> ApiResult<web::Json<ClientUser>> {
+pub async fn update_client_user(
+    state: web::Data<AppState>,
+    user: TenantUser,
+    id: web::Path<String>,
+    Json(body): Json<ClientUserPatch>,
+) -> ApiResult<web::Json<ClientUser>> {
     let actor = user.principal.audit_actor();
     let id = id.into_inner();
-    Ok(web::Json(state.db.transaction(move |conn| client_users::update(conn, &actor, &user.tenant, &id, &body)).await?))
+    Ok(web::Json(
+        state
+            .db
+            .transaction(move |conn| client_users::update(conn, &actor, &user.tenant, &id, &body))
+            .await?,
+    ))
 }
 
 /// Deactivate a client user (users are never deleted: the audit log keeps naming them).
@@ -91,11 +134,21 @@ pub async fn update_client_user(state: web::Data<AppState>, user: TenantUser, id
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[delete("/client-users/{id}")]
-pub async fn delete_client_user(state: web::Data<AppState>, user: TenantUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn delete_client_user(
+    state: web::Data<AppState>,
+    user: TenantUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let actor = user.principal.audit_actor();
     let id = id.into_inner();
-    let patch = ClientUserPatch { status: Some("deactivated".into()), ..Default::default() };
-    state.db.transaction(move |conn| client_users::update(conn, &actor, &user.tenant, &id, &patch)).await?;
+    let patch = ClientUserPatch {
+        status: Some("deactivated".into()),
+        ..Default::default()
+    };
+    state
+        .db
+        .transaction(move |conn| client_users::update(conn, &actor, &user.tenant, &id, &patch))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -106,11 +159,20 @@ pub async fn delete_client_user(state: web::Data<AppState>, user: TenantUser, id
     (status = 409, description = "`already_active`", body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/client-users/{id}/resend-welcome")]
-pub async fn resend_welcome(state: web::Data<AppState>, user: TenantUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn resend_welcome(
+    state: web::Data<AppState>,
+    user: TenantUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let actor = user.principal.audit_actor();
     let config = state.config.clone();
     let id = id.into_inner();
-    state.db.transaction(move |conn| client_users::resend_welcome(conn, &config, &actor, &user.tenant, &id)).await?;
+    state
+        .db
+        .transaction(move |conn| {
+            client_users::resend_welcome(conn, &config, &actor, &user.tenant, &id)
+        })
+        .await?;
     Ok(HttpResponse::Accepted().finish())
 }
 
@@ -122,10 +184,19 @@ pub async fn resend_welcome(state: web::Data<AppState>, user: TenantUser, id: we
     (status = 409, description = "`user_not_active`", body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/client-users/{id}/impersonate")]
-pub async fn impersonate(state: web::Data<AppState>, staff: ResellerStaff, id: web::Path<String>) -> ApiResult<web::Json<ImpersonationResponse>> {
+pub async fn impersonate(
+    state: web::Data<AppState>,
+    staff: ResellerStaff,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<ImpersonationResponse>> {
     let keys = state.keys.clone();
     let id = id.into_inner();
-    Ok(web::Json(state.db.transaction(move |conn| impersonation::start(conn, &keys, &staff.0, &id)).await?))
+    Ok(web::Json(
+        state
+            .db
+            .transaction(move |conn| impersonation::start(conn, &keys, &staff.0, &id))
+            .await?,
+    ))
 }
 
 /// End a Login As session (the reseller's own session continues).
@@ -134,7 +205,13 @@ pub async fn impersonate(state: web::Data<AppState>, staff: ResellerStaff, id: w
     (status = 409, description = "`not_impersonating`", body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/auth/impersonation/end")]
-pub async fn end_impersonation(state: web::Data<AppState>, principal: Principal) -> ApiResult<HttpResponse> {
-    state.db.transaction(move |conn| impersonation::end(conn, &principal)).await?;
+pub async fn end_impersonation(
+    state: web::Data<AppState>,
+    principal: Principal,
+) -> ApiResult<HttpResponse> {
+    state
+        .db
+        .transaction(move |conn| impersonation::end(conn, &principal))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -3,7 +3,9 @@
 
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use credence_shared::problem::Problem;
-use credence_shared::reseller::{Client, ClientCreate, ClientPatch, CreditAdjustmentCreate, LedgerEntry};
+use credence_shared::reseller::{
+    Client, ClientCreate, ClientPatch, CreditAdjustmentCreate, LedgerEntry,
+};
 use credence_shared::Page;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -40,12 +42,21 @@ pub struct ClientListParams {
 
 impl ClientListParams {
     fn list(&self) -> ListParams {
-        ListParams { limit: self.limit, cursor: self.cursor.clone(), q: self.q.clone(), status: self.status.clone() }
+        ListParams {
+            limit: self.limit,
+            cursor: self.cursor.clone(),
+            q: self.q.clone(),
+            status: self.status.clone(),
+        }
     }
 }
 
 fn reseller_of(staff: &ResellerStaff) -> ApiResult<String> {
-    staff.0.reseller_id.clone().ok_or_else(|| ApiError::forbidden("Only reseller users may do this."))
+    staff
+        .0
+        .reseller_id
+        .clone()
+        .ok_or_else(|| ApiError::forbidden("Only reseller users may do this."))
 }
 
 /// The reseller's clients, newest first (archived ones only with `status=archived`).
@@ -55,13 +66,19 @@ fn reseller_of(staff: &ResellerStaff) -> ApiResult<String> {
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[get("/clients")]
-pub async fn list_clients(state: web::Data<AppState>, staff: ResellerStaff, params: web::Query<ClientListParams>) -> ApiResult<web::Json<Page<Client>>> {
+pub async fn list_clients(
+    state: web::Data<AppState>,
+    staff: ResellerStaff,
+    params: web::Query<ClientListParams>,
+) -> ApiResult<web::Json<Page<Client>>> {
     let reseller_id = reseller_of(&staff)?;
     let list = params.list();
     let page = list.page()?;
     let filter = ClientFilter {
         q: list.q.clone(),
-        status: list.status_in(&["active", "suspended", "archived"])?.map(str::to_string),
+        status: list
+            .status_in(&["active", "suspended", "archived"])?
+            .map(str::to_string),
         brand_id: params.brand_id.clone(),
         below_threshold: params.below_threshold.unwrap_or(false),
     };
@@ -72,7 +89,14 @@ pub async fn list_clients(state: web::Data<AppState>, staff: ResellerStaff, para
             .run(move |conn| match code {
                 Some(code) => {
                     let found = clients::by_code(conn, &reseller_id, &code)?;
-                    Ok(Page { data: found.map(|c| clients::to_dto(conn, c)).transpose()?.into_iter().collect(), next_cursor: None })
+                    Ok(Page {
+                        data: found
+                            .map(|c| clients::to_dto(conn, c))
+                            .transpose()?
+                            .into_iter()
+                            .collect(),
+                        next_cursor: None,
+                    })
                 }
                 None => clients::list(conn, &reseller_id, &filter, &page),
             })
@@ -86,7 +110,12 @@ pub async fn list_clients(state: web::Data<AppState>, staff: ResellerStaff, para
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/clients")]
-pub async fn create_client(state: web::Data<AppState>, req: HttpRequest, staff: ResellerStaff, Json(body): Json<ClientCreate>) -> ApiResult<HttpResponse> {
+pub async fn create_client(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: ResellerStaff,
+    Json(body): Json<ClientCreate>,
+) -> ApiResult<HttpResponse> {
     let reseller_id = reseller_of(&staff)?;
     let actor = staff.0.audit_actor();
     let config = state.config.clone();
@@ -104,7 +133,11 @@ pub async fn create_client(state: web::Data<AppState>, req: HttpRequest, staff: 
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[get("/clients/{id}")]
-pub async fn get_client(state: web::Data<AppState>, user: TenantUser, id: web::Path<String>) -> ApiResult<web::Json<Client>> {
+pub async fn get_client(
+    state: web::Data<AppState>,
+    user: TenantUser,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<Client>> {
     let id = id.into_inner();
     Ok(web::Json(
         state
@@ -124,8 +157,15 @@ pub async fn get_client(state: web::Data<AppState>, user: TenantUser, id: web::P
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[patch("/clients/{id}")]
-pub async fn update_client(state: web::Data<AppState>, staff: ResellerStaff, id: web::Path<String>, Json(body): Json<ClientPatch>) -> ApiResult<web::Json<Client>> {
-    let tenant = Tenant::Reseller { reseller_id: reseller_of(&staff)? };
+pub async fn update_client(
+    state: web::Data<AppState>,
+    staff: ResellerStaff,
+    id: web::Path<String>,
+    Json(body): Json<ClientPatch>,
+) -> ApiResult<web::Json<Client>> {
+    let tenant = Tenant::Reseller {
+        reseller_id: reseller_of(&staff)?,
+    };
     let actor = staff.0.audit_actor();
     let id = id.into_inner();
     Ok(web::Json(
@@ -150,13 +190,26 @@ pub async fn update_client(state: web::Data<AppState>, staff: ResellerStaff, id:
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[put("/clients/{id}/logo")]
-pub async fn put_client_logo(state: web::Data<AppState>, staff: ResellerStaff, id: web::Path<String>, req: HttpRequest, body: web::Payload) -> ApiResult<web::Json<Client>> {
-    let tenant = Tenant::Reseller { reseller_id: reseller_of(&staff)? };
+pub async fn put_client_logo(
+    state: web::Data<AppState>,
+    staff: ResellerStaff,
+    id: web::Path<String>,
+    req: HttpRequest,
+    body: web::Payload,
+) -> ApiResult<web::Json<Client>> {
+    let tenant = Tenant::Reseller {
+        reseller_id: reseller_of(&staff)?,
+    };
     let id = id.into_inner();
     let (t, i) = (tenant.clone(), id.clone());
-    state.db.run(move |conn| clients::get_scoped(conn, &t, &i).map(|_| ())).await?;
+    state
+        .db
+        .run(move |conn| clients::get_scoped(conn, &t, &i).map(|_| ()))
+        .await?;
     let bytes = read_upload(&req, body).await?;
-    let logo = web::block(move || logos::clean(&bytes)).await.map_err(ApiError::internal)??;
+    let logo = web::block(move || logos::clean(&bytes))
+        .await
+        .map_err(ApiError::internal)??;
     let actor = staff.0.audit_actor();
     Ok(web::Json(
         state
@@ -174,11 +227,20 @@ pub async fn put_client_logo(state: web::Data<AppState>, staff: ResellerStaff, i
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[delete("/clients/{id}/logo")]
-pub async fn delete_client_logo(state: web::Data<AppState>, staff: ResellerStaff, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let tenant = Tenant::Reseller { reseller_id: reseller_of(&staff)? };
+pub async fn delete_client_logo(
+    state: web::Data<AppState>,
+    staff: ResellerStaff,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let tenant = Tenant::Reseller {
+        reseller_id: reseller_of(&staff)?,
+    };
     let actor = staff.0.audit_actor();
     let id = id.into_inner();
-    state.db.transaction(move |conn| clients::set_logo(conn, &actor, &tenant, &id, None)).await?;
+    state
+        .db
+        .transaction(move |conn| clients::set_logo(conn, &actor, &tenant, &id, None))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -188,7 +250,12 @@ pub async fn delete_client_logo(state: web::Data<AppState>, staff: ResellerStaff
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[get("/clients/{id}/ledger")]
-pub async fn client_ledger(state: web::Data<AppState>, user: TenantUser, id: web::Path<String>, params: web::Query<ListParams>) -> ApiResult<web::Json<Page<LedgerEntry>>> {
+pub async fn client_ledger(
+    state: web::Data<AppState>,
+    user: TenantUser,
+    id: web::Path<String>,
+    params: web::Query<ListParams>,
+) -> ApiResult<web::Json<Page<LedgerEntry>>> {
     let page = params.page()?;
     let id = id.into_inner();
     Ok(web::Json(
@@ -209,8 +276,16 @@ pub async fn client_ledger(state: web::Data<AppState>, user: TenantUser, id: web
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/clients/{id}/credit-adjustments")]
-pub async fn create_credit_adjustment(state: web::Data<AppState>, req: HttpRequest, staff: ResellerStaff, id: web::Path<String>, Json(body): Json<CreditAdjustmentCreate>) -> ApiResult<HttpResponse> {
-    let tenant = Tenant::Reseller { reseller_id: reseller_of(&staff)? };
+pub async fn create_credit_adjustment(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: ResellerStaff,
+    id: web::Path<String>,
+    Json(body): Json<CreditAdjustmentCreate>,
+) -> ApiResult<HttpResponse> {
+    let tenant = Tenant::Reseller {
+        reseller_id: reseller_of(&staff)?,
+    };
     let actor = staff.0.audit_actor();
     let config = state.config.clone();
     let id = id.into_inner();
@@ -221,15 +296,40 @@ pub async fn create_credit_adjustment(state: web::Data<AppState>, req: HttpReque
         let credits_back = v.check("credits", clients::credits(body.credits, 1));
         let reason = v.check("reason", required_text(&body.reason, 500));
         v.finish()?;
-        let (Some(n), Some(reason)) = (credits_back, reason) else { return Err(ApiError::internal("validated fields missing")) };
-        let entry = credits::apply(conn, &config, &actor, Change { client_id: &client.id, kind: "adjustment", delta: -n, reference: None, reason: Some(&reason) })?
-            .ok_or_else(|| ApiError::field("credits", "exceeds_balance", format!("The client has only {} unused credits.", client.credit_balance)))?;
+        let (Some(n), Some(reason)) = (credits_back, reason) else {
+            return Err(ApiError::internal("validated fields missing"));
+        };
+        let entry = credits::apply(
+            conn,
+            &config,
+            &actor,
+            Change {
+                client_id: &client.id,
+                kind: "adjustment",
+                delta: -n,
+                reference: None,
+                reason: Some(&reason),
+            },
+        )?
+        .ok_or_else(|| {
+            ApiError::field(
+                "credits",
+                "exceeds_balance",
+                format!(
+                    "The client has only {} unused credits.",
+                    client.credit_balance
+                ),
+            )
+        })?;
         audit::record(
             conn,
             &actor,
             "credit.adjusted",
             ("client", &client.id),
-            audit::AuditScope { reseller_id: Some(client.reseller_id.clone()), client_id: Some(client.id.clone()) },
+            audit::AuditScope {
+                reseller_id: Some(client.reseller_id.clone()),
+                client_id: Some(client.id.clone()),
+            },
             serde_json::json!({ "credits": -n, "reason": reason }),
         )?;
         serde_json::to_value(entry.to_dto()).map_err(ApiError::internal)

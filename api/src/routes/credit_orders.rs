@@ -2,7 +2,9 @@
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use credence_shared::problem::Problem;
-use credence_shared::reseller::{CreditOrder, CreditOrderCreate, CreditOrderPage, Invoice, InvoiceLine};
+use credence_shared::reseller::{
+    CreditOrder, CreditOrderCreate, CreditOrderPage, Invoice, InvoiceLine,
+};
 use credence_shared::Page;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -36,19 +38,30 @@ impl OrderListParams {
                 None => Ok(None),
                 Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
                     .map(Some)
-                    .map_err(|_| ApiError::bad_request("invalid_query", format!("`{name}` must be a date like 2026-11-25."))),
+                    .map_err(|_| {
+                        ApiError::bad_request(
+                            "invalid_query",
+                            format!("`{name}` must be a date like 2026-11-25."),
+                        )
+                    }),
             }
         };
         Ok(OrderFilter {
             client_id: self.client_id.clone().filter(|c| !c.is_empty()),
             from: day("from", &self.from)?.and_then(|d| d.and_hms_opt(0, 0, 0)),
-            to: day("to", &self.to)?.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)),
+            to: day("to", &self.to)?
+                .and_then(|d| d.succ_opt())
+                .and_then(|d| d.and_hms_opt(0, 0, 0)),
         })
     }
 }
 
 fn reseller_of(staff: &ResellerStaff) -> ApiResult<String> {
-    staff.0.reseller_id.clone().ok_or_else(|| ApiError::forbidden("Only reseller users may do this."))
+    staff
+        .0
+        .reseller_id
+        .clone()
+        .ok_or_else(|| ApiError::forbidden("Only reseller users may do this."))
 }
 
 /// Credit orders, newest first, with the totals of everything the filters match.
@@ -57,11 +70,25 @@ fn reseller_of(staff: &ResellerStaff) -> ApiResult<String> {
     (status = 400, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[get("/credit-orders")]
-pub async fn list_credit_orders(state: web::Data<AppState>, staff: ResellerStaff, params: web::Query<OrderListParams>) -> ApiResult<web::Json<CreditOrderPage>> {
+pub async fn list_credit_orders(
+    state: web::Data<AppState>,
+    staff: ResellerStaff,
+    params: web::Query<OrderListParams>,
+) -> ApiResult<web::Json<CreditOrderPage>> {
     let reseller_id = reseller_of(&staff)?;
-    let page = ListParams { limit: params.limit, cursor: params.cursor.clone(), ..Default::default() }.page()?;
+    let page = ListParams {
+        limit: params.limit,
+        cursor: params.cursor.clone(),
+        ..Default::default()
+    }
+    .page()?;
     let filter = params.filter()?;
-    Ok(web::Json(state.db.run(move |conn| orders::list_orders(conn, &reseller_id, &filter, Some(&page))).await?))
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| orders::list_orders(conn, &reseller_id, &filter, Some(&page)))
+            .await?,
+    ))
 }
 
 /// The same orders as CSV (all of them, not one page).
@@ -69,10 +96,17 @@ pub async fn list_credit_orders(state: web::Data<AppState>, staff: ResellerStaff
     (status = 200, description = "CSV", content_type = "text/csv"),
 ), security(("bearer" = [])))]
 #[get("/credit-orders/export.csv")]
-pub async fn export_credit_orders(state: web::Data<AppState>, staff: ResellerStaff, params: web::Query<OrderListParams>) -> ApiResult<HttpResponse> {
+pub async fn export_credit_orders(
+    state: web::Data<AppState>,
+    staff: ResellerStaff,
+    params: web::Query<OrderListParams>,
+) -> ApiResult<HttpResponse> {
     let reseller_id = reseller_of(&staff)?;
     let filter = params.filter()?;
-    let all = state.db.run(move |conn| orders::list_orders(conn, &reseller_id, &filter, None)).await?;
+    let all = state
+        .db
+        .run(move |conn| orders::list_orders(conn, &reseller_id, &filter, None))
+        .await?;
     let rows = all.data.iter().map(|o| {
         vec![
             o.created_at.to_rfc3339(),
@@ -90,10 +124,28 @@ pub async fn export_credit_orders(state: web::Data<AppState>, staff: ResellerSta
         ]
     });
     let mut body = csv::document(
-        &["created_at", "client_code", "client_name", "kind", "credits", "list_price", "discount_percent", "amount", "currency", "po_reference", "note", "order_id"],
+        &[
+            "created_at",
+            "client_code",
+            "client_name",
+            "kind",
+            "credits",
+            "list_price",
+            "discount_percent",
+            "amount",
+            "currency",
+            "po_reference",
+            "note",
+            "order_id",
+        ],
         rows,
     );
-    body.push_str(&format!("TOTAL,,,,{},,,{},{},,,\r\n", all.total_credits, csv::money(all.total_amount_minor), all.currency));
+    body.push_str(&format!(
+        "TOTAL,,,,{},,,{},{},,,\r\n",
+        all.total_credits,
+        csv::money(all.total_amount_minor),
+        all.currency
+    ));
     Ok(csv::download("credit-orders.csv", body))
 }
 
@@ -104,7 +156,12 @@ pub async fn export_credit_orders(state: web::Data<AppState>, staff: ResellerSta
     (status = 422, description = "`validation_failed` (unknown code, credits out of range) or `idempotency_key_reused`", body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/credit-orders")]
-pub async fn create_credit_order(state: web::Data<AppState>, req: HttpRequest, staff: ResellerStaff, Json(body): Json<CreditOrderCreate>) -> ApiResult<HttpResponse> {
+pub async fn create_credit_order(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: ResellerStaff,
+    Json(body): Json<CreditOrderCreate>,
+) -> ApiResult<HttpResponse> {
     let reseller_id = reseller_of(&staff)?;
     let actor = staff.0.audit_actor();
     let config = state.config.clone();
@@ -112,7 +169,11 @@ pub async fn create_credit_order(state: web::Data<AppState>, req: HttpRequest, s
     idempotency::create(&state, &req, &staff.0.user_id, &value, move |conn| {
         let mut v = Validator::new();
         let client = if body.client_code.trim().is_empty() {
-            v.add("client_code", "required", "Enter the client's code (see Clients).");
+            v.add(
+                "client_code",
+                "required",
+                "Enter the client's code (see Clients).",
+            );
             None
         } else {
             match clients::by_code(conn, &reseller_id, &body.client_code)? {
@@ -122,20 +183,41 @@ pub async fn create_credit_order(state: web::Data<AppState>, req: HttpRequest, s
                 }
                 Some(c) => Some(c),
                 None => {
-                    v.add("client_code", "unknown_client", "None of your clients has this code.");
+                    v.add(
+                        "client_code",
+                        "unknown_client",
+                        "None of your clients has this code.",
+                    );
                     None
                 }
             }
         };
         let credits = v.check("credits", clients::credits(body.credits, 1));
-        let note = v.check("note", optional_text(body.note.as_deref().unwrap_or_default(), 500));
-        let po = v.check("po_reference", optional_text(body.po_reference.as_deref().unwrap_or_default(), 100));
+        let note = v.check(
+            "note",
+            optional_text(body.note.as_deref().unwrap_or_default(), 500),
+        );
+        let po = v.check(
+            "po_reference",
+            optional_text(body.po_reference.as_deref().unwrap_or_default(), 100),
+        );
         v.finish()?;
-        let (Some(client), Some(credits), Some(note), Some(po)) = (client, credits, note, po) else {
+        let (Some(client), Some(credits), Some(note), Some(po)) = (client, credits, note, po)
+        else {
             return Err(ApiError::internal("validated order fields missing"));
         };
         let reseller = resellers::get(conn, &reseller_id)?;
-        let row = orders::place(conn, &config, &actor, &reseller, &client, "order", credits, note.as_deref(), po.as_deref())?;
+        let row = orders::place(
+            conn,
+            &config,
+            &actor,
+            &reseller,
+            &client,
+            "order",
+            credits,
+            note.as_deref(),
+            po.as_deref(),
+        )?;
         serde_json::to_value(orders::order_dto(conn, row)?).map_err(ApiError::internal)
     })
     .await
@@ -144,11 +226,24 @@ pub async fn create_credit_order(state: web::Data<AppState>, req: HttpRequest, s
 /// The reseller's invoices (one per calendar month), newest first.
 #[utoipa::path(tag = "credits", params(ListParams), responses((status = 200, body = Page<Invoice>)), security(("bearer" = [])))]
 #[get("/invoices")]
-pub async fn list_invoices(state: web::Data<AppState>, staff: ResellerStaff, params: web::Query<ListParams>) -> ApiResult<web::Json<Page<Invoice>>> {
+pub async fn list_invoices(
+    state: web::Data<AppState>,
+    staff: ResellerStaff,
+    params: web::Query<ListParams>,
+) -> ApiResult<web::Json<Page<Invoice>>> {
     let reseller_id = reseller_of(&staff)?;
     let page = params.page()?;
-    let status = params.status_in(&["draft", "issued", "paid", "void"])?.map(str::to_string);
-    Ok(web::Json(state.db.run(move |conn| orders::list_invoices(conn, Some(&reseller_id), status.as_deref(), &page)).await?))
+    let status = params
+        .status_in(&["draft", "issued", "paid", "void"])?
+        .map(str::to_string);
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| {
+                orders::list_invoices(conn, Some(&reseller_id), status.as_deref(), &page)
+            })
+            .await?,
+    ))
 }
 
 #[utoipa::path(tag = "credits", params(("id" = String, Path)), responses(
@@ -156,7 +251,11 @@ pub async fn list_invoices(state: web::Data<AppState>, staff: ResellerStaff, par
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[get("/invoices/{id}")]
-pub async fn get_invoice(state: web::Data<AppState>, staff: ResellerStaff, id: web::Path<String>) -> ApiResult<web::Json<Invoice>> {
+pub async fn get_invoice(
+    state: web::Data<AppState>,
+    staff: ResellerStaff,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<Invoice>> {
     let reseller_id = reseller_of(&staff)?;
     let id = id.into_inner();
     Ok(web::Json(
@@ -175,7 +274,11 @@ pub async fn get_invoice(state: web::Data<AppState>, staff: ResellerStaff, id: w
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[get("/invoices/{id}/lines")]
-pub async fn invoice_lines(state: web::Data<AppState>, staff: ResellerStaff, id: web::Path<String>) -> ApiResult<web::Json<Page<InvoiceLine>>> {
+pub async fn invoice_lines(
+    state: web::Data<AppState>,
+    staff: ResellerStaff,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<Page<InvoiceLine>>> {
     let reseller_id = reseller_of(&staff)?;
     let id = id.into_inner();
     let lines = state
@@ -185,7 +288,10 @@ pub async fn invoice_lines(state: web::Data<AppState>, staff: ResellerStaff, id:
             orders::invoice_lines(conn, &id)
         })
         .await?;
-    Ok(web::Json(Page { data: lines, next_cursor: None }))
+    Ok(web::Json(Page {
+        data: lines,
+        next_cursor: None,
+    }))
 }
 
 /// The invoice's lines and total as CSV.
@@ -194,7 +300,11 @@ pub async fn invoice_lines(state: web::Data<AppState>, staff: ResellerStaff, id:
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[get("/invoices/{id}/lines.csv")]
-pub async fn invoice_csv(state: web::Data<AppState>, staff: ResellerStaff, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn invoice_csv(
+    state: web::Data<AppState>,
+    staff: ResellerStaff,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let reseller_id = reseller_of(&staff)?;
     let id = id.into_inner();
     let (invoice, lines) = state
@@ -217,8 +327,30 @@ pub async fn invoice_csv(state: web::Data<AppState>, staff: ResellerStaff, id: w
             invoice.currency.clone(),
         ]
     });
-    let mut body = csv::document(&["date", "client_code", "description", "credits", "unit_price", "discount_percent", "amount", "currency"], rows);
-    body.push_str(&format!("TOTAL,,,,,,{},{}\r\n", csv::money(invoice.total_minor), invoice.currency));
-    let name = format!("invoice-{}.csv", invoice.number.clone().unwrap_or_else(|| format!("draft-{}", invoice.period)));
+    let mut body = csv::document(
+        &[
+            "date",
+            "client_code",
+            "description",
+            "credits",
+            "unit_price",
+            "discount_percent",
+            "amount",
+            "currency",
+        ],
+        rows,
+    );
+    body.push_str(&format!(
+        "TOTAL,,,,,,{},{}\r\n",
+        csv::money(invoice.total_minor),
+        invoice.currency
+    ));
+    let name = format!(
+        "invoice-{}.csv",
+        invoice
+            .number
+            .clone()
+            .unwrap_or_else(|| format!("draft-{}", invoice.period))
+    );
     Ok(csv::download(&name, body))
 }

@@ -29,7 +29,10 @@ pub fn document(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) ->
 pub fn download(filename: &str, body: String) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", format!("attachment; filename=\"{filename}\"")))
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{filename}\""),
+        ))
         .body(body)
 }
 
@@ -45,8 +48,17 @@ mod tests {
 
     #[test]
     fn quotes_and_defuses_cells() {
-        let doc = document(&["a", "b"], vec![vec!["x,y".into(), "=HYPERLINK(1)".into()], vec!["say \"hi\"".into(), "-5".into()]]);
-        assert_eq!(doc, "a,b\r\n\"x,y\",'=HYPERLINK(1)\r\n\"say \"\"hi\"\"\",-5\r\n");
+        let doc = document(
+            &["a", "b"],
+            vec![
+                vec!["x,y".into(), "=HYPERLINK(1)".into()],
+                vec!["say \"hi\"".into(), "-5".into()],
+            ],
+        );
+        assert_eq!(
+            doc,
+            "a,b\r\n\"x,y\",'=HYPERLINK(1)\r\n\"say \"\"hi\"\"\",-5\r\n"
+        );
         assert_eq!(money(80000), "800.00");
         assert_eq!(money(5), "0.05");
         assert_eq!(money(-150), "-1.50");

@@ -23,15 +23,25 @@ pub fn is_json(req: &HttpRequest) -> bool {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(|ct| {
-            let essence = ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-            essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+            let essence = ct
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
+            essence == "application/json"
+                || (essence.starts_with("application/") && essence.ends_with("+json"))
         })
         .unwrap_or(false)
 }
 
 pub fn payload_error(e: actix_web::Error) -> ApiError {
     if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is larger than this endpoint accepts.")
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "The request body is larger than this endpoint accepts.",
+        )
     } else {
         ApiError::bad_request("invalid_body", "The request body could not be read.")
     }
@@ -41,16 +51,28 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(value) => {
-            de.end().map_err(|e| ApiError::bad_request("malformed_json", format!("The body is not valid JSON: {e}.")))?;
+            de.end().map_err(|e| {
+                ApiError::bad_request(
+                    "malformed_json",
+                    format!("The body is not valid JSON: {e}."),
+                )
+            })?;
             Ok(value)
         }
         Err(e) => {
             let field = e.path().to_string();
             let inner = e.into_inner();
             if inner.classify() == serde_json::error::Category::Data && field != "." {
-                Err(ApiError::field(&field, "invalid_type", format!("This value has the wrong type: {inner}.")))
+                Err(ApiError::field(
+                    &field,
+                    "invalid_type",
+                    format!("This value has the wrong type: {inner}."),
+                ))
             } else {
-                Err(ApiError::bad_request("malformed_json", format!("The body is not valid JSON: {inner}.")))
+                Err(ApiError::bad_request(
+                    "malformed_json",
+                    format!("The body is not valid JSON: {inner}."),
+                ))
             }
         }
     }
@@ -95,12 +117,20 @@ impl ListParams {
     pub fn page(&self) -> Result<PageRequest, ApiError> {
         let limit = self.limit.unwrap_or(50);
         if !(1..=200).contains(&limit) {
-            return Err(ApiError::bad_request("invalid_query", "`limit` must be from 1 to 200."));
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                "`limit` must be from 1 to 200.",
+            ));
         }
         let after = match self.cursor.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(c) if c.len() == 36 && uuid::Uuid::parse_str(c).is_ok() => Some(c.to_string()),
-            Some(_) => return Err(ApiError::bad_request("invalid_query", "`cursor` is not a cursor this API returned.")),
+            Some(_) => {
+                return Err(ApiError::bad_request(
+                    "invalid_query",
+                    "`cursor` is not a cursor this API returned.",
+                ))
+            }
         };
         Ok(PageRequest { limit, after })
     }
@@ -109,7 +139,10 @@ impl ListParams {
         match self.status.as_deref().map(str::trim) {
             None | Some("") => Ok(None),
             Some(s) if allowed.contains(&s) => Ok(Some(s)),
-            Some(_) => Err(ApiError::bad_request("invalid_query", format!("`status` must be one of {}.", allowed.join(", ")))),
+            Some(_) => Err(ApiError::bad_request(
+                "invalid_query",
+                format!("`status` must be one of {}.", allowed.join(", ")),
+            )),
         }
     }
 }

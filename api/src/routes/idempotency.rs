@@ -19,14 +19,24 @@ use crate::startup::AppState;
 const HEADER: &str = "Idempotency-Key";
 
 fn key_of(req: &HttpRequest) -> Result<Option<String>, ApiError> {
-    let Some(value) = req.headers().get(HEADER) else { return Ok(None) };
+    let Some(value) = req.headers().get(HEADER) else {
+        return Ok(None);
+    };
     let key = value
         .to_str()
-        .map_err(|_| ApiError::bad_request("invalid_idempotency_key", "Idempotency-Key must be printable ASCII."))?
+        .map_err(|_| {
+            ApiError::bad_request(
+                "invalid_idempotency_key",
+                "Idempotency-Key must be printable ASCII.",
+            )
+        })?
         .trim()
         .to_string();
     if key.is_empty() || key.len() > 255 {
-        return Err(ApiError::bad_request("invalid_idempotency_key", "Idempotency-Key must be 1 to 255 characters."));
+        return Err(ApiError::bad_request(
+            "invalid_idempotency_key",
+            "Idempotency-Key must be 1 to 255 characters.",
+        ));
     }
     Ok(Some(key))
 }
@@ -44,11 +54,20 @@ enum Stored {
     None,
 }
 
-fn lookup(conn: &mut DbConnection, principal: &str, key: &str, hash: &str) -> Result<Stored, ApiError> {
+fn lookup(
+    conn: &mut DbConnection,
+    principal: &str,
+    key: &str,
+    hash: &str,
+) -> Result<Stored, ApiError> {
     let found: Option<(String, i32, String)> = idempotency_keys::table
         .find((principal, key))
         .filter(idempotency_keys::created_at.gt(now() - Duration::hours(24)))
-        .select((idempotency_keys::request_hash, idempotency_keys::response_status, idempotency_keys::response_body))
+        .select((
+            idempotency_keys::request_hash,
+            idempotency_keys::response_status,
+            idempotency_keys::response_body,
+        ))
         .first(conn)
         .optional()?;
     Ok(match found {
@@ -67,7 +86,13 @@ fn reused() -> ApiError {
 }
 
 /// Runs `create` (inside a transaction) once per (principal, key, body); answers 201.
-pub async fn create<F>(state: &AppState, req: &HttpRequest, principal: &str, body: &serde_json::Value, create: F) -> Result<HttpResponse, ApiError>
+pub async fn create<F>(
+    state: &AppState,
+    req: &HttpRequest,
+    principal: &str,
+    body: &serde_json::Value,
+    create: F,
+) -> Result<HttpResponse, ApiError>
 where
     F: FnOnce(&mut DbConnection) -> Result<serde_json::Value, ApiError> + Send + 'static,
 {
@@ -75,7 +100,9 @@ where
         let value = state.db.transaction(create).await?;
         return Ok(HttpResponse::Created().json(value));
     };
-    let hash = hex::encode(Sha256::digest(format!("{} {}\n{}", req.method(), req.path(), body).as_bytes()));
+    let hash = hex::encode(Sha256::digest(
+        format!("{} {}\n{}", req.method(), req.path(), body).as_bytes(),
+    ));
     let principal = principal.to_string();
     let (p, k, h) = (principal.clone(), key.clone(), hash.clone());
     match state.db.run(move |conn| lookup(conn, &p, &k, &h)).await? {
@@ -90,7 +117,12 @@ where
             let value = create(conn)?;
             // An expired row with the same key is replaced (only an expired one: a live row
             // committed meanwhile by a concurrent request must make this insert fail).
-            diesel::delete(idempotency_keys::table.find((&p, &k)).filter(idempotency_keys::created_at.le(now() - Duration::hours(24)))).execute(conn)?;
+            diesel::delete(
+                idempotency_keys::table
+                    .find((&p, &k))
+                    .filter(idempotency_keys::created_at.le(now() - Duration::hours(24))),
+            )
+            .execute(conn)?;
             diesel::insert_into(idempotency_keys::table)
                 .values((
                     idempotency_keys::principal.eq(&p),
@@ -107,11 +139,20 @@ where
     match outcome {
         Ok(value) => Ok(HttpResponse::Created().json(value)),
         // A concurrent request with the same key committed first: answer as it did.
-        Err(ApiError::Problem { code: "conflict", .. }) => {
-            match state.db.run(move |conn| lookup(conn, &principal, &key, &hash)).await? {
+        Err(ApiError::Problem {
+            code: "conflict", ..
+        }) => {
+            match state
+                .db
+                .run(move |conn| lookup(conn, &principal, &key, &hash))
+                .await?
+            {
                 Stored::Same(status, body) => Ok(replay(status, &body)),
                 Stored::Other => Err(reused()),
-                Stored::None => Err(ApiError::conflict("conflict", "A concurrent request conflicted with this one; retry it.")),
+                Stored::None => Err(ApiError::conflict(
+                    "conflict",
+                    "A concurrent request conflicted with this one; retry it.",
+                )),
             }
         }
         Err(e) => Err(e),

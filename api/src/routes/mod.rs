@@ -4,6 +4,8 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod candidate;
+pub mod candidates;
 pub mod client_users;
 pub mod clients;
 pub mod credit_orders;
@@ -11,6 +13,7 @@ pub mod csv;
 pub mod extract;
 pub mod idempotency;
 pub mod ops;
+pub mod projects;
 pub mod public;
 pub mod reseller;
 pub mod spa;
@@ -72,6 +75,27 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(credit_orders::get_invoice)
         .service(credit_orders::invoice_lines)
         .service(credit_orders::invoice_csv)
+        .service(projects::list_tests)
+        .service(projects::list_projects)
+        .service(projects::create_project)
+        .service(projects::get_project)
+        .service(projects::update_project)
+        .service(projects::project_results)
+        .service(projects::project_results_csv)
+        .service(projects::import_candidates)
+        .service(projects::import_template)
+        .service(candidates::list_candidates)
+        .service(candidates::create_candidate)
+        .service(candidates::get_candidate)
+        .service(candidates::update_candidate)
+        .service(candidates::invite_candidate)
+        .service(candidates::resend_invitation)
+        .service(candidates::cancel_invitation)
+        .service(candidate::create_session)
+        .service(candidate::me)
+        .service(candidate::start)
+        .service(candidate::save_answers)
+        .service(candidate::submit)
         .service(audit::list_audit_events)
         .service(public::branding)
         .service(public::logo)

@@ -14,11 +14,16 @@ pub async fn healthz() -> HttpResponse {
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let ok = state
         .db
-        .run(|conn| conn.batch_execute("SELECT 1").map_err(crate::error::ApiError::internal))
+        .run(|conn| {
+            conn.batch_execute("SELECT 1")
+                .map_err(crate::error::ApiError::internal)
+        })
         .await;
     match ok {
         Ok(()) => HttpResponse::Ok().content_type("text/plain").body("ready"),
-        Err(_) => HttpResponse::ServiceUnavailable().content_type("text/plain").body("database unavailable"),
+        Err(_) => HttpResponse::ServiceUnavailable()
+            .content_type("text/plain")
+            .body("database unavailable"),
     }
 }
 

@@ -12,9 +12,17 @@ use crate::startup::AppState;
 /// The brand skin for the request's host (a reseller's custom host) or the default skin.
 #[utoipa::path(tag = "public", responses((status = 200, body = Branding)))]
 #[get("/branding")]
-pub async fn branding(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<web::Json<Branding>> {
+pub async fn branding(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> ApiResult<web::Json<Branding>> {
     let host = req.connection_info().host().to_string();
-    Ok(web::Json(state.db.run(move |conn| brands::branding_for_host(conn, Some(&host))).await?))
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| brands::branding_for_host(conn, Some(&host)))
+            .await?,
+    ))
 }
 
 /// A logo image (always a re-encoded PNG), cacheable, with an ETag.
@@ -24,7 +32,11 @@ pub async fn branding(state: web::Data<AppState>, req: HttpRequest) -> ApiResult
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/logos/{id}")]
-pub async fn logo(state: web::Data<AppState>, id: web::Path<String>, req: HttpRequest) -> ApiResult<HttpResponse> {
+pub async fn logo(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let (content_type, bytes, etag) = state.db.run(move |conn| logos::load(conn, &id)).await?;
     let etag = format!("\"{etag}\"");
@@ -36,7 +48,10 @@ pub async fn logo(state: web::Data<AppState>, id: web::Path<String>, req: HttpRe
         .map(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
         .unwrap_or(false);
     if matches {
-        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag)).insert_header(cache).finish());
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .insert_header(cache)
+            .finish());
     }
     Ok(HttpResponse::Ok()
         .content_type(content_type)

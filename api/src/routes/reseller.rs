@@ -16,18 +16,36 @@ use crate::startup::AppState;
 /// The brand skins this reseller may give its clients: the platform default first.
 #[utoipa::path(tag = "reseller", responses((status = 200, body = Page<Brand>)), security(("bearer" = [])))]
 #[get("/brands")]
-pub async fn list_brands(state: web::Data<AppState>, staff: ResellerStaff) -> ApiResult<web::Json<Page<Brand>>> {
+pub async fn list_brands(
+    state: web::Data<AppState>,
+    staff: ResellerStaff,
+) -> ApiResult<web::Json<Page<Brand>>> {
     let reseller_id = staff.0.reseller_id.clone().unwrap_or_default();
-    let brands = state.db.run(move |conn| clients::allowed_brands(conn, &reseller_id)).await?;
-    Ok(web::Json(Page { data: brands.iter().map(|b| b.to_dto()).collect(), next_cursor: None }))
+    let brands = state
+        .db
+        .run(move |conn| clients::allowed_brands(conn, &reseller_id))
+        .await?;
+    Ok(web::Json(Page {
+        data: brands.iter().map(|b| b.to_dto()).collect(),
+        next_cursor: None,
+    }))
 }
 
 #[utoipa::path(tag = "reseller", params(ListParams), responses((status = 200, body = Page<User>)), security(("bearer" = [])))]
 #[get("/reseller-users")]
-pub async fn list_reseller_users(state: web::Data<AppState>, staff: ResellerStaff, params: web::Query<ListParams>) -> ApiResult<web::Json<Page<User>>> {
+pub async fn list_reseller_users(
+    state: web::Data<AppState>,
+    staff: ResellerStaff,
+    params: web::Query<ListParams>,
+) -> ApiResult<web::Json<Page<User>>> {
     let reseller_id = staff.0.reseller_id.clone().unwrap_or_default();
     let page = params.page()?;
-    Ok(web::Json(state.db.run(move |conn| users::list_for_reseller(conn, &reseller_id, &page)).await?))
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| users::list_for_reseller(conn, &reseller_id, &page))
+            .await?,
+    ))
 }
 
 /// Add a colleague; they receive a welcome email.
@@ -36,7 +54,12 @@ pub async fn list_reseller_users(state: web::Data<AppState>, staff: ResellerStaf
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/reseller-users")]
-pub async fn create_reseller_user(state: web::Data<AppState>, req: HttpRequest, staff: ResellerStaff, Json(body): Json<ResellerUserCreate>) -> ApiResult<HttpResponse> {
+pub async fn create_reseller_user(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: ResellerStaff,
+    Json(body): Json<ResellerUserCreate>,
+) -> ApiResult<HttpResponse> {
     let reseller_id = staff.0.reseller_id.clone().unwrap_or_default();
     let actor = staff.0.audit_actor();
     let config = state.config.clone();

@@ -9,7 +9,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use crate::startup::AppState;
 
 fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or_default() {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+    {
         "html" => "text/html; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -41,7 +45,10 @@ fn accepts(req: &HttpRequest, encoding: &str) -> bool {
     req.headers()
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(',').any(|e| e.split(';').next().unwrap_or_default().trim() == encoding))
+        .map(|v| {
+            v.split(',')
+                .any(|e| e.split(';').next().unwrap_or_default().trim() == encoding)
+        })
         .unwrap_or(false)
 }
 
@@ -63,13 +70,22 @@ fn serve_file(req: &HttpRequest, path: &Path, cache: &'static str) -> HttpRespon
         .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
         .map(|d| d.as_secs())
         .unwrap_or_default();
-    let etag = format!("\"{:x}-{:x}-{}\"", meta.len(), modified, chosen.1.unwrap_or("id"));
+    let etag = format!(
+        "\"{:x}-{:x}-{}\"",
+        meta.len(),
+        modified,
+        chosen.1.unwrap_or("id")
+    );
     let fresh = req
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
-    let mut response = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    let mut response = if fresh {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
     response
         .insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, cache))
@@ -96,7 +112,9 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
     }
     let last = req.path().rsplit('/').next().unwrap_or_default();
     if last.contains('.') {
-        return HttpResponse::NotFound().content_type("text/plain").body("not found");
+        return HttpResponse::NotFound()
+            .content_type("text/plain")
+            .body("not found");
     }
     let index = web_dir.join("index.html");
     if index.is_file() {

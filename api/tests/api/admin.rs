@@ -23,7 +23,9 @@ both_backends!(
 fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbaImage::from_pixel(w, h, image::Rgba([200, 30, 30, 255]));
     let mut out = Vec::new();
-    image::DynamicImage::ImageRgba8(img).write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+    image::DynamicImage::ImageRgba8(img)
+        .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
     out
 }
 
@@ -41,33 +43,75 @@ async fn a_default_skin_exists_and_skins_can_be_created_and_edited(backend: Back
     assert_eq!(data[0]["name"], "Test Partnership");
     assert_eq!(data[0]["is_default"], true);
 
-    let created = app.post("/admin/brands", Some(&admin), skin("Northwind")).await;
+    let created = app
+        .post("/admin/brands", Some(&admin), skin("Northwind"))
+        .await;
     assert_eq!(created.status, 201, "{}", created.body);
     assert_eq!(created.body["accent_color"], "#aabbcc");
     assert_eq!(created.body["is_default"], false);
     let id = created.body["id"].as_str().unwrap();
-    let dup = app.post("/admin/brands", Some(&admin), skin("Northwind")).await;
+    let dup = app
+        .post("/admin/brands", Some(&admin), skin("Northwind"))
+        .await;
     dup.assert_problem(422, "validation_failed");
     assert_eq!(dup.error_fields(), ["name"]);
-    let bad = app.post("/admin/brands", Some(&admin), json!({ "name": "X", "primary_color": "blue" })).await;
+    let bad = app
+        .post(
+            "/admin/brands",
+            Some(&admin),
+            json!({ "name": "X", "primary_color": "blue" }),
+        )
+        .await;
     bad.assert_problem(422, "validation_failed");
-    assert_eq!(bad.error_fields(), ["product_name", "primary_color", "accent_color", "background_color", "text_color"]);
+    assert_eq!(
+        bad.error_fields(),
+        [
+            "product_name",
+            "primary_color",
+            "accent_color",
+            "background_color",
+            "text_color"
+        ]
+    );
 
-    let patched = app.patch(&format!("/admin/brands/{id}"), Some(&admin), json!({ "primary_color": "#000fff" })).await;
+    let patched = app
+        .patch(
+            &format!("/admin/brands/{id}"),
+            Some(&admin),
+            json!({ "primary_color": "#000fff" }),
+        )
+        .await;
     assert_eq!(patched.status, 200);
     assert_eq!(patched.body["primary_color"], "#000fff");
     assert_eq!(patched.body["name"], "Northwind");
     let fetched = app.get(&format!("/admin/brands/{id}"), Some(&admin)).await;
     assert_eq!(fetched.body["primary_color"], "#000fff");
-    assert_eq!(app.get("/admin/brands?limit=1", Some(&admin)).await.body["next_cursor"], created.body["id"]);
+    assert_eq!(
+        app.get("/admin/brands?limit=1", Some(&admin)).await.body["next_cursor"],
+        created.body["id"]
+    );
 }
 
 async fn skin_logos_are_cleaned_and_served_with_etags(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
-    let id = app.post("/admin/brands", Some(&admin), skin("Logo Co")).await.body["id"].as_str().unwrap().to_string();
+    let id = app
+        .post("/admin/brands", Some(&admin), skin("Logo Co"))
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let uploaded = app
-        .send(app.request(Method::PUT, &format!("/admin/brands/{id}/logo"), Some(&admin)).header("content-type", "image/png").body(png(900, 300)))
+        .send(
+            app.request(
+                Method::PUT,
+                &format!("/admin/brands/{id}/logo"),
+                Some(&admin),
+            )
+            .header("content-type", "image/png")
+            .body(png(900, 300)),
+        )
         .await;
     assert_eq!(uploaded.status, 200, "{}", uploaded.body);
     let logo_url = uploaded.body["logo_url"].as_str().unwrap().to_string();
@@ -75,27 +119,64 @@ async fn skin_logos_are_cleaned_and_served_with_etags(backend: Backend) {
     let logo = app.get(&logo_url, None).await;
     assert_eq!(logo.status, 200);
     assert_eq!(logo.content_type(), "image/png");
-    assert!(logo.headers["cache-control"].to_str().unwrap().contains("max-age"));
+    assert!(logo.headers["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("max-age"));
     let served = image::load_from_memory(&logo.bytes).unwrap();
-    assert_eq!((served.width(), served.height()), (512, 171), "scaled into the 512 px box");
+    assert_eq!(
+        (served.width(), served.height()),
+        (512, 171),
+        "scaled into the 512 px box"
+    );
     let etag = logo.headers["etag"].to_str().unwrap().to_string();
-    let again = app.send(app.request(Method::GET, &logo_url, None).header("if-none-match", &etag)).await;
+    let again = app
+        .send(
+            app.request(Method::GET, &logo_url, None)
+                .header("if-none-match", &etag),
+        )
+        .await;
     assert_eq!(again.status, 304);
 }
 
 async fn fake_and_oversized_logos_are_refused(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
-    let id = app.post("/admin/brands", Some(&admin), skin("Strict")).await.body["id"].as_str().unwrap().to_string();
-    let put = |body: Vec<u8>, ct: &'static str| app.request(Method::PUT, &format!("/admin/brands/{id}/logo"), Some(&admin)).header("content-type", ct).body(body);
-    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#.to_vec();
-    app.send(put(svg, "image/svg+xml")).await.assert_problem(415, "unsupported_image");
+    let id = app
+        .post("/admin/brands", Some(&admin), skin("Strict"))
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let put = |body: Vec<u8>, ct: &'static str| {
+        app.request(
+            Method::PUT,
+            &format!("/admin/brands/{id}/logo"),
+            Some(&admin),
+        )
+        .header("content-type", ct)
+        .body(body)
+    };
+    let svg =
+        br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#.to_vec();
+    app.send(put(svg, "image/svg+xml"))
+        .await
+        .assert_problem(415, "unsupported_image");
     let mut fake = b"\x89PNG\r\n\x1a\n".to_vec();
     fake.extend(b"definitely not image data");
-    app.send(put(fake, "image/png")).await.assert_problem(422, "validation_failed");
-    app.send(put(b"GIF89a......".to_vec(), "image/png")).await.assert_problem(415, "unsupported_image");
-    app.send(put(vec![7u8; 1024 * 1024 + 10], "image/png")).await.assert_problem(413, "logo_too_large");
-    app.send(put(vec![], "image/png")).await.assert_problem(422, "validation_failed");
+    app.send(put(fake, "image/png"))
+        .await
+        .assert_problem(422, "validation_failed");
+    app.send(put(b"GIF89a......".to_vec(), "image/png"))
+        .await
+        .assert_problem(415, "unsupported_image");
+    app.send(put(vec![7u8; 1024 * 1024 + 10], "image/png"))
+        .await
+        .assert_problem(413, "logo_too_large");
+    app.send(put(vec![], "image/png"))
+        .await
+        .assert_problem(422, "validation_failed");
     let brand = app.get(&format!("/admin/brands/{id}"), Some(&admin)).await;
     assert!(brand.body["logo_url"].is_null(), "nothing changed");
 }
@@ -103,7 +184,11 @@ async fn fake_and_oversized_logos_are_refused(backend: Backend) {
 async fn resellers_are_created_searched_paged_and_edited(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
-    let brand = app.post("/admin/brands", Some(&admin), skin("Partner Skin")).await.body["id"].clone();
+    let brand = app
+        .post("/admin/brands", Some(&admin), skin("Partner Skin"))
+        .await
+        .body["id"]
+        .clone();
     let created = app
         .post("/admin/resellers", Some(&admin), json!({ "name": "Talent Tools", "contact_email": "ops@talent.example", "discount_percent": 12.5, "currency": "eur", "custom_host": "Assess.Talent.example", "brand_ids": [brand] }))
         .await;
@@ -117,34 +202,65 @@ async fn resellers_are_created_searched_paged_and_edited(backend: Backend) {
         app.create_reseller(&admin, name).await;
     }
     let found = app.get("/admin/resellers?q=talent", Some(&admin)).await;
-    let names: Vec<_> = found.body["data"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_string()).collect();
+    let names: Vec<_> = found.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(names, ["Gamma Talent", "Talent Tools"]);
     let first = app.get("/admin/resellers?limit=2", Some(&admin)).await;
     assert_eq!(first.body["data"].as_array().unwrap().len(), 2);
     let cursor = first.body["next_cursor"].as_str().unwrap();
-    let second = app.get(&format!("/admin/resellers?limit=2&cursor={cursor}"), Some(&admin)).await;
+    let second = app
+        .get(
+            &format!("/admin/resellers?limit=2&cursor={cursor}"),
+            Some(&admin),
+        )
+        .await;
     assert_eq!(second.body["data"].as_array().unwrap().len(), 2);
     assert!(second.body["next_cursor"].is_null());
     assert_eq!(second.body["data"][1]["name"], "Talent Tools");
 
     let id = created.body["id"].as_str().unwrap();
-    let bad = app.patch(&format!("/admin/resellers/{id}"), Some(&admin), json!({ "discount_percent": 12.345, "status": "gone", "brand_ids": ["nope"] })).await;
+    let bad = app
+        .patch(
+            &format!("/admin/resellers/{id}"),
+            Some(&admin),
+            json!({ "discount_percent": 12.345, "status": "gone", "brand_ids": ["nope"] }),
+        )
+        .await;
     bad.assert_problem(422, "validation_failed");
-    assert_eq!(bad.error_fields(), ["discount_percent", "status", "brand_ids"]);
-    let patched = app.patch(&format!("/admin/resellers/{id}"), Some(&admin), json!({ "discount_percent": 30, "custom_host": "" , "status": "suspended" })).await;
+    assert_eq!(
+        bad.error_fields(),
+        ["discount_percent", "status", "brand_ids"]
+    );
+    let patched = app
+        .patch(
+            &format!("/admin/resellers/{id}"),
+            Some(&admin),
+            json!({ "discount_percent": 30, "custom_host": "" , "status": "suspended" }),
+        )
+        .await;
     assert_eq!(patched.status, 200, "{}", patched.body);
     assert_eq!(patched.body["discount_percent"], 30.0);
     assert!(patched.body["custom_host"].is_null());
     assert_eq!(patched.body["status"], "suspended");
     assert_eq!(patched.body["name"], "Talent Tools");
-    let suspended = app.get("/admin/resellers?status=suspended", Some(&admin)).await;
+    let suspended = app
+        .get("/admin/resellers?status=suspended", Some(&admin))
+        .await;
     assert_eq!(suspended.body["data"].as_array().unwrap().len(), 1);
 }
 
 async fn custom_hosts_show_the_resellers_skin(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
-    let brand = app.post("/admin/brands", Some(&admin), skin("Hosted")).await.body["id"].clone();
+    let brand = app
+        .post("/admin/brands", Some(&admin), skin("Hosted"))
+        .await
+        .body["id"]
+        .clone();
     let created = app
         .post("/admin/resellers", Some(&admin), json!({ "name": "Hosted Ltd", "contact_email": "a@hosted.example", "discount_percent": 10, "currency": "GBP", "custom_host": "assess.hosted.example", "brand_ids": [brand] }))
         .await;
@@ -154,7 +270,12 @@ async fn custom_hosts_show_the_resellers_skin(backend: Backend) {
         .await;
     dup.assert_problem(422, "validation_failed");
     assert_eq!(dup.error_fields(), ["custom_host"]);
-    let hosted = app.send(app.request(Method::GET, "/branding", None).header("host", "assess.hosted.example")).await;
+    let hosted = app
+        .send(
+            app.request(Method::GET, "/branding", None)
+                .header("host", "assess.hosted.example"),
+        )
+        .await;
     assert_eq!(hosted.body["brand"]["name"], "Hosted");
     assert_eq!(hosted.body["reseller_name"], "Hosted Ltd");
     let plain = app.get("/branding", None).await;
@@ -168,17 +289,51 @@ async fn reseller_users_are_listed_and_duplicates_refused(backend: Backend) {
     let reseller = app.create_reseller(&admin, "Listing Ltd").await;
     let id = reseller["id"].as_str().unwrap();
     let path = format!("/admin/resellers/{id}/users");
-    assert_eq!(app.post(&path, Some(&admin), json!({ "name": "One", "email": "one@listing.example" })).await.status, 201);
-    assert_eq!(app.post(&path, Some(&admin), json!({ "name": "Two", "email": "two@listing.example" })).await.status, 201);
-    let dup = app.post(&path, Some(&admin), json!({ "name": "Again", "email": "ONE@listing.example" })).await;
+    assert_eq!(
+        app.post(
+            &path,
+            Some(&admin),
+            json!({ "name": "One", "email": "one@listing.example" })
+        )
+        .await
+        .status,
+        201
+    );
+    assert_eq!(
+        app.post(
+            &path,
+            Some(&admin),
+            json!({ "name": "Two", "email": "two@listing.example" })
+        )
+        .await
+        .status,
+        201
+    );
+    let dup = app
+        .post(
+            &path,
+            Some(&admin),
+            json!({ "name": "Again", "email": "ONE@listing.example" }),
+        )
+        .await;
     dup.assert_problem(422, "validation_failed");
     assert_eq!(dup.error_fields(), ["email"]);
     let missing = app.post(&path, Some(&admin), json!({})).await;
     assert_eq!(missing.error_fields(), ["name", "email"]);
     let list = app.get(&path, Some(&admin)).await;
-    let emails: Vec<_> = list.body["data"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap().to_string()).collect();
+    let emails: Vec<_> = list.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["email"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(emails, ["two@listing.example", "one@listing.example"]);
-    assert_eq!(app.get(&format!("/admin/resellers/{id}"), Some(&admin)).await.body["user_count"], 2);
+    assert_eq!(
+        app.get(&format!("/admin/resellers/{id}"), Some(&admin))
+            .await
+            .body["user_count"],
+        2
+    );
 }
 
 async fn settings_are_read_and_changed(backend: Backend) {
@@ -188,31 +343,94 @@ async fn settings_are_read_and_changed(backend: Backend) {
     assert_eq!(settings.body["list_price_minor"], 500);
     assert_eq!(settings.body["currency"], "GBP");
     assert_eq!(settings.body["default_credit_threshold"], 10);
-    let bad = app.patch("/admin/settings", Some(&admin), json!({ "list_price_minor": -1, "default_credit_threshold": -5, "currency": "ABC" })).await;
+    let bad = app
+        .patch(
+            "/admin/settings",
+            Some(&admin),
+            json!({ "list_price_minor": -1, "default_credit_threshold": -5, "currency": "ABC" }),
+        )
+        .await;
     bad.assert_problem(422, "validation_failed");
-    assert_eq!(bad.error_fields(), ["list_price_minor", "currency", "default_credit_threshold"]);
-    let changed = app.patch("/admin/settings", Some(&admin), json!({ "list_price_minor": 750 })).await;
+    assert_eq!(
+        bad.error_fields(),
+        ["list_price_minor", "currency", "default_credit_threshold"]
+    );
+    let changed = app
+        .patch(
+            "/admin/settings",
+            Some(&admin),
+            json!({ "list_price_minor": 750 }),
+        )
+        .await;
     assert_eq!(changed.body["list_price_minor"], 750);
     assert_eq!(changed.body["default_credit_threshold"], 10);
-    assert_eq!(app.get("/admin/settings", Some(&admin)).await.body["list_price_minor"], 750);
+    assert_eq!(
+        app.get("/admin/settings", Some(&admin)).await.body["list_price_minor"],
+        750
+    );
 }
 
 async fn every_change_writes_an_audit_event(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
-    let brand = app.post("/admin/brands", Some(&admin), skin("Audited")).await.body["id"].clone();
-    app.patch(&format!("/admin/brands/{}", brand.as_str().unwrap()), Some(&admin), json!({ "name": "Audited 2" })).await;
+    let brand = app
+        .post("/admin/brands", Some(&admin), skin("Audited"))
+        .await
+        .body["id"]
+        .clone();
+    app.patch(
+        &format!("/admin/brands/{}", brand.as_str().unwrap()),
+        Some(&admin),
+        json!({ "name": "Audited 2" }),
+    )
+    .await;
     let reseller = app.create_reseller(&admin, "Audit Ltd").await;
     let rid = reseller["id"].as_str().unwrap();
-    app.patch(&format!("/admin/resellers/{rid}"), Some(&admin), json!({ "name": "Audit Ltd 2" })).await;
-    app.post(&format!("/admin/resellers/{rid}/users"), Some(&admin), json!({ "name": "Aud", "email": "aud@audit.example" })).await;
-    app.patch("/admin/settings", Some(&admin), json!({ "default_credit_threshold": 25 })).await;
+    app.patch(
+        &format!("/admin/resellers/{rid}"),
+        Some(&admin),
+        json!({ "name": "Audit Ltd 2" }),
+    )
+    .await;
+    app.post(
+        &format!("/admin/resellers/{rid}/users"),
+        Some(&admin),
+        json!({ "name": "Aud", "email": "aud@audit.example" }),
+    )
+    .await;
+    app.patch(
+        "/admin/settings",
+        Some(&admin),
+        json!({ "default_credit_threshold": 25 }),
+    )
+    .await;
     let events = app.get("/audit-events?limit=200", Some(&admin)).await;
-    let actions: Vec<_> = events.body["data"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_string()).collect();
-    for action in ["brand.created", "brand.updated", "reseller.created", "reseller.updated", "user.created", "settings.updated", "auth.login"] {
-        assert!(actions.contains(&action.to_string()), "{action} missing from {actions:?}");
+    let actions: Vec<_> = events.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect();
+    for action in [
+        "brand.created",
+        "brand.updated",
+        "reseller.created",
+        "reseller.updated",
+        "user.created",
+        "settings.updated",
+        "auth.login",
+    ] {
+        assert!(
+            actions.contains(&action.to_string()),
+            "{action} missing from {actions:?}"
+        );
     }
-    let update = events.body["data"].as_array().unwrap().iter().find(|e| e["action"] == "reseller.updated").unwrap();
+    let update = events.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "reseller.updated")
+        .unwrap();
     assert_eq!(update["object_id"], rid);
     assert_eq!(update["actor_name"], "Test Admin");
     assert_eq!(update["ip"], "127.0.0.1");
@@ -223,9 +441,27 @@ async fn foreign_and_unknown_ids_are_404(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
     let unknown = "01900000-0000-7000-8000-000000000000";
-    app.get(&format!("/admin/brands/{unknown}"), Some(&admin)).await.assert_problem(404, "not_found");
-    app.get(&format!("/admin/resellers/{unknown}"), Some(&admin)).await.assert_problem(404, "not_found");
-    app.patch(&format!("/admin/resellers/{unknown}"), Some(&admin), json!({ "name": "x" })).await.assert_problem(404, "not_found");
-    app.post(&format!("/admin/resellers/{unknown}/users"), Some(&admin), json!({ "name": "x", "email": "x@x.example" })).await.assert_problem(404, "not_found");
-    app.get(&format!("/logos/{unknown}"), None).await.assert_problem(404, "not_found");
+    app.get(&format!("/admin/brands/{unknown}"), Some(&admin))
+        .await
+        .assert_problem(404, "not_found");
+    app.get(&format!("/admin/resellers/{unknown}"), Some(&admin))
+        .await
+        .assert_problem(404, "not_found");
+    app.patch(
+        &format!("/admin/resellers/{unknown}"),
+        Some(&admin),
+        json!({ "name": "x" }),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    app.post(
+        &format!("/admin/resellers/{unknown}/users"),
+        Some(&admin),
+        json!({ "name": "x", "email": "x@x.example" }),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    app.get(&format!("/logos/{unknown}"), None)
+        .await
+        .assert_problem(404, "not_found");
 }

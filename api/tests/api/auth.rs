@@ -6,7 +6,9 @@ use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{spawn_app, spawn_app_with, Backend, Options, ADMIN_EMAIL, ADMIN_PASSWORD, JWT_SECRET};
+use crate::helpers::{
+    spawn_app, spawn_app_with, Backend, Options, ADMIN_EMAIL, ADMIN_PASSWORD, JWT_SECRET,
+};
 
 both_backends!(
     login_issues_a_short_lived_jwt_and_a_refresh_cookie,
@@ -47,7 +49,11 @@ async fn login_issues_a_short_lived_jwt_and_a_refresh_cookie(backend: Backend) {
     assert!(lifetime <= 15 * 60 && lifetime > 0);
     let cookie = reply.headers["set-cookie"].to_str().unwrap();
     assert!(cookie.starts_with("credence_refresh="));
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/api/v1/auth"));
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict")
+            && cookie.contains("Path=/api/v1/auth")
+    );
     let me = app.get("/me", reply.body["access_token"].as_str()).await;
     assert_eq!(me.status, 200);
     assert_eq!(me.body["email"], ADMIN_EMAIL);
@@ -67,13 +73,27 @@ async fn unknown_email_and_wrong_password_get_the_same_answer(backend: Backend) 
 }
 
 async fn login_is_throttled_per_account(backend: Backend) {
-    let app = spawn_app_with(backend, Options { env: [("CREDENCE_LOGIN_ATTEMPTS_PER_MINUTE", "3".to_string())].into(), ..Default::default() }).await;
+    let app = spawn_app_with(
+        backend,
+        Options {
+            env: [("CREDENCE_LOGIN_ATTEMPTS_PER_MINUTE", "3".to_string())].into(),
+            ..Default::default()
+        },
+    )
+    .await;
     for _ in 0..3 {
-        assert_eq!(app.login(ADMIN_EMAIL, "wrong-password-here").await.status, 401);
+        assert_eq!(
+            app.login(ADMIN_EMAIL, "wrong-password-here").await.status,
+            401
+        );
     }
     let limited = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     limited.assert_problem(429, "rate_limited");
-    let retry: u64 = limited.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry: u64 = limited.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=60).contains(&retry));
 }
 
@@ -81,48 +101,98 @@ async fn refresh_rotates_and_reuse_revokes_the_family(backend: Backend) {
     let app = spawn_app(backend).await;
     let first = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.body;
     let r1 = first["refresh_token"].as_str().unwrap();
-    let second = app.post("/auth/refresh", None, json!({ "refresh_token": r1 })).await;
+    let second = app
+        .post("/auth/refresh", None, json!({ "refresh_token": r1 }))
+        .await;
     assert_eq!(second.status, 200);
     let r2 = second.body["refresh_token"].as_str().unwrap().to_string();
     assert_ne!(r1, r2);
-    assert_eq!(app.get("/me", second.body["access_token"].as_str()).await.status, 200);
+    assert_eq!(
+        app.get("/me", second.body["access_token"].as_str())
+            .await
+            .status,
+        200
+    );
     // Replaying the used token: refused, and the whole session is revoked.
-    app.post("/auth/refresh", None, json!({ "refresh_token": r1 })).await.assert_problem(401, "invalid_refresh_token");
-    app.post("/auth/refresh", None, json!({ "refresh_token": r2 })).await.assert_problem(401, "invalid_refresh_token");
-    app.get("/me", second.body["access_token"].as_str()).await.assert_problem(401, "session_ended");
-    app.post("/auth/refresh", None, json!({ "refresh_token": "made-up" })).await.assert_problem(401, "invalid_refresh_token");
+    app.post("/auth/refresh", None, json!({ "refresh_token": r1 }))
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+    app.post("/auth/refresh", None, json!({ "refresh_token": r2 }))
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+    app.get("/me", second.body["access_token"].as_str())
+        .await
+        .assert_problem(401, "session_ended");
+    app.post("/auth/refresh", None, json!({ "refresh_token": "made-up" }))
+        .await
+        .assert_problem(401, "invalid_refresh_token");
 }
 
 async fn the_refresh_cookie_restores_a_session(backend: Backend) {
     let app = spawn_app(backend).await;
     let login = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let cookie = login.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let cookie = login.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let refreshed = app
-        .send(app.request(reqwest::Method::POST, "/auth/refresh", None).header("cookie", cookie).json(&json!({})))
+        .send(
+            app.request(reqwest::Method::POST, "/auth/refresh", None)
+                .header("cookie", cookie)
+                .json(&json!({})),
+        )
         .await;
     assert_eq!(refreshed.status, 200, "{}", refreshed.body);
     assert_eq!(refreshed.body["user"]["email"], ADMIN_EMAIL);
-    app.post("/auth/refresh", None, json!({})).await.assert_problem(401, "invalid_refresh_token");
+    app.post("/auth/refresh", None, json!({}))
+        .await
+        .assert_problem(401, "invalid_refresh_token");
 }
 
 async fn logout_ends_the_session(backend: Backend) {
     let app = spawn_app(backend).await;
     let login = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.body;
     let access = login["access_token"].as_str().unwrap();
-    let out = app.send(app.request(reqwest::Method::POST, "/auth/logout", Some(access))).await;
+    let out = app
+        .send(app.request(reqwest::Method::POST, "/auth/logout", Some(access)))
+        .await;
     assert_eq!(out.status, 204);
-    assert!(out.headers["set-cookie"].to_str().unwrap().contains("credence_refresh=;"));
-    app.get("/me", Some(access)).await.assert_problem(401, "session_ended");
-    app.post("/auth/refresh", None, json!({ "refresh_token": login["refresh_token"] })).await.assert_problem(401, "invalid_refresh_token");
+    assert!(out.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("credence_refresh=;"));
+    app.get("/me", Some(access))
+        .await
+        .assert_problem(401, "session_ended");
+    app.post(
+        "/auth/refresh",
+        None,
+        json!({ "refresh_token": login["refresh_token"] }),
+    )
+    .await
+    .assert_problem(401, "invalid_refresh_token");
 }
 
 async fn forged_and_expired_tokens_are_refused(backend: Backend) {
     let app = spawn_app(backend).await;
     let good = app.admin_token().await;
     let base = claims(&good);
-    let sign = |claims: &Value, alg: Algorithm, secret: &[u8]| encode(&Header::new(alg), claims, &EncodingKey::from_secret(secret)).unwrap();
+    let sign = |claims: &Value, alg: Algorithm, secret: &[u8]| {
+        encode(&Header::new(alg), claims, &EncodingKey::from_secret(secret)).unwrap()
+    };
     // Same claims, signed by us: accepted (the control).
-    assert_eq!(app.get("/me", Some(&sign(&base, Algorithm::HS256, JWT_SECRET.as_bytes()))).await.status, 200);
+    assert_eq!(
+        app.get(
+            "/me",
+            Some(&sign(&base, Algorithm::HS256, JWT_SECRET.as_bytes()))
+        )
+        .await
+        .status,
+        200
+    );
     let mut expired = base.clone();
     expired["exp"] = json!(chrono::Utc::now().timestamp() - 3600);
     let mut wrong_aud = base.clone();
@@ -139,25 +209,49 @@ async fn forged_and_expired_tokens_are_refused(backend: Backend) {
         sign(&expired, Algorithm::HS256, JWT_SECRET.as_bytes()),
         sign(&wrong_aud, Algorithm::HS256, JWT_SECRET.as_bytes()),
         sign(&base, Algorithm::HS384, JWT_SECRET.as_bytes()),
-        sign(&base, Algorithm::HS256, b"another-secret-another-secret-another"),
+        sign(
+            &base,
+            Algorithm::HS256,
+            b"another-secret-another-secret-another",
+        ),
         none_alg,
     ] {
-        app.get("/me", Some(&forged)).await.assert_problem(401, "invalid_token");
+        app.get("/me", Some(&forged))
+            .await
+            .assert_problem(401, "invalid_token");
     }
     // Signed correctly but naming a session that is not this user's.
-    app.get("/me", Some(&sign(&escalated, Algorithm::HS256, JWT_SECRET.as_bytes()))).await.assert_problem(401, "session_ended");
+    app.get(
+        "/me",
+        Some(&sign(&escalated, Algorithm::HS256, JWT_SECRET.as_bytes())),
+    )
+    .await
+    .assert_problem(401, "session_ended");
 }
 
 async fn a_generated_signing_key_survives_a_restart(backend: Backend) {
-    let no_secret = Options { env: [("CREDENCE_JWT_SECRET", String::new())].into(), ..Default::default() };
+    let no_secret = Options {
+        env: [("CREDENCE_JWT_SECRET", String::new())].into(),
+        ..Default::default()
+    };
     let first = spawn_app_with(backend, no_secret.clone()).await;
     let token = first.admin_token().await;
-    let second = spawn_app_with(backend, Options { database_url: Some(first.database_url.clone()), ..no_secret }).await;
+    let second = spawn_app_with(
+        backend,
+        Options {
+            database_url: Some(first.database_url.clone()),
+            ..no_secret
+        },
+    )
+    .await;
     assert_eq!(second.get("/me", Some(&token)).await.status, 200);
     // A token signed with the test secret is not valid for the generated key.
     let configured = spawn_app(backend).await;
     let foreign = configured.admin_token().await;
-    second.get("/me", Some(&foreign)).await.assert_problem(401, "invalid_token");
+    second
+        .get("/me", Some(&foreign))
+        .await
+        .assert_problem(401, "invalid_token");
 }
 
 async fn welcome_link_sets_a_password_once_and_enforces_the_policy(backend: Backend) {
@@ -165,57 +259,140 @@ async fn welcome_link_sets_a_password_once_and_enforces_the_policy(backend: Back
     let admin = app.admin_token().await;
     let reseller = app.create_reseller(&admin, "Acme Partners").await;
     let created = app
-        .post(&format!("/admin/resellers/{}/users", reseller["id"].as_str().unwrap()), Some(&admin), json!({ "name": "Rita", "email": "Rita@Acme.example" }))
+        .post(
+            &format!(
+                "/admin/resellers/{}/users",
+                reseller["id"].as_str().unwrap()
+            ),
+            Some(&admin),
+            json!({ "name": "Rita", "email": "Rita@Acme.example" }),
+        )
         .await;
     assert_eq!(created.status, 201, "{}", created.body);
     assert_eq!(created.body["email"], "rita@acme.example");
     assert_eq!(created.body["status"], "invited");
     // No password yet: cannot sign in.
-    app.login("rita@acme.example", "whatever-it-is").await.assert_problem(401, "invalid_credentials");
+    app.login("rita@acme.example", "whatever-it-is")
+        .await
+        .assert_problem(401, "invalid_credentials");
     let token = app.link_token_from_outbox("rita@acme.example", "welcome");
-    for (password, code) in [("short", "too_short"), ("rita@acme.example", "same_as_email"), ("password123", "too_common")] {
-        let reply = app.post("/auth/password/set", None, json!({ "token": token, "password": password })).await;
+    for (password, code) in [
+        ("short", "too_short"),
+        ("rita@acme.example", "same_as_email"),
+        ("password123", "too_common"),
+    ] {
+        let reply = app
+            .post(
+                "/auth/password/set",
+                None,
+                json!({ "token": token, "password": password }),
+            )
+            .await;
         reply.assert_problem(422, "validation_failed");
         assert_eq!(reply.body["errors"][0]["field"], "password");
         assert_eq!(reply.body["errors"][0]["code"], code);
     }
-    let set = app.post("/auth/password/set", None, json!({ "token": token, "password": "correct-horse-battery" })).await;
+    let set = app
+        .post(
+            "/auth/password/set",
+            None,
+            json!({ "token": token, "password": "correct-horse-battery" }),
+        )
+        .await;
     assert_eq!(set.status, 204, "{}", set.body);
-    let login = app.login("rita@acme.example", "correct-horse-battery").await;
+    let login = app
+        .login("rita@acme.example", "correct-horse-battery")
+        .await;
     assert_eq!(login.status, 200);
     assert_eq!(login.body["user"]["role"], "reseller");
     assert_eq!(login.body["user"]["reseller_id"], reseller["id"]);
     assert_eq!(login.body["user"]["status"], "active");
-    let again = app.post("/auth/password/set", None, json!({ "token": token, "password": "another-good-password" })).await;
+    let again = app
+        .post(
+            "/auth/password/set",
+            None,
+            json!({ "token": token, "password": "another-good-password" }),
+        )
+        .await;
     again.assert_problem(422, "validation_failed");
     assert_eq!(again.body["errors"][0]["field"], "token");
-    app.post("/auth/password/set", None, json!({ "token": "forged", "password": "another-good-password" })).await.assert_problem(422, "validation_failed");
+    app.post(
+        "/auth/password/set",
+        None,
+        json!({ "token": "forged", "password": "another-good-password" }),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
 }
 
 async fn forgot_password_resets_and_ends_other_sessions(backend: Backend) {
     let app = spawn_app(backend).await;
-    let unknown = app.post("/auth/password/forgot", None, json!({ "email": "nobody@test.example" })).await;
+    let unknown = app
+        .post(
+            "/auth/password/forgot",
+            None,
+            json!({ "email": "nobody@test.example" }),
+        )
+        .await;
     assert_eq!(unknown.status, 202);
     let old_session = app.admin_token().await;
-    let known = app.post("/auth/password/forgot", None, json!({ "email": ADMIN_EMAIL })).await;
+    let known = app
+        .post(
+            "/auth/password/forgot",
+            None,
+            json!({ "email": ADMIN_EMAIL }),
+        )
+        .await;
     assert_eq!(known.status, 202);
     let token = app.link_token_from_outbox(ADMIN_EMAIL, "password_reset");
-    let set = app.post("/auth/password/set", None, json!({ "token": token, "password": "brand-new-admin-pass" })).await;
+    let set = app
+        .post(
+            "/auth/password/set",
+            None,
+            json!({ "token": token, "password": "brand-new-admin-pass" }),
+        )
+        .await;
     assert_eq!(set.status, 204);
-    app.get("/me", Some(&old_session)).await.assert_problem(401, "session_ended");
-    app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.assert_problem(401, "invalid_credentials");
-    assert_eq!(app.login(ADMIN_EMAIL, "brand-new-admin-pass").await.status, 200);
+    app.get("/me", Some(&old_session))
+        .await
+        .assert_problem(401, "session_ended");
+    app.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+        .await
+        .assert_problem(401, "invalid_credentials");
+    assert_eq!(
+        app.login(ADMIN_EMAIL, "brand-new-admin-pass").await.status,
+        200
+    );
 }
 
 async fn roles_are_checked_before_handlers(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
     let reseller = app.create_reseller(&admin, "Guarded Ltd").await;
-    let (_, reseller_token) = app.reseller_user(&admin, reseller["id"].as_str().unwrap(), "guard@guarded.example").await;
-    for path in ["/admin/brands", "/admin/resellers", "/admin/settings", &format!("/admin/resellers/{}", reseller["id"].as_str().unwrap())] {
-        app.get(path, Some(&reseller_token)).await.assert_problem(403, "forbidden");
+    let (_, reseller_token) = app
+        .reseller_user(
+            &admin,
+            reseller["id"].as_str().unwrap(),
+            "guard@guarded.example",
+        )
+        .await;
+    for path in [
+        "/admin/brands",
+        "/admin/resellers",
+        "/admin/settings",
+        &format!("/admin/resellers/{}", reseller["id"].as_str().unwrap()),
+    ] {
+        app.get(path, Some(&reseller_token))
+            .await
+            .assert_problem(403, "forbidden");
     }
-    app.post("/admin/resellers", Some(&reseller_token), json!({ "name": "Sneaky" })).await.assert_problem(403, "forbidden");
+    app.post(
+        "/admin/resellers",
+        Some(&reseller_token),
+        json!({ "name": "Sneaky" }),
+    )
+    .await
+    .assert_problem(403, "forbidden");
     // The reseller sees only its own audit events.
     let events = app.get("/audit-events", Some(&reseller_token)).await;
     assert_eq!(events.status, 200);
@@ -231,10 +408,30 @@ async fn suspended_resellers_cannot_sign_in(backend: Backend) {
     let reseller = app.create_reseller(&admin, "Paused Ltd").await;
     let id = reseller["id"].as_str().unwrap();
     let (_, token) = app.reseller_user(&admin, id, "paused@paused.example").await;
-    let suspended = app.patch(&format!("/admin/resellers/{id}"), Some(&admin), json!({ "status": "suspended" })).await;
+    let suspended = app
+        .patch(
+            &format!("/admin/resellers/{id}"),
+            Some(&admin),
+            json!({ "status": "suspended" }),
+        )
+        .await;
     assert_eq!(suspended.status, 200);
-    app.get("/me", Some(&token)).await.assert_problem(401, "session_ended");
-    app.login("paused@paused.example", "a-long-enough-passphrase").await.assert_problem(401, "invalid_credentials");
-    app.patch(&format!("/admin/resellers/{id}"), Some(&admin), json!({ "status": "active" })).await;
-    assert_eq!(app.login("paused@paused.example", "a-long-enough-passphrase").await.status, 200);
+    app.get("/me", Some(&token))
+        .await
+        .assert_problem(401, "session_ended");
+    app.login("paused@paused.example", "a-long-enough-passphrase")
+        .await
+        .assert_problem(401, "invalid_credentials");
+    app.patch(
+        &format!("/admin/resellers/{id}"),
+        Some(&admin),
+        json!({ "status": "active" }),
+    )
+    .await;
+    assert_eq!(
+        app.login("paused@paused.example", "a-long-enough-passphrase")
+            .await
+            .status,
+        200
+    );
 }

@@ -7,16 +7,23 @@ use crate::helpers::{fresh_database, Backend};
 
 fn credence(database_url: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_credence"));
-    cmd.env("DATABASE_URL", database_url).env("CREDENCE_PASSWORD_HASHING", "fast-insecure-for-tests").env_remove("CREDENCE_SMTP_URL");
+    cmd.env("DATABASE_URL", database_url)
+        .env("CREDENCE_PASSWORD_HASHING", "fast-insecure-for-tests")
+        .env_remove("CREDENCE_SMTP_URL");
     cmd
 }
 
 #[test]
 fn openapi_yaml_is_up_to_date() {
-    let output = Command::new(env!("CARGO_BIN_EXE_credence")).arg("openapi").output().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_credence"))
+        .arg("openapi")
+        .output()
+        .unwrap();
     assert!(output.status.success());
     let generated = String::from_utf8(output.stdout).unwrap();
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi.yaml")).unwrap_or_default();
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi.yaml"))
+            .unwrap_or_default();
     assert!(generated.contains("title: Credence API"));
     assert!(
         generated == committed,
@@ -30,26 +37,48 @@ fn create_admin_reads_the_password_from_stdin_and_checks_it() {
         let (url, _dir) = fresh_database(backend);
         let run = |password: &str| {
             let mut child = credence(&url)
-                .args(["create-admin", "--email", "Boss@Vendor.example", "--name", "The Boss", "--password-stdin"])
+                .args([
+                    "create-admin",
+                    "--email",
+                    "Boss@Vendor.example",
+                    "--name",
+                    "The Boss",
+                    "--password-stdin",
+                ])
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
                 .spawn()
                 .unwrap();
-            child.stdin.take().unwrap().write_all(password.as_bytes()).unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(password.as_bytes())
+                .unwrap();
             child.wait_with_output().unwrap()
         };
         let weak = run("short\n");
         assert!(!weak.status.success());
         assert!(String::from_utf8_lossy(&weak.stderr).contains("password"));
         let ok = run("a-strong-admin-password\n");
-        assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
         assert!(String::from_utf8_lossy(&ok.stdout).contains("boss@vendor.example"));
-        let db = credence_api::db::Db::connect(&credence_api::db::DbUrl::parse(&url).unwrap()).unwrap();
+        let db =
+            credence_api::db::Db::connect(&credence_api::db::DbUrl::parse(&url).unwrap()).unwrap();
         let mut conn = db.get().unwrap();
-        let user = credence_api::domain::users::find_by_email(&mut conn, "boss@vendor.example").unwrap().unwrap();
+        let user = credence_api::domain::users::find_by_email(&mut conn, "boss@vendor.example")
+            .unwrap()
+            .unwrap();
         assert_eq!(user.role, "platform_admin");
-        assert!(credence_api::auth::password::verify("a-strong-admin-password", user.password_hash.as_deref().unwrap()));
+        assert!(credence_api::auth::password::verify(
+            "a-strong-admin-password",
+            user.password_hash.as_deref().unwrap()
+        ));
     }
 }
 
@@ -57,16 +86,35 @@ fn create_admin_reads_the_password_from_stdin_and_checks_it() {
 fn seed_demo_fills_an_empty_database_once() {
     let (url, _dir) = fresh_database(Backend::Sqlite);
     let first = credence(&url).arg("seed-demo").output().unwrap();
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let out = String::from_utf8_lossy(&first.stdout);
-    assert!(out.contains("admin@credence.local") && out.contains("reseller@credence.local") && out.contains("client@credence.local"));
+    assert!(
+        out.contains("admin@credence.local")
+            && out.contains("reseller@credence.local")
+            && out.contains("client@credence.local")
+    );
     {
         use credence_api::db::schema::{clients, invoices};
         use diesel::prelude::*;
-        let db = credence_api::db::Db::connect(&credence_api::db::DbUrl::parse(&url).unwrap()).unwrap();
+        let db =
+            credence_api::db::Db::connect(&credence_api::db::DbUrl::parse(&url).unwrap()).unwrap();
         let mut conn = db.get().unwrap();
-        assert_eq!(clients::table.count().get_result::<i64>(&mut *conn).unwrap(), 3);
-        let statuses: Vec<String> = invoices::table.order(invoices::period.asc()).select(invoices::status).load(&mut *conn).unwrap();
+        assert_eq!(
+            clients::table
+                .count()
+                .get_result::<i64>(&mut *conn)
+                .unwrap(),
+            3
+        );
+        let statuses: Vec<String> = invoices::table
+            .order(invoices::period.asc())
+            .select(invoices::status)
+            .load(&mut *conn)
+            .unwrap();
         assert_eq!(statuses, ["issued", "draft"]);
     }
     let second = credence(&url).arg("seed-demo").output().unwrap();
@@ -83,7 +131,11 @@ fn bad_configuration_names_the_variable() {
         ("CREDENCE_JWT_SECRET", "short"),
         ("CREDENCE_MAIL_POLL_MS", "soon"),
     ] {
-        let output = credence("/tmp/never-created.db").env(var, value).arg("migrate").output().unwrap();
+        let output = credence("/tmp/never-created.db")
+            .env(var, value)
+            .arg("migrate")
+            .output()
+            .unwrap();
         assert_eq!(output.status.code(), Some(2), "{var}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(var), "{var}: {stderr}");

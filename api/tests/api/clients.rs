@@ -25,7 +25,10 @@ async fn a_client_gets_a_code_the_default_skin_threshold_and_initial_credits(bac
     let admin = app.admin_token().await;
     let (reseller, token) = reseller_with_user(&app, &admin, "Article Partners").await;
     let brands = app.get("/brands", Some(&token)).await;
-    assert_eq!(brands.body["data"][0]["name"], "Test Partnership", "the default skin comes first");
+    assert_eq!(
+        brands.body["data"][0]["name"], "Test Partnership",
+        "the default skin comes first"
+    );
     let client = app.create_client(&token, "Acme Recruitment", 50).await;
     assert!(client["code"].as_str().unwrap().starts_with("ACME-"));
     assert_eq!(client["brand_id"], brands.body["data"][0]["id"]);
@@ -34,7 +37,9 @@ async fn a_client_gets_a_code_the_default_skin_threshold_and_initial_credits(bac
     assert_eq!(client["status"], "active");
     assert_eq!(client["reseller_id"], reseller["id"]);
     let id = client["id"].as_str().unwrap();
-    let ledger = app.get(&format!("/clients/{id}/ledger"), Some(&token)).await;
+    let ledger = app
+        .get(&format!("/clients/{id}/ledger"), Some(&token))
+        .await;
     assert_eq!(ledger.body["data"][0]["kind"], "initial");
     assert_eq!(ledger.body["data"][0]["delta"], 50);
     assert_eq!(ledger.body["data"][0]["balance_after"], 50);
@@ -48,10 +53,26 @@ async fn a_client_gets_a_code_the_default_skin_threshold_and_initial_credits(bac
     // Codes are unique.
     let second = app.create_client(&token, "Acme Recruitment", 0).await;
     assert_ne!(second["code"], client["code"]);
-    assert_eq!(app.get(&format!("/clients/{}/ledger", second["id"].as_str().unwrap()), Some(&token)).await.body["data"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        app.get(
+            &format!("/clients/{}/ledger", second["id"].as_str().unwrap()),
+            Some(&token)
+        )
+        .await
+        .body["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
     // A custom skin allowed for this reseller can be chosen; a threshold can be set.
     let custom = app.post("/admin/brands", Some(&admin), json!({ "name": "Partner Blue", "product_name": "Partner Assess", "primary_color": "#0000aa", "accent_color": "#00aaaa", "background_color": "#ffffff", "text_color": "#111111" })).await.body["id"].clone();
-    app.patch(&format!("/admin/resellers/{}", reseller["id"].as_str().unwrap()), Some(&admin), json!({ "brand_ids": [custom] })).await;
+    app.patch(
+        &format!("/admin/resellers/{}", reseller["id"].as_str().unwrap()),
+        Some(&admin),
+        json!({ "brand_ids": [custom] }),
+    )
+    .await;
     let skinned = app
         .post("/clients", Some(&token), json!({ "name": "Blue Co", "contact_name": "B", "contact_email": "b@blue.example", "brand_id": custom, "credit_threshold": 25, "phone": "+44 20 7946 0000" }))
         .await;
@@ -68,18 +89,38 @@ async fn bad_client_input_is_refused_and_changes_nothing(backend: Backend) {
     let other_skin = app.post("/admin/brands", Some(&admin), json!({ "name": "Not Yours", "product_name": "X", "primary_color": "#000000", "accent_color": "#000000", "background_color": "#ffffff", "text_color": "#000000" })).await.body["id"].clone();
     let missing = app.post("/clients", Some(&token), json!({})).await;
     missing.assert_problem(422, "validation_failed");
-    assert_eq!(missing.error_fields(), ["name", "contact_name", "contact_email"]);
+    assert_eq!(
+        missing.error_fields(),
+        ["name", "contact_name", "contact_email"]
+    );
     let bad = app
         .post("/clients", Some(&token), json!({ "name": "X", "contact_name": "Y", "contact_email": "nope", "brand_id": other_skin, "initial_credits": -1, "credit_threshold": -3 }))
         .await;
-    assert_eq!(bad.error_fields(), ["contact_email", "brand_id", "initial_credits", "credit_threshold"]);
+    assert_eq!(
+        bad.error_fields(),
+        [
+            "contact_email",
+            "brand_id",
+            "initial_credits",
+            "credit_threshold"
+        ]
+    );
     let too_many = app.post("/clients", Some(&token), json!({ "name": "X", "contact_name": "Y", "contact_email": "y@x.example", "initial_credits": 1_000_001 })).await;
     assert_eq!(too_many.error_fields(), ["initial_credits"]);
     let wrong_type = app.post("/clients", Some(&token), json!({ "name": "X", "contact_name": "Y", "contact_email": "y@x.example", "initial_credits": "lots" })).await;
     wrong_type.assert_problem(422, "validation_failed");
     assert_eq!(wrong_type.error_fields(), ["initial_credits"]);
-    assert_eq!(app.get("/clients", Some(&token)).await.body["data"].as_array().unwrap().len(), 0);
-    assert_eq!(app.get("/credit-orders", Some(&token)).await.body["total_credits"], 0);
+    assert_eq!(
+        app.get("/clients", Some(&token)).await.body["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    assert_eq!(
+        app.get("/credit-orders", Some(&token)).await.body["total_credits"],
+        0
+    );
 }
 
 async fn clients_are_searched_filtered_and_paged(backend: Backend) {
@@ -89,30 +130,86 @@ async fn clients_are_searched_filtered_and_paged(backend: Backend) {
     let a = app.create_client(&token, "Alpha Foods", 5).await;
     let b = app.create_client(&token, "Beta Logistics", 50).await;
     let c = app.create_client(&token, "Gamma Foods", 50).await;
-    let names = |reply: &crate::helpers::Reply| -> Vec<String> { reply.body["data"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_string()).collect() };
-    assert_eq!(names(&app.get("/clients?q=foods", Some(&token)).await), ["Gamma Foods", "Alpha Foods"]);
+    let names = |reply: &crate::helpers::Reply| -> Vec<String> {
+        reply.body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        names(&app.get("/clients?q=foods", Some(&token)).await),
+        ["Gamma Foods", "Alpha Foods"]
+    );
     let low = app.get("/clients?below_threshold=true", Some(&token)).await;
     assert_eq!(names(&low), ["Alpha Foods"]);
     assert_eq!(low.body["data"][0]["low_credit"], true);
-    let by_code = app.get(&format!("/clients?code={}", a["code"].as_str().unwrap().to_lowercase()), Some(&token)).await;
+    let by_code = app
+        .get(
+            &format!(
+                "/clients?code={}",
+                a["code"].as_str().unwrap().to_lowercase()
+            ),
+            Some(&token),
+        )
+        .await;
     assert_eq!(names(&by_code), ["Alpha Foods"]);
-    assert_eq!(app.get("/clients?code=NOPE-0000", Some(&token)).await.body["data"].as_array().unwrap().len(), 0);
-    app.patch(&format!("/clients/{}", b["id"].as_str().unwrap()), Some(&token), json!({ "status": "suspended" })).await;
-    app.patch(&format!("/clients/{}", c["id"].as_str().unwrap()), Some(&token), json!({ "status": "archived" })).await;
-    assert_eq!(names(&app.get("/clients?status=suspended", Some(&token)).await), ["Beta Logistics"]);
-    assert_eq!(names(&app.get("/clients", Some(&token)).await), ["Beta Logistics", "Alpha Foods"], "archived clients are hidden");
-    assert_eq!(names(&app.get("/clients?status=archived", Some(&token)).await), ["Gamma Foods"]);
+    assert_eq!(
+        app.get("/clients?code=NOPE-0000", Some(&token)).await.body["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    app.patch(
+        &format!("/clients/{}", b["id"].as_str().unwrap()),
+        Some(&token),
+        json!({ "status": "suspended" }),
+    )
+    .await;
+    app.patch(
+        &format!("/clients/{}", c["id"].as_str().unwrap()),
+        Some(&token),
+        json!({ "status": "archived" }),
+    )
+    .await;
+    assert_eq!(
+        names(&app.get("/clients?status=suspended", Some(&token)).await),
+        ["Beta Logistics"]
+    );
+    assert_eq!(
+        names(&app.get("/clients", Some(&token)).await),
+        ["Beta Logistics", "Alpha Foods"],
+        "archived clients are hidden"
+    );
+    assert_eq!(
+        names(&app.get("/clients?status=archived", Some(&token)).await),
+        ["Gamma Foods"]
+    );
     let first = app.get("/clients?limit=1", Some(&token)).await;
     let next = first.body["next_cursor"].as_str().unwrap();
-    assert_eq!(names(&app.get(&format!("/clients?limit=1&cursor={next}"), Some(&token)).await), ["Alpha Foods"]);
-    app.get("/clients?status=gone", Some(&token)).await.assert_problem(400, "invalid_query");
-    app.get("/clients?below_threshold=maybe", Some(&token)).await.assert_problem(400, "invalid_query");
+    assert_eq!(
+        names(
+            &app.get(&format!("/clients?limit=1&cursor={next}"), Some(&token))
+                .await
+        ),
+        ["Alpha Foods"]
+    );
+    app.get("/clients?status=gone", Some(&token))
+        .await
+        .assert_problem(400, "invalid_query");
+    app.get("/clients?below_threshold=maybe", Some(&token))
+        .await
+        .assert_problem(400, "invalid_query");
 }
 
 fn png() -> Vec<u8> {
     let img = image::RgbaImage::from_pixel(40, 20, image::Rgba([0, 120, 200, 255]));
     let mut out = Vec::new();
-    image::DynamicImage::ImageRgba8(img).write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+    image::DynamicImage::ImageRgba8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
     out
 }
 
@@ -122,20 +219,46 @@ async fn client_logos_are_cleaned_and_removable(backend: Backend) {
     let (_, token) = reseller_with_user(&app, &admin, "Logo Partners").await;
     let client = app.create_client(&token, "Logo Client", 0).await;
     let path = format!("/clients/{}/logo", client["id"].as_str().unwrap());
-    let put = |bytes: Vec<u8>, ct: &'static str| app.request(Method::PUT, &path, Some(&token)).header("content-type", ct).body(bytes);
-    app.send(put(b"<svg/>".to_vec(), "image/svg+xml")).await.assert_problem(415, "unsupported_image");
-    app.send(put(b"\xff\xd8\xff\xe0 fake jpeg".to_vec(), "image/jpeg")).await.assert_problem(422, "validation_failed");
-    app.send(put(vec![1u8; 1_048_577], "image/png")).await.assert_problem(413, "logo_too_large");
-    assert!(app.get(&format!("/clients/{}", client["id"].as_str().unwrap()), Some(&token)).await.body["logo_url"].is_null());
+    let put = |bytes: Vec<u8>, ct: &'static str| {
+        app.request(Method::PUT, &path, Some(&token))
+            .header("content-type", ct)
+            .body(bytes)
+    };
+    app.send(put(b"<svg/>".to_vec(), "image/svg+xml"))
+        .await
+        .assert_problem(415, "unsupported_image");
+    app.send(put(b"\xff\xd8\xff\xe0 fake jpeg".to_vec(), "image/jpeg"))
+        .await
+        .assert_problem(422, "validation_failed");
+    app.send(put(vec![1u8; 1_048_577], "image/png"))
+        .await
+        .assert_problem(413, "logo_too_large");
+    assert!(app
+        .get(
+            &format!("/clients/{}", client["id"].as_str().unwrap()),
+            Some(&token)
+        )
+        .await
+        .body["logo_url"]
+        .is_null());
     let ok = app.send(put(png(), "image/png")).await;
     assert_eq!(ok.status, 200, "{}", ok.body);
     let url = ok.body["logo_url"].as_str().unwrap().to_string();
     let image = app.get(&url, None).await;
     assert_eq!(image.content_type(), "image/png");
     assert!(image.headers.get("etag").is_some());
-    let removed = app.send(app.request(Method::DELETE, &path, Some(&token))).await;
+    let removed = app
+        .send(app.request(Method::DELETE, &path, Some(&token)))
+        .await;
     assert_eq!(removed.status, 204);
-    assert!(app.get(&format!("/clients/{}", client["id"].as_str().unwrap()), Some(&token)).await.body["logo_url"].is_null());
+    assert!(app
+        .get(
+            &format!("/clients/{}", client["id"].as_str().unwrap()),
+            Some(&token)
+        )
+        .await
+        .body["logo_url"]
+        .is_null());
 }
 
 async fn suspended_clients_users_cannot_sign_in(backend: Backend) {
@@ -144,16 +267,42 @@ async fn suspended_clients_users_cannot_sign_in(backend: Backend) {
     let (_, token) = reseller_with_user(&app, &admin, "Suspending Partners").await;
     let client = app.create_client(&token, "Paused Client", 0).await;
     let id = client["id"].as_str().unwrap();
-    let (_, user_token) = app.client_user(&token, Some(id), "paused.user@client.example").await;
+    let (_, user_token) = app
+        .client_user(&token, Some(id), "paused.user@client.example")
+        .await;
     assert_eq!(app.get("/me", Some(&user_token)).await.status, 200);
-    let suspended = app.patch(&format!("/clients/{id}"), Some(&token), json!({ "status": "suspended" })).await;
+    let suspended = app
+        .patch(
+            &format!("/clients/{id}"),
+            Some(&token),
+            json!({ "status": "suspended" }),
+        )
+        .await;
     assert_eq!(suspended.body["status"], "suspended");
-    app.get("/me", Some(&user_token)).await.assert_problem(401, "session_ended");
-    app.login("paused.user@client.example", "client-user-passphrase").await.assert_problem(401, "invalid_credentials");
-    app.patch(&format!("/clients/{id}"), Some(&token), json!({ "status": "active" })).await;
-    assert_eq!(app.login("paused.user@client.example", "client-user-passphrase").await.status, 200);
+    app.get("/me", Some(&user_token))
+        .await
+        .assert_problem(401, "session_ended");
+    app.login("paused.user@client.example", "client-user-passphrase")
+        .await
+        .assert_problem(401, "invalid_credentials");
+    app.patch(
+        &format!("/clients/{id}"),
+        Some(&token),
+        json!({ "status": "active" }),
+    )
+    .await;
+    assert_eq!(
+        app.login("paused.user@client.example", "client-user-passphrase")
+            .await
+            .status,
+        200
+    );
     let events = app.get("/audit-events", Some(&token)).await;
-    assert!(events.body["data"].as_array().unwrap().iter().any(|e| e["action"] == "client.suspended"));
+    assert!(events.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "client.suspended"));
 }
 
 async fn client_users_are_welcomed_and_manage_colleagues(backend: Backend) {
@@ -164,43 +313,95 @@ async fn client_users_are_welcomed_and_manage_colleagues(backend: Backend) {
     let id = client["id"].as_str().unwrap();
     let missing = app.post("/client-users", Some(&token), json!({})).await;
     assert_eq!(missing.error_fields(), ["client_id", "name", "email"]);
-    let (user, user_token) = app.client_user(&token, Some(id), "first@welcome.example").await;
+    let (user, user_token) = app
+        .client_user(&token, Some(id), "first@welcome.example")
+        .await;
     assert_eq!(user["client_code"], client["code"]);
     let mail = {
         use credence_api::db::schema::outbox;
         use diesel::prelude::*;
         let mut conn = app.conn();
-        outbox::table.filter(outbox::to_address.eq("first@welcome.example")).select(outbox::text_body).first::<String>(&mut *conn).unwrap()
+        outbox::table
+            .filter(outbox::to_address.eq("first@welcome.example"))
+            .select(outbox::text_body)
+            .first::<String>(&mut *conn)
+            .unwrap()
     };
     assert!(mail.contains("/set-password?token="));
-    assert!(mail.contains("http://credence.test/client/quick-start"), "the welcome mail links the Quick Start Guide");
+    assert!(
+        mail.contains("http://credence.test/client/quick-start"),
+        "the welcome mail links the Quick Start Guide"
+    );
     let me = app.get("/me", Some(&user_token)).await;
     assert_eq!(me.body["role"], "client_user");
     assert_eq!(me.body["client_id"], client["id"]);
     let branding = app.get("/me/branding", Some(&user_token)).await;
     assert_eq!(branding.body["client_name"], "Welcome Client");
-    assert_eq!(app.get(&format!("/clients/{id}"), Some(&user_token)).await.body["credit_balance"], 20);
+    assert_eq!(
+        app.get(&format!("/clients/{id}"), Some(&user_token))
+            .await
+            .body["credit_balance"],
+        20
+    );
     // The client user adds a colleague to their own client, without naming it.
-    let colleague = app.post("/client-users", Some(&user_token), json!({ "name": "Second", "email": "second@welcome.example" })).await;
+    let colleague = app
+        .post(
+            "/client-users",
+            Some(&user_token),
+            json!({ "name": "Second", "email": "second@welcome.example" }),
+        )
+        .await;
     assert_eq!(colleague.status, 201, "{}", colleague.body);
     assert_eq!(colleague.body["client_id"], client["id"]);
     assert_eq!(colleague.body["status"], "invited");
     // ... and cannot put one into another client.
     let other = app.create_client(&token, "Other Client", 0).await;
-    let foreign = app.post("/client-users", Some(&user_token), json!({ "client_id": other["id"], "name": "X", "email": "x@welcome.example" })).await;
+    let foreign = app
+        .post(
+            "/client-users",
+            Some(&user_token),
+            json!({ "client_id": other["id"], "name": "X", "email": "x@welcome.example" }),
+        )
+        .await;
     assert_eq!(foreign.status, 201, "client_id is ignored for client users");
     assert_eq!(foreign.body["client_id"], client["id"]);
-    let resend = app.post(&format!("/client-users/{}/resend-welcome", colleague.body["id"].as_str().unwrap()), Some(&user_token), json!({})).await;
+    let resend = app
+        .post(
+            &format!(
+                "/client-users/{}/resend-welcome",
+                colleague.body["id"].as_str().unwrap()
+            ),
+            Some(&user_token),
+            json!({}),
+        )
+        .await;
     assert_eq!(resend.status, 202);
     assert_eq!(app.outbox_count("second@welcome.example", "welcome"), 2);
-    app.post(&format!("/client-users/{}/resend-welcome", user["id"].as_str().unwrap()), Some(&token), json!({})).await.assert_problem(409, "already_active");
-    let all = app.get(&format!("/client-users?client_id={id}"), Some(&token)).await;
+    app.post(
+        &format!(
+            "/client-users/{}/resend-welcome",
+            user["id"].as_str().unwrap()
+        ),
+        Some(&token),
+        json!({}),
+    )
+    .await
+    .assert_problem(409, "already_active");
+    let all = app
+        .get(&format!("/client-users?client_id={id}"), Some(&token))
+        .await;
     assert_eq!(all.body["data"].as_array().unwrap().len(), 3);
     let mine = app.get("/client-users", Some(&user_token)).await;
     assert_eq!(mine.body["data"].as_array().unwrap().len(), 3);
     let invited = app.get("/client-users?status=invited", Some(&token)).await;
     assert_eq!(invited.body["data"].as_array().unwrap().len(), 2);
-    let edited = app.patch(&format!("/client-users/{}", user["id"].as_str().unwrap()), Some(&token), json!({ "job_title": "Head of Talent", "email": "SECOND@welcome.example" })).await;
+    let edited = app
+        .patch(
+            &format!("/client-users/{}", user["id"].as_str().unwrap()),
+            Some(&token),
+            json!({ "job_title": "Head of Talent", "email": "SECOND@welcome.example" }),
+        )
+        .await;
     edited.assert_problem(422, "validation_failed");
     assert_eq!(edited.error_fields(), ["email"]);
 }
@@ -210,14 +411,37 @@ async fn deactivated_client_users_lose_access(backend: Backend) {
     let admin = app.admin_token().await;
     let (_, token) = reseller_with_user(&app, &admin, "Deactivating Partners").await;
     let client = app.create_client(&token, "Leaver Client", 0).await;
-    let (user, user_token) = app.client_user(&token, client["id"].as_str(), "leaver@client.example").await;
-    let gone = app.send(app.request(Method::DELETE, &format!("/client-users/{}", user["id"].as_str().unwrap()), Some(&token))).await;
+    let (user, user_token) = app
+        .client_user(&token, client["id"].as_str(), "leaver@client.example")
+        .await;
+    let gone = app
+        .send(app.request(
+            Method::DELETE,
+            &format!("/client-users/{}", user["id"].as_str().unwrap()),
+            Some(&token),
+        ))
+        .await;
     assert_eq!(gone.status, 204);
-    app.get("/me", Some(&user_token)).await.assert_problem(401, "session_ended");
-    app.login("leaver@client.example", "client-user-passphrase").await.assert_problem(401, "invalid_credentials");
-    let back = app.patch(&format!("/client-users/{}", user["id"].as_str().unwrap()), Some(&token), json!({ "status": "active" })).await;
+    app.get("/me", Some(&user_token))
+        .await
+        .assert_problem(401, "session_ended");
+    app.login("leaver@client.example", "client-user-passphrase")
+        .await
+        .assert_problem(401, "invalid_credentials");
+    let back = app
+        .patch(
+            &format!("/client-users/{}", user["id"].as_str().unwrap()),
+            Some(&token),
+            json!({ "status": "active" }),
+        )
+        .await;
     assert_eq!(back.body["status"], "active");
-    assert_eq!(app.login("leaver@client.example", "client-user-passphrase").await.status, 200);
+    assert_eq!(
+        app.login("leaver@client.example", "client-user-passphrase")
+            .await
+            .status,
+        200
+    );
 }
 
 async fn another_resellers_objects_are_404(backend: Backend) {
@@ -227,27 +451,113 @@ async fn another_resellers_objects_are_404(backend: Backend) {
     let (_, theirs) = reseller_with_user(&app, &admin, "Nosy Partners").await;
     let client = app.create_client(&mine, "Private Client", 30).await;
     let id = client["id"].as_str().unwrap();
-    let (user, _) = app.client_user(&mine, Some(id), "private@client.example").await;
+    let (user, _) = app
+        .client_user(&mine, Some(id), "private@client.example")
+        .await;
     let uid = user["id"].as_str().unwrap();
-    let invoice = app.get("/invoices", Some(&mine)).await.body["data"][0]["id"].as_str().unwrap().to_string();
-    for path in [format!("/clients/{id}"), format!("/clients/{id}/ledger"), format!("/client-users/{uid}"), format!("/invoices/{invoice}"), format!("/invoices/{invoice}/lines"), format!("/invoices/{invoice}/lines.csv")] {
-        app.get(&path, Some(&theirs)).await.assert_problem(404, "not_found");
+    let invoice = app.get("/invoices", Some(&mine)).await.body["data"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for path in [
+        format!("/clients/{id}"),
+        format!("/clients/{id}/ledger"),
+        format!("/client-users/{uid}"),
+        format!("/invoices/{invoice}"),
+        format!("/invoices/{invoice}/lines"),
+        format!("/invoices/{invoice}/lines.csv"),
+    ] {
+        app.get(&path, Some(&theirs))
+            .await
+            .assert_problem(404, "not_found");
     }
-    app.patch(&format!("/clients/{id}"), Some(&theirs), json!({ "name": "Hijacked" })).await.assert_problem(404, "not_found");
-    app.patch(&format!("/client-users/{uid}"), Some(&theirs), json!({ "name": "Hijacked" })).await.assert_problem(404, "not_found");
-    app.post(&format!("/client-users/{uid}/impersonate"), Some(&theirs), json!({})).await.assert_problem(404, "not_found");
-    app.post(&format!("/client-users/{uid}/resend-welcome"), Some(&theirs), json!({})).await.assert_problem(404, "not_found");
-    app.post(&format!("/clients/{id}/credit-adjustments"), Some(&theirs), json!({ "credits": 5, "reason": "x" })).await.assert_problem(404, "not_found");
-    app.send(app.request(Method::PUT, &format!("/clients/{id}/logo"), Some(&theirs)).header("content-type", "image/png").body(png())).await.assert_problem(404, "not_found");
-    app.send(app.request(Method::DELETE, &format!("/clients/{id}/logo"), Some(&theirs))).await.assert_problem(404, "not_found");
-    app.send(app.request(Method::DELETE, &format!("/client-users/{uid}"), Some(&theirs))).await.assert_problem(404, "not_found");
-    let order = app.post("/credit-orders", Some(&theirs), json!({ "client_code": client["code"], "credits": 5 })).await;
+    app.patch(
+        &format!("/clients/{id}"),
+        Some(&theirs),
+        json!({ "name": "Hijacked" }),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    app.patch(
+        &format!("/client-users/{uid}"),
+        Some(&theirs),
+        json!({ "name": "Hijacked" }),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    app.post(
+        &format!("/client-users/{uid}/impersonate"),
+        Some(&theirs),
+        json!({}),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    app.post(
+        &format!("/client-users/{uid}/resend-welcome"),
+        Some(&theirs),
+        json!({}),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    app.post(
+        &format!("/clients/{id}/credit-adjustments"),
+        Some(&theirs),
+        json!({ "credits": 5, "reason": "x" }),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    app.send(
+        app.request(Method::PUT, &format!("/clients/{id}/logo"), Some(&theirs))
+            .header("content-type", "image/png")
+            .body(png()),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    app.send(app.request(
+        Method::DELETE,
+        &format!("/clients/{id}/logo"),
+        Some(&theirs),
+    ))
+    .await
+    .assert_problem(404, "not_found");
+    app.send(app.request(
+        Method::DELETE,
+        &format!("/client-users/{uid}"),
+        Some(&theirs),
+    ))
+    .await
+    .assert_problem(404, "not_found");
+    let order = app
+        .post(
+            "/credit-orders",
+            Some(&theirs),
+            json!({ "client_code": client["code"], "credits": 5 }),
+        )
+        .await;
     order.assert_problem(422, "validation_failed");
     assert_eq!(order.body["errors"][0]["code"], "unknown_client");
-    let user_for_other = app.post("/client-users", Some(&theirs), json!({ "client_id": id, "name": "Spy", "email": "spy@nosy.example" })).await;
+    let user_for_other = app
+        .post(
+            "/client-users",
+            Some(&theirs),
+            json!({ "client_id": id, "name": "Spy", "email": "spy@nosy.example" }),
+        )
+        .await;
     assert_eq!(user_for_other.body["errors"][0]["code"], "unknown_client");
-    assert_eq!(app.get("/clients", Some(&theirs)).await.body["data"].as_array().unwrap().len(), 0);
-    assert_eq!(app.get("/client-users", Some(&theirs)).await.body["data"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        app.get("/clients", Some(&theirs)).await.body["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    assert_eq!(
+        app.get("/client-users", Some(&theirs)).await.body["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
     // Nothing of theirs changed anything of mine.
     let after = app.get(&format!("/clients/{id}"), Some(&mine)).await;
     assert_eq!(after.body["name"], "Private Client");
@@ -260,15 +570,48 @@ async fn client_users_cannot_use_reseller_endpoints(backend: Backend) {
     let (_, token) = reseller_with_user(&app, &admin, "Boundary Partners").await;
     let client = app.create_client(&token, "Bounded Client", 5).await;
     let id = client["id"].as_str().unwrap();
-    let (user, user_token) = app.client_user(&token, Some(id), "bounded@client.example").await;
-    for path in ["/clients", "/credit-orders", "/invoices", "/reseller-users", "/brands", "/credit-orders/export.csv"] {
-        app.get(path, Some(&user_token)).await.assert_problem(403, "forbidden");
+    let (user, user_token) = app
+        .client_user(&token, Some(id), "bounded@client.example")
+        .await;
+    for path in [
+        "/clients",
+        "/credit-orders",
+        "/invoices",
+        "/reseller-users",
+        "/brands",
+        "/credit-orders/export.csv",
+    ] {
+        app.get(path, Some(&user_token))
+            .await
+            .assert_problem(403, "forbidden");
     }
-    app.post("/clients", Some(&user_token), json!({ "name": "x" })).await.assert_problem(403, "forbidden");
-    app.post("/credit-orders", Some(&user_token), json!({ "client_code": client["code"], "credits": 5 })).await.assert_problem(403, "forbidden");
-    app.patch(&format!("/clients/{id}"), Some(&user_token), json!({ "credit_threshold": 0 })).await.assert_problem(403, "forbidden");
-    app.post(&format!("/client-users/{}/impersonate", user["id"].as_str().unwrap()), Some(&user_token), json!({})).await.assert_problem(403, "forbidden");
-    app.get("/admin/resellers", Some(&user_token)).await.assert_problem(403, "forbidden");
+    app.post("/clients", Some(&user_token), json!({ "name": "x" }))
+        .await
+        .assert_problem(403, "forbidden");
+    app.post(
+        "/credit-orders",
+        Some(&user_token),
+        json!({ "client_code": client["code"], "credits": 5 }),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    app.patch(
+        &format!("/clients/{id}"),
+        Some(&user_token),
+        json!({ "credit_threshold": 0 }),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    app.post(
+        &format!("/client-users/{}/impersonate", user["id"].as_str().unwrap()),
+        Some(&user_token),
+        json!({}),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    app.get("/admin/resellers", Some(&user_token))
+        .await
+        .assert_problem(403, "forbidden");
 }
 
 async fn resellers_add_colleagues_and_read_their_audit_log(backend: Backend) {
@@ -276,16 +619,41 @@ async fn resellers_add_colleagues_and_read_their_audit_log(backend: Backend) {
     let admin = app.admin_token().await;
     let (_, token) = reseller_with_user(&app, &admin, "Team Partners").await;
     let (_, other) = reseller_with_user(&app, &admin, "Other Team").await;
-    let added = app.post("/reseller-users", Some(&token), json!({ "name": "Colleague", "email": "colleague@team.example" })).await;
+    let added = app
+        .post(
+            "/reseller-users",
+            Some(&token),
+            json!({ "name": "Colleague", "email": "colleague@team.example" }),
+        )
+        .await;
     assert_eq!(added.status, 201);
     assert_eq!(added.body["role"], "reseller");
     let list = app.get("/reseller-users", Some(&token)).await;
     assert_eq!(list.body["data"].as_array().unwrap().len(), 2);
-    assert_eq!(app.get("/reseller-users", Some(&other)).await.body["data"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        app.get("/reseller-users", Some(&other)).await.body["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     app.create_client(&token, "Audited Client", 0).await;
     let events = app.get("/audit-events", Some(&token)).await;
-    let actions: Vec<_> = events.body["data"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_string()).collect();
-    assert!(actions.contains(&"client.created".to_string()) && actions.contains(&"user.created".to_string()), "{actions:?}");
+    let actions: Vec<_> = events.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        actions.contains(&"client.created".to_string())
+            && actions.contains(&"user.created".to_string()),
+        "{actions:?}"
+    );
     let theirs = app.get("/audit-events", Some(&other)).await;
-    assert!(!theirs.body["data"].as_array().unwrap().iter().any(|e| e["action"] == "client.created"));
+    assert!(!theirs.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "client.created"));
 }

@@ -19,16 +19,28 @@ both_backends!(
 
 async fn unknown_api_routes_are_404_problems(backend: Backend) {
     let app = spawn_app(backend).await;
-    app.get("/no-such-thing", None).await.assert_problem(404, "not_found");
-    app.get("/api/elsewhere", None).await.assert_problem(404, "not_found");
+    app.get("/no-such-thing", None)
+        .await
+        .assert_problem(404, "not_found");
+    app.get("/api/elsewhere", None)
+        .await
+        .assert_problem(404, "not_found");
 }
 
 async fn wrong_methods_are_405_with_allow(backend: Backend) {
     let app = spawn_app(backend).await;
-    let reply = app.send(app.request(Method::DELETE, "/admin/resellers", None)).await;
+    let reply = app
+        .send(app.request(Method::DELETE, "/admin/resellers", None))
+        .await;
     reply.assert_problem(405, "method_not_allowed");
     assert_eq!(reply.headers["allow"], "GET, POST");
-    let reply = app.send(app.request(Method::PUT, "/admin/brands/0190aaaa-0000-7000-8000-000000000000", None)).await;
+    let reply = app
+        .send(app.request(
+            Method::PUT,
+            "/admin/brands/0190aaaa-0000-7000-8000-000000000000",
+            None,
+        ))
+        .await;
     reply.assert_problem(405, "method_not_allowed");
     assert_eq!(reply.headers["allow"], "GET, PATCH");
 }
@@ -36,7 +48,11 @@ async fn wrong_methods_are_405_with_allow(backend: Backend) {
 async fn bodies_must_be_json(backend: Backend) {
     let app = spawn_app(backend).await;
     let reply = app
-        .send(app.request(Method::POST, "/auth/login", None).header("content-type", "text/plain").body("email=x"))
+        .send(
+            app.request(Method::POST, "/auth/login", None)
+                .header("content-type", "text/plain")
+                .body("email=x"),
+        )
         .await;
     reply.assert_problem(415, "unsupported_media_type");
 }
@@ -44,13 +60,24 @@ async fn bodies_must_be_json(backend: Backend) {
 async fn malformed_json_is_400(backend: Backend) {
     let app = spawn_app(backend).await;
     let reply = app
-        .send(app.request(Method::POST, "/auth/login", None).header("content-type", "application/json").body("{\"email\":"))
+        .send(
+            app.request(Method::POST, "/auth/login", None)
+                .header("content-type", "application/json")
+                .body("{\"email\":"),
+        )
         .await;
     reply.assert_problem(400, "malformed_json");
 }
 
 async fn oversized_bodies_are_413(backend: Backend) {
-    let app = spawn_app_with(backend, Options { env: [("CREDENCE_BODY_LIMIT_BYTES", "4096".to_string())].into(), ..Default::default() }).await;
+    let app = spawn_app_with(
+        backend,
+        Options {
+            env: [("CREDENCE_BODY_LIMIT_BYTES", "4096".to_string())].into(),
+            ..Default::default()
+        },
+    )
+    .await;
     let big = json!({ "email": "a@b.co", "password": "x".repeat(10_000) });
     let reply = app.post("/auth/login", None, big).await;
     reply.assert_problem(413, "payload_too_large");
@@ -59,11 +86,21 @@ async fn oversized_bodies_are_413(backend: Backend) {
 async fn bad_query_and_path_parameters_are_400(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
-    app.get("/admin/resellers?limit=0", Some(&admin)).await.assert_problem(400, "invalid_query");
-    app.get("/admin/resellers?limit=201", Some(&admin)).await.assert_problem(400, "invalid_query");
-    app.get("/admin/resellers?limit=abc", Some(&admin)).await.assert_problem(400, "invalid_query");
-    app.get("/admin/resellers?cursor=garbage", Some(&admin)).await.assert_problem(400, "invalid_query");
-    app.get("/admin/resellers?status=sleeping", Some(&admin)).await.assert_problem(400, "invalid_query");
+    app.get("/admin/resellers?limit=0", Some(&admin))
+        .await
+        .assert_problem(400, "invalid_query");
+    app.get("/admin/resellers?limit=201", Some(&admin))
+        .await
+        .assert_problem(400, "invalid_query");
+    app.get("/admin/resellers?limit=abc", Some(&admin))
+        .await
+        .assert_problem(400, "invalid_query");
+    app.get("/admin/resellers?cursor=garbage", Some(&admin))
+        .await
+        .assert_problem(400, "invalid_query");
+    app.get("/admin/resellers?status=sleeping", Some(&admin))
+        .await
+        .assert_problem(400, "invalid_query");
 }
 
 async fn validation_lists_every_bad_field(backend: Backend) {
@@ -75,8 +112,23 @@ async fn validation_lists_every_bad_field(backend: Backend) {
     reply.assert_problem(422, "validation_failed");
     let mut fields = reply.error_fields();
     fields.sort();
-    assert_eq!(fields, ["contact_email", "currency", "custom_host", "discount_percent", "name"]);
-    let wrong_type = app.post("/admin/resellers", Some(&admin), json!({ "name": "X", "discount_percent": "lots" })).await;
+    assert_eq!(
+        fields,
+        [
+            "contact_email",
+            "currency",
+            "custom_host",
+            "discount_percent",
+            "name"
+        ]
+    );
+    let wrong_type = app
+        .post(
+            "/admin/resellers",
+            Some(&admin),
+            json!({ "name": "X", "discount_percent": "lots" }),
+        )
+        .await;
     wrong_type.assert_problem(422, "validation_failed");
     assert_eq!(wrong_type.error_fields(), ["discount_percent"]);
     // Nothing was created by the refused requests.
@@ -86,7 +138,13 @@ async fn validation_lists_every_bad_field(backend: Backend) {
 
 async fn missing_and_bad_tokens_are_401(backend: Backend) {
     let app = spawn_app(backend).await;
-    app.get("/me", None).await.assert_problem(401, "missing_token");
-    app.get("/me", Some("not.a.jwt")).await.assert_problem(401, "invalid_token");
-    app.get("/admin/brands", None).await.assert_problem(401, "missing_token");
+    app.get("/me", None)
+        .await
+        .assert_problem(401, "missing_token");
+    app.get("/me", Some("not.a.jwt"))
+        .await
+        .assert_problem(401, "invalid_token");
+    app.get("/admin/brands", None)
+        .await
+        .assert_problem(401, "missing_token");
 }

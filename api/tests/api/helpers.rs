@@ -41,7 +41,8 @@ macro_rules! both_backends {
 }
 
 pub fn postgres_base() -> String {
-    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
 fn migrations_fingerprint() -> String {
@@ -83,27 +84,38 @@ fn template() -> &'static str {
     TEMPLATE.get_or_init(|| {
         let name = format!("credence_tpl_{}", migrations_fingerprint());
         let mut admin = admin_connection();
-        admin.batch_execute("SELECT pg_advisory_lock(90210)").unwrap();
-        let exists: i64 = diesel::sql_query(format!("SELECT 1 AS n FROM pg_database WHERE datname = '{name}'"))
-            .load::<Count>(&mut admin)
-            .unwrap()
-            .len() as i64;
+        admin
+            .batch_execute("SELECT pg_advisory_lock(90210)")
+            .unwrap();
+        let exists: i64 = diesel::sql_query(format!(
+            "SELECT 1 AS n FROM pg_database WHERE datname = '{name}'"
+        ))
+        .load::<Count>(&mut admin)
+        .unwrap()
+        .len() as i64;
         if exists == 0 {
-            admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+            admin
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .unwrap();
             let url = DbUrl::Postgres(format!("{}/{name}", postgres_base()));
             let mut conn = url.connect().unwrap();
             credence_api::db::run_migrations(&mut conn).unwrap();
         }
         // Leftovers of earlier runs.
-        let stale: Vec<Name> = diesel::sql_query("SELECT datname AS name FROM pg_database WHERE datname LIKE 'credence_test_%'")
-            .load(&mut admin)
-            .unwrap();
+        let stale: Vec<Name> = diesel::sql_query(
+            "SELECT datname AS name FROM pg_database WHERE datname LIKE 'credence_test_%'",
+        )
+        .load(&mut admin)
+        .unwrap();
         if std::env::var("CREDENCE_KEEP_TEST_DBS").is_err() {
             for db in stale {
-                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", db.name));
+                let _ = admin
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", db.name));
             }
         }
-        admin.batch_execute("SELECT pg_advisory_unlock(90210)").unwrap();
+        admin
+            .batch_execute("SELECT pg_advisory_unlock(90210)")
+            .unwrap();
         name
     })
 }
@@ -171,7 +183,10 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     let mut env: HashMap<&str, String> = HashMap::from([
         ("DATABASE_URL", database_url.clone()),
         ("CREDENCE_BIND", "127.0.0.1:0".into()),
-        ("CREDENCE_PASSWORD_HASHING", "fast-insecure-for-tests".into()),
+        (
+            "CREDENCE_PASSWORD_HASHING",
+            "fast-insecure-for-tests".into(),
+        ),
         ("CREDENCE_MAIL_POLL_MS", "50".into()),
         ("CREDENCE_JWT_SECRET", JWT_SECRET.into()),
         ("CREDENCE_PUBLIC_URL", "http://credence.test".into()),
@@ -184,21 +199,32 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
             env.insert(k, v);
         }
     }
-    let config = Config::from_lookup(|name| env.get(name).cloned()).expect("test configuration is valid");
+    let config =
+        Config::from_lookup(|name| env.get(name).cloned()).expect("test configuration is valid");
     let app = Application::build(config.clone()).expect("the app starts");
     let port = app.port();
     actix_web::rt::spawn(app.run_until_stopped());
     let db = Db::connect(&config.database_url).unwrap();
     {
         let mut conn = db.get().unwrap();
-        credence_api::domain::users::upsert_admin(&mut conn, ADMIN_EMAIL, "Test Admin", ADMIN_PASSWORD, config.password_hashing).unwrap();
+        credence_api::domain::users::upsert_admin(
+            &mut conn,
+            ADMIN_EMAIL,
+            "Test Admin",
+            ADMIN_PASSWORD,
+            config.password_hashing,
+        )
+        .unwrap();
     }
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         backend,
         database_url,
         db,
-        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
         _dir: dir,
     }
 }
@@ -210,7 +236,8 @@ impl Drop for TestApp {
                 if name.starts_with("credence_test_") {
                     std::thread::spawn(move || {
                         let mut admin = admin_connection();
-                        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                        let _ = admin
+                            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
                     });
                 }
             }
@@ -228,13 +255,21 @@ pub struct Reply {
 
 impl Reply {
     pub fn content_type(&self) -> String {
-        self.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+        self.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// Asserts an RFC 9457 problem with this status and code.
     pub fn assert_problem(&self, status: u16, code: &str) {
         assert_eq!(self.status.as_u16(), status, "body: {}", self.body);
-        assert!(self.content_type().starts_with("application/problem+json"), "content type {}", self.content_type());
+        assert!(
+            self.content_type().starts_with("application/problem+json"),
+            "content type {}",
+            self.content_type()
+        );
         assert_eq!(self.body["code"], code, "body: {}", self.body);
         assert_eq!(self.body["status"], status);
         assert!(self.body["title"].is_string() && self.body["type"].is_string());
@@ -244,14 +279,21 @@ impl Reply {
     pub fn error_fields(&self) -> Vec<String> {
         self.body["errors"]
             .as_array()
-            .map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or_default().to_string()).collect())
+            .map(|a| {
+                a.iter()
+                    .map(|e| e["field"].as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
 
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
-        if ["/healthz", "/readyz", "/metrics", "/api/"].iter().any(|p| path.starts_with(p)) {
+        if ["/healthz", "/readyz", "/metrics", "/api/"]
+            .iter()
+            .any(|p| path.starts_with(p))
+        {
             format!("{}{path}", self.address)
         } else {
             format!("{}/api/v1{path}", self.address)
@@ -264,10 +306,20 @@ impl TestApp {
         let headers = response.headers().clone();
         let bytes = response.bytes().await.unwrap().to_vec();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Reply { status, headers, body, bytes }
+        Reply {
+            status,
+            headers,
+            body,
+            bytes,
+        }
     }
 
-    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> reqwest::RequestBuilder {
+    pub fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+    ) -> reqwest::RequestBuilder {
         let mut rb = self.client.request(method, self.url(path));
         if let Some(token) = token {
             rb = rb.bearer_auth(token);
@@ -280,15 +332,22 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
-        self.send(self.request(Method::POST, path, token).json(&body)).await
+        self.send(self.request(Method::POST, path, token).json(&body))
+            .await
     }
 
     pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
-        self.send(self.request(Method::PATCH, path, token).json(&body)).await
+        self.send(self.request(Method::PATCH, path, token).json(&body))
+            .await
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Reply {
-        self.post("/auth/login", None, json!({ "email": email, "password": password })).await
+        self.post(
+            "/auth/login",
+            None,
+            json!({ "email": email, "password": password }),
+        )
+        .await
     }
 
     /// Signs in and returns the access token, asserting success.
@@ -323,13 +382,28 @@ impl TestApp {
 
     /// Creates a reseller user through the API and sets their password through the welcome
     /// link (read from the outbox). Returns (user json, access token).
-    pub async fn reseller_user(&self, admin: &str, reseller_id: &str, email: &str) -> (Value, String) {
+    pub async fn reseller_user(
+        &self,
+        admin: &str,
+        reseller_id: &str,
+        email: &str,
+    ) -> (Value, String) {
         let reply = self
-            .post(&format!("/admin/resellers/{reseller_id}/users"), Some(admin), json!({ "name": "Rita Reseller", "email": email }))
+            .post(
+                &format!("/admin/resellers/{reseller_id}/users"),
+                Some(admin),
+                json!({ "name": "Rita Reseller", "email": email }),
+            )
             .await;
         assert_eq!(reply.status, 201, "{}", reply.body);
         let token = self.link_token_from_outbox(email, "welcome");
-        let set = self.post("/auth/password/set", None, json!({ "token": token, "password": "a-long-enough-passphrase" })).await;
+        let set = self
+            .post(
+                "/auth/password/set",
+                None,
+                json!({ "token": token, "password": "a-long-enough-passphrase" }),
+            )
+            .await;
         assert_eq!(set.status, 204, "{}", set.body);
         let access = self.token(email, "a-long-enough-passphrase").await;
         (reply.body, access)
@@ -354,12 +428,23 @@ impl TestApp {
 pub async fn reseller_with_user(app: &TestApp, admin: &str, name: &str) -> (Value, String) {
     let reseller = app.create_reseller(admin, name).await;
     let slug = name.to_lowercase().replace(' ', "-");
-    let (_, token) = app.reseller_user(admin, reseller["id"].as_str().unwrap(), &format!("staff@{slug}.example")).await;
+    let (_, token) = app
+        .reseller_user(
+            admin,
+            reseller["id"].as_str().unwrap(),
+            &format!("staff@{slug}.example"),
+        )
+        .await;
     (reseller, token)
 }
 
 impl TestApp {
-    pub async fn create_client(&self, reseller_token: &str, name: &str, initial_credits: i64) -> Value {
+    pub async fn create_client(
+        &self,
+        reseller_token: &str,
+        name: &str,
+        initial_credits: i64,
+    ) -> Value {
         let reply = self
             .post(
                 "/clients",
@@ -372,7 +457,12 @@ impl TestApp {
     }
 
     /// A client user created by `token`'s owner who has set their password: (json, token).
-    pub async fn client_user(&self, creator_token: &str, client_id: Option<&str>, email: &str) -> (Value, String) {
+    pub async fn client_user(
+        &self,
+        creator_token: &str,
+        client_id: Option<&str>,
+        email: &str,
+    ) -> (Value, String) {
         let mut body = json!({ "name": "Cleo Client", "email": email, "job_title": "Talent lead" });
         if let Some(client_id) = client_id {
             body["client_id"] = json!(client_id);
@@ -380,30 +470,60 @@ impl TestApp {
         let reply = self.post("/client-users", Some(creator_token), body).await;
         assert_eq!(reply.status, 201, "{}", reply.body);
         let token = self.link_token_from_outbox(email, "welcome");
-        let set = self.post("/auth/password/set", None, json!({ "token": token, "password": "client-user-passphrase" })).await;
+        let set = self
+            .post(
+                "/auth/password/set",
+                None,
+                json!({ "token": token, "password": "client-user-passphrase" }),
+            )
+            .await;
         assert_eq!(set.status, 204, "{}", set.body);
         let access = self.token(email, "client-user-passphrase").await;
         (reply.body, access)
     }
 
     pub async fn balance(&self, token: &str, client_id: &str) -> i64 {
-        self.get(&format!("/clients/{client_id}"), Some(token)).await.body["credit_balance"].as_i64().unwrap()
+        self.get(&format!("/clients/{client_id}"), Some(token))
+            .await
+            .body["credit_balance"]
+            .as_i64()
+            .unwrap()
     }
 
     /// The sum of the client's ledger deltas (all pages).
     pub async fn ledger_sum(&self, token: &str, client_id: &str) -> i64 {
-        let ledger = self.get(&format!("/clients/{client_id}/ledger?limit=200"), Some(token)).await;
-        ledger.body["data"].as_array().unwrap().iter().map(|e| e["delta"].as_i64().unwrap()).sum()
+        let ledger = self
+            .get(
+                &format!("/clients/{client_id}/ledger?limit=200"),
+                Some(token),
+            )
+            .await;
+        ledger.body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["delta"].as_i64().unwrap())
+            .sum()
     }
 
     pub fn outbox_count(&self, to: &str, kind: &str) -> i64 {
         use credence_api::db::schema::outbox;
         let mut conn = self.conn();
-        outbox::table.filter(outbox::to_address.eq(to)).filter(outbox::kind.eq(kind)).count().get_result(&mut *conn).unwrap()
+        outbox::table
+            .filter(outbox::to_address.eq(to))
+            .filter(outbox::kind.eq(kind))
+            .count()
+            .get_result(&mut *conn)
+            .unwrap()
     }
 }
 
 pub fn token_from_text(text: &str) -> Option<String> {
     let start = text.find("/set-password?token=")? + "/set-password?token=".len();
-    Some(text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect())
+    Some(
+        text[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect(),
+    )
 }

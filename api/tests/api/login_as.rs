@@ -7,10 +7,19 @@ use serde_json::{json, Value};
 use crate::both_backends;
 use crate::helpers::{reseller_with_user, spawn_app, Backend};
 
-both_backends!(login_as_issues_a_short_audited_session_that_can_end, login_as_cannot_escalate_or_change_secrets, only_active_users_can_be_viewed_as);
+both_backends!(
+    login_as_issues_a_short_audited_session_that_can_end,
+    login_as_cannot_escalate_or_change_secrets,
+    only_active_users_can_be_viewed_as
+);
 
 fn claims(token: &str) -> Value {
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(token.split('.').nth(1).unwrap()).unwrap()).unwrap()
+    serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(token.split('.').nth(1).unwrap())
+            .unwrap(),
+    )
+    .unwrap()
 }
 
 async fn login_as_issues_a_short_audited_session_that_can_end(backend: Backend) {
@@ -18,13 +27,28 @@ async fn login_as_issues_a_short_audited_session_that_can_end(backend: Backend) 
     let admin = app.admin_token().await;
     let (_, reseller_token) = reseller_with_user(&app, &admin, "Helpful Partners").await;
     let client = app.create_client(&reseller_token, "Viewed Co", 15).await;
-    let (user, user_token) = app.client_user(&reseller_token, client["id"].as_str(), "viewed@client.example").await;
+    let (user, user_token) = app
+        .client_user(
+            &reseller_token,
+            client["id"].as_str(),
+            "viewed@client.example",
+        )
+        .await;
     let uid = user["id"].as_str().unwrap();
-    let started = app.post(&format!("/client-users/{uid}/impersonate"), Some(&reseller_token), json!({})).await;
+    let started = app
+        .post(
+            &format!("/client-users/{uid}/impersonate"),
+            Some(&reseller_token),
+            json!({}),
+        )
+        .await;
     assert_eq!(started.status, 200, "{}", started.body);
     assert!(started.body.get("refresh_token").is_none());
     assert_eq!(started.body["user"]["email"], "viewed@client.example");
-    assert_eq!(started.body["impersonator"]["email"], "staff@helpful-partners.example");
+    assert_eq!(
+        started.body["impersonator"]["email"],
+        "staff@helpful-partners.example"
+    );
     let token = started.body["access_token"].as_str().unwrap().to_string();
     let c = claims(&token);
     assert_eq!(c["sub"], user["id"]);
@@ -34,16 +58,44 @@ async fn login_as_issues_a_short_audited_session_that_can_end(backend: Backend) 
     assert!(c["exp"].as_i64().unwrap() - c["iat"].as_i64().unwrap() <= 1800);
     let me = app.get("/me", Some(&token)).await;
     assert_eq!(me.body["email"], "viewed@client.example");
-    assert_eq!(me.body["impersonator"]["email"], "staff@helpful-partners.example");
+    assert_eq!(
+        me.body["impersonator"]["email"],
+        "staff@helpful-partners.example"
+    );
     // Sees what the client user sees.
-    assert_eq!(app.get(&format!("/clients/{}", client["id"].as_str().unwrap()), Some(&token)).await.body["credit_balance"], 15);
-    let colleague = app.post("/client-users", Some(&token), json!({ "name": "Added While Viewing", "email": "added@client.example" })).await;
+    assert_eq!(
+        app.get(
+            &format!("/clients/{}", client["id"].as_str().unwrap()),
+            Some(&token)
+        )
+        .await
+        .body["credit_balance"],
+        15
+    );
+    let colleague = app
+        .post(
+            "/client-users",
+            Some(&token),
+            json!({ "name": "Added While Viewing", "email": "added@client.example" }),
+        )
+        .await;
     assert_eq!(colleague.status, 201);
     // Every action is audit-logged with both identities.
-    let reseller_view = app.get("/audit-events?limit=200", Some(&reseller_token)).await;
-    let created = reseller_view.body["data"].as_array().unwrap().iter().find(|e| e["action"] == "user.created" && e["details"]["email"] == "added@client.example").unwrap().clone();
+    let reseller_view = app
+        .get("/audit-events?limit=200", Some(&reseller_token))
+        .await;
+    let created = reseller_view.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "user.created" && e["details"]["email"] == "added@client.example")
+        .unwrap()
+        .clone();
     assert_eq!(created["actor_id"], user["id"]);
-    assert_eq!(created["impersonator_id"], started.body["impersonator"]["id"]);
+    assert_eq!(
+        created["impersonator_id"],
+        started.body["impersonator"]["id"]
+    );
     {
         use credence_api::db::schema::audit_events;
         use diesel::prelude::*;
@@ -55,19 +107,46 @@ async fn login_as_issues_a_short_audited_session_that_can_end(backend: Backend) 
             .count()
             .get_result(&mut *conn)
             .unwrap();
-        assert!(requests >= 3, "each request in the session is logged, got {requests}");
+        assert!(
+            requests >= 3,
+            "each request in the session is logged, got {requests}"
+        );
     }
     // The client user sees in their activity that their reseller accessed the account.
     let activity = app.get("/audit-events", Some(&user_token)).await;
-    let started_event = activity.body["data"].as_array().unwrap().iter().find(|e| e["action"] == "impersonation.started").expect("visible to the client").clone();
-    assert_eq!(started_event["details"]["reseller_user"]["email"], "staff@helpful-partners.example");
+    let started_event = activity.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "impersonation.started")
+        .expect("visible to the client")
+        .clone();
+    assert_eq!(
+        started_event["details"]["reseller_user"]["email"],
+        "staff@helpful-partners.example"
+    );
     // Ending: the token stops working at once; the reseller's own session goes on.
-    let ended = app.post("/auth/impersonation/end", Some(&token), json!({})).await;
+    let ended = app
+        .post("/auth/impersonation/end", Some(&token), json!({}))
+        .await;
     assert_eq!(ended.status, 204);
-    app.get("/me", Some(&token)).await.assert_problem(401, "session_ended");
-    assert_eq!(app.get("/me", Some(&reseller_token)).await.body["role"], "reseller");
-    app.post("/auth/impersonation/end", Some(&reseller_token), json!({})).await.assert_problem(409, "not_impersonating");
-    assert!(app.get("/audit-events", Some(&user_token)).await.body["data"].as_array().unwrap().iter().any(|e| e["action"] == "impersonation.ended"));
+    app.get("/me", Some(&token))
+        .await
+        .assert_problem(401, "session_ended");
+    assert_eq!(
+        app.get("/me", Some(&reseller_token)).await.body["role"],
+        "reseller"
+    );
+    app.post("/auth/impersonation/end", Some(&reseller_token), json!({}))
+        .await
+        .assert_problem(409, "not_impersonating");
+    assert!(
+        app.get("/audit-events", Some(&user_token)).await.body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "impersonation.ended")
+    );
 }
 
 async fn login_as_cannot_escalate_or_change_secrets(backend: Backend) {
@@ -75,24 +154,70 @@ async fn login_as_cannot_escalate_or_change_secrets(backend: Backend) {
     let admin = app.admin_token().await;
     let (_, reseller_token) = reseller_with_user(&app, &admin, "Bounded Partners").await;
     let client = app.create_client(&reseller_token, "Bounded Co", 0).await;
-    let (user, _) = app.client_user(&reseller_token, client["id"].as_str(), "bounded.view@client.example").await;
+    let (user, _) = app
+        .client_user(
+            &reseller_token,
+            client["id"].as_str(),
+            "bounded.view@client.example",
+        )
+        .await;
     let uid = user["id"].as_str().unwrap();
-    let token = app.post(&format!("/client-users/{uid}/impersonate"), Some(&reseller_token), json!({})).await.body["access_token"].as_str().unwrap().to_string();
+    let token = app
+        .post(
+            &format!("/client-users/{uid}/impersonate"),
+            Some(&reseller_token),
+            json!({}),
+        )
+        .await
+        .body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
     for path in ["/clients", "/credit-orders", "/invoices", "/reseller-users"] {
-        app.get(path, Some(&token)).await.assert_problem(403, "forbidden");
+        app.get(path, Some(&token))
+            .await
+            .assert_problem(403, "forbidden");
     }
-    app.post(&format!("/client-users/{uid}/impersonate"), Some(&token), json!({})).await.assert_problem(403, "forbidden");
+    app.post(
+        &format!("/client-users/{uid}/impersonate"),
+        Some(&token),
+        json!({}),
+    )
+    .await
+    .assert_problem(403, "forbidden");
     app.post("/me/password", Some(&token), json!({ "current_password": "client-user-passphrase", "new_password": "taken-over-password" })).await.assert_problem(403, "forbidden");
-    app.patch(&format!("/client-users/{uid}"), Some(&token), json!({ "email": "attacker@evil.example" })).await.assert_problem(403, "forbidden");
-    app.post("/auth/refresh", None, json!({ "refresh_token": token })).await.assert_problem(401, "invalid_refresh_token");
+    app.patch(
+        &format!("/client-users/{uid}"),
+        Some(&token),
+        json!({ "email": "attacker@evil.example" }),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    app.post("/auth/refresh", None, json!({ "refresh_token": token }))
+        .await
+        .assert_problem(401, "invalid_refresh_token");
     // The real user still signs in with their own password, and can change it.
-    let real = app.token("bounded.view@client.example", "client-user-passphrase").await;
-    let wrong = app.post("/me/password", Some(&real), json!({ "current_password": "nope-nope-nope", "new_password": "short" })).await;
+    let real = app
+        .token("bounded.view@client.example", "client-user-passphrase")
+        .await;
+    let wrong = app
+        .post(
+            "/me/password",
+            Some(&real),
+            json!({ "current_password": "nope-nope-nope", "new_password": "short" }),
+        )
+        .await;
     assert_eq!(wrong.error_fields(), ["current_password", "new_password"]);
     let changed = app.post("/me/password", Some(&real), json!({ "current_password": "client-user-passphrase", "new_password": "a-brand-new-passphrase" })).await;
     assert_eq!(changed.status, 204);
-    assert_eq!(app.get("/me", Some(&real)).await.status, 200, "the current session survives");
-    app.get("/me", Some(&token)).await.assert_problem(401, "session_ended");
+    assert_eq!(
+        app.get("/me", Some(&real)).await.status,
+        200,
+        "the current session survives"
+    );
+    app.get("/me", Some(&token))
+        .await
+        .assert_problem(401, "session_ended");
 }
 
 async fn only_active_users_can_be_viewed_as(backend: Backend) {
@@ -101,7 +226,31 @@ async fn only_active_users_can_be_viewed_as(backend: Backend) {
     let (_, reseller_token) = reseller_with_user(&app, &admin, "Cautious Partners").await;
     let client = app.create_client(&reseller_token, "Cautious Co", 0).await;
     let invited = app.post("/client-users", Some(&reseller_token), json!({ "client_id": client["id"], "name": "Not Yet", "email": "notyet@client.example" })).await;
-    app.post(&format!("/client-users/{}/impersonate", invited.body["id"].as_str().unwrap()), Some(&reseller_token), json!({})).await.assert_problem(409, "user_not_active");
-    app.post("/client-users/01900000-0000-7000-8000-000000000000/impersonate", Some(&reseller_token), json!({})).await.assert_problem(404, "not_found");
-    app.post(&format!("/client-users/{}/impersonate", invited.body["id"].as_str().unwrap()), Some(&admin), json!({})).await.assert_problem(403, "forbidden");
+    app.post(
+        &format!(
+            "/client-users/{}/impersonate",
+            invited.body["id"].as_str().unwrap()
+        ),
+        Some(&reseller_token),
+        json!({}),
+    )
+    .await
+    .assert_problem(409, "user_not_active");
+    app.post(
+        "/client-users/01900000-0000-7000-8000-000000000000/impersonate",
+        Some(&reseller_token),
+        json!({}),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    app.post(
+        &format!(
+            "/client-users/{}/impersonate",
+            invited.body["id"].as_str().unwrap()
+        ),
+        Some(&admin),
+        json!({}),
+    )
+    .await
+    .assert_problem(403, "forbidden");
 }

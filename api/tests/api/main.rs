@@ -5,12 +5,13 @@ mod helpers;
 mod smtp;
 
 mod admin;
+mod assessments;
 mod auth;
+mod cli;
 mod clients;
 mod credits;
-mod login_as;
-mod cli;
 mod errors;
+mod login_as;
 mod mail;
 mod ops;
 mod schema;

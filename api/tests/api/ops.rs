@@ -3,7 +3,11 @@
 use crate::both_backends;
 use crate::helpers::{spawn_app, Backend};
 
-both_backends!(health_ready_and_metrics, request_ids_are_echoed_or_made, api_docs_and_spec_are_served);
+both_backends!(
+    health_ready_and_metrics,
+    request_ids_are_echoed_or_made,
+    api_docs_and_spec_are_served
+);
 
 async fn health_ready_and_metrics(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -15,7 +19,9 @@ async fn health_ready_and_metrics(backend: Backend) {
     app.get("/branding", None).await;
     let metrics = String::from_utf8(app.get("/metrics", None).await.bytes).unwrap();
     assert!(
-        metrics.contains(r#"credence_http_requests_total{method="GET",route="/api/v1/branding",status="200"} 2"#),
+        metrics.contains(
+            r#"credence_http_requests_total{method="GET",route="/api/v1/branding",status="200"} 2"#
+        ),
         "{metrics}"
     );
     assert!(metrics.contains(r#"credence_http_request_duration_seconds_bucket{method="GET",route="/api/v1/branding",status="200",le="+Inf"} 2"#));
@@ -25,7 +31,10 @@ async fn health_ready_and_metrics(backend: Backend) {
 async fn request_ids_are_echoed_or_made(backend: Backend) {
     let app = spawn_app(backend).await;
     let echoed = app
-        .send(app.request(reqwest::Method::GET, "/branding", None).header("x-request-id", "trace-abc-123"))
+        .send(
+            app.request(reqwest::Method::GET, "/branding", None)
+                .header("x-request-id", "trace-abc-123"),
+        )
         .await;
     assert_eq!(echoed.headers["x-request-id"], "trace-abc-123");
     let made = app.get("/branding", None).await;
@@ -38,7 +47,10 @@ async fn api_docs_and_spec_are_served(backend: Backend) {
     assert_eq!(redirect.status, 301);
     let docs = app.get("/api/docs/", None).await;
     assert_eq!(docs.status, 200);
-    assert!(String::from_utf8_lossy(&docs.bytes).contains("swagger"), "the docs page is Swagger UI, served locally");
+    assert!(
+        String::from_utf8_lossy(&docs.bytes).contains("swagger"),
+        "the docs page is Swagger UI, served locally"
+    );
     let spec = app.get("/openapi.json", None).await;
     assert_eq!(spec.status, 200);
     assert_eq!(spec.body["info"]["title"], "Credence API");
@@ -51,17 +63,33 @@ both_backends!(the_spa_is_served_precompressed_with_client_side_routes);
 async fn the_spa_is_served_precompressed_with_client_side_routes(backend: Backend) {
     let web = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(web.path().join("pkg")).unwrap();
-    std::fs::write(web.path().join("index.html"), "<!doctype html><title>Credence</title>").unwrap();
+    std::fs::write(
+        web.path().join("index.html"),
+        "<!doctype html><title>Credence</title>",
+    )
+    .unwrap();
     std::fs::write(web.path().join("pkg/app_bg.wasm"), b"\0asm plain").unwrap();
     std::fs::write(web.path().join("pkg/app_bg.wasm.br"), b"brotli bytes").unwrap();
     std::fs::write(web.path().join("pkg/app_bg.wasm.gz"), b"gzip bytes").unwrap();
     let app = crate::helpers::spawn_app_with(
         backend,
-        crate::helpers::Options { env: [("CREDENCE_WEB_DIR", web.path().display().to_string())].into(), ..Default::default() },
+        crate::helpers::Options {
+            env: [("CREDENCE_WEB_DIR", web.path().display().to_string())].into(),
+            ..Default::default()
+        },
     )
     .await;
-    let client = reqwest::Client::builder().no_brotli().no_gzip().build().unwrap();
-    let get = |path: &str, encoding: &str| client.get(format!("{}{path}", app.address)).header("accept-encoding", encoding).send();
+    let client = reqwest::Client::builder()
+        .no_brotli()
+        .no_gzip()
+        .build()
+        .unwrap();
+    let get = |path: &str, encoding: &str| {
+        client
+            .get(format!("{}{path}", app.address))
+            .header("accept-encoding", encoding)
+            .send()
+    };
 
     let br = get("/pkg/app_bg.wasm", "gzip, br").await.unwrap();
     assert_eq!(br.headers()["content-type"], "application/wasm");
@@ -77,16 +105,30 @@ async fn the_spa_is_served_precompressed_with_client_side_routes(backend: Backen
     for route in ["/", "/login", "/admin/resellers/123", "/set-password"] {
         let page = get(route, "identity").await.unwrap();
         assert_eq!(page.status(), 200, "{route}");
-        assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
-        assert!(page.text().await.unwrap().contains("<title>Credence</title>"));
+        assert!(page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+        assert!(page
+            .text()
+            .await
+            .unwrap()
+            .contains("<title>Credence</title>"));
     }
     assert_eq!(get("/missing.js", "identity").await.unwrap().status(), 404);
-    for escape in ["/../Cargo.toml", "/pkg/%2e%2e/%2e%2e/Cargo.toml", "/.hidden"] {
+    for escape in [
+        "/../Cargo.toml",
+        "/pkg/%2e%2e/%2e%2e/Cargo.toml",
+        "/.hidden",
+    ] {
         let reply = get(escape, "identity").await.unwrap();
         assert_eq!(reply.status(), 404, "{escape}");
         assert!(!reply.text().await.unwrap().contains("[package]"));
     }
     let api_404 = get("/api/v1/nothing-here", "identity").await.unwrap();
     assert_eq!(api_404.status(), 404);
-    assert_eq!(api_404.headers()["content-type"], "application/problem+json");
+    assert_eq!(
+        api_404.headers()["content-type"],
+        "application/problem+json"
+    );
 }

@@ -90,10 +90,25 @@ fn describe(conn: &mut DbConnection) -> (BTreeSet<String>, BTreeSet<String>, BTr
         ),
     };
     (
-        columns.into_iter().map(|r| format!("{}.{} {} notnull={}", r.a, r.b, normalise_type(&r.c), r.d != 0)).collect(),
+        columns
+            .into_iter()
+            .map(|r| {
+                format!(
+                    "{}.{} {} notnull={}",
+                    r.a,
+                    r.b,
+                    normalise_type(&r.c),
+                    r.d != 0
+                )
+            })
+            .collect(),
         // Index names differ (sqlite_autoindex_* vs *_key): compare table and columns only.
-        keys.into_iter().map(|r| format!("{}({})", r.a, r.c)).collect(),
-        fks.into_iter().map(|r| format!("{}.{} -> {}", r.a, r.b, r.c)).collect(),
+        keys.into_iter()
+            .map(|r| format!("{}({})", r.a, r.c))
+            .collect(),
+        fks.into_iter()
+            .map(|r| format!("{}.{} -> {}", r.a, r.b, r.c))
+            .collect(),
     )
 }
 
@@ -135,5 +150,9 @@ fn sqlite_and_postgres_have_the_same_schema() {
     assert_eq!(s_cols, p_cols, "columns differ");
     assert_eq!(s_keys, p_keys, "primary keys and unique constraints differ");
     assert_eq!(s_fks, p_fks, "foreign keys differ");
-    assert_eq!(check_count(&mut sqlite), check_count(&mut pg), "CHECK constraints differ");
+    assert_eq!(
+        check_count(&mut sqlite),
+        check_count(&mut pg),
+        "CHECK constraints differ"
+    );
 }

@@ -41,7 +41,8 @@ impl SmtpSink {
                     let mut to = Vec::new();
                     while let Ok(Some(line)) = lines.next_line().await {
                         let upper = line.to_ascii_uppercase();
-                        let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO")
+                        {
                             b"250 sink\r\n"
                         } else if upper.starts_with("RCPT TO:") {
                             to.push(line[8..].trim().trim_matches(['<', '>']).to_string());
@@ -56,7 +57,10 @@ impl SmtpSink {
                                 data.push_str(&l);
                                 data.push('\n');
                             }
-                            store.lock().unwrap().push(Received { to: std::mem::take(&mut to), data });
+                            store.lock().unwrap().push(Received {
+                                to: std::mem::take(&mut to),
+                                data,
+                            });
                             b"250 queued\r\n"
                         } else if upper.starts_with("QUIT") {
                             let _ = write.write_all(b"221 bye\r\n").await;
@@ -77,7 +81,13 @@ impl SmtpSink {
     }
 
     pub fn messages_to(&self, address: &str) -> Vec<Received> {
-        self.received.lock().unwrap().iter().filter(|m| m.to.iter().any(|t| t == address)).cloned().collect()
+        self.received
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|m| m.to.iter().any(|t| t == address))
+            .cloned()
+            .collect()
     }
 
     /// Waits (bounded) until `n` messages have arrived in all.

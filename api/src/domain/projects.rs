@@ -1,0 +1,496 @@
+//! Projects: a client's set of tests (with a norm group each) that candidates are invited to.
+
+use chrono::Duration;
+use credence_shared::assess::{
+    Project, ProjectCreate, ProjectPatch, ProjectTest, ProjectTestInput,
+};
+use diesel::prelude::*;
+
+use crate::auth::Tenant;
+use crate::db::schema::{clients, invitations, norm_groups, project_tests, projects, tests};
+use crate::db::{new_id, now, DbConnection};
+use crate::domain::audit::{self, AuditActor, AuditScope};
+use crate::domain::clients::{get_scoped, ClientRow};
+use crate::domain::values::{optional_text, required_text, Email};
+use crate::domain::{catalogue, into_page, like_pattern, PageRequest};
+use crate::error::{ApiError, FieldIssue, Validator};
+
+#[derive(Queryable, Debug, Clone)]
+pub struct ProjectRow {
+    pub id: String,
+    pub client_id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub access_key: Option<String>,
+    pub access_key_enabled: bool,
+    pub expires_at: Option<chrono::NaiveDateTime>,
+    pub support_name: Option<String>,
+    pub support_email: Option<String>,
+    pub report_email: Option<String>,
+    pub active: bool,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+impl ProjectRow {
+    /// Expired or inactive projects take no new candidates and no new starts.
+    pub fn locked(&self) -> bool {
+        !self.active || self.expires_at.is_some_and(|e| e <= now())
+    }
+}
+
+/// A readable access key, e.g. `K7QF-29XM`.
+fn new_access_key() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut rng = rand::rngs::OsRng;
+    let mut part = || {
+        (0..4)
+            .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+            .collect::<String>()
+    };
+    format!("{}-{}", part(), part())
+}
+
+pub fn get_scoped_project(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    id: &str,
+) -> Result<(ProjectRow, ClientRow), ApiError> {
+    let project: ProjectRow = projects::table.find(id).first(conn)?;
+    let client = get_scoped(conn, tenant, &project.client_id)?;
+    Ok((project, client))
+}
+
+pub fn tests_of(conn: &mut DbConnection, project_id: &str) -> Result<Vec<ProjectTest>, ApiError> {
+    let rows: Vec<(String, String, String, String, String, i32, Option<i32>)> =
+        project_tests::table
+            .inner_join(tests::table)
+            .inner_join(norm_groups::table)
+            .filter(project_tests::project_id.eq(project_id))
+            .order(project_tests::position.asc())
+            .select((
+                tests::id,
+                tests::name,
+                tests::kind,
+                norm_groups::id,
+                norm_groups::name,
+                tests::credit_cost,
+                tests::duration_seconds,
+            ))
+            .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ProjectTest {
+            test_id: r.0,
+            test_name: r.1,
+            kind: r.2,
+            norm_group_id: r.3,
+            norm_group_name: r.4,
+            credit_cost: i64::from(r.5),
+            duration_seconds: r.6.map(i64::from),
+        })
+        .collect())
+}
+
+pub fn to_dto(
+    conn: &mut DbConnection,
+    public_url: &str,
+    row: ProjectRow,
+    client: &ClientRow,
+) -> Result<Project, ApiError> {
+    let tests = tests_of(conn, &row.id)?;
+    let candidate_count: i64 = invitations::table
+        .filter(invitations::project_id.eq(&row.id))
+        .count()
+        .get_result(conn)?;
+    let completed_count: i64 = invitations::table
+        .filter(invitations::project_id.eq(&row.id))
+        .filter(invitations::status.eq("submitted"))
+        .count()
+        .get_result(conn)?;
+    let key = row.access_key.clone().filter(|_| row.access_key_enabled);
+    Ok(Project {
+        locked: row.locked(),
+        credit_cost: tests.iter().map(|t| t.credit_cost).sum(),
+        self_registration_url: key
+            .as_ref()
+            .map(|k| format!("{public_url}/test/register?key={k}")),
+        access_key: key,
+        id: row.id,
+        client_id: row.client_id,
+        client_name: client.name.clone(),
+        name: row.name,
+        description: row.description,
+        tests,
+        access_key_enabled: row.access_key_enabled,
+        expires_at: row.expires_at.map(|t| t.and_utc()),
+        support_name: row.support_name,
+        support_email: row.support_email,
+        report_email: row.report_email,
+        active: row.active,
+        candidate_count,
+        completed_count,
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+    })
+}
+
+#[derive(Debug, Default)]
+pub struct ProjectFilter {
+    pub client_id: Option<String>,
+    pub q: Option<String>,
+    pub active: Option<bool>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    filter: &ProjectFilter,
+    page: &PageRequest,
+) -> Result<Vec<(ProjectRow, ClientRow)>, ApiError> {
+    let mut query = projects::table
+        .inner_join(clients::table)
+        .select((projects::all_columns, clients::all_columns))
+        .order(projects::id.desc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    match tenant {
+        Tenant::Reseller { reseller_id } => {
+            query = query.filter(clients::reseller_id.eq(reseller_id.clone()))
+        }
+        Tenant::Client { client_id } => query = query.filter(clients::id.eq(client_id.clone())),
+    }
+    if let Some(client_id) = &filter.client_id {
+        query = query.filter(clients::id.eq(client_id.clone()));
+    }
+    if let Some(active) = filter.active {
+        query = query.filter(projects::active.eq(active));
+    }
+    if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
+        query = query.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(projects.name) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(like_pattern(q))
+                .sql(" ESCAPE '\\'"),
+        );
+    }
+    if let Some(after) = &page.after {
+        query = query.filter(projects::id.lt(after.clone()));
+    }
+    Ok(query.load(conn)?)
+}
+
+fn check_tests(
+    conn: &mut DbConnection,
+    v: &mut Validator,
+    input: &[ProjectTestInput],
+) -> Result<Vec<(String, String)>, ApiError> {
+    if input.is_empty() {
+        v.add("tests", "required", "Choose at least one test.");
+        return Ok(vec![]);
+    }
+    let mut chosen: Vec<(String, String)> = Vec::new();
+    for (i, t) in input.iter().enumerate() {
+        if catalogue::get(conn, &t.test_id)?.is_none() {
+            v.add(
+                &format!("tests[{i}].test_id"),
+                "unknown_test",
+                "There is no such test.",
+            );
+        } else if catalogue::norm_group_of(conn, &t.test_id, &t.norm_group_id)?.is_none() {
+            v.add(
+                &format!("tests[{i}].norm_group_id"),
+                "unknown_norm_group",
+                "Choose one of this test's norm groups.",
+            );
+        } else if chosen.iter().any(|(id, _)| id == &t.test_id) {
+            v.add(
+                &format!("tests[{i}].test_id"),
+                "duplicate_test",
+                "Each test can be in a project once.",
+            );
+        } else {
+            chosen.push((t.test_id.clone(), t.norm_group_id.clone()));
+        }
+    }
+    Ok(chosen)
+}
+
+fn set_tests(
+    conn: &mut DbConnection,
+    project_id: &str,
+    chosen: &[(String, String)],
+) -> Result<(), ApiError> {
+    diesel::delete(project_tests::table.filter(project_tests::project_id.eq(project_id)))
+        .execute(conn)?;
+    for (position, (test_id, norm_group_id)) in chosen.iter().enumerate() {
+        diesel::insert_into(project_tests::table)
+            .values((
+                project_tests::project_id.eq(project_id),
+                project_tests::test_id.eq(test_id),
+                project_tests::norm_group_id.eq(norm_group_id),
+                project_tests::position.eq(position as i32),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn optional_email(raw: Option<&str>) -> Result<Option<String>, FieldIssue> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => Email::parse(s).map(|e| Some(e.into_string())),
+    }
+}
+
+fn future(at: chrono::DateTime<chrono::Utc>) -> Result<chrono::NaiveDateTime, FieldIssue> {
+    let at = at.naive_utc();
+    if at <= now() {
+        Err(FieldIssue::new(
+            "in_the_past",
+            "Choose a time in the future.",
+        ))
+    } else if at > now() + Duration::days(3650) {
+        Err(FieldIssue::new(
+            "too_far",
+            "Choose a time within ten years.",
+        ))
+    } else {
+        Ok(at)
+    }
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    tenant: &Tenant,
+    input: &ProjectCreate,
+) -> Result<(ProjectRow, ClientRow), ApiError> {
+    let mut v = Validator::new();
+    let client = match tenant {
+        Tenant::Client { client_id } => Some(get_scoped(conn, tenant, client_id)?),
+        Tenant::Reseller { .. } => match input
+            .client_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            None => {
+                v.add(
+                    "client_id",
+                    "required",
+                    "Choose the client this project is for.",
+                );
+                None
+            }
+            Some(id) => match get_scoped(conn, tenant, id) {
+                Ok(c) => Some(c),
+                Err(_) => {
+                    v.add(
+                        "client_id",
+                        "unknown_client",
+                        "There is no such client in your account.",
+                    );
+                    None
+                }
+            },
+        },
+    };
+    let name = v.check("name", required_text(&input.name, 200));
+    let description = v.check(
+        "description",
+        optional_text(input.description.as_deref().unwrap_or_default(), 4000),
+    );
+    let chosen = check_tests(conn, &mut v, &input.tests)?;
+    let expires_at = match input.expires_at {
+        Some(at) => v.check("expires_at", future(at).map(Some)),
+        None => Some(None),
+    };
+    let support_name = v.check(
+        "support_name",
+        optional_text(input.support_name.as_deref().unwrap_or_default(), 200),
+    );
+    let support_email = v.check(
+        "support_email",
+        optional_email(input.support_email.as_deref()),
+    );
+    let report_email = v.check(
+        "report_email",
+        optional_email(input.report_email.as_deref()),
+    );
+    v.finish()?;
+    let (
+        Some(client),
+        Some(name),
+        Some(description),
+        Some(expires_at),
+        Some(support_name),
+        Some(support_email),
+        Some(report_email),
+    ) = (
+        client,
+        name,
+        description,
+        expires_at,
+        support_name,
+        support_email,
+        report_email,
+    )
+    else {
+        return Err(ApiError::internal("validated project fields missing"));
+    };
+    let id = new_id();
+    let at = now();
+    diesel::insert_into(projects::table)
+        .values((
+            projects::id.eq(&id),
+            projects::client_id.eq(&client.id),
+            projects::name.eq(&name),
+            projects::description.eq(&description),
+            projects::access_key.eq(Some(new_access_key())),
+            projects::access_key_enabled.eq(input.access_key_enabled.unwrap_or(false)),
+            projects::expires_at.eq(expires_at),
+            projects::support_name.eq(&support_name),
+            projects::support_email.eq(&support_email),
+            projects::report_email.eq(&report_email),
+            projects::active.eq(input.active.unwrap_or(true)),
+            projects::created_at.eq(at),
+            projects::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    set_tests(conn, &id, &chosen)?;
+    audit::record(
+        conn,
+        actor,
+        "project.created",
+        ("project", &id),
+        AuditScope {
+            reseller_id: Some(client.reseller_id.clone()),
+            client_id: Some(client.id.clone()),
+        },
+        serde_json::json!({ "name": name, "tests": chosen.iter().map(|c| &c.0).collect::<Vec<_>>() }),
+    )?;
+    Ok((projects::table.find(&id).first(conn)?, client))
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    tenant: &Tenant,
+    id: &str,
+    patch: &ProjectPatch,
+) -> Result<(ProjectRow, ClientRow), ApiError> {
+    let (before, client) = get_scoped_project(conn, tenant, id)?;
+    let mut v = Validator::new();
+    let name = patch
+        .name
+        .as_deref()
+        .and_then(|s| v.check("name", required_text(s, 200)));
+    let description = patch
+        .description
+        .as_deref()
+        .and_then(|s| v.check("description", optional_text(s, 4000)));
+    let chosen = match &patch.tests {
+        Some(t) => {
+            let invited: i64 = invitations::table
+                .filter(invitations::project_id.eq(id))
+                .count()
+                .get_result(conn)?;
+            if invited > 0 {
+                v.add(
+                    "tests",
+                    "project_in_use",
+                    "Candidates were invited already: create a new project to use other tests.",
+                );
+                None
+            } else {
+                Some(check_tests(conn, &mut v, t)?)
+            }
+        }
+        None => None,
+    };
+    let expires_at = match (patch.clear_expires_at.unwrap_or(false), patch.expires_at) {
+        (true, _) => Some(None),
+        (false, Some(at)) => v.check("expires_at", future(at).map(Some)),
+        (false, None) => Some(before.expires_at),
+    };
+    let support_name = patch
+        .support_name
+        .as_deref()
+        .and_then(|s| v.check("support_name", optional_text(s, 200)));
+    let support_email = patch
+        .support_email
+        .as_deref()
+        .and_then(|s| v.check("support_email", optional_email(Some(s))));
+    let report_email = patch
+        .report_email
+        .as_deref()
+        .and_then(|s| v.check("report_email", optional_email(Some(s))));
+    v.finish()?;
+    let access_key = if patch.regenerate_access_key.unwrap_or(false) {
+        Some(new_access_key())
+    } else {
+        before.access_key.clone()
+    };
+    diesel::update(projects::table.find(id))
+        .set((
+            projects::name.eq(name.unwrap_or(before.name.clone())),
+            projects::description.eq(description.unwrap_or(before.description.clone())),
+            projects::access_key.eq(access_key),
+            projects::access_key_enabled.eq(patch
+                .access_key_enabled
+                .unwrap_or(before.access_key_enabled)),
+            projects::expires_at.eq(expires_at.unwrap_or(before.expires_at)),
+            projects::support_name.eq(support_name.unwrap_or(before.support_name.clone())),
+            projects::support_email.eq(support_email.unwrap_or(before.support_email.clone())),
+            projects::report_email.eq(report_email.unwrap_or(before.report_email.clone())),
+            projects::active.eq(patch.active.unwrap_or(before.active)),
+            projects::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    if let Some(chosen) = &chosen {
+        set_tests(conn, id, chosen)?;
+    }
+    let after: ProjectRow = projects::table.find(id).first(conn)?;
+    audit::record(
+        conn,
+        actor,
+        "project.updated",
+        ("project", id),
+        AuditScope {
+            reseller_id: Some(client.reseller_id.clone()),
+            client_id: Some(client.id.clone()),
+        },
+        serde_json::json!({ "before": { "name": before.name, "active": before.active, "access_key_enabled": before.access_key_enabled }, "after": { "name": after.name, "active": after.active, "access_key_enabled": after.access_key_enabled, "key_regenerated": patch.regenerate_access_key.unwrap_or(false) } }),
+    )?;
+    Ok((after, client))
+}
+
+/// The project a self-registration key opens.
+pub fn by_access_key(conn: &mut DbConnection, key: &str) -> Result<Option<ProjectRow>, ApiError> {
+    Ok(projects::table
+        .filter(projects::access_key.eq(key.trim().to_uppercase()))
+        .filter(projects::access_key_enabled.eq(true))
+        .first(conn)
+        .optional()?)
+}
+
+pub fn page_of(
+    rows: Vec<(ProjectRow, ClientRow)>,
+    page: &PageRequest,
+) -> credence_shared::Page<(ProjectRow, ClientRow)> {
+    into_page(rows, page, |r| r.0.id.clone(), |r| r)
+}
+
+#[cfg(test)]
+mod unit {
+    #[test]
+    fn access_keys_are_readable() {
+        let key = super::new_access_key();
+        assert_eq!(key.len(), 9);
+        assert_eq!(&key[4..5], "-");
+        assert!(key
+            .chars()
+            .all(|c| c == '-' || (c.is_ascii_alphanumeric() && !"O0I1L".contains(c))));
+    }
+}

@@ -1,0 +1,680 @@
+//! The candidate test area: signing in by magic link or access key, starting a test (the
+//! server keeps the deadline, extra time included), autosaving answers, submitting and scoring.
+
+use chrono::Duration;
+use credence_shared::assess::{
+    Answer, CandidateAssessment, CandidateBranding, CandidateMe, CandidateProfile,
+    CandidateProject, CandidateTest, Question, QuestionOption, Score, StartedAssessment,
+};
+use diesel::prelude::*;
+
+use crate::auth::tokens::{token_hash, Keys};
+use crate::config::Config;
+use crate::db::schema::{
+    answers, assessments, candidate_sessions, candidates, clients, invitations, projects,
+    question_options, questions, tests,
+};
+use crate::db::{new_id, now, DbConnection};
+use crate::domain::audit::{self, AuditActor, AuditScope};
+use crate::domain::candidates::{self as people, AssessmentRow, CandidateRow, InvitationRow};
+use crate::domain::catalogue::{self, TestRow};
+use crate::domain::clients::ClientRow;
+use crate::domain::projects::ProjectRow;
+use crate::domain::values::{required_text, Email};
+use crate::domain::{brands, logos, scoring};
+use crate::error::{ApiError, Validator};
+use crate::mail::{self, templates};
+
+/// Answers are accepted for this long after the deadline (network latency), never more.
+pub const GRACE_SECONDS: i64 = 5;
+/// A candidate session lasts a day (or until the invitation closes).
+pub const SESSION_HOURS: i64 = 24;
+
+fn unavailable() -> ApiError {
+    ApiError::new(actix_web::http::StatusCode::FORBIDDEN, "assessment_unavailable", "This assessment is not available: the project has closed or the account is suspended. Contact the support address in your invitation.")
+}
+
+/// Whether the client and project still let candidates in.
+fn open_for_candidates(client: &ClientRow, project: &ProjectRow) -> bool {
+    client.status == "active" && !project.locked()
+}
+
+fn open_session(
+    conn: &mut DbConnection,
+    keys: &Keys,
+    candidate: &CandidateRow,
+    invitation: &InvitationRow,
+) -> Result<(String, i64), ApiError> {
+    let session_id = new_id();
+    let at = now();
+    let expires = (at + Duration::hours(SESSION_HOURS))
+        .min(invitation.expires_at.max(at + Duration::hours(1)));
+    diesel::insert_into(candidate_sessions::table)
+        .values((
+            candidate_sessions::id.eq(&session_id),
+            candidate_sessions::candidate_id.eq(&candidate.id),
+            candidate_sessions::invitation_id.eq(&invitation.id),
+            candidate_sessions::created_at.eq(at),
+            candidate_sessions::expires_at.eq(expires),
+        ))
+        .execute(conn)?;
+    let ttl = (expires - at).num_seconds();
+    let iat = chrono::Utc::now().timestamp();
+    let token = keys.encode(&crate::auth::tokens::Claims {
+        sub: candidate.id.clone(),
+        role: credence_shared::Role::Candidate,
+        reseller_id: None,
+        client_id: Some(candidate.client_id.clone()),
+        sid: session_id,
+        jti: new_id(),
+        iat,
+        exp: iat + ttl,
+        iss: crate::auth::tokens::ISSUER.into(),
+        aud: crate::auth::tokens::AUDIENCE.into(),
+        act: None,
+    })?;
+    Ok((token, ttl))
+}
+
+fn load_context(
+    conn: &mut DbConnection,
+    invitation: &InvitationRow,
+) -> Result<(ProjectRow, ClientRow, CandidateRow), ApiError> {
+    let project: ProjectRow = projects::table.find(&invitation.project_id).first(conn)?;
+    let client: ClientRow = clients::table.find(&invitation.client_id).first(conn)?;
+    let candidate: CandidateRow = candidates::table
+        .find(&invitation.candidate_id)
+        .first(conn)?;
+    Ok((project, client, candidate))
+}
+
+/// The magic link: works once; the session it opens keeps the candidate in.
+pub fn session_from_link(
+    conn: &mut DbConnection,
+    keys: &Keys,
+    token: &str,
+) -> Result<(String, i64), ApiError> {
+    let used = || {
+        ApiError::unauthorized("invalid_invitation", "This link is invalid or has been used. Ask the support contact in your invitation for a new one.")
+    };
+    let invitation: InvitationRow = invitations::table
+        .filter(invitations::token_hash.eq(token_hash(token.trim())))
+        .first(conn)
+        .optional()?
+        .ok_or_else(used)?;
+    let (project, client, candidate) = load_context(conn, &invitation)?;
+    if !open_for_candidates(&client, &project)
+        || !matches!(invitation.status.as_str(), "invited" | "in_progress")
+        || invitation.expires_at <= now()
+        || !candidate.active
+    {
+        return Err(unavailable());
+    }
+    // One use: the link's token is forgotten.
+    let consumed = diesel::update(
+        invitations::table
+            .find(&invitation.id)
+            .filter(invitations::token_hash.eq(token_hash(token.trim()))),
+    )
+    .set(invitations::token_hash.eq(None::<String>))
+    .execute(conn)?;
+    if consumed != 1 {
+        return Err(used());
+    }
+    open_session(conn, keys, &candidate, &invitation)
+}
+
+/// What a self-registration led to.
+pub enum Registration {
+    Session(String, i64),
+    /// Already registered: a fresh link was emailed (and must be committed).
+    LinkMailed,
+}
+
+/// Self-registration with a project's access key: finds or creates the candidate, invites
+/// them (charging credits) unless already invited, and opens a session.
+pub fn session_from_access_key(
+    conn: &mut DbConnection,
+    config: &Config,
+    keys: &Keys,
+    key: &str,
+    first_name: &str,
+    last_name: &str,
+    email: &str,
+) -> Result<Registration, ApiError> {
+    let mut v = Validator::new();
+    let first = v.check("first_name", required_text(first_name, 100));
+    let last = v.check("last_name", required_text(last_name, 100));
+    let email = v.check("email", Email::parse(email));
+    let project = crate::domain::projects::by_access_key(conn, key)?;
+    if project.is_none() {
+        v.add(
+            "access_key",
+            "invalid_access_key",
+            "This access key is not valid. Check it with the organisation that gave it to you.",
+        );
+    }
+    v.finish()?;
+    let (Some(first), Some(last), Some(email), Some(project)) = (first, last, email, project)
+    else {
+        return Err(ApiError::internal("validated registration fields missing"));
+    };
+    let client: ClientRow = clients::table.find(&project.client_id).first(conn)?;
+    if !open_for_candidates(&client, &project) {
+        return Err(unavailable());
+    }
+    let existing: Option<CandidateRow> = candidates::table
+        .filter(candidates::client_id.eq(&client.id))
+        .filter(candidates::email.eq(email.as_str()))
+        .first(conn)
+        .optional()?;
+    if let Some(existing) = &existing {
+        let invitation: Option<InvitationRow> = invitations::table
+            .filter(invitations::candidate_id.eq(&existing.id))
+            .filter(invitations::project_id.eq(&project.id))
+            .first(conn)
+            .optional()?;
+        if let Some(invitation) = invitation {
+            // Knowing someone's email must not open their assessment: mail them a fresh link.
+            if matches!(invitation.status.as_str(), "invited" | "in_progress") {
+                people::resend(
+                    conn,
+                    config,
+                    &AuditActor::system(),
+                    &crate::auth::Tenant::Client {
+                        client_id: client.id.clone(),
+                    },
+                    &invitation.id,
+                )?;
+            }
+            return Ok(Registration::LinkMailed);
+        }
+    }
+    let (candidate, _) = people::create_and_invite(
+        conn,
+        config,
+        &AuditActor::system(),
+        &crate::auth::Tenant::Client {
+            client_id: client.id.clone(),
+        },
+        &credence_shared::assess::CandidateCreate {
+            project_id: project.id.clone(),
+            first_name: first,
+            last_name: last,
+            email: email.into_string(),
+            phone: None,
+            extra_time_percent: None,
+        },
+    )?;
+    let invitation: InvitationRow = invitations::table
+        .filter(invitations::candidate_id.eq(&candidate.id))
+        .filter(invitations::project_id.eq(&project.id))
+        .first(conn)?;
+    let (token, ttl) = open_session(conn, keys, &candidate, &invitation)?;
+    Ok(Registration::Session(token, ttl))
+}
+
+/// A signed-in candidate: their session's invitation.
+#[derive(Debug, Clone)]
+pub struct CandidatePrincipal {
+    pub candidate_id: String,
+    pub invitation_id: String,
+}
+
+/// Checks a candidate session (live, not revoked) and that the assessment is still open.
+pub fn principal(
+    conn: &mut DbConnection,
+    candidate_id: &str,
+    session_id: &str,
+) -> Result<CandidatePrincipal, ApiError> {
+    let invitation_id: String = candidate_sessions::table
+        .find(session_id)
+        .filter(candidate_sessions::candidate_id.eq(candidate_id))
+        .filter(candidate_sessions::revoked_at.is_null())
+        .filter(candidate_sessions::expires_at.gt(now()))
+        .select(candidate_sessions::invitation_id)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| {
+            ApiError::unauthorized(
+                "session_ended",
+                "This session has ended. Open the link from your invitation again.",
+            )
+        })?;
+    Ok(CandidatePrincipal {
+        candidate_id: candidate_id.to_string(),
+        invitation_id,
+    })
+}
+
+fn duration_with_extra(test: &TestRow, extra_time_percent: i32) -> Option<i64> {
+    test.duration_seconds
+        .map(|d| (i64::from(d) * (100 + i64::from(extra_time_percent)) + 99) / 100)
+}
+
+pub fn me(conn: &mut DbConnection, who: &CandidatePrincipal) -> Result<CandidateMe, ApiError> {
+    let invitation: InvitationRow = invitations::table.find(&who.invitation_id).first(conn)?;
+    let (project, client, candidate) = load_context(conn, &invitation)?;
+    let closed = matches!(invitation.status.as_str(), "cancelled" | "expired");
+    if closed || (!open_for_candidates(&client, &project) && invitation.status != "submitted") {
+        return Err(unavailable());
+    }
+    let brand = brands::get(conn, &client.brand_id)?;
+    let cproject = CandidateProject {
+        id: project.id.clone(),
+        name: project.name.clone(),
+        description: project.description.clone(),
+        support_name: project.support_name.clone(),
+        support_email: project.support_email.clone(),
+    };
+    let rows: Vec<(AssessmentRow, TestRow)> = assessments::table
+        .inner_join(tests::table)
+        .filter(assessments::invitation_id.eq(&invitation.id))
+        .filter(assessments::status.ne("refunded"))
+        .order(assessments::position.asc())
+        .select((assessments::all_columns, tests::all_columns))
+        .load(conn)?;
+    let mut list = Vec::new();
+    for (a, t) in rows {
+        let question_count: i64 = questions::table
+            .filter(questions::test_id.eq(&t.id))
+            .count()
+            .get_result(conn)?;
+        let answered_count: i64 = answers::table
+            .filter(answers::assessment_id.eq(&a.id))
+            .count()
+            .get_result(conn)?;
+        list.push(CandidateAssessment {
+            id: a.id,
+            project: cproject.clone(),
+            duration_seconds: duration_with_extra(&t, candidate.extra_time_percent),
+            test: CandidateTest {
+                id: t.id,
+                name: t.name,
+                kind: t.kind,
+                category: t.category,
+                instructions: t.instructions,
+                question_count,
+            },
+            status: a.status,
+            deadline: a.deadline_at.map(|d| d.and_utc()),
+            answered_count,
+        });
+    }
+    Ok(CandidateMe {
+        candidate: CandidateProfile {
+            id: candidate.id,
+            first_name: candidate.first_name,
+            last_name: candidate.last_name,
+            email: candidate.email,
+        },
+        branding: CandidateBranding {
+            brand: brand.to_dto(),
+            client_name: client.name,
+            client_logo_url: client.logo_id.as_deref().map(logos::url),
+        },
+        project: cproject,
+        assessments: list,
+    })
+}
+
+/// The candidate's own assessment, with its invitation; anyone else's is "not found".
+fn own(
+    conn: &mut DbConnection,
+    who: &CandidatePrincipal,
+    id: &str,
+) -> Result<(AssessmentRow, InvitationRow), ApiError> {
+    let a: AssessmentRow = assessments::table.find(id).first(conn)?;
+    if a.invitation_id != who.invitation_id {
+        return Err(ApiError::not_found());
+    }
+    let invitation: InvitationRow = invitations::table.find(&a.invitation_id).first(conn)?;
+    Ok((a, invitation))
+}
+
+fn questions_of(conn: &mut DbConnection, test_id: &str) -> Result<Vec<Question>, ApiError> {
+    let qs: Vec<(String, String)> = questions::table
+        .filter(questions::test_id.eq(test_id))
+        .order(questions::position.asc())
+        .select((questions::id, questions::prompt))
+        .load(conn)?;
+    let opts: Vec<(String, String, String)> = question_options::table
+        .inner_join(questions::table)
+        .filter(questions::test_id.eq(test_id))
+        .order((
+            question_options::question_id.asc(),
+            question_options::position.asc(),
+        ))
+        .select((
+            question_options::question_id,
+            question_options::id,
+            question_options::label,
+        ))
+        .load(conn)?;
+    Ok(qs
+        .into_iter()
+        .map(|(id, prompt)| Question {
+            options: opts
+                .iter()
+                .filter(|o| o.0 == id)
+                .map(|o| QuestionOption {
+                    id: o.1.clone(),
+                    label: o.2.clone(),
+                })
+                .collect(),
+            id,
+            prompt,
+        })
+        .collect())
+}
+
+fn saved_answers(conn: &mut DbConnection, assessment_id: &str) -> Result<Vec<Answer>, ApiError> {
+    let rows: Vec<(String, String)> = answers::table
+        .filter(answers::assessment_id.eq(assessment_id))
+        .select((answers::question_id, answers::option_id))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(question_id, option_id)| Answer {
+            question_id,
+            option_id,
+        })
+        .collect())
+}
+
+/// Starts (or resumes) a test: the deadline is set once, by the server.
+pub fn start(
+    conn: &mut DbConnection,
+    who: &CandidatePrincipal,
+    id: &str,
+) -> Result<StartedAssessment, ApiError> {
+    let (a, invitation) = own(conn, who, id)?;
+    let (project, client, candidate) = load_context(conn, &invitation)?;
+    match a.status.as_str() {
+        "submitted" => {
+            return Err(ApiError::conflict(
+                "already_submitted",
+                "You have completed this test already.",
+            ))
+        }
+        "refunded" => return Err(unavailable()),
+        _ => {}
+    }
+    if a.status == "not_started" {
+        if !open_for_candidates(&client, &project)
+            || !matches!(invitation.status.as_str(), "invited" | "in_progress")
+            || invitation.expires_at <= now()
+        {
+            return Err(unavailable());
+        }
+        let test = catalogue::get(conn, &a.test_id)?.ok_or_else(ApiError::not_found)?;
+        let at = now();
+        let deadline = duration_with_extra(&test, candidate.extra_time_percent)
+            .map(|s| at + Duration::seconds(s));
+        diesel::update(
+            assessments::table
+                .find(id)
+                .filter(assessments::status.eq("not_started")),
+        )
+        .set((
+            assessments::status.eq("in_progress"),
+            assessments::started_at.eq(Some(at)),
+            assessments::deadline_at.eq(deadline),
+        ))
+        .execute(conn)?;
+        diesel::update(
+            invitations::table
+                .find(&invitation.id)
+                .filter(invitations::status.eq("invited")),
+        )
+        .set((
+            invitations::status.eq("in_progress"),
+            invitations::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    }
+    let a: AssessmentRow = assessments::table.find(id).first(conn)?;
+    Ok(StartedAssessment {
+        questions: questions_of(conn, &a.test_id)?,
+        deadline: a.deadline_at.map(|d| d.and_utc()),
+        server_time: chrono::Utc::now(),
+        answers: saved_answers(conn, id)?,
+    })
+}
+
+/// Autosave: upserts answers; refused once the deadline (plus a few seconds' grace) passed.
+pub fn save_answers(
+    conn: &mut DbConnection,
+    who: &CandidatePrincipal,
+    id: &str,
+    input: &[Answer],
+) -> Result<(), ApiError> {
+    let (a, _) = own(conn, who, id)?;
+    if a.status != "in_progress" {
+        return Err(ApiError::conflict(
+            "not_in_progress",
+            "This test is not in progress.",
+        ));
+    }
+    if let Some(deadline) = a.deadline_at {
+        if now() > deadline + Duration::seconds(GRACE_SECONDS) {
+            return Err(ApiError::conflict(
+                "deadline_passed",
+                "Time is up for this test: answers can no longer be changed.",
+            ));
+        }
+    }
+    if input.len() > 500 {
+        return Err(ApiError::field(
+            "answers",
+            "too_many",
+            "Send at most 500 answers at a time.",
+        ));
+    }
+    let mut v = Validator::new();
+    let mut checked = Vec::new();
+    for (i, answer) in input.iter().enumerate() {
+        let valid: i64 = question_options::table
+            .inner_join(questions::table)
+            .filter(question_options::id.eq(&answer.option_id))
+            .filter(question_options::question_id.eq(&answer.question_id))
+            .filter(questions::test_id.eq(&a.test_id))
+            .count()
+            .get_result(conn)?;
+        if valid == 0 {
+            v.add(
+                &format!("answers[{i}]"),
+                "invalid_answer",
+                "This option does not belong to a question of this test.",
+            );
+        } else {
+            checked.push(answer);
+        }
+    }
+    v.finish()?;
+    let at = now();
+    for answer in checked {
+        // No upsert through MultiConnection: delete then insert, in the caller's transaction.
+        diesel::delete(answers::table.find((id, &answer.question_id))).execute(conn)?;
+        diesel::insert_into(answers::table)
+            .values((
+                answers::assessment_id.eq(id),
+                answers::question_id.eq(&answer.question_id),
+                answers::option_id.eq(&answer.option_id),
+                answers::answered_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Scores what was answered against the assessment's norm group.
+pub fn score(conn: &mut DbConnection, a: &AssessmentRow) -> Result<Vec<Score>, ApiError> {
+    let test = catalogue::get(conn, &a.test_id)?.ok_or_else(ApiError::not_found)?;
+    let norms = catalogue::norms_of(conn, &a.norm_group_id)?;
+    let norm = |scale: &str| {
+        norms
+            .iter()
+            .find(|n| n.0 == scale)
+            .map(|n| (n.1, n.2))
+            .ok_or_else(|| ApiError::internal(format!("norm missing for {scale}")))
+    };
+    let rows: Vec<(Option<String>, Option<String>, bool, Option<i32>, String)> = answers::table
+        .inner_join(questions::table)
+        .inner_join(question_options::table)
+        .filter(answers::assessment_id.eq(&a.id))
+        .select((
+            questions::correct_option_id,
+            questions::trait_,
+            questions::reverse_keyed,
+            question_options::value,
+            answers::option_id,
+        ))
+        .load(conn)?;
+    if test.kind == "aptitude" {
+        let raw = rows
+            .iter()
+            .filter(|r| r.0.as_deref() == Some(r.4.as_str()))
+            .count() as f64;
+        let (mean, sd) = norm("total")?;
+        return Ok(vec![scoring::score("total", raw, mean, sd)]);
+    }
+    let traits: Vec<(Option<String>,)> = questions::table
+        .filter(questions::test_id.eq(&a.test_id))
+        .select((questions::trait_,))
+        .load(conn)?;
+    let mut names: Vec<String> = traits.into_iter().filter_map(|t| t.0).collect();
+    let counts: std::collections::HashMap<String, usize> =
+        names
+            .iter()
+            .fold(std::collections::HashMap::new(), |mut m, t| {
+                *m.entry(t.clone()).or_insert(0) += 1;
+                m
+            });
+    names.sort();
+    names.dedup();
+    let mut scores = Vec::new();
+    for name in names {
+        let values: Vec<f64> = rows
+            .iter()
+            .filter(|r| r.1.as_deref() == Some(name.as_str()))
+            .filter_map(|r| r.3.map(|v| scoring::likert(i64::from(v), r.2)))
+            .collect();
+        if let Some(raw) = scoring::trait_raw(&values, counts[&name]) {
+            let (mean, sd) = norm(&name)?;
+            scores.push(scoring::score(&name, raw, mean, sd));
+        }
+    }
+    Ok(scores)
+}
+
+/// Submits (by the candidate, or by the deadline job) and scores. When it completes the
+/// invitation, "email reports to" gets a summary.
+pub fn submit(
+    conn: &mut DbConnection,
+    config: &Config,
+    assessment_id: &str,
+) -> Result<(), ApiError> {
+    let a: AssessmentRow = assessments::table.find(assessment_id).first(conn)?;
+    if a.status != "in_progress" {
+        return Err(ApiError::conflict(
+            "not_in_progress",
+            "This test is not in progress.",
+        ));
+    }
+    let scores = score(conn, &a)?;
+    let total = scores.iter().find(|s| s.scale == "total");
+    let is_personality = total.is_none();
+    let moved = diesel::update(
+        assessments::table
+            .find(assessment_id)
+            .filter(assessments::status.eq("in_progress")),
+    )
+    .set((
+        assessments::status.eq("submitted"),
+        assessments::submitted_at.eq(Some(now())),
+        assessments::raw_score.eq(total.map(|s| s.raw)),
+        assessments::percentile.eq(total.map(|s| s.percentile as i32)),
+        assessments::sten.eq(total.map(|s| s.sten as i32)),
+        assessments::t_score.eq(total.map(|s| s.t_score)),
+        assessments::trait_scores
+            .eq(is_personality.then(|| serde_json::to_string(&scores).unwrap_or_default())),
+    ))
+    .execute(conn)?;
+    if moved == 0 {
+        return Ok(());
+    }
+    let open: i64 = assessments::table
+        .filter(assessments::invitation_id.eq(&a.invitation_id))
+        .filter(assessments::status.eq_any(["not_started", "in_progress"]))
+        .count()
+        .get_result(conn)?;
+    let invitation: InvitationRow = invitations::table.find(&a.invitation_id).first(conn)?;
+    let (project, client, candidate) = load_context(conn, &invitation)?;
+    audit::record(
+        conn,
+        &AuditActor::system(),
+        "assessment.submitted",
+        ("assessment", assessment_id),
+        AuditScope {
+            reseller_id: Some(client.reseller_id.clone()),
+            client_id: Some(client.id.clone()),
+        },
+        serde_json::json!({ "candidate_id": candidate.id }),
+    )?;
+    if open == 0 {
+        diesel::update(
+            invitations::table
+                .find(&invitation.id)
+                .filter(invitations::status.eq_any(["invited", "in_progress"])),
+        )
+        .set((
+            invitations::status.eq("submitted"),
+            invitations::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+        if let Some(report_to) = &project.report_email {
+            let results = people::assessments_of(conn, &invitation.id, true)?;
+            let brand = brands::get(conn, &client.brand_id)?;
+            let link = format!("{}/client/candidates/{}", config.public_url, candidate.id);
+            let message = templates::report_summary(
+                &brand,
+                &config.public_url,
+                &candidate.first_name,
+                &candidate.last_name,
+                &project.name,
+                &results,
+                &link,
+            );
+            mail::enqueue(conn, "report_summary", report_to, None, &message)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn submit_own(
+    conn: &mut DbConnection,
+    config: &Config,
+    who: &CandidatePrincipal,
+    id: &str,
+) -> Result<(), ApiError> {
+    let (a, _) = own(conn, who, id)?;
+    if a.status == "submitted" {
+        return Ok(());
+    }
+    submit(conn, config, id)
+}
+
+/// Submits assessments whose deadline passed without a submit (a closed browser, a crash).
+pub fn submit_overdue(conn: &mut DbConnection, config: &Config) -> Result<usize, ApiError> {
+    let due: Vec<String> = assessments::table
+        .filter(assessments::status.eq("in_progress"))
+        .filter(assessments::deadline_at.le(now() - Duration::seconds(GRACE_SECONDS)))
+        .select(assessments::id)
+        .limit(100)
+        .load(conn)?;
+    for id in &due {
+        submit(conn, config, id)?;
+    }
+    Ok(due.len())
+}

@@ -1,0 +1,257 @@
+//! `/candidates` and `/invitations`: invite (charging credits), invite again, resend, cancel
+//! (refunding unstarted tests), edit, deactivate. Client users see scores; resellers status only.
+
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use credence_shared::assess::{
+    Candidate, CandidateCreate, CandidatePatch, Invitation, InvitationCreate,
+};
+use credence_shared::problem::Problem;
+use credence_shared::Page;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::auth::{Tenant, TenantUser};
+use crate::domain::candidates::{self, CandidateFilter};
+use crate::domain::into_page;
+use crate::error::{ApiError, ApiResult};
+use crate::routes::extract::{Json, ListParams};
+use crate::routes::idempotency;
+use crate::startup::AppState;
+
+fn sees_scores(tenant: &Tenant) -> bool {
+    matches!(tenant, Tenant::Client { .. })
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CandidateListParams {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    /// Searches name and email.
+    pub q: Option<String>,
+    pub client_id: Option<String>,
+    pub project_id: Option<String>,
+    /// Candidates with an invitation in this status: `invited`, `in_progress`, `submitted`, `cancelled`, `expired`.
+    pub status: Option<String>,
+}
+
+#[utoipa::path(tag = "candidates", params(CandidateListParams), responses(
+    (status = 200, body = Page<Candidate>),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/candidates")]
+pub async fn list_candidates(
+    state: web::Data<AppState>,
+    user: TenantUser,
+    params: web::Query<CandidateListParams>,
+) -> ApiResult<web::Json<Page<Candidate>>> {
+    let list = ListParams {
+        limit: params.limit,
+        cursor: params.cursor.clone(),
+        q: params.q.clone(),
+        status: params.status.clone(),
+    };
+    let page = list.page()?;
+    let filter = CandidateFilter {
+        client_id: params.client_id.clone(),
+        project_id: params.project_id.clone(),
+        q: params.q.clone(),
+        status: list
+            .status_in(&[
+                "invited",
+                "in_progress",
+                "submitted",
+                "cancelled",
+                "expired",
+            ])?
+            .map(str::to_string),
+    };
+    let scores = sees_scores(&user.tenant);
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| {
+                let rows = candidates::list(conn, &user.tenant, &filter, &page)?;
+                let rows = into_page(rows, &page, |r| r.0.id.clone(), |r| r);
+                Ok(Page {
+                    data: rows
+                        .data
+                        .into_iter()
+                        .map(|(c, client)| candidates::to_dto(conn, c, &client, scores))
+                        .collect::<Result<_, _>>()?,
+                    next_cursor: rows.next_cursor,
+                })
+            })
+            .await?,
+    ))
+}
+
+/// Create a candidate and invite them to a project: charges the project's credit cost at once
+/// and emails the magic link. 402 `insufficient_credits` (nothing charged) when short.
+#[utoipa::path(tag = "candidates", request_body = CandidateCreate, params(("Idempotency-Key" = Option<String>, Header)), responses(
+    (status = 201, body = Candidate),
+    (status = 402, description = "`insufficient_credits`", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`project_locked`, `already_invited`", body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/candidates")]
+pub async fn create_candidate(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: TenantUser,
+    Json(body): Json<CandidateCreate>,
+) -> ApiResult<HttpResponse> {
+    let actor = user.principal.audit_actor();
+    let config = state.config.clone();
+    let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
+    let tenant = user.tenant.clone();
+    idempotency::create(&state, &req, &user.principal.user_id, &value, move |conn| {
+        let (row, client) = candidates::create_and_invite(conn, &config, &actor, &tenant, &body)?;
+        serde_json::to_value(candidates::to_dto(
+            conn,
+            row,
+            &client,
+            sees_scores(&tenant),
+        )?)
+        .map_err(ApiError::internal)
+    })
+    .await
+}
+
+#[utoipa::path(tag = "candidates", params(("id" = String, Path)), responses(
+    (status = 200, body = Candidate),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/candidates/{id}")]
+pub async fn get_candidate(
+    state: web::Data<AppState>,
+    user: TenantUser,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<Candidate>> {
+    let id = id.into_inner();
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| {
+                let (row, client) = candidates::get_scoped_candidate(conn, &user.tenant, &id)?;
+                candidates::to_dto(conn, row, &client, sees_scores(&user.tenant))
+            })
+            .await?,
+    ))
+}
+
+/// Edit details; extra time (0, or 1–100 %) is fixed once a test has started; `active: false` deactivates.
+#[utoipa::path(tag = "candidates", params(("id" = String, Path)), request_body = CandidatePatch, responses(
+    (status = 200, body = Candidate),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[patch("/candidates/{id}")]
+pub async fn update_candidate(
+    state: web::Data<AppState>,
+    user: TenantUser,
+    id: web::Path<String>,
+    Json(body): Json<CandidatePatch>,
+) -> ApiResult<web::Json<Candidate>> {
+    let actor = user.principal.audit_actor();
+    let id = id.into_inner();
+    Ok(web::Json(
+        state
+            .db
+            .transaction(move |conn| {
+                let (row, client) = candidates::update(conn, &actor, &user.tenant, &id, &body)?;
+                candidates::to_dto(conn, row, &client, sees_scores(&user.tenant))
+            })
+            .await?,
+    ))
+}
+
+/// Invite an existing candidate to another project of the same client.
+#[utoipa::path(tag = "candidates", params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = InvitationCreate, responses(
+    (status = 201, body = Invitation),
+    (status = 402, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/candidates/{id}/invitations")]
+pub async fn invite_candidate(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: TenantUser,
+    id: web::Path<String>,
+    Json(body): Json<InvitationCreate>,
+) -> ApiResult<HttpResponse> {
+    let actor = user.principal.audit_actor();
+    let config = state.config.clone();
+    let id = id.into_inner();
+    let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
+    let tenant = user.tenant.clone();
+    idempotency::create(&state, &req, &user.principal.user_id, &value, move |conn| {
+        if body.project_id.trim().is_empty() {
+            return Err(ApiError::field(
+                "project_id",
+                "required",
+                "Choose a project.",
+            ));
+        }
+        let invitation =
+            candidates::invite_existing(conn, &config, &actor, &tenant, &id, &body.project_id)?;
+        serde_json::to_value(candidates::invitation_dto(
+            conn,
+            invitation,
+            sees_scores(&tenant),
+        )?)
+        .map_err(ApiError::internal)
+    })
+    .await
+}
+
+/// Email a new magic link (the old one stops working).
+#[utoipa::path(tag = "candidates", params(("id" = String, Path)), responses(
+    (status = 202, description = "Queued"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/invitations/{id}/resend")]
+pub async fn resend_invitation(
+    state: web::Data<AppState>,
+    user: TenantUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let actor = user.principal.audit_actor();
+    let config = state.config.clone();
+    let id = id.into_inner();
+    state
+        .db
+        .transaction(move |conn| candidates::resend(conn, &config, &actor, &user.tenant, &id))
+        .await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Cancel an invitation: tests not started yet are refunded.
+#[utoipa::path(tag = "candidates", params(("id" = String, Path)), responses(
+    (status = 200, body = Invitation),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/invitations/{id}/cancel")]
+pub async fn cancel_invitation(
+    state: web::Data<AppState>,
+    user: TenantUser,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<Invitation>> {
+    let actor = user.principal.audit_actor();
+    let config = state.config.clone();
+    let id = id.into_inner();
+    Ok(web::Json(
+        state
+            .db
+            .transaction(move |conn| {
+                candidates::cancel(conn, &config, &actor, &user.tenant, &id)?;
+                let row = candidates::get_invitation(conn, &id)?;
+                candidates::invitation_dto(conn, row, sees_scores(&user.tenant))
+            })
+            .await?,
+    ))
+}

@@ -1,0 +1,1137 @@
+//! Projects, candidates, invitations, the test area, scoring, refunds and tenant isolation.
+
+use credence_api::db::schema::{
+    assessments, invitations, outbox, question_options, questions, tests,
+};
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use crate::both_backends;
+use crate::helpers::{reseller_with_user, spawn_app_with, Backend, Options, TestApp};
+
+both_backends!(
+    the_catalogue_lists_every_test_with_norm_groups,
+    projects_are_validated_scoped_and_keyed,
+    inviting_charges_credits_or_refuses_with_402,
+    parallel_invites_never_overdraw,
+    a_candidate_takes_a_timed_test_and_is_scored,
+    the_server_keeps_the_deadline_with_extra_time,
+    personality_is_scored_per_trait,
+    cancelling_and_expiry_refund_unstarted_tests,
+    locked_projects_and_suspended_clients_close_the_test_area,
+    self_registration_with_an_access_key,
+    candidates_reach_only_their_own_assessments,
+    resellers_see_status_but_not_scores,
+    csv_import_checks_credits_for_the_whole_batch,
+);
+
+struct World {
+    app: TestApp,
+    reseller: String,
+    client_user: String,
+    client: Value,
+}
+
+async fn world(backend: Backend, credits: i64) -> World {
+    world_with(backend, credits, Options::default()).await
+}
+
+async fn world_with(backend: Backend, credits: i64, options: Options) -> World {
+    let app = spawn_app_with(backend, options).await;
+    let admin = app.admin_token().await;
+    let (_, reseller) = reseller_with_user(&app, &admin, "Assessing Partners").await;
+    let client = app.create_client(&reseller, "Hiring Co", credits).await;
+    let (_, client_user) = app
+        .client_user(&reseller, client["id"].as_str(), "hr@hiring.example")
+        .await;
+    World {
+        app,
+        reseller,
+        client_user,
+        client,
+    }
+}
+
+fn test_id(catalogue: &Value, category: &str) -> (String, String) {
+    let t = catalogue["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["category"] == category)
+        .unwrap();
+    (
+        t["id"].as_str().unwrap().to_string(),
+        t["norm_groups"][0]["id"].as_str().unwrap().to_string(),
+    )
+}
+
+impl World {
+    async fn project(&self, categories: &[&str], extra: Value) -> Value {
+        let catalogue = self.app.get("/tests", Some(&self.client_user)).await.body;
+        let tests: Vec<Value> = categories
+            .iter()
+            .map(|c| {
+                let (t, n) = test_id(&catalogue, c);
+                json!({ "test_id": t, "norm_group_id": n })
+            })
+            .collect();
+        let mut body = json!({ "name": "Graduate intake", "description": "Our 2027 graduate programme.", "tests": tests, "support_name": "Pat Support", "support_email": "support@hiring.example", "report_email": "reports@hiring.example" });
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let reply = self
+            .app
+            .post("/projects", Some(&self.client_user), body)
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.body
+    }
+
+    async fn invite(&self, project: &Value, email: &str) -> crate::helpers::Reply {
+        self.app.post("/candidates", Some(&self.client_user), json!({ "project_id": project["id"], "first_name": "Casey", "last_name": "Candidate", "email": email })).await
+    }
+
+    /// The magic-link token mailed to `email`.
+    fn magic_token(&self, email: &str) -> String {
+        let mut conn = self.app.conn();
+        let text: String = outbox::table
+            .filter(outbox::to_address.eq(email))
+            .filter(outbox::kind.eq("invitation"))
+            .order(outbox::id.desc())
+            .select(outbox::text_body)
+            .first(&mut *conn)
+            .unwrap();
+        let start = text.find("/test?token=").unwrap() + "/test?token=".len();
+        text[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect()
+    }
+
+    async fn candidate_token(&self, email: &str) -> String {
+        let reply = self
+            .app
+            .post(
+                "/candidate/sessions",
+                None,
+                json!({ "invitation_token": self.magic_token(email) }),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.body["access_token"].as_str().unwrap().to_string()
+    }
+
+    fn balance(&self) -> i64 {
+        use credence_api::db::schema::clients;
+        let mut conn = self.app.conn();
+        clients::table
+            .find(self.client["id"].as_str().unwrap())
+            .select(clients::credit_balance)
+            .first(&mut *conn)
+            .unwrap()
+    }
+}
+
+/// (question id, correct option id, a wrong option id) for each question of a test, in order.
+fn keys(app: &TestApp, test_id: &str) -> Vec<(String, Option<String>, String)> {
+    let mut conn = app.conn();
+    let qs: Vec<(String, Option<String>)> = questions::table
+        .filter(questions::test_id.eq(test_id))
+        .order(questions::position.asc())
+        .select((questions::id, questions::correct_option_id))
+        .load(&mut *conn)
+        .unwrap();
+    qs.into_iter()
+        .map(|(q, correct)| {
+            let wrong: String = question_options::table
+                .filter(question_options::question_id.eq(&q))
+                .filter(question_options::id.ne(correct.clone().unwrap_or_default()))
+                .order(question_options::position.asc())
+                .select(question_options::id)
+                .first(&mut *conn)
+                .unwrap();
+            (q, correct, wrong)
+        })
+        .collect()
+}
+
+async fn the_catalogue_lists_every_test_with_norm_groups(backend: Backend) {
+    let w = world(backend, 0).await;
+    let catalogue = w.app.get("/tests", Some(&w.client_user)).await;
+    let data = catalogue.body["data"].as_array().unwrap();
+    let by = |c: &str| data.iter().find(|t| t["category"] == c).unwrap().clone();
+    assert!(by("numerical")["question_count"].as_i64().unwrap() >= 12);
+    assert!(by("verbal")["question_count"].as_i64().unwrap() >= 12);
+    assert!(by("inductive")["question_count"].as_i64().unwrap() >= 10);
+    assert!(by("personality")["question_count"].as_i64().unwrap() >= 30);
+    assert_eq!(by("personality")["timed"], false);
+    for t in data {
+        assert!(t["norm_groups"].as_array().unwrap().len() >= 2);
+        assert!(t["credit_cost"].as_i64().unwrap() >= 1);
+        if t["kind"] == "aptitude" {
+            assert!(t["timed"] == true && t["duration_seconds"].as_i64().unwrap() > 0);
+        }
+    }
+    assert!(
+        !catalogue.body.to_string().contains("correct"),
+        "correct answers never leave the server"
+    );
+    assert_eq!(w.app.get("/tests", Some(&w.reseller)).await.status, 200);
+}
+
+async fn projects_are_validated_scoped_and_keyed(backend: Backend) {
+    let w = world(backend, 0).await;
+    let catalogue = w.app.get("/tests", Some(&w.client_user)).await.body;
+    let (num, num_norm) = test_id(&catalogue, "numerical");
+    let (verbal, _) = test_id(&catalogue, "verbal");
+    let bad = w.app.post("/projects", Some(&w.client_user), json!({ "tests": [{ "test_id": verbal, "norm_group_id": num_norm }, { "test_id": "nope", "norm_group_id": num_norm }], "expires_at": "2001-01-01T00:00:00Z", "support_email": "not-an-email" })).await;
+    bad.assert_problem(422, "validation_failed");
+    assert_eq!(
+        bad.error_fields(),
+        [
+            "name",
+            "tests[0].norm_group_id",
+            "tests[1].test_id",
+            "expires_at",
+            "support_email"
+        ]
+    );
+    let empty = w
+        .app
+        .post(
+            "/projects",
+            Some(&w.client_user),
+            json!({ "name": "X", "tests": [] }),
+        )
+        .await;
+    assert_eq!(empty.error_fields(), ["tests"]);
+    let no_client = w
+        .app
+        .post(
+            "/projects",
+            Some(&w.reseller),
+            json!({ "name": "X", "tests": [{ "test_id": num, "norm_group_id": num_norm }] }),
+        )
+        .await;
+    assert_eq!(no_client.error_fields(), ["client_id"]);
+    let by_reseller = w.app.post("/projects", Some(&w.reseller), json!({ "client_id": w.client["id"], "name": "Set up by the reseller", "tests": [{ "test_id": num, "norm_group_id": num_norm }] })).await;
+    assert_eq!(by_reseller.status, 201, "{}", by_reseller.body);
+    assert_eq!(by_reseller.body["client_name"], "Hiring Co");
+
+    let p = w
+        .project(
+            &["numerical", "personality"],
+            json!({ "access_key_enabled": true }),
+        )
+        .await;
+    assert_eq!(p["credit_cost"], 2);
+    assert_eq!(p["tests"].as_array().unwrap().len(), 2);
+    let key = p["access_key"].as_str().unwrap().to_string();
+    assert_eq!(
+        p["self_registration_url"],
+        format!("http://credence.test/test/register?key={key}")
+    );
+    let id = p["id"].as_str().unwrap();
+    let regenerated = w
+        .app
+        .patch(
+            &format!("/projects/{id}"),
+            Some(&w.client_user),
+            json!({ "regenerate_access_key": true }),
+        )
+        .await;
+    assert_ne!(regenerated.body["access_key"], json!(key));
+    let disabled = w
+        .app
+        .patch(
+            &format!("/projects/{id}"),
+            Some(&w.client_user),
+            json!({ "access_key_enabled": false }),
+        )
+        .await;
+    assert!(
+        disabled.body["access_key"].is_null() && disabled.body["self_registration_url"].is_null()
+    );
+    let expiring = w
+        .app
+        .patch(
+            &format!("/projects/{id}"),
+            Some(&w.client_user),
+            json!({ "expires_at": "2031-06-30T17:00:00Z", "name": "Graduate intake 2027" }),
+        )
+        .await;
+    assert_eq!(expiring.body["expires_at"], "2031-06-30T17:00:00Z");
+    assert_eq!(expiring.body["locked"], false);
+    let list = w.app.get("/projects", Some(&w.client_user)).await;
+    assert_eq!(list.body["data"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        w.app.get("/projects", Some(&w.reseller)).await.body["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // Another client of the same reseller cannot see it.
+    let other = w.app.create_client(&w.reseller, "Other Co", 0).await;
+    let (_, outsider) = w
+        .app
+        .client_user(&w.reseller, other["id"].as_str(), "hr@other.example")
+        .await;
+    w.app
+        .get(&format!("/projects/{id}"), Some(&outsider))
+        .await
+        .assert_problem(404, "not_found");
+    w.app
+        .patch(
+            &format!("/projects/{id}"),
+            Some(&outsider),
+            json!({ "name": "x" }),
+        )
+        .await
+        .assert_problem(404, "not_found");
+    assert_eq!(
+        w.app.get("/projects", Some(&outsider)).await.body["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+}
+
+async fn inviting_charges_credits_or_refuses_with_402(backend: Backend) {
+    let w = world(backend, 3).await;
+    let p = w.project(&["numerical", "verbal"], json!({})).await;
+    let invited = w.invite(&p, "first@cand.example").await;
+    assert_eq!(invited.status, 201, "{}", invited.body);
+    assert_eq!(invited.body["status"], "invited");
+    assert_eq!(invited.body["invitations"][0]["credits_charged"], 2);
+    assert_eq!(
+        invited.body["invitations"][0]["assessments"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(w.balance(), 1);
+    let short = w.invite(&p, "second@cand.example").await;
+    short.assert_problem(402, "insufficient_credits");
+    assert_eq!(w.balance(), 1, "nothing charged");
+    assert_eq!(
+        w.app.get("/candidates", Some(&w.client_user)).await.body["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "nothing created"
+    );
+    let client_id = w.client["id"].as_str().unwrap();
+    assert_eq!(w.app.ledger_sum(&w.client_user, client_id).await, 1);
+    w.invite(&p, "first@cand.example")
+        .await
+        .assert_problem(409, "already_invited");
+    // The invitation email: magic link, project, Reply-To the support contact.
+    let mut conn = w.app.conn();
+    let (text, reply_to): (String, Option<String>) = outbox::table
+        .filter(outbox::to_address.eq("first@cand.example"))
+        .select((outbox::text_body, outbox::reply_to))
+        .first(&mut *conn)
+        .unwrap();
+    assert!(
+        text.contains("http://credence.test/test?token=")
+            && text.contains("Graduate intake")
+            && text.contains("Pat Support")
+    );
+    assert_eq!(reply_to.as_deref(), Some("support@hiring.example"));
+    drop(conn);
+    let bad = w
+        .app
+        .post(
+            "/candidates",
+            Some(&w.client_user),
+            json!({ "project_id": p["id"], "email": "x", "extra_time_percent": 150 }),
+        )
+        .await;
+    assert_eq!(
+        bad.error_fields(),
+        ["first_name", "last_name", "email", "extra_time_percent"]
+    );
+    let foreign = w.app.post("/candidates", Some(&w.client_user), json!({ "project_id": "01900000-0000-7000-8000-000000000000", "first_name": "A", "last_name": "B", "email": "a@b.example" })).await;
+    assert_eq!(foreign.error_fields(), ["project_id"]);
+}
+
+async fn parallel_invites_never_overdraw(backend: Backend) {
+    let w = world(backend, 20).await;
+    let p = w.project(&["numerical"], json!({})).await;
+    let emails: Vec<String> = (0..50).map(|i| format!("c{i}@rush.example")).collect();
+    let replies = futures_util::future::join_all(emails.iter().map(|e| w.invite(&p, e))).await;
+    let ok = replies.iter().filter(|r| r.status == 201).count();
+    let refused = replies
+        .iter()
+        .filter(|r| r.status == 402 && r.body["code"] == "insufficient_credits")
+        .count();
+    assert_eq!(
+        (ok, refused),
+        (20, 30),
+        "{:?}",
+        replies
+            .iter()
+            .map(|r| r.status.as_u16())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(w.balance(), 0);
+    assert_eq!(
+        w.app
+            .ledger_sum(&w.client_user, w.client["id"].as_str().unwrap())
+            .await,
+        0
+    );
+}
+
+async fn a_candidate_takes_a_timed_test_and_is_scored(backend: Backend) {
+    let w = world(backend, 5).await;
+    let p = w.project(&["numerical"], json!({})).await;
+    let candidate = w.invite(&p, "taker@cand.example").await.body;
+    let link = w.magic_token("taker@cand.example");
+    let session = w
+        .app
+        .post(
+            "/candidate/sessions",
+            None,
+            json!({ "invitation_token": link }),
+        )
+        .await;
+    assert_eq!(session.status, 200);
+    w.app
+        .post(
+            "/candidate/sessions",
+            None,
+            json!({ "invitation_token": link }),
+        )
+        .await
+        .assert_problem(401, "invalid_invitation");
+    let token = session.body["access_token"].as_str().unwrap().to_string();
+    let me = w.app.get("/candidate/me", Some(&token)).await;
+    assert_eq!(me.status, 200, "{}", me.body);
+    assert_eq!(me.body["branding"]["client_name"], "Hiring Co");
+    assert_eq!(me.body["project"]["name"], "Graduate intake");
+    assert_eq!(
+        me.body["project"]["support_email"],
+        "support@hiring.example"
+    );
+    let assessment = me.body["assessments"][0].clone();
+    let aid = assessment["id"].as_str().unwrap();
+    assert_eq!(assessment["status"], "not_started");
+    let started = w
+        .app
+        .post(
+            &format!("/candidate/assessments/{aid}/start"),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(started.status, 200, "{}", started.body);
+    assert!(!started.body.to_string().contains("correct"));
+    let questions = started.body["questions"].as_array().unwrap();
+    assert_eq!(questions.len(), 14);
+    let deadline =
+        chrono::DateTime::parse_from_rfc3339(started.body["deadline"].as_str().unwrap()).unwrap();
+    let allowed = (deadline.timestamp() - chrono::Utc::now().timestamp()) as f64;
+    assert!((allowed - 1080.0).abs() < 5.0, "{allowed}");
+    // Answer 10 correctly and 4 wrongly, in two autosaves; a reload resumes.
+    let test_id = me.body["assessments"][0]["test"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let key = keys(&w.app, &test_id);
+    let answers: Vec<Value> = key.iter().enumerate().map(|(i, (q, correct, wrong))| json!({ "question_id": q, "option_id": if i < 10 { correct.clone().unwrap() } else { wrong.clone() } })).collect();
+    let save = |part: &[Value]| {
+        w.app.send(
+            w.app
+                .request(
+                    reqwest::Method::PUT,
+                    &format!("/candidate/assessments/{aid}/answers"),
+                    Some(&token),
+                )
+                .json(&json!({ "answers": part })),
+        )
+    };
+    assert_eq!(save(&answers[..7]).await.status, 204);
+    let resumed = w
+        .app
+        .post(
+            &format!("/candidate/assessments/{aid}/start"),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(resumed.body["answers"].as_array().unwrap().len(), 7);
+    assert_eq!(
+        resumed.body["deadline"], started.body["deadline"],
+        "the deadline is set once"
+    );
+    assert_eq!(save(&answers[7..]).await.status, 204);
+    let bad = save(&[json!({ "question_id": key[0].0, "option_id": key[1].2 })]).await;
+    bad.assert_problem(422, "validation_failed");
+    let submitted = w
+        .app
+        .post(
+            &format!("/candidate/assessments/{aid}/submit"),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(submitted.body["status"], "submitted");
+    w.app
+        .post(
+            &format!("/candidate/assessments/{aid}/start"),
+            Some(&token),
+            json!({}),
+        )
+        .await
+        .assert_problem(409, "already_submitted");
+    // Hand-computed against General population (mean 7.2, sd 2.9): raw 10 → z 0.9655 →
+    // percentile 83, sten 7, T 59.66.
+    let seen = w
+        .app
+        .get(
+            &format!("/candidates/{}", candidate["id"].as_str().unwrap()),
+            Some(&w.client_user),
+        )
+        .await;
+    let inv = &seen.body["invitations"][0];
+    assert_eq!(inv["status"], "submitted");
+    let score = &inv["assessments"][0]["scores"][0];
+    assert_eq!(score["raw"], 10.0);
+    assert_eq!(score["percentile"], 83);
+    assert_eq!(score["sten"], 7);
+    assert!((score["t_score"].as_f64().unwrap() - 59.655).abs() < 0.01);
+    // "Email reports to" got the summary.
+    let mut conn = w.app.conn();
+    let report: String = outbox::table
+        .filter(outbox::to_address.eq("reports@hiring.example"))
+        .select(outbox::text_body)
+        .first(&mut *conn)
+        .unwrap();
+    assert!(
+        report.contains("Casey Candidate") && report.contains("percentile 83, sten 7"),
+        "{report}"
+    );
+    drop(conn);
+    let results = w
+        .app
+        .get(
+            &format!("/projects/{}/results", p["id"].as_str().unwrap()),
+            Some(&w.client_user),
+        )
+        .await;
+    assert_eq!(
+        results.body["data"][0]["assessments"][0]["scores"][0]["percentile"],
+        83
+    );
+    let csv = w
+        .app
+        .get(
+            &format!("/projects/{}/results.csv", p["id"].as_str().unwrap()),
+            Some(&w.client_user),
+        )
+        .await;
+    let text = String::from_utf8(csv.bytes).unwrap();
+    assert!(text.starts_with("first_name,last_name,email,status,submitted_at,Numerical Reasoning percentile,Numerical Reasoning sten,Numerical Reasoning T"), "{text}");
+    assert!(
+        text.contains("Casey,Candidate,taker@cand.example,submitted,")
+            && text.contains(",83,7,59.7"),
+        "{text}"
+    );
+}
+
+async fn the_server_keeps_the_deadline_with_extra_time(backend: Backend) {
+    let w = world_with(
+        backend,
+        5,
+        Options {
+            env: [("CREDENCE_HOUSEKEEPING_MS", "50".to_string())].into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    let p = w.project(&["numerical"], json!({})).await;
+    let candidate = w.app.post("/candidates", Some(&w.client_user), json!({ "project_id": p["id"], "first_name": "Ext", "last_name": "Ra", "email": "extra@cand.example", "extra_time_percent": 25 })).await.body;
+    let token = w.candidate_token("extra@cand.example").await;
+    let me = w.app.get("/candidate/me", Some(&token)).await;
+    assert_eq!(
+        me.body["assessments"][0]["duration_seconds"], 1350,
+        "18 minutes + 25 %"
+    );
+    let aid = me.body["assessments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let started = w
+        .app
+        .post(
+            &format!("/candidate/assessments/{aid}/start"),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+    let deadline =
+        chrono::DateTime::parse_from_rfc3339(started.body["deadline"].as_str().unwrap()).unwrap();
+    assert!(((deadline.timestamp() - chrono::Utc::now().timestamp()) - 1350).abs() < 5);
+    let cid = candidate["id"].as_str().unwrap();
+    let locked = w
+        .app
+        .patch(
+            &format!("/candidates/{cid}"),
+            Some(&w.client_user),
+            json!({ "extra_time_percent": 50 }),
+        )
+        .await;
+    locked.assert_problem(422, "validation_failed");
+    assert_eq!(locked.body["errors"][0]["code"], "extra_time_locked");
+    // Time runs out (moved on the server's clock): answers are refused, and the housekeeping
+    // job submits what was saved.
+    let q = &started.body["questions"][0];
+    let answer =
+        json!({ "answers": [{ "question_id": q["id"], "option_id": q["options"][0]["id"] }] });
+    assert_eq!(
+        w.app
+            .send(
+                w.app
+                    .request(
+                        reqwest::Method::PUT,
+                        &format!("/candidate/assessments/{aid}/answers"),
+                        Some(&token)
+                    )
+                    .json(&answer)
+            )
+            .await
+            .status,
+        204
+    );
+    {
+        let mut conn = w.app.conn();
+        diesel::update(assessments::table.find(&aid))
+            .set(assessments::deadline_at.eq(Some(
+                chrono::Utc::now().naive_utc() - chrono::Duration::seconds(60),
+            )))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    w.app
+        .send(
+            w.app
+                .request(
+                    reqwest::Method::PUT,
+                    &format!("/candidate/assessments/{aid}/answers"),
+                    Some(&token),
+                )
+                .json(&answer),
+        )
+        .await
+        .assert_problem(409, "deadline_passed");
+    let mut status = String::new();
+    for _ in 0..100 {
+        let mut conn = w.app.conn();
+        status = assessments::table
+            .find(&aid)
+            .select(assessments::status)
+            .first(&mut *conn)
+            .unwrap();
+        if status == "submitted" {
+            break;
+        }
+        drop(conn);
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(30)).await;
+    }
+    assert_eq!(status, "submitted", "auto-submitted at the deadline");
+}
+
+async fn personality_is_scored_per_trait(backend: Backend) {
+    let w = world(backend, 5).await;
+    let p = w.project(&["personality"], json!({})).await;
+    w.invite(&p, "persona@cand.example").await;
+    let token = w.candidate_token("persona@cand.example").await;
+    let me = w.app.get("/candidate/me", Some(&token)).await;
+    let aid = me.body["assessments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(me.body["assessments"][0]["duration_seconds"].is_null());
+    let started = w
+        .app
+        .post(
+            &format!("/candidate/assessments/{aid}/start"),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+    assert!(started.body["deadline"].is_null());
+    // "Neither agree nor disagree" (3) everywhere: every trait's raw score is 3 × items.
+    let answers: Vec<Value> = started.body["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| json!({ "question_id": q["id"], "option_id": q["options"][2]["id"] }))
+        .collect();
+    assert_eq!(
+        w.app
+            .send(
+                w.app
+                    .request(
+                        reqwest::Method::PUT,
+                        &format!("/candidate/assessments/{aid}/answers"),
+                        Some(&token)
+                    )
+                    .json(&json!({ "answers": answers }))
+            )
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        w.app
+            .post(
+                &format!("/candidate/assessments/{aid}/submit"),
+                Some(&token),
+                json!({})
+            )
+            .await
+            .status,
+        200
+    );
+    let candidate = w.app.get("/candidates", Some(&w.client_user)).await.body["data"][0].clone();
+    let scores = candidate["invitations"][0]["assessments"][0]["scores"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(scores.len(), 5);
+    let test_id = me.body["assessments"][0]["test"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let norm = p["tests"][0]["norm_group_id"].as_str().unwrap().to_string();
+    let mut conn = w.app.conn();
+    for s in scores {
+        let scale = s["scale"].as_str().unwrap();
+        let items: i64 = questions::table
+            .filter(questions::test_id.eq(&test_id))
+            .filter(questions::trait_.eq(scale))
+            .count()
+            .get_result(&mut *conn)
+            .unwrap();
+        assert_eq!(s["raw"].as_f64().unwrap(), 3.0 * items as f64, "{scale}");
+        let (mean, sd): (f64, f64) = credence_api::db::schema::norms::table
+            .find((&norm, scale))
+            .select((
+                credence_api::db::schema::norms::mean,
+                credence_api::db::schema::norms::sd,
+            ))
+            .first(&mut *conn)
+            .unwrap();
+        let z = (3.0 * items as f64 - mean) / sd;
+        assert_eq!(
+            s["sten"].as_i64().unwrap(),
+            ((2.0 * z + 5.5).round() as i64).clamp(1, 10),
+            "{scale}"
+        );
+        assert!((s["t_score"].as_f64().unwrap() - (50.0 + 10.0 * z)).abs() < 1e-9);
+    }
+    let _: i64 = tests::table.count().get_result(&mut *conn).unwrap();
+}
+
+async fn cancelling_and_expiry_refund_unstarted_tests(backend: Backend) {
+    let w = world_with(
+        backend,
+        10,
+        Options {
+            env: [("CREDENCE_HOUSEKEEPING_MS", "50".to_string())].into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    let p = w.project(&["numerical", "verbal"], json!({})).await;
+    let one = w.invite(&p, "one@cand.example").await.body;
+    let two = w.invite(&p, "two@cand.example").await.body;
+    assert_eq!(w.balance(), 6);
+    // One starts a test, then is cancelled: only the unstarted test comes back.
+    let token = w.candidate_token("one@cand.example").await;
+    let me = w.app.get("/candidate/me", Some(&token)).await;
+    w.app
+        .post(
+            &format!(
+                "/candidate/assessments/{}/start",
+                me.body["assessments"][0]["id"].as_str().unwrap()
+            ),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+    let inv_one = one["invitations"][0]["id"].as_str().unwrap();
+    let cancelled = w
+        .app
+        .post(
+            &format!("/invitations/{inv_one}/cancel"),
+            Some(&w.client_user),
+            json!({}),
+        )
+        .await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    assert_eq!(cancelled.body["status"], "cancelled");
+    assert_eq!(w.balance(), 7);
+    w.app
+        .post(
+            &format!("/invitations/{inv_one}/cancel"),
+            Some(&w.client_user),
+            json!({}),
+        )
+        .await
+        .assert_problem(409, "invitation_closed");
+    w.app
+        .get("/candidate/me", Some(&token))
+        .await
+        .assert_problem(403, "assessment_unavailable");
+    // The other expires untouched: both tests come back, once.
+    let inv_two = two["invitations"][0]["id"].as_str().unwrap().to_string();
+    {
+        let mut conn = w.app.conn();
+        diesel::update(invitations::table.find(&inv_two))
+            .set(
+                invitations::expires_at
+                    .eq(chrono::Utc::now().naive_utc() - chrono::Duration::seconds(1)),
+            )
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let mut status = String::new();
+    for _ in 0..100 {
+        let mut conn = w.app.conn();
+        status = invitations::table
+            .find(&inv_two)
+            .select(invitations::status)
+            .first(&mut *conn)
+            .unwrap();
+        if status == "expired" {
+            break;
+        }
+        drop(conn);
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(30)).await;
+    }
+    assert_eq!(status, "expired");
+    assert_eq!(w.balance(), 9);
+    let ledger = w
+        .app
+        .get(
+            &format!("/clients/{}/ledger", w.client["id"].as_str().unwrap()),
+            Some(&w.client_user),
+        )
+        .await;
+    let refunds: Vec<i64> = ledger.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "refund")
+        .map(|e| e["delta"].as_i64().unwrap())
+        .collect();
+    assert_eq!(refunds, [2, 1]);
+    assert_eq!(
+        w.app
+            .ledger_sum(&w.client_user, w.client["id"].as_str().unwrap())
+            .await,
+        9
+    );
+}
+
+async fn locked_projects_and_suspended_clients_close_the_test_area(backend: Backend) {
+    let w = world(backend, 10).await;
+    let p = w.project(&["numerical"], json!({})).await;
+    w.invite(&p, "early@cand.example").await;
+    let token = w.candidate_token("early@cand.example").await;
+    let pid = p["id"].as_str().unwrap();
+    w.app
+        .patch(
+            &format!("/projects/{pid}"),
+            Some(&w.client_user),
+            json!({ "active": false }),
+        )
+        .await;
+    w.invite(&p, "late@cand.example")
+        .await
+        .assert_problem(409, "project_locked");
+    let me = w.app.get("/candidate/me", Some(&token)).await;
+    me.assert_problem(403, "assessment_unavailable");
+    w.app
+        .patch(
+            &format!("/projects/{pid}"),
+            Some(&w.client_user),
+            json!({ "active": true }),
+        )
+        .await;
+    assert_eq!(w.app.get("/candidate/me", Some(&token)).await.status, 200);
+    w.app
+        .patch(
+            &format!("/clients/{}", w.client["id"].as_str().unwrap()),
+            Some(&w.reseller),
+            json!({ "status": "suspended" }),
+        )
+        .await;
+    w.app
+        .get("/candidate/me", Some(&token))
+        .await
+        .assert_problem(403, "assessment_unavailable");
+}
+
+async fn self_registration_with_an_access_key(backend: Backend) {
+    let w = world(backend, 4).await;
+    let p = w
+        .project(&["numerical"], json!({ "access_key_enabled": true }))
+        .await;
+    let key = p["access_key"].as_str().unwrap();
+    let missing = w
+        .app
+        .post("/candidate/sessions", None, json!({ "access_key": key }))
+        .await;
+    assert_eq!(missing.error_fields(), ["first_name", "last_name", "email"]);
+    let wrong = w.app.post("/candidate/sessions", None, json!({ "access_key": "WRNG-KEYS", "first_name": "S", "last_name": "R", "email": "s@r.example" })).await;
+    assert_eq!(wrong.error_fields(), ["access_key"]);
+    let registered = w.app.post("/candidate/sessions", None, json!({ "access_key": key.to_lowercase(), "first_name": "Sam", "last_name": "Self", "email": "sam@self.example" })).await;
+    assert_eq!(registered.status, 201, "{}", registered.body);
+    assert_eq!(
+        w.balance(),
+        3,
+        "self-registration charges like an invitation"
+    );
+    let me = w
+        .app
+        .get(
+            "/candidate/me",
+            Some(registered.body["access_token"].as_str().unwrap()),
+        )
+        .await;
+    assert_eq!(me.body["candidate"]["email"], "sam@self.example");
+    // Registering again with the same email never opens the session: a link is mailed instead.
+    let again = w.app.post("/candidate/sessions", None, json!({ "access_key": key, "first_name": "Sam", "last_name": "Self", "email": "sam@self.example" })).await;
+    again.assert_problem(409, "already_registered");
+    assert_eq!(w.app.outbox_count("sam@self.example", "invitation"), 2);
+    assert_eq!(w.balance(), 3);
+    w.app
+        .patch(
+            &format!("/projects/{}", p["id"].as_str().unwrap()),
+            Some(&w.client_user),
+            json!({ "access_key_enabled": false }),
+        )
+        .await;
+    let closed = w.app.post("/candidate/sessions", None, json!({ "access_key": key, "first_name": "N", "last_name": "O", "email": "no@self.example" })).await;
+    assert_eq!(closed.error_fields(), ["access_key"]);
+}
+
+async fn candidates_reach_only_their_own_assessments(backend: Backend) {
+    let w = world(backend, 10).await;
+    let p = w.project(&["numerical"], json!({})).await;
+    w.invite(&p, "a@cand.example").await;
+    w.invite(&p, "b@cand.example").await;
+    let a = w.candidate_token("a@cand.example").await;
+    let b = w.candidate_token("b@cand.example").await;
+    let b_assessment = w.app.get("/candidate/me", Some(&b)).await.body["assessments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    w.app
+        .post(
+            &format!("/candidate/assessments/{b_assessment}/start"),
+            Some(&a),
+            json!({}),
+        )
+        .await
+        .assert_problem(404, "not_found");
+    w.app
+        .send(
+            w.app
+                .request(
+                    reqwest::Method::PUT,
+                    &format!("/candidate/assessments/{b_assessment}/answers"),
+                    Some(&a),
+                )
+                .json(&json!({ "answers": [] })),
+        )
+        .await
+        .assert_problem(404, "not_found");
+    w.app
+        .post(
+            &format!("/candidate/assessments/{b_assessment}/submit"),
+            Some(&a),
+            json!({}),
+        )
+        .await
+        .assert_problem(404, "not_found");
+    // Candidate tokens open nothing else, and staff tokens are not candidate tokens.
+    assert_eq!(w.app.get("/me", Some(&a)).await.status, 401);
+    assert_eq!(w.app.get("/projects", Some(&a)).await.status, 401);
+    w.app
+        .get("/candidate/me", Some(&w.client_user))
+        .await
+        .assert_problem(403, "forbidden");
+    w.app
+        .get("/candidate/me", None)
+        .await
+        .assert_problem(401, "missing_token");
+}
+
+async fn resellers_see_status_but_not_scores(backend: Backend) {
+    let w = world(backend, 10).await;
+    let p = w.project(&["numerical"], json!({})).await;
+    w.invite(&p, "scored@cand.example").await;
+    let token = w.candidate_token("scored@cand.example").await;
+    let aid = w.app.get("/candidate/me", Some(&token)).await.body["assessments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    w.app
+        .post(
+            &format!("/candidate/assessments/{aid}/start"),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+    w.app
+        .post(
+            &format!("/candidate/assessments/{aid}/submit"),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+    let projects = w
+        .app
+        .get(
+            &format!("/projects?client_id={}", w.client["id"].as_str().unwrap()),
+            Some(&w.reseller),
+        )
+        .await;
+    assert_eq!(projects.body["data"][0]["client_name"], "Hiring Co");
+    assert_eq!(projects.body["data"][0]["completed_count"], 1);
+    let candidates = w.app.get("/candidates", Some(&w.reseller)).await;
+    let c = &candidates.body["data"][0];
+    assert_eq!(c["client_name"], "Hiring Co");
+    assert_eq!(c["status"], "submitted");
+    assert!(
+        c["invitations"][0]["assessments"][0]["scores"].is_null(),
+        "the client is the data controller"
+    );
+    let results = w
+        .app
+        .get(
+            &format!("/projects/{}/results", p["id"].as_str().unwrap()),
+            Some(&w.reseller),
+        )
+        .await;
+    assert!(results.body["data"][0]["assessments"][0]["scores"].is_null());
+    assert!(
+        w.app.get("/candidates", Some(&w.client_user)).await.body["data"][0]["invitations"][0]
+            ["assessments"][0]["scores"]
+            .is_array()
+    );
+    // Another reseller sees none of it.
+    let admin = w.app.admin_token().await;
+    let (_, other) = reseller_with_user(&w.app, &admin, "Elsewhere Partners").await;
+    assert_eq!(
+        w.app.get("/candidates", Some(&other)).await.body["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    w.app
+        .get(
+            &format!("/candidates/{}", c["id"].as_str().unwrap()),
+            Some(&other),
+        )
+        .await
+        .assert_problem(404, "not_found");
+    w.app
+        .get(
+            &format!("/projects/{}/results", p["id"].as_str().unwrap()),
+            Some(&other),
+        )
+        .await
+        .assert_problem(404, "not_found");
+    w.app
+        .post(
+            &format!(
+                "/invitations/{}/cancel",
+                c["invitations"][0]["id"].as_str().unwrap()
+            ),
+            Some(&other),
+            json!({}),
+        )
+        .await
+        .assert_problem(404, "not_found");
+}
+
+async fn csv_import_checks_credits_for_the_whole_batch(backend: Backend) {
+    let w = world(backend, 2).await;
+    let p = w.project(&["numerical"], json!({})).await;
+    let template = w
+        .app
+        .get("/candidates/import-template.csv", Some(&w.client_user))
+        .await;
+    assert!(String::from_utf8(template.bytes)
+        .unwrap()
+        .starts_with("first_name,last_name,email,phone,extra_time_percent\r\n"));
+    let path = format!("/projects/{}/candidates/import", p["id"].as_str().unwrap());
+    let csv = "first_name,last_name,email,phone,extra_time_percent\nAna,One,ana@imp.example,,\nBen,Two,ben@imp.example,,25\n,Three,bad-email,,200\nCleo,Four,cleo@imp.example,,\n";
+    let import = |body: &'static str| {
+        w.app.send(
+            w.app
+                .request(reqwest::Method::POST, &path, Some(&w.client_user))
+                .header("content-type", "text/csv")
+                .body(body),
+        )
+    };
+    import(csv)
+        .await
+        .assert_problem(402, "insufficient_credits");
+    assert_eq!(w.balance(), 2, "nothing charged");
+    assert_eq!(
+        w.app.get("/candidates", Some(&w.client_user)).await.body["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    let smaller = "first_name,last_name,email,extra_time_percent\nAna,One,ana@imp.example,\n,Three,bad-email,200\nBen,Two,ben@imp.example,25\nBen,Again,ben@imp.example,\n";
+    let report = import(smaller).await;
+    assert_eq!(report.status, 200, "{}", report.body);
+    assert_eq!(report.body["invited"], 2);
+    assert_eq!(report.body["rejected"], 2);
+    let rows = report.body["rows"].as_array().unwrap();
+    assert_eq!(rows[1]["line"], 3);
+    let fields: Vec<_> = rows[1]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["first_name", "email", "extra_time_percent"]);
+    assert_eq!(rows[3]["errors"][0]["code"], "duplicate_row");
+    assert_eq!(w.balance(), 0);
+    let ben = w.app.get("/candidates?q=ben", Some(&w.client_user)).await;
+    assert_eq!(ben.body["data"][0]["extra_time_percent"], 25);
+    let wrong_type = w
+        .app
+        .send(
+            w.app
+                .request(reqwest::Method::POST, &path, Some(&w.client_user))
+                .json(&json!({})),
+        )
+        .await;
+    wrong_type.assert_problem(415, "unsupported_media_type");
+    let no_header = w
+        .app
+        .send(
+            w.app
+                .request(reqwest::Method::POST, &path, Some(&w.client_user))
+                .header("content-type", "text/csv")
+                .body("a,b\n"),
+        )
+        .await;
+    no_header.assert_problem(422, "validation_failed");
+}

@@ -1,0 +1,12 @@
+DROP TABLE candidate_sessions;
+DROP TABLE answers;
+DROP TABLE assessments;
+DROP TABLE invitations;
+DROP TABLE candidates;
+DROP TABLE project_tests;
+DROP TABLE projects;
+DROP TABLE norms;
+DROP TABLE norm_groups;
+DROP TABLE question_options;
+DROP TABLE questions;
+DROP TABLE tests;

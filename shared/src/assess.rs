@@ -1,0 +1,388 @@
+//! Assessment side: the test catalogue, projects, candidates, invitations, scores, and the
+//! candidate test area.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::admin::Brand;
+use crate::problem::FieldError;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NormGroupRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// A test of the catalogue (`GET /tests`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TestSummary {
+    pub id: String,
+    pub name: String,
+    /// `aptitude` or `personality`.
+    pub kind: String,
+    /// `numerical`, `verbal`, `inductive` or `personality`.
+    pub category: String,
+    pub description: String,
+    pub timed: bool,
+    pub duration_seconds: Option<i64>,
+    pub credit_cost: i64,
+    pub question_count: i64,
+    pub norm_groups: Vec<NormGroupRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ProjectTestInput {
+    pub test_id: String,
+    pub norm_group_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectTest {
+    pub test_id: String,
+    pub test_name: String,
+    pub kind: String,
+    pub norm_group_id: String,
+    pub norm_group_name: String,
+    pub credit_cost: i64,
+    pub duration_seconds: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Project {
+    pub id: String,
+    pub client_id: String,
+    pub client_name: String,
+    pub name: String,
+    /// Shown to candidates.
+    pub description: Option<String>,
+    pub tests: Vec<ProjectTest>,
+    /// Credits one invitation costs (the sum of the tests' costs).
+    pub credit_cost: i64,
+    /// Present while self-registration is enabled.
+    pub access_key: Option<String>,
+    pub access_key_enabled: bool,
+    /// The candidate self-registration page with the key filled in.
+    pub self_registration_url: Option<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Expired or inactive: no new candidates, no new starts.
+    pub locked: bool,
+    pub support_name: Option<String>,
+    /// Reply-To of the candidate emails.
+    pub support_email: Option<String>,
+    /// Receives a summary email when a candidate completes.
+    pub report_email: Option<String>,
+    pub active: bool,
+    pub candidate_count: i64,
+    pub completed_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ProjectCreate {
+    /// Required for resellers (one of their clients); implied for client users.
+    pub client_id: Option<String>,
+    pub name: String,
+    pub description: Option<String>,
+    pub tests: Vec<ProjectTestInput>,
+    pub access_key_enabled: Option<bool>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub support_name: Option<String>,
+    pub support_email: Option<String>,
+    pub report_email: Option<String>,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ProjectPatch {
+    pub name: Option<String>,
+    /// An empty string clears the optional texts.
+    pub description: Option<String>,
+    /// Changing tests is refused once candidates were invited.
+    pub tests: Option<Vec<ProjectTestInput>>,
+    pub access_key_enabled: Option<bool>,
+    /// `true` replaces the access key (the old one stops working).
+    pub regenerate_access_key: Option<bool>,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// `true` removes the expiry.
+    pub clear_expires_at: Option<bool>,
+    pub support_name: Option<String>,
+    pub support_email: Option<String>,
+    pub report_email: Option<String>,
+    pub active: Option<bool>,
+}
+
+/// Normed scores of one scale.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Score {
+    /// `total`, or a personality trait.
+    pub scale: String,
+    pub raw: f64,
+    pub percentile: i64,
+    pub sten: i64,
+    pub t_score: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Assessment {
+    pub id: String,
+    pub test_id: String,
+    pub test_name: String,
+    pub kind: String,
+    /// `not_started`, `in_progress`, `submitted` or `refunded`.
+    pub status: String,
+    pub norm_group_name: String,
+    pub started_at: Option<DateTime<Utc>>,
+    pub deadline_at: Option<DateTime<Utc>>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Client users only (the client is the data controller): one score per scale.
+    pub scores: Option<Vec<Score>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Invitation {
+    pub id: String,
+    pub candidate_id: String,
+    pub project_id: String,
+    pub project_name: String,
+    /// `invited`, `in_progress`, `submitted`, `cancelled` or `expired`.
+    pub status: String,
+    pub credits_charged: i64,
+    pub expires_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub assessments: Vec<Assessment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Candidate {
+    pub id: String,
+    pub client_id: String,
+    pub client_name: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub extra_time_percent: i64,
+    /// Fixed once a test has started.
+    pub extra_time_locked: bool,
+    pub active: bool,
+    /// Status of the newest invitation.
+    pub status: String,
+    pub invitations: Vec<Invitation>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct CandidateCreate {
+    pub project_id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    /// 0, or 1 to 100 (25 is the usual adjustment).
+    pub extra_time_percent: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct CandidatePatch {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub extra_time_percent: Option<i64>,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct InvitationCreate {
+    pub project_id: String,
+}
+
+/// One row of a CSV import.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportRow {
+    /// 1-based line number in the file (the header is line 1).
+    pub line: i64,
+    pub email: String,
+    /// `invited` or `rejected`.
+    pub outcome: String,
+    pub candidate_id: Option<String>,
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportReport {
+    pub invited: i64,
+    pub rejected: i64,
+    pub credits_charged: i64,
+    pub rows: Vec<ImportRow>,
+}
+
+/// A row of a project's results table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectResult {
+    pub candidate_id: String,
+    pub invitation_id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub status: String,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub assessments: Vec<Assessment>,
+}
+
+// ---- the candidate test area ----
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct CandidateSessionCreate {
+    /// From the invitation email's link.
+    pub invitation_token: Option<String>,
+    /// Or self-registration with a project's access key.
+    pub access_key: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CandidateSession {
+    pub access_token: String,
+    pub token_type: String,
+    pub expires_in: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CandidateProfile {
+    pub id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CandidateBranding {
+    pub brand: Brand,
+    pub client_name: String,
+    pub client_logo_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CandidateProject {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub support_name: Option<String>,
+    pub support_email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CandidateTest {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub category: String,
+    pub instructions: String,
+    pub question_count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CandidateAssessment {
+    pub id: String,
+    pub project: CandidateProject,
+    pub test: CandidateTest,
+    /// `not_started`, `in_progress` or `submitted`.
+    pub status: String,
+    /// The time allowed, extra time included; absent for untimed tests.
+    pub duration_seconds: Option<i64>,
+    pub deadline: Option<DateTime<Utc>>,
+    pub answered_count: i64,
+}
+
+/// `GET /candidate/me`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CandidateMe {
+    pub candidate: CandidateProfile,
+    pub branding: CandidateBranding,
+    pub project: CandidateProject,
+    pub assessments: Vec<CandidateAssessment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuestionOption {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Question {
+    pub id: String,
+    pub prompt: String,
+    pub options: Vec<QuestionOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct Answer {
+    pub question_id: String,
+    pub option_id: String,
+}
+
+/// `POST /candidate/assessments/{id}/start`: the questions, the server's deadline, and the
+/// answers saved so far (so a reload resumes where the candidate was).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StartedAssessment {
+    pub questions: Vec<Question>,
+    pub deadline: Option<DateTime<Utc>>,
+    pub server_time: DateTime<Utc>,
+    pub answers: Vec<Answer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct AnswersSave {
+    pub answers: Vec<Answer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubmitResponse {
+    pub status: String,
+}
