@@ -54,7 +54,7 @@ web: tools-web
 		$(WEB_TARGET_DIR)/wasm32-unknown-unknown/wasm-release/credence_web.wasm
 	$(WASM_OPT) -Oz \
 		$(DIST)/pkg/credence_web_bg.wasm -o $(DIST)/pkg/credence_web_bg.wasm
-	cp web/index.html web/style.css $(DIST)/
+	cp web/index.html web/*.css $(DIST)/
 	if [ -d web/assets ]; then cp -r web/assets/. $(DIST)/; fi
 	node web/precompress.mjs $(DIST)
 
