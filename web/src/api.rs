@@ -15,6 +15,11 @@ use credence_shared::auth::{
     LoginRequest, Me, PasswordForgotRequest, PasswordSetRequest, TokenResponse, User,
 };
 use credence_shared::problem::{FieldError, Problem};
+use credence_shared::reseller::{
+    Client, ClientCreate, ClientPatch, ClientUser, ClientUserCreate, ClientUserPatch,
+    CreditAdjustmentCreate, CreditOrder, CreditOrderCreate, CreditOrderPage, ImpersonationResponse,
+    Invoice, InvoiceLine, LedgerEntry, PasswordChangeRequest,
+};
 use credence_shared::Page;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Method, RequestBuilder, Response};
@@ -83,6 +88,8 @@ pub enum TokenEvent {
     Issued(TokenResponse),
     /// The session is gone (logout, or a refresh the server refused).
     Cleared,
+    /// The server refused the Login As token (expired or ended elsewhere).
+    ImpersonationRefused,
 }
 
 type RefreshFuture = Shared<LocalBoxFuture<'static, ApiResult<TokenResponse>>>;
@@ -90,6 +97,9 @@ type Listener = Rc<dyn Fn(TokenEvent)>;
 
 thread_local! {
     static ACCESS_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
+    // A Login As token: while set, every bearer call acts as the client user. The reseller's
+    // own token stays in ACCESS_TOKEN so that "Return to reseller" needs no new sign-in.
+    static IMPERSONATION_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
     static LISTENER: RefCell<Option<Listener>> = const { RefCell::new(None) };
     // Refresh tokens rotate and a reused one revokes the whole family, so concurrent
     // refreshes must share one request.
@@ -110,6 +120,66 @@ fn notify(event: TokenEvent) {
 
 fn access_token() -> Option<String> {
     ACCESS_TOKEN.with(|t| t.borrow().clone())
+}
+
+/// True while there is an access token of one's own (the reseller's, during Login As).
+pub fn has_own_session() -> bool {
+    ACCESS_TOKEN.with(|t| t.borrow().is_some())
+}
+
+fn impersonation_token() -> Option<String> {
+    IMPERSONATION_TOKEN.with(|t| t.borrow().clone())
+}
+
+pub fn is_impersonating() -> bool {
+    IMPERSONATION_TOKEN.with(|t| t.borrow().is_some())
+}
+
+/// The Login As session kept in `sessionStorage`, so that a reload within its 30 minutes keeps
+/// viewing as the client user. Short-lived and never refreshable, unlike the reseller's session.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StoredImpersonation {
+    pub access_token: String,
+    /// Milliseconds since the epoch.
+    pub expires_at_ms: f64,
+    pub client_name: String,
+}
+
+const IMPERSONATION_KEY: &str = "credence.impersonation";
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// Acts as the client user from now on (until `end_impersonation` or expiry).
+pub fn begin_impersonation(stored: &StoredImpersonation) {
+    IMPERSONATION_TOKEN.with(|t| *t.borrow_mut() = Some(stored.access_token.clone()));
+    if let (Some(storage), Ok(json)) = (session_storage(), serde_json::to_string(stored)) {
+        let _ = storage.set_item(IMPERSONATION_KEY, &json);
+    }
+}
+
+/// Forgets the Login As token (memory and `sessionStorage`).
+pub fn clear_impersonation() {
+    IMPERSONATION_TOKEN.with(|t| *t.borrow_mut() = None);
+    if let Some(storage) = session_storage() {
+        let _ = storage.remove_item(IMPERSONATION_KEY);
+    }
+}
+
+/// After a reload: the stored Login As session, if it has not run out yet (it is then active).
+pub fn resume_impersonation() -> Option<StoredImpersonation> {
+    let json = session_storage()?.get_item(IMPERSONATION_KEY).ok()??;
+    match serde_json::from_str::<StoredImpersonation>(&json) {
+        Ok(stored) if stored.expires_at_ms > js_sys::Date::now() + 1000.0 => {
+            IMPERSONATION_TOKEN.with(|t| *t.borrow_mut() = Some(stored.access_token.clone()));
+            Some(stored)
+        }
+        _ => {
+            clear_impersonation();
+            None
+        }
+    }
 }
 
 fn store_tokens(tokens: &TokenResponse) {
@@ -142,6 +212,7 @@ async fn send_once(
     path: &str,
     body: &Body,
     token: Option<&str>,
+    headers: &[(&str, &str)],
 ) -> ApiResult<Response> {
     let url = format!("{BASE}{path}");
     let mut req = RequestBuilder::new(&url)
@@ -149,6 +220,9 @@ async fn send_once(
         .header("Accept", "application/json");
     if let Some(token) = token {
         req = req.header("Authorization", &format!("Bearer {token}"));
+    }
+    for (name, value) in headers {
+        req = req.header(name, value);
     }
     let req = match body {
         Body::Empty => req.build(),
@@ -197,11 +271,31 @@ async fn problem_from(resp: Response) -> ApiError {
 
 /// Sends with the bearer token; on a 401 tries one silent refresh and then the request once more.
 async fn send(method: Method, path: &str, body: Body, bearer: bool) -> ApiResult<Response> {
+    send_with(method, path, body, bearer, &[]).await
+}
+
+async fn send_with(
+    method: Method,
+    path: &str,
+    body: Body,
+    bearer: bool,
+    headers: &[(&str, &str)],
+) -> ApiResult<Response> {
+    if bearer {
+        if let Some(token) = impersonation_token() {
+            // A Login As session is never refreshed: a 401 ends it.
+            let resp = send_once(&method, path, &body, Some(&token), headers).await?;
+            if resp.status() == 401 && impersonation_token().as_deref() == Some(token.as_str()) {
+                notify(TokenEvent::ImpersonationRefused);
+            }
+            return check(resp).await;
+        }
+    }
     let token = if bearer { access_token() } else { None };
-    let resp = send_once(&method, path, &body, token.as_deref()).await?;
+    let resp = send_once(&method, path, &body, token.as_deref(), headers).await?;
     if resp.status() == 401 && bearer {
         if refresh().await.is_ok() {
-            let resp = send_once(&method, path, &body, access_token().as_deref()).await?;
+            let resp = send_once(&method, path, &body, access_token().as_deref(), headers).await?;
             if resp.status() == 401 {
                 clear_session();
             }
@@ -285,6 +379,7 @@ pub async fn refresh() -> ApiResult<TokenResponse> {
                             "/auth/refresh",
                             &Body::Json("{}".into()),
                             None,
+                            &[],
                         )
                         .await?;
                         decode::<TokenResponse>(check(resp).await?).await
@@ -318,10 +413,26 @@ pub async fn me() -> ApiResult<Me> {
     get("/me").await
 }
 
+/// Ends the Login As session on the server (with its own token) and forgets it here, whatever
+/// the answer: an expired token has ended anyway.
 pub async fn end_impersonation() -> ApiResult<()> {
-    send(Method::POST, "/auth/impersonation/end", Body::Empty, true)
-        .await
-        .map(|_| ())
+    let Some(token) = impersonation_token() else {
+        return Ok(());
+    };
+    let resp = send_once(
+        &Method::POST,
+        "/auth/impersonation/end",
+        &Body::Empty,
+        Some(&token),
+        &[],
+    )
+    .await;
+    clear_impersonation();
+    match resp {
+        Ok(r) if r.ok() || r.status() == 401 => Ok(()),
+        Ok(r) => Err(problem_from(r).await),
+        Err(e) => Err(e),
+    }
 }
 
 pub async fn password_set(req: &PasswordSetRequest) -> ApiResult<()> {
@@ -415,6 +526,367 @@ pub async fn patch_settings(body: &SettingsPatch) -> ApiResult<Settings> {
     patch("/admin/settings", body).await
 }
 
-pub async fn list_audit_events(cursor: Option<&str>) -> ApiResult<Page<AuditEvent>> {
-    get(&format!("/audit-events?{}", page_query(50, cursor))).await
+/// An audit event and, when the API names them, the person behind a Login As session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRow {
+    pub event: AuditEvent,
+    pub impersonator_name: Option<String>,
+}
+
+/// Reads the Login As user's name (`impersonator_name`, or `details.reseller_user.name`) next to
+/// the typed event, so the page can say who used Login As where it cannot look reseller users up.
+pub async fn list_audit_events(cursor: Option<&str>) -> ApiResult<Page<AuditRow>> {
+    let page: Page<serde_json::Value> =
+        get(&format!("/audit-events?{}", page_query(50, cursor))).await?;
+    let data = page
+        .data
+        .into_iter()
+        .filter_map(|v| {
+            let name = |v: &serde_json::Value| {
+                v.get("impersonator_name")
+                    .and_then(|n| n.as_str())
+                    .map(str::to_string)
+            };
+            let details = v.get("details");
+            let impersonator_name = name(&v).or_else(|| details.and_then(name)).or_else(|| {
+                // Login As start and end name the reseller user in their details.
+                details
+                    .and_then(|d| d.get("reseller_user"))
+                    .and_then(|r| r.get("name"))
+                    .and_then(|n| n.as_str())
+                    .map(str::to_string)
+            });
+            serde_json::from_value::<AuditEvent>(v)
+                .ok()
+                .map(|event| AuditRow {
+                    event,
+                    impersonator_name,
+                })
+        })
+        .collect();
+    Ok(Page {
+        data,
+        next_cursor: page.next_cursor,
+    })
+}
+
+// ---------------------------------------------------------------- reseller and client portals
+
+/// Appends `&key=value` when the value is not blank.
+fn push_param(path: &mut String, key: &str, value: &str) {
+    let value = value.trim();
+    if !value.is_empty() {
+        path.push('&');
+        path.push_str(key);
+        path.push('=');
+        path.push_str(&enc(value));
+    }
+}
+
+/// A fresh UUID (v4) for an `Idempotency-Key`.
+pub fn new_idempotency_key() -> String {
+    if let Some(uuid) = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+    {
+        return uuid;
+    }
+    // Outside a secure context `randomUUID` is missing; Math.random is enough for a key.
+    let hex = |n: usize| -> String {
+        (0..n)
+            .map(|_| {
+                let d = (js_sys::Math::random() * 16.0) as u32 % 16;
+                char::from_digit(d, 16).unwrap_or('0')
+            })
+            .collect()
+    };
+    format!("{}-{}-4{}-a{}-{}", hex(8), hex(4), hex(3), hex(3), hex(12))
+}
+
+/// The skins this reseller may give its clients (the platform default first).
+pub async fn list_reseller_brands() -> ApiResult<Page<Brand>> {
+    get("/brands?limit=200").await
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClientFilter {
+    pub q: String,
+    pub status: String,
+    pub brand_id: String,
+    pub below_threshold: bool,
+}
+
+pub async fn list_clients(
+    filter: &ClientFilter,
+    limit: u32,
+    cursor: Option<&str>,
+) -> ApiResult<Page<Client>> {
+    let mut path = format!("/clients?{}", page_query(limit, cursor));
+    push_param(&mut path, "q", &filter.q);
+    push_param(&mut path, "status", &filter.status);
+    push_param(&mut path, "brand_id", &filter.brand_id);
+    if filter.below_threshold {
+        path.push_str("&below_threshold=true");
+    }
+    get(&path).await
+}
+
+/// The client with this code (exact, case-insensitive), if there is one.
+pub async fn find_client_by_code(code: &str) -> ApiResult<Option<Client>> {
+    let page: Page<Client> = get(&format!("/clients?limit=1&code={}", enc(code.trim()))).await?;
+    Ok(page.data.into_iter().next())
+}
+
+pub async fn create_client(body: &ClientCreate) -> ApiResult<Client> {
+    post("/clients", body).await
+}
+
+pub async fn get_client(id: &str) -> ApiResult<Client> {
+    get(&format!("/clients/{}", enc(id))).await
+}
+
+pub async fn patch_client(id: &str, body: &ClientPatch) -> ApiResult<Client> {
+    patch(&format!("/clients/{}", enc(id)), body).await
+}
+
+/// The file's bytes as the body, typed with the file's own content type.
+pub async fn upload_client_logo(id: &str, file: &web_sys::File) -> ApiResult<Client> {
+    let content_type = file.type_();
+    let blob: web_sys::Blob = file.clone().into();
+    decode(
+        send(
+            Method::PUT,
+            &format!("/clients/{}/logo", enc(id)),
+            Body::Blob(blob, content_type),
+            true,
+        )
+        .await?,
+    )
+    .await
+}
+
+pub async fn delete_client_logo(id: &str) -> ApiResult<()> {
+    send(
+        Method::DELETE,
+        &format!("/clients/{}/logo", enc(id)),
+        Body::Empty,
+        true,
+    )
+    .await
+    .map(|_| ())
+}
+
+pub async fn list_ledger(client_id: &str, cursor: Option<&str>) -> ApiResult<Page<LedgerEntry>> {
+    get(&format!(
+        "/clients/{}/ledger?{}",
+        enc(client_id),
+        page_query(50, cursor)
+    ))
+    .await
+}
+
+pub async fn create_credit_adjustment(
+    client_id: &str,
+    body: &CreditAdjustmentCreate,
+) -> ApiResult<LedgerEntry> {
+    post(
+        &format!("/clients/{}/credit-adjustments", enc(client_id)),
+        body,
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClientUserFilter {
+    pub client_id: String,
+    pub q: String,
+    pub status: String,
+}
+
+pub async fn list_client_users(
+    filter: &ClientUserFilter,
+    cursor: Option<&str>,
+) -> ApiResult<Page<ClientUser>> {
+    let mut path = format!("/client-users?{}", page_query(50, cursor));
+    push_param(&mut path, "client_id", &filter.client_id);
+    push_param(&mut path, "q", &filter.q);
+    push_param(&mut path, "status", &filter.status);
+    get(&path).await
+}
+
+pub async fn create_client_user(body: &ClientUserCreate) -> ApiResult<ClientUser> {
+    post("/client-users", body).await
+}
+
+pub async fn get_client_user(id: &str) -> ApiResult<ClientUser> {
+    get(&format!("/client-users/{}", enc(id))).await
+}
+
+pub async fn patch_client_user(id: &str, body: &ClientUserPatch) -> ApiResult<ClientUser> {
+    patch(&format!("/client-users/{}", enc(id)), body).await
+}
+
+pub async fn resend_welcome(id: &str) -> ApiResult<()> {
+    send(
+        Method::POST,
+        &format!("/client-users/{}/resend-welcome", enc(id)),
+        Body::Empty,
+        true,
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Login As: a short-lived token acting as the client user (kept by `auth`, not here).
+pub async fn impersonate(id: &str) -> ApiResult<ImpersonationResponse> {
+    decode(
+        send(
+            Method::POST,
+            &format!("/client-users/{}/impersonate", enc(id)),
+            Body::Empty,
+            true,
+        )
+        .await?,
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreditOrderFilter {
+    pub client_id: String,
+    /// `YYYY-MM-DD`
+    pub from: String,
+    pub to: String,
+}
+
+impl CreditOrderFilter {
+    fn query(&self) -> String {
+        let mut q = String::new();
+        push_param(&mut q, "client_id", &self.client_id);
+        push_param(&mut q, "from", &self.from);
+        push_param(&mut q, "to", &self.to);
+        q
+    }
+}
+
+pub async fn list_credit_orders(
+    filter: &CreditOrderFilter,
+    cursor: Option<&str>,
+) -> ApiResult<CreditOrderPage> {
+    get(&format!(
+        "/credit-orders?{}{}",
+        page_query(50, cursor),
+        filter.query()
+    ))
+    .await
+}
+
+/// `key` is made once per form submission and sent again on a retry, so nothing is added twice.
+pub async fn create_credit_order(body: &CreditOrderCreate, key: &str) -> ApiResult<CreditOrder> {
+    decode(
+        send_with(
+            Method::POST,
+            "/credit-orders",
+            Body::json(body)?,
+            true,
+            &[("Idempotency-Key", key)],
+        )
+        .await?,
+    )
+    .await
+}
+
+pub async fn download_credit_orders_csv(filter: &CreditOrderFilter) -> ApiResult<()> {
+    let q = filter.query();
+    let q = q.strip_prefix('&').unwrap_or(&q);
+    download(
+        &format!("/credit-orders/export.csv?{q}"),
+        "credit-orders.csv",
+    )
+    .await
+}
+
+pub async fn list_invoices(cursor: Option<&str>) -> ApiResult<Page<Invoice>> {
+    get(&format!("/invoices?{}", page_query(50, cursor))).await
+}
+
+pub async fn get_invoice(id: &str) -> ApiResult<Invoice> {
+    get(&format!("/invoices/{}", enc(id))).await
+}
+
+pub async fn list_invoice_lines(id: &str, cursor: Option<&str>) -> ApiResult<Page<InvoiceLine>> {
+    get(&format!(
+        "/invoices/{}/lines?{}",
+        enc(id),
+        page_query(200, cursor)
+    ))
+    .await
+}
+
+pub async fn download_invoice_lines_csv(id: &str, filename: &str) -> ApiResult<()> {
+    download(&format!("/invoices/{}/lines.csv", enc(id)), filename).await
+}
+
+/// The signed-in reseller user's colleagues.
+pub async fn list_colleagues(cursor: Option<&str>) -> ApiResult<Page<User>> {
+    get(&format!("/reseller-users?{}", page_query(50, cursor))).await
+}
+
+pub async fn create_colleague(body: &ResellerUserCreate) -> ApiResult<User> {
+    post("/reseller-users", body).await
+}
+
+/// A client user's skin, client name and client logo.
+pub async fn me_branding() -> ApiResult<Branding> {
+    get("/me/branding").await
+}
+
+pub async fn change_password(body: &PasswordChangeRequest) -> ApiResult<()> {
+    send(Method::POST, "/me/password", Body::json(body)?, true)
+        .await
+        .map(|_| ())
+}
+
+/// Fetches a file with the bearer token and hands it to the browser as a download.
+async fn download(path: &str, fallback_name: &str) -> ApiResult<()> {
+    let resp = send(Method::GET, path, Body::Empty, true).await?;
+    let name = resp
+        .headers()
+        .get("Content-Disposition")
+        .and_then(|d| {
+            d.split(';')
+                .map(str::trim)
+                .find_map(|p| p.strip_prefix("filename="))
+                .map(|n| n.trim_matches('"').to_string())
+        })
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| fallback_name.to_string());
+    let failed = || ApiError::synthetic(0, "download_failed", "The file could not be saved");
+    let raw: web_sys::Response = resp.into();
+    let promise = raw.blob().map_err(|_| failed())?;
+    let blob: web_sys::Blob = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(|_| failed())?
+        .into();
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| failed())?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(failed)?;
+    let a = document.create_element("a").map_err(|_| failed())?;
+    let _ = a.set_attribute("href", &url);
+    let _ = a.set_attribute("download", &name);
+    let _ = a.set_attribute("hidden", "");
+    if let Some(body) = document.body() {
+        let _ = body.append_child(&a);
+    }
+    if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(a) {
+        el.click();
+        el.remove();
+    }
+    // Revoke once the browser has started the download.
+    gloo_timers::callback::Timeout::new(1000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
 }

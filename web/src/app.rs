@@ -15,10 +15,20 @@ use crate::pages::admin::{
     settings::SettingsPage,
     AdminHome, AdminLayout,
 };
-use crate::pages::client::{ClientDashboard, ClientLayout, ClientSection};
+use crate::pages::client::{
+    credits::ClientCredits, password::ChangePassword, quick_start::QuickStart, users::ClientUsers,
+    ClientActivity, ClientCandidates, ClientDashboard, ClientLayout, ClientProjects,
+};
 use crate::pages::forgot_password::ForgotPassword;
 use crate::pages::login::Login;
-use crate::pages::reseller::{ResellerDashboard, ResellerLayout, ResellerSection};
+use crate::pages::reseller::{
+    client_users::{ClientUserEdit, ClientUserList, ClientUserNew},
+    clients::{ClientDetail, ClientList, ClientNew},
+    credit_orders::{CreditOrderList, CreditOrderNew},
+    invoices::{InvoiceDetail, InvoiceList},
+    users::ColleagueList,
+    ResellerAudit, ResellerCandidates, ResellerDashboard, ResellerLayout, ResellerProjects,
+};
 use crate::pages::set_password::SetPassword;
 
 #[component]
@@ -44,15 +54,34 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("resellers/new") view=ResellerNew />
                         <Route path=path!("resellers/:id") view=ResellerDetail />
                         <Route path=path!("settings") view=SettingsPage />
-                        <Route path=path!("audit") view=AuditLog />
+                        <Route path=path!("audit") view=|| view! { <AuditLog /> } />
                     </ParentRoute>
                     <ParentRoute path=path!("/reseller") view=ResellerLayout>
                         <Route path=path!("") view=ResellerDashboard />
-                        <Route path=path!(":section") view=ResellerSection />
+                        <Route path=path!("clients") view=ClientList />
+                        <Route path=path!("clients/new") view=ClientNew />
+                        <Route path=path!("clients/:id") view=ClientDetail />
+                        <Route path=path!("client-users") view=ClientUserList />
+                        <Route path=path!("client-users/new") view=ClientUserNew />
+                        <Route path=path!("client-users/:id") view=ClientUserEdit />
+                        <Route path=path!("projects") view=ResellerProjects />
+                        <Route path=path!("candidates") view=ResellerCandidates />
+                        <Route path=path!("credit-orders") view=CreditOrderList />
+                        <Route path=path!("credit-orders/new") view=CreditOrderNew />
+                        <Route path=path!("invoices") view=InvoiceList />
+                        <Route path=path!("invoices/:id") view=InvoiceDetail />
+                        <Route path=path!("users") view=ColleagueList />
+                        <Route path=path!("audit") view=ResellerAudit />
                     </ParentRoute>
                     <ParentRoute path=path!("/client") view=ClientLayout>
                         <Route path=path!("") view=ClientDashboard />
-                        <Route path=path!(":section") view=ClientSection />
+                        <Route path=path!("quick-start") view=QuickStart />
+                        <Route path=path!("projects") view=ClientProjects />
+                        <Route path=path!("candidates") view=ClientCandidates />
+                        <Route path=path!("credits") view=ClientCredits />
+                        <Route path=path!("users") view=ClientUsers />
+                        <Route path=path!("activity") view=ClientActivity />
+                        <Route path=path!("password") view=ChangePassword />
                     </ParentRoute>
                 </Routes>
             </Router>

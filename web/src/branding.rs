@@ -11,10 +11,39 @@ pub const FALLBACK_PRODUCT_NAME: &str = "Credence";
 
 #[derive(Clone, Copy)]
 pub struct Brand {
+    /// The skin shown now: the host's, or a client user's own (`GET /me/branding`).
     pub branding: RwSignal<Option<Branding>>,
+    /// The host's skin (`GET /branding`), restored when the client portal is left.
+    host: RwSignal<Option<Branding>>,
 }
 
 impl Brand {
+    /// Shows a client user's skin (their client's brand, name and logo).
+    pub fn apply(&self, b: Branding) {
+        apply_branding(&b);
+        self.branding.set(Some(b));
+    }
+
+    /// Back to the host's skin (leaving the client portal, e.g. after Login As).
+    pub fn restore_host(&self) {
+        let host = self.host.get_untracked();
+        if let Some(b) = &host {
+            apply_branding(b);
+        }
+        self.branding.set(host);
+    }
+
+    /// The client's name, when the skin shown is a client user's own.
+    pub fn client_name(&self) -> Option<String> {
+        self.branding
+            .with(|b| b.as_ref().and_then(|b| b.client_name.clone()))
+    }
+
+    pub fn client_logo_url(&self) -> Option<String> {
+        self.branding
+            .with(|b| b.as_ref().and_then(|b| b.client_logo_url.clone()))
+    }
+
     pub fn product_name(&self) -> String {
         self.branding
             .with(|b| b.as_ref().map(|b| b.brand.product_name.clone()))
@@ -31,21 +60,30 @@ impl Brand {
 pub fn provide_branding() -> Brand {
     let brand = Brand {
         branding: RwSignal::new(None),
+        host: RwSignal::new(None),
     };
     provide_context(brand);
     wasm_bindgen_futures::spawn_local(async move {
         if let Ok(b) = api::branding().await {
-            apply_skin(
-                &b.brand.primary_color,
-                &b.brand.accent_color,
-                &b.brand.background_color,
-                &b.brand.text_color,
-            );
-            set_document_title(&b.brand.product_name);
-            brand.branding.set(Some(b));
+            brand.host.set(Some(b.clone()));
+            // A client user's own skin may have been applied meanwhile; it wins.
+            if brand.branding.with_untracked(|cur| cur.is_none()) {
+                apply_branding(&b);
+                brand.branding.set(Some(b));
+            }
         }
     });
     brand
+}
+
+fn apply_branding(b: &Branding) {
+    apply_skin(
+        &b.brand.primary_color,
+        &b.brand.accent_color,
+        &b.brand.background_color,
+        &b.brand.text_color,
+    );
+    set_document_title(&b.brand.product_name);
 }
 
 pub fn use_brand() -> Brand {

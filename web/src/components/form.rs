@@ -248,3 +248,70 @@ pub fn SubmitButton(
         </button>
     }
 }
+
+/// A multi-line text input, with the same label, hint and error wiring as `TextField`.
+#[component]
+pub fn TextAreaField(
+    #[prop(into)] id: String,
+    name: &'static str,
+    #[prop(into)] label: String,
+    value: RwSignal<String>,
+    errors: FieldErrors,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional)] rows: Option<u32>,
+) -> impl IntoView {
+    let message = error_for(errors, name);
+    let err_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = {
+        let err_id = err_id.clone();
+        let hint_id = hint_id.clone();
+        let has_hint = hint.is_some();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if message.get().is_some() {
+                ids.push(err_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field-invalid=move || message.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{h}</p> })}
+            <textarea
+                id=id.clone()
+                name=name
+                data-testid=id.clone()
+                rows=rows.unwrap_or(3)
+                aria-invalid=move || if message.get().is_some() { "true" } else { "false" }
+                aria-describedby=described_by
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            ></textarea>
+            <FieldErrorText id=err_id name=name message=message />
+        </div>
+    }
+}
+
+/// A whole number typed into a form, or the field error to show instead (blank is `None`).
+pub fn parse_whole(raw: &str, field: &str, label: &str) -> Result<Option<i64>, FieldError> {
+    let raw = raw.trim().replace(',', "");
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse::<i64>().map(Some).map_err(|_| FieldError {
+        field: field.to_string(),
+        code: "invalid".into(),
+        message: format!("Enter {label} as a whole number."),
+    })
+}
+
+/// `Some(trimmed)` unless blank.
+pub fn optional(value: &RwSignal<String>) -> Option<String> {
+    let v = value.get_untracked().trim().to_string();
+    (!v.is_empty()).then_some(v)
+}

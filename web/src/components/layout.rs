@@ -50,9 +50,12 @@ pub fn PortalLayout(
             .with(|u| u.as_ref().map(|u| u.role) == Some(role))
     };
     let redirect = move || {
+        let landing = session.take_landing();
         let target = session.user.with(|u| match u {
-            Some(u) if u.role != Role::Candidate => home_for(u.role),
-            _ => "/login",
+            Some(u) if u.role != Role::Candidate => {
+                landing.unwrap_or_else(|| home_for(u.role).to_string())
+            }
+            _ => "/login".to_string(),
         });
         view! { <Redirect path=target /> }
     };
@@ -61,7 +64,7 @@ pub fn PortalLayout(
             <div class="portal" data-portal=role.as_str()>
                 <a class="skip-link" href="#main">"Skip to content"</a>
                 <ImpersonationBanner />
-                <TopBar portal_name=portal_name />
+                <TopBar portal_name=portal_name role=role />
                 <div class="portal-body">
                     <SideNav nav=nav />
                     <main id="main" class="content" tabindex="-1">
@@ -74,7 +77,7 @@ pub fn PortalLayout(
 }
 
 #[component]
-fn TopBar(portal_name: &'static str) -> impl IntoView {
+fn TopBar(portal_name: &'static str, role: Role) -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
     let navigate = use_navigate();
@@ -94,6 +97,8 @@ fn TopBar(portal_name: &'static str) -> impl IntoView {
         signing_out.set(true);
         let navigate = navigate.clone();
         wasm_bindgen_futures::spawn_local(async move {
+            // Signing out during Login As ends it first, then signs the reseller user out.
+            session.end_impersonation(None).await;
             if let Err(e) = api::logout().await {
                 // The local session is gone either way; only say so when the server disagreed.
                 if e.status() != 401 {
@@ -110,6 +115,7 @@ fn TopBar(portal_name: &'static str) -> impl IntoView {
                 <BrandMark />
             </A>
             <span class="portal-name">{portal_name}</span>
+            {(role == Role::ClientUser).then(|| view! { <ClientHeader /> })}
             <div class="topbar-user">
                 <span class="user-name" data-testid="user-name">
                     {move || session.user.with(|u| u.as_ref().map(|u| u.name.clone()).unwrap_or_default())}
@@ -150,46 +156,95 @@ fn SideNav(nav: &'static [NavItem]) -> impl IntoView {
     }
 }
 
-/// Shown during a Login As session: who is really acting, and the way back.
+/// The client portal's header: the client's logo, name and credit balance.
+#[component]
+fn ClientHeader() -> impl IntoView {
+    let brand = use_brand();
+    let account = use_context::<ClientAccount>();
+    let balance = move || {
+        account.and_then(|a| {
+            a.client
+                .get()
+                .and_then(|r| r.ok())
+                .map(|c| (c.credit_balance, c.low_credit, c.name))
+        })
+    };
+    view! {
+        <div class="client-header" data-testid="client-header">
+            {move || {
+                brand
+                    .client_logo_url()
+                    .map(|src| view! { <img class="client-logo" src=src alt="" data-testid="client-logo" /> })
+            }}
+            <span class="client-name" data-testid="client-name">
+                {move || {
+                    brand
+                        .client_name()
+                        .or_else(|| balance().map(|(_, _, name)| name))
+                        .unwrap_or_default()
+                }}
+            </span>
+            {move || {
+                balance()
+                    .map(|(credits, low, _)| {
+                        view! {
+                            <A href="/client/credits" attr:class=if low { "credit-pill credit-low" } else { "credit-pill" } attr:data-testid="client-balance-link">
+                                <span data-testid="client-balance">{credits}</span>
+                                " credits"
+                            </A>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+/// The client user's own client (balance etc.), shared by the client portal's header and pages.
+#[derive(Clone, Copy)]
+pub struct ClientAccount {
+    pub client: LocalResource<api::ApiResult<credence_shared::reseller::Client>>,
+}
+
+/// Shown during a Login As session: who is being viewed as, and the way back.
 #[component]
 fn ImpersonationBanner() -> impl IntoView {
     let session = use_session();
-    let toasts = use_toasts();
-    let navigate = use_navigate();
-    let impersonated = move || {
-        session.user.with(|u| {
-            u.as_ref().and_then(|u| {
-                u.impersonator
-                    .as_ref()
-                    .map(|i| (u.name.clone(), i.name.clone()))
-            })
-        })
+    let returning = RwSignal::new(false);
+    let viewing = move || {
+        let client = session
+            .impersonation
+            .with(|i| i.as_ref().map(|i| i.client_name.clone()))?;
+        let user = session.user.with(|u| {
+            u.as_ref()
+                .filter(|u| u.impersonator.is_some())
+                .map(|u| u.name.clone())
+        })?;
+        Some((user, client))
     };
     let end = move |_| {
-        let navigate = navigate.clone();
+        if returning.get_untracked() {
+            return;
+        }
+        returning.set(true);
         wasm_bindgen_futures::spawn_local(async move {
-            if let Err(e) = api::end_impersonation().await {
-                toasts.problem(&e);
-                return;
-            }
-            // The reseller's own session is still in the refresh cookie.
-            match api::refresh().await {
-                Ok(tokens) => navigate(home_for(tokens.user.role), Default::default()),
-                Err(_) => {
-                    api::clear_session();
-                    navigate("/login", Default::default());
-                }
-            }
+            session.end_impersonation(None).await;
+            returning.set(false);
         });
     };
     view! {
         {move || {
-            impersonated()
-                .map(|(user, by)| {
+            viewing()
+                .map(|(user, client)| {
                     view! {
                         <div class="impersonation-banner" role="status" data-testid="impersonation-banner">
-                            <span>{format!("Viewing as {user} (signed in by {by})")}</span>
-                            <button type="button" class="btn btn-small" data-testid="end-impersonation" on:click=end.clone()>
+                            <span>{format!("Viewing as {user} ({client}) — ")}</span>
+                            <button
+                                type="button"
+                                class="btn btn-small"
+                                data-testid="return-to-reseller"
+                                disabled=move || returning.get()
+                                on:click=end
+                            >
                                 "Return to reseller"
                             </button>
                         </div>

@@ -1,7 +1,12 @@
 //! Building blocks shared by every page.
 
+pub mod audit;
+pub mod client_users;
 pub mod form;
 pub mod layout;
+pub mod ledger;
 pub mod paged;
+pub mod pickers;
 pub mod states;
 pub mod toast;
+pub mod widgets;

@@ -11,12 +11,20 @@ pub struct Section {
     pub empty: &'static str,
 }
 
-/// Renders the section named by the `:section` route parameter, or a not-found card.
+/// Renders the named section (or the one the `:section` route parameter names), or a not-found card.
 #[component]
-pub fn SectionPage(sections: &'static [Section]) -> impl IntoView {
+pub fn SectionPage(
+    sections: &'static [Section],
+    /// The section to show; by default the `:section` route parameter names it.
+    #[prop(optional)]
+    slug: Option<&'static str>,
+) -> impl IntoView {
     let params = use_params_map();
     move || {
-        let slug = params.with(|p| p.get("section")).unwrap_or_default();
+        let slug = match slug {
+            Some(s) => s.to_string(),
+            None => params.with(|p| p.get("section")).unwrap_or_default(),
+        };
         match sections.iter().find(|s| s.slug == slug) {
             Some(section) => view! {
                 <section class="page" data-testid=format!("section-{}", section.slug)>

@@ -1,0 +1,156 @@
+//! Small pieces several portals share: status badges, confirmed actions, copy-to-clipboard.
+
+use leptos::html;
+use leptos::prelude::*;
+
+use crate::components::toast::use_toasts;
+
+/// A status word (`active`, `suspended`, `invited`, …) as a coloured badge.
+#[component]
+pub fn StatusBadge(
+    #[prop(into)] status: String,
+    #[prop(optional, into)] testid: Option<String>,
+) -> impl IntoView {
+    let class = match status.as_str() {
+        "active" | "paid" => "badge badge-ok",
+        "suspended" | "deactivated" | "void" => "badge badge-warn",
+        "archived" => "badge badge-muted",
+        "invited" | "draft" | "issued" => "badge badge-info",
+        _ => "badge",
+    };
+    view! { <span class=class data-testid=testid>{status}</span> }
+}
+
+/// A button that asks before it acts: the question appears inline with Confirm and Cancel
+/// (focus moves to Confirm; Escape cancels).
+#[component]
+pub fn ConfirmButton(
+    /// The button's `data-testid`; Confirm and Cancel get `-confirm` and `-cancel` appended.
+    #[prop(into)]
+    testid: String,
+    #[prop(into)] label: String,
+    #[prop(into)] question: String,
+    #[prop(into)] confirm_label: String,
+    #[prop(optional)] danger: bool,
+    #[prop(optional, into)] pending: Signal<bool>,
+    #[prop(optional)] small: bool,
+    on_confirm: Callback<()>,
+) -> impl IntoView {
+    let asking = RwSignal::new(false);
+    let confirm_ref = NodeRef::<html::Button>::new();
+    let opener_ref = NodeRef::<html::Button>::new();
+    Effect::new(move |_| {
+        if asking.get() {
+            if let Some(el) = confirm_ref.get() {
+                let _ = el.focus();
+            }
+        }
+    });
+    let cancel = move || {
+        asking.set(false);
+        if let Some(el) = opener_ref.get_untracked() {
+            let _ = el.focus();
+        }
+    };
+    let btn_class = move |primary: bool| {
+        let mut c = String::from("btn");
+        if small {
+            c.push_str(" btn-small");
+        }
+        if primary && danger {
+            c.push_str(" btn-danger");
+        }
+        c
+    };
+    let confirm_testid = format!("{testid}-confirm");
+    let cancel_testid = format!("{testid}-cancel");
+    view! {
+        <span class="confirm-action">
+            <button
+                type="button"
+                class=btn_class(false)
+                data-testid=testid
+                node_ref=opener_ref
+                disabled=move || pending.get()
+                aria-expanded=move || if asking.get() { "true" } else { "false" }
+                on:click=move |_| asking.set(true)
+            >
+                {label}
+            </button>
+            <Show when=move || asking.get()>
+                <span
+                    class="confirm-box"
+                    role="group"
+                    aria-label="Confirm"
+                    on:keydown=move |ev| {
+                        if ev.key() == "Escape" {
+                            cancel();
+                        }
+                    }
+                >
+                    <span class="confirm-question">{question.clone()}</span>
+                    <button
+                        type="button"
+                        class=btn_class(true)
+                        data-testid=confirm_testid.clone()
+                        node_ref=confirm_ref
+                        disabled=move || pending.get()
+                        on:click=move |_| {
+                            asking.set(false);
+                            on_confirm.run(());
+                        }
+                    >
+                        {confirm_label.clone()}
+                    </button>
+                    <button
+                        type="button"
+                        class=btn_class(false)
+                        data-testid=cancel_testid.clone()
+                        on:click=move |_| cancel()
+                    >
+                        "Cancel"
+                    </button>
+                </span>
+            </Show>
+        </span>
+    }
+}
+
+/// Copies a value (a client code) to the clipboard and says so.
+#[component]
+pub fn CopyButton(
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] label: String,
+    #[prop(into)] testid: String,
+) -> impl IntoView {
+    let toasts = use_toasts();
+    let copy = move |_| {
+        let text = value.get_untracked();
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let promise = window.navigator().clipboard().write_text(&text);
+        wasm_bindgen_futures::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(promise).await {
+                Ok(_) => toasts.success(format!("Copied {text}")),
+                Err(_) => toasts.error("Could not copy. Select the code and copy it by hand."),
+            }
+        });
+    };
+    view! {
+        <button type="button" class="btn btn-small" data-testid=testid aria-label=label.clone() title=label on:click=copy>
+            "Copy"
+        </button>
+    }
+}
+
+/// A label/value pair of a summary card.
+#[component]
+pub fn Fact(#[prop(into)] label: String, children: Children) -> impl IntoView {
+    view! {
+        <div class="fact">
+            <dt>{label}</dt>
+            <dd>{children()}</dd>
+        </div>
+    }
+}

@@ -1,0 +1,262 @@
+//! `/reseller/client-users…`: the people who sign in for the reseller's clients — list across
+//! clients (edit, deactivate, resend welcome, Login As), create, edit.
+
+use credence_shared::reseller::{ClientUser, ClientUserCreate, ClientUserPatch};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+use crate::api::{self, ClientUserFilter};
+use crate::components::client_users::ClientUserTable;
+use crate::components::form::{
+    optional, ErrorSummary, FieldErrors, SelectField, SubmitButton, TextField,
+};
+use crate::components::paged::Paged;
+use crate::components::pickers::ClientPicker;
+use crate::components::states::{ErrorState, Loading};
+use crate::components::toast::use_toasts;
+use crate::components::widgets::StatusBadge;
+
+const USER_FIELDS: &[&str] = &["client_id", "name", "email", "job_title", "status"];
+
+fn status_options() -> Vec<(String, String)> {
+    vec![
+        (String::new(), "Any status".into()),
+        ("invited".into(), "Invited".into()),
+        ("active".into(), "Active".into()),
+        ("deactivated".into(), "Deactivated".into()),
+    ]
+}
+
+#[component]
+pub fn ClientUserList() -> impl IntoView {
+    let query = use_query_map();
+    let client_id = RwSignal::new(
+        query
+            .with_untracked(|q| q.get("client_id"))
+            .unwrap_or_default(),
+    );
+    let status = RwSignal::new(String::new());
+    let search = RwSignal::new(String::new());
+    let q = RwSignal::new(String::new());
+    let no_errors: FieldErrors = RwSignal::new(Vec::new());
+    let users = Paged::new(move |cursor: Option<String>| {
+        let filter = ClientUserFilter {
+            client_id: client_id.get(),
+            q: q.get(),
+            status: status.get(),
+        };
+        async move { api::list_client_users(&filter, cursor.as_deref()).await }
+    });
+    let on_search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        q.set(search.get_untracked());
+    };
+    view! {
+        <section class="page" data-testid="client-user-list">
+            <header class="page-header">
+                <h1>"Client Users"</h1>
+                <A href=move || {
+                    let c = client_id.get();
+                    if c.is_empty() { "/reseller/client-users/new".to_string() } else { format!("/reseller/client-users/new?client_id={}", api::enc(&c)) }
+                } attr:class="btn btn-primary" attr:data-testid="client-user-create">"Create"</A>
+            </header>
+            <div class="filters">
+                <form class="search-bar" role="search" on:submit=on_search>
+                    <label for="client-user-search">"Search users"</label>
+                    <input id="client-user-search" type="search" data-testid="client-user-search" bind:value=search
+                        placeholder="Name or email" />
+                    <button type="submit" class="btn">"Search"</button>
+                </form>
+                <div class="filter-row">
+                    <ClientPicker id="client-user-client-filter" name="client_id" label="Client" value=client_id
+                        errors=no_errors blank_label="All clients" />
+                    <SelectField id="client-user-status-filter" name="status" label="Status" value=status
+                        errors=no_errors options=status_options() />
+                </div>
+            </div>
+            {users.view("No client users match. Create one with the Create button.", move |items: Vec<ClientUser>| {
+                view! {
+                    <ClientUserTable items=items show_client=true login_as=true edit_base="/reseller/client-users"
+                        on_changed=Callback::new(move |_| users.reload()) />
+                }
+            })}
+        </section>
+    }
+}
+
+#[component]
+pub fn ClientUserNew() -> impl IntoView {
+    let toasts = use_toasts();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let errors: FieldErrors = RwSignal::new(Vec::new());
+    let client_id = RwSignal::new(
+        query
+            .with_untracked(|q| q.get("client_id"))
+            .unwrap_or_default(),
+    );
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let job_title = RwSignal::new(String::new());
+    let create = Action::new_local(move |body: &ClientUserCreate| {
+        let body = body.clone();
+        let navigate = navigate.clone();
+        async move {
+            match api::create_client_user(&body).await {
+                Ok(user) => {
+                    toasts.success(format!("Welcome email sent to {}", user.email));
+                    navigate(
+                        &format!(
+                            "/reseller/client-users?client_id={}",
+                            api::enc(&user.client_id)
+                        ),
+                        Default::default(),
+                    );
+                }
+                Err(err) => {
+                    errors.set(err.field_errors());
+                    toasts.problem(&err);
+                }
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        errors.set(Vec::new());
+        create.dispatch_local(ClientUserCreate {
+            client_id: optional(&client_id),
+            name: name.get_untracked().trim().to_string(),
+            email: email.get_untracked().trim().to_string(),
+            job_title: optional(&job_title),
+        });
+    };
+    view! {
+        <section class="page" data-testid="client-user-new-page">
+            <header class="page-header"><h1>"Create client user"</h1></header>
+            <form class="card stack form-narrow" on:submit=on_submit novalidate=true data-testid="client-user-form">
+                <p class="muted">
+                    "The client's contact, typically their recruitment manager or test administrator. "
+                    "When you save, they get a welcome email with a link to choose their password."
+                </p>
+                <p class="mandatory-note">
+                    "Only fields with " <span class="required" aria-hidden="true">"*"</span>
+                    <span class="sr-only">"an asterisk"</span> " are mandatory."
+                </p>
+                <ErrorSummary errors=errors known=USER_FIELDS />
+                <ClientPicker id="client-user-client" name="client_id" label="Client" value=client_id errors=errors
+                    blank_label="Choose a client…" required=true />
+                <TextField id="client-user-name" name="name" label="Name" required=true value=name errors=errors autocomplete="off" />
+                <TextField id="client-user-email" name="email" label="Email" input_type="email" required=true value=email
+                    errors=errors autocomplete="off" />
+                <TextField id="client-user-job-title" name="job_title" label="Job title" value=job_title errors=errors
+                    placeholder="Recruitment manager" />
+                <div class="form-actions">
+                    <SubmitButton testid="client-user-submit" label="Save" busy_label="Saving…" pending=create.pending() />
+                    <A href="/reseller/client-users" attr:class="btn btn-ghost">"Cancel"</A>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+pub fn ClientUserEdit() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id")).unwrap_or_default();
+    let user = LocalResource::new(move || {
+        let id = id();
+        async move { api::get_client_user(&id).await }
+    });
+    view! {
+        <section class="page" data-testid="client-user-edit-page">
+            <Suspense fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    match user.await {
+                        Ok(u) => view! { <ClientUserEditor user=u /> }.into_any(),
+                        Err(e) => view! {
+                            <header class="page-header"><h1>"Client user"</h1></header>
+                            <ErrorState error=e on_retry=Callback::new(move |_| user.refetch()) />
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ClientUserEditor(user: ClientUser) -> impl IntoView {
+    let toasts = use_toasts();
+    let errors: FieldErrors = RwSignal::new(Vec::new());
+    let name = RwSignal::new(user.name.clone());
+    let email = RwSignal::new(user.email.clone());
+    let job_title = RwSignal::new(user.job_title.clone().unwrap_or_default());
+    let status = RwSignal::new(user.status.clone());
+    let shown_status = RwSignal::new(user.status.clone());
+    let id = user.id.clone();
+    let save = Action::new_local(move |body: &ClientUserPatch| {
+        let body = body.clone();
+        let id = id.clone();
+        async move {
+            match api::patch_client_user(&id, &body).await {
+                Ok(u) => {
+                    toasts.success(format!("{} saved", u.name));
+                    shown_status.set(u.status.clone());
+                    status.set(u.status);
+                }
+                Err(err) => {
+                    errors.set(err.field_errors());
+                    toasts.problem(&err);
+                }
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        errors.set(Vec::new());
+        let s = status.get_untracked();
+        save.dispatch_local(ClientUserPatch {
+            name: Some(name.get_untracked().trim().to_string()),
+            email: Some(email.get_untracked().trim().to_string()),
+            // Empty clears the job title.
+            job_title: Some(job_title.get_untracked().trim().to_string()),
+            // "invited" is not something to set; re-activating keeps an invited user invited.
+            status: (s == "active" || s == "deactivated").then_some(s),
+        });
+    };
+    let mut options = vec![
+        ("active".to_string(), "Active".to_string()),
+        ("deactivated".to_string(), "Deactivated".to_string()),
+    ];
+    if user.status == "invited" {
+        options.insert(
+            0,
+            (
+                "invited".into(),
+                "Invited (has not set a password yet)".into(),
+            ),
+        );
+    }
+    view! {
+        <header class="page-header">
+            <h1 data-testid="client-user-title">{user.name.clone()}</h1>
+            {move || view! { <StatusBadge status=shown_status.get() /> }}
+        </header>
+        <p class="muted">
+            "Client: " <A href=format!("/reseller/clients/{}", user.client_id)>{user.client_name.clone()}</A>
+            " " <code>{user.client_code.clone()}</code>
+        </p>
+        <form class="card stack form-narrow" on:submit=on_submit novalidate=true data-testid="client-user-edit-form">
+            <ErrorSummary errors=errors known=USER_FIELDS />
+            <TextField id="edit-user-name" name="name" label="Name" required=true value=name errors=errors />
+            <TextField id="edit-user-email" name="email" label="Email" input_type="email" required=true value=email errors=errors />
+            <TextField id="edit-user-job-title" name="job_title" label="Job title" value=job_title errors=errors />
+            <SelectField id="edit-user-status" name="status" label="Status" value=status errors=errors options=options />
+            <div class="form-actions">
+                <SubmitButton testid="client-user-save" label="Save changes" busy_label="Saving…" pending=save.pending() />
+                <A href="/reseller/client-users" attr:class="btn btn-ghost">"Back to the list"</A>
+            </div>
+        </form>
+    }
+}
