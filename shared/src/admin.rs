@@ -147,6 +147,8 @@ pub struct AuditEvent {
     pub actor_name: Option<String>,
     /// The reseller user behind a Login As session.
     pub impersonator_id: Option<String>,
+    #[serde(default)]
+    pub impersonator_name: Option<String>,
     pub action: String,
     pub object_type: String,
     pub object_id: Option<String>,

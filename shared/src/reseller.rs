@@ -80,6 +80,8 @@ pub struct LedgerEntry {
     pub reference: Option<String>,
     pub reason: Option<String>,
     pub actor_id: Option<String>,
+    #[serde(default)]
+    pub actor_name: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -230,4 +232,6 @@ pub struct ImpersonationResponse {
     pub expires_in: i64,
     pub user: crate::auth::User,
     pub impersonator: crate::auth::Impersonator,
+    #[serde(default)]
+    pub client_name: String,
 }

@@ -86,6 +86,7 @@ pub fn start(
             name: by.name,
             email: by.email,
         },
+        client_name: client.name.clone(),
     })
 }
 

@@ -113,6 +113,8 @@ pub fn list(
         query = query.filter(audit_events::id.lt(after.clone()));
     }
     let rows: Vec<EventRow> = query.load(conn)?;
+    let impersonators: Vec<String> = rows.iter().filter_map(|r| r.2.clone()).collect();
+    let names = crate::domain::users::names(conn, &impersonators)?;
     Ok(into_page(
         rows,
         page,
@@ -120,7 +122,6 @@ pub fn list(
         |r| AuditEvent {
             id: r.0,
             actor_id: r.1,
-            impersonator_id: r.2,
             action: r.3,
             object_type: r.4,
             object_id: r.5,
@@ -128,6 +129,8 @@ pub fn list(
             details: serde_json::from_str(&r.7).unwrap_or(serde_json::Value::Null),
             created_at: r.8.and_utc(),
             actor_name: r.9,
+            impersonator_name: r.2.as_ref().and_then(|id| names.get(id).cloned()),
+            impersonator_id: r.2,
         },
     ))
 }

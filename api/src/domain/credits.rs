@@ -38,6 +38,7 @@ impl LedgerRow {
             reference: self.reference,
             reason: self.reason,
             actor_id: self.actor_id,
+            actor_name: None,
             created_at: self.created_at.and_utc(),
         }
     }
@@ -173,5 +174,18 @@ pub fn ledger(
         query = query.filter(ledger_entries::id.lt(after.clone()));
     }
     let rows: Vec<LedgerRow> = query.load(conn)?;
-    Ok(into_page(rows, page, |r| r.id.clone(), LedgerRow::to_dto))
+    let mut page = into_page(rows, page, |r| r.id.clone(), LedgerRow::to_dto);
+    let ids: Vec<String> = page
+        .data
+        .iter()
+        .filter_map(|e| e.actor_id.clone())
+        .collect();
+    let names = crate::domain::users::names(conn, &ids)?;
+    for entry in &mut page.data {
+        entry.actor_name = entry
+            .actor_id
+            .as_ref()
+            .and_then(|id| names.get(id).cloned());
+    }
+    Ok(page)
 }

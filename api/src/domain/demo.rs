@@ -149,6 +149,7 @@ pub fn seed(config: &Config) -> Result<String, String> {
             CLIENT_PASSWORD,
             cost,
         )?;
+        seed_assessments(conn, config, &actor, &acme)?;
         Ok::<_, crate::error::ApiError>(())
     })
     .map_err(|e| e.to_string())?;
@@ -199,4 +200,113 @@ fn active_user(
         ))
         .execute(conn)?;
     Ok(id)
+}
+
+/// A project at Acme with candidates in every state: invited, in progress, completed (scored).
+fn seed_assessments(
+    conn: &mut crate::db::DbConnection,
+    config: &Config,
+    actor: &AuditActor,
+    acme: &clients::ClientRow,
+) -> Result<(), crate::error::ApiError> {
+    use crate::db::schema::{assessments, invitations, question_options, questions};
+    use crate::domain::{candidates, catalogue, projects, test_area};
+    use credence_shared::assess::{Answer, CandidateCreate, ProjectCreate, ProjectTestInput};
+
+    let tenant = crate::auth::Tenant::Client {
+        client_id: acme.id.clone(),
+    };
+    let tests = catalogue::list(conn)?;
+    let pick = |category: &str| {
+        tests
+            .iter()
+            .find(|t| t.category == category)
+            .map(|t| ProjectTestInput {
+                test_id: t.id.clone(),
+                norm_group_id: t.norm_groups[1].id.clone(),
+            })
+    };
+    let (project, _) = projects::create(
+        conn,
+        actor,
+        &tenant,
+        &ProjectCreate {
+            name: "Graduate Scheme 2027".into(),
+            description: Some("Online assessments for our 2027 graduate programme: numerical reasoning and a work personality questionnaire.".into()),
+            tests: [pick("numerical"), pick("personality")].into_iter().flatten().collect(),
+            access_key_enabled: Some(true),
+            support_name: Some("Alex Morgan".into()),
+            support_email: Some("alex.morgan@acme.example".into()),
+            report_email: Some("alex.morgan@acme.example".into()),
+            ..ProjectCreate::default()
+        },
+    )?;
+    // (first, last, email, correct numerical answers; None = invited only, Some(0) = in progress)
+    let people = [
+        ("Priya", "Shah", "priya.shah@example.com", Some(11usize)),
+        ("Tom", "Becker", "tom.becker@example.com", Some(7)),
+        ("Mei", "Lin", "mei.lin@example.com", Some(0)),
+        ("Jonas", "Berg", "jonas.berg@example.com", None),
+    ];
+    for (i, (first, last, email, correct)) in people.into_iter().enumerate() {
+        let (candidate, _) = candidates::create_and_invite(
+            conn,
+            config,
+            actor,
+            &tenant,
+            &CandidateCreate {
+                project_id: project.id.clone(),
+                first_name: first.into(),
+                last_name: last.into(),
+                email: email.into(),
+                ..CandidateCreate::default()
+            },
+        )?;
+        let Some(correct) = correct else { continue };
+        let invitation: String = invitations::table
+            .filter(invitations::candidate_id.eq(&candidate.id))
+            .select(invitations::id)
+            .first(conn)?;
+        let who = test_area::CandidatePrincipal {
+            candidate_id: candidate.id.clone(),
+            invitation_id: invitation.clone(),
+        };
+        let list: Vec<(String, String)> = assessments::table
+            .filter(assessments::invitation_id.eq(&invitation))
+            .order(assessments::position.asc())
+            .select((assessments::id, assessments::test_id))
+            .load(conn)?;
+        for (assessment_id, test_id) in list {
+            test_area::start(conn, &who, &assessment_id)?;
+            if correct == 0 {
+                break; // in progress: started the first test only
+            }
+            let items: Vec<(String, Option<String>)> = questions::table
+                .filter(questions::test_id.eq(&test_id))
+                .order(questions::position.asc())
+                .select((questions::id, questions::correct_option_id))
+                .load(conn)?;
+            let mut answers = Vec::new();
+            for (n, (question_id, right)) in items.into_iter().enumerate() {
+                let options: Vec<String> = question_options::table
+                    .filter(question_options::question_id.eq(&question_id))
+                    .order(question_options::position.asc())
+                    .select(question_options::id)
+                    .load(conn)?;
+                let option_id = match right {
+                    Some(c) if n < correct => c,
+                    Some(c) => options.iter().find(|o| **o != c).cloned().unwrap_or(c),
+                    // Personality: a varied, plausible profile.
+                    None => options[(n * 3 + i) % options.len().max(1)].clone(),
+                };
+                answers.push(Answer {
+                    question_id,
+                    option_id,
+                });
+            }
+            test_area::save_answers(conn, &who, &assessment_id, &answers)?;
+            test_area::submit(conn, config, &assessment_id)?;
+        }
+    }
+    Ok(())
 }

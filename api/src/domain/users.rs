@@ -434,3 +434,18 @@ pub fn change_password(
         serde_json::json!({}),
     )
 }
+
+/// Names of the given users, by id (for lists that show who did something).
+pub fn names(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, String>, ApiError> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(String, String)> = users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::name))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}

@@ -116,6 +116,17 @@ fn seed_demo_fills_an_empty_database_once() {
             .load(&mut *conn)
             .unwrap();
         assert_eq!(statuses, ["issued", "draft"]);
+        use credence_api::db::schema::invitations;
+        let mut states: Vec<String> = invitations::table
+            .select(invitations::status)
+            .load(&mut *conn)
+            .unwrap();
+        states.sort();
+        assert_eq!(
+            states,
+            ["in_progress", "invited", "submitted", "submitted"],
+            "candidates in every state"
+        );
     }
     let second = credence(&url).arg("seed-demo").output().unwrap();
     assert!(String::from_utf8_lossy(&second.stdout).contains("already has users"));

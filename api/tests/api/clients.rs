@@ -43,6 +43,7 @@ async fn a_client_gets_a_code_the_default_skin_threshold_and_initial_credits(bac
     assert_eq!(ledger.body["data"][0]["kind"], "initial");
     assert_eq!(ledger.body["data"][0]["delta"], 50);
     assert_eq!(ledger.body["data"][0]["balance_after"], 50);
+    assert_eq!(ledger.body["data"][0]["actor_name"], "Rita Reseller");
     // Initial credits are billed like any credit order: 50 × 500 × 80 % = 20000.
     let orders = app.get("/credit-orders", Some(&token)).await;
     assert_eq!(orders.body["data"][0]["kind"], "initial");
