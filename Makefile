@@ -106,6 +106,7 @@ endef
 tools-web:
 	@$(call apt_install,libpq-dev)
 	@$(call apt_install,pkg-config)
+	@$(call apt_install,libssl-dev)
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
 	  cargo install wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION); fi

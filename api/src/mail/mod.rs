@@ -50,9 +50,15 @@ pub fn enqueue(
 
 pub type SmtpTransport = AsyncSmtpTransport<Tokio1Executor>;
 
-/// Builds the transport for `smtp://[user:password@]host[:port]` (plain SMTP, e.g. a local
-/// relay or a test catcher; port 25 when none is given).
+/// Builds the transport. `smtp://[user:password@]host[:port]` is plain SMTP (a local relay or
+/// a test catcher; port 25 by default); `smtps://...` is implicit TLS (port 465) and
+/// `smtp://...?tls=required` upgrades with STARTTLS (port 587), both through the system's TLS.
 pub fn smtp_transport(url: &str) -> Result<SmtpTransport, String> {
+    if url.starts_with("smtps://") || url.contains("tls=") {
+        return SmtpTransport::from_url(url)
+            .map(|b| b.timeout(Some(std::time::Duration::from_secs(30))).build())
+            .map_err(|e| format!("`{url}` is not a usable SMTP URL: {e}"));
+    }
     let rest = url
         .strip_prefix("smtp://")
         .ok_or_else(|| format!("`{url}` must look like smtp://host:port"))?;
@@ -96,6 +102,8 @@ mod tests {
         assert!(smtp_transport("smtp://127.0.0.1:1025").is_ok());
         assert!(smtp_transport("smtp://user:secret@mail.example:587").is_ok());
         assert!(smtp_transport("smtp://mail.example").is_ok());
+        assert!(smtp_transport("smtps://user:secret@mail.example").is_ok());
+        assert!(smtp_transport("smtp://user:secret@mail.example:587?tls=required").is_ok());
         assert!(smtp_transport("http://mail.example").is_err());
         assert!(smtp_transport("smtp://mail.example:notaport").is_err());
         assert!(smtp_transport("smtp://").is_err());
