@@ -15,7 +15,7 @@ use utoipa::IntoParams;
 use crate::auth::PlatformAdmin;
 use crate::domain::{brands, logos, orders, resellers, settings, users};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::extract::{payload_error, Json, ListParams};
+use crate::routes::extract::{Json, ListParams};
 use crate::routes::idempotency;
 use crate::startup::AppState;
 
@@ -103,7 +103,7 @@ pub async fn update_brand(
 
 /// Upload the skin's logo: the raw PNG, JPEG or WebP bytes (at most 1 MiB) as the body.
 #[utoipa::path(tag = "admin", params(("id" = String, Path)),
-    request_body(content = Vec<u8>, content_type = "image/png", description = "PNG, JPEG or WebP bytes, at most 1 MiB; recognised by content"),
+    request_body(content = Vec<u8>, content_type = "image/png", description = "PNG, JPEG or WebP bytes, at most 1 MiB, recognised by content; as the raw body or a multipart field `logo`"),
     responses(
     (status = 200, body = Brand),
     (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -119,7 +119,7 @@ pub async fn put_brand_logo(
     req: HttpRequest,
     body: web::Payload,
 ) -> ApiResult<web::Json<Brand>> {
-    let bytes = read_upload(&req, body).await?;
+    let bytes = crate::routes::upload::read_image(&req, body).await?;
     let logo = web::block(move || logos::clean(&bytes))
         .await
         .map_err(ApiError::internal)??;
@@ -132,21 +132,6 @@ pub async fn put_brand_logo(
             .await?
             .to_dto(),
     ))
-}
-
-/// Reads an upload body up to just over the logo limit, so an oversized file is a clear 413.
-pub async fn read_upload(_req: &HttpRequest, mut body: web::Payload) -> ApiResult<Vec<u8>> {
-    use futures_util::StreamExt;
-    let mut bytes = Vec::new();
-    while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| payload_error(e.into()))?;
-        if bytes.len() + chunk.len() > logos::MAX_UPLOAD_BYTES + 1 {
-            bytes.resize(logos::MAX_UPLOAD_BYTES + 1, 0);
-            break;
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok(bytes)
 }
 
 /// All resellers, newest first; `q` searches name and contact email.

@@ -16,7 +16,6 @@ use crate::domain::credits::{self, Change};
 use crate::domain::values::required_text;
 use crate::domain::{audit, logos};
 use crate::error::{ApiError, ApiResult, Validator};
-use crate::routes::admin::read_upload;
 use crate::routes::extract::{Json, ListParams};
 use crate::routes::idempotency;
 use crate::startup::AppState;
@@ -181,7 +180,7 @@ pub async fn update_client(
 
 /// Upload the client's logo (shown in the candidates' test area): raw PNG, JPEG or WebP bytes.
 #[utoipa::path(tag = "clients", params(("id" = String, Path)),
-    request_body(content = Vec<u8>, content_type = "image/png", description = "PNG, JPEG or WebP bytes, at most 1 MiB; recognised by content"),
+    request_body(content = Vec<u8>, content_type = "image/png", description = "PNG, JPEG or WebP bytes, at most 1 MiB, recognised by content; as the raw body or a multipart field `logo`"),
     responses(
     (status = 200, body = Client),
     (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -206,7 +205,7 @@ pub async fn put_client_logo(
         .db
         .run(move |conn| clients::get_scoped(conn, &t, &i).map(|_| ()))
         .await?;
-    let bytes = read_upload(&req, body).await?;
+    let bytes = crate::routes::upload::read_image(&req, body).await?;
     let logo = web::block(move || logos::clean(&bytes))
         .await
         .map_err(ApiError::internal)??;

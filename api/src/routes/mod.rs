@@ -17,6 +17,7 @@ pub mod projects;
 pub mod public;
 pub mod reseller;
 pub mod spa;
+pub mod upload;
 
 use actix_web::{get, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
