@@ -79,8 +79,9 @@ e2e: web tools-test
 openapi:
 	cargo run -q -p credence-api --bin credence -- openapi > openapi.yaml
 
-bench:
-	cargo test -p credence-api --release --test api -- --nocapture --test-threads 1 bench_ 2>&1 | tail -n 40
+# Throughput of a release build over loopback, on SQLite and PostgreSQL (prints numbers).
+bench: postgres-up
+	cargo bench -p credence-api --bench throughput
 
 fmt:
 	cargo fmt --all
