@@ -87,3 +87,43 @@ pub struct Impersonator {
     pub name: String,
     pub email: String,
 }
+
+/// `POST /auth/token` (OAuth 2 client credentials with an API key).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ClientCredentialsRequest {
+    /// Always `client_credentials`.
+    pub grant_type: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClientCredentialsResponse {
+    pub access_token: String,
+    pub token_type: String,
+    pub expires_in: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiKey {
+    pub id: String,
+    pub name: String,
+    /// The public `client_id` for `POST /auth/token`.
+    pub client_id: String,
+    /// Only in the answer to `POST /api-keys`: store it, it is never shown again.
+    pub client_secret: Option<String>,
+    pub owner_name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ApiKeyCreate {
+    pub name: String,
+}

@@ -170,6 +170,20 @@ diesel::table! {
         expires_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
         ip -> Nullable<Text>,
+        api_key_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        owner_id -> Text,
+        name -> Text,
+        key_id -> Text,
+        secret_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
     }
 }
 
@@ -447,6 +461,7 @@ diesel::joinable!(answers -> assessments (assessment_id));
 diesel::joinable!(answers -> questions (question_id));
 diesel::joinable!(answers -> question_options (option_id));
 diesel::joinable!(candidate_sessions -> candidates (candidate_id));
+diesel::joinable!(api_keys -> users (owner_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     logos,
@@ -480,4 +495,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     assessments,
     answers,
     candidate_sessions,
+    api_keys,
 );

@@ -1,6 +1,7 @@
 //! Domain rules with no actix types: values that parse instead of validate, and the
 //! operations on each area (they take a database connection and return domain errors).
 
+pub mod api_keys;
 pub mod audit;
 pub mod brands;
 pub mod candidates;

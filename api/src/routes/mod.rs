@@ -2,6 +2,7 @@
 //! `/api/v1` so that utoipa collects it into the spec.
 
 pub mod admin;
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod candidate;
@@ -31,6 +32,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(auth::password_set)
         .service(auth::password_forgot)
         .service(auth::me)
+        .service(api_keys::token)
+        .service(api_keys::list)
+        .service(api_keys::create)
+        .service(api_keys::revoke)
         .service(auth::change_password)
         .service(auth::my_branding)
         .service(client_users::end_impersonation)

@@ -14,4 +14,5 @@ mod errors;
 mod login_as;
 mod mail;
 mod ops;
+mod partner;
 mod schema;

@@ -1,0 +1,112 @@
+//! `/api-keys` and `POST /auth/token`: API keys for partner integrations (never managed
+//! inside a Login As session).
+
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
+use credence_shared::auth::{
+    ApiKey, ApiKeyCreate, ClientCredentialsRequest, ClientCredentialsResponse,
+};
+use credence_shared::problem::Problem;
+use credence_shared::Page;
+
+use crate::auth::extract::client_ip;
+use crate::auth::{RealUser, TenantUser};
+use crate::domain::api_keys;
+use crate::error::{ApiError, ApiResult};
+use crate::routes::extract::Json;
+use crate::routes::idempotency;
+use crate::startup::AppState;
+
+/// Exchange an API key for a 15-minute access token (OAuth 2 client credentials).
+#[utoipa::path(tag = "auth", request_body = ClientCredentialsRequest, responses(
+    (status = 200, body = ClientCredentialsResponse),
+    (status = 400, description = "`unsupported_grant_type`", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "`invalid_client`", body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/auth/token")]
+pub async fn token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Json(body): Json<ClientCredentialsRequest>,
+) -> ApiResult<web::Json<ClientCredentialsResponse>> {
+    if body.grant_type != "client_credentials" {
+        return Err(ApiError::bad_request(
+            "unsupported_grant_type",
+            "Use grant_type client_credentials.",
+        ));
+    }
+    let ip = client_ip(&req);
+    state
+        .throttle
+        .check(ip.as_deref().unwrap_or("unknown"), &body.client_id)?;
+    let keys = state.keys.clone();
+    Ok(web::Json(
+        state
+            .db
+            .transaction(move |conn| {
+                api_keys::exchange(conn, &keys, &body.client_id, &body.client_secret, ip)
+            })
+            .await?,
+    ))
+}
+
+/// The API keys of your reseller (or client).
+#[utoipa::path(tag = "auth", responses((status = 200, body = Page<ApiKey>)), security(("bearer" = [])))]
+#[get("/api-keys")]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: TenantUser,
+) -> ApiResult<web::Json<Page<ApiKey>>> {
+    Ok(web::Json(Page {
+        data: state
+            .db
+            .run(move |conn| api_keys::list(conn, &user.tenant))
+            .await?,
+        next_cursor: None,
+    }))
+}
+
+/// Create an API key acting as you; the secret is in this answer only.
+#[utoipa::path(tag = "auth", request_body = ApiKeyCreate, params(("Idempotency-Key" = Option<String>, Header)), responses(
+    (status = 201, body = ApiKey),
+    (status = 403, description = "During Login As", body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/api-keys")]
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: RealUser,
+    _tenant: TenantUser,
+    Json(body): Json<ApiKeyCreate>,
+) -> ApiResult<HttpResponse> {
+    let actor = user.0.audit_actor();
+    let owner = user.0.user_id.clone();
+    let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
+    idempotency::create(&state, &req, &user.0.user_id, &value, move |conn| {
+        serde_json::to_value(api_keys::create(conn, &actor, &owner, &body.name)?)
+            .map_err(ApiError::internal)
+    })
+    .await
+}
+
+/// Revoke a key: its tokens stop working at once.
+#[utoipa::path(tag = "auth", params(("id" = String, Path)), responses(
+    (status = 204, description = "Revoked"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[delete("/api-keys/{id}")]
+pub async fn revoke(
+    state: web::Data<AppState>,
+    user: RealUser,
+    tenant: TenantUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let actor = user.0.audit_actor();
+    let id = id.into_inner();
+    state
+        .db
+        .transaction(move |conn| api_keys::revoke(conn, &actor, &tenant.tenant, &id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
