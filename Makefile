@@ -21,7 +21,7 @@ export CREDENCE_WEB_DIR ?= $(DIST)
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
 export TEST_POSTGRES_URL
 
-.PHONY: help run build web api test test-rust e2e openapi bench fmt lint tools tools-web tools-test postgres-up clean
+.PHONY: help run build web api test test-rust e2e openapi bench fmt lint screenshots tools tools-web tools-test postgres-up clean
 
 help:
 	@echo "make run    build everything and start Credence on SQLite (prints the URL and logins)"
@@ -75,6 +75,18 @@ test-rust:
 e2e: web tools-test
 	cargo build -p credence-api
 	CREDENCE_BIN=$(DEBUG_BIN) CREDENCE_WEB_DIR=$(DIST) bash e2e/run.sh
+
+# The README's screenshots, from a throwaway server with the demo data.
+screenshots: web tools-test
+	cargo build -p credence-api
+	@tmp=$$(mktemp -d); \
+	 export DATABASE_URL=$$tmp/shots.db CREDENCE_BIND=127.0.0.1:18765 CREDENCE_WEB_DIR=$(DIST); \
+	 $(DEBUG_BIN) seed-demo >/dev/null; \
+	 key=$$(sqlite3 $$tmp/shots.db "select access_key from projects limit 1" 2>/dev/null || true); \
+	 $(DEBUG_BIN) serve >$$tmp/server.log 2>&1 & pid=$$!; \
+	 for i in $$(seq 1 50); do curl -fsS http://127.0.0.1:18765/healthz >/dev/null 2>&1 && break; sleep 0.2; done; \
+	 (cd e2e && DEMO_ACCESS_KEY=$$key node screenshots.mjs http://127.0.0.1:18765 ../docs/screenshots); rc=$$?; \
+	 kill $$pid; rm -rf $$tmp; exit $$rc
 
 openapi:
 	cargo run -q -p credence-api --bin credence -- openapi > openapi.yaml
