@@ -126,6 +126,10 @@ impl Application {
                 "CREDENCE_SMTP_URL is not set: mail stays in the outbox (and is logged)"
             );
         }
+        actix_web::rt::spawn(jobs::webhooks::run(
+            state.db.clone(),
+            state.config.mail_poll_interval,
+        ));
         actix_web::rt::spawn(jobs::housekeeping::run(
             state.db.clone(),
             state.config.clone(),

@@ -235,3 +235,24 @@ pub struct ImpersonationResponse {
     #[serde(default)]
     pub client_name: String,
 }
+
+/// A partner's subscription to events (`client.credits_low`, `candidate.completed`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Webhook {
+    pub id: String,
+    pub url: String,
+    pub events: Vec<String>,
+    /// Only in the answer to `POST /webhooks`: the HMAC-SHA256 key of the
+    /// `Credence-Signature: t=<unix time>,v1=<hex hmac of "t.body">` header.
+    pub secret: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct WebhookCreate {
+    pub url: String,
+    pub events: Vec<String>,
+}

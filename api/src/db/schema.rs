@@ -427,7 +427,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        reseller_id -> Nullable<Text>,
+        client_id -> Nullable<Text>,
+        url -> Text,
+        secret -> Text,
+        events -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        webhook_id -> Text,
+        event -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        response_status -> Nullable<Integer>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(brands -> logos (logo_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(reseller_brands -> brands (brand_id));
 diesel::joinable!(reseller_brands -> resellers (reseller_id));
 diesel::joinable!(users -> resellers (reseller_id));
@@ -496,4 +528,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     answers,
     candidate_sessions,
     api_keys,
+    webhooks,
+    webhook_deliveries,
 );

@@ -156,6 +156,13 @@ fn check_threshold(
         );
         mail::enqueue(conn, "low_credit", &email, None, &message)?;
     }
+    crate::domain::webhooks::emit(
+        conn,
+        "client.credits_low",
+        &client.reseller_id,
+        &client.id,
+        serde_json::json!({ "client_id": client.id, "client_code": client.code, "credit_balance": client.credit_balance, "credit_threshold": client.credit_threshold }),
+    )?;
     tracing::info!(client_id = %client.id, balance = client.credit_balance, "low-credit emails queued");
     Ok(())
 }

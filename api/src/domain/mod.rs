@@ -19,6 +19,7 @@ pub mod settings;
 pub mod test_area;
 pub mod users;
 pub mod values;
+pub mod webhooks;
 
 /// Key-set pagination: ids are UUIDv7, so ordering by id is ordering by creation time.
 #[derive(Debug, Clone)]

@@ -633,6 +633,13 @@ pub fn submit(
             invitations::updated_at.eq(now()),
         ))
         .execute(conn)?;
+        crate::domain::webhooks::emit(
+            conn,
+            "candidate.completed",
+            &client.reseller_id,
+            &client.id,
+            serde_json::json!({ "candidate_id": candidate.id, "invitation_id": invitation.id, "project_id": project.id, "client_id": client.id }),
+        )?;
         if let Some(report_to) = &project.report_email {
             let results = people::assessments_of(conn, &invitation.id, true)?;
             let brand = brands::get(conn, &client.brand_id)?;

@@ -19,6 +19,7 @@ pub mod public;
 pub mod reseller;
 pub mod spa;
 pub mod upload;
+pub mod webhooks;
 
 use actix_web::{get, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -36,6 +37,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(api_keys::list)
         .service(api_keys::create)
         .service(api_keys::revoke)
+        .service(webhooks::list)
+        .service(webhooks::create)
+        .service(webhooks::delete)
         .service(auth::change_password)
         .service(auth::my_branding)
         .service(client_users::end_impersonation)

@@ -5,7 +5,10 @@ use serde_json::json;
 use crate::both_backends;
 use crate::helpers::{reseller_with_user, spawn_app, Backend};
 
-both_backends!(an_api_key_does_what_its_owner_may_until_revoked);
+both_backends!(
+    an_api_key_does_what_its_owner_may_until_revoked,
+    webhooks_deliver_signed_events
+);
 
 async fn an_api_key_does_what_its_owner_may_until_revoked(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -118,4 +121,152 @@ async fn an_api_key_does_what_its_owner_may_until_revoked(backend: Backend) {
         .await
         .assert_problem(401, "session_ended");
     app.post("/auth/token", None, json!({ "grant_type": "client_credentials", "client_id": client_id, "client_secret": secret })).await.assert_problem(401, "invalid_client");
+}
+
+/// A one-route HTTP server that keeps (headers, body) of every request and answers 200.
+async fn receiver() -> (
+    String,
+    std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!(
+        "http://127.0.0.1:{}/hooks",
+        listener.local_addr().unwrap().port()
+    );
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let store = seen.clone();
+    actix_web::rt::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            loop {
+                let n = stream.read(&mut chunk).await.unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                let text = String::from_utf8_lossy(&buf).to_string();
+                if let Some(split) = text.find("\r\n\r\n") {
+                    let head = text[..split].to_lowercase();
+                    let length: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .map(|v| v.trim().parse().unwrap())
+                        .unwrap_or(0);
+                    if buf.len() >= split + 4 + length {
+                        store
+                            .lock()
+                            .unwrap()
+                            .push((head, text[split + 4..split + 4 + length].to_string()));
+                        break;
+                    }
+                }
+            }
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                .await;
+        }
+    });
+    (url, seen)
+}
+
+async fn webhooks_deliver_signed_events(backend: Backend) {
+    let app = crate::helpers::spawn_app_with(
+        backend,
+        crate::helpers::Options {
+            env: [("CREDENCE_MAIL_POLL_MS", "50".to_string())].into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    let admin = app.admin_token().await;
+    let (_, reseller) = reseller_with_user(&app, &admin, "Hooked Partners").await;
+    let (_, other) = reseller_with_user(&app, &admin, "Unhooked Partners").await;
+    let (url, seen) = receiver().await;
+    let bad = app
+        .post(
+            "/webhooks",
+            Some(&reseller),
+            json!({ "url": "ftp://x", "events": ["client.exploded"] }),
+        )
+        .await;
+    assert_eq!(bad.error_fields(), ["url", "events"]);
+    let hook = app
+        .post(
+            "/webhooks",
+            Some(&reseller),
+            json!({ "url": url, "events": ["client.credits_low"] }),
+        )
+        .await;
+    assert_eq!(hook.status, 201, "{}", hook.body);
+    let secret = hook.body["secret"].as_str().unwrap().to_string();
+    assert!(app.get("/webhooks", Some(&reseller)).await.body["data"][0]["secret"].is_null());
+    let hook_id = hook.body["id"].as_str().unwrap().to_string();
+    app.send(app.request(
+        reqwest::Method::DELETE,
+        &format!("/webhooks/{hook_id}"),
+        Some(&other),
+    ))
+    .await
+    .assert_problem(404, "not_found");
+    // A client falls below its threshold (10): one signed event arrives.
+    let client = app.create_client(&reseller, "Hooked Co", 12).await;
+    app.post(
+        &format!(
+            "/clients/{}/credit-adjustments",
+            client["id"].as_str().unwrap()
+        ),
+        Some(&reseller),
+        json!({ "credits": 5, "reason": "test" }),
+    )
+    .await;
+    for _ in 0..200 {
+        if !seen.lock().unwrap().is_empty() {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let (head, body) = seen
+        .lock()
+        .unwrap()
+        .first()
+        .cloned()
+        .expect("the event was delivered");
+    let event: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(event["type"], "client.credits_low");
+    assert_eq!(event["data"]["client_code"], client["code"]);
+    assert_eq!(event["data"]["credit_balance"], 7);
+    let signature = head
+        .lines()
+        .find_map(|l| l.strip_prefix("credence-signature:"))
+        .unwrap()
+        .trim()
+        .to_string();
+    let t: i64 = signature
+        .split(',')
+        .next()
+        .unwrap()
+        .trim_start_matches("t=")
+        .parse()
+        .unwrap();
+    assert_eq!(
+        signature,
+        credence_api::jobs::webhooks::signature(&secret, t, &body)
+    );
+    let deleted = app
+        .send(app.request(
+            reqwest::Method::DELETE,
+            &format!("/webhooks/{hook_id}"),
+            Some(&reseller),
+        ))
+        .await;
+    assert_eq!(deleted.status, 204);
+    assert_eq!(
+        app.get("/webhooks", Some(&reseller)).await.body["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
 }

@@ -1,0 +1,206 @@
+//! Webhooks: a tenant's subscriptions, and `emit`, which queues a delivery per subscribed
+//! webhook in the caller's transaction (like mail): no event for a change that rolled back.
+
+use credence_shared::reseller::{Webhook, WebhookCreate};
+use diesel::prelude::*;
+
+use crate::auth::tokens::random_token;
+use crate::auth::Tenant;
+use crate::db::schema::{webhook_deliveries, webhooks};
+use crate::db::{new_id, now, DbConnection};
+use crate::domain::audit::{self, AuditActor, AuditScope};
+use crate::error::{ApiError, FieldIssue, Validator};
+
+pub const EVENTS: [&str; 2] = ["client.credits_low", "candidate.completed"];
+
+type Row = (
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+    Option<String>,
+    chrono::NaiveDateTime,
+    Option<chrono::NaiveDateTime>,
+);
+
+fn dto(r: Row, secret: bool) -> Webhook {
+    Webhook {
+        id: r.0,
+        url: r.3,
+        secret: secret.then_some(r.4),
+        events: r
+            .5
+            .split(',')
+            .filter(|e| !e.is_empty())
+            .map(str::to_string)
+            .collect(),
+        created_at: r.7.and_utc(),
+    }
+}
+
+fn scoped(tenant: &Tenant) -> (Option<String>, Option<String>) {
+    match tenant {
+        Tenant::Reseller { reseller_id } => (Some(reseller_id.clone()), None),
+        Tenant::Client { client_id } => (None, Some(client_id.clone())),
+    }
+}
+
+pub fn list(conn: &mut DbConnection, tenant: &Tenant) -> Result<Vec<Webhook>, ApiError> {
+    let mut query = webhooks::table
+        .filter(webhooks::deleted_at.is_null())
+        .order(webhooks::id.desc())
+        .into_boxed();
+    match scoped(tenant) {
+        (Some(r), _) => query = query.filter(webhooks::reseller_id.eq(r)),
+        (_, Some(c)) => query = query.filter(webhooks::client_id.eq(c)),
+        _ => {}
+    }
+    Ok(query
+        .load::<Row>(conn)?
+        .into_iter()
+        .map(|r| dto(r, false))
+        .collect())
+}
+
+fn url(raw: &str) -> Result<String, FieldIssue> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(FieldIssue::required());
+    }
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    match rest {
+        Some(r)
+            if !r.is_empty()
+                && !r.starts_with('/')
+                && s.len() <= 2000
+                && !s.contains(char::is_whitespace) =>
+        {
+            Ok(s.to_string())
+        }
+        _ => Err(FieldIssue::new(
+            "invalid_url",
+            "Use an http:// or https:// URL.",
+        )),
+    }
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    tenant: &Tenant,
+    input: &WebhookCreate,
+) -> Result<Webhook, ApiError> {
+    let mut v = Validator::new();
+    let url = v.check("url", url(&input.url));
+    if input.events.is_empty() {
+        v.add(
+            "events",
+            "required",
+            format!("Choose one or more of {}.", EVENTS.join(", ")),
+        );
+    } else if input.events.iter().any(|e| !EVENTS.contains(&e.as_str())) {
+        v.add(
+            "events",
+            "unknown_event",
+            format!("Events are {}.", EVENTS.join(", ")),
+        );
+    }
+    v.finish()?;
+    let (reseller_id, client_id) = scoped(tenant);
+    let id = new_id();
+    let mut events = input.events.clone();
+    events.sort();
+    events.dedup();
+    diesel::insert_into(webhooks::table)
+        .values((
+            webhooks::id.eq(&id),
+            webhooks::reseller_id.eq(&reseller_id),
+            webhooks::client_id.eq(&client_id),
+            webhooks::url.eq(url.unwrap_or_default()),
+            webhooks::secret.eq(format!("whsec_{}", random_token(24))),
+            webhooks::events.eq(events.join(",")),
+            webhooks::created_by.eq(&actor.user_id),
+            webhooks::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    audit::record(
+        conn,
+        actor,
+        "webhook.created",
+        ("webhook", &id),
+        AuditScope {
+            reseller_id,
+            client_id,
+        },
+        serde_json::json!({ "events": events }),
+    )?;
+    Ok(dto(webhooks::table.find(&id).first::<Row>(conn)?, true))
+}
+
+pub fn delete(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    tenant: &Tenant,
+    id: &str,
+) -> Result<(), ApiError> {
+    if !list(conn, tenant)?.iter().any(|w| w.id == id) {
+        return Err(ApiError::not_found());
+    }
+    diesel::update(webhooks::table.find(id))
+        .set(webhooks::deleted_at.eq(Some(now())))
+        .execute(conn)?;
+    let (reseller_id, client_id) = scoped(tenant);
+    audit::record(
+        conn,
+        actor,
+        "webhook.deleted",
+        ("webhook", id),
+        AuditScope {
+            reseller_id,
+            client_id,
+        },
+        serde_json::json!({}),
+    )
+}
+
+/// Queues `event` for the client's webhooks and its reseller's.
+pub fn emit(
+    conn: &mut DbConnection,
+    event: &str,
+    reseller_id: &str,
+    client_id: &str,
+    data: serde_json::Value,
+) -> Result<(), ApiError> {
+    let targets: Vec<String> = webhooks::table
+        .filter(webhooks::deleted_at.is_null())
+        .filter(
+            webhooks::reseller_id
+                .eq(reseller_id)
+                .or(webhooks::client_id.eq(client_id)),
+        )
+        .filter(webhooks::events.like(format!("%{event}%")))
+        .select(webhooks::id)
+        .load(conn)?;
+    let at = now();
+    for webhook_id in targets {
+        let id = new_id();
+        let payload = serde_json::json!({ "id": id, "type": event, "created_at": at.and_utc(), "data": data });
+        diesel::insert_into(webhook_deliveries::table)
+            .values((
+                webhook_deliveries::id.eq(&id),
+                webhook_deliveries::webhook_id.eq(&webhook_id),
+                webhook_deliveries::event.eq(event),
+                webhook_deliveries::payload.eq(payload.to_string()),
+                webhook_deliveries::status.eq("pending"),
+                webhook_deliveries::attempts.eq(0),
+                webhook_deliveries::next_attempt_at.eq(at),
+                webhook_deliveries::created_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
