@@ -14,9 +14,9 @@ async function session(email, password, viewport = { width: 1280, height: 800 })
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   await page.goto(`${base}/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: /sign in|log in/i }).click();
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
   return { context, page };
 }

@@ -890,3 +890,258 @@ async fn download(path: &str, fallback_name: &str) -> ApiResult<()> {
     .forget();
     Ok(())
 }
+
+// ---------------------------------------------------------------- candidate test area
+
+/// A call with an explicit bearer token and no silent refresh: the candidate test area's own
+/// session (`pages::test_area`). The staff session held in this module is neither used nor touched.
+pub async fn send_as<B: Serialize + ?Sized>(
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+    token: Option<&str>,
+) -> ApiResult<Response> {
+    let body = match body {
+        Some(b) => Body::json(b)?,
+        None => Body::Empty,
+    };
+    check(send_once(&method, path, &body, token, &[]).await?).await
+}
+
+/// Decodes a JSON answer of `send_as`.
+pub async fn decode_as<T: DeserializeOwned>(resp: Response) -> ApiResult<T> {
+    decode(resp).await
+}
+
+// ---------------------------------------------------------------- projects and candidates
+
+use credence_shared::assess::{
+    Candidate, CandidateCreate, CandidatePatch, ImportReport, Invitation, InvitationCreate,
+    Project, ProjectCreate, ProjectPatch, ProjectResult, TestSummary,
+};
+
+/// The test catalogue (every test with its norm groups).
+pub async fn list_tests() -> ApiResult<Page<TestSummary>> {
+    get("/tests").await
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProjectFilter {
+    pub q: String,
+    pub client_id: String,
+    /// `true`, `false` or blank (all).
+    pub active: String,
+}
+
+pub async fn list_projects(
+    filter: &ProjectFilter,
+    limit: u32,
+    cursor: Option<&str>,
+) -> ApiResult<Page<Project>> {
+    let mut path = format!("/projects?{}", page_query(limit, cursor));
+    push_param(&mut path, "q", &filter.q);
+    push_param(&mut path, "client_id", &filter.client_id);
+    push_param(&mut path, "active", &filter.active);
+    get(&path).await
+}
+
+pub async fn create_project(body: &ProjectCreate) -> ApiResult<Project> {
+    post("/projects", body).await
+}
+
+pub async fn get_project(id: &str) -> ApiResult<Project> {
+    get(&format!("/projects/{}", enc(id))).await
+}
+
+pub async fn patch_project(id: &str, body: &ProjectPatch) -> ApiResult<Project> {
+    patch(&format!("/projects/{}", enc(id)), body).await
+}
+
+/// One row per invitation of the project (scores for client users only).
+pub async fn project_results(id: &str) -> ApiResult<Page<ProjectResult>> {
+    get(&format!("/projects/{}/results", enc(id))).await
+}
+
+pub async fn download_project_results_csv(id: &str) -> ApiResult<()> {
+    download(&format!("/projects/{}/results.csv", enc(id)), "results.csv").await
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CandidateFilter {
+    pub q: String,
+    pub client_id: String,
+    pub project_id: String,
+    pub status: String,
+}
+
+pub async fn list_candidates(
+    filter: &CandidateFilter,
+    limit: u32,
+    cursor: Option<&str>,
+) -> ApiResult<Page<Candidate>> {
+    let mut path = format!("/candidates?{}", page_query(limit, cursor));
+    push_param(&mut path, "q", &filter.q);
+    push_param(&mut path, "client_id", &filter.client_id);
+    push_param(&mut path, "project_id", &filter.project_id);
+    push_param(&mut path, "status", &filter.status);
+    get(&path).await
+}
+
+/// Creates (or finds) the candidate and invites them, charging the project's credits at once.
+/// `key` is made once per submission, so a retry never charges twice.
+pub async fn create_candidate(body: &CandidateCreate, key: &str) -> ApiResult<Candidate> {
+    decode(
+        send_with(
+            Method::POST,
+            "/candidates",
+            Body::json(body)?,
+            true,
+            &[("Idempotency-Key", key)],
+        )
+        .await?,
+    )
+    .await
+}
+
+pub async fn get_candidate(id: &str) -> ApiResult<Candidate> {
+    get(&format!("/candidates/{}", enc(id))).await
+}
+
+pub async fn patch_candidate(id: &str, body: &CandidatePatch) -> ApiResult<Candidate> {
+    patch(&format!("/candidates/{}", enc(id)), body).await
+}
+
+/// Invites an existing candidate to another project (charging its credits).
+pub async fn invite_candidate(
+    candidate_id: &str,
+    body: &InvitationCreate,
+    key: &str,
+) -> ApiResult<Invitation> {
+    decode(
+        send_with(
+            Method::POST,
+            &format!("/candidates/{}/invitations", enc(candidate_id)),
+            Body::json(body)?,
+            true,
+            &[("Idempotency-Key", key)],
+        )
+        .await?,
+    )
+    .await
+}
+
+pub async fn resend_invitation(id: &str) -> ApiResult<()> {
+    send(
+        Method::POST,
+        &format!("/invitations/{}/resend", enc(id)),
+        Body::Empty,
+        true,
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Cancels an open invitation; its unstarted tests are refunded.
+pub async fn cancel_invitation(id: &str) -> ApiResult<Invitation> {
+    decode(
+        send(
+            Method::POST,
+            &format!("/invitations/{}/cancel", enc(id)),
+            Body::Empty,
+            true,
+        )
+        .await?,
+    )
+    .await
+}
+
+pub async fn download_import_template() -> ApiResult<()> {
+    download("/candidates/import-template.csv", "candidates-template.csv").await
+}
+
+/// Sends the picked CSV file's text as `text/csv` (whatever type the browser guessed for it).
+pub async fn import_candidates(project_id: &str, file: &web_sys::File) -> ApiResult<ImportReport> {
+    let blob: web_sys::Blob = file.clone().into();
+    decode(
+        send(
+            Method::POST,
+            &format!("/projects/{}/candidates/import", enc(project_id)),
+            Body::Blob(blob, "text/csv".into()),
+            true,
+        )
+        .await?,
+    )
+    .await
+}
+
+// ---------------------------------------------------------------- vendor invoices
+
+/// Every reseller's invoices (vendor admin), optionally of one status.
+pub async fn admin_list_invoices(
+    status: Option<&str>,
+    cursor: Option<&str>,
+) -> ApiResult<Page<Invoice>> {
+    let mut q = page_query(50, cursor);
+    if let Some(s) = status.filter(|s| !s.is_empty()) {
+        q.push_str("&status=");
+        q.push_str(&enc(s));
+    }
+    get(&format!("/admin/invoices?{q}")).await
+}
+
+/// `issue`, `mark-paid` or `void`.
+pub async fn admin_invoice_action(id: &str, action: &str) -> ApiResult<Invoice> {
+    post(
+        &format!("/admin/invoices/{}/{action}", enc(id)),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+// ---------------------------------------------------------------- integrations
+
+pub async fn list_api_keys() -> ApiResult<Page<credence_shared::auth::ApiKey>> {
+    get("/api-keys").await
+}
+
+pub async fn create_api_key(name: &str) -> ApiResult<credence_shared::auth::ApiKey> {
+    post(
+        "/api-keys",
+        &credence_shared::auth::ApiKeyCreate {
+            name: name.to_string(),
+        },
+    )
+    .await
+}
+
+pub async fn revoke_api_key(id: &str) -> ApiResult<()> {
+    send(
+        Method::DELETE,
+        &format!("/api-keys/{}", enc(id)),
+        Body::Empty,
+        true,
+    )
+    .await
+    .map(|_| ())
+}
+
+pub async fn list_webhooks() -> ApiResult<Page<credence_shared::reseller::Webhook>> {
+    get("/webhooks").await
+}
+
+pub async fn create_webhook(
+    body: &credence_shared::reseller::WebhookCreate,
+) -> ApiResult<credence_shared::reseller::Webhook> {
+    post("/webhooks", body).await
+}
+
+pub async fn delete_webhook(id: &str) -> ApiResult<()> {
+    send(
+        Method::DELETE,
+        &format!("/webhooks/{}", enc(id)),
+        Body::Empty,
+        true,
+    )
+    .await
+    .map(|_| ())
+}

@@ -45,6 +45,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=Login />
                     <Route path=path!("/forgot-password") view=ForgotPassword />
                     <Route path=path!("/set-password") view=SetPassword />
+                    <ParentRoute path=path!("/test") view=crate::pages::test_area::TestArea>
+                        <Route path=path!("") view=crate::pages::test_area::TestHome />
+                        <Route path=path!("register") view=crate::pages::test_area::TestRegister />
+                        <Route path=path!("assessment/:id") view=crate::pages::test_area::TestInstructions />
+                        <Route path=path!("assessment/:id/run") view=crate::pages::test_area::TestRunner />
+                    </ParentRoute>
                     <ParentRoute path=path!("/admin") view=AdminLayout>
                         <Route path=path!("") view=AdminHome />
                         <Route path=path!("brands") view=BrandList />
@@ -54,6 +60,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("resellers/new") view=ResellerNew />
                         <Route path=path!("resellers/:id") view=ResellerDetail />
                         <Route path=path!("settings") view=SettingsPage />
+                        <Route path=path!("invoices") view=crate::pages::admin::invoices::InvoiceAdmin />
                         <Route path=path!("audit") view=|| view! { <AuditLog /> } />
                     </ParentRoute>
                     <ParentRoute path=path!("/reseller") view=ResellerLayout>
@@ -65,23 +72,32 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("client-users/new") view=ClientUserNew />
                         <Route path=path!("client-users/:id") view=ClientUserEdit />
                         <Route path=path!("projects") view=ResellerProjects />
+                        <Route path=path!("projects/new") view=crate::pages::projects::ResellerProjectNew />
+                        <Route path=path!("projects/:id") view=crate::pages::projects::ResellerProjectDetail />
                         <Route path=path!("candidates") view=ResellerCandidates />
+                        <Route path=path!("candidates/:id") view=crate::pages::candidates::ResellerCandidateDetail />
                         <Route path=path!("credit-orders") view=CreditOrderList />
                         <Route path=path!("credit-orders/new") view=CreditOrderNew />
                         <Route path=path!("invoices") view=InvoiceList />
                         <Route path=path!("invoices/:id") view=InvoiceDetail />
                         <Route path=path!("users") view=ColleagueList />
                         <Route path=path!("audit") view=ResellerAudit />
+                        <Route path=path!("integrations") view=crate::pages::integrations::Integrations />
                     </ParentRoute>
                     <ParentRoute path=path!("/client") view=ClientLayout>
                         <Route path=path!("") view=ClientDashboard />
                         <Route path=path!("quick-start") view=QuickStart />
                         <Route path=path!("projects") view=ClientProjects />
+                        <Route path=path!("projects/new") view=crate::pages::projects::ClientProjectNew />
+                        <Route path=path!("projects/:id") view=crate::pages::projects::ClientProjectDetail />
                         <Route path=path!("candidates") view=ClientCandidates />
+                        <Route path=path!("candidates/:id") view=crate::pages::candidates::ClientCandidateDetail />
+                        <Route path=path!("candidates/:id/report") view=crate::pages::candidates::ClientCandidateReport />
                         <Route path=path!("credits") view=ClientCredits />
                         <Route path=path!("users") view=ClientUsers />
                         <Route path=path!("activity") view=ClientActivity />
                         <Route path=path!("password") view=ChangePassword />
+                        <Route path=path!("integrations") view=crate::pages::integrations::Integrations />
                     </ParentRoute>
                 </Routes>
             </Router>

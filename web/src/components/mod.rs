@@ -1,5 +1,6 @@
 //! Building blocks shared by every page.
 
+pub mod assess;
 pub mod audit;
 pub mod client_users;
 pub mod form;

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod brands;
+pub mod invoices;
 pub mod resellers;
 pub mod settings;
 
@@ -29,6 +30,12 @@ const NAV: &[NavItem] = &[
         href: "/admin/resellers",
         label: "Resellers",
         testid: "nav-resellers",
+        exact: false,
+    },
+    NavItem {
+        href: "/admin/invoices",
+        label: "Invoices",
+        testid: "nav-invoices",
         exact: false,
     },
     NavItem {
@@ -71,6 +78,10 @@ pub fn AdminHome() -> impl IntoView {
                 <A href="/admin/resellers" attr:class="card card-link">
                     <h2>"Resellers"</h2>
                     <p class="muted">"Partners who resell credits, their discounts and their users."</p>
+                </A>
+                <A href="/admin/invoices" attr:class="card card-link">
+                    <h2>"Invoices"</h2>
+                    <p class="muted">"Monthly invoices to resellers: issue, mark paid, void."</p>
                 </A>
                 <A href="/admin/settings" attr:class="card card-link">
                     <h2>"Settings"</h2>

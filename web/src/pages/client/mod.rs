@@ -13,9 +13,11 @@ use leptos_router::components::A;
 use crate::api::{self, ApiError};
 use crate::auth::use_session;
 use crate::branding::use_brand;
+use crate::components::assess::Portal;
 use crate::components::layout::{ClientAccount, NavItem, PortalLayout};
 use crate::pages::admin::audit::AuditLog;
-use crate::pages::section::{Section, SectionPage};
+use crate::pages::candidates::CandidateListPage;
+use crate::pages::projects::ProjectListPage;
 
 const NAV: &[NavItem] = &[
     NavItem {
@@ -55,6 +57,12 @@ const NAV: &[NavItem] = &[
         exact: false,
     },
     NavItem {
+        href: "/client/integrations",
+        label: "Integrations",
+        testid: "nav-integrations",
+        exact: false,
+    },
+    NavItem {
         href: "/client/activity",
         label: "Activity",
         testid: "nav-activity",
@@ -65,21 +73,6 @@ const NAV: &[NavItem] = &[
         label: "Change password",
         testid: "nav-password",
         exact: false,
-    },
-];
-
-/// Sections that have no records yet (projects and candidates arrive with a later change).
-const SECTIONS: &[Section] = &[
-    Section {
-        slug: "projects",
-        title: "Projects",
-        empty:
-            "Projects group the tests you invite candidates to. The Quick Start Guide shows how.",
-    },
-    Section {
-        slug: "candidates",
-        title: "Candidates",
-        empty: "Candidates you invite appear here with their progress and results.",
     },
 ];
 
@@ -178,12 +171,12 @@ pub fn ClientDashboard() -> impl IntoView {
 
 #[component]
 pub fn ClientProjects() -> impl IntoView {
-    view! { <SectionPage sections=SECTIONS slug="projects" /> }
+    view! { <ProjectListPage portal=Portal::Client /> }
 }
 
 #[component]
 pub fn ClientCandidates() -> impl IntoView {
-    view! { <SectionPage sections=SECTIONS slug="candidates" /> }
+    view! { <CandidateListPage portal=Portal::Client /> }
 }
 
 #[component]

@@ -13,9 +13,11 @@ use leptos_router::components::A;
 
 use crate::api::{self, ClientFilter};
 use crate::auth::use_session;
+use crate::components::assess::Portal;
 use crate::components::layout::{NavItem, PortalLayout};
 use crate::pages::admin::audit::AuditLog;
-use crate::pages::section::{Section, SectionPage};
+use crate::pages::candidates::CandidateListPage;
+use crate::pages::projects::ProjectListPage;
 
 const NAV: &[NavItem] = &[
     NavItem {
@@ -67,24 +69,16 @@ const NAV: &[NavItem] = &[
         exact: false,
     },
     NavItem {
+        href: "/reseller/integrations",
+        label: "Integrations",
+        testid: "nav-integrations",
+        exact: false,
+    },
+    NavItem {
         href: "/reseller/audit",
         label: "Audit log",
         testid: "nav-audit",
         exact: false,
-    },
-];
-
-/// Sections that have no records yet (projects and candidates arrive with a later change).
-const SECTIONS: &[Section] = &[
-    Section {
-        slug: "projects",
-        title: "Projects",
-        empty: "When your clients make projects, all of them appear here.",
-    },
-    Section {
-        slug: "candidates",
-        title: "Candidates",
-        empty: "When your clients add candidates, all of them and their progress appear here.",
     },
 ];
 
@@ -162,12 +156,12 @@ pub fn ResellerDashboard() -> impl IntoView {
 
 #[component]
 pub fn ResellerProjects() -> impl IntoView {
-    view! { <SectionPage sections=SECTIONS slug="projects" /> }
+    view! { <ProjectListPage portal=Portal::Reseller /> }
 }
 
 #[component]
 pub fn ResellerCandidates() -> impl IntoView {
-    view! { <SectionPage sections=SECTIONS slug="candidates" /> }
+    view! { <CandidateListPage portal=Portal::Reseller /> }
 }
 
 #[component]

@@ -1,0 +1,401 @@
+// The candidate test area: a client user invites a candidate (set up over the REST API), and the
+// candidate takes a timed numerical test and a personality questionnaire on a phone-sized screen,
+// from the invitation email's one-time link, with a reload in the middle of the timed test.
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { admin, setPasswordLink, unique, waitForMail, type Mail } from './support';
+
+// A 1×1 PNG; the API decodes and re-encodes logos, so it has to be a real image.
+const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+const PHONE = { width: 375, height: 800 };
+const SKIN_PRIMARY = '#7a1f5c';
+
+type Headers = { Authorization: string };
+
+async function signIn(request: APIRequestContext, email: string, password: string): Promise<Headers> {
+  const resp = await request.post('/api/v1/auth/login', { data: { email, password } });
+  expect(resp.status(), await resp.text()).toBe(200);
+  return { Authorization: `Bearer ${(await resp.json()).access_token}` };
+}
+
+/** Chooses a password through the welcome email's one-time link (over the API). */
+async function setPasswordFromWelcome(request: APIRequestContext, email: string, password: string): Promise<void> {
+  const welcome = await waitForMail(email);
+  const token = new URL(setPasswordLink(welcome), 'http://x').searchParams.get('token');
+  const set = await request.post('/api/v1/auth/password/set', { data: { token, password } });
+  expect(set.status(), await set.text()).toBe(204);
+}
+
+interface Invited {
+  clientUser: Headers;
+  projectId: string;
+  candidateId: string;
+  candidateEmail: string;
+  projectName: string;
+  clientName: string;
+  logoUrl: string;
+  productName: string;
+  supportEmail: string;
+}
+
+/** Vendor → reseller → client (skin, credits, logo) → client user → project → invited candidate. */
+async function inviteCandidate(request: APIRequestContext): Promise<Invited> {
+  const vendor = await signIn(request, admin.email, admin.password);
+  const productName = unique('Assess');
+  const skin = await request.post('/api/v1/admin/brands', {
+    headers: vendor,
+    data: {
+      name: unique('Candidate skin'),
+      product_name: productName,
+      primary_color: SKIN_PRIMARY,
+      accent_color: '#f2c14e',
+      background_color: '#fbfaf5',
+      text_color: '#17202a',
+    },
+  });
+  expect(skin.status(), await skin.text()).toBe(201);
+  const skinId = (await skin.json()).id as string;
+
+  const reseller = await request.post('/api/v1/admin/resellers', {
+    headers: vendor,
+    data: {
+      name: unique('Candidate Partners'),
+      contact_email: `${unique('partner')}@e2e.test`.toLowerCase(),
+      discount_percent: 10,
+      currency: 'GBP',
+      brand_ids: [skinId],
+    },
+  });
+  expect(reseller.status(), await reseller.text()).toBe(201);
+  const resellerEmail = `${unique('rita')}@e2e.test`.toLowerCase();
+  const resellerPassword = `Reseller-pass-${unique('pw')}`;
+  const resellerUser = await request.post(`/api/v1/admin/resellers/${(await reseller.json()).id}/users`, {
+    headers: vendor,
+    data: { name: 'Rita Reseller', email: resellerEmail },
+  });
+  expect(resellerUser.status(), await resellerUser.text()).toBe(201);
+  await setPasswordFromWelcome(request, resellerEmail, resellerPassword);
+  const asReseller = await signIn(request, resellerEmail, resellerPassword);
+
+  const clientName = unique('Globex');
+  const client = await request.post('/api/v1/clients', {
+    headers: asReseller,
+    data: {
+      name: clientName,
+      contact_name: 'Gina Contact',
+      contact_email: `${unique('gina')}@e2e.test`.toLowerCase(),
+      brand_id: skinId,
+      initial_credits: 20,
+    },
+  });
+  expect(client.status(), await client.text()).toBe(201);
+  const clientId = (await client.json()).id as string;
+  const logo = await request.put(`/api/v1/clients/${clientId}/logo`, {
+    headers: { ...asReseller, 'Content-Type': 'image/png' },
+    data: TINY_PNG,
+  });
+  expect(logo.status(), await logo.text()).toBe(200);
+  const logoUrl = (await logo.json()).logo_url as string;
+  expect(logoUrl).toBeTruthy();
+
+  const clientUserEmail = `${unique('carl')}@e2e.test`.toLowerCase();
+  const clientUserPassword = `Client-pass-${unique('pw')}`;
+  const clientUser = await request.post('/api/v1/client-users', {
+    headers: asReseller,
+    data: { client_id: clientId, name: 'Carl Client', email: clientUserEmail, job_title: 'Recruiter' },
+  });
+  expect(clientUser.status(), await clientUser.text()).toBe(201);
+  await setPasswordFromWelcome(request, clientUserEmail, clientUserPassword);
+  const asClientUser = await signIn(request, clientUserEmail, clientUserPassword);
+
+  const tests = await request.get('/api/v1/tests', { headers: asClientUser });
+  expect(tests.status()).toBe(200);
+  const catalogue = (await tests.json()).data as { id: string; category: string; norm_groups: { id: string }[] }[];
+  const pick = (category: string) => {
+    const t = catalogue.find((x) => x.category === category);
+    if (!t) throw new Error(`no ${category} test in the catalogue`);
+    return { test_id: t.id, norm_group_id: t.norm_groups[0].id };
+  };
+  const projectName = unique('Graduate intake');
+  const supportEmail = `${unique('help')}@e2e.test`.toLowerCase();
+  const project = await request.post('/api/v1/projects', {
+    headers: asClientUser,
+    data: {
+      name: projectName,
+      description: 'Two short tests for our graduate programme.',
+      tests: [pick('numerical'), pick('personality')],
+      support_name: 'Hana Help',
+      support_email: supportEmail,
+    },
+  });
+  expect(project.status(), await project.text()).toBe(201);
+  const projectId = (await project.json()).id as string;
+
+  const candidateEmail = `${unique('cand')}@e2e.test`.toLowerCase();
+  const candidate = await request.post('/api/v1/candidates', {
+    headers: asClientUser,
+    data: { project_id: projectId, first_name: 'Casey', last_name: 'Candidate', email: candidateEmail },
+  });
+  expect(candidate.status(), await candidate.text()).toBe(201);
+  return {
+    clientUser: asClientUser,
+    projectId,
+    candidateId: (await candidate.json()).id,
+    candidateEmail,
+    projectName,
+    clientName,
+    logoUrl,
+    productName,
+    supportEmail,
+  };
+}
+
+/** The one-time `/test?token=…` link of an invitation email, as a path. */
+function invitationLink(mail: Mail): string {
+  const m = /https?:\/\/[^\s"'<>]+\/test\?token=[^\s"'<>&]+/.exec(mail.text);
+  if (!m) throw new Error(`no /test?token= link in ${mail.file}:\n${mail.text}`);
+  const url = new URL(m[0]);
+  return `${url.pathname}${url.search}`;
+}
+
+async function answerCurrent(page: Page, number: number): Promise<void> {
+  const question = page.getByTestId('question');
+  await expect(question).toHaveAttribute('data-index', String(number));
+  await question.getByTestId('option').first().check();
+  await expect(page.getByTestId(`nav-${number}`)).toHaveClass(/ta-answered/);
+}
+
+let invited: Invited;
+let link: string;
+
+test.describe.serial('candidate test area', () => {
+  test('a candidate takes a timed test and a questionnaire on a phone', async ({ browser, request }) => {
+    test.setTimeout(180_000);
+    invited = await inviteCandidate(request);
+    const mail = await waitForMail(invited.candidateEmail);
+    link = invitationLink(mail);
+
+    const context = await browser.newContext({ viewport: PHONE, hasTouch: true, isMobile: true });
+    const page = await context.newPage();
+    await page.goto(link);
+
+    // The branded home: client logo and name, product, project, support contact.
+    await expect(page.getByTestId('project-name')).toHaveText(invited.projectName);
+    await expect(page).toHaveURL(/\/test$/); // the one-time token left the address bar
+    const logo = page.getByTestId('client-logo');
+    await expect(logo).toBeVisible();
+    await expect(logo).toHaveAttribute('src', invited.logoUrl);
+    await expect(page.getByTestId('client-name')).toHaveText(invited.clientName);
+    await expect(page.getByTestId('product-name')).toHaveText(invited.productName);
+    await expect(page.getByTestId('project-description')).toContainText('graduate programme');
+    const support = page.getByTestId('support-contact');
+    await expect(support).toContainText(`Contact Hana Help at ${invited.supportEmail}`);
+    await expect(support.getByRole('link')).toHaveAttribute('href', `mailto:${invited.supportEmail}`);
+    const primary = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--primary').trim());
+    expect(primary).toBe(SKIN_PRIMARY);
+    await expect(page.getByTestId('test-card')).toHaveCount(2);
+    await expect(page.locator('[data-testid="test-card"][data-category="personality"]').getByTestId('test-duration')).toHaveText('Untimed');
+    // Nothing is wider than the phone.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+
+    // The numerical test: instructions, then one question at a time against the clock.
+    await page.getByTestId('start-numerical').click();
+    await expect(page.getByTestId('instructions')).toContainText('numerical');
+    const count = Number(await page.getByTestId('question-count').textContent());
+    expect(count).toBeGreaterThan(4);
+    await expect(page.getByTestId('time-allowed')).toHaveText('18 minutes');
+    await page.getByTestId('start-test').click();
+    await expect(page.getByTestId('countdown')).toBeVisible();
+    await expect(page.getByTestId('countdown')).toHaveText(/1[78]:\d\d/);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+
+    const half = Math.floor(count / 2);
+    for (let n = 1; n <= half; n++) {
+      await answerCurrent(page, n);
+      await expect(page.getByTestId('save-status')).toHaveText('Saved');
+      await page.getByTestId('question-next').click();
+    }
+    await expect(page.getByTestId('question')).toHaveAttribute('data-index', String(half + 1));
+
+    // A reload resumes: the same clock, the saved answers, and the first unanswered question.
+    await page.reload();
+    await expect(page.getByTestId('countdown')).toBeVisible();
+    await expect(page.getByTestId('question')).toHaveAttribute('data-index', String(half + 1));
+    await expect(page.getByTestId('answered-count')).toHaveText(`${half} of ${count} answered`);
+    for (let n = 1; n <= half; n++) await expect(page.getByTestId(`nav-${n}`)).toHaveClass(/ta-answered/);
+    await expect(page.getByTestId(`nav-${half + 1}`)).not.toHaveClass(/ta-answered/);
+    await page.getByTestId('question-prev').click();
+    await expect(page.getByTestId('question')).toHaveAttribute('data-index', String(half));
+    await expect(page.getByTestId('question').getByTestId('option').first()).toBeChecked();
+    await page.getByTestId('question-next').click();
+
+    for (let n = half + 1; n <= count; n++) {
+      await answerCurrent(page, n);
+      if (n < count) await page.getByTestId('question-next').click();
+    }
+    await expect(page.getByTestId('save-status')).toHaveText('Saved');
+    await page.getByTestId('submit-test').click();
+    await expect(page.getByTestId('confirm-text')).toContainText('answered every question');
+    await page.getByTestId('confirm-submit').click();
+
+    // Home again: numerical completed, the questionnaire next.
+    await expect(page.getByTestId('home-notice')).toContainText('have been submitted');
+    await expect(page.locator('[data-testid="test-card"][data-category="numerical"]').getByTestId('completed-badge')).toHaveText('Completed');
+    await expect(page.getByTestId('start-numerical')).toHaveCount(0);
+
+    // The personality questionnaire: pages of statements, no clock.
+    await page.getByTestId('start-personality').click();
+    await expect(page.getByTestId('time-allowed')).toHaveText('No time limit');
+    await page.getByTestId('start-test').click();
+    await expect(page.getByTestId('likert-runner')).toBeVisible();
+    await expect(page.getByTestId('countdown')).toHaveCount(0);
+    for (;;) {
+      const items = page.getByTestId('likert-item');
+      const n = await items.count();
+      expect(n).toBeGreaterThan(0);
+      for (let i = 0; i < n; i++) await items.nth(i).getByTestId('option').first().check();
+      const next = page.getByTestId('likert-next');
+      if ((await next.count()) === 0) break;
+      await next.click();
+    }
+    const total = await page.getByTestId('answered-count').textContent();
+    expect(total).toMatch(/^(\d+) of \1 answered$/);
+    await expect(page.getByTestId('save-status')).toHaveText('Saved');
+    await page.getByTestId('submit-test').click();
+
+    // Every test is done.
+    const done = page.getByTestId('completion');
+    await expect(done).toContainText('Thank you — your answers have been submitted.');
+    await expect(done).toContainText('You can close this window.');
+    await expect(page.getByTestId('client-logo')).toBeVisible();
+
+    // The client user sees both assessments submitted and scored.
+    const resp = await request.get(`/api/v1/candidates/${invited.candidateId}`, { headers: invited.clientUser });
+    expect(resp.status()).toBe(200);
+    const candidate = await resp.json();
+    const assessments = candidate.invitations.flatMap((i: { assessments: unknown[] }) => i.assessments) as {
+      kind: string;
+      status: string;
+      scores: { scale: string }[] | null;
+    }[];
+    expect(assessments).toHaveLength(2);
+    for (const a of assessments) {
+      expect(a.status).toBe('submitted');
+      expect(a.scores?.length ?? 0).toBeGreaterThan(0);
+    }
+    expect(assessments.find((a) => a.kind === 'aptitude')?.scores?.map((s) => s.scale)).toContain('total');
+
+    // The link again in the same browser: used, but the stored session carries on.
+    await page.goto(link);
+    await expect(page.getByTestId('problem-link-used')).toBeVisible();
+    await page.getByTestId('continue-session').click();
+    await expect(page.getByTestId('completion')).toBeVisible();
+    await context.close();
+  });
+
+  test('the invitation link works once', async ({ browser }) => {
+    test.skip(!link, 'needs the first journey');
+    const context = await browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    await page.goto(link);
+    await expect(page.getByTestId('problem-link-used')).toContainText('This link has already been used');
+    await expect(page).toHaveURL(/\/test$/);
+
+    // Without a link or a session: how to get in.
+    await page.goto('/test');
+    await expect(page.getByTestId('problem-no-link')).toContainText('invitation email');
+    await context.close();
+  });
+
+  test('when the time is up the answers are submitted for the candidate', async ({ browser, request }) => {
+    test.skip(!invited, 'needs the first journey');
+    const email = `${unique('late')}@e2e.test`.toLowerCase();
+    const created = await request.post('/api/v1/candidates', {
+      headers: invited.clientUser,
+      data: { project_id: invited.projectId, first_name: 'Lee', last_name: 'Late', email },
+    });
+    expect(created.status(), await created.text()).toBe(201);
+    const candidateId = (await created.json()).id as string;
+    const context = await browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    await page.clock.install();
+    await page.goto(invitationLink(await waitForMail(email)));
+    await page.getByTestId('start-numerical').click();
+    await page.getByTestId('start-test').click();
+    await answerCurrent(page, 1);
+    await expect(page.getByTestId('save-status')).toHaveText('Saved');
+
+    // The options are a native radio group: the arrow keys change (and save) the answer.
+    await page.getByTestId('question').getByTestId('option').first().focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(page.getByTestId('question').getByTestId('option').nth(1)).toBeChecked();
+    await expect(page.getByTestId('save-status')).toHaveText('Saved');
+
+    // Offline: the answer waits and is retried, visibly, until the connection is back.
+    await page.getByTestId('question-next').click();
+    await context.setOffline(true);
+    await answerCurrent(page, 2);
+    await expect(page.getByTestId('save-status')).toHaveText('Offline — retrying');
+    await context.setOffline(false);
+    await expect(page.getByTestId('save-status')).toHaveText('Saved', { timeout: 15_000 });
+
+    // The page's clock runs on: screen readers hear the 5- and 1-minute marks; at the deadline
+    // the runner submits by itself.
+    await page.clock.fastForward('13:10');
+    await expect(page.getByTestId('timer-announcement')).toHaveText('5 minutes left.');
+    await page.clock.fastForward('04:00');
+    await expect(page.getByTestId('timer-announcement')).toHaveText('1 minute left.');
+    await page.clock.fastForward('01:20');
+    await expect(page.getByTestId('time-up')).toContainText('Time is up — your answers have been submitted');
+    const resp = await request.get(`/api/v1/candidates/${candidateId}`, { headers: invited.clientUser });
+    const numerical = (await resp.json()).invitations[0].assessments.find((a: { kind: string }) => a.kind === 'aptitude');
+    expect(numerical.status).toBe('submitted');
+    await page.getByTestId('continue-after-time-up').click();
+    await expect(page.locator('[data-testid="test-card"][data-category="numerical"]').getByTestId('completed-badge')).toBeVisible();
+    await context.close();
+  });
+
+  test('a candidate registers with the access key, once', async ({ browser, request }) => {
+    test.skip(!invited, 'needs the first journey');
+    const patched = await request.patch(`/api/v1/projects/${invited.projectId}`, {
+      headers: invited.clientUser,
+      data: { access_key_enabled: true },
+    });
+    expect(patched.status(), await patched.text()).toBe(200);
+    const key = (await patched.json()).access_key as string;
+    expect(key).toBeTruthy();
+    const email = `${unique('self')}@e2e.test`.toLowerCase();
+
+    const register = async (page: Page) => {
+      await page.goto(`/test/register?key=${encodeURIComponent(key)}`);
+      await expect(page.getByTestId('reg-access-key')).toHaveValue(key);
+      await page.getByTestId('reg-first-name').fill('Sam');
+      await page.getByTestId('reg-last-name').fill('Self');
+      await page.getByTestId('reg-email').fill(email);
+      await page.getByTestId('register-submit').click();
+    };
+
+    const context = await browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    // Field errors come back from the API next to their inputs.
+    await page.goto(`/test/register?key=${encodeURIComponent(key)}`);
+    await page.getByTestId('register-submit').click();
+    await expect(page.getByTestId('field-error-email')).toBeVisible();
+    await register(page);
+    await expect(page).toHaveURL(/\/test$/);
+    await expect(page.getByTestId('project-name')).toHaveText(invited.projectName);
+    await expect(page.getByTestId('start-numerical')).toBeVisible();
+    await context.close();
+
+    // The same person again (another browser): a fresh link goes to their inbox instead.
+    const again = await browser.newContext({ viewport: PHONE });
+    const page2 = await again.newPage();
+    await register(page2);
+    await expect(page2.getByTestId('already-registered')).toContainText(
+      "You are already registered — we've emailed you a link to continue",
+    );
+    await again.close();
+  });
+});

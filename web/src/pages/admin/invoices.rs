@@ -1,0 +1,121 @@
+//! `/admin/invoices`: every reseller's monthly invoices; issue a closed month's draft (it gets
+//! the next gap-free number), then mark it paid or void it.
+
+use credence_shared::reseller::Invoice;
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::paged::Paged;
+use crate::components::toast::use_toasts;
+use crate::components::widgets::{ConfirmButton, StatusBadge};
+use crate::format;
+
+/// `YYYY-MM` of today (UTC): drafts of this month cannot be issued yet.
+fn current_period() -> String {
+    let now = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}",
+        now.get_utc_full_year(),
+        now.get_utc_month() + 1
+    )
+}
+
+#[component]
+pub fn InvoiceAdmin() -> impl IntoView {
+    let status = RwSignal::new(String::new());
+    let invoices = Paged::new(move |cursor: Option<String>| {
+        let s = status.get_untracked();
+        async move { api::admin_list_invoices(Some(&s), cursor.as_deref()).await }
+    });
+    let toasts = use_toasts();
+    let pending = RwSignal::new(false);
+    let act = move |id: String, action: &'static str, done: &'static str| {
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            match api::admin_invoice_action(&id, action).await {
+                Ok(inv) => {
+                    toasts.success(format!("{} {done}.", inv.number.unwrap_or(inv.period)));
+                    invoices.reload();
+                }
+                Err(e) => toasts.problem(&e),
+            }
+            pending.set(false);
+        });
+    };
+    view! {
+        <section class="page" data-testid="admin-invoices">
+            <header class="page-header">
+                <h1>"Invoices"</h1>
+                <label class="inline-field">
+                    <span>"Status"</span>
+                    <select data-testid="invoice-status-filter" on:change=move |ev| { status.set(event_target_value(&ev)); invoices.reload(); }>
+                        <option value="">"All"</option>
+                        <option value="draft">"Draft"</option>
+                        <option value="issued">"Issued"</option>
+                        <option value="paid">"Paid"</option>
+                        <option value="void">"Void"</option>
+                    </select>
+                </label>
+            </header>
+            <p class="muted">
+                "One invoice per reseller per calendar month (UTC), built from its credit orders at the list price "
+                "minus the reseller's discount. A draft can be issued once its month has ended; issued invoices never change."
+            </p>
+            {invoices.view("No invoices yet: they start with the first credit order of a month.", move |items: Vec<Invoice>| {
+                let this_month = current_period();
+                view! {
+                <div class="table-wrap">
+                    <table class="table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Reseller"</th>
+                                <th scope="col">"Period"</th>
+                                <th scope="col">"Number"</th>
+                                <th scope="col">"Status"</th>
+                                <th scope="col" class="num">"Lines"</th>
+                                <th scope="col" class="num">"Total"</th>
+                                <th scope="col">"Actions"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {items.into_iter().map(|i| {
+                                let (id1, id2, id3) = (i.id.clone(), i.id.clone(), i.id.clone());
+                                let can_issue = i.status == "draft" && i.period < this_month;
+                                let open_month = i.status == "draft" && !can_issue;
+                                let issued = i.status == "issued";
+                                view! {
+                                <tr data-testid="admin-invoice-row" data-status=i.status.clone()>
+                                    <td>{i.reseller_name.clone()}</td>
+                                    <td>{i.period.clone()}</td>
+                                    <td>{i.number.clone().unwrap_or_else(|| "—".into())}</td>
+                                    <td><StatusBadge status=i.status.clone() /></td>
+                                    <td class="num">{i.line_count}</td>
+                                    <td class="num nowrap">{format::money(i.total_minor, &i.currency)}</td>
+                                    <td class="actions">
+                                        <Show when=move || can_issue>
+                                            <ConfirmButton testid="issue-invoice" label="Issue" small=true
+                                                question="Issue this invoice? It gets the next number and can no longer change."
+                                                confirm_label="Issue" pending=pending
+                                                on_confirm=Callback::new({ let id = id1.clone(); move |_| act(id.clone(), "issue", "issued") }) />
+                                        </Show>
+                                        <Show when=move || open_month>
+                                            <span class="muted">"Month still open"</span>
+                                        </Show>
+                                        <Show when=move || issued>
+                                            <ConfirmButton testid="mark-paid" label="Mark paid" small=true
+                                                question="Record this invoice as paid?" confirm_label="Mark paid" pending=pending
+                                                on_confirm=Callback::new({ let id = id2.clone(); move |_| act(id.clone(), "mark-paid", "marked paid") }) />
+                                            <ConfirmButton testid="void-invoice" label="Void" small=true danger=true
+                                                question="Void this invoice? This cannot be undone." confirm_label="Void" pending=pending
+                                                on_confirm=Callback::new({ let id = id3.clone(); move |_| act(id.clone(), "void", "voided") }) />
+                                        </Show>
+                                    </td>
+                                </tr>
+                            }}).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }})}
+        </section>
+    }
+}

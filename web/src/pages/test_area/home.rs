@@ -1,0 +1,141 @@
+//! `/test`: the candidate's home — the project, the tests with their status, and the
+//! completion page once every test is submitted.
+
+use credence_shared::assess::{CandidateAssessment, CandidateMe};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::{duration_text, use_area, AreaState, Support, SupportContact};
+
+#[component]
+pub fn TestHome() -> impl IntoView {
+    let area = use_area();
+    // Back from a test: statuses changed, so fetch them again (quietly, the list stays).
+    if area.me.with_untracked(Option::is_some) {
+        area.refresh();
+    } else if area.state.get_untracked() == AreaState::Idle {
+        area.ensure();
+    }
+    move || area.me.get().map(|me| view! { <HomeScreen me=me /> })
+}
+
+#[component]
+fn HomeScreen(me: CandidateMe) -> impl IntoView {
+    let area = use_area();
+    let support = Support {
+        name: me.project.support_name.clone(),
+        email: me.project.support_email.clone(),
+    };
+    let all_done =
+        !me.assessments.is_empty() && me.assessments.iter().all(|a| a.status == "submitted");
+    let description = me
+        .project
+        .description
+        .clone()
+        .filter(|d| !d.trim().is_empty())
+        .map(|d| view! { <p class="ta-description" data-testid="project-description">{d}</p> });
+    let notice = move || {
+        area.notice.get().map(|n| {
+            view! {
+                <div class="alert alert-success" role="status" data-testid="home-notice">{n}</div>
+            }
+        })
+    };
+
+    if all_done {
+        return view! {
+            <section class="ta-card ta-state ta-complete" data-testid="completion">
+                <div class="ta-check" aria-hidden="true">"✓"</div>
+                <h1>"Thank you — your answers have been submitted."</h1>
+                <p>"You can close this window."</p>
+                <p class="muted" data-testid="project-name">{me.project.name.clone()}</p>
+                <SupportContact support=support />
+            </section>
+        }
+        .into_any();
+    }
+
+    let remaining = me
+        .assessments
+        .iter()
+        .filter(|a| a.status != "submitted")
+        .count();
+    let first_name = me.candidate.first_name.clone();
+    view! {
+        <div class="ta-home">
+            {notice}
+            <section class="ta-card ta-intro">
+                <p class="ta-hello">{format!("Welcome, {first_name}")}</p>
+                <h1 data-testid="project-name">{me.project.name.clone()}</h1>
+                {description}
+                <p class="muted">
+                    {match remaining {
+                        1 => "You have 1 test to complete.".to_string(),
+                        n => format!("You have {n} tests to complete."),
+                    }}
+                    " Your answers are saved as you go."
+                </p>
+            </section>
+            <section aria-labelledby="tests-heading">
+                <h2 id="tests-heading" class="ta-section-title">"Your tests"</h2>
+                <ul class="ta-tests" data-testid="test-list">
+                    {me.assessments.into_iter().map(|a| view! { <TestCard a=a /> }).collect_view()}
+                </ul>
+            </section>
+            <SupportContact support=support />
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn TestCard(a: CandidateAssessment) -> impl IntoView {
+    let (badge_class, badge) = match a.status.as_str() {
+        "submitted" => ("badge badge-ok", "Completed"),
+        "in_progress" => ("badge badge-info", "In progress"),
+        _ => ("badge badge-muted", "Not started"),
+    };
+    let duration = a
+        .duration_seconds
+        .map(duration_text)
+        .unwrap_or_else(|| "Untimed".into());
+    let questions = match a.test.question_count {
+        1 => "1 question".to_string(),
+        n => format!("{n} questions"),
+    };
+    let kind = if a.test.kind == "personality" {
+        "Questionnaire"
+    } else {
+        "Timed test"
+    };
+    let action = match a.status.as_str() {
+        "submitted" => None,
+        "in_progress" => Some((format!("/test/assessment/{}/run", a.id), "Resume")),
+        _ => Some((format!("/test/assessment/{}", a.id), "Start")),
+    };
+    let testid = format!("start-{}", a.test.category);
+    let name = a.test.name.clone();
+    view! {
+        <li class="ta-card ta-test" data-testid="test-card" data-status=a.status.clone() data-category=a.test.category.clone()>
+            <div class="ta-test-main">
+                <h3>
+                    {a.test.name.clone()}
+                    <span class=badge_class data-testid=if a.status == "submitted" { "completed-badge" } else { "status-badge" }>
+                        {badge}
+                    </span>
+                </h3>
+                <p class="muted small">{format!("{kind} · {questions} · ")}<span data-testid="test-duration">{duration}</span></p>
+                {(a.status == "in_progress" && a.answered_count > 0)
+                    .then(|| view! { <p class="small">{format!("{} of {} answered", a.answered_count, a.test.question_count)}</p> })}
+            </div>
+            {action
+                .map(|(href, label)| {
+                    view! {
+                        <A href=href attr:class="btn btn-primary ta-start" attr:data-testid=testid attr:aria-label=format!("{label} {name}")>
+                            {label}
+                        </A>
+                    }
+                })}
+        </li>
+    }
+}

@@ -1,0 +1,94 @@
+//! `/test/register?key=…`: self-registration with a project's access key.
+
+use credence_shared::assess::CandidateSessionCreate;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use super::{create_session, use_area};
+use crate::components::form::{ErrorSummary, FieldErrors, SubmitButton, TextField};
+
+#[derive(Clone, PartialEq)]
+enum Outcome {
+    /// 409 `already_registered`: a fresh link went to their inbox.
+    AlreadyRegistered,
+    /// Anything else that is not a field error: shown above the form.
+    Failed(String),
+}
+
+#[component]
+pub fn TestRegister() -> impl IntoView {
+    let area = use_area();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let key = RwSignal::new(query.with_untracked(|q| q.get("key")).unwrap_or_default());
+    let first_name = RwSignal::new(String::new());
+    let last_name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let errors: FieldErrors = RwSignal::new(Vec::new());
+    let outcome = RwSignal::new(None::<Outcome>);
+
+    let register = Action::new_local(move |body: &CandidateSessionCreate| {
+        let body = body.clone();
+        let navigate = navigate.clone();
+        async move {
+            match create_session(&body).await {
+                Ok(_) => {
+                    area.ensure();
+                    navigate("/test", Default::default());
+                }
+                Err(err) if err.is_validation() => errors.set(err.field_errors()),
+                Err(err) if err.status() == 409 && err.problem.code == "already_registered" => {
+                    outcome.set(Some(Outcome::AlreadyRegistered))
+                }
+                Err(err) if err.status() == 403 => area.fail(&err),
+                Err(err) if err.status() == 402 => outcome.set(Some(Outcome::Failed(
+                    "Registration for this assessment is not possible at the moment. Please contact the person who gave you the access key.".into(),
+                ))),
+                Err(err) => outcome.set(Some(Outcome::Failed(err.message()))),
+            }
+        }
+    });
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        errors.set(Vec::new());
+        outcome.set(None);
+        let trimmed = |s: RwSignal<String>| Some(s.get_untracked().trim().to_string());
+        register.dispatch_local(CandidateSessionCreate {
+            invitation_token: None,
+            access_key: trimmed(key),
+            first_name: trimmed(first_name),
+            last_name: trimmed(last_name),
+            email: trimmed(email),
+        });
+    };
+
+    view! {
+        <section class="ta-card ta-register">
+            <h1>"Register for your assessment"</h1>
+            <Show
+                when=move || outcome.get() != Some(Outcome::AlreadyRegistered)
+                fallback=|| view! {
+                    <div class="alert alert-success" role="status" data-testid="already-registered">
+                        <p><strong>"You are already registered — we've emailed you a link to continue."</strong></p>
+                        <p>"Open the link in that email to carry on with your assessment."</p>
+                    </div>
+                }
+            >
+                <p class="muted">"Enter the access key you were given and your details. If you registered before, we will email you a link to continue."</p>
+                {move || outcome.get().and_then(|o| match o {
+                    Outcome::Failed(m) => Some(view! { <div class="alert alert-error" role="alert" data-testid="register-error">{m}</div> }),
+                    Outcome::AlreadyRegistered => None,
+                })}
+                <form class="stack" on:submit=on_submit novalidate=true data-testid="register-form">
+                    <ErrorSummary errors=errors known=&["access_key", "first_name", "last_name", "email"] />
+                    <TextField id="reg-access-key" name="access_key" label="Access key" value=key errors=errors required=true autocomplete="off" />
+                    <TextField id="reg-first-name" name="first_name" label="First name" value=first_name errors=errors required=true autocomplete="given-name" />
+                    <TextField id="reg-last-name" name="last_name" label="Last name" value=last_name errors=errors required=true autocomplete="family-name" />
+                    <TextField id="reg-email" name="email" label="Email" input_type="email" value=email errors=errors required=true autocomplete="email" />
+                    <SubmitButton testid="register-submit" label="Register and continue" busy_label="Registering…" pending=register.pending() />
+                </form>
+            </Show>
+        </section>
+    }
+}
