@@ -21,11 +21,11 @@ async function session(email, password, viewport = { width: 1280, height: 800 })
   return { context, page };
 }
 
-async function shot(page, path, name) {
+async function shot(page, path, name, fullPage = false) {
   await page.goto(`${base}${path}`);
   await page.waitForLoadState('networkidle');
   await page.waitForTimeout(400);
-  await page.screenshot({ path: `${out}/${name}.png` });
+  await page.screenshot({ path: `${out}/${name}.png`, fullPage });
   console.log(`${name}.png  ${path}`);
 }
 
@@ -43,13 +43,13 @@ await shot(reseller.page, '/reseller/credit-orders', 'reseller-credit-order');
 const client = await session('client@credence.local', 'credence-client-demo');
 await client.page.goto(`${base}/client/projects`);
 await client.page.waitForLoadState('networkidle');
-const project = client.page.locator('a[href^="/client/projects/"]').first();
+const project = client.page.locator('a[href^="/client/projects/01"]').first();
 const href = (await project.count()) ? await project.getAttribute('href') : '/client/projects';
-await shot(client.page, href, 'client-project');
+await shot(client.page, href, 'client-project', true);
 
 // The candidate test area at phone width: the self-registration page of the demo project.
+// The candidate test area at phone width: the demo project's self-registration page.
 const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
-const key = process.env.DEMO_ACCESS_KEY ?? '';
-await shot(await phone.newPage(), `/test/register?key=${key}`, 'test-area');
+await shot(await phone.newPage(), `/test/register?key=${process.env.DEMO_ACCESS_KEY ?? ''}`, 'test-area');
 
 await browser.close();
