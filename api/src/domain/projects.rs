@@ -62,23 +62,25 @@ pub fn get_scoped_project(
     Ok((project, client))
 }
 
+/// (test id, name, kind, norm group id, norm group name, credit cost, duration)
+type ProjectTestRow = (String, String, String, String, String, i32, Option<i32>);
+
 pub fn tests_of(conn: &mut DbConnection, project_id: &str) -> Result<Vec<ProjectTest>, ApiError> {
-    let rows: Vec<(String, String, String, String, String, i32, Option<i32>)> =
-        project_tests::table
-            .inner_join(tests::table)
-            .inner_join(norm_groups::table)
-            .filter(project_tests::project_id.eq(project_id))
-            .order(project_tests::position.asc())
-            .select((
-                tests::id,
-                tests::name,
-                tests::kind,
-                norm_groups::id,
-                norm_groups::name,
-                tests::credit_cost,
-                tests::duration_seconds,
-            ))
-            .load(conn)?;
+    let rows: Vec<ProjectTestRow> = project_tests::table
+        .inner_join(tests::table)
+        .inner_join(norm_groups::table)
+        .filter(project_tests::project_id.eq(project_id))
+        .order(project_tests::position.asc())
+        .select((
+            tests::id,
+            tests::name,
+            tests::kind,
+            norm_groups::id,
+            norm_groups::name,
+            tests::credit_cost,
+            tests::duration_seconds,
+        ))
+        .load(conn)?;
     Ok(rows
         .into_iter()
         .map(|r| ProjectTest {

@@ -508,6 +508,9 @@ pub fn save_answers(
     Ok(())
 }
 
+/// (correct option, trait, reverse keyed, Likert value, chosen option) of one answer.
+type AnsweredItem = (Option<String>, Option<String>, bool, Option<i32>, String);
+
 /// Scores what was answered against the assessment's norm group.
 pub fn score(conn: &mut DbConnection, a: &AssessmentRow) -> Result<Vec<Score>, ApiError> {
     let test = catalogue::get(conn, &a.test_id)?.ok_or_else(ApiError::not_found)?;
@@ -519,7 +522,7 @@ pub fn score(conn: &mut DbConnection, a: &AssessmentRow) -> Result<Vec<Score>, A
             .map(|n| (n.1, n.2))
             .ok_or_else(|| ApiError::internal(format!("norm missing for {scale}")))
     };
-    let rows: Vec<(Option<String>, Option<String>, bool, Option<i32>, String)> = answers::table
+    let rows: Vec<AnsweredItem> = answers::table
         .inner_join(questions::table)
         .inner_join(question_options::table)
         .filter(answers::assessment_id.eq(&a.id))
