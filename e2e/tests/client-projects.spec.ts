@@ -200,5 +200,11 @@ test('a client runs a project: invite, out of credits, cancel and refund, CSV im
   await expect(rp.getByTestId('project-client-name')).toHaveText(clientName);
   await expect(rp.getByTestId('result-row').and(rp.locator(`[data-email="${first.email}"]`)).getByTestId('result-status')).toHaveText('Cancelled');
   await expect(rp.getByTestId('result-row').and(rp.locator(`[data-email="${imported}"]`)).getByTestId('result-status')).toHaveText('Invited');
+
+  // The client's page lists its projects and candidates too.
+  await rp.getByTestId('nav-clients').click();
+  await rp.getByRole('link', { name: clientName }).click();
+  await expect(rp.getByTestId('client-projects')).toContainText(projectName);
+  await expect(rp.getByTestId('client-candidates')).toContainText(imported);
   await resellerContext.close();
 });

@@ -1,5 +1,6 @@
 //! `/reseller/clients…`: the reseller's clients — filterable list, create (the article's form),
-//! and the client page (code, balance, logo, edit, status, users, ledger, take back credits).
+//! and the client page (code, balance, logo, edit, status, users, ledger, take back credits,
+//! projects and candidates).
 
 use credence_shared::reseller::{
     Client, ClientCreate, ClientPatch, ClientUser, CreditAdjustmentCreate, LedgerEntry,
@@ -409,6 +410,20 @@ fn ClientPage(client: Client) -> impl IntoView {
         let id = id.get_value();
         async move { api::list_ledger(&id, cursor.as_deref()).await }
     });
+    let projects = Paged::new(move |cursor: Option<String>| {
+        let filter = api::ProjectFilter {
+            client_id: id.get_value(),
+            ..Default::default()
+        };
+        async move { api::list_projects(&filter, 20, cursor.as_deref()).await }
+    });
+    let candidates = Paged::new(move |cursor: Option<String>| {
+        let filter = api::CandidateFilter {
+            client_id: id.get_value(),
+            ..Default::default()
+        };
+        async move { api::list_candidates(&filter, 20, cursor.as_deref()).await }
+    });
     let users = Paged::new(move |cursor: Option<String>| {
         let filter = ClientUserFilter {
             client_id: id.get_value(),
@@ -518,6 +533,18 @@ fn ClientPage(client: Client) -> impl IntoView {
         <section class="stack" aria-labelledby="ledger-heading" data-testid="client-ledger">
             <h2 id="ledger-heading">"Credit ledger"</h2>
             {ledger.view("No credit changes yet.", |items: Vec<LedgerEntry>| view! { <LedgerTable items=items /> })}
+        </section>
+        <section class="stack" aria-labelledby="projects-heading" data-testid="client-projects">
+            <h2 id="projects-heading">"Projects"</h2>
+            {projects.view("This client has no projects yet.", |items: Vec<credence_shared::assess::Project>| view! {
+                <crate::components::assess::ProjectTable items=items portal=crate::components::assess::Portal::Reseller />
+            })}
+        </section>
+        <section class="stack" aria-labelledby="candidates-heading" data-testid="client-candidates">
+            <h2 id="candidates-heading">"Candidates"</h2>
+            {candidates.view("This client has no candidates yet.", |items: Vec<credence_shared::assess::Candidate>| view! {
+                <crate::components::assess::CandidateTable items=items portal=crate::components::assess::Portal::Reseller />
+            })}
         </section>
     }
 }
