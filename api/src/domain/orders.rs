@@ -462,6 +462,21 @@ pub fn issue(
     get_invoice(conn, None, id)
 }
 
+/// Issues every draft whose month has ended (the month-end run of the housekeeping job).
+pub fn issue_closed_months(conn: &mut DbConnection) -> Result<usize, ApiError> {
+    let due: Vec<String> = invoices::table
+        .filter(invoices::status.eq("draft"))
+        .filter(invoices::period.lt(period_of(now())))
+        .order(invoices::period.asc())
+        .select(invoices::id)
+        .limit(100)
+        .load(conn)?;
+    for id in &due {
+        issue(conn, &AuditActor::system(), id)?;
+    }
+    Ok(due.len())
+}
+
 /// Moves an issued invoice to `paid` or `void`.
 pub fn settle(
     conn: &mut DbConnection,

@@ -1,10 +1,10 @@
-//! Periodic work: expire invitations past their date (refunding tests never started) and
-//! submit timed tests whose deadline passed without a submit. Safe with several processes:
+//! Periodic work: expire invitations past their date (refunding tests never started), submit
+//! timed tests whose deadline passed without a submit, and issue last month's draft invoices. Safe with several processes:
 //! every change is a conditional UPDATE that only one process can win.
 
 use crate::config::Config;
 use crate::db::Db;
-use crate::domain::{candidates, test_area};
+use crate::domain::{candidates, orders, test_area};
 
 pub async fn run(db: Db, config: Config, interval: std::time::Duration) {
     loop {
@@ -13,12 +13,15 @@ pub async fn run(db: Db, config: Config, interval: std::time::Duration) {
             .transaction(move |conn| {
                 let expired = candidates::expire_due(conn, &cfg)?;
                 let submitted = test_area::submit_overdue(conn, &cfg)?;
-                Ok((expired, submitted))
+                let issued = orders::issue_closed_months(conn)?;
+                Ok((expired, submitted, issued))
             })
             .await;
         match outcome {
-            Ok((0, 0)) => {}
-            Ok((expired, submitted)) => tracing::info!(expired, submitted, "housekeeping"),
+            Ok((0, 0, 0)) => {}
+            Ok((expired, submitted, issued)) => {
+                tracing::info!(expired, submitted, issued, "housekeeping")
+            }
             Err(e) => tracing::warn!(error = %e, "housekeeping round failed"),
         }
         tokio::time::sleep(interval).await;

@@ -13,6 +13,7 @@ both_backends!(
     adjustments_take_back_unused_credits_never_below_zero,
     one_low_credit_email_per_fall_below_the_threshold,
     invoices_are_issued_with_gap_free_numbers_and_exported,
+    closed_months_are_issued_by_the_housekeeping_job,
 );
 
 async fn orders_add_credits_and_invoice_at_the_discount(backend: Backend) {
@@ -447,4 +448,47 @@ async fn invoices_are_issued_with_gap_free_numbers_and_exported(backend: Backend
     let text = String::from_utf8(csv.bytes).unwrap();
     assert!(text.contains("10 credits for One"));
     assert!(text.ends_with("TOTAL,,,,,,40.00,GBP\r\n"), "{text}");
+}
+
+async fn closed_months_are_issued_by_the_housekeeping_job(backend: Backend) {
+    use credence_api::db::schema::invoices;
+    use diesel::prelude::*;
+    let app = crate::helpers::spawn_app_with(
+        backend,
+        crate::helpers::Options {
+            env: [("CREDENCE_HOUSEKEEPING_MS", "50".to_string())].into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    let admin = app.admin_token().await;
+    let (_, token) = reseller_with_user(&app, &admin, "Month End Partners").await;
+    app.create_client(&token, "Monthly", 10).await;
+    let id = app.get("/invoices", Some(&token)).await.body["data"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(
+        app.get(&format!("/invoices/{id}"), Some(&token)).await.body["status"],
+        "draft",
+        "an open month stays a draft"
+    );
+    {
+        let mut conn = app.conn();
+        diesel::update(invoices::table.find(&id))
+            .set(invoices::period.eq("2026-01"))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let mut invoice = serde_json::Value::Null;
+    for _ in 0..100 {
+        invoice = app.get(&format!("/invoices/{id}"), Some(&token)).await.body;
+        if invoice["status"] == "issued" {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(30)).await;
+    }
+    assert_eq!(invoice["status"], "issued");
+    assert_eq!(invoice["number"], "INV-000001");
 }

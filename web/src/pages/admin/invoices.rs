@@ -59,7 +59,8 @@ pub fn InvoiceAdmin() -> impl IntoView {
             </header>
             <p class="muted">
                 "One invoice per reseller per calendar month (UTC), built from its credit orders at the list price "
-                "minus the reseller's discount. A draft can be issued once its month has ended; issued invoices never change."
+                "minus the reseller's discount. Drafts are issued automatically once their month has ended (or here, "
+                "by hand); issued invoices never change."
             </p>
             {invoices.view("No invoices yet: they start with the first credit order of a month.", move |items: Vec<Invoice>| {
                 let this_month = current_period();
