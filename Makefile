@@ -49,14 +49,19 @@ api:
 
 web: tools-web
 	CARGO_TARGET_DIR=$(WEB_TARGET_DIR) cargo build -p credence-web --target wasm32-unknown-unknown --profile wasm-release
+	@$(MAKE) --no-print-directory $(DIST)/.built
+
+WASM := $(WEB_TARGET_DIR)/wasm32-unknown-unknown/wasm-release/credence_web.wasm
+
+# Redone only when the wasm or a static file changed (wasm-opt takes a while).
+$(DIST)/.built: $(WASM) web/index.html $(wildcard web/*.css) $(wildcard web/assets/*) web/precompress.mjs
 	rm -rf $(DIST) && mkdir -p $(DIST)/pkg
-	wasm-bindgen --target web --no-typescript --out-dir $(DIST)/pkg --out-name credence_web \
-		$(WEB_TARGET_DIR)/wasm32-unknown-unknown/wasm-release/credence_web.wasm
-	$(WASM_OPT) -Oz \
-		$(DIST)/pkg/credence_web_bg.wasm -o $(DIST)/pkg/credence_web_bg.wasm
+	wasm-bindgen --target web --no-typescript --out-dir $(DIST)/pkg --out-name credence_web $(WASM)
+	$(WASM_OPT) -Oz $(DIST)/pkg/credence_web_bg.wasm -o $(DIST)/pkg/credence_web_bg.wasm
 	cp web/index.html web/*.css $(DIST)/
 	if [ -d web/assets ]; then cp -r web/assets/. $(DIST)/; fi
 	node web/precompress.mjs $(DIST)
+	touch $@
 
 ## ---- tests ------------------------------------------------------------------------------
 
