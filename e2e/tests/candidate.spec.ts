@@ -357,6 +357,27 @@ test.describe.serial('candidate test area', () => {
     await context.close();
   });
 
+  test('a withdrawn invitation shows a friendly closed page with the support contact', async ({ browser, request }) => {
+    test.skip(!invited, 'needs the first journey');
+    const email = `${unique('withdrawn')}@e2e.test`.toLowerCase();
+    const created = await request.post('/api/v1/candidates', {
+      headers: invited.clientUser,
+      data: { project_id: invited.projectId, first_name: 'Wynn', last_name: 'Drawn', email },
+    });
+    expect(created.status(), await created.text()).toBe(201);
+    const invitationId = (await created.json()).invitations[0].id as string;
+    const context = await browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    await page.goto(invitationLink(await waitForMail(email)));
+    await expect(page.getByTestId('test-list')).toBeVisible();
+    const cancelled = await request.post(`/api/v1/invitations/${invitationId}/cancel`, { headers: invited.clientUser });
+    expect(cancelled.status(), await cancelled.text()).toBe(200);
+    await page.reload();
+    await expect(page.getByTestId('problem-unavailable')).toContainText('This assessment is no longer available');
+    await expect(page.getByTestId('problem-unavailable')).toContainText(invited.supportEmail);
+    await context.close();
+  });
+
   test('a candidate registers with the access key, once', async ({ browser, request }) => {
     test.skip(!invited, 'needs the first journey');
     const patched = await request.patch(`/api/v1/projects/${invited.projectId}`, {
