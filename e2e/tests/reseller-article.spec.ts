@@ -100,8 +100,10 @@ test('a reseller resells tests to a new client, as the help article describes', 
   await expect(page.getByTestId('client-logo-file-preview')).toBeVisible();
   await expect(page.getByTestId('client-initial-credits')).toHaveValue('0');
   await page.getByTestId('client-initial-credits').fill('50');
-  // "Default Credit Threshold Value: Leave this as default."
-  await expect(page.getByTestId('client-credit-threshold')).toHaveValue('10');
+  // "Default Credit Threshold Value: Leave this as default." — prefilled with the platform's setting.
+  const adminToken = (await (await request.post('/api/v1/auth/login', { data: { email: admin.email, password: admin.password } })).json()).access_token;
+  const platform = await (await request.get('/api/v1/admin/settings', { headers: { Authorization: `Bearer ${adminToken}` } })).json();
+  await expect(page.getByTestId('client-credit-threshold')).toHaveValue(String(platform.default_credit_threshold));
   await page.getByTestId('client-submit').click();
 
   await expect(page).toHaveURL(/\/reseller\/clients\/[^/]+$/);

@@ -256,3 +256,13 @@ pub struct WebhookCreate {
     pub url: String,
     pub events: Vec<String>,
 }
+
+/// `GET /client-defaults`: what a new client gets when the form leaves a field empty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClientDefaults {
+    /// The platform's default credit threshold.
+    pub credit_threshold: i64,
+    /// The default brand skin.
+    pub brand_id: String,
+}

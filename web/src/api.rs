@@ -1145,3 +1145,8 @@ pub async fn delete_webhook(id: &str) -> ApiResult<()> {
     .await
     .map(|_| ())
 }
+
+/// What a new client gets by default (the platform's credit threshold, the default skin).
+pub async fn client_defaults() -> ApiResult<credence_shared::reseller::ClientDefaults> {
+    get("/client-defaults").await
+}

@@ -4,7 +4,7 @@
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use credence_shared::problem::Problem;
 use credence_shared::reseller::{
-    Client, ClientCreate, ClientPatch, CreditAdjustmentCreate, LedgerEntry,
+    Client, ClientCreate, ClientDefaults, ClientPatch, CreditAdjustmentCreate, LedgerEntry,
 };
 use credence_shared::Page;
 use serde::Deserialize;
@@ -56,6 +56,26 @@ fn reseller_of(staff: &ResellerStaff) -> ApiResult<String> {
         .reseller_id
         .clone()
         .ok_or_else(|| ApiError::forbidden("Only reseller users may do this."))
+}
+
+/// What a new client gets by default: the platform's credit threshold and the default skin.
+#[utoipa::path(tag = "clients", responses((status = 200, body = ClientDefaults)), security(("bearer" = [])))]
+#[get("/client-defaults")]
+pub async fn client_defaults(
+    state: web::Data<AppState>,
+    _staff: ResellerStaff,
+) -> ApiResult<web::Json<ClientDefaults>> {
+    Ok(web::Json(
+        state
+            .db
+            .run(|conn| {
+                Ok(ClientDefaults {
+                    credit_threshold: crate::domain::settings::get(conn)?.default_credit_threshold,
+                    brand_id: crate::domain::brands::default_brand(conn)?.id,
+                })
+            })
+            .await?,
+    ))
 }
 
 /// The reseller's clients, newest first (archived ones only with `status=archived`).

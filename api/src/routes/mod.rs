@@ -63,6 +63,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(reseller::list_brands)
         .service(reseller::list_reseller_users)
         .service(reseller::create_reseller_user)
+        .service(clients::client_defaults)
         .service(clients::list_clients)
         .service(clients::create_client)
         .service(clients::get_client)

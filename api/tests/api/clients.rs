@@ -29,6 +29,15 @@ async fn a_client_gets_a_code_the_default_skin_threshold_and_initial_credits(bac
         brands.body["data"][0]["name"], "Test Partnership",
         "the default skin comes first"
     );
+    app.patch(
+        "/admin/settings",
+        Some(&admin),
+        json!({ "default_credit_threshold": 10 }),
+    )
+    .await;
+    let defaults = app.get("/client-defaults", Some(&token)).await;
+    assert_eq!(defaults.body["credit_threshold"], 10);
+    assert_eq!(defaults.body["brand_id"], brands.body["data"][0]["id"]);
     let client = app.create_client(&token, "Acme Recruitment", 50).await;
     assert!(client["code"].as_str().unwrap().starts_with("ACME-"));
     assert_eq!(client["brand_id"], brands.body["data"][0]["id"]);

@@ -24,8 +24,6 @@ use crate::components::widgets::{ConfirmButton, CopyButton, Fact, StatusBadge};
 
 const LOGO_TYPES: &[&str] = &["image/png", "image/jpeg", "image/webp"];
 const LOGO_MAX_BYTES: f64 = 1024.0 * 1024.0;
-/// What the API uses when `credit_threshold` is left out (the platform's default setting).
-const DEFAULT_THRESHOLD: &str = "10";
 const CLIENT_FIELDS: &[&str] = &[
     "name",
     "contact_name",
@@ -256,7 +254,18 @@ pub fn ClientNew() -> impl IntoView {
     let notes = RwSignal::new(String::new());
     let brand_id = RwSignal::new(String::new());
     let initial_credits = RwSignal::new("0".to_string());
-    let threshold = RwSignal::new(DEFAULT_THRESHOLD.to_string());
+    // Prefilled with the platform's default threshold (what the API applies when it is left out).
+    let default_threshold = RwSignal::new(None::<String>);
+    let threshold = RwSignal::new(String::new());
+    leptos::task::spawn_local(async move {
+        if let Ok(defaults) = api::client_defaults().await {
+            let value = defaults.credit_threshold.to_string();
+            if threshold.get_untracked().is_empty() {
+                threshold.set(value.clone());
+            }
+            default_threshold.set(Some(value));
+        }
+    });
     let logo = LogoChoice::new();
 
     let create = Action::new_local(move |body: &ClientCreate| {
@@ -306,7 +315,11 @@ pub fn ClientNew() -> impl IntoView {
         });
         let raw_threshold = threshold.get_untracked();
         // Left as the default, the API applies the platform's setting.
-        let credit_threshold = if raw_threshold.trim() == DEFAULT_THRESHOLD {
+        let untouched = raw_threshold.trim().is_empty()
+            || default_threshold
+                .get_untracked()
+                .is_some_and(|d| d == raw_threshold.trim());
+        let credit_threshold = if untouched {
             None
         } else {
             parse_whole(&raw_threshold, "credit_threshold", "the threshold").unwrap_or_else(|e| {
