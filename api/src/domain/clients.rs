@@ -113,36 +113,54 @@ pub fn by_code(
 }
 
 pub fn to_dto(conn: &mut DbConnection, row: ClientRow) -> Result<Client, ApiError> {
-    let brand_name: String = brands::table
-        .find(&row.brand_id)
-        .select(brands::name)
-        .first(conn)?;
-    let user_count: i64 = users::table
-        .filter(users::client_id.eq(&row.id))
+    let mut one = to_dtos(conn, vec![row])?;
+    one.pop()
+        .ok_or_else(|| ApiError::internal("client vanished"))
+}
+
+/// Clients as DTOs, with their skins' names and user counts read in two queries for the whole
+/// list (not two per client).
+pub fn to_dtos(conn: &mut DbConnection, rows: Vec<ClientRow>) -> Result<Vec<Client>, ApiError> {
+    let brand_ids: Vec<&String> = rows.iter().map(|r| &r.brand_id).collect();
+    let client_ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
+    let brand_names: std::collections::HashMap<String, String> = brands::table
+        .filter(brands::id.eq_any(brand_ids))
+        .select((brands::id, brands::name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    let user_counts: std::collections::HashMap<Option<String>, i64> = users::table
+        .filter(users::client_id.eq_any(client_ids))
         .filter(users::status.ne("deactivated"))
-        .count()
-        .get_result(conn)?;
-    Ok(Client {
-        low_credit: row.credit_balance < row.credit_threshold,
-        logo_url: row.logo_id.as_deref().map(logos::url),
-        id: row.id,
-        reseller_id: row.reseller_id,
-        code: row.code,
-        name: row.name,
-        contact_name: row.contact_name,
-        contact_email: row.contact_email,
-        phone: row.phone,
-        address: row.address,
-        notes: row.notes,
-        brand_id: row.brand_id,
-        brand_name,
-        credit_balance: row.credit_balance,
-        credit_threshold: row.credit_threshold,
-        status: row.status,
-        user_count,
-        created_at: row.created_at.and_utc(),
-        updated_at: row.updated_at.and_utc(),
-    })
+        .group_by(users::client_id)
+        .select((users::client_id, diesel::dsl::count_star()))
+        .load::<(Option<String>, i64)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| Client {
+            low_credit: row.credit_balance < row.credit_threshold,
+            logo_url: row.logo_id.as_deref().map(logos::url),
+            brand_name: brand_names.get(&row.brand_id).cloned().unwrap_or_default(),
+            user_count: user_counts.get(&Some(row.id.clone())).copied().unwrap_or(0),
+            id: row.id,
+            reseller_id: row.reseller_id,
+            code: row.code,
+            name: row.name,
+            contact_name: row.contact_name,
+            contact_email: row.contact_email,
+            phone: row.phone,
+            address: row.address,
+            notes: row.notes,
+            brand_id: row.brand_id,
+            credit_balance: row.credit_balance,
+            credit_threshold: row.credit_threshold,
+            status: row.status,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+        })
+        .collect())
 }
 
 /// The skins a reseller may give its clients: the platform default and its own skins.
@@ -215,11 +233,7 @@ pub fn list(
     let rows: Vec<ClientRow> = query.load(conn)?;
     let rows = into_page(rows, page, |r| r.id.clone(), |r| r);
     Ok(credence_shared::Page {
-        data: rows
-            .data
-            .into_iter()
-            .map(|r| to_dto(conn, r))
-            .collect::<Result<_, _>>()?,
+        data: to_dtos(conn, rows.data)?,
         next_cursor: rows.next_cursor,
     })
 }
