@@ -14,6 +14,10 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::error::ApiError;
 
+/// A write that changes nothing, so SQLite takes its write lock (waiting per busy_timeout).
+const SQLITE_TAKE_WRITE_LOCK: &str =
+    "UPDATE counters SET value = value WHERE name = 'invoice_number'";
+
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 
@@ -147,12 +151,24 @@ impl Db {
     }
 
     /// Like [`Db::run`] inside one transaction: everything or nothing.
+    ///
+    /// On SQLite the transaction takes the write lock first (what `BEGIN IMMEDIATE` does):
+    /// a transaction that reads and then writes would otherwise fail at once with
+    /// SQLITE_BUSY when another process wrote in between, instead of waiting its turn.
     pub async fn transaction<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        self.run(move |conn| conn.transaction(f)).await
+        self.run(move |conn| {
+            conn.transaction(|conn| {
+                if let DbConnection::Sqlite(c) = conn {
+                    c.batch_execute(SQLITE_TAKE_WRITE_LOCK)?;
+                }
+                f(conn)
+            })
+        })
+        .await
     }
 
     /// A connection for synchronous callers (CLI commands, start-up).
