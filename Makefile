@@ -70,16 +70,20 @@ test: tools-test postgres-up test-rust e2e
 # Unit and API tests. Every API case runs on SQLite and on PostgreSQL; the run fails if no
 # PostgreSQL case ran (a silent skip must never look green).
 test-rust:
-	@mkdir -p $(CARGO_TARGET_DIR)
-	cargo test -p credence-shared -p credence-api 2>&1 | tee $(CARGO_TARGET_DIR)/test-rust.log
-	@pg=$$(grep -cE '::postgres \.\.\. ok$$' $(CARGO_TARGET_DIR)/test-rust.log || true); \
-	 sq=$$(grep -cE '::sqlite \.\.\. ok$$' $(CARGO_TARGET_DIR)/test-rust.log || true); \
+	@log=$$(mktemp); trap 'rm -f $$log' EXIT; \
+	 cargo test -p credence-shared -p credence-api 2>&1 | tee $$log; \
+	 pg=$$(grep -cE '::postgres \.\.\. ok$$' $$log || true); \
+	 sq=$$(grep -cE '::sqlite \.\.\. ok$$' $$log || true); \
 	 echo "API cases passed: $$sq on SQLite, $$pg on PostgreSQL"; \
 	 if [ "$$pg" -eq 0 ] || [ "$$pg" -ne "$$sq" ]; then echo "PostgreSQL API tests did not all run" >&2; exit 1; fi
 
-e2e: web tools-test
+# Every journey on SQLite; the article and candidate journeys again on PostgreSQL, so the
+# production database is exercised from a browser too.
+E2E_ON_POSTGRES := tests/reseller-article.spec.ts tests/candidate.spec.ts
+e2e: web tools-test postgres-up
 	cargo build -p credence-api
 	CREDENCE_BIN=$(DEBUG_BIN) CREDENCE_WEB_DIR=$(DIST) bash e2e/run.sh
+	CREDENCE_BIN=$(DEBUG_BIN) CREDENCE_WEB_DIR=$(DIST) E2E_DATABASE=postgres bash e2e/run.sh $(E2E_ON_POSTGRES)
 
 # The README's screenshots, from a throwaway server with the demo data.
 screenshots: web tools-test

@@ -2,7 +2,11 @@
 # Runs the browser journeys against a freshly started `credence serve` with a throwaway database
 # and a local SMTP catcher. Exit code: Playwright's.
 #
-#   CREDENCE_BIN=target/debug/credence [CREDENCE_WEB_DIR=dist] bash e2e/run.sh [playwright args...]
+#   CREDENCE_BIN=target/debug/credence [CREDENCE_WEB_DIR=dist] [E2E_DATABASE=postgres] \
+#     bash e2e/run.sh [playwright args...]
+#
+# E2E_DATABASE=postgres runs the server on a fresh PostgreSQL database (TEST_POSTGRES_URL,
+# default postgres://postgres@127.0.0.1:5432), dropped afterwards; the default is SQLite.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -32,10 +36,13 @@ mkdir -p "$mail_dir"
 
 server_pid=""
 mail_pid=""
+pg_db=""
+pg_base="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
 cleanup() {
   local rc=$?
   [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
   [[ -n "$mail_pid" ]] && kill "$mail_pid" 2>/dev/null && wait "$mail_pid" 2>/dev/null || true
+  [[ -n "$pg_db" ]] && psql "$pg_base/postgres" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 || true
   if [[ $rc -ne 0 ]]; then
     echo "run.sh: server log: $tmp/server.log, mail: $mail_dir" >&2
   else
@@ -48,7 +55,16 @@ trap cleanup EXIT INT TERM
 python3 "$here/mailcatcher.py" "$smtp_port" "$mail_dir" >"$tmp/mail.log" 2>&1 &
 mail_pid=$!
 
-export DATABASE_URL="$tmp/e2e.db"
+case "${E2E_DATABASE:-sqlite}" in
+  sqlite) export DATABASE_URL="$tmp/e2e.db" ;;
+  postgres)
+    pg_db="credence_e2e_$$"
+    psql "$pg_base/postgres" -qc "CREATE DATABASE $pg_db" >/dev/null
+    export DATABASE_URL="$pg_base/$pg_db"
+    ;;
+  *) echo "run.sh: E2E_DATABASE must be sqlite or postgres" >&2; exit 2 ;;
+esac
+echo "run.sh: journeys on ${E2E_DATABASE:-sqlite}"
 export CREDENCE_BIND="127.0.0.1:$port"
 export CREDENCE_PUBLIC_URL="http://127.0.0.1:$port"
 export CREDENCE_SMTP_URL="smtp://127.0.0.1:$smtp_port"
@@ -57,6 +73,9 @@ export CREDENCE_MAIL_POLL_MS=200
 # Many journeys sign in from one IP within a minute; throttling itself is covered by the API tests.
 export CREDENCE_LOGIN_ATTEMPTS_PER_MINUTE=500
 export CREDENCE_HOUSEKEEPING_MS=1000
+# The billing calendar starts mid-month, so "this month's draft" stays a draft even when a run
+# crosses midnight at a month's end (housekeeping issues closed months every second).
+export CREDENCE_BILLING_CLOCK="${CREDENCE_BILLING_CLOCK:-2026-06-15T12:00:00Z}"
 
 ADMIN_EMAIL="admin@e2e.test"
 ADMIN_PASSWORD="E2e-admin-$(python3 -c 'import secrets; print(secrets.token_hex(8))')"
@@ -76,10 +95,20 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { echo "run.sh: server never became healthy" >&2; cat "$tmp/server.log" >&2; exit 1; }
+mail_up=0
 for _ in $(seq 1 50); do
-  python3 -c "import socket; socket.create_connection(('127.0.0.1', $smtp_port), 1).close()" 2>/dev/null && break
+  if python3 -c "import socket; socket.create_connection(('127.0.0.1', $smtp_port), 1).close()" 2>/dev/null; then
+    mail_up=1
+    break
+  fi
+  if ! kill -0 "$mail_pid" 2>/dev/null; then break; fi
   sleep 0.2
 done
+if [[ $mail_up -ne 1 ]]; then
+  echo "run.sh: the mail catcher never listened on port $smtp_port:" >&2
+  cat "$tmp/mail.log" >&2
+  exit 1
+fi
 
 export E2E_BASE_URL="http://127.0.0.1:$port"
 export E2E_MAIL_DIR="$mail_dir"

@@ -41,9 +41,8 @@ pub fn main() -> ExitCode {
     };
     let result = match command {
         "serve" => serve(config),
-        "migrate" => {
-            Db::connect(&config.database_url).map(|_| println!("migrations are up to date"))
-        }
+        "migrate" => Db::connect(&config.database_url, config.db_pool_size)
+            .map(|_| println!("migrations are up to date")),
         "create-admin" => create_admin(config, &args[1..]),
         "seed-demo" => crate::domain::demo::seed(&config).map(|report| print!("{report}")),
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
@@ -88,7 +87,7 @@ fn create_admin(config: Config, args: &[String]) -> Result<(), String> {
         .read_to_string(&mut password)
         .map_err(|e| e.to_string())?;
     let password = password.trim_end_matches(['\n', '\r']);
-    let db = Db::connect(&config.database_url)?;
+    let db = Db::connect(&config.database_url, config.db_pool_size)?;
     let mut conn = db.get().map_err(|e| e.to_string())?;
     let user = crate::domain::users::upsert_admin(
         &mut conn,

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::db::DbUrl;
+use crate::domain::calendar::BillingClock;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -24,6 +25,11 @@ pub struct Config {
     pub password_hashing: PasswordHashing,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// The billing calendar (which invoice month is open); the wall clock unless
+    /// `CREDENCE_BILLING_CLOCK` starts it at a fixed instant (tests, demos).
+    pub billing_clock: BillingClock,
+    /// Most PostgreSQL connections this process opens (SQLite always uses one).
+    pub db_pool_size: u32,
 }
 
 /// Argon2id cost. `Interactive` is the production default; `Fast` exists for tests only.
@@ -109,7 +115,19 @@ impl Config {
             }
         };
 
+        let billing_clock = match get("CREDENCE_BILLING_CLOCK") {
+            None => BillingClock::system(),
+            Some(raw) => chrono::DateTime::parse_from_rfc3339(raw.trim())
+                .map(|start| BillingClock::starting_at(start.naive_utc()))
+                .map_err(|_| ConfigError {
+                    var: "CREDENCE_BILLING_CLOCK",
+                    message: format!("`{raw}` is not an RFC 3339 time like 2026-06-15T12:00:00Z"),
+                })?,
+        };
+
         Ok(Config {
+            billing_clock,
+            db_pool_size: number(&get, "CREDENCE_DB_POOL_SIZE", 10, 1..=500)? as u32,
             database_url,
             bind,
             public_url,

@@ -102,17 +102,18 @@ async fn docs_redirect() -> actix_web::HttpResponse {
 
 pub struct Application {
     port: u16,
+    db: Db,
     server: Server,
 }
 
 impl Application {
     /// Connects (and migrates) the database, binds the listener and prepares the server.
     pub fn build(config: Config) -> Result<Application, String> {
-        let db = Db::connect(&config.database_url)?;
+        let db = Db::connect(&config.database_url, config.db_pool_size)?;
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-        let state = web::Data::new(AppState::new(config, db)?);
+        let state = web::Data::new(AppState::new(config, db.clone())?);
         if let Some(url) = &state.config.smtp_url {
             let transport = crate::mail::smtp_transport(url)?;
             actix_web::rt::spawn(jobs::mail::run(
@@ -175,11 +176,16 @@ impl Application {
         .map_err(|e| e.to_string())?
         .shutdown_timeout(5)
         .run();
-        Ok(Application { port, server })
+        Ok(Application { port, db, server })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The server's own pool (tests look at the data through it).
+    pub fn db(&self) -> Db {
+        self.db.clone()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

@@ -61,6 +61,19 @@ test('a user who forgot their password resets it by email and signs in', async (
   await choosePassword(page, newPassword);
   await expect(page.getByTestId('set-password-done')).toBeVisible();
 
+  // The same link again: a clear "used or expired" page that offers a new link for this account.
+  const before2 = mailsTo(email);
+  await page.goto(setPasswordLink(reset));
+  await choosePassword(page, `Another-password-${unique('pw')}`);
+  await expect(page.getByTestId('link-dead')).toContainText('This link has been used or has expired.');
+  await expect(page.getByTestId('new-password')).toHaveCount(0);
+  await page.getByTestId('request-new-link').click();
+  await expect(page).toHaveURL(/\/forgot-password\?email=/);
+  await expect(page.getByTestId('forgot-email')).toHaveValue(email);
+  await page.getByTestId('forgot-submit').click();
+  await expect(page.getByTestId('forgot-sent')).toBeVisible();
+  await waitForMail(email, before2);
+
   // The old password no longer works; the new one does.
   await login(page, email, oldPassword);
   await expect(page.getByTestId('login-error')).toHaveText('Email or password is incorrect');

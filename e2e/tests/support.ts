@@ -121,11 +121,11 @@ export function mailsTo(address: string): Set<string> {
   );
 }
 
-/** The one-time `/set-password?token=…` link in a message, as a path for `page.goto`. */
+/** The one-time `/set-password?token=…&email=…` link in a message, as a path for `page.goto`. */
 export function setPasswordLink(mail: Mail): string {
-  const m = /https?:\/\/[^\s"'<>]+\/set-password\?token=[^\s"'<>&]+/.exec(mail.text);
+  const m = /https?:\/\/[^\s"'<>]+\/set-password\?token=[^\s"'<>]+/.exec(mail.text);
   if (!m) throw new Error(`no set-password link in ${mail.file}:\n${mail.text}`);
-  const url = new URL(m[0]);
+  const url = new URL(m[0].replace(/&amp;/g, '&'));
   return `${url.pathname}${url.search}`;
 }
 

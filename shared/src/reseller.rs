@@ -151,6 +151,8 @@ pub struct Invoice {
     pub status: String,
     /// Gap-free sequential number, set when issued (e.g. `INV-000042`).
     pub number: Option<String>,
+    /// Whether the invoice's month is still open (a draft can be issued only once it is not).
+    pub period_open: bool,
     pub total_minor: i64,
     pub line_count: i64,
     pub issued_at: Option<DateTime<Utc>>,

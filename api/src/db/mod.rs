@@ -110,15 +110,17 @@ pub struct Db {
 }
 
 impl Db {
-    /// Builds the pool and runs pending migrations. SQLite gets a single connection: writes are
-    /// serialised in one place instead of failing with SQLITE_BUSY inside transactions.
-    pub fn connect(url: &DbUrl) -> Result<Db, String> {
+    /// Builds the pool and runs pending migrations. PostgreSQL gets up to `pool_size`
+    /// connections, opened as needed (one kept idle); SQLite gets a single connection: writes
+    /// are serialised in one place instead of failing with SQLITE_BUSY inside transactions.
+    pub fn connect(url: &DbUrl, pool_size: u32) -> Result<Db, String> {
         let max_size = match url {
             DbUrl::Sqlite(_) => 1,
-            DbUrl::Postgres(_) => 10,
+            DbUrl::Postgres(_) => pool_size.max(1),
         };
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
+            .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(30))
             .build(Manager(url.clone()))
             .map_err(|e| format!("cannot connect to the {} database: {e}", url.backend()))?;

@@ -1,16 +1,19 @@
 //! `credence seed-demo`: on an empty database, demo logins (and data) so a newcomer sees a
 //! living product. A database that already has users is left as it is.
 
+use chrono::Datelike;
 use credence_shared::admin::ResellerCreate;
 use diesel::prelude::*;
 
 use crate::auth::password;
 use crate::config::Config;
-use crate::db::schema::invoices;
 use crate::db::schema::users;
+use crate::db::schema::{
+    clients as client_rows, credit_orders, invoice_lines, invoices, ledger_entries,
+};
 use crate::db::{now, Db};
 use crate::domain::audit::AuditActor;
-use crate::domain::{brands, clients, orders, resellers};
+use crate::domain::{brands, calendar, clients, orders, resellers};
 use credence_shared::reseller::ClientCreate;
 
 pub const ADMIN_EMAIL: &str = "admin@credence.local";
@@ -22,7 +25,7 @@ pub const CLIENT_PASSWORD: &str = "credence-client-demo";
 
 /// Returns the text to print: the logins, or why nothing was done.
 pub fn seed(config: &Config) -> Result<String, String> {
-    let db = Db::connect(&config.database_url)?;
+    let db = Db::connect(&config.database_url, config.db_pool_size)?;
     let mut conn = db.get().map_err(|e| e.to_string())?;
     let existing: i64 = users::table
         .count()
@@ -78,15 +81,41 @@ pub fn seed(config: &Config) -> Result<String, String> {
                 100,
             ),
         )?;
+        // Acme joined last month: its client row, initial order, invoice line and ledger line
+        // carry a date in that month, on the invoice issued at the month's end.
+        let today = config.billing_clock.now();
+        let month_start = today
+            .date()
+            .with_day(1)
+            .unwrap_or(today.date())
+            .and_time(chrono::NaiveTime::MIN);
+        let last_month_at = month_start - chrono::Duration::days(10);
         let invoice: String = invoices::table
             .filter(invoices::reseller_id.eq(&reseller.id))
             .select(invoices::id)
             .first(conn)?;
-        let last_month = orders::period_of(now() - chrono::Duration::days(31));
         diesel::update(invoices::table.find(&invoice))
-            .set(invoices::period.eq(last_month))
+            .set((
+                invoices::period.eq(calendar::period_of(last_month_at)),
+                invoices::created_at.eq(last_month_at),
+            ))
             .execute(conn)?;
-        orders::issue(conn, &AuditActor::system(), &invoice)?;
+        diesel::update(client_rows::table.find(&acme.id))
+            .set(client_rows::created_at.eq(last_month_at))
+            .execute(conn)?;
+        diesel::update(credit_orders::table.filter(credit_orders::client_id.eq(&acme.id)))
+            .set(credit_orders::created_at.eq(last_month_at))
+            .execute(conn)?;
+        diesel::update(invoice_lines::table.filter(invoice_lines::invoice_id.eq(&invoice)))
+            .set(invoice_lines::created_at.eq(last_month_at))
+            .execute(conn)?;
+        diesel::update(ledger_entries::table.filter(ledger_entries::client_id.eq(&acme.id)))
+            .set(ledger_entries::created_at.eq(last_month_at))
+            .execute(conn)?;
+        orders::issue(conn, &config.billing_clock, &AuditActor::system(), &invoice)?;
+        diesel::update(invoices::table.find(&invoice))
+            .set(invoices::issued_at.eq(Some(month_start + chrono::Duration::minutes(5))))
+            .execute(conn)?;
         // This month: more clients and orders on the open draft.
         let reseller_row = resellers::get(conn, &reseller.id)?;
         orders::place(

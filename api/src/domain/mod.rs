@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod brands;
+pub mod calendar;
 pub mod candidates;
 pub mod catalogue;
 pub mod client_users;

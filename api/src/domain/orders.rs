@@ -5,7 +5,6 @@
 //! minor units. Invoices are drafts while their month is open; issuing gives them a gap-free
 //! sequential number, after which they never change (only paid or void).
 
-use chrono::Datelike;
 use credence_shared::reseller::{CreditOrder, CreditOrderPage, Invoice, InvoiceLine};
 use diesel::prelude::*;
 
@@ -13,6 +12,7 @@ use crate::config::Config;
 use crate::db::schema::{clients, counters, credit_orders, invoice_lines, invoices, resellers};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
+use crate::domain::calendar::BillingClock;
 use crate::domain::clients::ClientRow;
 use crate::domain::credits::{self, Change};
 use crate::domain::resellers::ResellerRow;
@@ -25,10 +25,6 @@ pub fn amount_minor(credits: i64, unit_price_minor: i64, discount_bp: i32) -> i6
     let gross =
         i128::from(credits) * i128::from(unit_price_minor) * i128::from(10_000 - discount_bp);
     ((gross + 5_000) / 10_000) as i64
-}
-
-pub fn period_of(at: chrono::NaiveDateTime) -> String {
-    format!("{:04}-{:02}", at.year(), at.month())
 }
 
 #[derive(Queryable, Debug, Clone)]
@@ -64,9 +60,13 @@ pub struct OrderRow {
     pub created_at: chrono::NaiveDateTime,
 }
 
-/// The reseller's draft invoice for the current month, created when missing.
-fn open_invoice(conn: &mut DbConnection, reseller: &ResellerRow) -> Result<InvoiceRow, ApiError> {
-    let period = period_of(now());
+/// The reseller's draft invoice for the open month, created when missing.
+fn open_invoice(
+    conn: &mut DbConnection,
+    reseller: &ResellerRow,
+    clock: &BillingClock,
+) -> Result<InvoiceRow, ApiError> {
+    let period = clock.open_period();
     let find = |conn: &mut DbConnection| -> Result<Option<InvoiceRow>, ApiError> {
         Ok(invoices::table
             .filter(invoices::reseller_id.eq(&reseller.id))
@@ -122,7 +122,7 @@ pub fn place(
 ) -> Result<OrderRow, ApiError> {
     let price = settings::get(conn)?.list_price_minor;
     let amount = amount_minor(credits, price, reseller.discount_bp);
-    let invoice = open_invoice(conn, reseller)?;
+    let invoice = open_invoice(conn, reseller, &config.billing_clock)?;
     let id = new_id();
     let at = now();
     diesel::insert_into(credit_orders::table)
@@ -282,7 +282,11 @@ pub fn list_orders(
     })
 }
 
-pub fn invoice_dto(conn: &mut DbConnection, row: InvoiceRow) -> Result<Invoice, ApiError> {
+pub fn invoice_dto(
+    conn: &mut DbConnection,
+    clock: &BillingClock,
+    row: InvoiceRow,
+) -> Result<Invoice, ApiError> {
     let reseller_name: String = resellers::table
         .find(&row.reseller_id)
         .select(resellers::name)
@@ -292,6 +296,7 @@ pub fn invoice_dto(conn: &mut DbConnection, row: InvoiceRow) -> Result<Invoice, 
         .count()
         .get_result(conn)?;
     Ok(Invoice {
+        period_open: row.period >= clock.open_period(),
         id: row.id,
         reseller_id: row.reseller_id,
         reseller_name,
@@ -322,6 +327,7 @@ pub fn get_invoice(
 
 pub fn list_invoices(
     conn: &mut DbConnection,
+    clock: &BillingClock,
     reseller_id: Option<&str>,
     status: Option<&str>,
     page: &PageRequest,
@@ -345,7 +351,7 @@ pub fn list_invoices(
         data: rows
             .data
             .into_iter()
-            .map(|r| invoice_dto(conn, r))
+            .map(|r| invoice_dto(conn, clock, r))
             .collect::<Result<_, _>>()?,
         next_cursor: rows.next_cursor,
     })
@@ -408,24 +414,41 @@ pub fn invoice_lines(
 /// Issues a draft whose month has ended: the next gap-free number, then it never changes.
 pub fn issue(
     conn: &mut DbConnection,
+    clock: &BillingClock,
     actor: &AuditActor,
     id: &str,
 ) -> Result<InvoiceRow, ApiError> {
     let invoice = get_invoice(conn, None, id)?;
-    if invoice.status != "draft" {
-        return Err(ApiError::conflict(
+    let not_draft = |status: &str| {
+        ApiError::conflict(
             "invalid_state",
-            format!(
-                "Only draft invoices can be issued; this one is {}.",
-                invoice.status
-            ),
-        ));
+            format!("Only draft invoices can be issued; this one is {status}."),
+        )
+    };
+    if invoice.status != "draft" {
+        return Err(not_draft(&invoice.status));
     }
-    if invoice.period >= period_of(now()) {
+    if invoice.period >= clock.open_period() {
         return Err(ApiError::conflict(
             "period_open",
             "The invoice's month is still open: it can be issued from the 1st of next month.",
         ));
+    }
+    // Claim the draft first: of concurrent issuers only one changes the row, and only that one
+    // takes a number, so a lost race never burns one.
+    let claimed = diesel::update(
+        invoices::table
+            .find(id)
+            .filter(invoices::status.eq("draft")),
+    )
+    .set((
+        invoices::status.eq("issued"),
+        invoices::issued_at.eq(Some(now())),
+        invoices::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    if claimed == 0 {
+        return Err(not_draft("issued"));
     }
     // The counter row is locked by this UPDATE until commit: numbers are unique and gap-free.
     diesel::update(counters::table.find("invoice_number"))
@@ -436,18 +459,9 @@ pub fn issue(
         .select(counters::value)
         .first(conn)?;
     let number = format!("INV-{n:06}");
-    diesel::update(
-        invoices::table
-            .find(id)
-            .filter(invoices::status.eq("draft")),
-    )
-    .set((
-        invoices::status.eq("issued"),
-        invoices::number.eq(Some(&number)),
-        invoices::issued_at.eq(Some(now())),
-        invoices::updated_at.eq(now()),
-    ))
-    .execute(conn)?;
+    diesel::update(invoices::table.find(id))
+        .set(invoices::number.eq(Some(&number)))
+        .execute(conn)?;
     audit::record(
         conn,
         actor,
@@ -463,18 +477,27 @@ pub fn issue(
 }
 
 /// Issues every draft whose month has ended (the month-end run of the housekeeping job).
-pub fn issue_closed_months(conn: &mut DbConnection) -> Result<usize, ApiError> {
+pub fn issue_closed_months(
+    conn: &mut DbConnection,
+    clock: &BillingClock,
+) -> Result<usize, ApiError> {
     let due: Vec<String> = invoices::table
         .filter(invoices::status.eq("draft"))
-        .filter(invoices::period.lt(period_of(now())))
+        .filter(invoices::period.lt(clock.open_period()))
         .order(invoices::period.asc())
         .select(invoices::id)
         .limit(100)
         .load(conn)?;
+    let mut issued = 0;
     for id in &due {
-        issue(conn, &AuditActor::system(), id)?;
+        match issue(conn, clock, &AuditActor::system(), id) {
+            Ok(_) => issued += 1,
+            // Another process (or the vendor) issued it first.
+            Err(e) if e.code() == "invalid_state" => {}
+            Err(e) => return Err(e),
+        }
     }
-    Ok(due.len())
+    Ok(issued)
 }
 
 /// Moves an issued invoice to `paid` or `void`.
@@ -527,14 +550,5 @@ mod tests {
         assert_eq!(amount_minor(1, 333, 3333), 222); // 221.99 rounds half up to 222
         assert_eq!(amount_minor(3, 199, 1250), 522); // 522.375
         assert_eq!(amount_minor(1_000_000, 100_000_000, 0), 100_000_000_000_000);
-    }
-
-    #[test]
-    fn periods_are_calendar_months() {
-        let at = chrono::NaiveDate::from_ymd_opt(2026, 3, 9)
-            .unwrap()
-            .and_hms_opt(1, 2, 3)
-            .unwrap();
-        assert_eq!(period_of(at), "2026-03");
     }
 }

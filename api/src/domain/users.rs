@@ -154,9 +154,16 @@ pub fn send_welcome(
         "welcome",
         Duration::hours(WELCOME_LINK_HOURS),
     )?;
-    let link = format!("{}/set-password?token={token}", config.public_url);
+    let link = set_password_link(&config.public_url, &token, &user.email);
     let message = templates::welcome(brand, &config.public_url, &user.name, &user.role(), &link);
     mail::enqueue(conn, "welcome", &user.email, None, &message)
+}
+
+/// The page that takes a one-time token. It also names the account's email, so that a link
+/// found used or expired can offer a new one without asking for the address again.
+fn set_password_link(public_url: &str, token: &str, email: &str) -> String {
+    let email: String = form_urlencoded::byte_serialize(email.as_bytes()).collect();
+    format!("{public_url}/set-password?token={token}&email={email}")
 }
 
 fn issue_token(
@@ -293,7 +300,7 @@ pub fn request_password_reset(
         "password_reset",
         Duration::hours(RESET_LINK_HOURS),
     )?;
-    let link = format!("{}/set-password?token={token}", config.public_url);
+    let link = set_password_link(&config.public_url, &token, &user.email);
     let message = templates::password_reset(&brand, &config.public_url, &user.name, &link);
     mail::enqueue(conn, "password_reset", &user.email, None, &message)
 }

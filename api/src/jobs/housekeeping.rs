@@ -13,7 +13,7 @@ pub async fn run(db: Db, config: Config, interval: std::time::Duration) {
             .transaction(move |conn| {
                 let expired = candidates::expire_due(conn, &cfg)?;
                 let submitted = test_area::submit_overdue(conn, &cfg)?;
-                let issued = orders::issue_closed_months(conn)?;
+                let issued = orders::issue_closed_months(conn, &cfg.billing_clock)?;
                 Ok((expired, submitted, issued))
             })
             .await;

@@ -321,6 +321,7 @@ pub async fn list_invoices(
     _admin: PlatformAdmin,
     params: web::Query<InvoiceListParams>,
 ) -> ApiResult<web::Json<Page<Invoice>>> {
+    let clock = state.config.billing_clock;
     let list = ListParams {
         limit: params.limit,
         cursor: params.cursor.clone(),
@@ -336,7 +337,13 @@ pub async fn list_invoices(
         state
             .db
             .run(move |conn| {
-                orders::list_invoices(conn, reseller_id.as_deref(), status.as_deref(), &page)
+                orders::list_invoices(
+                    conn,
+                    &clock,
+                    reseller_id.as_deref(),
+                    status.as_deref(),
+                    &page,
+                )
             })
             .await?,
     ))
@@ -354,14 +361,15 @@ pub async fn issue_invoice(
     admin: PlatformAdmin,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<Invoice>> {
+    let clock = state.config.billing_clock;
     let actor = admin.0.audit_actor();
     let id = id.into_inner();
     Ok(web::Json(
         state
             .db
             .transaction(move |conn| {
-                let row = orders::issue(conn, &actor, &id)?;
-                orders::invoice_dto(conn, row)
+                let row = orders::issue(conn, &clock, &actor, &id)?;
+                orders::invoice_dto(conn, &clock, row)
             })
             .await?,
     ))
@@ -400,12 +408,13 @@ async fn settle(
     to: &'static str,
 ) -> ApiResult<web::Json<Invoice>> {
     let actor = admin.0.audit_actor();
+    let clock = state.config.billing_clock;
     Ok(web::Json(
         state
             .db
             .transaction(move |conn| {
                 let row = orders::settle(conn, &actor, &id, to)?;
-                orders::invoice_dto(conn, row)
+                orders::invoice_dto(conn, &clock, row)
             })
             .await?,
     ))

@@ -231,6 +231,7 @@ pub async fn list_invoices(
     staff: ResellerStaff,
     params: web::Query<ListParams>,
 ) -> ApiResult<web::Json<Page<Invoice>>> {
+    let clock = state.config.billing_clock;
     let reseller_id = reseller_of(&staff)?;
     let page = params.page()?;
     let status = params
@@ -240,7 +241,7 @@ pub async fn list_invoices(
         state
             .db
             .run(move |conn| {
-                orders::list_invoices(conn, Some(&reseller_id), status.as_deref(), &page)
+                orders::list_invoices(conn, &clock, Some(&reseller_id), status.as_deref(), &page)
             })
             .await?,
     ))
@@ -256,6 +257,7 @@ pub async fn get_invoice(
     staff: ResellerStaff,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<Invoice>> {
+    let clock = state.config.billing_clock;
     let reseller_id = reseller_of(&staff)?;
     let id = id.into_inner();
     Ok(web::Json(
@@ -263,7 +265,7 @@ pub async fn get_invoice(
             .db
             .run(move |conn| {
                 let row = orders::get_invoice(conn, Some(&reseller_id), &id)?;
-                orders::invoice_dto(conn, row)
+                orders::invoice_dto(conn, &clock, row)
             })
             .await?,
     ))
@@ -305,13 +307,14 @@ pub async fn invoice_csv(
     staff: ResellerStaff,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
+    let clock = state.config.billing_clock;
     let reseller_id = reseller_of(&staff)?;
     let id = id.into_inner();
     let (invoice, lines) = state
         .db
         .run(move |conn| {
             let row = orders::get_invoice(conn, Some(&reseller_id), &id)?;
-            let invoice = orders::invoice_dto(conn, row)?;
+            let invoice = orders::invoice_dto(conn, &clock, row)?;
             Ok((invoice, orders::invoice_lines(conn, &id)?))
         })
         .await?;

@@ -314,15 +314,63 @@ async fn welcome_link_sets_a_password_once_and_enforces_the_policy(backend: Back
             json!({ "token": token, "password": "another-good-password" }),
         )
         .await;
+    // A used link: the page turns this exact answer into "used or expired, send a new link".
     again.assert_problem(422, "validation_failed");
     assert_eq!(again.body["errors"][0]["field"], "token");
+    assert_eq!(again.body["errors"][0]["code"], "invalid_token");
+    let forged = app
+        .post(
+            "/auth/password/set",
+            None,
+            json!({ "token": "forged", "password": "another-good-password" }),
+        )
+        .await;
+    forged.assert_problem(422, "validation_failed");
+    assert_eq!(forged.body["errors"][0]["code"], "invalid_token");
+    // An expired link gets the same answer, and the link names the account for a new one.
     app.post(
-        "/auth/password/set",
+        "/auth/password/forgot",
         None,
-        json!({ "token": "forged", "password": "another-good-password" }),
+        json!({ "email": "rita@acme.example" }),
     )
-    .await
-    .assert_problem(422, "validation_failed");
+    .await;
+    let text: String = {
+        use credence_api::db::schema::outbox;
+        use diesel::prelude::*;
+        let mut conn = app.conn();
+        outbox::table
+            .filter(outbox::kind.eq("password_reset"))
+            .select(outbox::text_body)
+            .first(&mut *conn)
+            .unwrap()
+    };
+    assert!(
+        text.contains("&email=rita%40acme.example"),
+        "the link prefills the email: {text}"
+    );
+    let reset = app.link_token_from_outbox("rita@acme.example", "password_reset");
+    {
+        use credence_api::db::schema::one_time_tokens;
+        use diesel::prelude::*;
+        let mut conn = app.conn();
+        diesel::update(one_time_tokens::table)
+            .set(
+                one_time_tokens::expires_at
+                    .eq(credence_api::db::now() - chrono::Duration::minutes(1)),
+            )
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let expired = app
+        .post(
+            "/auth/password/set",
+            None,
+            json!({ "token": reset, "password": "another-good-password" }),
+        )
+        .await;
+    expired.assert_problem(422, "validation_failed");
+    assert_eq!(expired.body["errors"][0]["field"], "token");
+    assert_eq!(expired.body["errors"][0]["code"], "invalid_token");
 }
 
 async fn forgot_password_resets_and_ends_other_sessions(backend: Backend) {

@@ -68,8 +68,8 @@ fn create_admin_reads_the_password_from_stdin_and_checks_it() {
             String::from_utf8_lossy(&ok.stderr)
         );
         assert!(String::from_utf8_lossy(&ok.stdout).contains("boss@vendor.example"));
-        let db =
-            credence_api::db::Db::connect(&credence_api::db::DbUrl::parse(&url).unwrap()).unwrap();
+        let db = credence_api::db::Db::connect(&credence_api::db::DbUrl::parse(&url).unwrap(), 2)
+            .unwrap();
         let mut conn = db.get().unwrap();
         let user = credence_api::domain::users::find_by_email(&mut conn, "boss@vendor.example")
             .unwrap()
@@ -85,7 +85,11 @@ fn create_admin_reads_the_password_from_stdin_and_checks_it() {
 #[test]
 fn seed_demo_fills_an_empty_database_once() {
     let (url, _dir) = fresh_database(Backend::Sqlite);
-    let first = credence(&url).arg("seed-demo").output().unwrap();
+    let first = credence(&url)
+        .env("CREDENCE_BILLING_CLOCK", crate::helpers::BILLING_CLOCK)
+        .arg("seed-demo")
+        .output()
+        .unwrap();
     assert!(
         first.status.success(),
         "{}",
@@ -100,8 +104,8 @@ fn seed_demo_fills_an_empty_database_once() {
     {
         use credence_api::db::schema::{clients, invoices};
         use diesel::prelude::*;
-        let db =
-            credence_api::db::Db::connect(&credence_api::db::DbUrl::parse(&url).unwrap()).unwrap();
+        let db = credence_api::db::Db::connect(&credence_api::db::DbUrl::parse(&url).unwrap(), 2)
+            .unwrap();
         let mut conn = db.get().unwrap();
         assert_eq!(
             clients::table
@@ -116,6 +120,46 @@ fn seed_demo_fills_an_empty_database_once() {
             .load(&mut *conn)
             .unwrap();
         assert_eq!(statuses, ["issued", "draft"]);
+        // The numbers agree on every page: each invoice is the sum of its orders, last month's
+        // orders are dated in last month, and every ledger sums to its client's balance.
+        use credence_api::db::schema::{credit_orders, ledger_entries};
+        let periods: Vec<(String, String, i64)> = invoices::table
+            .order(invoices::period.asc())
+            .select((invoices::id, invoices::period, invoices::total_minor))
+            .load(&mut *conn)
+            .unwrap();
+        assert_eq!(periods[0].1, "2026-05");
+        assert_eq!(periods[1].1, crate::helpers::OPEN_PERIOD);
+        for (id, period, total) in &periods {
+            let orders: Vec<(i64, chrono::NaiveDateTime)> = credit_orders::table
+                .filter(credit_orders::invoice_id.eq(id))
+                .select((credit_orders::amount_minor, credit_orders::created_at))
+                .load(&mut *conn)
+                .unwrap();
+            assert!(!orders.is_empty(), "{period} has orders");
+            assert_eq!(orders.iter().map(|o| o.0).sum::<i64>(), *total, "{period}");
+            if period != crate::helpers::OPEN_PERIOD {
+                for (_, at) in &orders {
+                    assert_eq!(
+                        &at.format("%Y-%m").to_string(),
+                        period,
+                        "dated in its month"
+                    );
+                }
+            }
+        }
+        let balances: Vec<(String, i64)> = clients::table
+            .select((clients::id, clients::credit_balance))
+            .load(&mut *conn)
+            .unwrap();
+        for (client, balance) in balances {
+            let deltas: Vec<i64> = ledger_entries::table
+                .filter(ledger_entries::client_id.eq(&client))
+                .select(ledger_entries::delta)
+                .load(&mut *conn)
+                .unwrap();
+            assert_eq!(deltas.iter().sum::<i64>(), balance);
+        }
         use credence_api::db::schema::invitations;
         let mut states: Vec<String> = invitations::table
             .select(invitations::status)

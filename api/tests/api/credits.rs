@@ -14,6 +14,7 @@ both_backends!(
     one_low_credit_email_per_fall_below_the_threshold,
     invoices_are_issued_with_gap_free_numbers_and_exported,
     closed_months_are_issued_by_the_housekeeping_job,
+    concurrent_issues_of_one_draft_take_one_number,
 );
 
 async fn orders_add_credits_and_invoice_at_the_discount(backend: Backend) {
@@ -365,6 +366,9 @@ async fn invoices_are_issued_with_gap_free_numbers_and_exported(backend: Backend
         a["id"].as_str().unwrap().to_string(),
         b["id"].as_str().unwrap().to_string(),
     );
+    // Orders land on the billing calendar's open month, which cannot be issued yet.
+    assert_eq!(a["period"], crate::helpers::OPEN_PERIOD);
+    assert_eq!(a["period_open"], true);
     app.post(
         &format!("/admin/invoices/{a_id}/issue"),
         Some(&admin),
@@ -395,6 +399,7 @@ async fn invoices_are_issued_with_gap_free_numbers_and_exported(backend: Backend
         .await;
     assert_eq!(issued_a.status, 200, "{}", issued_a.body);
     assert_eq!(issued_a.body["status"], "issued");
+    assert_eq!(issued_a.body["period_open"], false);
     assert_eq!(issued_a.body["number"], "INV-000001");
     let issued_b = app
         .post(
@@ -491,4 +496,51 @@ async fn closed_months_are_issued_by_the_housekeeping_job(backend: Backend) {
     }
     assert_eq!(invoice["status"], "issued");
     assert_eq!(invoice["number"], "INV-000001");
+}
+
+async fn concurrent_issues_of_one_draft_take_one_number(backend: Backend) {
+    use credence_api::db::schema::{counters, invoices};
+    use diesel::prelude::*;
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let (_, first) = reseller_with_user(&app, &admin, "Racing Partners").await;
+    let (_, second) = reseller_with_user(&app, &admin, "Later Partners").await;
+    app.create_client(&first, "Raced", 10).await;
+    app.create_client(&second, "Next", 10).await;
+    let id_of = |body: serde_json::Value| body["data"][0]["id"].as_str().unwrap().to_string();
+    let raced = id_of(app.get("/invoices", Some(&first)).await.body);
+    let next = id_of(app.get("/invoices", Some(&second)).await.body);
+    {
+        let mut conn = app.conn();
+        diesel::update(invoices::table)
+            .set(invoices::period.eq("2026-01"))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let path = format!("/admin/invoices/{raced}/issue");
+    let replies =
+        futures_util::future::join_all((0..20).map(|_| app.post(&path, Some(&admin), json!({}))))
+            .await;
+    let issued = replies.iter().filter(|r| r.status == 200).count();
+    assert_eq!(issued, 1, "exactly one issue wins");
+    for reply in replies.iter().filter(|r| r.status != 200) {
+        reply.assert_problem(409, "invalid_state");
+    }
+    let counter: i64 = {
+        let mut conn = app.conn();
+        counters::table
+            .find("invoice_number")
+            .select(counters::value)
+            .first(&mut *conn)
+            .unwrap()
+    };
+    assert_eq!(counter, 1, "no number was burnt by the losers");
+    let later = app
+        .post(
+            &format!("/admin/invoices/{next}/issue"),
+            Some(&admin),
+            json!({}),
+        )
+        .await;
+    assert_eq!(later.body["number"], "INV-000002", "{}", later.body);
 }

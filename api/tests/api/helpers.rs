@@ -14,6 +14,11 @@ use serde_json::{json, Value};
 pub const ADMIN_EMAIL: &str = "admin@test.example";
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 pub const JWT_SECRET: &str = "test-signing-secret-at-least-32-characters";
+/// Every test server's billing calendar starts here, mid-month, so "this month is open" holds
+/// for the whole run whatever the wall clock says (a run may cross midnight at a month's end).
+pub const BILLING_CLOCK: &str = "2026-06-15T12:00:00Z";
+/// The open invoice month under [`BILLING_CLOCK`].
+pub const OPEN_PERIOD: &str = "2026-06";
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Backend {
@@ -101,14 +106,16 @@ fn template() -> &'static str {
             let mut conn = url.connect().unwrap();
             credence_api::db::run_migrations(&mut conn).unwrap();
         }
-        // Leftovers of earlier runs.
+        // Leftovers of earlier runs that died before dropping their databases. A database
+        // name carries the pid of the run that made it, so a run that is still going (another
+        // checkout testing at the same time) keeps its databases.
         let stale: Vec<Name> = diesel::sql_query(
             "SELECT datname AS name FROM pg_database WHERE datname LIKE 'credence_test_%'",
         )
         .load(&mut admin)
         .unwrap();
         if std::env::var("CREDENCE_KEEP_TEST_DBS").is_err() {
-            for db in stale {
+            for db in stale.iter().filter(|db| !run_is_alive(&db.name)) {
                 let _ = admin
                     .batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", db.name));
             }
@@ -118,6 +125,19 @@ fn template() -> &'static str {
             .unwrap();
         name
     })
+}
+
+/// Whether the test run that named this database (`credence_test_<pid>_<id>`) is still running.
+fn run_is_alive(database: &str) -> bool {
+    let pid = database
+        .strip_prefix("credence_test_")
+        .and_then(|rest| rest.split('_').next())
+        .and_then(|pid| pid.parse::<u32>().ok());
+    match pid {
+        Some(pid) => std::path::Path::new(&format!("/proc/{pid}")).exists(),
+        // A name from before pids were recorded: no run owns it any more.
+        None => false,
+    }
 }
 
 #[derive(QueryableByName)]
@@ -143,7 +163,11 @@ pub fn fresh_database(backend: Backend) -> (String, Option<tempfile::TempDir>) {
         }
         Backend::Postgres => {
             let template = template();
-            let name = format!("credence_test_{}", uuid::Uuid::new_v4().simple());
+            let name = format!(
+                "credence_test_{}_{}",
+                std::process::id(),
+                uuid::Uuid::new_v4().simple()
+            );
             let _guard = CREATE_LOCK.lock().unwrap_or_else(|p| p.into_inner());
             let mut admin = admin_connection();
             admin
@@ -191,6 +215,9 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         ("CREDENCE_JWT_SECRET", JWT_SECRET.into()),
         ("CREDENCE_PUBLIC_URL", "http://credence.test".into()),
         ("CREDENCE_WEB_DIR", "/nonexistent-web-dir".into()),
+        ("CREDENCE_BILLING_CLOCK", BILLING_CLOCK.into()),
+        // Small pools: many test servers share one PostgreSQL (100 connections).
+        ("CREDENCE_DB_POOL_SIZE", "4".into()),
     ]);
     for (k, v) in options.env {
         if v.is_empty() {
@@ -203,8 +230,8 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         Config::from_lookup(|name| env.get(name).cloned()).expect("test configuration is valid");
     let app = Application::build(config.clone()).expect("the app starts");
     let port = app.port();
+    let db = app.db();
     actix_web::rt::spawn(app.run_until_stopped());
-    let db = Db::connect(&config.database_url).unwrap();
     {
         let mut conn = db.get().unwrap();
         credence_api::domain::users::upsert_admin(

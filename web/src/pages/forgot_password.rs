@@ -10,7 +10,9 @@ use crate::pages::public_shell::PublicShell;
 
 #[component]
 pub fn ForgotPassword() -> impl IntoView {
-    let email = RwSignal::new(String::new());
+    // Prefilled when coming from a used or expired link that named the account.
+    let query = leptos_router::hooks::use_query_map();
+    let email = RwSignal::new(query.with_untracked(|q| q.get("email")).unwrap_or_default());
     let errors: FieldErrors = RwSignal::new(Vec::new());
     let sent = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);

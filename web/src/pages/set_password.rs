@@ -16,6 +16,9 @@ pub fn SetPassword() -> impl IntoView {
     let toasts = use_toasts();
     let query = use_query_map();
     let token = Memo::new(move |_| query.with(|q| q.get("token")).unwrap_or_default());
+    let email = Memo::new(move |_| query.with(|q| q.get("email")).unwrap_or_default());
+    // The link was used or has expired: no form can help, only a new link.
+    let link_dead = RwSignal::new(false);
     let password = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
     let errors: FieldErrors = RwSignal::new(Vec::new());
@@ -28,6 +31,15 @@ pub fn SetPassword() -> impl IntoView {
                 Ok(()) => {
                     done.set(true);
                     toasts.success("Your password is set");
+                }
+                Err(err)
+                    if err.is_validation()
+                        && err
+                            .field_errors()
+                            .iter()
+                            .any(|e| e.field == "token" && e.code == "invalid_token") =>
+                {
+                    link_dead.set(true);
                 }
                 Err(err) if err.is_validation() => {
                     errors.set(err.field_errors());
@@ -86,6 +98,21 @@ pub fn SetPassword() -> impl IntoView {
                 }
             >
                 <Show
+                    when=move || !link_dead.get()
+                    fallback=move || {
+                        let href = forgot_href(&email.get());
+                        view! {
+                            <div class="alert alert-error" role="alert" data-testid="link-dead">
+                                <p>"This link has been used or has expired."</p>
+                                <p>"Links in our emails work once and only for a limited time. Ask for a new one and we will email it to you."</p>
+                            </div>
+                            <p class="form-footer">
+                                <A href=href attr:class="btn btn-primary" attr:data-testid="request-new-link">"Send me a new link"</A>
+                            </p>
+                        }
+                    }
+                >
+                <Show
                     when=move || !token.get().is_empty()
                     fallback=|| {
                         view! {
@@ -130,7 +157,20 @@ pub fn SetPassword() -> impl IntoView {
                         <SubmitButton testid="set-password-submit" label="Set password" busy_label="Saving…" pending=submit.pending() />
                     </form>
                 </Show>
+                </Show>
             </Show>
         </PublicShell>
+    }
+}
+
+/// The forgot-password page, prefilled with the account's email when the link named it.
+fn forgot_href(email: &str) -> String {
+    if email.is_empty() {
+        "/forgot-password".to_string()
+    } else {
+        format!(
+            "/forgot-password?email={}",
+            String::from(js_sys::encode_uri_component(email))
+        )
     }
 }

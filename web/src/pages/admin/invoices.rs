@@ -10,16 +10,6 @@ use crate::components::toast::use_toasts;
 use crate::components::widgets::{ConfirmButton, StatusBadge};
 use crate::format;
 
-/// `YYYY-MM` of today (UTC): drafts of this month cannot be issued yet.
-fn current_period() -> String {
-    let now = js_sys::Date::new_0();
-    format!(
-        "{:04}-{:02}",
-        now.get_utc_full_year(),
-        now.get_utc_month() + 1
-    )
-}
-
 #[component]
 pub fn InvoiceAdmin() -> impl IntoView {
     let status = RwSignal::new(String::new());
@@ -63,7 +53,6 @@ pub fn InvoiceAdmin() -> impl IntoView {
                 "by hand); issued invoices never change."
             </p>
             {invoices.view("No invoices yet: they start with the first credit order of a month.", move |items: Vec<Invoice>| {
-                let this_month = current_period();
                 view! {
                 <div class="table-wrap">
                     <table class="table">
@@ -81,7 +70,8 @@ pub fn InvoiceAdmin() -> impl IntoView {
                         <tbody>
                             {items.into_iter().map(|i| {
                                 let (id1, id2, id3) = (i.id.clone(), i.id.clone(), i.id.clone());
-                                let can_issue = i.status == "draft" && i.period < this_month;
+                                // The server's calendar decides whether the month is still open, not the browser's clock.
+                                let can_issue = i.status == "draft" && !i.period_open;
                                 let open_month = i.status == "draft" && !can_issue;
                                 let issued = i.status == "issued";
                                 view! {
