@@ -82,7 +82,28 @@ pub struct LedgerEntry {
     pub actor_id: Option<String>,
     #[serde(default)]
     pub actor_name: Option<String>,
+    /// What the change was for, in words, e.g. "Invitation: Jane Doe — Graduate Scheme 2027",
+    /// "Credit order: 200 credits", "Refund: cancelled invitation of Jane Doe — …".
+    #[serde(default)]
+    pub description: String,
+    /// What `reference_id` names, when the viewer may open it (absent otherwise).
+    #[serde(default)]
+    pub reference_kind: Option<LedgerReferenceKind>,
+    /// The id of the object the line links to (a candidate, an invoice).
+    #[serde(default)]
+    pub reference_id: Option<String>,
     pub created_at: DateTime<Utc>,
+}
+
+/// The object a ledger line links to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LedgerReferenceKind {
+    /// The invited (or refunded) candidate: `/candidates/{id}`.
+    Candidate,
+    /// The invoice that bills a credit order (resellers only): `/invoices/{id}`.
+    Invoice,
 }
 
 /// `POST /clients/{id}/credit-adjustments`: take back unused credits, with a reason.

@@ -726,6 +726,18 @@ pub async fn patch_client_user(id: &str, body: &ClientUserPatch) -> ApiResult<Cl
     patch(&format!("/client-users/{}", enc(id)), body).await
 }
 
+/// Emails the Quick Start Guide to one of the reseller's clients' users.
+pub async fn send_guide(id: &str) -> ApiResult<()> {
+    send(
+        Method::POST,
+        &format!("/client-users/{}/send-guide", enc(id)),
+        Body::Empty,
+        true,
+    )
+    .await
+    .map(|_| ())
+}
+
 pub async fn resend_welcome(id: &str) -> ApiResult<()> {
     send(
         Method::POST,

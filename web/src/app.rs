@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("invoices/:id") view=InvoiceDetail />
                         <Route path=path!("users") view=ColleagueList />
                         <Route path=path!("audit") view=ResellerAudit />
+                        <Route path=path!("quick-start") view=crate::pages::client::quick_start::QuickStartPreview />
                         <Route path=path!("integrations") view=crate::pages::integrations::Integrations />
                     </ParentRoute>
                     <ParentRoute path=path!("/client") view=ClientLayout>

@@ -15,6 +15,7 @@ use crate::domain::users::{self as accounts, NewUser, UserRow};
 use crate::domain::values::{optional_text, required_text, Email};
 use crate::domain::{brands, into_page, like_pattern, PageRequest};
 use crate::error::{ApiError, FieldIssue, Validator};
+use crate::mail::{self, templates};
 
 fn to_dto(user: UserRow, client: &ClientRow) -> ClientUser {
     ClientUser {
@@ -293,6 +294,48 @@ pub fn resend_welcome(
             client_id: Some(client.id.clone()),
         },
         serde_json::json!({}),
+    )?;
+    Ok(())
+}
+
+/// Sends the Quick Start Guide to one of the tenant's client users, in the client's skin.
+pub fn send_guide(
+    conn: &mut DbConnection,
+    config: &Config,
+    actor: &AuditActor,
+    tenant: &Tenant,
+    id: &str,
+) -> Result<(), ApiError> {
+    let (user, client) = get_scoped_user(conn, tenant, id)?;
+    if user.status == "deactivated" {
+        return Err(ApiError::conflict(
+            "user_deactivated",
+            "This user is deactivated: reactivate them before sending the guide.",
+        ));
+    }
+    let sender = match &actor.user_id {
+        Some(sender_id) => accounts::get(conn, sender_id)?.name,
+        None => client.name.clone(),
+    };
+    let brand = brands::get(conn, &client.brand_id)?;
+    let message = templates::quick_start_guide(
+        &brand,
+        &config.public_url,
+        &user.name,
+        &client.name,
+        &sender,
+    );
+    mail::enqueue(conn, "quick_start_guide", &user.email, None, &message)?;
+    audit::record(
+        conn,
+        actor,
+        "user.guide_sent",
+        ("user", id),
+        AuditScope {
+            reseller_id: Some(client.reseller_id.clone()),
+            client_id: Some(client.id.clone()),
+        },
+        serde_json::json!({ "email": user.email }),
     )?;
     Ok(())
 }

@@ -10,7 +10,7 @@ use crate::db::schema::{brands, clients, reseller_brands, users};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::brands::BrandRow;
-use crate::domain::values::{optional_text, required_text, Email};
+use crate::domain::values::{multiline_text, optional_text, required_text, Email};
 use crate::domain::{into_page, like_pattern, logos, orders, resellers, settings, PageRequest};
 use crate::error::{ApiError, FieldIssue, Validator};
 
@@ -257,11 +257,11 @@ pub fn create(
     );
     let address = v.check(
         "address",
-        optional_text(input.address.as_deref().unwrap_or_default(), 1000),
+        multiline_text(input.address.as_deref().unwrap_or_default(), 1000),
     );
     let notes = v.check(
         "notes",
-        optional_text(input.notes.as_deref().unwrap_or_default(), 4000),
+        multiline_text(input.notes.as_deref().unwrap_or_default(), 4000),
     );
     let allowed = allowed_brands(conn, reseller_id)?;
     let brand_id = match input
@@ -409,11 +409,11 @@ pub fn update(
     let address = patch
         .address
         .as_deref()
-        .and_then(|s| v.check("address", optional_text(s, 1000)));
+        .and_then(|s| v.check("address", multiline_text(s, 1000)));
     let notes = patch
         .notes
         .as_deref()
-        .and_then(|s| v.check("notes", optional_text(s, 4000)));
+        .and_then(|s| v.check("notes", multiline_text(s, 4000)));
     let brand_id = match patch.brand_id.as_deref() {
         None => None,
         Some(b)

@@ -1,11 +1,15 @@
 //! The credit ledger: every change of a client's balance, applied atomically, never below zero,
 //! and the low-credit email when the balance falls below the client's threshold.
 
-use credence_shared::reseller::LedgerEntry;
+use std::collections::HashMap;
+
+use credence_shared::reseller::{LedgerEntry, LedgerReferenceKind};
 use diesel::prelude::*;
 
 use crate::config::Config;
-use crate::db::schema::{clients, ledger_entries, users};
+use crate::db::schema::{
+    candidates, clients, credit_orders, invitations, ledger_entries, projects, users,
+};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::AuditActor;
 use crate::domain::clients::ClientRow;
@@ -28,8 +32,9 @@ pub struct LedgerRow {
 }
 
 impl LedgerRow {
+    /// The entry, described from its own row (`ledger` adds names of candidates and projects).
     pub fn to_dto(self) -> LedgerEntry {
-        LedgerEntry {
+        let mut entry = LedgerEntry {
             id: self.id,
             client_id: self.client_id,
             kind: self.kind,
@@ -39,8 +44,18 @@ impl LedgerRow {
             reason: self.reason,
             actor_id: self.actor_id,
             actor_name: None,
+            description: String::new(),
+            reference_kind: None,
+            reference_id: None,
             created_at: self.created_at.and_utc(),
-        }
+        };
+        describe(
+            &mut entry,
+            LedgerViewer::Reseller,
+            &HashMap::new(),
+            &HashMap::new(),
+        );
+        entry
     }
 }
 
@@ -167,9 +182,20 @@ fn check_threshold(
     Ok(())
 }
 
+/// Who reads a ledger: a reseller sees its order details (note, PO reference) and links to
+/// the invoice; a client user never sees the reseller's notes, PO references or invoices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerViewer {
+    Reseller,
+    ClientUser,
+}
+
+/// A page of the client's ledger, newest first, each line described in words. The page's
+/// actors, invitations and credit orders are loaded in one query per kind, never per row.
 pub fn ledger(
     conn: &mut DbConnection,
     client_id: &str,
+    viewer: LedgerViewer,
     page: &PageRequest,
 ) -> Result<credence_shared::Page<LedgerEntry>, ApiError> {
     let mut query = ledger_entries::table
@@ -182,17 +208,164 @@ pub fn ledger(
     }
     let rows: Vec<LedgerRow> = query.load(conn)?;
     let mut page = into_page(rows, page, |r| r.id.clone(), LedgerRow::to_dto);
-    let ids: Vec<String> = page
+    let references = |kinds: &[&str]| -> Vec<String> {
+        page.data
+            .iter()
+            .filter(|e| kinds.contains(&e.kind.as_str()))
+            .filter_map(|e| e.reference.clone())
+            .collect()
+    };
+    let actor_ids: Vec<String> = page
         .data
         .iter()
         .filter_map(|e| e.actor_id.clone())
         .collect();
-    let names = crate::domain::users::names(conn, &ids)?;
+    let invitation_ids = references(&["invite_charge", "refund"]);
+    let order_ids = references(&["initial", "order"]);
+    let names = crate::domain::users::names(conn, &actor_ids)?;
+    let invited = invitations_by_id(conn, client_id, &invitation_ids)?;
+    let orders = orders_by_id(conn, client_id, &order_ids)?;
     for entry in &mut page.data {
         entry.actor_name = entry
             .actor_id
             .as_ref()
             .and_then(|id| names.get(id).cloned());
+        describe(entry, viewer, &invited, &orders);
     }
     Ok(page)
+}
+
+/// The invitation behind a charge or refund: who was invited to what.
+struct InvitedLine {
+    candidate_id: String,
+    candidate_name: String,
+    project_name: String,
+}
+
+/// The credit order behind an `initial` or `order` line.
+struct OrderLine {
+    credits: i64,
+    po_reference: Option<String>,
+    invoice_id: String,
+}
+
+fn invitations_by_id(
+    conn: &mut DbConnection,
+    client_id: &str,
+    ids: &[String],
+) -> Result<HashMap<String, InvitedLine>, ApiError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(String, String, String, String, String)> = invitations::table
+        .inner_join(candidates::table)
+        .inner_join(projects::table)
+        .filter(invitations::id.eq_any(ids))
+        .filter(invitations::client_id.eq(client_id))
+        .select((
+            invitations::id,
+            candidates::id,
+            candidates::first_name,
+            candidates::last_name,
+            projects::name,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, candidate_id, first, last, project_name)| {
+            let line = InvitedLine {
+                candidate_id,
+                candidate_name: format!("{first} {last}"),
+                project_name,
+            };
+            (id, line)
+        })
+        .collect())
+}
+
+fn orders_by_id(
+    conn: &mut DbConnection,
+    client_id: &str,
+    ids: &[String],
+) -> Result<HashMap<String, OrderLine>, ApiError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(String, i64, Option<String>, String)> = credit_orders::table
+        .filter(credit_orders::id.eq_any(ids))
+        .filter(credit_orders::client_id.eq(client_id))
+        .select((
+            credit_orders::id,
+            credit_orders::credits,
+            credit_orders::po_reference,
+            credit_orders::invoice_id,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, credits, po_reference, invoice_id)| {
+            let line = OrderLine {
+                credits,
+                po_reference,
+                invoice_id,
+            };
+            (id, line)
+        })
+        .collect())
+}
+
+/// Fills `description` and the link; hides what a client user must not see.
+fn describe(
+    entry: &mut LedgerEntry,
+    viewer: LedgerViewer,
+    invited: &HashMap<String, InvitedLine>,
+    orders: &HashMap<String, OrderLine>,
+) {
+    let reference = entry.reference.as_deref().unwrap_or_default();
+    match entry.kind.as_str() {
+        "invite_charge" | "refund" => {
+            let about = invited.get(reference);
+            let who = about
+                .map(|i| format!("{} — {}", i.candidate_name, i.project_name))
+                .unwrap_or_else(|| "a candidate".to_string());
+            entry.description = if entry.kind == "refund" {
+                let how = match entry.reason.as_deref() {
+                    Some("expired") => "expired",
+                    _ => "cancelled",
+                };
+                format!("Refund: {how} invitation of {who}")
+            } else {
+                format!("Invitation: {who}")
+            };
+            if let Some(i) = about {
+                entry.reference_kind = Some(LedgerReferenceKind::Candidate);
+                entry.reference_id = Some(i.candidate_id.clone());
+            }
+        }
+        "initial" | "order" => {
+            let what = if entry.kind == "initial" {
+                "Initial credits"
+            } else {
+                "Credit order"
+            };
+            let order = orders.get(reference);
+            let credits = order.map(|o| o.credits).unwrap_or(entry.delta);
+            entry.description = format!("{what}: {credits} credits");
+            match viewer {
+                LedgerViewer::Reseller => {
+                    if let Some(o) = order {
+                        if let Some(po) = &o.po_reference {
+                            entry.description.push_str(&format!(" (PO {po})"));
+                        }
+                        entry.reference_kind = Some(LedgerReferenceKind::Invoice);
+                        entry.reference_id = Some(o.invoice_id.clone());
+                    }
+                }
+                // The order's note is the reseller's own; its price is on the reseller's invoice.
+                LedgerViewer::ClientUser => entry.reason = None,
+            }
+        }
+        "adjustment" => entry.description = "Credits taken back".to_string(),
+        _ => entry.description = "Balance change".to_string(),
+    }
 }

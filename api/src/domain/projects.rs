@@ -11,7 +11,7 @@ use crate::db::schema::{clients, invitations, norm_groups, project_tests, projec
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::clients::{get_scoped, ClientRow};
-use crate::domain::values::{optional_text, required_text, Email};
+use crate::domain::values::{multiline_text, optional_text, required_text, Email};
 use crate::domain::{catalogue, into_page, like_pattern, PageRequest};
 use crate::error::{ApiError, FieldIssue, Validator};
 
@@ -301,7 +301,7 @@ pub fn create(
     let name = v.check("name", required_text(&input.name, 200));
     let description = v.check(
         "description",
-        optional_text(input.description.as_deref().unwrap_or_default(), 4000),
+        multiline_text(input.description.as_deref().unwrap_or_default(), 4000),
     );
     let chosen = check_tests(conn, &mut v, &input.tests)?;
     let expires_at = match input.expires_at {
@@ -391,7 +391,7 @@ pub fn update(
     let description = patch
         .description
         .as_deref()
-        .and_then(|s| v.check("description", optional_text(s, 4000)));
+        .and_then(|s| v.check("description", multiline_text(s, 4000)));
     let chosen = match &patch.tests {
         Some(t) => {
             let invited: i64 = invitations::table

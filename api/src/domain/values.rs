@@ -53,22 +53,50 @@ pub fn required_text(raw: &str, max: usize) -> Result<String, FieldIssue> {
     optional_text(s, max).map(|s| s.unwrap_or_default())
 }
 
-/// An optional short text: trimmed; empty means none.
+/// An optional short text: trimmed; empty means none. One line only: a line break is refused
+/// like any other control character (names, titles and codes are shown on one line).
 pub fn optional_text(raw: &str, max: usize) -> Result<Option<String>, FieldIssue> {
-    let s = raw.trim();
+    checked_text(raw.trim(), max, |_| false)
+}
+
+/// An optional multi-line text (addresses, notes, descriptions): trimmed, line endings
+/// normalised to `\n`; empty means none. Line breaks are kept; other control characters
+/// (tabs, escapes...) are still refused.
+pub fn multiline_text(raw: &str, max: usize) -> Result<Option<String>, FieldIssue> {
+    let normalised = raw.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = normalised.lines().map(str::trim_end).collect();
+    checked_text(lines.join("\n").trim(), max, |c| c == '\n')
+}
+
+fn checked_text(
+    s: &str,
+    max: usize,
+    allowed: impl Fn(char) -> bool,
+) -> Result<Option<String>, FieldIssue> {
     if s.chars().count() > max {
         return Err(FieldIssue::new(
             "too_long",
             format!("Use at most {max} characters."),
         ));
     }
-    if s.chars().any(|c| c.is_control()) {
-        return Err(FieldIssue::new(
-            "invalid_characters",
-            "Control characters are not allowed.",
-        ));
+    if let Some(c) = s.chars().find(|&c| c.is_control() && !allowed(c)) {
+        return Err(FieldIssue::new("invalid_characters", refused_character(c)));
     }
     Ok((!s.is_empty()).then(|| s.to_string()))
+}
+
+/// What to do about a character a person cannot see, in plain words.
+fn refused_character(c: char) -> String {
+    let what = match c {
+        '\n' | '\r' | '\u{85}' => {
+            return "Remove the line break: this field takes one line.".into()
+        }
+        '\t' => "a tab",
+        '\0' => "a null character",
+        '\u{1b}' => "an escape character",
+        _ => "an invisible control character",
+    };
+    format!("Remove the special character ({what}) from this field.")
 }
 
 /// `#rrggbb`, lower-cased.
@@ -203,6 +231,45 @@ mod tests {
         assert!(DiscountPercent::parse(Some(-1.0)).is_err());
         assert!(DiscountPercent::parse(Some(100.01)).is_err());
         assert_eq!(DiscountPercent::parse(None).unwrap_err().code, "required");
+    }
+
+    #[test]
+    fn multi_line_texts_keep_line_breaks_and_refuse_other_control_characters() {
+        assert_eq!(
+            multiline_text("  1 Walk Street\r\nLondon \r\n", 100)
+                .unwrap()
+                .as_deref(),
+            Some("1 Walk Street\nLondon")
+        );
+        assert_eq!(
+            multiline_text("a\rb", 100).unwrap().as_deref(),
+            Some("a\nb")
+        );
+        assert_eq!(multiline_text(" \n ", 100).unwrap(), None);
+        let tab = multiline_text("a\tb", 100).unwrap_err();
+        assert_eq!(tab.code, "invalid_characters");
+        assert_eq!(
+            tab.message,
+            "Remove the special character (a tab) from this field."
+        );
+        assert!(multiline_text("a\u{7}b", 100).is_err());
+        assert!(multiline_text(&"x".repeat(101), 100).is_err());
+    }
+
+    #[test]
+    fn single_line_texts_refuse_line_breaks_in_plain_words() {
+        let issue = optional_text("Jane\nDoe", 100).unwrap_err();
+        assert_eq!(issue.code, "invalid_characters");
+        assert!(!issue.message.contains("Control"), "{}", issue.message);
+        assert_eq!(
+            issue.message,
+            "Remove the line break: this field takes one line."
+        );
+        assert!(required_text("Jane\tDoe", 100).is_err());
+        assert_eq!(
+            optional_text(" Jane ", 100).unwrap().as_deref(),
+            Some("Jane")
+        );
     }
 
     #[test]

@@ -21,23 +21,82 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Wraps paragraphs and an optional button in the skin's layout.
+/// Escapes text for HTML element content and keeps its line breaks (`<br>`), so multi-line
+/// texts (a project's description) read in the HTML part as they do in the text part.
+pub fn escape_lines(s: &str) -> String {
+    s.split('\n').map(escape).collect::<Vec<_>>().join("<br>")
+}
+
+/// One paragraph of a mail: text, optionally followed by a link (shown as its address).
+#[derive(Debug, Clone)]
+pub struct Para {
+    text: String,
+    link: Option<String>,
+}
+
+impl Para {
+    pub fn text(text: impl Into<String>) -> Para {
+        Para {
+            text: text.into(),
+            link: None,
+        }
+    }
+
+    /// `text` followed by a clickable `href`, e.g. "Afterwards, sign in at " + the login page.
+    pub fn link(text: impl Into<String>, href: impl Into<String>) -> Para {
+        Para {
+            text: text.into(),
+            link: Some(href.into()),
+        }
+    }
+
+    /// The paragraph in the plain-text part.
+    pub fn plain(&self) -> String {
+        match &self.link {
+            Some(href) => format!("{}{href}", self.text),
+            None => self.text.clone(),
+        }
+    }
+
+    fn html(&self) -> String {
+        let link = self
+            .link
+            .as_deref()
+            .map(|href| format!(r#"<a href="{h}">{h}</a>"#, h = escape(href)))
+            .unwrap_or_default();
+        format!(
+            "<p style=\"margin:0 0 16px\">{}{link}</p>",
+            escape_lines(&self.text)
+        )
+    }
+}
+
+impl From<String> for Para {
+    fn from(text: String) -> Para {
+        Para::text(text)
+    }
+}
+
+fn paras(texts: &[String]) -> Vec<Para> {
+    texts.iter().cloned().map(Para::from).collect()
+}
+
+/// Wraps paragraphs, an optional button and closing paragraphs in the skin's layout.
 fn layout(
     brand: &BrandRow,
     public_url: &str,
     heading: &str,
-    paragraphs: &[String],
+    paragraphs: &[Para],
     button: Option<(&str, &str)>,
+    after: &[Para],
 ) -> String {
     let logo = brand
         .logo_id
         .as_deref()
         .map(|id| format!(r#"<img src="{}/api/v1/logos/{}" alt="{}" style="max-height:48px;margin-bottom:16px">"#, escape(public_url), escape(id), escape(&brand.product_name)))
         .unwrap_or_default();
-    let body: String = paragraphs
-        .iter()
-        .map(|p| format!("<p style=\"margin:0 0 16px\">{}</p>", escape(p)))
-        .collect();
+    let body: String = paragraphs.iter().map(Para::html).collect();
+    let after: String = after.iter().map(Para::html).collect();
     let button = button
         .map(|(label, href)| {
             format!(
@@ -49,7 +108,7 @@ fn layout(
         })
         .unwrap_or_default();
     format!(
-        r#"<!doctype html><html><body style="margin:0;background:{bg};font-family:Arial,Helvetica,sans-serif;color:{text}"><div style="max-width:560px;margin:0 auto;padding:32px 24px"><div style="border-top:4px solid {primary};background:#ffffff;padding:24px;border-radius:8px">{logo}<h1 style="font-size:20px;margin:0 0 16px;color:{primary}">{heading}</h1>{body}{button}</div><p style="font-size:12px;color:#777;margin-top:16px">{product}</p></div></body></html>"#,
+        r#"<!doctype html><html><body style="margin:0;background:{bg};font-family:Arial,Helvetica,sans-serif;color:{text}"><div style="max-width:560px;margin:0 auto;padding:32px 24px"><div style="border-top:4px solid {primary};background:#ffffff;padding:24px;border-radius:8px">{logo}<h1 style="font-size:20px;margin:0 0 16px;color:{primary}">{heading}</h1>{body}{button}{after}</div><p style="font-size:12px;color:#777;margin-top:16px">{product}</p></div></body></html>"#,
         bg = escape(&brand.background_color),
         text = escape(&brand.text_color),
         primary = escape(&brand.primary_color),
@@ -84,21 +143,82 @@ pub fn welcome(
     let how =
         "Choose your password with the link below. The link works once and expires in 72 hours."
             .to_string();
-    let mut paragraphs = vec![intro.clone(), what.clone(), how.clone()];
-    let mut text = format!("{intro}\n\n{what}\n\n{how}\n\nSet your password: {link}\n\nAfterwards, sign in at {public_url}/login\n");
+    // The same lines in both parts: the sign-in address and, for client users, the guide.
+    let mut after = vec![sign_in_line(public_url)];
     if *role == Role::ClientUser {
-        let guide = format!("{public_url}/client/quick-start");
-        let words = format!("New here? The Quick Start Guide walks you through projects, candidates, results and credits: {guide}");
-        text.push_str(&format!("\n{words}\n"));
-        paragraphs.push(words);
+        after.push(guide_line(public_url));
+    }
+    let mut text = format!("{intro}\n\n{what}\n\n{how}\n\nSet your password: {link}\n");
+    for p in &after {
+        text.push_str(&format!("\n{}\n", p.plain()));
     }
     text.push_str(&format!("\n{}\n", brand.product_name));
     let html = layout(
         brand,
         public_url,
         &subject,
-        &paragraphs,
+        &paras(&[intro, what, how]),
         Some(("Set your password", link)),
+        &after,
+    );
+    MailMessage {
+        subject,
+        text,
+        html,
+    }
+}
+
+fn sign_in_line(public_url: &str) -> Para {
+    Para::link("Afterwards, sign in at ", format!("{public_url}/login"))
+}
+
+fn guide_line(public_url: &str) -> Para {
+    Para::link(
+        "New here? The Quick Start Guide walks you through projects, candidates, results and credits: ",
+        guide_url(public_url),
+    )
+}
+
+/// Where client users read the Quick Start Guide (after signing in).
+pub fn guide_url(public_url: &str) -> String {
+    format!("{public_url}/client/quick-start")
+}
+
+/// The Quick Start Guide, sent by the reseller to one of its client users.
+pub fn quick_start_guide(
+    brand: &BrandRow,
+    public_url: &str,
+    name: &str,
+    client_name: &str,
+    sender_name: &str,
+) -> MailMessage {
+    let subject = format!("Your {} Quick Start Guide", brand.product_name);
+    let intro = format!("Hello {name},");
+    let what = format!(
+        "{sender_name} has sent you the Quick Start Guide for {client_name}'s account on {}. It takes you from an empty account to your first results in four steps: create a project, invite candidates, read the results, and keep an eye on your credits.",
+        brand.product_name
+    );
+    let after = [
+        sign_in_line(public_url),
+        Para::text(
+            "Forgotten your password, or never set one? Use “Forgot password” on the sign-in page.",
+        ),
+    ];
+    let mut text = format!(
+        "{intro}\n\n{what}\n\nRead the guide: {}\n",
+        guide_url(public_url)
+    );
+    for p in &after {
+        text.push_str(&format!("\n{}\n", p.plain()));
+    }
+    text.push_str(&format!("\n{}\n", brand.product_name));
+    let html = layout(
+        brand,
+        public_url,
+        &subject,
+        &paras(&[intro, what]),
+        Some(("Read the Quick Start Guide", &guide_url(public_url))),
+        &after,
     );
     MailMessage {
         subject,
@@ -130,8 +250,9 @@ pub fn low_credit(
         brand,
         public_url,
         &subject,
-        &[intro, what, next],
+        &paras(&[intro, what, next]),
         Some(("View credits", link)),
+        &[],
     );
     MailMessage {
         subject,
@@ -155,8 +276,9 @@ pub fn password_reset(brand: &BrandRow, public_url: &str, name: &str, link: &str
         brand,
         public_url,
         &subject,
-        &[intro, what, ignore],
+        &paras(&[intro, what, ignore]),
         Some(("Reset your password", link)),
+        &[],
     );
     MailMessage {
         subject,
@@ -206,8 +328,9 @@ pub fn invitation(
         brand,
         public_url,
         &subject,
-        &paragraphs,
+        &paras(&paragraphs),
         Some(("Start your assessment", link)),
+        &[],
     );
     MailMessage {
         subject,
@@ -266,8 +389,9 @@ pub fn report_summary(
         brand,
         public_url,
         &subject,
-        &paragraphs,
+        &paras(&paragraphs),
         Some(("View the results", link)),
+        &[],
     );
     MailMessage {
         subject,
@@ -311,5 +435,47 @@ mod tests {
         assert!(m.html.contains("#112233"));
         assert!(m.html.contains("Acme &lt;Assess&gt;"));
         assert!(!m.html.contains("<script>"));
+        assert!(m.text.contains("sign in at http://x/login"));
+        assert!(m
+            .html
+            .contains(r#"<a href="http://x/login">http://x/login</a>"#));
+    }
+
+    #[test]
+    fn a_client_users_welcome_links_the_guide_and_sign_in_in_both_parts() {
+        let m = welcome(
+            &brand(),
+            "http://x",
+            "Jo",
+            &Role::ClientUser,
+            "http://x/set-password?token=abc",
+        );
+        for part in [&m.text, &m.html] {
+            assert!(part.contains("Quick Start Guide"), "{part}");
+            assert!(part.contains("sign in at"), "{part}");
+        }
+        assert!(m.text.contains("http://x/client/quick-start"));
+        assert!(m.text.contains("http://x/login"));
+        assert!(m
+            .html
+            .contains(r#"<a href="http://x/client/quick-start">http://x/client/quick-start</a>"#));
+        assert!(m
+            .html
+            .contains(r#"<a href="http://x/login">http://x/login</a>"#));
+    }
+
+    #[test]
+    fn line_breaks_become_br_after_escaping() {
+        assert_eq!(escape_lines("a <b>\nc & d"), "a &lt;b&gt;<br>c &amp; d");
+    }
+
+    #[test]
+    fn the_guide_mail_links_the_guide() {
+        let m = quick_start_guide(&brand(), "http://x", "Jo", "Acme", "Rita <R>");
+        assert!(m.subject.contains("Quick Start Guide"));
+        assert!(m.text.contains("http://x/client/quick-start"));
+        assert!(m.html.contains(r#"href="http://x/client/quick-start""#));
+        assert!(m.html.contains("Rita &lt;R&gt;"));
+        assert!(m.text.contains("http://x/login"));
     }
 }

@@ -10,7 +10,7 @@ use credence_shared::Page;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::auth::{impersonation, Principal, ResellerStaff, TenantUser};
+use crate::auth::{impersonation, Principal, ResellerStaff, Tenant, TenantUser};
 use crate::domain::client_users::{self, UserFilter};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::{Json, ListParams};
@@ -172,6 +172,33 @@ pub async fn resend_welcome(
         .transaction(move |conn| {
             client_users::resend_welcome(conn, &config, &actor, &user.tenant, &id)
         })
+        .await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Email the Quick Start Guide to one of your clients' users (in the client's skin; audit-logged).
+#[utoipa::path(tag = "client users", params(("id" = String, Path)), responses(
+    (status = 202, description = "Guide email queued"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`user_deactivated`", body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/client-users/{id}/send-guide")]
+pub async fn send_guide(
+    state: web::Data<AppState>,
+    staff: ResellerStaff,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let Some(reseller_id) = staff.0.reseller_id.clone() else {
+        return Err(ApiError::forbidden("Only reseller users may do this."));
+    };
+    let tenant = Tenant::Reseller { reseller_id };
+    let actor = staff.0.audit_actor();
+    let config = state.config.clone();
+    let id = id.into_inner();
+    state
+        .db
+        .transaction(move |conn| client_users::send_guide(conn, &config, &actor, &tenant, &id))
         .await?;
     Ok(HttpResponse::Accepted().finish())
 }

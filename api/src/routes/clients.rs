@@ -263,7 +263,9 @@ pub async fn delete_client_logo(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Every change of the client's balance, newest first.
+/// Every change of the client's balance, newest first, each with a `description` of what it was
+/// for and, where the caller may open it, a link target (`reference_kind`, `reference_id`).
+/// Client users never see the reseller's order notes, PO references or invoices.
 #[utoipa::path(tag = "clients", params(("id" = String, Path), ListParams), responses(
     (status = 200, body = Page<LedgerEntry>),
     (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -282,7 +284,11 @@ pub async fn client_ledger(
             .db
             .run(move |conn| {
                 clients::get_scoped(conn, &user.tenant, &id)?;
-                credits::ledger(conn, &id, &page)
+                let viewer = match user.tenant {
+                    Tenant::Reseller { .. } => credits::LedgerViewer::Reseller,
+                    Tenant::Client { .. } => credits::LedgerViewer::ClientUser,
+                };
+                credits::ledger(conn, &id, viewer, &page)
             })
             .await?,
     ))

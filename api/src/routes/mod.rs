@@ -78,6 +78,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(client_users::update_client_user)
         .service(client_users::delete_client_user)
         .service(client_users::resend_welcome)
+        .service(client_users::send_guide)
         .service(client_users::impersonate)
         .service(credit_orders::list_credit_orders)
         .service(credit_orders::export_credit_orders)

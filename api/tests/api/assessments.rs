@@ -23,6 +23,8 @@ both_backends!(
     candidates_reach_only_their_own_assessments,
     resellers_see_status_but_not_scores,
     csv_import_checks_credits_for_the_whole_batch,
+    the_ledger_says_what_each_line_was_for,
+    invitation_emails_keep_the_descriptions_line_breaks,
 );
 
 struct World {
@@ -1134,4 +1136,108 @@ async fn csv_import_checks_credits_for_the_whole_batch(backend: Backend) {
         )
         .await;
     no_header.assert_problem(422, "validation_failed");
+}
+
+async fn the_ledger_says_what_each_line_was_for(backend: Backend) {
+    let w = world(backend, 10).await;
+    let p = w
+        .project(&["numerical"], json!({ "name": "Graduate Scheme 2027" }))
+        .await;
+    let invited = w.app.post("/candidates", Some(&w.client_user), json!({ "project_id": p["id"], "first_name": "Jane", "last_name": "Doe", "email": "jane@cand.example" })).await;
+    assert_eq!(invited.status, 201, "{}", invited.body);
+    let candidate_id = invited.body["id"].as_str().unwrap();
+    let invitation = invited.body["invitations"][0]["id"].as_str().unwrap();
+    let cancelled = w
+        .app
+        .post(
+            &format!("/invitations/{invitation}/cancel"),
+            Some(&w.client_user),
+            json!({}),
+        )
+        .await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    let order = w.app.post("/credit-orders", Some(&w.reseller), json!({ "client_code": w.client["code"], "credits": 5, "note": "Internal: sold at 9 GBP", "po_reference": "PO-4711" })).await;
+    assert_eq!(order.status, 201, "{}", order.body);
+    let path = format!("/clients/{}/ledger", w.client["id"].as_str().unwrap());
+    let line = |ledger: &Value, kind: &str| -> Value {
+        ledger["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["kind"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} line in {ledger}"))
+            .clone()
+    };
+
+    // The reseller: every line in words, linked to the candidate or the order's invoice.
+    let ledger = w.app.get(&path, Some(&w.reseller)).await;
+    assert_eq!(ledger.status, 200, "{}", ledger.body);
+    let charge = line(&ledger.body, "invite_charge");
+    assert_eq!(
+        charge["description"],
+        "Invitation: Jane Doe — Graduate Scheme 2027"
+    );
+    assert_eq!(charge["reference_kind"], "candidate");
+    assert_eq!(charge["reference_id"], candidate_id);
+    let refund = line(&ledger.body, "refund");
+    assert_eq!(
+        refund["description"],
+        "Refund: cancelled invitation of Jane Doe — Graduate Scheme 2027"
+    );
+    assert_eq!(refund["reference_kind"], "candidate");
+    assert_eq!(refund["reference_id"], candidate_id);
+    let ordered = line(&ledger.body, "order");
+    assert_eq!(
+        ordered["description"],
+        "Credit order: 5 credits (PO PO-4711)"
+    );
+    assert_eq!(ordered["reference_kind"], "invoice");
+    assert_eq!(ordered["reference_id"], order.body["invoice_id"]);
+    assert_eq!(ordered["reason"], "Internal: sold at 9 GBP");
+    let initial = line(&ledger.body, "initial");
+    assert_eq!(initial["description"], "Initial credits: 10 credits");
+
+    // The client user: the same words for its own invitations, but never the reseller's note,
+    // PO reference, invoice or prices.
+    let ledger = w.app.get(&path, Some(&w.client_user)).await;
+    assert_eq!(ledger.status, 200, "{}", ledger.body);
+    let charge = line(&ledger.body, "invite_charge");
+    assert_eq!(
+        charge["description"],
+        "Invitation: Jane Doe — Graduate Scheme 2027"
+    );
+    assert_eq!(charge["reference_kind"], "candidate");
+    let ordered = line(&ledger.body, "order");
+    assert_eq!(ordered["description"], "Credit order: 5 credits");
+    assert!(ordered["reason"].is_null(), "{ordered}");
+    assert!(ordered["reference_kind"].is_null(), "{ordered}");
+    assert!(ordered["reference_id"].is_null(), "{ordered}");
+    let text = ledger.body.to_string();
+    for secret in ["Internal", "PO-4711", "amount", "price", "discount"] {
+        assert!(!text.contains(secret), "{secret} leaked: {text}");
+    }
+}
+
+async fn invitation_emails_keep_the_descriptions_line_breaks(backend: Backend) {
+    let w = world(backend, 10).await;
+    let p = w
+        .project(
+            &["numerical"],
+            json!({ "description": "Two tests.\r\nAllow <40> minutes." }),
+        )
+        .await;
+    assert_eq!(p["description"], "Two tests.\nAllow <40> minutes.");
+    let invited = w.invite(&p, "lines@cand.example").await;
+    assert_eq!(invited.status, 201, "{}", invited.body);
+    let mut conn = w.app.conn();
+    let (text, html): (String, String) = outbox::table
+        .filter(outbox::to_address.eq("lines@cand.example"))
+        .select((outbox::text_body, outbox::html_body))
+        .first(&mut *conn)
+        .unwrap();
+    assert!(text.contains("Two tests.\nAllow <40> minutes."), "{text}");
+    assert!(
+        html.contains("Two tests.<br>Allow &lt;40&gt; minutes."),
+        "{html}"
+    );
 }

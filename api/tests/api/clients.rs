@@ -18,6 +18,8 @@ both_backends!(
     another_resellers_objects_are_404,
     client_users_cannot_use_reseller_endpoints,
     resellers_add_colleagues_and_read_their_audit_log,
+    multi_line_fields_keep_line_breaks_single_line_fields_refuse_them,
+    resellers_send_the_quick_start_guide_to_their_clients_users,
 );
 
 async fn a_client_gets_a_code_the_default_skin_threshold_and_initial_credits(backend: Backend) {
@@ -666,4 +668,135 @@ async fn resellers_add_colleagues_and_read_their_audit_log(backend: Backend) {
         .unwrap()
         .iter()
         .any(|e| e["action"] == "client.created"));
+}
+
+async fn multi_line_fields_keep_line_breaks_single_line_fields_refuse_them(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let (_, token) = reseller_with_user(&app, &admin, "Multi Line Partners").await;
+    // A two-line address and notes, typed on Windows: kept, with `\n` line endings.
+    let created = app
+        .post(
+            "/clients",
+            Some(&token),
+            json!({ "name": "Walk Ltd", "contact_name": "Wes Walker", "contact_email": "wes@walk.example",
+                    "address": "1 Walk Street\r\nLondon", "notes": "Met at the fair.\nCall in May." }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.body["address"], "1 Walk Street\nLondon");
+    assert_eq!(created.body["notes"], "Met at the fair.\nCall in May.");
+    let id = created.body["id"].as_str().unwrap();
+    let patched = app
+        .patch(
+            &format!("/clients/{id}"),
+            Some(&token),
+            json!({ "address": "2 Run Road\nLeeds\nLS1 1AA" }),
+        )
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.body);
+    assert_eq!(patched.body["address"], "2 Run Road\nLeeds\nLS1 1AA");
+    let read = app.get(&format!("/clients/{id}"), Some(&token)).await;
+    assert_eq!(read.body["address"], "2 Run Road\nLeeds\nLS1 1AA");
+    // Other control characters are still refused, in plain words; single-line fields refuse
+    // line breaks.
+    let refused = app
+        .patch(
+            &format!("/clients/{id}"),
+            Some(&token),
+            json!({ "notes": "tab\there", "name": "Walk\nLtd" }),
+        )
+        .await;
+    refused.assert_problem(422, "validation_failed");
+    let mut fields = refused.error_fields();
+    fields.sort();
+    assert_eq!(fields, ["name", "notes"]);
+    for e in refused.body["errors"].as_array().unwrap() {
+        assert_eq!(e["code"], "invalid_characters");
+        let expected = if e["field"] == "name" {
+            "Remove the line break: this field takes one line."
+        } else {
+            "Remove the special character (a tab) from this field."
+        };
+        assert_eq!(e["message"], expected);
+    }
+    let read = app.get(&format!("/clients/{id}"), Some(&token)).await;
+    assert_eq!(read.body["name"], "Walk Ltd", "nothing changed");
+    // A project's description is multi-line too.
+    let catalogue = app.get("/tests", Some(&token)).await.body;
+    let test = &catalogue["data"][0];
+    let project = app
+        .post(
+            "/projects",
+            Some(&token),
+            json!({ "client_id": id, "name": "Graduate Scheme 2027",
+                    "description": "Two tests.\r\nAllow 40 minutes.",
+                    "tests": [{ "test_id": test["id"], "norm_group_id": test["norm_groups"][0]["id"] }] }),
+        )
+        .await;
+    assert_eq!(project.status, 201, "{}", project.body);
+    assert_eq!(project.body["description"], "Two tests.\nAllow 40 minutes.");
+}
+
+async fn resellers_send_the_quick_start_guide_to_their_clients_users(backend: Backend) {
+    use credence_api::db::schema::outbox;
+    use diesel::prelude::*;
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let (_, token) = reseller_with_user(&app, &admin, "Guiding Partners").await;
+    let (_, other) = reseller_with_user(&app, &admin, "Other Partners").await;
+    let client = app.create_client(&token, "Guided Client", 10).await;
+    let (user, user_token) = app
+        .client_user(&token, client["id"].as_str(), "guided@client.example")
+        .await;
+    let path = format!("/client-users/{}/send-guide", user["id"].as_str().unwrap());
+    let sent = app.post(&path, Some(&token), json!({})).await;
+    assert_eq!(sent.status, 202, "{}", sent.body);
+    assert_eq!(
+        app.outbox_count("guided@client.example", "quick_start_guide"),
+        1
+    );
+    let (subject, text, html): (String, String, String) = {
+        let mut conn = app.conn();
+        outbox::table
+            .filter(outbox::to_address.eq("guided@client.example"))
+            .filter(outbox::kind.eq("quick_start_guide"))
+            .select((outbox::subject, outbox::text_body, outbox::html_body))
+            .first(&mut *conn)
+            .unwrap()
+    };
+    assert!(subject.contains("Quick Start Guide"), "{subject}");
+    assert!(
+        text.contains("http://credence.test/client/quick-start"),
+        "{text}"
+    );
+    assert!(text.contains("http://credence.test/login"), "{text}");
+    assert!(
+        html.contains(r#"href="http://credence.test/client/quick-start""#),
+        "{html}"
+    );
+    let events = app.get("/audit-events", Some(&token)).await;
+    assert!(
+        events.body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "user.guide_sent" && e["object_id"] == user["id"]),
+        "{}",
+        events.body
+    );
+    // Another reseller's user is not found; a client user may not send it; nothing is queued.
+    app.post(&path, Some(&other), json!({}))
+        .await
+        .assert_problem(404, "not_found");
+    app.post(&path, Some(&user_token), json!({}))
+        .await
+        .assert_problem(403, "forbidden");
+    app.post("/client-users/nope/send-guide", Some(&token), json!({}))
+        .await
+        .assert_problem(404, "not_found");
+    assert_eq!(
+        app.outbox_count("guided@client.example", "quick_start_guide"),
+        1
+    );
 }

@@ -1,5 +1,5 @@
 //! Client users as a table with their row actions (edit, deactivate/reactivate, resend welcome,
-//! Login As), shared by the reseller portal and the client portal's Users page.
+//! Login As, send the Quick Start Guide), shared by the reseller portal and the client portal's Users page.
 
 use credence_shared::reseller::{ClientUser, ClientUserPatch};
 use leptos::prelude::*;
@@ -17,7 +17,7 @@ pub fn ClientUserTable(
     /// Show the client column (the reseller's list across clients).
     #[prop(optional)]
     show_client: bool,
-    /// Offer "Login As" (reseller users only).
+    /// Offer "Login As" and "Send the Quick Start Guide" (reseller users only).
     #[prop(optional)]
     login_as: bool,
     /// Base path of the edit page (`{base}/{id}`), when users can be edited there.
@@ -93,6 +93,18 @@ fn ClientUserRow(
         wasm_bindgen_futures::spawn_local(async move {
             match api::resend_welcome(&id.get_value()).await {
                 Ok(()) => toasts.success(format!("Welcome email sent again to {email}")),
+                Err(e) => toasts.problem(&e),
+            }
+            busy.set(false);
+        });
+    };
+    let email = user.email.clone();
+    let send_guide = move |_| {
+        busy.set(true);
+        let email = email.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            match api::send_guide(&id.get_value()).await {
+                Ok(()) => toasts.success(format!("Quick Start Guide sent to {email}")),
                 Err(e) => toasts.problem(&e),
             }
             busy.set(false);
@@ -175,6 +187,18 @@ fn ClientUserRow(
                             on:click=resend.clone()
                         >
                             "Resend welcome"
+                        </button>
+                    })}
+                    {(login_as && !deactivated).then(|| view! {
+                        <button
+                            type="button"
+                            class="btn btn-small"
+                            data-testid=format!("send-guide-{email}")
+                            title="Email this user the Quick Start Guide"
+                            disabled=move || busy.get()
+                            on:click=send_guide.clone()
+                        >
+                            "Send the Quick Start Guide"
                         </button>
                     })}
                     // The API allows Login As only for users who can sign in (not invited ones).

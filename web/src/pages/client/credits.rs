@@ -48,7 +48,7 @@ pub fn ClientCredits() -> impl IntoView {
             })}
             <section class="stack" aria-labelledby="ledger-heading">
                 <h2 id="ledger-heading">"History"</h2>
-                {ledger.view("No credit changes yet.", |items: Vec<LedgerEntry>| view! { <LedgerTable items=items /> })}
+                {ledger.view("No credit changes yet.", |items: Vec<LedgerEntry>| view! { <LedgerTable items=items base="/client" /> })}
             </section>
         </section>
     }

@@ -1,12 +1,39 @@
-//! `/client/quick-start`: the Quick Start Guide resellers point new clients to.
+//! `/client/quick-start`: the Quick Start Guide resellers point new clients to; the reseller
+//! portal shows the same guide as a preview at `/reseller/quick-start`.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::components::layout::ClientAccount;
 
+/// A link into the client portal; in the reseller's preview, the words only (the reseller
+/// cannot open the client's pages).
+fn portal_link(preview: bool, href: &'static str, label: &'static str) -> AnyView {
+    if preview {
+        view! { <strong>{label}</strong> }.into_any()
+    } else {
+        view! { <A href=href>{label}</A> }.into_any()
+    }
+}
+
+/// The client portal's guide.
 #[component]
 pub fn QuickStart() -> impl IntoView {
+    view! { <QuickStartGuide preview=false /> }
+}
+
+/// The reseller's preview: what its client users read, and how to send it to them.
+#[component]
+pub fn QuickStartPreview() -> impl IntoView {
+    view! { <QuickStartGuide preview=true /> }
+}
+
+#[component]
+fn QuickStartGuide(
+    /// The reseller's preview (no client account, links shown as words).
+    #[prop(optional)]
+    preview: bool,
+) -> impl IntoView {
     let account = use_context::<ClientAccount>();
     let balance = move || {
         account
@@ -19,6 +46,13 @@ pub fn QuickStart() -> impl IntoView {
             <header class="page-header">
                 <h1>"Quick Start Guide"</h1>
             </header>
+            {preview.then(|| view! {
+                <p class="note" role="note" data-testid="quick-start-preview">
+                    "This is the guide your client users see in their portal (menu: Quick Start Guide). "
+                    "To email it to someone, open " <A href="/reseller/client-users">"Client Users"</A>
+                    " and choose " <strong>"Send the Quick Start Guide"</strong> " on their row."
+                </p>
+            })}
             <p class="lead">
                 "This guide takes you from an empty account to your first results in four steps. "
                 "It takes about ten minutes to read, and you can come back to it at any time from the menu."
@@ -37,7 +71,8 @@ pub fn QuickStart() -> impl IntoView {
                 <p>
                     "A project is one assessment campaign, typically one vacancy or one intake (for example "
                     "“Graduate analysts 2026”). Everything candidates do happens inside a project. Open "
-                    <A href="/client/projects">"Projects"</A> " and choose " <strong>"New project"</strong> "."
+                    {portal_link(preview, "/client/projects", "Projects")} " and choose " <strong>"Create project"</strong>
+                    ", fill in the form and save it with " <strong>"Create project"</strong> "."
                 </p>
                 <ul>
                     <li>
@@ -76,25 +111,30 @@ pub fn QuickStart() -> impl IntoView {
 
             <section class="card stack" aria-labelledby="step-invite">
                 <h2 id="step-invite">"2. Invite candidates"</h2>
-                <p>"There are three ways to bring candidates into a project; you can mix them."</p>
+                <p>
+                    "There are three ways to bring candidates into a project; you can mix them. All three start "
+                    "from the project's page (open it from " {portal_link(preview, "/client/projects", "Projects")} ")."
+                </p>
                 <ol>
                     <li>
                         <strong>"Email invitation. "</strong>
-                        "Add a candidate with their first name, last name and email (phone is optional). They "
+                        "Choose " <strong>"Invite candidate"</strong> ", enter their first name, last name and email (phone "
+                        "is optional) and choose " <strong>"Send invitation"</strong> ". They "
                         "receive an email with a personal, one-time link that takes them straight to their tests; "
                         "no password needed. If someone needs extra time as a reasonable adjustment, set it here "
                         "(25 %, or any value from 1 to 100 %). Extra time is fixed once the candidate starts a test."
                     </li>
                     <li>
                         <strong>"CSV import. "</strong>
-                        "For many candidates at once, upload a CSV file with the columns "
+                        "For many candidates at once, choose " <strong>"Import CSV"</strong> " and upload a file with the columns "
                         <code>"first_name, last_name, email"</code>
                         " (and optionally " <code>"phone"</code> " and " <code>"extra_time_percent"</code> "). "
                         "Every row is reported back: invited, or the reason it was not (for example an invalid email)."
                     </li>
                     <li>
                         <strong>"Self-registration link. "</strong>
-                        "If the project has an access key, share its registration link and the key, for example "
+                        "Turn on the access key in the project's settings (" <strong>"Edit settings"</strong> "), then share the "
+                        "registration link and the key from the project's " <strong>"Self-registration"</strong> " section, for example "
                         "in a job advert or an assessment-day email. Candidates enter their own name and email and "
                         "start straight away."
                     </li>
@@ -191,10 +231,10 @@ pub fn QuickStart() -> impl IntoView {
                     <li>
                         <strong>"Need more? "</strong>
                         "Contact your reseller: they add credits to your account, usually the same day. Every change "
-                        "is listed on the " <A href="/client/credits">"Credits"</A> " page."
+                        "is listed on the " {portal_link(preview, "/client/credits", "Credits")} " page."
                     </li>
                 </ul>
-                {move || balance().map(|b| view! {
+                {move || balance().filter(|_| !preview).map(|b| view! {
                     <p class="muted" data-testid="quick-start-balance">{format!("You have {b} credits right now.")}</p>
                 })}
             </section>

@@ -60,6 +60,7 @@ pub fn ClientUserList() -> impl IntoView {
                     let c = client_id.get();
                     if c.is_empty() { "/reseller/client-users/new".to_string() } else { format!("/reseller/client-users/new?client_id={}", api::enc(&c)) }
                 } attr:class="btn btn-primary" attr:data-testid="client-user-create">"Create"</A>
+                <A href="/reseller/quick-start" attr:class="btn" attr:data-testid="quick-start-preview-open">"Preview the Quick Start Guide"</A>
             </header>
             <div class="filters">
                 <form class="search-bar" role="search" on:submit=on_search>

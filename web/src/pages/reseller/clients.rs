@@ -370,7 +370,7 @@ pub fn ClientNew() -> impl IntoView {
                 <div class="field-row">
                     <TextField id="client-initial-credits" name="initial_credits" label="Available Credits"
                         input_type="number" min="0" step="1" value=initial_credits errors=errors
-                        hint="Credits the client starts with, e.g. credits already bought or a free trial." />
+                        hint="Credits the client starts with, e.g. credits already bought or a free trial. They are an initial credit order: we invoice you for them like any other order." />
                     <TextField id="client-credit-threshold" name="credit_threshold" label="Default Credit Threshold Value"
                         input_type="number" min="0" step="1" value=threshold errors=errors
                         hint="Leave this as default. Below it, the client and you get a low-credit email." />
@@ -489,6 +489,12 @@ fn ClientPage(client: Client) -> impl IntoView {
                     <span data-testid="client-brand-name">{move || current.with(|c| c.brand_name.clone())}</span>
                 </Fact>
                 <Fact label="Users">{move || current.with(|c| c.user_count)}</Fact>
+                {move || current.with(|c| c.address.clone()).map(|a| view! {
+                    <Fact label="Address"><span class="pre-line" data-testid="client-address">{a}</span></Fact>
+                })}
+                {move || current.with(|c| c.notes.clone()).map(|n| view! {
+                    <Fact label="Notes"><span class="pre-line" data-testid="client-notes">{n}</span></Fact>
+                })}
             </dl>
             <div class="form-actions">
                 <A href=move || format!("/reseller/credit-orders/new?code={}", api::enc(&code.get()))
@@ -545,7 +551,7 @@ fn ClientPage(client: Client) -> impl IntoView {
         </section>
         <section class="stack" aria-labelledby="ledger-heading" data-testid="client-ledger">
             <h2 id="ledger-heading">"Credit ledger"</h2>
-            {ledger.view("No credit changes yet.", |items: Vec<LedgerEntry>| view! { <LedgerTable items=items /> })}
+            {ledger.view("No credit changes yet.", |items: Vec<LedgerEntry>| view! { <LedgerTable items=items base="/reseller" /> })}
         </section>
         <section class="stack" aria-labelledby="projects-heading" data-testid="client-projects">
             <h2 id="projects-heading">"Projects"</h2>

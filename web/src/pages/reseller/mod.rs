@@ -149,6 +149,10 @@ pub fn ResellerDashboard() -> impl IntoView {
                     <h2>"Order credits"</h2>
                     <p class="muted">"Add credits to a client's account with its client code."</p>
                 </A>
+                <A href="/reseller/quick-start" attr:class="card card-link" attr:data-testid="quick-start-preview-link">
+                    <h2>"Quick Start Guide"</h2>
+                    <p class="muted">"Preview the guide your clients' users get, then send it from Client Users."</p>
+                </A>
             </div>
         </section>
     }
