@@ -88,7 +88,7 @@ async fn api_fallback(
         }
     }
     Err(ApiError::new(
-        actix_web::http::StatusCode::NOT_FOUND,
+        crate::error::Failure::NotFound,
         "not_found",
         format!("There is no API endpoint at {}.", req.path()),
     ))

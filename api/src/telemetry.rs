@@ -15,7 +15,8 @@ use actix_web::{web, HttpResponse, ResponseError};
 use futures_util::FutureExt;
 use tracing::Instrument;
 
-use crate::error::{problem, ApiError, PROBLEM_JSON};
+use crate::error::ApiError;
+use crate::routes::problem::{problem, PROBLEM_JSON};
 use crate::startup::AppState;
 
 pub fn init_tracing() {

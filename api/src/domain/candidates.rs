@@ -22,7 +22,7 @@ use crate::domain::credits::{self, Change};
 use crate::domain::projects::{get_scoped_project, tests_of, ProjectRow};
 use crate::domain::values::{optional_text, required_text, Email};
 use crate::domain::{brands, like_pattern, PageRequest};
-use crate::error::{ApiError, FieldIssue, Validator};
+use crate::error::{ApiError, Failure, FieldIssue, Validator};
 use crate::mail::{self, templates};
 
 /// Invitations stay open 30 days (or until the project expires, if sooner).
@@ -313,7 +313,7 @@ fn validate(
 
 fn insufficient(cost: i64, balance: i64) -> ApiError {
     ApiError::new(
-        actix_web::http::StatusCode::PAYMENT_REQUIRED,
+        Failure::InsufficientCredits,
         "insufficient_credits",
         format!("This needs {cost} credit(s) and the account has {balance}. Ask your reseller for more credits."),
     )

@@ -22,7 +22,7 @@ use crate::domain::clients::ClientRow;
 use crate::domain::projects::ProjectRow;
 use crate::domain::values::{required_text, Email};
 use crate::domain::{brands, logos, scoring};
-use crate::error::{ApiError, Validator};
+use crate::error::{ApiError, Failure, Validator};
 use crate::mail::{self, templates};
 
 /// Answers are accepted for this long after the deadline (network latency), never more.
@@ -31,7 +31,7 @@ pub const GRACE_SECONDS: i64 = 5;
 pub const SESSION_HOURS: i64 = 24;
 
 fn unavailable() -> ApiError {
-    ApiError::new(actix_web::http::StatusCode::FORBIDDEN, "assessment_unavailable", "This assessment is not available: the project has closed or the account is suspended. Contact the support address in your invitation.")
+    ApiError::new(Failure::Forbidden, "assessment_unavailable", "This assessment is not available: the project has closed or the account is suspended. Contact the support address in your invitation.")
 }
 
 /// Whether the client and project still let candidates in.

@@ -14,6 +14,7 @@ pub mod csv;
 pub mod extract;
 pub mod idempotency;
 pub mod ops;
+pub mod problem;
 pub mod projects;
 pub mod public;
 pub mod reseller;

@@ -364,8 +364,7 @@ pub async fn import_candidates(
         .unwrap_or_default()
         .to_ascii_lowercase();
     if !content_type.starts_with("text/csv") && !content_type.starts_with("text/plain") {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        return Err(ApiError::unsupported_media(
             "unsupported_media_type",
             "Send the file as text/csv.",
         ));
