@@ -17,7 +17,7 @@ use tracing::Instrument;
 
 use crate::error::ApiError;
 use crate::routes::problem::{problem, PROBLEM_JSON};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CREDENCE_LOG")

@@ -15,7 +15,7 @@ use crate::db::schema::{sessions, users};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::users::UserRow;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A caller with a valid access token for a live session of an active user.
 #[derive(Debug, Clone)]

@@ -14,7 +14,7 @@ use crate::domain::api_keys;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::Json;
 use crate::routes::idempotency;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Exchange an API key for a 15-minute access token (OAuth 2 client credentials).
 #[utoipa::path(tag = "auth", request_body = ClientCredentialsRequest, responses(

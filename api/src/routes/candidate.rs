@@ -11,7 +11,7 @@ use crate::auth::CandidateUser;
 use crate::domain::test_area;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::Json;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Sign in to the test area: with the invitation email's one-time token (200), or register with
 /// a project's access key (201; invites the candidate and charges the project's credits).

@@ -16,7 +16,7 @@ use crate::domain::into_page;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::{Json, ListParams};
 use crate::routes::idempotency;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 fn sees_scores(tenant: &Tenant) -> bool {
     matches!(tenant, Tenant::Client { .. })

@@ -18,7 +18,7 @@ use crate::domain::{audit, logos};
 use crate::error::{ApiError, ApiResult, Validator};
 use crate::routes::extract::{Json, ListParams};
 use crate::routes::idempotency;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -17,7 +17,7 @@ use crate::error::{ApiError, ApiResult, Validator};
 use crate::routes::csv;
 use crate::routes::extract::{Json, ListParams};
 use crate::routes::idempotency;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

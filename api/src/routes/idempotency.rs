@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::db::schema::idempotency_keys;
 use crate::db::{now, DbConnection};
 use crate::error::{ApiError, Failure};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const HEADER: &str = "Idempotency-Key";
 

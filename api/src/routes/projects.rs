@@ -20,7 +20,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::routes::csv;
 use crate::routes::extract::{Json, ListParams};
 use crate::routes::idempotency;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The test catalogue: aptitude and personality tests with their norm groups.
 #[utoipa::path(tag = "projects", responses((status = 200, body = Page<TestSummary>)), security(("bearer" = [])))]
