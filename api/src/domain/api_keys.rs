@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use crate::auth::session::{access_token, organisation_open};
 use crate::auth::tokens::{random_token, token_hash, Keys, ACCESS_TOKEN_SECONDS};
-use crate::auth::Tenant;
+use crate::domain::tenant::Tenant;
 use crate::db::schema::{api_keys, sessions, users};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};

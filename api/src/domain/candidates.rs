@@ -10,7 +10,7 @@ use credence_shared::problem::FieldError;
 use diesel::prelude::*;
 
 use crate::auth::tokens::{random_token, token_hash};
-use crate::auth::Tenant;
+use crate::domain::tenant::Tenant;
 use crate::config::Config;
 use crate::db::schema::{
     assessments, candidates, clients, invitations, norm_groups, project_tests, projects, tests,

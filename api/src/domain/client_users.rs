@@ -5,7 +5,8 @@ use credence_shared::reseller::{ClientUser, ClientUserCreate, ClientUserPatch};
 use credence_shared::Role;
 use diesel::prelude::*;
 
-use crate::auth::{session, Tenant};
+use crate::auth::session;
+use crate::domain::tenant::Tenant;
 use crate::config::Config;
 use crate::db::schema::{clients, users};
 use crate::db::{now, DbConnection};

@@ -4,7 +4,7 @@ use credence_shared::reseller::{Client, ClientCreate, ClientPatch};
 use diesel::prelude::*;
 use rand::Rng;
 
-use crate::auth::Tenant;
+use crate::domain::tenant::Tenant;
 use crate::config::Config;
 use crate::db::schema::{brands, clients, reseller_brands, users};
 use crate::db::{new_id, now, DbConnection};

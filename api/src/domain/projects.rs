@@ -6,7 +6,7 @@ use credence_shared::assess::{
 };
 use diesel::prelude::*;
 
-use crate::auth::Tenant;
+use crate::domain::tenant::Tenant;
 use crate::db::schema::{clients, invitations, norm_groups, project_tests, projects, tests};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};

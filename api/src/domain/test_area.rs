@@ -181,7 +181,7 @@ pub fn session_from_access_key(
                     conn,
                     config,
                     &AuditActor::system(),
-                    &crate::auth::Tenant::Client {
+                    &crate::domain::tenant::Tenant::Client {
                         client_id: client.id.clone(),
                     },
                     &invitation.id,
@@ -194,7 +194,7 @@ pub fn session_from_access_key(
         conn,
         config,
         &AuditActor::system(),
-        &crate::auth::Tenant::Client {
+        &crate::domain::tenant::Tenant::Client {
             client_id: client.id.clone(),
         },
         &credence_shared::assess::CandidateCreate {

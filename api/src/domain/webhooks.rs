@@ -5,7 +5,7 @@ use credence_shared::reseller::{Webhook, WebhookCreate};
 use diesel::prelude::*;
 
 use crate::auth::tokens::random_token;
-use crate::auth::Tenant;
+use crate::domain::tenant::Tenant;
 use crate::db::schema::{webhook_deliveries, webhooks};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};

@@ -167,7 +167,7 @@ fn results(
     id: &str,
 ) -> Result<(String, Vec<ProjectResult>), ApiError> {
     let (project, _) = projects::get_scoped_project(conn, tenant, id)?;
-    let with_scores = matches!(tenant, Tenant::Client { .. });
+    let with_scores = tenant.sees_scores();
     let rows: Vec<(InvitationRow, CandidateRow)> = invitations::table
         .inner_join(candidates::table)
         .filter(invitations::project_id.eq(id))
