@@ -56,6 +56,27 @@ pub fn access_token(
     })
 }
 
+/// The access token of a candidate session (the test area); it lives as long as the session.
+pub fn candidate_token(
+    keys: &Keys,
+    session: &crate::domain::test_area::OpenedSession,
+) -> Result<String, ApiError> {
+    let iat = chrono::Utc::now().timestamp();
+    keys.encode(&Claims {
+        sub: session.candidate_id.clone(),
+        role: Role::Candidate,
+        reseller_id: None,
+        client_id: Some(session.client_id.clone()),
+        sid: session.session_id.clone(),
+        jti: new_id(),
+        iat,
+        exp: iat + session.ttl_seconds,
+        iss: ISSUER.into(),
+        aud: AUDIENCE.into(),
+        act: None,
+    })
+}
+
 fn new_refresh_token(conn: &mut DbConnection, session_id: &str) -> Result<String, ApiError> {
     let token = random_token(32);
     let at = now();
