@@ -7,14 +7,13 @@ use chrono::Duration;
 use credence_shared::Role;
 use diesel::prelude::*;
 
-use crate::auth::tokens::{
-    random_token, token_hash, Actor, Claims, Keys, ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER,
-};
+use crate::auth::tokens::{Actor, Claims, Keys, ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER};
 use crate::db::schema::{clients, refresh_tokens, resellers, sessions, users};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::users::UserRow;
 use crate::error::ApiError;
+use crate::secrets::{random_token, token_hash};
 
 /// A refresh token is good for 14 days; a session ends after 30 days whatever happens.
 pub const REFRESH_TOKEN_DAYS: i64 = 14;

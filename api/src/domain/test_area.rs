@@ -8,7 +8,6 @@ use credence_shared::assess::{
 };
 use diesel::prelude::*;
 
-use crate::auth::tokens::token_hash;
 use crate::config::Config;
 use crate::db::schema::{
     answers, assessments, candidate_sessions, candidates, clients, invitations, projects,
@@ -24,6 +23,7 @@ use crate::domain::values::{required_text, Email};
 use crate::domain::{brands, logos, scoring};
 use crate::error::{ApiError, Failure, Validator};
 use crate::mail::{self, templates};
+use crate::secrets::token_hash;
 
 /// Answers are accepted for this long after the deadline (network latency), never more.
 pub const GRACE_SECONDS: i64 = 5;
@@ -88,10 +88,7 @@ fn load_context(
 }
 
 /// The magic link: works once; the session it opens keeps the candidate in.
-pub fn session_from_link(
-    conn: &mut DbConnection,
-    token: &str,
-) -> Result<OpenedSession, ApiError> {
+pub fn session_from_link(conn: &mut DbConnection, token: &str) -> Result<OpenedSession, ApiError> {
     let used = || {
         ApiError::unauthorized("invalid_invitation", "This link is invalid or has been used. Ask the support contact in your invitation for a new one.")
     };

@@ -9,7 +9,7 @@ use credence_shared::problem::Problem;
 use credence_shared::Page;
 
 use crate::auth::extract::client_ip;
-use crate::auth::{RealUser, TenantUser};
+use crate::auth::{client_credentials, RealUser, TenantUser};
 use crate::domain::api_keys;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::Json;
@@ -44,7 +44,7 @@ pub async fn token(
         state
             .db
             .transaction(move |conn| {
-                api_keys::exchange(conn, &keys, &body.client_id, &body.client_secret, ip)
+                client_credentials::exchange(conn, &keys, &body.client_id, &body.client_secret, ip)
             })
             .await?,
     ))
