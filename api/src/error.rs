@@ -1,18 +1,39 @@
-//! One error type for every failure, rendered as RFC 9457 `application/problem+json`.
+//! One error type for every failure. It names what went wrong in the domain's words (a
+//! [`Failure`] kind, a stable `code`, a detail for people); `routes::problem` alone decides the
+//! HTTP status and renders RFC 9457 `application/problem+json`.
 //!
 //! Internal causes are logged with the request id and never shown to the caller.
 
-use actix_web::http::{header, StatusCode};
-use actix_web::{HttpResponse, ResponseError};
-use credence_shared::problem::{FieldError, Problem};
+use credence_shared::problem::FieldError;
 
-pub const PROBLEM_JSON: &str = "application/problem+json";
+/// What kind of failure a rule reports; the HTTP edge maps each to a status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// The request itself cannot be understood (malformed body, path or query).
+    BadRequest,
+    /// No valid credentials.
+    Unauthenticated,
+    /// The client lacks the credits this needs.
+    InsufficientCredits,
+    /// This principal may never do this.
+    Forbidden,
+    /// No such object for this principal (another tenant's objects included).
+    NotFound,
+    /// The object's state forbids this now.
+    Conflict,
+    /// The request body is larger than allowed.
+    TooLarge,
+    /// The body's media type (or content) is not one this accepts.
+    UnsupportedMedia,
+    /// Well-formed, but refused as a whole (not one field), e.g. a reused idempotency key.
+    Unprocessable,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{code}: {detail}")]
     Problem {
-        status: StatusCode,
+        kind: Failure,
         code: &'static str,
         detail: String,
     },
@@ -29,9 +50,9 @@ pub enum ApiError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> ApiError {
+    pub fn new(kind: Failure, code: &'static str, detail: impl Into<String>) -> ApiError {
         ApiError::Problem {
-            status,
+            kind,
             code,
             detail: detail.into(),
         }
@@ -39,26 +60,34 @@ impl ApiError {
 
     pub fn not_found() -> ApiError {
         Self::new(
-            StatusCode::NOT_FOUND,
+            Failure::NotFound,
             "not_found",
             "The requested resource does not exist.",
         )
     }
 
     pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> ApiError {
-        Self::new(StatusCode::UNAUTHORIZED, code, detail)
+        Self::new(Failure::Unauthenticated, code, detail)
     }
 
     pub fn forbidden(detail: impl Into<String>) -> ApiError {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+        Self::new(Failure::Forbidden, "forbidden", detail)
     }
 
     pub fn bad_request(code: &'static str, detail: impl Into<String>) -> ApiError {
-        Self::new(StatusCode::BAD_REQUEST, code, detail)
+        Self::new(Failure::BadRequest, code, detail)
     }
 
     pub fn conflict(code: &'static str, detail: impl Into<String>) -> ApiError {
-        Self::new(StatusCode::CONFLICT, code, detail)
+        Self::new(Failure::Conflict, code, detail)
+    }
+
+    pub fn too_large(code: &'static str, detail: impl Into<String>) -> ApiError {
+        Self::new(Failure::TooLarge, code, detail)
+    }
+
+    pub fn unsupported_media(code: &'static str, detail: impl Into<String>) -> ApiError {
+        Self::new(Failure::UnsupportedMedia, code, detail)
     }
 
     /// A 422 naming one bad field.
@@ -84,74 +113,23 @@ impl ApiError {
         }
     }
 
-    pub fn problem(&self) -> Problem {
-        let status = self.status_code();
-        let (detail, errors) = match self {
-            ApiError::Problem { detail, .. } => (Some(detail.clone()), vec![]),
+    /// What a person is told: the detail (never an internal cause) and the bad fields.
+    pub fn explanation(&self) -> (String, Vec<FieldError>) {
+        match self {
+            ApiError::Problem { detail, .. } => (detail.clone(), vec![]),
             ApiError::Validation(errors) => (
-                Some(format!("{} field(s) are invalid.", errors.len())),
+                format!("{} field(s) are invalid.", errors.len()),
                 errors.clone(),
             ),
             ApiError::RateLimited { retry_after_secs } => (
-                Some(format!(
-                    "Too many attempts. Try again in {retry_after_secs} seconds."
-                )),
+                format!("Too many attempts. Try again in {retry_after_secs} seconds."),
                 vec![],
             ),
-            ApiError::MethodNotAllowed { allow } => (
-                Some(format!("This path supports {}.", allow.join(", "))),
-                vec![],
-            ),
-            ApiError::Internal(_) => (Some("Something went wrong on our side.".into()), vec![]),
-        };
-        problem(status, self.code(), detail, errors)
-    }
-}
-
-/// Builds a problem document; `type` points at the code's documentation anchor.
-pub fn problem(
-    status: StatusCode,
-    code: &str,
-    detail: Option<String>,
-    errors: Vec<FieldError>,
-) -> Problem {
-    Problem {
-        type_: format!("/api/docs#problem-{code}"),
-        title: status.canonical_reason().unwrap_or("Error").to_string(),
-        status: status.as_u16(),
-        detail,
-        code: code.to_string(),
-        errors,
-    }
-}
-
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            ApiError::Problem { status, .. } => *status,
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        if let ApiError::Internal(cause) = self {
-            tracing::error!(%cause, "internal error");
-        }
-        let mut response = HttpResponse::build(self.status_code());
-        response.content_type(PROBLEM_JSON);
-        match self {
-            ApiError::RateLimited { retry_after_secs } => {
-                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
-            }
             ApiError::MethodNotAllowed { allow } => {
-                response.insert_header((header::ALLOW, allow.join(", ")));
+                (format!("This path supports {}.", allow.join(", ")), vec![])
             }
-            _ => {}
+            ApiError::Internal(_) => ("Something went wrong on our side.".into(), vec![]),
         }
-        response.json(self.problem())
     }
 }
 

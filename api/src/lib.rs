@@ -11,5 +11,7 @@ pub mod jobs;
 pub mod mail;
 pub mod openapi;
 pub mod routes;
+pub mod secrets;
 pub mod startup;
+pub mod state;
 pub mod telemetry;

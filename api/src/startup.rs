@@ -1,7 +1,6 @@
 //! Builds the application: state, middleware, routes; binds the listener (port 0 in tests).
 
 use std::net::TcpListener;
-use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
@@ -9,71 +8,11 @@ use actix_web::{web, App, HttpRequest, HttpServer};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::password;
-use crate::auth::throttle::LoginThrottle;
-use crate::auth::tokens::Keys;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::ApiError;
-use crate::telemetry::Metrics;
+use crate::state::AppState;
 use crate::{jobs, openapi, routes, telemetry};
-
-/// Everything a handler may need, shared by all workers.
-pub struct AppState {
-    pub config: Config,
-    pub db: Db,
-    pub keys: Keys,
-    pub throttle: LoginThrottle,
-    pub metrics: Metrics,
-    /// Verified against when the email is unknown, so both failures cost the same.
-    pub dummy_password_hash: String,
-    pub openapi: Arc<utoipa::openapi::OpenApi>,
-    /// Every API path pattern with its methods, to answer 405 with `Allow`.
-    routes: Vec<(actix_web::dev::ResourceDef, Vec<String>)>,
-}
-
-impl AppState {
-    pub fn new(config: Config, db: Db) -> Result<AppState, String> {
-        let keys = {
-            let mut conn = db.get().map_err(|e| e.to_string())?;
-            Keys::load(config.jwt_secret.as_deref(), &mut conn).map_err(|e| e.to_string())?
-        };
-        let spec = openapi::spec();
-        let routes = spec
-            .paths
-            .paths
-            .iter()
-            .map(|(path, item)| {
-                let mut methods: Vec<String> = [
-                    ("GET", item.get.is_some()),
-                    ("POST", item.post.is_some()),
-                    ("PUT", item.put.is_some()),
-                    ("PATCH", item.patch.is_some()),
-                    ("DELETE", item.delete.is_some()),
-                ]
-                .into_iter()
-                .filter(|(_, present)| *present)
-                .map(|(m, _)| m.to_string())
-                .collect();
-                methods.sort();
-                (actix_web::dev::ResourceDef::new(path.as_str()), methods)
-            })
-            .collect();
-        Ok(AppState {
-            throttle: LoginThrottle::new(config.login_attempts_per_minute),
-            dummy_password_hash: password::hash(
-                "dummy password for timing",
-                config.password_hashing,
-            ),
-            config,
-            db,
-            keys,
-            metrics: Metrics::default(),
-            openapi: Arc::new(spec),
-            routes,
-        })
-    }
-}
 
 /// Unknown `/api` paths: 405 with `Allow` when the path exists with other methods, else 404.
 async fn api_fallback(
@@ -88,7 +27,7 @@ async fn api_fallback(
         }
     }
     Err(ApiError::new(
-        actix_web::http::StatusCode::NOT_FOUND,
+        crate::error::Failure::NotFound,
         "not_found",
         format!("There is no API endpoint at {}.", req.path()),
     ))

@@ -15,8 +15,9 @@ use actix_web::{web, HttpResponse, ResponseError};
 use futures_util::FutureExt;
 use tracing::Instrument;
 
-use crate::error::{problem, ApiError, PROBLEM_JSON};
-use crate::startup::AppState;
+use crate::error::ApiError;
+use crate::routes::problem::{problem, PROBLEM_JSON};
+use crate::state::AppState;
 
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CREDENCE_LOG")

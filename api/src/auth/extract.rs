@@ -15,7 +15,7 @@ use crate::db::schema::{sessions, users};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::users::UserRow;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A caller with a valid access token for a live session of an active user.
 #[derive(Debug, Clone)]
@@ -177,6 +177,23 @@ role_guard!(
     |p| p.role == Role::Reseller && p.reseller_id.is_some() && p.impersonator_id.is_none(),
     "Only reseller users may do this."
 );
+impl ResellerStaff {
+    /// The reseller this person works for (every reseller user has one; the guard checked it).
+    pub fn reseller_id(&self) -> Result<String, ApiError> {
+        self.0
+            .reseller_id
+            .clone()
+            .ok_or_else(|| ApiError::forbidden("Only reseller users may do this."))
+    }
+
+    /// The tenant scope of a reseller's staff: all of the reseller's clients.
+    pub fn tenant(&self) -> Result<Tenant, ApiError> {
+        Ok(Tenant::Reseller {
+            reseller_id: self.reseller_id()?,
+        })
+    }
+}
+
 role_guard!(
     /// Any signed-in user except candidates.
     AnyUser,
@@ -192,14 +209,7 @@ role_guard!(
     "This is not allowed while viewing as another user (Login As)."
 );
 
-/// Whose data a reseller user or client user may see.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Tenant {
-    /// A reseller's staff: every client of the reseller.
-    Reseller { reseller_id: String },
-    /// A client user (or a reseller viewing as one): that client only.
-    Client { client_id: String },
-}
+pub use crate::domain::tenant::Tenant;
 
 /// A reseller user or client user, with the tenant their token scopes them to.
 #[derive(Debug, Clone)]

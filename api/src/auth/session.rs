@@ -7,14 +7,13 @@ use chrono::Duration;
 use credence_shared::Role;
 use diesel::prelude::*;
 
-use crate::auth::tokens::{
-    random_token, token_hash, Actor, Claims, Keys, ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER,
-};
+use crate::auth::tokens::{Actor, Claims, Keys, ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER};
 use crate::db::schema::{clients, refresh_tokens, resellers, sessions, users};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::users::UserRow;
 use crate::error::ApiError;
+use crate::secrets::{random_token, token_hash};
 
 /// A refresh token is good for 14 days; a session ends after 30 days whatever happens.
 pub const REFRESH_TOKEN_DAYS: i64 = 14;
@@ -53,6 +52,27 @@ pub fn access_token(
         act: impersonator.map(|sub| Actor {
             sub: sub.to_string(),
         }),
+    })
+}
+
+/// The access token of a candidate session (the test area); it lives as long as the session.
+pub fn candidate_token(
+    keys: &Keys,
+    session: &crate::domain::test_area::OpenedSession,
+) -> Result<String, ApiError> {
+    let iat = chrono::Utc::now().timestamp();
+    keys.encode(&Claims {
+        sub: session.candidate_id.clone(),
+        role: Role::Candidate,
+        reseller_id: None,
+        client_id: Some(session.client_id.clone()),
+        sid: session.session_id.clone(),
+        jti: new_id(),
+        iat,
+        exp: iat + session.ttl_seconds,
+        iss: ISSUER.into(),
+        aud: AUDIENCE.into(),
+        act: None,
     })
 }
 

@@ -1,13 +1,11 @@
 //! Access JWTs (HS256) and the opaque random tokens behind refresh, welcome and reset links.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use credence_shared::Role;
 use diesel::prelude::*;
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+
+use crate::secrets::random_token;
 
 use crate::db::schema::app_secrets;
 use crate::db::DbConnection;
@@ -115,21 +113,11 @@ impl Keys {
     }
 }
 
-/// A random URL-safe token of `bytes` random bytes.
-pub fn random_token(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut buf);
-    URL_SAFE_NO_PAD.encode(buf)
-}
-
-/// What the database keeps of an opaque token: its SHA-256, hex.
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
 
     fn claims(exp_offset: i64) -> Claims {
         let now = chrono::Utc::now().timestamp();
@@ -168,11 +156,5 @@ mod tests {
         let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
         let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims(60)).unwrap());
         assert!(keys.decode(&format!("{header}.{body}.")).is_err());
-    }
-
-    #[test]
-    fn token_hashes_are_stable_and_tokens_random() {
-        assert_eq!(token_hash("abc"), token_hash("abc"));
-        assert_ne!(random_token(32), random_token(32));
     }
 }

@@ -1,20 +1,18 @@
-//! API keys for partner integrations. A key acts as the user who created it; it is exchanged
-//! for a 15-minute access token (`POST /auth/token`, client credentials). Only the SHA-256 of
-//! the secret is stored; revoking a key ends its tokens at once.
+//! API keys for partner integrations: create, list, revoke. A key acts as the user who created
+//! it; `auth::client_credentials` exchanges it for an access token. Only the SHA-256 of the
+//! secret is stored; revoking a key ends its tokens at once.
 
-use chrono::Duration;
-use credence_shared::auth::{ApiKey, ClientCredentialsResponse};
+use credence_shared::auth::ApiKey;
 use diesel::prelude::*;
 
-use crate::auth::session::{access_token, organisation_open};
-use crate::auth::tokens::{random_token, token_hash, Keys, ACCESS_TOKEN_SECONDS};
-use crate::auth::Tenant;
 use crate::db::schema::{api_keys, sessions, users};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
+use crate::domain::tenant::Tenant;
 use crate::domain::users::{self as accounts, UserRow};
 use crate::domain::values::required_text;
 use crate::error::{ApiError, Validator};
+use crate::secrets::{random_token, token_hash};
 
 type KeyRow = (
     String,
@@ -148,56 +146,4 @@ pub fn revoke(
         scope_of(&owner),
         serde_json::json!({}),
     )
-}
-
-/// Client credentials → a short-lived access token acting as the key's owner.
-pub fn exchange(
-    conn: &mut DbConnection,
-    keys: &Keys,
-    client_id: &str,
-    client_secret: &str,
-    ip: Option<String>,
-) -> Result<ClientCredentialsResponse, ApiError> {
-    let refused = || {
-        ApiError::unauthorized(
-            "invalid_client",
-            "The client_id or client_secret is wrong, or the key was revoked.",
-        )
-    };
-    let found: Option<(String, String, String)> = api_keys::table
-        .filter(api_keys::key_id.eq(client_id.trim()))
-        .filter(api_keys::revoked_at.is_null())
-        .select((api_keys::id, api_keys::owner_id, api_keys::secret_hash))
-        .first(conn)
-        .optional()?;
-    let Some((id, owner_id, secret_hash)) = found else {
-        return Err(refused());
-    };
-    if token_hash(client_secret.trim()) != secret_hash {
-        return Err(refused());
-    }
-    let owner = accounts::get(conn, &owner_id)?;
-    if owner.status != "active" || !organisation_open(conn, &owner)? {
-        return Err(refused());
-    }
-    let session_id = new_id();
-    let at = now();
-    diesel::insert_into(sessions::table)
-        .values((
-            sessions::id.eq(&session_id),
-            sessions::user_id.eq(&owner.id),
-            sessions::created_at.eq(at),
-            sessions::expires_at.eq(at + Duration::seconds(ACCESS_TOKEN_SECONDS)),
-            sessions::ip.eq(&ip),
-            sessions::api_key_id.eq(Some(&id)),
-        ))
-        .execute(conn)?;
-    diesel::update(api_keys::table.find(&id))
-        .set(api_keys::last_used_at.eq(Some(at)))
-        .execute(conn)?;
-    Ok(ClientCredentialsResponse {
-        access_token: access_token(keys, &owner, &session_id, ACCESS_TOKEN_SECONDS, None)?,
-        token_type: "Bearer".into(),
-        expires_in: ACCESS_TOKEN_SECONDS,
-    })
 }

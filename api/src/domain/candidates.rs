@@ -9,8 +9,6 @@ use credence_shared::assess::{
 use credence_shared::problem::FieldError;
 use diesel::prelude::*;
 
-use crate::auth::tokens::{random_token, token_hash};
-use crate::auth::Tenant;
 use crate::config::Config;
 use crate::db::schema::{
     assessments, candidates, clients, invitations, norm_groups, project_tests, projects, tests,
@@ -20,10 +18,12 @@ use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::clients::{get_scoped, ClientRow};
 use crate::domain::credits::{self, Change};
 use crate::domain::projects::{get_scoped_project, tests_of, ProjectRow};
+use crate::domain::tenant::Tenant;
 use crate::domain::values::{optional_text, required_text, Email};
 use crate::domain::{brands, like_pattern, PageRequest};
-use crate::error::{ApiError, FieldIssue, Validator};
+use crate::error::{ApiError, Failure, FieldIssue, Validator};
 use crate::mail::{self, templates};
+use crate::secrets::{random_token, token_hash};
 
 /// Invitations stay open 30 days (or until the project expires, if sooner).
 pub const INVITATION_DAYS: i64 = 30;
@@ -313,7 +313,7 @@ fn validate(
 
 fn insufficient(cost: i64, balance: i64) -> ApiError {
     ApiError::new(
-        actix_web::http::StatusCode::PAYMENT_REQUIRED,
+        Failure::InsufficientCredits,
         "insufficient_credits",
         format!("This needs {cost} credit(s) and the account has {balance}. Ask your reseller for more credits."),
     )

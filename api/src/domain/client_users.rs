@@ -5,12 +5,13 @@ use credence_shared::reseller::{ClientUser, ClientUserCreate, ClientUserPatch};
 use credence_shared::Role;
 use diesel::prelude::*;
 
-use crate::auth::{session, Tenant};
+use crate::auth::session;
 use crate::config::Config;
 use crate::db::schema::{clients, users};
 use crate::db::{now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::clients::{get_scoped, ClientRow};
+use crate::domain::tenant::Tenant;
 use crate::domain::users::{self as accounts, NewUser, UserRow};
 use crate::domain::values::{optional_text, required_text, Email};
 use crate::domain::{brands, into_page, like_pattern, PageRequest};

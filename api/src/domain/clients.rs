@@ -4,12 +4,12 @@ use credence_shared::reseller::{Client, ClientCreate, ClientPatch};
 use diesel::prelude::*;
 use rand::Rng;
 
-use crate::auth::Tenant;
 use crate::config::Config;
 use crate::db::schema::{brands, clients, reseller_brands, users};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::brands::BrandRow;
+use crate::domain::tenant::Tenant;
 use crate::domain::values::{multiline_text, optional_text, required_text, Email};
 use crate::domain::{into_page, like_pattern, logos, orders, resellers, settings, PageRequest};
 use crate::error::{ApiError, FieldIssue, Validator};

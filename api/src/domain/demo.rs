@@ -242,7 +242,7 @@ fn seed_assessments(
     use crate::domain::{candidates, catalogue, projects, test_area};
     use credence_shared::assess::{Answer, CandidateCreate, ProjectCreate, ProjectTestInput};
 
-    let tenant = crate::auth::Tenant::Client {
+    let tenant = crate::domain::tenant::Tenant::Client {
         client_id: acme.id.clone(),
     };
     let tests = catalogue::list(conn)?;

@@ -3,7 +3,6 @@
 
 use std::io::Cursor;
 
-use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use image::{ImageFormat, ImageReader, Limits};
 use sha2::{Digest, Sha256};
@@ -32,15 +31,13 @@ pub fn clean(bytes: &[u8]) -> Result<CleanLogo, ApiError> {
         ));
     }
     if bytes.len() > MAX_UPLOAD_BYTES {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
+        return Err(ApiError::too_large(
             "logo_too_large",
             "The logo is larger than 1 MiB. Upload a smaller PNG, JPEG or WebP image.",
         ));
     }
     let unsupported = || {
-        ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ApiError::unsupported_media(
             "unsupported_image",
             "The logo must be a PNG, JPEG or WebP image (SVG and other files are refused).",
         )

@@ -17,6 +17,7 @@ pub mod projects;
 pub mod resellers;
 pub mod scoring;
 pub mod settings;
+pub mod tenant;
 pub mod test_area;
 pub mod users;
 pub mod values;

@@ -6,11 +6,11 @@ use credence_shared::assess::{
 };
 use diesel::prelude::*;
 
-use crate::auth::Tenant;
 use crate::db::schema::{clients, invitations, norm_groups, project_tests, projects, tests};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::clients::{get_scoped, ClientRow};
+use crate::domain::tenant::Tenant;
 use crate::domain::values::{multiline_text, optional_text, required_text, Email};
 use crate::domain::{catalogue, into_page, like_pattern, PageRequest};
 use crate::error::{ApiError, FieldIssue, Validator};

@@ -8,7 +8,6 @@ use credence_shared::assess::{
 };
 use diesel::prelude::*;
 
-use crate::auth::tokens::{token_hash, Keys};
 use crate::config::Config;
 use crate::db::schema::{
     answers, assessments, candidate_sessions, candidates, clients, invitations, projects,
@@ -22,8 +21,9 @@ use crate::domain::clients::ClientRow;
 use crate::domain::projects::ProjectRow;
 use crate::domain::values::{required_text, Email};
 use crate::domain::{brands, logos, scoring};
-use crate::error::{ApiError, Validator};
+use crate::error::{ApiError, Failure, Validator};
 use crate::mail::{self, templates};
+use crate::secrets::token_hash;
 
 /// Answers are accepted for this long after the deadline (network latency), never more.
 pub const GRACE_SECONDS: i64 = 5;
@@ -31,7 +31,7 @@ pub const GRACE_SECONDS: i64 = 5;
 pub const SESSION_HOURS: i64 = 24;
 
 fn unavailable() -> ApiError {
-    ApiError::new(actix_web::http::StatusCode::FORBIDDEN, "assessment_unavailable", "This assessment is not available: the project has closed or the account is suspended. Contact the support address in your invitation.")
+    ApiError::new(Failure::Forbidden, "assessment_unavailable", "This assessment is not available: the project has closed or the account is suspended. Contact the support address in your invitation.")
 }
 
 /// Whether the client and project still let candidates in.
@@ -39,12 +39,21 @@ fn open_for_candidates(client: &ClientRow, project: &ProjectRow) -> bool {
     client.status == "active" && !project.locked()
 }
 
+/// A candidate session just opened; `auth` turns it into the candidate's access token.
+#[derive(Debug, Clone)]
+pub struct OpenedSession {
+    pub session_id: String,
+    pub candidate_id: String,
+    pub client_id: String,
+    /// Seconds until the session (and so its token) ends.
+    pub ttl_seconds: i64,
+}
+
 fn open_session(
     conn: &mut DbConnection,
-    keys: &Keys,
     candidate: &CandidateRow,
     invitation: &InvitationRow,
-) -> Result<(String, i64), ApiError> {
+) -> Result<OpenedSession, ApiError> {
     let session_id = new_id();
     let at = now();
     let expires = (at + Duration::hours(SESSION_HOURS))
@@ -58,22 +67,12 @@ fn open_session(
             candidate_sessions::expires_at.eq(expires),
         ))
         .execute(conn)?;
-    let ttl = (expires - at).num_seconds();
-    let iat = chrono::Utc::now().timestamp();
-    let token = keys.encode(&crate::auth::tokens::Claims {
-        sub: candidate.id.clone(),
-        role: credence_shared::Role::Candidate,
-        reseller_id: None,
-        client_id: Some(candidate.client_id.clone()),
-        sid: session_id,
-        jti: new_id(),
-        iat,
-        exp: iat + ttl,
-        iss: crate::auth::tokens::ISSUER.into(),
-        aud: crate::auth::tokens::AUDIENCE.into(),
-        act: None,
-    })?;
-    Ok((token, ttl))
+    Ok(OpenedSession {
+        session_id,
+        candidate_id: candidate.id.clone(),
+        client_id: candidate.client_id.clone(),
+        ttl_seconds: (expires - at).num_seconds(),
+    })
 }
 
 fn load_context(
@@ -89,11 +88,7 @@ fn load_context(
 }
 
 /// The magic link: works once; the session it opens keeps the candidate in.
-pub fn session_from_link(
-    conn: &mut DbConnection,
-    keys: &Keys,
-    token: &str,
-) -> Result<(String, i64), ApiError> {
+pub fn session_from_link(conn: &mut DbConnection, token: &str) -> Result<OpenedSession, ApiError> {
     let used = || {
         ApiError::unauthorized("invalid_invitation", "This link is invalid or has been used. Ask the support contact in your invitation for a new one.")
     };
@@ -121,12 +116,12 @@ pub fn session_from_link(
     if consumed != 1 {
         return Err(used());
     }
-    open_session(conn, keys, &candidate, &invitation)
+    open_session(conn, &candidate, &invitation)
 }
 
 /// What a self-registration led to.
 pub enum Registration {
-    Session(String, i64),
+    Session(OpenedSession),
     /// Already registered: a fresh link was emailed (and must be committed).
     LinkMailed,
 }
@@ -136,7 +131,6 @@ pub enum Registration {
 pub fn session_from_access_key(
     conn: &mut DbConnection,
     config: &Config,
-    keys: &Keys,
     key: &str,
     first_name: &str,
     last_name: &str,
@@ -181,7 +175,7 @@ pub fn session_from_access_key(
                     conn,
                     config,
                     &AuditActor::system(),
-                    &crate::auth::Tenant::Client {
+                    &crate::domain::tenant::Tenant::Client {
                         client_id: client.id.clone(),
                     },
                     &invitation.id,
@@ -194,7 +188,7 @@ pub fn session_from_access_key(
         conn,
         config,
         &AuditActor::system(),
-        &crate::auth::Tenant::Client {
+        &crate::domain::tenant::Tenant::Client {
             client_id: client.id.clone(),
         },
         &credence_shared::assess::CandidateCreate {
@@ -210,8 +204,11 @@ pub fn session_from_access_key(
         .filter(invitations::candidate_id.eq(&candidate.id))
         .filter(invitations::project_id.eq(&project.id))
         .first(conn)?;
-    let (token, ttl) = open_session(conn, keys, &candidate, &invitation)?;
-    Ok(Registration::Session(token, ttl))
+    Ok(Registration::Session(open_session(
+        conn,
+        &candidate,
+        &invitation,
+    )?))
 }
 
 /// A signed-in candidate: their session's invitation.

@@ -7,7 +7,6 @@ use credence_shared::Role;
 use diesel::prelude::*;
 
 use crate::auth::password;
-use crate::auth::tokens::{random_token, token_hash};
 use crate::config::{Config, PasswordHashing};
 use crate::db::schema::{one_time_tokens, users};
 use crate::db::{new_id, now, DbConnection};
@@ -17,6 +16,7 @@ use crate::domain::values::{optional_text, required_text, Email};
 use crate::domain::{into_page, PageRequest};
 use crate::error::{ApiError, Validator};
 use crate::mail::{self, templates};
+use crate::secrets::{random_token, token_hash};
 
 /// Welcome links last 72 hours; reset links one hour.
 pub const WELCOME_LINK_HOURS: i64 = 72;

@@ -4,12 +4,12 @@
 use credence_shared::reseller::{Webhook, WebhookCreate};
 use diesel::prelude::*;
 
-use crate::auth::tokens::random_token;
-use crate::auth::Tenant;
 use crate::db::schema::{webhook_deliveries, webhooks};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
+use crate::domain::tenant::Tenant;
 use crate::error::{ApiError, FieldIssue, Validator};
+use crate::secrets::random_token;
 
 pub const EVENTS: [&str; 2] = ["client.credits_low", "candidate.completed"];
 

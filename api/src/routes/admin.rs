@@ -17,7 +17,7 @@ use crate::domain::{brands, logos, orders, resellers, settings, users};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::{Json, ListParams};
 use crate::routes::idempotency;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// All brand skins, newest first.
 #[utoipa::path(tag = "admin", params(ListParams), responses(

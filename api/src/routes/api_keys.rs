@@ -9,12 +9,12 @@ use credence_shared::problem::Problem;
 use credence_shared::Page;
 
 use crate::auth::extract::client_ip;
-use crate::auth::{RealUser, TenantUser};
+use crate::auth::{client_credentials, RealUser, TenantUser};
 use crate::domain::api_keys;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::Json;
 use crate::routes::idempotency;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Exchange an API key for a 15-minute access token (OAuth 2 client credentials).
 #[utoipa::path(tag = "auth", request_body = ClientCredentialsRequest, responses(
@@ -44,7 +44,7 @@ pub async fn token(
         state
             .db
             .transaction(move |conn| {
-                api_keys::exchange(conn, &keys, &body.client_id, &body.client_secret, ip)
+                client_credentials::exchange(conn, &keys, &body.client_id, &body.client_secret, ip)
             })
             .await?,
     ))

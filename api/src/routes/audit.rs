@@ -10,7 +10,7 @@ use crate::auth::AnyUser;
 use crate::domain::audit::{self, AuditView};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::ListParams;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[utoipa::path(tag = "audit", params(ListParams), responses(
     (status = 200, body = Page<AuditEvent>),

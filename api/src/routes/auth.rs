@@ -16,7 +16,7 @@ use crate::auth::{password, AnyUser, Principal, RealUser};
 use crate::domain::users;
 use crate::error::{ApiError, ApiResult, Validator};
 use crate::routes::extract::Json;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The refresh token also travels as an HttpOnly cookie so the SPA never stores it.
 pub const REFRESH_COOKIE: &str = "credence_refresh";

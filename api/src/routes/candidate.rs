@@ -11,7 +11,7 @@ use crate::auth::CandidateUser;
 use crate::domain::test_area;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::Json;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Sign in to the test area: with the invitation email's one-time token (200), or register with
 /// a project's access key (201; invites the candidate and charges the project's credits).
@@ -29,7 +29,6 @@ pub async fn create_session(
     state: web::Data<AppState>,
     Json(body): Json<CandidateSessionCreate>,
 ) -> ApiResult<HttpResponse> {
-    let keys = state.keys.clone();
     let config = state.config.clone();
     let by_link = body
         .invitation_token
@@ -37,13 +36,13 @@ pub async fn create_session(
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_string);
-    let (token, ttl, created) = match by_link {
+    let (opened, created) = match by_link {
         Some(link) => {
-            let (token, ttl) = state
+            let opened = state
                 .db
-                .transaction(move |conn| test_area::session_from_link(conn, &keys, &link))
+                .transaction(move |conn| test_area::session_from_link(conn, &link))
                 .await?;
-            (token, ttl, false)
+            (opened, false)
         }
         None => {
             let key = body.access_key.clone().unwrap_or_default();
@@ -60,7 +59,6 @@ pub async fn create_session(
                     test_area::session_from_access_key(
                         conn,
                         &config,
-                        &keys,
                         &key,
                         body.first_name.as_deref().unwrap_or_default(),
                         body.last_name.as_deref().unwrap_or_default(),
@@ -69,7 +67,7 @@ pub async fn create_session(
                 })
                 .await?;
             match registration {
-                test_area::Registration::Session(token, ttl) => (token, ttl, true),
+                test_area::Registration::Session(opened) => (opened, true),
                 test_area::Registration::LinkMailed => {
                     return Err(ApiError::conflict(
                         "already_registered",
@@ -80,9 +78,9 @@ pub async fn create_session(
         }
     };
     let session = CandidateSession {
-        access_token: token,
+        access_token: crate::auth::session::candidate_token(&state.keys, &opened)?,
         token_type: "Bearer".into(),
-        expires_in: ttl,
+        expires_in: opened.ttl_seconds,
     };
     Ok(if created {
         HttpResponse::Created().json(session)

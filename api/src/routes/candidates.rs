@@ -10,17 +10,13 @@ use credence_shared::Page;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::auth::{Tenant, TenantUser};
+use crate::auth::TenantUser;
 use crate::domain::candidates::{self, CandidateFilter};
 use crate::domain::into_page;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::{Json, ListParams};
 use crate::routes::idempotency;
-use crate::startup::AppState;
-
-fn sees_scores(tenant: &Tenant) -> bool {
-    matches!(tenant, Tenant::Client { .. })
-}
+use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -66,7 +62,7 @@ pub async fn list_candidates(
             ])?
             .map(str::to_string),
     };
-    let scores = sees_scores(&user.tenant);
+    let scores = user.tenant.sees_scores();
     Ok(web::Json(
         state
             .db
@@ -111,7 +107,7 @@ pub async fn create_candidate(
             conn,
             row,
             &client,
-            sees_scores(&tenant),
+            tenant.sees_scores(),
         )?)
         .map_err(ApiError::internal)
     })
@@ -134,7 +130,7 @@ pub async fn get_candidate(
             .db
             .run(move |conn| {
                 let (row, client) = candidates::get_scoped_candidate(conn, &user.tenant, &id)?;
-                candidates::to_dto(conn, row, &client, sees_scores(&user.tenant))
+                candidates::to_dto(conn, row, &client, user.tenant.sees_scores())
             })
             .await?,
     ))
@@ -160,7 +156,7 @@ pub async fn update_candidate(
             .db
             .transaction(move |conn| {
                 let (row, client) = candidates::update(conn, &actor, &user.tenant, &id, &body)?;
-                candidates::to_dto(conn, row, &client, sees_scores(&user.tenant))
+                candidates::to_dto(conn, row, &client, user.tenant.sees_scores())
             })
             .await?,
     ))
@@ -200,7 +196,7 @@ pub async fn invite_candidate(
         serde_json::to_value(candidates::invitation_dto(
             conn,
             invitation,
-            sees_scores(&tenant),
+            tenant.sees_scores(),
         )?)
         .map_err(ApiError::internal)
     })
@@ -250,7 +246,7 @@ pub async fn cancel_invitation(
             .transaction(move |conn| {
                 candidates::cancel(conn, &config, &actor, &user.tenant, &id)?;
                 let row = candidates::get_invitation(conn, &id)?;
-                candidates::invitation_dto(conn, row, sees_scores(&user.tenant))
+                candidates::invitation_dto(conn, row, user.tenant.sees_scores())
             })
             .await?,
     ))

@@ -15,7 +15,7 @@ use crate::domain::client_users::{self, UserFilter};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::{Json, ListParams};
 use crate::routes::idempotency;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -10,7 +10,7 @@ use credence_shared::Page;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::auth::{ResellerStaff, Tenant, TenantUser};
+use crate::auth::{ResellerStaff, TenantUser};
 use crate::domain::clients::{self, ClientFilter};
 use crate::domain::credits::{self, Change};
 use crate::domain::values::required_text;
@@ -18,7 +18,7 @@ use crate::domain::{audit, logos};
 use crate::error::{ApiError, ApiResult, Validator};
 use crate::routes::extract::{Json, ListParams};
 use crate::routes::idempotency;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -48,14 +48,6 @@ impl ClientListParams {
             status: self.status.clone(),
         }
     }
-}
-
-fn reseller_of(staff: &ResellerStaff) -> ApiResult<String> {
-    staff
-        .0
-        .reseller_id
-        .clone()
-        .ok_or_else(|| ApiError::forbidden("Only reseller users may do this."))
 }
 
 /// What a new client gets by default: the platform's credit threshold and the default skin.
@@ -90,7 +82,7 @@ pub async fn list_clients(
     staff: ResellerStaff,
     params: web::Query<ClientListParams>,
 ) -> ApiResult<web::Json<Page<Client>>> {
-    let reseller_id = reseller_of(&staff)?;
+    let reseller_id = staff.reseller_id()?;
     let list = params.list();
     let page = list.page()?;
     let filter = ClientFilter {
@@ -135,7 +127,7 @@ pub async fn create_client(
     staff: ResellerStaff,
     Json(body): Json<ClientCreate>,
 ) -> ApiResult<HttpResponse> {
-    let reseller_id = reseller_of(&staff)?;
+    let reseller_id = staff.reseller_id()?;
     let actor = staff.0.audit_actor();
     let config = state.config.clone();
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
@@ -182,9 +174,7 @@ pub async fn update_client(
     id: web::Path<String>,
     Json(body): Json<ClientPatch>,
 ) -> ApiResult<web::Json<Client>> {
-    let tenant = Tenant::Reseller {
-        reseller_id: reseller_of(&staff)?,
-    };
+    let tenant = staff.tenant()?;
     let actor = staff.0.audit_actor();
     let id = id.into_inner();
     Ok(web::Json(
@@ -216,9 +206,7 @@ pub async fn put_client_logo(
     req: HttpRequest,
     body: web::Payload,
 ) -> ApiResult<web::Json<Client>> {
-    let tenant = Tenant::Reseller {
-        reseller_id: reseller_of(&staff)?,
-    };
+    let tenant = staff.tenant()?;
     let id = id.into_inner();
     let (t, i) = (tenant.clone(), id.clone());
     state
@@ -251,9 +239,7 @@ pub async fn delete_client_logo(
     staff: ResellerStaff,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let tenant = Tenant::Reseller {
-        reseller_id: reseller_of(&staff)?,
-    };
+    let tenant = staff.tenant()?;
     let actor = staff.0.audit_actor();
     let id = id.into_inner();
     state
@@ -284,9 +270,9 @@ pub async fn client_ledger(
             .db
             .run(move |conn| {
                 clients::get_scoped(conn, &user.tenant, &id)?;
-                let viewer = match user.tenant {
-                    Tenant::Reseller { .. } => credits::LedgerViewer::Reseller,
-                    Tenant::Client { .. } => credits::LedgerViewer::ClientUser,
+                let viewer = match user.tenant.reseller_id() {
+                    Some(_) => credits::LedgerViewer::Reseller,
+                    None => credits::LedgerViewer::ClientUser,
                 };
                 credits::ledger(conn, &id, viewer, &page)
             })
@@ -308,9 +294,7 @@ pub async fn create_credit_adjustment(
     id: web::Path<String>,
     Json(body): Json<CreditAdjustmentCreate>,
 ) -> ApiResult<HttpResponse> {
-    let tenant = Tenant::Reseller {
-        reseller_id: reseller_of(&staff)?,
-    };
+    let tenant = staff.tenant()?;
     let actor = staff.0.audit_actor();
     let config = state.config.clone();
     let id = id.into_inner();

@@ -17,7 +17,7 @@ use crate::error::{ApiError, ApiResult, Validator};
 use crate::routes::csv;
 use crate::routes::extract::{Json, ListParams};
 use crate::routes::idempotency;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -56,14 +56,6 @@ impl OrderListParams {
     }
 }
 
-fn reseller_of(staff: &ResellerStaff) -> ApiResult<String> {
-    staff
-        .0
-        .reseller_id
-        .clone()
-        .ok_or_else(|| ApiError::forbidden("Only reseller users may do this."))
-}
-
 /// Credit orders, newest first, with the totals of everything the filters match.
 #[utoipa::path(tag = "credits", params(OrderListParams), responses(
     (status = 200, body = CreditOrderPage),
@@ -75,7 +67,7 @@ pub async fn list_credit_orders(
     staff: ResellerStaff,
     params: web::Query<OrderListParams>,
 ) -> ApiResult<web::Json<CreditOrderPage>> {
-    let reseller_id = reseller_of(&staff)?;
+    let reseller_id = staff.reseller_id()?;
     let page = ListParams {
         limit: params.limit,
         cursor: params.cursor.clone(),
@@ -101,7 +93,7 @@ pub async fn export_credit_orders(
     staff: ResellerStaff,
     params: web::Query<OrderListParams>,
 ) -> ApiResult<HttpResponse> {
-    let reseller_id = reseller_of(&staff)?;
+    let reseller_id = staff.reseller_id()?;
     let filter = params.filter()?;
     let all = state
         .db
@@ -162,7 +154,7 @@ pub async fn create_credit_order(
     staff: ResellerStaff,
     Json(body): Json<CreditOrderCreate>,
 ) -> ApiResult<HttpResponse> {
-    let reseller_id = reseller_of(&staff)?;
+    let reseller_id = staff.reseller_id()?;
     let actor = staff.0.audit_actor();
     let config = state.config.clone();
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
@@ -232,7 +224,7 @@ pub async fn list_invoices(
     params: web::Query<ListParams>,
 ) -> ApiResult<web::Json<Page<Invoice>>> {
     let clock = state.config.billing_clock;
-    let reseller_id = reseller_of(&staff)?;
+    let reseller_id = staff.reseller_id()?;
     let page = params.page()?;
     let status = params
         .status_in(&["draft", "issued", "paid", "void"])?
@@ -258,7 +250,7 @@ pub async fn get_invoice(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<Invoice>> {
     let clock = state.config.billing_clock;
-    let reseller_id = reseller_of(&staff)?;
+    let reseller_id = staff.reseller_id()?;
     let id = id.into_inner();
     Ok(web::Json(
         state
@@ -281,7 +273,7 @@ pub async fn invoice_lines(
     staff: ResellerStaff,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<Page<InvoiceLine>>> {
-    let reseller_id = reseller_of(&staff)?;
+    let reseller_id = staff.reseller_id()?;
     let id = id.into_inner();
     let lines = state
         .db
@@ -308,7 +300,7 @@ pub async fn invoice_csv(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let clock = state.config.billing_clock;
-    let reseller_id = reseller_of(&staff)?;
+    let reseller_id = staff.reseller_id()?;
     let id = id.into_inner();
     let (invoice, lines) = state
         .db

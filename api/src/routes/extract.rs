@@ -37,8 +37,7 @@ pub fn is_json(req: &HttpRequest) -> bool {
 
 pub fn payload_error(e: actix_web::Error) -> ApiError {
     if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
+        ApiError::too_large(
             "payload_too_large",
             "The request body is larger than this endpoint accepts.",
         )
@@ -87,8 +86,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             if !json {
-                return Err(ApiError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                return Err(ApiError::unsupported_media(
                     "unsupported_media_type",
                     "Send the body as application/json.",
                 ));

@@ -13,8 +13,8 @@ use sha2::{Digest, Sha256};
 
 use crate::db::schema::idempotency_keys;
 use crate::db::{now, DbConnection};
-use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::error::{ApiError, Failure};
+use crate::state::AppState;
 
 const HEADER: &str = "Idempotency-Key";
 
@@ -79,7 +79,7 @@ fn lookup(
 
 fn reused() -> ApiError {
     ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
+        Failure::Unprocessable,
         "idempotency_key_reused",
         "This Idempotency-Key was used with a different request body.",
     )

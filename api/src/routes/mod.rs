@@ -14,6 +14,7 @@ pub mod csv;
 pub mod extract;
 pub mod idempotency;
 pub mod ops;
+pub mod problem;
 pub mod projects;
 pub mod public;
 pub mod reseller;
@@ -24,7 +25,7 @@ pub mod webhooks;
 use actix_web::{get, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(auth::login)

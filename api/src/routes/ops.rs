@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 use diesel::connection::SimpleConnection;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// `GET /healthz`: the process is alive.
 pub async fn healthz() -> HttpResponse {

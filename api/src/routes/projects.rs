@@ -20,7 +20,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::routes::csv;
 use crate::routes::extract::{Json, ListParams};
 use crate::routes::idempotency;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The test catalogue: aptitude and personality tests with their norm groups.
 #[utoipa::path(tag = "projects", responses((status = 200, body = Page<TestSummary>)), security(("bearer" = [])))]
@@ -167,7 +167,7 @@ fn results(
     id: &str,
 ) -> Result<(String, Vec<ProjectResult>), ApiError> {
     let (project, _) = projects::get_scoped_project(conn, tenant, id)?;
-    let with_scores = matches!(tenant, Tenant::Client { .. });
+    let with_scores = tenant.sees_scores();
     let rows: Vec<(InvitationRow, CandidateRow)> = invitations::table
         .inner_join(candidates::table)
         .filter(invitations::project_id.eq(id))
@@ -364,8 +364,7 @@ pub async fn import_candidates(
         .unwrap_or_default()
         .to_ascii_lowercase();
     if !content_type.starts_with("text/csv") && !content_type.starts_with("text/plain") {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        return Err(ApiError::unsupported_media(
             "unsupported_media_type",
             "Send the file as text/csv.",
         ));

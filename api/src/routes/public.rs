@@ -7,7 +7,7 @@ use credence_shared::problem::Problem;
 
 use crate::domain::{brands, logos};
 use crate::error::ApiResult;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The brand skin for the request's host (a reseller's custom host) or the default skin.
 #[utoipa::path(tag = "public", responses((status = 200, body = Branding)))]

@@ -11,7 +11,7 @@ use crate::domain::{clients, resellers, users};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::{Json, ListParams};
 use crate::routes::idempotency;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The brand skins this reseller may give its clients: the platform default first.
 #[utoipa::path(tag = "reseller", responses((status = 200, body = Page<Brand>)), security(("bearer" = [])))]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 fn content_type(path: &Path) -> &'static str {
     match path

@@ -2,7 +2,6 @@
 //! field (`logo` or `file`). Reading stops just past the size limit, so an oversized upload is
 //! a clear 413 without buffering it whole.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest};
 use futures_util::StreamExt;
 
@@ -14,8 +13,7 @@ use crate::routes::extract::payload_error;
 const MULTIPART_OVERHEAD: usize = 64 * 1024;
 
 fn too_large() -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
+    ApiError::too_large(
         "logo_too_large",
         "The logo is larger than 1 MiB. Upload a smaller PNG, JPEG or WebP image.",
     )

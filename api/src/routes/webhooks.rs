@@ -11,7 +11,7 @@ use crate::domain::webhooks;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::Json;
 use crate::routes::idempotency;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[utoipa::path(tag = "webhooks", responses((status = 200, body = Page<Webhook>)), security(("bearer" = [])))]
 #[get("/webhooks")]

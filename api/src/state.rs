@@ -1,0 +1,69 @@
+//! `AppState`: everything a handler may need (configuration, database, keys, throttles,
+//! metrics, the OpenAPI document), built once at start and shared by all workers.
+
+use std::sync::Arc;
+
+use crate::auth::password;
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::tokens::Keys;
+use crate::config::Config;
+use crate::db::Db;
+use crate::openapi;
+use crate::telemetry::Metrics;
+
+/// Everything a handler may need, shared by all workers.
+pub struct AppState {
+    pub config: Config,
+    pub db: Db,
+    pub keys: Keys,
+    pub throttle: LoginThrottle,
+    pub metrics: Metrics,
+    /// Verified against when the email is unknown, so both failures cost the same.
+    pub dummy_password_hash: String,
+    pub openapi: Arc<utoipa::openapi::OpenApi>,
+    /// Every API path pattern with its methods, to answer 405 with `Allow`.
+    pub routes: Vec<(actix_web::dev::ResourceDef, Vec<String>)>,
+}
+
+impl AppState {
+    pub fn new(config: Config, db: Db) -> Result<AppState, String> {
+        let keys = {
+            let mut conn = db.get().map_err(|e| e.to_string())?;
+            Keys::load(config.jwt_secret.as_deref(), &mut conn).map_err(|e| e.to_string())?
+        };
+        let spec = openapi::spec();
+        let routes = spec
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let mut methods: Vec<String> = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter(|(_, present)| *present)
+                .map(|(m, _)| m.to_string())
+                .collect();
+                methods.sort();
+                (actix_web::dev::ResourceDef::new(path.as_str()), methods)
+            })
+            .collect();
+        Ok(AppState {
+            throttle: LoginThrottle::new(config.login_attempts_per_minute),
+            dummy_password_hash: password::hash(
+                "dummy password for timing",
+                config.password_hashing,
+            ),
+            config,
+            db,
+            keys,
+            metrics: Metrics::default(),
+            openapi: Arc::new(spec),
+            routes,
+        })
+    }
+}
