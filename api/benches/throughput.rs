@@ -25,9 +25,7 @@ async fn bench(database_url: String) {
     let app = Application::build(config.clone()).unwrap();
     let base = format!("http://127.0.0.1:{}/api/v1", app.port());
     actix_web::rt::spawn(app.run_until_stopped());
-    let db = credence_api::db::Db::connect(&config.database_url).unwrap();
-    credence_api::domain::demo::seed(&config).unwrap();
-    drop(db);
+    credence_api::cli::demo::seed(&config).unwrap();
     let http = reqwest::Client::new();
     let login = |email: &'static str, password: &'static str| {
         let http = http.clone();
@@ -47,8 +45,8 @@ async fn bench(database_url: String) {
     };
     let started = Instant::now();
     let token = login(
-        credence_api::domain::demo::RESELLER_EMAIL,
-        credence_api::domain::demo::RESELLER_PASSWORD,
+        credence_api::cli::demo::RESELLER_EMAIL,
+        credence_api::cli::demo::RESELLER_PASSWORD,
     )
     .await;
     println!(

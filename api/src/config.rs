@@ -50,6 +50,11 @@ pub const DEFAULT_DATABASE_URL: &str = "data/credence.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 
 impl Config {
+    /// Where links in emails point.
+    pub fn links(&self) -> crate::domain::links::Links {
+        crate::domain::links::Links::new(&self.public_url)
+    }
+
     /// Reads every `CREDENCE_*` variable and `DATABASE_URL`; the error names the bad variable.
     pub fn from_env() -> Result<Config, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))

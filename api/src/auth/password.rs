@@ -40,6 +40,16 @@ pub fn verify(password: &str, stored: &str) -> bool {
 }
 
 /// The policy: at least ten characters, not the account's email, not a well-known password.
+/// The policy, then the hash: what a new password goes through before it is stored.
+pub fn checked_hash(
+    password: &str,
+    email: &str,
+    cost: PasswordHashing,
+) -> Result<String, FieldIssue> {
+    check_policy(password, email)?;
+    Ok(hash(password, cost))
+}
+
 pub fn check_policy(password: &str, email: &str) -> Result<(), FieldIssue> {
     if password.chars().count() < MIN_LENGTH {
         return Err(FieldIssue::new(

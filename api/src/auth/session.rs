@@ -280,14 +280,3 @@ pub fn revoke(conn: &mut DbConnection, session_id: &str) -> Result<(), ApiError>
     .execute(conn)?;
     Ok(())
 }
-
-pub fn revoke_all_for_user(conn: &mut DbConnection, user_id: &str) -> Result<(), ApiError> {
-    diesel::update(
-        sessions::table
-            .filter(sessions::user_id.eq(user_id))
-            .filter(sessions::revoked_at.is_null()),
-    )
-    .set(sessions::revoked_at.eq(Some(now())))
-    .execute(conn)?;
-    Ok(())
-}

@@ -26,6 +26,17 @@ pub struct BrandRow {
 }
 
 impl BrandRow {
+    /// What the mail templates need of this skin.
+    pub fn skin(&self) -> crate::mail::templates::Skin {
+        crate::mail::templates::Skin {
+            product_name: self.product_name.clone(),
+            primary_color: self.primary_color.clone(),
+            background_color: self.background_color.clone(),
+            text_color: self.text_color.clone(),
+            logo_id: self.logo_id.clone(),
+        }
+    }
+
     pub fn to_dto(&self) -> Brand {
         Brand {
             id: self.id.clone(),

@@ -9,7 +9,6 @@ use credence_shared::assess::{
 use credence_shared::problem::FieldError;
 use diesel::prelude::*;
 
-use crate::config::Config;
 use crate::db::schema::{
     assessments, candidates, clients, invitations, norm_groups, project_tests, projects, tests,
 };
@@ -17,6 +16,7 @@ use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::clients::{get_scoped, ClientRow};
 use crate::domain::credits::{self, Change};
+use crate::domain::links::Links;
 use crate::domain::projects::{get_scoped_project, tests_of, ProjectRow};
 use crate::domain::tenant::Tenant;
 use crate::domain::values::{optional_text, required_text, Email};
@@ -373,7 +373,7 @@ fn find_or_create(
 /// invitation and the raw magic-link token.
 pub fn invite(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
     actor: &AuditActor,
     project: &ProjectRow,
     client: &ClientRow,
@@ -404,7 +404,7 @@ pub fn invite(
     if cost > 0 {
         let charged = credits::apply(
             conn,
-            config,
+            links,
             actor,
             Change {
                 client_id: &client.id,
@@ -464,7 +464,7 @@ pub fn invite(
             .execute(conn)?;
     }
     if send_email {
-        send_invitation(conn, config, project, client, candidate, &token, expires)?;
+        send_invitation(conn, links, project, client, candidate, &token, expires)?;
     }
     audit::record(
         conn,
@@ -482,7 +482,7 @@ pub fn invite(
 
 fn send_invitation(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
     project: &ProjectRow,
     client: &ClientRow,
     candidate: &CandidateRow,
@@ -490,13 +490,18 @@ fn send_invitation(
     expires: chrono::NaiveDateTime,
 ) -> Result<(), ApiError> {
     let brand = brands::get(conn, &client.brand_id)?;
-    let link = format!("{}/test?token={token}", config.public_url);
+    let link = format!("{}/test?token={token}", links.public_url);
     let message = templates::invitation(
-        &brand,
-        &config.public_url,
+        &brand.skin(),
+        &links.public_url,
         &candidate.first_name,
         &client.name,
-        project,
+        &templates::InvitedProject {
+            name: &project.name,
+            description: project.description.as_deref(),
+            support_name: project.support_name.as_deref(),
+            support_email: project.support_email.as_deref(),
+        },
         &link,
         expires,
     );
@@ -511,7 +516,7 @@ fn send_invitation(
 
 pub fn create_and_invite(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
     actor: &AuditActor,
     tenant: &Tenant,
     input: &CandidateCreate,
@@ -550,13 +555,13 @@ pub fn create_and_invite(
         return Err(ApiError::internal("validated candidate fields missing"));
     };
     let candidate = find_or_create(conn, &client, &details)?;
-    invite(conn, config, actor, &project, &client, &candidate, true)?;
+    invite(conn, links, actor, &project, &client, &candidate, true)?;
     Ok((candidates::table.find(&candidate.id).first(conn)?, client))
 }
 
 pub fn invite_existing(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
     actor: &AuditActor,
     tenant: &Tenant,
     candidate_id: &str,
@@ -580,7 +585,7 @@ pub fn invite_existing(
             "The project belongs to another client.",
         ));
     }
-    Ok(invite(conn, config, actor, &project, &client, &candidate, true)?.0)
+    Ok(invite(conn, links, actor, &project, &client, &candidate, true)?.0)
 }
 
 pub fn update(
@@ -685,7 +690,7 @@ fn scoped_invitation(
 /// A new magic link (the old one stops working), emailed again.
 pub fn resend(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
     actor: &AuditActor,
     tenant: &Tenant,
     id: &str,
@@ -709,7 +714,7 @@ pub fn resend(
         .execute(conn)?;
     send_invitation(
         conn,
-        config,
+        links,
         &project,
         &client,
         &candidate,
@@ -733,7 +738,7 @@ pub fn resend(
 /// Returns the credits refunded.
 pub fn close(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
     actor: &AuditActor,
     invitation: &InvitationRow,
     to: &'static str,
@@ -773,7 +778,7 @@ pub fn close(
     if refund > 0 {
         credits::apply(
             conn,
-            config,
+            links,
             actor,
             Change {
                 client_id: &invitation.client_id,
@@ -804,7 +809,7 @@ pub fn close(
 
 pub fn cancel(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
     actor: &AuditActor,
     tenant: &Tenant,
     id: &str,
@@ -816,12 +821,12 @@ pub fn cancel(
             format!("This invitation is already {}.", invitation.status),
         ));
     }
-    close(conn, config, actor, &invitation, "cancelled")
+    close(conn, links, actor, &invitation, "cancelled")
 }
 
 /// Expires every open invitation past its date (refunding unstarted tests). Safe with
 /// several processes: `close` only acts on an invitation it moved out of an open status.
-pub fn expire_due(conn: &mut DbConnection, config: &Config) -> Result<usize, ApiError> {
+pub fn expire_due(conn: &mut DbConnection, links: &Links) -> Result<usize, ApiError> {
     let due: Vec<InvitationRow> = invitations::table
         .filter(invitations::status.eq_any(["invited", "in_progress"]))
         .filter(invitations::expires_at.le(now()))
@@ -829,7 +834,7 @@ pub fn expire_due(conn: &mut DbConnection, config: &Config) -> Result<usize, Api
         .load(conn)?;
     let mut n = 0;
     for invitation in due {
-        close(conn, config, &AuditActor::system(), &invitation, "expired")?;
+        close(conn, links, &AuditActor::system(), &invitation, "expired")?;
         n += 1;
     }
     Ok(n)
@@ -839,7 +844,7 @@ pub fn expire_due(conn: &mut DbConnection, config: &Config) -> Result<usize, Api
 /// valid row are checked before anything is charged; then each valid row is invited.
 pub fn import(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
     actor: &AuditActor,
     tenant: &Tenant,
     project_id: &str,
@@ -983,7 +988,7 @@ pub fn import(
     }
     for (index, details) in &valid {
         let candidate = find_or_create(conn, &client, details)?;
-        invite(conn, config, actor, &project, &client, &candidate, true)?;
+        invite(conn, links, actor, &project, &client, &candidate, true)?;
         rows[*index].candidate_id = Some(candidate.id);
     }
     Ok(ImportReport {

@@ -5,12 +5,11 @@ use credence_shared::reseller::{ClientUser, ClientUserCreate, ClientUserPatch};
 use credence_shared::Role;
 use diesel::prelude::*;
 
-use crate::auth::session;
-use crate::config::Config;
 use crate::db::schema::{clients, users};
 use crate::db::{now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::clients::{get_scoped, ClientRow};
+use crate::domain::links::Links;
 use crate::domain::tenant::Tenant;
 use crate::domain::users::{self as accounts, NewUser, UserRow};
 use crate::domain::values::{optional_text, required_text, Email};
@@ -108,7 +107,7 @@ pub fn list(
 
 pub fn create(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
     actor: &AuditActor,
     tenant: &Tenant,
     input: &ClientUserCreate,
@@ -160,7 +159,7 @@ pub fn create(
     let brand = brands::get(conn, &client.brand_id)?;
     let user = accounts::create_invited(
         conn,
-        config,
+        links,
         actor,
         NewUser {
             name: &input.name,
@@ -247,7 +246,7 @@ pub fn update(
         ))
         .execute(conn)?;
     if new_status == "deactivated" {
-        session::revoke_all_for_user(conn, id)?;
+        accounts::end_sessions(conn, id)?;
     }
     let after = accounts::get(conn, id)?;
     audit::record(
@@ -274,7 +273,7 @@ pub fn update(
 
 pub fn resend_welcome(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
     actor: &AuditActor,
     tenant: &Tenant,
     id: &str,
@@ -284,7 +283,7 @@ pub fn resend_welcome(
         return Err(ApiError::conflict("already_active", "This user has already set a password (or is deactivated); they can use “Forgot password” instead."));
     }
     let brand = brands::get(conn, &client.brand_id)?;
-    accounts::send_welcome(conn, config, &user, &brand)?;
+    accounts::send_welcome(conn, links, &user, &brand)?;
     audit::record(
         conn,
         actor,
@@ -302,7 +301,7 @@ pub fn resend_welcome(
 /// Sends the Quick Start Guide to one of the tenant's client users, in the client's skin.
 pub fn send_guide(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
     actor: &AuditActor,
     tenant: &Tenant,
     id: &str,
@@ -320,8 +319,8 @@ pub fn send_guide(
     };
     let brand = brands::get(conn, &client.brand_id)?;
     let message = templates::quick_start_guide(
-        &brand,
-        &config.public_url,
+        &brand.skin(),
+        &links.public_url,
         &user.name,
         &client.name,
         &sender,

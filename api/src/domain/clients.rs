@@ -4,11 +4,12 @@ use credence_shared::reseller::{Client, ClientCreate, ClientPatch};
 use diesel::prelude::*;
 use rand::Rng;
 
-use crate::config::Config;
 use crate::db::schema::{brands, clients, reseller_brands, users};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::brands::BrandRow;
+use crate::domain::calendar::BillingClock;
+use crate::domain::links::Links;
 use crate::domain::tenant::Tenant;
 use crate::domain::values::{multiline_text, optional_text, required_text, Email};
 use crate::domain::{into_page, like_pattern, logos, orders, resellers, settings, PageRequest};
@@ -240,7 +241,8 @@ pub fn list(
 
 pub fn create(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
+    clock: &BillingClock,
     actor: &AuditActor,
     reseller_id: &str,
     input: &ClientCreate,
@@ -368,7 +370,8 @@ pub fn create(
     if initial > 0 {
         orders::place(
             conn,
-            config,
+            links,
+            clock,
             actor,
             &reseller,
             &client,

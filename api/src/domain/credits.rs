@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use credence_shared::reseller::{LedgerEntry, LedgerReferenceKind};
 use diesel::prelude::*;
 
-use crate::config::Config;
 use crate::db::schema::{
     candidates, clients, credit_orders, invitations, ledger_entries, projects, users,
 };
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::AuditActor;
 use crate::domain::clients::ClientRow;
+use crate::domain::links::Links;
 use crate::domain::{brands, into_page, PageRequest};
 use crate::error::ApiError;
 use crate::mail::{self, templates};
@@ -75,7 +75,7 @@ pub struct Change<'a> {
 /// and the ledger row records the balance that UPDATE produced.
 pub fn apply(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
     actor: &AuditActor,
     change: Change<'_>,
 ) -> Result<Option<LedgerRow>, ApiError> {
@@ -113,14 +113,14 @@ pub fn apply(
             ledger_entries::created_at.eq(now()),
         ))
         .execute(conn)?;
-    check_threshold(conn, config, &client)?;
+    check_threshold(conn, links, &client)?;
     Ok(Some(ledger_entries::table.find(&id).first(conn)?))
 }
 
 /// Sends one low-credit email per fall below the threshold; re-arms once back at or above it.
 fn check_threshold(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
     client: &ClientRow,
 ) -> Result<(), ApiError> {
     let below = client.credit_balance < client.credit_threshold;
@@ -155,13 +155,13 @@ fn check_threshold(
         .load(conn)?;
     for (email, name, client_id) in recipients {
         let link = if client_id.is_some() {
-            format!("{}/client/credits", config.public_url)
+            format!("{}/client/credits", links.public_url)
         } else {
-            format!("{}/reseller/clients/{}", config.public_url, client.id)
+            format!("{}/reseller/clients/{}", links.public_url, client.id)
         };
         let message = templates::low_credit(
-            &brand,
-            &config.public_url,
+            &brand.skin(),
+            &links.public_url,
             &name,
             &client.name,
             &client.code,

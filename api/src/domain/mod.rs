@@ -1,4 +1,4 @@
-//! Domain rules with no actix types: values that parse instead of validate, and the
+//! Domain rules with no HTTP types: values that parse instead of validate, and the
 //! operations on each area (they take a database connection and return domain errors).
 
 pub mod api_keys;
@@ -10,7 +10,7 @@ pub mod catalogue;
 pub mod client_users;
 pub mod clients;
 pub mod credits;
-pub mod demo;
+pub mod links;
 pub mod logos;
 pub mod orders;
 pub mod projects;

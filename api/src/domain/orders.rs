@@ -8,13 +8,13 @@
 use credence_shared::reseller::{CreditOrder, CreditOrderPage, Invoice, InvoiceLine};
 use diesel::prelude::*;
 
-use crate::config::Config;
 use crate::db::schema::{clients, counters, credit_orders, invoice_lines, invoices, resellers};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::calendar::BillingClock;
 use crate::domain::clients::ClientRow;
 use crate::domain::credits::{self, Change};
+use crate::domain::links::Links;
 use crate::domain::resellers::ResellerRow;
 use crate::domain::values::DiscountPercent;
 use crate::domain::{into_page, settings, PageRequest};
@@ -111,7 +111,8 @@ fn open_invoice(
 #[allow(clippy::too_many_arguments)]
 pub fn place(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
+    clock: &BillingClock,
     actor: &AuditActor,
     reseller: &ResellerRow,
     client: &ClientRow,
@@ -122,7 +123,7 @@ pub fn place(
 ) -> Result<OrderRow, ApiError> {
     let price = settings::get(conn)?.list_price_minor;
     let amount = amount_minor(credits, price, reseller.discount_bp);
-    let invoice = open_invoice(conn, reseller, &config.billing_clock)?;
+    let invoice = open_invoice(conn, reseller, clock)?;
     let id = new_id();
     let at = now();
     diesel::insert_into(credit_orders::table)
@@ -168,7 +169,7 @@ pub fn place(
         .execute(conn)?;
     credits::apply(
         conn,
-        config,
+        links,
         actor,
         Change {
             client_id: &client.id,

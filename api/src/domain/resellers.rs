@@ -5,11 +5,11 @@ use credence_shared::Role;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use crate::config::Config;
 use crate::db::schema::{brands, reseller_brands, resellers, users};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::brands::BrandRow;
+use crate::domain::links::Links;
 use crate::domain::users::{self as accounts, NewUser, UserRow};
 use crate::domain::values::{currency, host, required_text, DiscountPercent, Email};
 use crate::domain::{into_page, like_pattern, PageRequest};
@@ -310,7 +310,7 @@ pub fn default_brand_of(conn: &mut DbConnection, reseller_id: &str) -> Result<Br
 /// Adds a reseller user and queues their welcome email.
 pub fn create_user(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
     actor: &AuditActor,
     reseller_id: &str,
     input: &ResellerUserCreate,
@@ -319,7 +319,7 @@ pub fn create_user(
     let brand = default_brand_of(conn, reseller_id)?;
     accounts::create_invited(
         conn,
-        config,
+        links,
         actor,
         NewUser {
             name: &input.name,

@@ -8,7 +8,6 @@ use credence_shared::assess::{
 };
 use diesel::prelude::*;
 
-use crate::config::Config;
 use crate::db::schema::{
     answers, assessments, candidate_sessions, candidates, clients, invitations, projects,
     question_options, questions, tests,
@@ -18,6 +17,7 @@ use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::candidates::{self as people, AssessmentRow, CandidateRow, InvitationRow};
 use crate::domain::catalogue::{self, TestRow};
 use crate::domain::clients::ClientRow;
+use crate::domain::links::Links;
 use crate::domain::projects::ProjectRow;
 use crate::domain::values::{required_text, Email};
 use crate::domain::{brands, logos, scoring};
@@ -130,7 +130,7 @@ pub enum Registration {
 /// them (charging credits) unless already invited, and opens a session.
 pub fn session_from_access_key(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
     key: &str,
     first_name: &str,
     last_name: &str,
@@ -173,7 +173,7 @@ pub fn session_from_access_key(
             if matches!(invitation.status.as_str(), "invited" | "in_progress") {
                 people::resend(
                     conn,
-                    config,
+                    links,
                     &AuditActor::system(),
                     &crate::domain::tenant::Tenant::Client {
                         client_id: client.id.clone(),
@@ -186,7 +186,7 @@ pub fn session_from_access_key(
     }
     let (candidate, _) = people::create_and_invite(
         conn,
-        config,
+        links,
         &AuditActor::system(),
         &crate::domain::tenant::Tenant::Client {
             client_id: client.id.clone(),
@@ -570,11 +570,7 @@ pub fn score(conn: &mut DbConnection, a: &AssessmentRow) -> Result<Vec<Score>, A
 
 /// Submits (by the candidate, or by the deadline job) and scores. When it completes the
 /// invitation, "email reports to" gets a summary.
-pub fn submit(
-    conn: &mut DbConnection,
-    config: &Config,
-    assessment_id: &str,
-) -> Result<(), ApiError> {
+pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Result<(), ApiError> {
     let a: AssessmentRow = assessments::table.find(assessment_id).first(conn)?;
     if a.status != "in_progress" {
         return Err(ApiError::conflict(
@@ -643,10 +639,10 @@ pub fn submit(
         if let Some(report_to) = &project.report_email {
             let results = people::assessments_of(conn, &invitation.id, true)?;
             let brand = brands::get(conn, &client.brand_id)?;
-            let link = format!("{}/client/candidates/{}", config.public_url, candidate.id);
+            let link = format!("{}/client/candidates/{}", links.public_url, candidate.id);
             let message = templates::report_summary(
-                &brand,
-                &config.public_url,
+                &brand.skin(),
+                &links.public_url,
                 &candidate.first_name,
                 &candidate.last_name,
                 &project.name,
@@ -661,7 +657,7 @@ pub fn submit(
 
 pub fn submit_own(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
     who: &CandidatePrincipal,
     id: &str,
 ) -> Result<(), ApiError> {
@@ -669,11 +665,11 @@ pub fn submit_own(
     if a.status == "submitted" {
         return Ok(());
     }
-    submit(conn, config, id)
+    submit(conn, links, id)
 }
 
 /// Submits assessments whose deadline passed without a submit (a closed browser, a crash).
-pub fn submit_overdue(conn: &mut DbConnection, config: &Config) -> Result<usize, ApiError> {
+pub fn submit_overdue(conn: &mut DbConnection, links: &Links) -> Result<usize, ApiError> {
     let due: Vec<String> = assessments::table
         .filter(assessments::status.eq("in_progress"))
         .filter(assessments::deadline_at.le(now() - Duration::seconds(GRACE_SECONDS)))
@@ -681,7 +677,7 @@ pub fn submit_overdue(conn: &mut DbConnection, config: &Config) -> Result<usize,
         .limit(100)
         .load(conn)?;
     for id in &due {
-        submit(conn, config, id)?;
+        submit(conn, links, id)?;
     }
     Ok(due.len())
 }

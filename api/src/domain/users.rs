@@ -6,12 +6,11 @@ use credence_shared::auth::User;
 use credence_shared::Role;
 use diesel::prelude::*;
 
-use crate::auth::password;
-use crate::config::{Config, PasswordHashing};
-use crate::db::schema::{one_time_tokens, users};
+use crate::db::schema::{one_time_tokens, sessions, users};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::brands::BrandRow;
+use crate::domain::links::Links;
 use crate::domain::values::{optional_text, required_text, Email};
 use crate::domain::{into_page, PageRequest};
 use crate::error::{ApiError, Validator};
@@ -88,7 +87,7 @@ pub struct NewUser<'a> {
 /// transaction. `brand` skins the email.
 pub fn create_invited(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
     actor: &AuditActor,
     input: NewUser<'_>,
     brand: &BrandRow,
@@ -126,7 +125,7 @@ pub fn create_invited(
         ))
         .execute(conn)?;
     let user = get(conn, &id)?;
-    send_welcome(conn, config, &user, brand)?;
+    send_welcome(conn, links, &user, brand)?;
     audit::record(
         conn,
         actor,
@@ -144,7 +143,7 @@ pub fn create_invited(
 /// Issues a fresh welcome link (older unused ones stop working) and queues the email.
 pub fn send_welcome(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
     user: &UserRow,
     brand: &BrandRow,
 ) -> Result<(), ApiError> {
@@ -154,8 +153,14 @@ pub fn send_welcome(
         "welcome",
         Duration::hours(WELCOME_LINK_HOURS),
     )?;
-    let link = set_password_link(&config.public_url, &token, &user.email);
-    let message = templates::welcome(brand, &config.public_url, &user.name, &user.role(), &link);
+    let link = set_password_link(&links.public_url, &token, &user.email);
+    let message = templates::welcome(
+        &brand.skin(),
+        &links.public_url,
+        &user.name,
+        &user.role(),
+        &link,
+    );
     mail::enqueue(conn, "welcome", &user.email, None, &message)
 }
 
@@ -258,7 +263,7 @@ pub fn set_password_with_token(
     ))
     .execute(conn)?;
     // A new password ends every other sign-in.
-    crate::auth::session::revoke_all_for_user(conn, user_id)?;
+    end_sessions(conn, user_id)?;
     let user = get(conn, user_id)?;
     audit::record(
         conn,
@@ -281,7 +286,7 @@ pub fn set_password_with_token(
 /// Queues a reset link if the email belongs to a user who may sign in; silent otherwise.
 pub fn request_password_reset(
     conn: &mut DbConnection,
-    config: &Config,
+    links: &Links,
     email: &str,
 ) -> Result<(), ApiError> {
     let Ok(email) = Email::parse(email) else {
@@ -300,8 +305,8 @@ pub fn request_password_reset(
         "password_reset",
         Duration::hours(RESET_LINK_HOURS),
     )?;
-    let link = set_password_link(&config.public_url, &token, &user.email);
-    let message = templates::password_reset(&brand, &config.public_url, &user.name, &link);
+    let link = set_password_link(&links.public_url, &token, &user.email);
+    let message = templates::password_reset(&brand.skin(), &links.public_url, &user.name, &link);
     mail::enqueue(conn, "password_reset", &user.email, None, &message)
 }
 
@@ -339,25 +344,33 @@ pub fn list_for_reseller(
     Ok(into_page(rows, page, |r| r.id.clone(), |r| r.to_dto()))
 }
 
-/// Creates (or re-keys) a platform administrator: the `create-admin` command.
+/// Ends every sign-in of a user (password set, deactivation): their tokens stop at once.
+pub fn end_sessions(conn: &mut DbConnection, user_id: &str) -> Result<(), ApiError> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(Some(now())))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Creates (or re-keys) a platform administrator: the `create-admin` command. The caller
+/// checked the password against the policy and hashed it (`auth::password`).
 pub fn upsert_admin(
     conn: &mut DbConnection,
     email: &str,
     name: &str,
-    password: &str,
-    cost: PasswordHashing,
+    hash: &str,
 ) -> Result<UserRow, ApiError> {
     let mut v = Validator::new();
     let email = v.check("email", Email::parse(email));
     let name = v.check("name", required_text(name, 200));
-    if let Some(email) = &email {
-        v.check("password", password::check_policy(password, email.as_str()));
-    }
     v.finish()?;
     let (Some(email), Some(name)) = (email, name) else {
         return Err(ApiError::internal("validated admin fields missing"));
     };
-    let hash = password::hash(password, cost);
     let at = now();
     let id = match find_by_email(conn, email.as_str())? {
         Some(existing) if existing.role == "platform_admin" => {

@@ -8,12 +8,13 @@ use crate::domain::{candidates, orders, test_area};
 
 pub async fn run(db: Db, config: Config, interval: std::time::Duration) {
     loop {
-        let cfg = config.clone();
+        let links = config.links();
+        let clock = config.billing_clock;
         let outcome = db
             .transaction(move |conn| {
-                let expired = candidates::expire_due(conn, &cfg)?;
-                let submitted = test_area::submit_overdue(conn, &cfg)?;
-                let issued = orders::issue_closed_months(conn, &cfg.billing_clock)?;
+                let expired = candidates::expire_due(conn, &links)?;
+                let submitted = test_area::submit_overdue(conn, &links)?;
+                let issued = orders::issue_closed_months(conn, &clock)?;
                 Ok((expired, submitted, issued))
             })
             .await;

@@ -2,8 +2,17 @@
 
 use credence_shared::Role;
 
-use crate::domain::brands::BrandRow;
 use crate::mail::MailMessage;
+
+/// The brand skin as mail needs it: colours, logo and the product name people see.
+#[derive(Debug, Clone)]
+pub struct Skin {
+    pub product_name: String,
+    pub primary_color: String,
+    pub background_color: String,
+    pub text_color: String,
+    pub logo_id: Option<String>,
+}
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -83,7 +92,7 @@ fn paras(texts: &[String]) -> Vec<Para> {
 
 /// Wraps paragraphs, an optional button and closing paragraphs in the skin's layout.
 fn layout(
-    brand: &BrandRow,
+    brand: &Skin,
     public_url: &str,
     heading: &str,
     paragraphs: &[Para],
@@ -126,13 +135,7 @@ fn role_words(role: &Role) -> &'static str {
     }
 }
 
-pub fn welcome(
-    brand: &BrandRow,
-    public_url: &str,
-    name: &str,
-    role: &Role,
-    link: &str,
-) -> MailMessage {
+pub fn welcome(brand: &Skin, public_url: &str, name: &str, role: &Role, link: &str) -> MailMessage {
     let subject = format!("Welcome to {}", brand.product_name);
     let intro = format!("Hello {name},");
     let what = format!(
@@ -186,7 +189,7 @@ pub fn guide_url(public_url: &str) -> String {
 
 /// The Quick Start Guide, sent by the reseller to one of its client users.
 pub fn quick_start_guide(
-    brand: &BrandRow,
+    brand: &Skin,
     public_url: &str,
     name: &str,
     client_name: &str,
@@ -229,7 +232,7 @@ pub fn quick_start_guide(
 
 #[allow(clippy::too_many_arguments)]
 pub fn low_credit(
-    brand: &BrandRow,
+    brand: &Skin,
     public_url: &str,
     name: &str,
     client_name: &str,
@@ -261,7 +264,7 @@ pub fn low_credit(
     }
 }
 
-pub fn password_reset(brand: &BrandRow, public_url: &str, name: &str, link: &str) -> MailMessage {
+pub fn password_reset(brand: &Skin, public_url: &str, name: &str, link: &str) -> MailMessage {
     let subject = format!("Reset your {} password", brand.product_name);
     let intro = format!("Hello {name},");
     let what = "We received a request to reset your password. The link below works once and expires in one hour.".to_string();
@@ -287,13 +290,21 @@ pub fn password_reset(brand: &BrandRow, public_url: &str, name: &str, link: &str
     }
 }
 
+/// What an invitation says about the project.
+pub struct InvitedProject<'a> {
+    pub name: &'a str,
+    pub description: Option<&'a str>,
+    pub support_name: Option<&'a str>,
+    pub support_email: Option<&'a str>,
+}
+
 /// The candidate's invitation: the magic link, the project, the support contact.
 pub fn invitation(
-    brand: &BrandRow,
+    brand: &Skin,
     public_url: &str,
     first_name: &str,
     client_name: &str,
-    project: &crate::domain::projects::ProjectRow,
+    project: &InvitedProject<'_>,
     link: &str,
     expires: chrono::NaiveDateTime,
 ) -> MailMessage {
@@ -304,12 +315,12 @@ pub fn invitation(
         project.name
     );
     let mut paragraphs = vec![intro.clone(), what.clone()];
-    if let Some(d) = &project.description {
-        paragraphs.push(d.clone());
+    if let Some(d) = project.description {
+        paragraphs.push(d.to_string());
     }
     let when = format!("Please complete it by {} (UTC). Use a quiet place and a reliable connection; timed tests show a countdown and save your answers as you go.", expires.format("%-d %B %Y %H:%M"));
     paragraphs.push(when.clone());
-    let help = match (&project.support_name, &project.support_email) {
+    let help = match (project.support_name, project.support_email) {
         (Some(n), Some(e)) => Some(format!(
             "Questions? Contact {n} at {e} (or reply to this email)."
         )),
@@ -341,7 +352,7 @@ pub fn invitation(
 
 /// The summary sent to "email reports to" when a candidate completes a project.
 pub fn report_summary(
-    brand: &BrandRow,
+    brand: &Skin,
     public_url: &str,
     first_name: &str,
     last_name: &str,
@@ -404,19 +415,13 @@ pub fn report_summary(
 mod tests {
     use super::*;
 
-    fn brand() -> BrandRow {
-        BrandRow {
-            id: "b".into(),
-            name: "Skin".into(),
+    fn brand() -> Skin {
+        Skin {
             product_name: "Acme <Assess>".into(),
             primary_color: "#112233".into(),
-            accent_color: "#445566".into(),
             background_color: "#ffffff".into(),
             text_color: "#000000".into(),
             logo_id: None,
-            is_default: false,
-            created_at: chrono::Utc::now().naive_utc(),
-            updated_at: chrono::Utc::now().naive_utc(),
         }
     }
 

@@ -266,10 +266,10 @@ pub async fn create_reseller_user(
 ) -> ApiResult<HttpResponse> {
     let actor = admin.0.audit_actor();
     let id = id.into_inner();
-    let config = state.config.clone();
+    let links = state.config.links();
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
     idempotency::create(&state, &req, &admin.0.user_id, &value, move |conn| {
-        serde_json::to_value(resellers::create_user(conn, &config, &actor, &id, &body)?.to_dto())
+        serde_json::to_value(resellers::create_user(conn, &links, &actor, &id, &body)?.to_dto())
             .map_err(ApiError::internal)
     })
     .await

@@ -246,10 +246,10 @@ pub async fn password_forgot(
     state
         .throttle
         .check(ip.as_deref().unwrap_or("unknown"), &body.email)?;
-    let config = state.config.clone();
+    let links = state.config.links();
     state
         .db
-        .transaction(move |conn| users::request_password_reset(conn, &config, &body.email))
+        .transaction(move |conn| users::request_password_reset(conn, &links, &body.email))
         .await?;
     Ok(HttpResponse::Accepted().finish())
 }

@@ -29,7 +29,7 @@ pub async fn create_session(
     state: web::Data<AppState>,
     Json(body): Json<CandidateSessionCreate>,
 ) -> ApiResult<HttpResponse> {
-    let config = state.config.clone();
+    let links = state.config.links();
     let by_link = body
         .invitation_token
         .as_deref()
@@ -58,7 +58,7 @@ pub async fn create_session(
                 .transaction(move |conn| {
                     test_area::session_from_access_key(
                         conn,
-                        &config,
+                        &links,
                         &key,
                         body.first_name.as_deref().unwrap_or_default(),
                         body.last_name.as_deref().unwrap_or_default(),
@@ -163,10 +163,10 @@ pub async fn submit(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<SubmitResponse>> {
     let id = id.into_inner();
-    let config = state.config.clone();
+    let links = state.config.links();
     state
         .db
-        .transaction(move |conn| test_area::submit_own(conn, &config, &who.0, &id))
+        .transaction(move |conn| test_area::submit_own(conn, &links, &who.0, &id))
         .await?;
     Ok(web::Json(SubmitResponse {
         status: "submitted".into(),

@@ -98,11 +98,11 @@ pub async fn create_candidate(
     Json(body): Json<CandidateCreate>,
 ) -> ApiResult<HttpResponse> {
     let actor = user.principal.audit_actor();
-    let config = state.config.clone();
+    let links = state.config.links();
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
     let tenant = user.tenant.clone();
     idempotency::create(&state, &req, &user.principal.user_id, &value, move |conn| {
-        let (row, client) = candidates::create_and_invite(conn, &config, &actor, &tenant, &body)?;
+        let (row, client) = candidates::create_and_invite(conn, &links, &actor, &tenant, &body)?;
         serde_json::to_value(candidates::to_dto(
             conn,
             row,
@@ -179,7 +179,7 @@ pub async fn invite_candidate(
     Json(body): Json<InvitationCreate>,
 ) -> ApiResult<HttpResponse> {
     let actor = user.principal.audit_actor();
-    let config = state.config.clone();
+    let links = state.config.links();
     let id = id.into_inner();
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
     let tenant = user.tenant.clone();
@@ -192,7 +192,7 @@ pub async fn invite_candidate(
             ));
         }
         let invitation =
-            candidates::invite_existing(conn, &config, &actor, &tenant, &id, &body.project_id)?;
+            candidates::invite_existing(conn, &links, &actor, &tenant, &id, &body.project_id)?;
         serde_json::to_value(candidates::invitation_dto(
             conn,
             invitation,
@@ -216,11 +216,11 @@ pub async fn resend_invitation(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let actor = user.principal.audit_actor();
-    let config = state.config.clone();
+    let links = state.config.links();
     let id = id.into_inner();
     state
         .db
-        .transaction(move |conn| candidates::resend(conn, &config, &actor, &user.tenant, &id))
+        .transaction(move |conn| candidates::resend(conn, &links, &actor, &user.tenant, &id))
         .await?;
     Ok(HttpResponse::Accepted().finish())
 }
@@ -238,13 +238,13 @@ pub async fn cancel_invitation(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<Invitation>> {
     let actor = user.principal.audit_actor();
-    let config = state.config.clone();
+    let links = state.config.links();
     let id = id.into_inner();
     Ok(web::Json(
         state
             .db
             .transaction(move |conn| {
-                candidates::cancel(conn, &config, &actor, &user.tenant, &id)?;
+                candidates::cancel(conn, &links, &actor, &user.tenant, &id)?;
                 let row = candidates::get_invitation(conn, &id)?;
                 candidates::invitation_dto(conn, row, user.tenant.sees_scores())
             })

@@ -75,11 +75,11 @@ pub async fn create_client_user(
     Json(body): Json<ClientUserCreate>,
 ) -> ApiResult<HttpResponse> {
     let actor = user.principal.audit_actor();
-    let config = state.config.clone();
+    let links = state.config.links();
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
     let tenant = user.tenant.clone();
     idempotency::create(&state, &req, &user.principal.user_id, &value, move |conn| {
-        serde_json::to_value(client_users::create(conn, &config, &actor, &tenant, &body)?)
+        serde_json::to_value(client_users::create(conn, &links, &actor, &tenant, &body)?)
             .map_err(ApiError::internal)
     })
     .await
@@ -165,12 +165,12 @@ pub async fn resend_welcome(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let actor = user.principal.audit_actor();
-    let config = state.config.clone();
+    let links = state.config.links();
     let id = id.into_inner();
     state
         .db
         .transaction(move |conn| {
-            client_users::resend_welcome(conn, &config, &actor, &user.tenant, &id)
+            client_users::resend_welcome(conn, &links, &actor, &user.tenant, &id)
         })
         .await?;
     Ok(HttpResponse::Accepted().finish())
@@ -194,11 +194,11 @@ pub async fn send_guide(
     };
     let tenant = Tenant::Reseller { reseller_id };
     let actor = staff.0.audit_actor();
-    let config = state.config.clone();
+    let links = state.config.links();
     let id = id.into_inner();
     state
         .db
-        .transaction(move |conn| client_users::send_guide(conn, &config, &actor, &tenant, &id))
+        .transaction(move |conn| client_users::send_guide(conn, &links, &actor, &tenant, &id))
         .await?;
     Ok(HttpResponse::Accepted().finish())
 }

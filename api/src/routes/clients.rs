@@ -129,10 +129,11 @@ pub async fn create_client(
 ) -> ApiResult<HttpResponse> {
     let reseller_id = staff.reseller_id()?;
     let actor = staff.0.audit_actor();
-    let config = state.config.clone();
+    let links = state.config.links();
+    let clock = state.config.billing_clock;
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
     idempotency::create(&state, &req, &staff.0.user_id, &value, move |conn| {
-        let row = clients::create(conn, &config, &actor, &reseller_id, &body)?;
+        let row = clients::create(conn, &links, &clock, &actor, &reseller_id, &body)?;
         serde_json::to_value(clients::to_dto(conn, row)?).map_err(ApiError::internal)
     })
     .await
@@ -296,7 +297,7 @@ pub async fn create_credit_adjustment(
 ) -> ApiResult<HttpResponse> {
     let tenant = staff.tenant()?;
     let actor = staff.0.audit_actor();
-    let config = state.config.clone();
+    let links = state.config.links();
     let id = id.into_inner();
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
     idempotency::create(&state, &req, &staff.0.user_id, &value, move |conn| {
@@ -310,7 +311,7 @@ pub async fn create_credit_adjustment(
         };
         let entry = credits::apply(
             conn,
-            &config,
+            &links,
             &actor,
             Change {
                 client_id: &client.id,

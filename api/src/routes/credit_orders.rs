@@ -156,7 +156,8 @@ pub async fn create_credit_order(
 ) -> ApiResult<HttpResponse> {
     let reseller_id = staff.reseller_id()?;
     let actor = staff.0.audit_actor();
-    let config = state.config.clone();
+    let links = state.config.links();
+    let clock = state.config.billing_clock;
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
     idempotency::create(&state, &req, &staff.0.user_id, &value, move |conn| {
         let mut v = Validator::new();
@@ -201,7 +202,8 @@ pub async fn create_credit_order(
         let reseller = resellers::get(conn, &reseller_id)?;
         let row = orders::place(
             conn,
-            &config,
+            &links,
+            &clock,
             &actor,
             &reseller,
             &client,

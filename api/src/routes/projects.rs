@@ -372,14 +372,12 @@ pub async fn import_candidates(
     let text = String::from_utf8(body.to_vec())
         .map_err(|_| ApiError::field("file", "not_utf8", "Save the file as UTF-8 CSV."))?;
     let actor = user.principal.audit_actor();
-    let config = state.config.clone();
+    let links = state.config.links();
     let id = id.into_inner();
     Ok(web::Json(
         state
             .db
-            .transaction(move |conn| {
-                people::import(conn, &config, &actor, &user.tenant, &id, &text)
-            })
+            .transaction(move |conn| people::import(conn, &links, &actor, &user.tenant, &id, &text))
             .await?,
     ))
 }

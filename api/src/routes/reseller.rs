@@ -62,10 +62,10 @@ pub async fn create_reseller_user(
 ) -> ApiResult<HttpResponse> {
     let reseller_id = staff.0.reseller_id.clone().unwrap_or_default();
     let actor = staff.0.audit_actor();
-    let config = state.config.clone();
+    let links = state.config.links();
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
     idempotency::create(&state, &req, &staff.0.user_id, &value, move |conn| {
-        let user = resellers::create_user(conn, &config, &actor, &reseller_id, &body)?;
+        let user = resellers::create_user(conn, &links, &actor, &reseller_id, &body)?;
         serde_json::to_value(user.to_dto()).map_err(ApiError::internal)
     })
     .await

@@ -238,8 +238,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
             &mut conn,
             ADMIN_EMAIL,
             "Test Admin",
-            ADMIN_PASSWORD,
-            config.password_hashing,
+            &credence_api::auth::password::hash(ADMIN_PASSWORD, config.password_hashing),
         )
         .unwrap();
     }

@@ -1,4 +1,4 @@
-//! `credence seed-demo`: on an empty database, demo logins (and data) so a newcomer sees a
+//! `credence seed-demo` (a CLI command, not a domain rule): on an empty database, demo logins (and data) so a newcomer sees a
 //! living product. A database that already has users is left as it is.
 
 use chrono::Datelike;
@@ -13,6 +13,7 @@ use crate::db::schema::{
 };
 use crate::db::{now, Db};
 use crate::domain::audit::AuditActor;
+use crate::domain::links::Links;
 use crate::domain::{brands, calendar, clients, orders, resellers};
 use credence_shared::reseller::ClientCreate;
 
@@ -38,8 +39,15 @@ pub fn seed(config: &Config) -> Result<String, String> {
         return Ok(format!("The database already has users; demo data left unchanged. Demo logins (if seeded earlier):\n{logins}"));
     }
     let cost = config.password_hashing;
+    let links = config.links();
+    let clock = config.billing_clock;
     conn.transaction(|conn| {
-        crate::domain::users::upsert_admin(conn, ADMIN_EMAIL, "Avery Admin", ADMIN_PASSWORD, cost)?;
+        crate::domain::users::upsert_admin(
+            conn,
+            ADMIN_EMAIL,
+            "Avery Admin",
+            &password::hash(ADMIN_PASSWORD, cost),
+        )?;
         let default_brand = brands::default_brand(conn)?;
         let reseller = resellers::create(
             conn,
@@ -71,7 +79,8 @@ pub fn seed(config: &Config) -> Result<String, String> {
         // Last month: an order on an invoice that has been issued.
         let acme = clients::create(
             conn,
-            config,
+            &links,
+            &clock,
             &actor,
             &reseller.id,
             &client(
@@ -83,7 +92,7 @@ pub fn seed(config: &Config) -> Result<String, String> {
         )?;
         // Acme joined last month: its client row, initial order, invoice line and ledger line
         // carry a date in that month, on the invoice issued at the month's end.
-        let today = config.billing_clock.now();
+        let today = clock.now();
         let month_start = today
             .date()
             .with_day(1)
@@ -112,7 +121,7 @@ pub fn seed(config: &Config) -> Result<String, String> {
         diesel::update(ledger_entries::table.filter(ledger_entries::client_id.eq(&acme.id)))
             .set(ledger_entries::created_at.eq(last_month_at))
             .execute(conn)?;
-        orders::issue(conn, &config.billing_clock, &AuditActor::system(), &invoice)?;
+        orders::issue(conn, &clock, &AuditActor::system(), &invoice)?;
         diesel::update(invoices::table.find(&invoice))
             .set(invoices::issued_at.eq(Some(month_start + chrono::Duration::minutes(5))))
             .execute(conn)?;
@@ -120,7 +129,8 @@ pub fn seed(config: &Config) -> Result<String, String> {
         let reseller_row = resellers::get(conn, &reseller.id)?;
         orders::place(
             conn,
-            config,
+            &links,
+            &clock,
             &actor,
             &reseller_row,
             &acme,
@@ -131,7 +141,8 @@ pub fn seed(config: &Config) -> Result<String, String> {
         )?;
         let northwind = clients::create(
             conn,
-            config,
+            &links,
+            &clock,
             &actor,
             &reseller.id,
             &client(
@@ -143,7 +154,8 @@ pub fn seed(config: &Config) -> Result<String, String> {
         )?;
         let globex = clients::create(
             conn,
-            config,
+            &links,
+            &clock,
             &actor,
             &reseller.id,
             &client("Globex Talent", "Jo Rivera", "jo.rivera@globex.example", 50),
@@ -178,7 +190,7 @@ pub fn seed(config: &Config) -> Result<String, String> {
             CLIENT_PASSWORD,
             cost,
         )?;
-        seed_assessments(conn, config, &actor, &acme)?;
+        seed_assessments(conn, &links, &actor, &acme)?;
         Ok::<_, crate::error::ApiError>(())
     })
     .map_err(|e| e.to_string())?;
@@ -234,7 +246,7 @@ fn active_user(
 /// A project at Acme with candidates in every state: invited, in progress, completed (scored).
 fn seed_assessments(
     conn: &mut crate::db::DbConnection,
-    config: &Config,
+    links: &Links,
     actor: &AuditActor,
     acme: &clients::ClientRow,
 ) -> Result<(), crate::error::ApiError> {
@@ -280,7 +292,7 @@ fn seed_assessments(
     for (i, (first, last, email, correct)) in people.into_iter().enumerate() {
         let (candidate, _) = candidates::create_and_invite(
             conn,
-            config,
+            links,
             actor,
             &tenant,
             &CandidateCreate {
@@ -334,7 +346,7 @@ fn seed_assessments(
                 });
             }
             test_area::save_answers(conn, &who, &assessment_id, &answers)?;
-            test_area::submit(conn, config, &assessment_id)?;
+            test_area::submit(conn, links, &assessment_id)?;
         }
     }
     Ok(())

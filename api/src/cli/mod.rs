@@ -1,5 +1,7 @@
 //! The command line: `serve` (default), `migrate`, `openapi`, `create-admin`, `seed-demo`.
 
+pub mod demo;
+
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -44,7 +46,7 @@ pub fn main() -> ExitCode {
         "migrate" => Db::connect(&config.database_url, config.db_pool_size)
             .map(|_| println!("migrations are up to date")),
         "create-admin" => create_admin(config, &args[1..]),
-        "seed-demo" => crate::domain::demo::seed(&config).map(|report| print!("{report}")),
+        "seed-demo" => demo::seed(&config).map(|report| print!("{report}")),
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     };
     match result {
@@ -89,21 +91,17 @@ fn create_admin(config: Config, args: &[String]) -> Result<(), String> {
     let password = password.trim_end_matches(['\n', '\r']);
     let db = Db::connect(&config.database_url, config.db_pool_size)?;
     let mut conn = db.get().map_err(|e| e.to_string())?;
-    let user = crate::domain::users::upsert_admin(
-        &mut conn,
-        email,
-        name,
-        password,
-        config.password_hashing,
-    )
-    .map_err(|e| match e {
-        crate::error::ApiError::Validation(errors) => errors
-            .iter()
-            .map(|f| format!("{}: {}", f.field, f.message))
-            .collect::<Vec<_>>()
-            .join("; "),
-        other => other.to_string(),
-    })?;
+    let hash = crate::auth::password::checked_hash(password, email, config.password_hashing)
+        .map_err(|issue| format!("password: {}", issue.message))?;
+    let user =
+        crate::domain::users::upsert_admin(&mut conn, email, name, &hash).map_err(|e| match e {
+            crate::error::ApiError::Validation(errors) => errors
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => other.to_string(),
+        })?;
     println!(
         "platform administrator {} ({}) is ready",
         user.email, user.id
