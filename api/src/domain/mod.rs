@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod client_users;
 pub mod clients;
 pub mod credits;
+pub mod idempotency;
 pub mod links;
 pub mod logos;
 pub mod orders;

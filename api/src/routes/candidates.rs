@@ -70,11 +70,7 @@ pub async fn list_candidates(
                 let rows = candidates::list(conn, &user.tenant, &filter, &page)?;
                 let rows = into_page(rows, &page, |r| r.0.id.clone(), |r| r);
                 Ok(Page {
-                    data: rows
-                        .data
-                        .into_iter()
-                        .map(|(c, client)| candidates::to_dto(conn, c, &client, scores))
-                        .collect::<Result<_, _>>()?,
+                    data: candidates::to_dtos(conn, rows.data, scores)?,
                     next_cursor: rows.next_cursor,
                 })
             })

@@ -7,12 +7,10 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
-use chrono::Duration;
-use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::db::schema::idempotency_keys;
-use crate::db::{now, DbConnection};
+use crate::db::DbConnection;
+use crate::domain::idempotency::{self, Stored};
 use crate::error::{ApiError, Failure};
 use crate::state::AppState;
 
@@ -48,35 +46,6 @@ fn replay(status: i32, body: &str) -> HttpResponse {
         .body(body.to_string())
 }
 
-enum Stored {
-    Same(i32, String),
-    Other,
-    None,
-}
-
-fn lookup(
-    conn: &mut DbConnection,
-    principal: &str,
-    key: &str,
-    hash: &str,
-) -> Result<Stored, ApiError> {
-    let found: Option<(String, i32, String)> = idempotency_keys::table
-        .find((principal, key))
-        .filter(idempotency_keys::created_at.gt(now() - Duration::hours(24)))
-        .select((
-            idempotency_keys::request_hash,
-            idempotency_keys::response_status,
-            idempotency_keys::response_body,
-        ))
-        .first(conn)
-        .optional()?;
-    Ok(match found {
-        Some((h, status, body)) if h == hash => Stored::Same(status, body),
-        Some(_) => Stored::Other,
-        None => Stored::None,
-    })
-}
-
 fn reused() -> ApiError {
     ApiError::new(
         Failure::Unprocessable,
@@ -105,7 +74,11 @@ where
     ));
     let principal = principal.to_string();
     let (p, k, h) = (principal.clone(), key.clone(), hash.clone());
-    match state.db.run(move |conn| lookup(conn, &p, &k, &h)).await? {
+    match state
+        .db
+        .run(move |conn| idempotency::lookup(conn, &p, &k, &h))
+        .await?
+    {
         Stored::Same(status, body) => return Ok(replay(status, &body)),
         Stored::Other => return Err(reused()),
         Stored::None => {}
@@ -115,24 +88,7 @@ where
         .db
         .transaction(move |conn| {
             let value = create(conn)?;
-            // An expired row with the same key is replaced (only an expired one: a live row
-            // committed meanwhile by a concurrent request must make this insert fail).
-            diesel::delete(
-                idempotency_keys::table
-                    .find((&p, &k))
-                    .filter(idempotency_keys::created_at.le(now() - Duration::hours(24))),
-            )
-            .execute(conn)?;
-            diesel::insert_into(idempotency_keys::table)
-                .values((
-                    idempotency_keys::principal.eq(&p),
-                    idempotency_keys::idempotency_key.eq(&k),
-                    idempotency_keys::request_hash.eq(&h),
-                    idempotency_keys::response_status.eq(201),
-                    idempotency_keys::response_body.eq(value.to_string()),
-                    idempotency_keys::created_at.eq(now()),
-                ))
-                .execute(conn)?;
+            idempotency::remember(conn, &p, &k, &h, 201, &value.to_string())?;
             Ok(value)
         })
         .await;
@@ -144,7 +100,7 @@ where
         }) => {
             match state
                 .db
-                .run(move |conn| lookup(conn, &principal, &key, &hash))
+                .run(move |conn| idempotency::lookup(conn, &principal, &key, &hash))
                 .await?
             {
                 Stored::Same(status, body) => Ok(replay(status, &body)),

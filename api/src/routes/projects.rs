@@ -7,13 +7,11 @@ use credence_shared::assess::{
 };
 use credence_shared::problem::Problem;
 use credence_shared::Page;
-use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::auth::{Tenant, TenantUser};
-use crate::db::schema::{candidates, invitations};
-use crate::domain::candidates::{self as people, CandidateRow, InvitationRow};
+use crate::auth::TenantUser;
+use crate::domain::candidates::{self as people};
 use crate::domain::catalogue;
 use crate::domain::projects::{self, ProjectFilter};
 use crate::error::{ApiError, ApiResult};
@@ -161,40 +159,6 @@ pub async fn update_project(
     ))
 }
 
-fn results(
-    conn: &mut crate::db::DbConnection,
-    tenant: &Tenant,
-    id: &str,
-) -> Result<(String, Vec<ProjectResult>), ApiError> {
-    let (project, _) = projects::get_scoped_project(conn, tenant, id)?;
-    let with_scores = tenant.sees_scores();
-    let rows: Vec<(InvitationRow, CandidateRow)> = invitations::table
-        .inner_join(candidates::table)
-        .filter(invitations::project_id.eq(id))
-        .order(invitations::id.desc())
-        .select((invitations::all_columns, candidates::all_columns))
-        .load(conn)?;
-    let mut out = Vec::new();
-    for (inv, c) in rows {
-        let assessments = people::assessments_of(conn, &inv.id, with_scores)?;
-        out.push(ProjectResult {
-            submitted_at: assessments
-                .iter()
-                .filter_map(|a| a.submitted_at)
-                .max()
-                .filter(|_| inv.status == "submitted"),
-            candidate_id: c.id,
-            invitation_id: inv.id,
-            first_name: c.first_name,
-            last_name: c.last_name,
-            email: c.email,
-            status: inv.status,
-            assessments,
-        });
-    }
-    Ok((project.name, out))
-}
-
 /// Every candidate of the project with each test's status, and (client users) the scores.
 #[utoipa::path(tag = "projects", params(("id" = String, Path)), responses(
     (status = 200, body = Page<ProjectResult>),
@@ -209,7 +173,7 @@ pub async fn project_results(
     let id = id.into_inner();
     let (_, rows) = state
         .db
-        .run(move |conn| results(conn, &user.tenant, &id))
+        .run(move |conn| people::project_results(conn, &user.tenant, &id))
         .await?;
     Ok(web::Json(Page {
         data: rows,
@@ -231,7 +195,7 @@ pub async fn project_results_csv(
     let id = id.into_inner();
     let (name, rows) = state
         .db
-        .run(move |conn| results(conn, &user.tenant, &id))
+        .run(move |conn| people::project_results(conn, &user.tenant, &id))
         .await?;
     let mut header: Vec<String> = ["first_name", "last_name", "email", "status", "submitted_at"]
         .iter()

@@ -1,0 +1,322 @@
+//! What the API shows of candidates, invitations and assessments: a page of them is loaded in
+//! a fixed number of queries (one per kind of child, with `IN (...)`), never one per row.
+
+use std::collections::HashMap;
+
+use credence_shared::assess::{Assessment, Candidate, Invitation, ProjectResult, Score};
+use diesel::prelude::*;
+
+use crate::db::schema::{
+    assessments, candidates, clients, invitations, norm_groups, projects, tests,
+};
+use crate::db::DbConnection;
+use crate::domain::clients::ClientRow;
+use crate::domain::projects::get_scoped_project;
+use crate::domain::tenant::Tenant;
+use crate::domain::{like_pattern, PageRequest};
+use crate::error::ApiError;
+
+use super::{AssessmentRow, CandidateRow, InvitationRow};
+
+/// Scores as stored on an assessment, or `None` before submission.
+fn scores_of(row: &AssessmentRow) -> Option<Vec<Score>> {
+    if row.status != "submitted" {
+        return None;
+    }
+    if let Some(json) = &row.trait_scores {
+        return serde_json::from_str(json).ok();
+    }
+    Some(vec![Score {
+        scale: "total".into(),
+        raw: row.raw_score?,
+        percentile: i64::from(row.percentile?),
+        sten: i64::from(row.sten?),
+        t_score: row.t_score?,
+    }])
+}
+
+/// The assessments of these invitations, in test order, keyed by invitation (one query).
+fn assessments_by_invitation(
+    conn: &mut DbConnection,
+    invitation_ids: &[String],
+    with_scores: bool,
+) -> Result<HashMap<String, Vec<Assessment>>, ApiError> {
+    let mut out: HashMap<String, Vec<Assessment>> = HashMap::new();
+    if invitation_ids.is_empty() {
+        return Ok(out);
+    }
+    let rows: Vec<(AssessmentRow, String, String, String)> = assessments::table
+        .inner_join(tests::table)
+        .inner_join(norm_groups::table)
+        .filter(assessments::invitation_id.eq_any(invitation_ids))
+        .order((
+            assessments::invitation_id.asc(),
+            assessments::position.asc(),
+        ))
+        .select((
+            assessments::all_columns,
+            tests::name,
+            tests::kind,
+            norm_groups::name,
+        ))
+        .load(conn)?;
+    for (a, test_name, kind, norm_group_name) in rows {
+        out.entry(a.invitation_id.clone())
+            .or_default()
+            .push(Assessment {
+                scores: if with_scores { scores_of(&a) } else { None },
+                id: a.id,
+                test_id: a.test_id,
+                test_name,
+                kind,
+                status: a.status,
+                norm_group_name,
+                started_at: a.started_at.map(|t| t.and_utc()),
+                deadline_at: a.deadline_at.map(|t| t.and_utc()),
+                submitted_at: a.submitted_at.map(|t| t.and_utc()),
+            });
+    }
+    Ok(out)
+}
+
+/// One invitation's assessments; scores only when `with_scores` (client users).
+pub fn assessments_of(
+    conn: &mut DbConnection,
+    invitation_id: &str,
+    with_scores: bool,
+) -> Result<Vec<Assessment>, ApiError> {
+    Ok(
+        assessments_by_invitation(conn, &[invitation_id.to_string()], with_scores)?
+            .remove(invitation_id)
+            .unwrap_or_default(),
+    )
+}
+
+/// Invitations as the API shows them: project names and assessments in two queries.
+fn invitation_dtos(
+    conn: &mut DbConnection,
+    rows: Vec<InvitationRow>,
+    with_scores: bool,
+) -> Result<Vec<Invitation>, ApiError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut project_ids: Vec<String> = rows.iter().map(|r| r.project_id.clone()).collect();
+    project_ids.sort();
+    project_ids.dedup();
+    let names: HashMap<String, String> = if project_ids.is_empty() {
+        HashMap::new()
+    } else {
+        projects::table
+            .filter(projects::id.eq_any(&project_ids))
+            .select((projects::id, projects::name))
+            .load::<(String, String)>(conn)?
+            .into_iter()
+            .collect()
+    };
+    let mut assessments = assessments_by_invitation(conn, &ids, with_scores)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Invitation {
+            assessments: assessments.remove(&row.id).unwrap_or_default(),
+            project_name: names.get(&row.project_id).cloned().unwrap_or_default(),
+            id: row.id,
+            candidate_id: row.candidate_id,
+            project_id: row.project_id,
+            status: row.status,
+            credits_charged: i64::from(row.credits_charged),
+            expires_at: row.expires_at.and_utc(),
+            created_at: row.created_at.and_utc(),
+        })
+        .collect())
+}
+
+pub fn invitation_dto(
+    conn: &mut DbConnection,
+    row: InvitationRow,
+    with_scores: bool,
+) -> Result<Invitation, ApiError> {
+    invitation_dtos(conn, vec![row], with_scores)?
+        .pop()
+        .ok_or_else(|| ApiError::internal("invitation vanished"))
+}
+
+/// Whether the candidate has started any test (extra time is then fixed).
+pub(super) fn started_any(conn: &mut DbConnection, candidate_id: &str) -> Result<bool, ApiError> {
+    let n: i64 = assessments::table
+        .inner_join(invitations::table)
+        .filter(invitations::candidate_id.eq(candidate_id))
+        .filter(assessments::started_at.is_not_null())
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Candidates with every invitation (newest first): three queries for the whole page.
+pub fn to_dtos(
+    conn: &mut DbConnection,
+    rows: Vec<(CandidateRow, ClientRow)>,
+    with_scores: bool,
+) -> Result<Vec<Candidate>, ApiError> {
+    let ids: Vec<String> = rows.iter().map(|(c, _)| c.id.clone()).collect();
+    let invites: Vec<InvitationRow> = if ids.is_empty() {
+        vec![]
+    } else {
+        invitations::table
+            .filter(invitations::candidate_id.eq_any(&ids))
+            .order(invitations::id.desc())
+            .load(conn)?
+    };
+    let mut by_candidate: HashMap<String, Vec<Invitation>> = HashMap::new();
+    for invitation in invitation_dtos(conn, invites, with_scores)? {
+        by_candidate
+            .entry(invitation.candidate_id.clone())
+            .or_default()
+            .push(invitation);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(row, client)| {
+            let invitations = by_candidate.remove(&row.id).unwrap_or_default();
+            let status = invitations
+                .first()
+                .map(|i| i.status.clone())
+                .unwrap_or_else(|| "not_invited".into());
+            let extra_time_locked = invitations
+                .iter()
+                .flat_map(|i| &i.assessments)
+                .any(|a| a.started_at.is_some());
+            Candidate {
+                extra_time_locked,
+                id: row.id,
+                client_id: row.client_id,
+                client_name: client.name,
+                first_name: row.first_name,
+                last_name: row.last_name,
+                email: row.email,
+                phone: row.phone,
+                extra_time_percent: i64::from(row.extra_time_percent),
+                active: row.active,
+                status,
+                invitations,
+                created_at: row.created_at.and_utc(),
+                updated_at: row.updated_at.and_utc(),
+            }
+        })
+        .collect())
+}
+
+/// The candidate with every invitation; scores only when `with_scores` (client users).
+pub fn to_dto(
+    conn: &mut DbConnection,
+    row: CandidateRow,
+    client: &ClientRow,
+    with_scores: bool,
+) -> Result<Candidate, ApiError> {
+    to_dtos(conn, vec![(row, client.clone())], with_scores)?
+        .pop()
+        .ok_or_else(|| ApiError::internal("candidate vanished"))
+}
+
+/// A project's results: every invited candidate with each test's status and (client users)
+/// scores, newest invitation first; the project's name for file names. Two queries for the
+/// rows, one for all their assessments.
+pub fn project_results(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    project_id: &str,
+) -> Result<(String, Vec<ProjectResult>), ApiError> {
+    let (project, _) = get_scoped_project(conn, tenant, project_id)?;
+    let rows: Vec<(InvitationRow, CandidateRow)> = invitations::table
+        .inner_join(candidates::table)
+        .filter(invitations::project_id.eq(project_id))
+        .order(invitations::id.desc())
+        .select((invitations::all_columns, candidates::all_columns))
+        .load(conn)?;
+    let ids: Vec<String> = rows.iter().map(|(i, _)| i.id.clone()).collect();
+    let mut assessments = assessments_by_invitation(conn, &ids, tenant.sees_scores())?;
+    let results = rows
+        .into_iter()
+        .map(|(inv, c)| {
+            let assessments = assessments.remove(&inv.id).unwrap_or_default();
+            ProjectResult {
+                submitted_at: assessments
+                    .iter()
+                    .filter_map(|a| a.submitted_at)
+                    .max()
+                    .filter(|_| inv.status == "submitted"),
+                candidate_id: c.id,
+                invitation_id: inv.id,
+                first_name: c.first_name,
+                last_name: c.last_name,
+                email: c.email,
+                status: inv.status,
+                assessments,
+            }
+        })
+        .collect();
+    Ok((project.name, results))
+}
+
+#[derive(Debug, Default)]
+pub struct CandidateFilter {
+    pub client_id: Option<String>,
+    pub project_id: Option<String>,
+    pub q: Option<String>,
+    pub status: Option<String>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    filter: &CandidateFilter,
+    page: &PageRequest,
+) -> Result<Vec<(CandidateRow, ClientRow)>, ApiError> {
+    let mut query = candidates::table
+        .inner_join(clients::table)
+        .select((candidates::all_columns, clients::all_columns))
+        .order(candidates::id.desc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    match tenant {
+        Tenant::Reseller { reseller_id } => {
+            query = query.filter(clients::reseller_id.eq(reseller_id.clone()))
+        }
+        Tenant::Client { client_id } => query = query.filter(clients::id.eq(client_id.clone())),
+    }
+    if let Some(client_id) = &filter.client_id {
+        query = query.filter(clients::id.eq(client_id.clone()));
+    }
+    if let Some(project_id) = &filter.project_id {
+        query = query.filter(
+            candidates::id.eq_any(
+                invitations::table
+                    .filter(invitations::project_id.eq(project_id.clone()))
+                    .select(invitations::candidate_id),
+            ),
+        );
+    }
+    if let Some(status) = &filter.status {
+        query = query.filter(
+            candidates::id.eq_any(
+                invitations::table
+                    .filter(invitations::status.eq(status.clone()))
+                    .select(invitations::candidate_id),
+            ),
+        );
+    }
+    if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
+        let pattern = like_pattern(q);
+        query = query.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>(
+                "(lower(candidates.first_name || ' ' || candidates.last_name) LIKE ",
+            )
+            .bind::<diesel::sql_types::Text, _>(pattern.clone())
+            .sql(" ESCAPE '\\' OR lower(candidates.email) LIKE ")
+            .bind::<diesel::sql_types::Text, _>(pattern)
+            .sql(" ESCAPE '\\')"),
+        );
+    }
+    if let Some(after) = &page.after {
+        query = query.filter(candidates::id.lt(after.clone()));
+    }
+    Ok(query.load(conn)?)
+}
