@@ -1,7 +1,8 @@
-//! Sessions: login, refresh-token rotation with reuse detection, logout.
+//! Sessions: login, refresh-token rotation with reuse detection, and the tokens they issue.
 //!
 //! A session is one sign-in. Its refresh tokens form a family: each use rotates the token;
-//! presenting an already-used token revokes the whole session (someone copied it).
+//! presenting an already-used token revokes the whole session (someone copied it). The rules
+//! and the tokens are here; the rows are kept by `domain::sessions`.
 
 use chrono::Duration;
 use credence_shared::Role;
