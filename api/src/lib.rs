@@ -1,4 +1,4 @@
-//! Credence API: an actix-web JSON service over diesel (SQLite or PostgreSQL).
+//! Credence API: an actix-web JSON service over SQLite or PostgreSQL.
 //! See ARCHITECTURE.md at the repository root for the map of this crate.
 
 pub mod auth;

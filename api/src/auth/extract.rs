@@ -8,12 +8,9 @@ use std::pin::Pin;
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 use credence_shared::Role;
-use diesel::prelude::*;
 
-use crate::auth::session;
-use crate::db::schema::{sessions, users};
 use crate::domain::audit::{self, AuditActor, AuditScope};
-use crate::domain::users::UserRow;
+use crate::domain::sessions;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -72,18 +69,10 @@ async fn authenticate(
     let live = state
         .db
         .run(move |conn| {
-            let user = sessions::table
-                .inner_join(users::table)
-                .filter(sessions::id.eq(&sid))
-                .filter(sessions::user_id.eq(&sub))
-                .filter(sessions::revoked_at.is_null())
-                .filter(sessions::expires_at.gt(crate::db::now()))
-                .filter(users::status.eq("active"))
-                .select(users::all_columns)
-                .first::<UserRow>(conn)
-                .optional()?;
-            let Some(user) = user else { return Ok(false) };
-            if !session::organisation_open(conn, &user)? {
+            let Some(user) = sessions::live_user(conn, &sid, &sub)? else {
+                return Ok(false);
+            };
+            if !sessions::organisation_open(conn, &user)? {
                 return Ok(false);
             }
             // Login As: every request is audit-logged with both identities.

@@ -7,15 +7,13 @@
 use chrono::Duration;
 use credence_shared::auth::Impersonator;
 use credence_shared::reseller::ImpersonationResponse;
-use diesel::prelude::*;
 
-use crate::auth::session::{access_token, organisation_open, revoke};
+use crate::auth::session::access_token;
 use crate::auth::tokens::{Keys, IMPERSONATION_SECONDS};
 use crate::auth::{Principal, Tenant};
-use crate::db::schema::sessions;
-use crate::db::{new_id, now, DbConnection};
+use crate::db::DbConnection;
 use crate::domain::audit::{self, AuditScope};
-use crate::domain::{client_users, users};
+use crate::domain::{client_users, clients, sessions, users};
 use crate::error::ApiError;
 
 pub fn start(
@@ -35,25 +33,20 @@ pub fn start(
         },
         client_user_id,
     )?;
-    if target.status != "active" || !organisation_open(conn, &target)? {
+    if target.status != "active" || !sessions::organisation_open(conn, &target)? {
         return Err(ApiError::conflict(
             "user_not_active",
             "This user cannot sign in (invited, deactivated, or their client is suspended), so Login As is not possible.",
         ));
     }
     let by = users::get(conn, &reseller_user.user_id)?;
-    let session_id = new_id();
-    let at = now();
-    diesel::insert_into(sessions::table)
-        .values((
-            sessions::id.eq(&session_id),
-            sessions::user_id.eq(&target.id),
-            sessions::impersonator_id.eq(Some(&by.id)),
-            sessions::created_at.eq(at),
-            sessions::expires_at.eq(at + Duration::seconds(IMPERSONATION_SECONDS)),
-            sessions::ip.eq(&reseller_user.ip),
-        ))
-        .execute(conn)?;
+    let session_id = sessions::open_login_as(
+        conn,
+        &target.id,
+        &by.id,
+        reseller_user.ip.as_deref(),
+        Duration::seconds(IMPERSONATION_SECONDS),
+    )?;
     let token = access_token(
         keys,
         &target,
@@ -97,13 +90,9 @@ pub fn end(conn: &mut DbConnection, principal: &Principal) -> Result<(), ApiErro
             "This session is not a Login As session.",
         ));
     }
-    revoke(conn, &principal.session_id)?;
+    sessions::revoke(conn, &principal.session_id)?;
     let reseller_id = match &principal.client_id {
-        Some(client_id) => crate::db::schema::clients::table
-            .find(client_id)
-            .select(crate::db::schema::clients::reseller_id)
-            .first::<String>(conn)
-            .optional()?,
+        Some(client_id) => clients::reseller_of(conn, client_id)?,
         None => None,
     };
     audit::record(

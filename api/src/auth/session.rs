@@ -1,17 +1,17 @@
-//! Sessions: login, refresh-token rotation with reuse detection, logout.
+//! Sessions: login, refresh-token rotation with reuse detection, and the tokens they issue.
 //!
 //! A session is one sign-in. Its refresh tokens form a family: each use rotates the token;
-//! presenting an already-used token revokes the whole session (someone copied it).
+//! presenting an already-used token revokes the whole session (someone copied it). The rules
+//! and the tokens are here; the rows are kept by `domain::sessions`.
 
 use chrono::Duration;
 use credence_shared::Role;
-use diesel::prelude::*;
 
 use crate::auth::tokens::{Actor, Claims, Keys, ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER};
-use crate::db::schema::{clients, refresh_tokens, resellers, sessions, users};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
-use crate::domain::users::UserRow;
+use crate::domain::sessions::{self, RefreshTokenRow};
+use crate::domain::users::{self, UserRow};
 use crate::error::ApiError;
 use crate::secrets::{random_token, token_hash};
 
@@ -76,45 +76,16 @@ pub fn candidate_token(
     })
 }
 
+/// Mints a refresh token for the session; only its hash is stored.
 fn new_refresh_token(conn: &mut DbConnection, session_id: &str) -> Result<String, ApiError> {
     let token = random_token(32);
-    let at = now();
-    diesel::insert_into(refresh_tokens::table)
-        .values((
-            refresh_tokens::id.eq(new_id()),
-            refresh_tokens::session_id.eq(session_id),
-            refresh_tokens::token_hash.eq(token_hash(&token)),
-            refresh_tokens::created_at.eq(at),
-            refresh_tokens::expires_at.eq(at + Duration::days(REFRESH_TOKEN_DAYS)),
-        ))
-        .execute(conn)?;
+    sessions::add_refresh_token(
+        conn,
+        session_id,
+        &token_hash(&token),
+        Duration::days(REFRESH_TOKEN_DAYS),
+    )?;
     Ok(token)
-}
-
-/// Whether the user's organisation lets them in: a suspended (or archived) client's users and
-/// a suspended reseller's staff (and its clients' users) cannot sign in.
-pub fn organisation_open(conn: &mut DbConnection, user: &UserRow) -> Result<bool, ApiError> {
-    let reseller_id = match &user.client_id {
-        Some(client_id) => {
-            let (status, reseller_id) = clients::table
-                .find(client_id)
-                .select((clients::status, clients::reseller_id))
-                .first::<(String, String)>(conn)?;
-            if status != "active" {
-                return Ok(false);
-            }
-            Some(reseller_id)
-        }
-        None => user.reseller_id.clone(),
-    };
-    match reseller_id {
-        Some(reseller_id) => Ok(resellers::table
-            .find(reseller_id)
-            .select(resellers::status)
-            .first::<String>(conn)?
-            == "active"),
-        None => Ok(true),
-    }
 }
 
 /// Opens a session for a user whose password was already checked.
@@ -124,23 +95,10 @@ pub fn open(
     user: UserRow,
     ip: Option<String>,
 ) -> Result<Issued, ApiError> {
-    if !organisation_open(conn, &user)? {
+    if !sessions::organisation_open(conn, &user)? {
         return Err(invalid_credentials());
     }
-    let session_id = new_id();
-    let at = now();
-    diesel::insert_into(sessions::table)
-        .values((
-            sessions::id.eq(&session_id),
-            sessions::user_id.eq(&user.id),
-            sessions::created_at.eq(at),
-            sessions::expires_at.eq(at + Duration::days(SESSION_DAYS)),
-            sessions::ip.eq(&ip),
-        ))
-        .execute(conn)?;
-    diesel::update(users::table.find(&user.id))
-        .set(users::last_login_at.eq(Some(at)))
-        .execute(conn)?;
+    let session_id = sessions::open(conn, &user.id, ip.as_deref(), Duration::days(SESSION_DAYS))?;
     let refresh_token = new_refresh_token(conn, &session_id)?;
     audit::record(
         conn,
@@ -186,45 +144,21 @@ pub fn refresh(
         )
     };
     let at = now();
-    let found = refresh_tokens::table
-        .inner_join(sessions::table)
-        .filter(refresh_tokens::token_hash.eq(token_hash(presented.trim())))
-        .select((
-            refresh_tokens::id,
-            refresh_tokens::used_at,
-            refresh_tokens::expires_at,
-            sessions::id,
-            sessions::user_id,
-            sessions::revoked_at,
-            sessions::expires_at,
-            sessions::impersonator_id,
-        ))
-        .first::<(
-            String,
-            Option<chrono::NaiveDateTime>,
-            chrono::NaiveDateTime,
-            String,
-            String,
-            Option<chrono::NaiveDateTime>,
-            chrono::NaiveDateTime,
-            Option<String>,
-        )>(conn)
-        .optional()?;
-    let Some(found) = found else {
+    let Some(found) = sessions::find_refresh_token(conn, &token_hash(presented.trim()))? else {
         return Ok(Err(refused()));
     };
-    let (
+    let RefreshTokenRow {
         token_id,
         used_at,
-        token_expires,
+        expires_at: token_expires,
         session_id,
         user_id,
-        revoked_at,
-        session_expires,
-        impersonator,
-    ) = found;
+        session_revoked_at: revoked_at,
+        session_expires_at: session_expires,
+        impersonator_id: impersonator,
+    } = found;
     if used_at.is_some() {
-        revoke(conn, &session_id)?;
+        sessions::revoke(conn, &session_id)?;
         audit::record(
             conn,
             &AuditActor {
@@ -246,19 +180,12 @@ pub fn refresh(
         return Ok(Err(refused()));
     }
     // Only one concurrent rotation wins; the loser sees a used token.
-    let won = diesel::update(
-        refresh_tokens::table
-            .find(&token_id)
-            .filter(refresh_tokens::used_at.is_null()),
-    )
-    .set(refresh_tokens::used_at.eq(Some(at)))
-    .execute(conn)?;
-    if won != 1 {
+    if !sessions::use_refresh_token(conn, &token_id, at)? {
         return Ok(Err(refused()));
     }
-    let user: UserRow = users::table.find(&user_id).first(conn)?;
-    if !may_sign_in(&user) || !organisation_open(conn, &user)? {
-        revoke(conn, &session_id)?;
+    let user = users::get(conn, &user_id)?;
+    if !may_sign_in(&user) || !sessions::organisation_open(conn, &user)? {
+        sessions::revoke(conn, &session_id)?;
         return Ok(Err(refused()));
     }
     let refresh_token = new_refresh_token(conn, &session_id)?;
@@ -268,15 +195,4 @@ pub fn refresh(
         refresh_token: Some(refresh_token),
         user,
     }))
-}
-
-pub fn revoke(conn: &mut DbConnection, session_id: &str) -> Result<(), ApiError> {
-    diesel::update(
-        sessions::table
-            .find(session_id)
-            .filter(sessions::revoked_at.is_null()),
-    )
-    .set(sessions::revoked_at.eq(Some(now())))
-    .execute(conn)?;
-    Ok(())
 }

@@ -1,15 +1,13 @@
 //! Access JWTs (HS256) and the opaque random tokens behind refresh, welcome and reset links.
 
 use credence_shared::Role;
-use diesel::prelude::*;
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use crate::secrets::random_token;
-
-use crate::db::schema::app_secrets;
 use crate::db::DbConnection;
+use crate::domain::settings;
 use crate::error::ApiError;
+use crate::secrets::random_token;
 
 pub const ISSUER: &str = "credence";
 pub const AUDIENCE: &str = "credence-api";
@@ -64,33 +62,7 @@ impl Keys {
         if let Some(secret) = configured {
             return Ok(Keys::from_secret(secret.as_bytes()));
         }
-        const NAME: &str = "jwt_signing_key";
-        let existing = app_secrets::table
-            .find(NAME)
-            .select(app_secrets::value)
-            .first::<String>(conn)
-            .optional()?;
-        let secret = match existing {
-            Some(secret) => secret,
-            None => {
-                let generated = random_token(48);
-                let inserted = diesel::insert_into(app_secrets::table)
-                    .values((
-                        app_secrets::name.eq(NAME),
-                        app_secrets::value.eq(&generated),
-                        app_secrets::created_at.eq(crate::db::now()),
-                    ))
-                    .execute(conn);
-                match inserted {
-                    Ok(_) => generated,
-                    // Another process won the race: use its key.
-                    Err(_) => app_secrets::table
-                        .find(NAME)
-                        .select(app_secrets::value)
-                        .first::<String>(conn)?,
-                }
-            }
-        };
+        let secret = settings::signing_key(conn, || random_token(48))?;
         Ok(Keys::from_secret(secret.as_bytes()))
     }
 

@@ -5,9 +5,10 @@
 use credence_shared::auth::ApiKey;
 use diesel::prelude::*;
 
-use crate::db::schema::{api_keys, sessions, users};
+use crate::db::schema::{api_keys, users};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
+use crate::domain::sessions;
 use crate::domain::tenant::Tenant;
 use crate::domain::users::{self as accounts, UserRow};
 use crate::domain::values::required_text;
@@ -131,13 +132,7 @@ pub fn revoke(
     diesel::update(api_keys::table.find(id))
         .set(api_keys::revoked_at.eq(Some(now())))
         .execute(conn)?;
-    diesel::update(
-        sessions::table
-            .filter(sessions::api_key_id.eq(id))
-            .filter(sessions::revoked_at.is_null()),
-    )
-    .set(sessions::revoked_at.eq(Some(now())))
-    .execute(conn)?;
+    sessions::end_for_api_key(conn, id)?;
     audit::record(
         conn,
         actor,
@@ -146,4 +141,17 @@ pub fn revoke(
         scope_of(&owner),
         serde_json::json!({}),
     )
+}
+
+/// A live (unrevoked) key by its public id: `(id, owner_id, secret_hash)`.
+pub fn find_live(
+    conn: &mut DbConnection,
+    key_id: &str,
+) -> Result<Option<(String, String, String)>, ApiError> {
+    Ok(api_keys::table
+        .filter(api_keys::key_id.eq(key_id))
+        .filter(api_keys::revoked_at.is_null())
+        .select((api_keys::id, api_keys::owner_id, api_keys::secret_hash))
+        .first(conn)
+        .optional()?)
 }

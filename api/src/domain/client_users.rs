@@ -13,9 +13,9 @@ use crate::domain::links::Links;
 use crate::domain::tenant::Tenant;
 use crate::domain::users::{self as accounts, NewUser, UserRow};
 use crate::domain::values::{optional_text, required_text, Email};
-use crate::domain::{brands, into_page, like_pattern, PageRequest};
+use crate::domain::{brands, into_page, like_pattern, outbox, sessions, PageRequest};
 use crate::error::{ApiError, FieldIssue, Validator};
-use crate::mail::{self, templates};
+use crate::mail::templates;
 
 fn to_dto(user: UserRow, client: &ClientRow) -> ClientUser {
     ClientUser {
@@ -246,7 +246,7 @@ pub fn update(
         ))
         .execute(conn)?;
     if new_status == "deactivated" {
-        accounts::end_sessions(conn, id)?;
+        sessions::end_all_for_user(conn, id)?;
     }
     let after = accounts::get(conn, id)?;
     audit::record(
@@ -325,7 +325,7 @@ pub fn send_guide(
         &client.name,
         &sender,
     );
-    mail::enqueue(conn, "quick_start_guide", &user.email, None, &message)?;
+    outbox::enqueue(conn, "quick_start_guide", &user.email, None, &message)?;
     audit::record(
         conn,
         actor,

@@ -100,6 +100,15 @@ pub fn get_scoped(
     }
 }
 
+/// The reseller a client belongs to, if the client exists.
+pub fn reseller_of(conn: &mut DbConnection, client_id: &str) -> Result<Option<String>, ApiError> {
+    Ok(clients::table
+        .find(client_id)
+        .select(clients::reseller_id)
+        .first::<String>(conn)
+        .optional()?)
+}
+
 /// A reseller's client by its code (case-insensitive), as credit orders name it.
 pub fn by_code(
     conn: &mut DbConnection,

@@ -13,9 +13,9 @@ use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::AuditActor;
 use crate::domain::clients::ClientRow;
 use crate::domain::links::Links;
-use crate::domain::{brands, into_page, PageRequest};
+use crate::domain::{brands, into_page, outbox, PageRequest};
 use crate::error::ApiError;
-use crate::mail::{self, templates};
+use crate::mail::templates;
 
 #[derive(Queryable, Debug, Clone)]
 pub struct LedgerRow {
@@ -169,7 +169,7 @@ fn check_threshold(
             client.credit_threshold,
             &link,
         );
-        mail::enqueue(conn, "low_credit", &email, None, &message)?;
+        outbox::enqueue(conn, "low_credit", &email, None, &message)?;
     }
     crate::domain::webhooks::emit(
         conn,

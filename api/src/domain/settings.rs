@@ -1,9 +1,10 @@
-//! Platform settings: the list price per credit and the default credit threshold.
+//! Platform settings: the list price per credit and the default credit threshold; and the
+//! stored JWT signing key (`app_secrets`), for when none is configured.
 
 use credence_shared::admin::{Settings, SettingsPatch};
 use diesel::prelude::*;
 
-use crate::db::schema::settings;
+use crate::db::schema::{app_secrets, settings};
 use crate::db::{now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::values;
@@ -84,4 +85,38 @@ pub fn update(
         serde_json::json!({ "before": before, "after": after }),
     )?;
     Ok(after)
+}
+
+/// The JWT signing key kept in `app_secrets`: the stored one, else `generate()` is stored and
+/// returned, so a restart (or another process on the same database) logs nobody out. If
+/// another process stores its key first, that one is returned.
+pub fn signing_key(
+    conn: &mut DbConnection,
+    generate: impl FnOnce() -> String,
+) -> Result<String, ApiError> {
+    const NAME: &str = "jwt_signing_key";
+    let existing = app_secrets::table
+        .find(NAME)
+        .select(app_secrets::value)
+        .first::<String>(conn)
+        .optional()?;
+    if let Some(secret) = existing {
+        return Ok(secret);
+    }
+    let generated = generate();
+    let inserted = diesel::insert_into(app_secrets::table)
+        .values((
+            app_secrets::name.eq(NAME),
+            app_secrets::value.eq(&generated),
+            app_secrets::created_at.eq(now()),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(generated),
+        // Another process won the race: use its key.
+        Err(_) => Ok(app_secrets::table
+            .find(NAME)
+            .select(app_secrets::value)
+            .first::<String>(conn)?),
+    }
 }

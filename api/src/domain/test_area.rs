@@ -20,9 +20,9 @@ use crate::domain::clients::ClientRow;
 use crate::domain::links::Links;
 use crate::domain::projects::ProjectRow;
 use crate::domain::values::{required_text, Email};
-use crate::domain::{brands, logos, scoring};
+use crate::domain::{brands, logos, outbox, scoring};
 use crate::error::{ApiError, Failure, Validator};
-use crate::mail::{self, templates};
+use crate::mail::templates;
 use crate::secrets::token_hash;
 
 /// Answers are accepted for this long after the deadline (network latency), never more.
@@ -649,7 +649,7 @@ pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Re
                 &results,
                 &link,
             );
-            mail::enqueue(conn, "report_summary", report_to, None, &message)?;
+            outbox::enqueue(conn, "report_summary", report_to, None, &message)?;
         }
     }
     Ok(())

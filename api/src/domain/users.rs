@@ -6,15 +6,15 @@ use credence_shared::auth::User;
 use credence_shared::Role;
 use diesel::prelude::*;
 
-use crate::db::schema::{one_time_tokens, sessions, users};
+use crate::db::schema::{one_time_tokens, users};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::brands::BrandRow;
 use crate::domain::links::Links;
 use crate::domain::values::{optional_text, required_text, Email};
-use crate::domain::{into_page, PageRequest};
+use crate::domain::{into_page, outbox, sessions, PageRequest};
 use crate::error::{ApiError, Validator};
-use crate::mail::{self, templates};
+use crate::mail::templates;
 use crate::secrets::{random_token, token_hash};
 
 /// Welcome links last 72 hours; reset links one hour.
@@ -161,7 +161,7 @@ pub fn send_welcome(
         &user.role(),
         &link,
     );
-    mail::enqueue(conn, "welcome", &user.email, None, &message)
+    outbox::enqueue(conn, "welcome", &user.email, None, &message)
 }
 
 /// The page that takes a one-time token. It also names the account's email, so that a link
@@ -263,7 +263,7 @@ pub fn set_password_with_token(
     ))
     .execute(conn)?;
     // A new password ends every other sign-in.
-    end_sessions(conn, user_id)?;
+    sessions::end_all_for_user(conn, user_id)?;
     let user = get(conn, user_id)?;
     audit::record(
         conn,
@@ -307,7 +307,7 @@ pub fn request_password_reset(
     )?;
     let link = set_password_link(&links.public_url, &token, &user.email);
     let message = templates::password_reset(&brand.skin(), &links.public_url, &user.name, &link);
-    mail::enqueue(conn, "password_reset", &user.email, None, &message)
+    outbox::enqueue(conn, "password_reset", &user.email, None, &message)
 }
 
 /// The skin a user's emails and portal are shown in: their client's skin, their reseller's
@@ -342,18 +342,6 @@ pub fn list_for_reseller(
     }
     let rows: Vec<UserRow> = query.load(conn)?;
     Ok(into_page(rows, page, |r| r.id.clone(), |r| r.to_dto()))
-}
-
-/// Ends every sign-in of a user (password set, deactivation): their tokens stop at once.
-pub fn end_sessions(conn: &mut DbConnection, user_id: &str) -> Result<(), ApiError> {
-    diesel::update(
-        sessions::table
-            .filter(sessions::user_id.eq(user_id))
-            .filter(sessions::revoked_at.is_null()),
-    )
-    .set(sessions::revoked_at.eq(Some(now())))
-    .execute(conn)?;
-    Ok(())
 }
 
 /// Creates (or re-keys) a platform administrator: the `create-admin` command. The caller
@@ -433,14 +421,7 @@ pub fn change_password(
             users::updated_at.eq(now()),
         ))
         .execute(conn)?;
-    diesel::update(
-        crate::db::schema::sessions::table
-            .filter(crate::db::schema::sessions::user_id.eq(user_id))
-            .filter(crate::db::schema::sessions::id.ne(keep_session))
-            .filter(crate::db::schema::sessions::revoked_at.is_null()),
-    )
-    .set(crate::db::schema::sessions::revoked_at.eq(Some(now())))
-    .execute(conn)?;
+    sessions::end_others_for_user(conn, user_id, keep_session)?;
     let user = get(conn, user_id)?;
     audit::record(
         conn,

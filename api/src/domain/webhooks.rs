@@ -1,6 +1,9 @@
 //! Webhooks: a tenant's subscriptions, and `emit`, which queues a delivery per subscribed
 //! webhook in the caller's transaction (like mail): no event for a change that rolled back.
+//! `jobs::webhooks` claims due deliveries here (a conditional UPDATE, so several processes
+//! never deliver one event twice) and records each attempt.
 
+use chrono::Duration;
 use credence_shared::reseller::{Webhook, WebhookCreate};
 use diesel::prelude::*;
 
@@ -202,5 +205,108 @@ pub fn emit(
             ))
             .execute(conn)?;
     }
+    Ok(())
+}
+
+/// A claimed delivery: what to POST where, signed with the webhook's secret.
+#[derive(Queryable, Debug)]
+pub struct DueDelivery {
+    pub id: String,
+    pub url: String,
+    pub secret: String,
+    pub attempts: i32,
+    pub payload: String,
+}
+
+/// Claims up to `limit` due deliveries for `claim_for`. Each claim is a conditional UPDATE that
+/// only one process can win; run it inside `Db::transaction`.
+pub fn claim_due_deliveries(
+    conn: &mut DbConnection,
+    limit: i64,
+    claim_for: Duration,
+) -> Result<Vec<DueDelivery>, ApiError> {
+    let at = now();
+    let due: Vec<String> = webhook_deliveries::table
+        .filter(webhook_deliveries::status.eq("pending"))
+        .filter(webhook_deliveries::next_attempt_at.le(at))
+        .filter(
+            webhook_deliveries::locked_until
+                .is_null()
+                .or(webhook_deliveries::locked_until.lt(at)),
+        )
+        .select(webhook_deliveries::id)
+        .limit(limit)
+        .load(conn)?;
+    let mut claimed = Vec::new();
+    for id in due {
+        let won = diesel::update(
+            webhook_deliveries::table
+                .find(&id)
+                .filter(webhook_deliveries::status.eq("pending"))
+                .filter(
+                    webhook_deliveries::locked_until
+                        .is_null()
+                        .or(webhook_deliveries::locked_until.lt(at)),
+                ),
+        )
+        .set(webhook_deliveries::locked_until.eq(Some(at + claim_for)))
+        .execute(conn)?;
+        if won == 1 {
+            claimed.push(
+                webhook_deliveries::table
+                    .inner_join(webhooks::table)
+                    .filter(webhook_deliveries::id.eq(&id))
+                    .select((
+                        webhook_deliveries::id,
+                        webhooks::url,
+                        webhooks::secret,
+                        webhook_deliveries::attempts,
+                        webhook_deliveries::payload,
+                    ))
+                    .first::<DueDelivery>(conn)?,
+            );
+        }
+    }
+    Ok(claimed)
+}
+
+/// How a delivery attempt ended.
+#[derive(Debug)]
+pub enum DeliveryOutcome {
+    /// The receiver answered 2xx.
+    Sent,
+    /// It failed with `error`; try again in `retry_in`.
+    RetryLater { error: String, retry_in: Duration },
+    /// It failed with `error` and was the last attempt (`next_attempt_at` still moves on by
+    /// `backoff`, as for a retry).
+    Failed { error: String, backoff: Duration },
+}
+
+/// Records the `attempts`-th attempt of a delivery, with the receiver's HTTP status if any,
+/// and releases the claim.
+pub fn record_delivery_attempt(
+    conn: &mut DbConnection,
+    id: &str,
+    attempts: i32,
+    response_status: Option<i32>,
+    outcome: DeliveryOutcome,
+) -> Result<(), ApiError> {
+    let at = now();
+    let (status, error, wait, sent_at) = match outcome {
+        DeliveryOutcome::Sent => ("sent", None, Duration::seconds(0), Some(at)),
+        DeliveryOutcome::RetryLater { error, retry_in } => ("pending", Some(error), retry_in, None),
+        DeliveryOutcome::Failed { error, backoff } => ("failed", Some(error), backoff, None),
+    };
+    diesel::update(webhook_deliveries::table.find(id))
+        .set((
+            webhook_deliveries::status.eq(status),
+            webhook_deliveries::attempts.eq(attempts),
+            webhook_deliveries::response_status.eq(response_status),
+            webhook_deliveries::last_error.eq(&error),
+            webhook_deliveries::locked_until.eq(None::<chrono::NaiveDateTime>),
+            webhook_deliveries::next_attempt_at.eq(at + wait),
+            webhook_deliveries::sent_at.eq(sent_at),
+        ))
+        .execute(conn)?;
     Ok(())
 }

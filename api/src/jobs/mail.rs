@@ -4,12 +4,11 @@
 //! (only one process can move `locked_until` forward), so it is never sent twice.
 
 use chrono::Duration;
-use diesel::prelude::*;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncTransport, Message};
 
-use crate::db::schema::outbox;
-use crate::db::{now, Db};
+use crate::db::Db;
+use crate::domain::outbox::{self, OutboxRow};
 use crate::error::ApiError;
 use crate::mail::SmtpTransport;
 
@@ -17,24 +16,6 @@ use crate::mail::SmtpTransport;
 pub const MAX_ATTEMPTS: i32 = 8;
 /// How long a claim lasts; longer than any SMTP exchange.
 const CLAIM_SECONDS: i64 = 300;
-
-#[derive(Queryable, Debug)]
-struct OutboxRow {
-    id: String,
-    _kind: String,
-    to_address: String,
-    reply_to: Option<String>,
-    subject: String,
-    text_body: String,
-    html_body: String,
-    _status: String,
-    attempts: i32,
-    _next_attempt_at: chrono::NaiveDateTime,
-    _locked_until: Option<chrono::NaiveDateTime>,
-    _last_error: Option<String>,
-    _created_at: chrono::NaiveDateTime,
-    _sent_at: Option<chrono::NaiveDateTime>,
-}
 
 /// Seconds to wait after the `failures`-th failed attempt: 30 s, 1 min, 2 min, ... at most an hour.
 pub fn backoff_seconds(failures: i32) -> i64 {
@@ -68,81 +49,29 @@ pub async fn deliver_due(
     from: &Mailbox,
 ) -> Result<usize, ApiError> {
     let claimed: Vec<OutboxRow> = db
-        .transaction(|conn| {
-            let at = now();
-            let due: Vec<String> = outbox::table
-                .filter(outbox::status.eq("pending"))
-                .filter(outbox::next_attempt_at.le(at))
-                .filter(
-                    outbox::locked_until
-                        .is_null()
-                        .or(outbox::locked_until.lt(at)),
-                )
-                .order(outbox::next_attempt_at.asc())
-                .select(outbox::id)
-                .limit(20)
-                .load(conn)?;
-            let mut claimed = Vec::new();
-            for id in due {
-                let won = diesel::update(
-                    outbox::table
-                        .find(&id)
-                        .filter(outbox::status.eq("pending"))
-                        .filter(
-                            outbox::locked_until
-                                .is_null()
-                                .or(outbox::locked_until.lt(at)),
-                        ),
-                )
-                .set(outbox::locked_until.eq(Some(at + Duration::seconds(CLAIM_SECONDS))))
-                .execute(conn)?;
-                if won == 1 {
-                    claimed.push(outbox::table.find(&id).first::<OutboxRow>(conn)?);
-                }
-            }
-            Ok(claimed)
-        })
+        .transaction(|conn| outbox::claim_due(conn, 20, Duration::seconds(CLAIM_SECONDS)))
         .await?;
     let count = claimed.len();
     for mail in claimed {
         let outcome = send(transport, from, &mail).await;
         let id = mail.id.clone();
         let attempts = mail.attempts + 1;
-        db.run(move |conn| {
-            let at = now();
-            match outcome {
-                Ok(()) => {
-                    tracing::info!(mail_id = %id, "mail sent");
-                    diesel::update(outbox::table.find(&id))
-                        .set((
-                            outbox::status.eq("sent"),
-                            outbox::attempts.eq(attempts),
-                            outbox::sent_at.eq(Some(at)),
-                            outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
-                            outbox::last_error.eq(None::<String>),
-                        ))
-                        .execute(conn)?;
-                }
-                Err(error) => {
-                    let status = if attempts >= MAX_ATTEMPTS {
-                        "failed"
-                    } else {
-                        "pending"
-                    };
-                    tracing::warn!(mail_id = %id, attempts, %error, status, "mail delivery failed");
-                    diesel::update(outbox::table.find(&id))
-                        .set((
-                            outbox::status.eq(status),
-                            outbox::attempts.eq(attempts),
-                            outbox::next_attempt_at
-                                .eq(at + Duration::seconds(backoff_seconds(attempts))),
-                            outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
-                            outbox::last_error.eq(Some(error)),
-                        ))
-                        .execute(conn)?;
+        db.run(move |conn| match outcome {
+            Ok(()) => {
+                tracing::info!(mail_id = %id, "mail sent");
+                outbox::mark_sent(conn, &id, attempts)
+            }
+            Err(error) => {
+                let give_up = attempts >= MAX_ATTEMPTS;
+                let status = if give_up { "failed" } else { "pending" };
+                tracing::warn!(mail_id = %id, attempts, %error, status, "mail delivery failed");
+                let wait = Duration::seconds(backoff_seconds(attempts));
+                if give_up {
+                    outbox::mark_failed(conn, &id, attempts, error, wait)
+                } else {
+                    outbox::retry_later(conn, &id, attempts, error, wait)
                 }
             }
-            Ok(())
         })
         .await?;
     }

@@ -2,12 +2,11 @@
 //! conditional UPDATE so several API processes never deliver one event twice.
 
 use chrono::Duration;
-use diesel::prelude::*;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::db::schema::{webhook_deliveries, webhooks};
-use crate::db::{now, Db};
+use crate::db::Db;
+use crate::domain::webhooks::{self, DeliveryOutcome, DueDelivery};
 use crate::error::ApiError;
 use crate::jobs::mail::{backoff_seconds, MAX_ATTEMPTS};
 
@@ -45,58 +44,24 @@ pub async fn run(db: Db, interval: std::time::Duration) {
     }
 }
 
-type Due = (String, String, String, i32, String);
+/// How long a claim lasts; longer than any delivery (the client times out after 10 s).
+const CLAIM_SECONDS: i64 = 120;
 
 async fn deliver_due(db: &Db, http: &reqwest::Client) -> Result<usize, ApiError> {
-    let claimed: Vec<Due> = db
+    let claimed: Vec<DueDelivery> = db
         .transaction(|conn| {
-            let at = now();
-            let due: Vec<String> = webhook_deliveries::table
-                .filter(webhook_deliveries::status.eq("pending"))
-                .filter(webhook_deliveries::next_attempt_at.le(at))
-                .filter(
-                    webhook_deliveries::locked_until
-                        .is_null()
-                        .or(webhook_deliveries::locked_until.lt(at)),
-                )
-                .select(webhook_deliveries::id)
-                .limit(20)
-                .load(conn)?;
-            let mut claimed = Vec::new();
-            for id in due {
-                let won = diesel::update(
-                    webhook_deliveries::table
-                        .find(&id)
-                        .filter(webhook_deliveries::status.eq("pending"))
-                        .filter(
-                            webhook_deliveries::locked_until
-                                .is_null()
-                                .or(webhook_deliveries::locked_until.lt(at)),
-                        ),
-                )
-                .set(webhook_deliveries::locked_until.eq(Some(at + Duration::seconds(120))))
-                .execute(conn)?;
-                if won == 1 {
-                    claimed.push(
-                        webhook_deliveries::table
-                            .inner_join(webhooks::table)
-                            .filter(webhook_deliveries::id.eq(&id))
-                            .select((
-                                webhook_deliveries::id,
-                                webhooks::url,
-                                webhooks::secret,
-                                webhook_deliveries::attempts,
-                                webhook_deliveries::payload,
-                            ))
-                            .first::<Due>(conn)?,
-                    );
-                }
-            }
-            Ok(claimed)
+            webhooks::claim_due_deliveries(conn, 20, Duration::seconds(CLAIM_SECONDS))
         })
         .await?;
     let count = claimed.len();
-    for (id, url, secret, attempts, payload) in claimed {
+    for DueDelivery {
+        id,
+        url,
+        secret,
+        attempts,
+        payload,
+    } in claimed
+    {
         let sig = signature(&secret, chrono::Utc::now().timestamp(), &payload);
         let outcome = http
             .post(&url)
@@ -106,40 +71,34 @@ async fn deliver_due(db: &Db, http: &reqwest::Client) -> Result<usize, ApiError>
             .body(payload)
             .send()
             .await;
-        let (ok, status, error) = match outcome {
-            Ok(r) if r.status().is_success() => (true, Some(i32::from(r.status().as_u16())), None),
+        let (status, error) = match outcome {
+            Ok(r) if r.status().is_success() => (Some(i32::from(r.status().as_u16())), None),
             Ok(r) => (
-                false,
                 Some(i32::from(r.status().as_u16())),
                 Some(format!("HTTP {}", r.status())),
             ),
-            Err(e) => (false, None, Some(e.to_string())),
+            Err(e) => (None, Some(e.to_string())),
         };
         let attempts = attempts + 1;
-        db.run(move |conn| {
-            let at = now();
-            let status_text = if ok {
-                "sent"
-            } else if attempts >= MAX_ATTEMPTS {
-                "failed"
-            } else {
-                "pending"
-            };
-            diesel::update(webhook_deliveries::table.find(&id))
-                .set((
-                    webhook_deliveries::status.eq(status_text),
-                    webhook_deliveries::attempts.eq(attempts),
-                    webhook_deliveries::response_status.eq(status),
-                    webhook_deliveries::last_error.eq(&error),
-                    webhook_deliveries::locked_until.eq(None::<chrono::NaiveDateTime>),
-                    webhook_deliveries::next_attempt_at
-                        .eq(at + Duration::seconds(if ok { 0 } else { backoff_seconds(attempts) })),
-                    webhook_deliveries::sent_at.eq(ok.then_some(at)),
-                ))
-                .execute(conn)?;
-            Ok(())
-        })
-        .await?;
+        let outcome = match error {
+            None => DeliveryOutcome::Sent,
+            Some(error) => {
+                let wait = Duration::seconds(backoff_seconds(attempts));
+                if attempts >= MAX_ATTEMPTS {
+                    DeliveryOutcome::Failed {
+                        error,
+                        backoff: wait,
+                    }
+                } else {
+                    DeliveryOutcome::RetryLater {
+                        error,
+                        retry_in: wait,
+                    }
+                }
+            }
+        };
+        db.run(move |conn| webhooks::record_delivery_attempt(conn, &id, attempts, status, outcome))
+            .await?;
     }
     Ok(count)
 }

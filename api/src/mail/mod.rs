@@ -1,15 +1,11 @@
-//! Outgoing mail: the outbox (written in the same transaction as the change that causes the
-//! mail), the SMTP transport, and the branded templates. Delivery is `jobs::mail`'s job.
+//! Outgoing mail: the message type, the SMTP transport, and the branded templates. The outbox
+//! rows (written in the same transaction as the change that causes the mail) are kept by
+//! `domain::outbox`; delivery is `jobs::mail`'s job.
 
 pub mod templates;
 
-use diesel::prelude::*;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, Tokio1Executor};
-
-use crate::db::schema::outbox;
-use crate::db::{new_id, now, DbConnection};
-use crate::error::ApiError;
 
 /// A rendered email: subject, plain-text part and HTML part.
 #[derive(Debug, Clone)]
@@ -19,34 +15,9 @@ pub struct MailMessage {
     pub html: String,
 }
 
-/// Queues a mail; it is sent after the surrounding transaction commits.
-pub fn enqueue(
-    conn: &mut DbConnection,
-    kind: &str,
-    to: &str,
-    reply_to: Option<&str>,
-    message: &MailMessage,
-) -> Result<(), ApiError> {
-    let id = new_id();
-    let at = now();
-    diesel::insert_into(outbox::table)
-        .values((
-            outbox::id.eq(&id),
-            outbox::kind.eq(kind),
-            outbox::to_address.eq(to),
-            outbox::reply_to.eq(reply_to),
-            outbox::subject.eq(&message.subject),
-            outbox::text_body.eq(&message.text),
-            outbox::html_body.eq(&message.html),
-            outbox::status.eq("pending"),
-            outbox::attempts.eq(0),
-            outbox::next_attempt_at.eq(at),
-            outbox::created_at.eq(at),
-        ))
-        .execute(conn)?;
-    tracing::info!(mail_id = %id, kind, to, subject = %message.subject, "mail queued in the outbox");
-    Ok(())
-}
+/// Queuing a mail writes an `outbox` row in the caller's transaction: `domain::outbox::enqueue`.
+/// Re-exported for callers not yet moved to `domain::outbox` (`domain/candidates`).
+pub use crate::domain::outbox::enqueue;
 
 pub type SmtpTransport = AsyncSmtpTransport<Tokio1Executor>;
 

@@ -13,7 +13,7 @@ use credence_shared::reseller::PasswordChangeRequest;
 use crate::auth::extract::client_ip;
 use crate::auth::session::{self, Issued};
 use crate::auth::{password, AnyUser, Principal, RealUser};
-use crate::domain::users;
+use crate::domain::{sessions, users};
 use crate::error::{ApiError, ApiResult, Validator};
 use crate::routes::extract::Json;
 use crate::state::AppState;
@@ -158,7 +158,7 @@ pub async fn logout(state: web::Data<AppState>, principal: Principal) -> ApiResu
     state
         .db
         .transaction(move |conn| {
-            session::revoke(conn, &session_id)?;
+            sessions::revoke(conn, &session_id)?;
             crate::domain::audit::record(
                 conn,
                 &actor,

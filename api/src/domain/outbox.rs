@@ -1,0 +1,160 @@
+//! The outbox: mail waiting to be sent, one row per mail.
+//!
+//! `enqueue` writes the row in the caller's transaction, so a change that rolls back sends no
+//! mail. `jobs::mail` claims due rows with a conditional UPDATE (several processes never send
+//! one mail twice), sends them, and records the outcome here.
+
+use chrono::Duration;
+use diesel::prelude::*;
+
+use crate::db::schema::outbox;
+use crate::db::{new_id, now, DbConnection};
+use crate::error::ApiError;
+use crate::mail::MailMessage;
+
+/// Queues a mail; it is sent after the surrounding transaction commits.
+pub fn enqueue(
+    conn: &mut DbConnection,
+    kind: &str,
+    to: &str,
+    reply_to: Option<&str>,
+    message: &MailMessage,
+) -> Result<(), ApiError> {
+    let id = new_id();
+    let at = now();
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::id.eq(&id),
+            outbox::kind.eq(kind),
+            outbox::to_address.eq(to),
+            outbox::reply_to.eq(reply_to),
+            outbox::subject.eq(&message.subject),
+            outbox::text_body.eq(&message.text),
+            outbox::html_body.eq(&message.html),
+            outbox::status.eq("pending"),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(at),
+            outbox::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    tracing::info!(mail_id = %id, kind, to, subject = %message.subject, "mail queued in the outbox");
+    Ok(())
+}
+
+/// A queued mail as stored.
+#[derive(Queryable, Debug)]
+pub struct OutboxRow {
+    pub id: String,
+    pub kind: String,
+    pub to_address: String,
+    pub reply_to: Option<String>,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: chrono::NaiveDateTime,
+    pub locked_until: Option<chrono::NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub created_at: chrono::NaiveDateTime,
+    pub sent_at: Option<chrono::NaiveDateTime>,
+}
+
+/// Claims up to `limit` due mails (oldest due first) for `claim_for`, so nobody else sends
+/// them meanwhile. Each claim is a conditional UPDATE that only one process can win; run it
+/// inside `Db::transaction`.
+pub fn claim_due(
+    conn: &mut DbConnection,
+    limit: i64,
+    claim_for: Duration,
+) -> Result<Vec<OutboxRow>, ApiError> {
+    let at = now();
+    let due: Vec<String> = outbox::table
+        .filter(outbox::status.eq("pending"))
+        .filter(outbox::next_attempt_at.le(at))
+        .filter(
+            outbox::locked_until
+                .is_null()
+                .or(outbox::locked_until.lt(at)),
+        )
+        .order(outbox::next_attempt_at.asc())
+        .select(outbox::id)
+        .limit(limit)
+        .load(conn)?;
+    let mut claimed = Vec::new();
+    for id in due {
+        let won = diesel::update(
+            outbox::table
+                .find(&id)
+                .filter(outbox::status.eq("pending"))
+                .filter(
+                    outbox::locked_until
+                        .is_null()
+                        .or(outbox::locked_until.lt(at)),
+                ),
+        )
+        .set(outbox::locked_until.eq(Some(at + claim_for)))
+        .execute(conn)?;
+        if won == 1 {
+            claimed.push(outbox::table.find(&id).first::<OutboxRow>(conn)?);
+        }
+    }
+    Ok(claimed)
+}
+
+/// The mail went out on its `attempts`-th attempt.
+pub fn mark_sent(conn: &mut DbConnection, id: &str, attempts: i32) -> Result<(), ApiError> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq("sent"),
+            outbox::attempts.eq(attempts),
+            outbox::sent_at.eq(Some(now())),
+            outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
+            outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The `attempts`-th attempt failed with `error`: try again in `retry_in`.
+pub fn retry_later(
+    conn: &mut DbConnection,
+    id: &str,
+    attempts: i32,
+    error: String,
+    retry_in: Duration,
+) -> Result<(), ApiError> {
+    record_failure(conn, id, "pending", attempts, error, retry_in)
+}
+
+/// The `attempts`-th attempt failed with `error` and was the last: the mail is `failed` and
+/// left for an operator (`next_attempt_at` still moves on by `backoff`, as for a retry).
+pub fn mark_failed(
+    conn: &mut DbConnection,
+    id: &str,
+    attempts: i32,
+    error: String,
+    backoff: Duration,
+) -> Result<(), ApiError> {
+    record_failure(conn, id, "failed", attempts, error, backoff)
+}
+
+fn record_failure(
+    conn: &mut DbConnection,
+    id: &str,
+    status: &str,
+    attempts: i32,
+    error: String,
+    next_attempt_in: Duration,
+) -> Result<(), ApiError> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq(status),
+            outbox::attempts.eq(attempts),
+            outbox::next_attempt_at.eq(now() + next_attempt_in),
+            outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
+            outbox::last_error.eq(Some(error)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
