@@ -43,17 +43,28 @@ pub fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, usize> {
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
+    // The line a record starts on, from the byte offset the reader reports for it (which may
+    // point at the line break that ended the record before; quoted cells may span lines).
+    let line_at = |byte: u64| {
+        let bytes = text.as_bytes();
+        let mut at = (byte as usize).min(bytes.len());
+        while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        1 + bytes[..at].iter().filter(|b| **b == b'\n').count()
+    };
     let mut out = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            e.position()
-                .map(|p| p.line() as usize)
-                .unwrap_or(out.len() + 1)
-        })?;
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+    let mut record = ::csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(e.position().map(|p| line_at(p.byte())).unwrap_or(1)),
+        }
+        let start = record.position().map(|p| line_at(p.byte())).unwrap_or(1);
         let cells: Vec<String> = record.iter().map(str::to_string).collect();
         if cells.iter().any(|c| !c.trim().is_empty()) {
-            out.push((line, cells));
+            out.push((start, cells));
         }
     }
     Ok(out)
