@@ -3,11 +3,15 @@
 use credence_api::db::schema::{
     assessments, invitations, outbox, question_options, questions, tests,
 };
+use credence_shared::reseller::Client;
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
+use crate::app::{spawn_app_with, Backend, Options, TestApp};
 use crate::both_backends;
-use crate::helpers::{reseller_with_user, spawn_app_with, Backend, Options, TestApp};
+use crate::fixtures::reseller_with_user;
+use crate::reply::Reply;
+use crate::wait::wait_until;
 
 both_backends!(
     the_catalogue_lists_every_test_with_norm_groups,
@@ -31,7 +35,7 @@ struct World {
     app: TestApp,
     reseller: String,
     client_user: String,
-    client: Value,
+    client: Client,
 }
 
 async fn world(backend: Backend, credits: i64) -> World {
@@ -44,7 +48,7 @@ async fn world_with(backend: Backend, credits: i64, options: Options) -> World {
     let (_, reseller) = reseller_with_user(&app, &admin, "Assessing Partners").await;
     let client = app.create_client(&reseller, "Hiring Co", credits).await;
     let (_, client_user) = app
-        .client_user(&reseller, client["id"].as_str(), "hr@hiring.example")
+        .client_user(&reseller, Some(&client.id), "hr@hiring.example")
         .await;
     World {
         app,
@@ -89,7 +93,7 @@ impl World {
         reply.body
     }
 
-    async fn invite(&self, project: &Value, email: &str) -> crate::helpers::Reply {
+    async fn invite(&self, project: &Value, email: &str) -> Reply {
         self.app.post("/candidates", Some(&self.client_user), json!({ "project_id": project["id"], "first_name": "Casey", "last_name": "Candidate", "email": email })).await
     }
 
@@ -127,7 +131,7 @@ impl World {
         use credence_api::db::schema::clients;
         let mut conn = self.app.conn();
         clients::table
-            .find(self.client["id"].as_str().unwrap())
+            .find(&self.client.id)
             .select(clients::credit_balance)
             .first(&mut *conn)
             .unwrap()
@@ -216,7 +220,7 @@ async fn projects_are_validated_scoped_and_keyed(backend: Backend) {
         )
         .await;
     assert_eq!(no_client.error_fields(), ["client_id"]);
-    let by_reseller = w.app.post("/projects", Some(&w.reseller), json!({ "client_id": w.client["id"], "name": "Set up by the reseller", "tests": [{ "test_id": num, "norm_group_id": num_norm }] })).await;
+    let by_reseller = w.app.post("/projects", Some(&w.reseller), json!({ "client_id": w.client.id, "name": "Set up by the reseller", "tests": [{ "test_id": num, "norm_group_id": num_norm }] })).await;
     assert_eq!(by_reseller.status, 201, "{}", by_reseller.body);
     assert_eq!(by_reseller.body["client_name"], "Hiring Co");
 
@@ -277,7 +281,7 @@ async fn projects_are_validated_scoped_and_keyed(backend: Backend) {
     let other = w.app.create_client(&w.reseller, "Other Co", 0).await;
     let (_, outsider) = w
         .app
-        .client_user(&w.reseller, other["id"].as_str(), "hr@other.example")
+        .client_user(&w.reseller, Some(&other.id), "hr@other.example")
         .await;
     w.app
         .get(&format!("/projects/{id}"), Some(&outsider))
@@ -326,7 +330,7 @@ async fn inviting_charges_credits_or_refuses_with_402(backend: Backend) {
         1,
         "nothing created"
     );
-    let client_id = w.client["id"].as_str().unwrap();
+    let client_id = &w.client.id;
     assert_eq!(w.app.ledger_sum(&w.client_user, client_id).await, 1);
     w.invite(&p, "first@cand.example")
         .await
@@ -381,12 +385,7 @@ async fn parallel_invites_never_overdraw(backend: Backend) {
             .collect::<Vec<_>>()
     );
     assert_eq!(w.balance(), 0);
-    assert_eq!(
-        w.app
-            .ledger_sum(&w.client_user, w.client["id"].as_str().unwrap())
-            .await,
-        0
-    );
+    assert_eq!(w.app.ledger_sum(&w.client_user, &w.client.id).await, 0);
 }
 
 async fn a_candidate_takes_a_timed_test_and_is_scored(backend: Backend) {
@@ -446,16 +445,10 @@ async fn a_candidate_takes_a_timed_test_and_is_scored(backend: Backend) {
         .to_string();
     let key = keys(&w.app, &test_id);
     let answers: Vec<Value> = key.iter().enumerate().map(|(i, (q, correct, wrong))| json!({ "question_id": q, "option_id": if i < 10 { correct.clone().unwrap() } else { wrong.clone() } })).collect();
+    let answers_path = format!("/candidate/assessments/{aid}/answers");
     let save = |part: &[Value]| {
-        w.app.send(
-            w.app
-                .request(
-                    reqwest::Method::PUT,
-                    &format!("/candidate/assessments/{aid}/answers"),
-                    Some(&token),
-                )
-                .json(&json!({ "answers": part })),
-        )
+        w.app
+            .put(&answers_path, Some(&token), json!({ "answers": part }))
     };
     assert_eq!(save(&answers[..7]).await.status, 204);
     let resumed = w
@@ -597,14 +590,10 @@ async fn the_server_keeps_the_deadline_with_extra_time(backend: Backend) {
         json!({ "answers": [{ "question_id": q["id"], "option_id": q["options"][0]["id"] }] });
     assert_eq!(
         w.app
-            .send(
-                w.app
-                    .request(
-                        reqwest::Method::PUT,
-                        &format!("/candidate/assessments/{aid}/answers"),
-                        Some(&token)
-                    )
-                    .json(&answer)
+            .put(
+                &format!("/candidate/assessments/{aid}/answers"),
+                Some(&token),
+                answer.clone()
             )
             .await
             .status,
@@ -620,32 +609,27 @@ async fn the_server_keeps_the_deadline_with_extra_time(backend: Backend) {
             .unwrap();
     }
     w.app
-        .send(
-            w.app
-                .request(
-                    reqwest::Method::PUT,
-                    &format!("/candidate/assessments/{aid}/answers"),
-                    Some(&token),
-                )
-                .json(&answer),
+        .put(
+            &format!("/candidate/assessments/{aid}/answers"),
+            Some(&token),
+            answer.clone(),
         )
         .await
         .assert_problem(409, "deadline_passed");
-    let mut status = String::new();
-    for _ in 0..100 {
-        let mut conn = w.app.conn();
-        status = assessments::table
-            .find(&aid)
-            .select(assessments::status)
-            .first(&mut *conn)
-            .unwrap();
-        if status == "submitted" {
-            break;
-        }
-        drop(conn);
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(30)).await;
-    }
-    assert_eq!(status, "submitted", "auto-submitted at the deadline");
+    wait_until(
+        "the job submits the assessment at the deadline",
+        std::time::Duration::from_secs(3),
+        || async {
+            let mut conn = w.app.conn();
+            let status: String = assessments::table
+                .find(&aid)
+                .select(assessments::status)
+                .first(&mut *conn)
+                .unwrap();
+            (status == "submitted").then_some(())
+        },
+    )
+    .await;
 }
 
 async fn personality_is_scored_per_trait(backend: Backend) {
@@ -677,14 +661,10 @@ async fn personality_is_scored_per_trait(backend: Backend) {
         .collect();
     assert_eq!(
         w.app
-            .send(
-                w.app
-                    .request(
-                        reqwest::Method::PUT,
-                        &format!("/candidate/assessments/{aid}/answers"),
-                        Some(&token)
-                    )
-                    .json(&json!({ "answers": answers }))
+            .put(
+                &format!("/candidate/assessments/{aid}/answers"),
+                Some(&token),
+                json!({ "answers": answers })
             )
             .await
             .status,
@@ -804,26 +784,25 @@ async fn cancelling_and_expiry_refund_unstarted_tests(backend: Backend) {
             .execute(&mut *conn)
             .unwrap();
     }
-    let mut status = String::new();
-    for _ in 0..100 {
-        let mut conn = w.app.conn();
-        status = invitations::table
-            .find(&inv_two)
-            .select(invitations::status)
-            .first(&mut *conn)
-            .unwrap();
-        if status == "expired" {
-            break;
-        }
-        drop(conn);
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(30)).await;
-    }
-    assert_eq!(status, "expired");
+    wait_until(
+        "the job expires the invitation",
+        std::time::Duration::from_secs(3),
+        || async {
+            let mut conn = w.app.conn();
+            let status: String = invitations::table
+                .find(&inv_two)
+                .select(invitations::status)
+                .first(&mut *conn)
+                .unwrap();
+            (status == "expired").then_some(())
+        },
+    )
+    .await;
     assert_eq!(w.balance(), 9);
     let ledger = w
         .app
         .get(
-            &format!("/clients/{}/ledger", w.client["id"].as_str().unwrap()),
+            &format!("/clients/{}/ledger", &w.client.id),
             Some(&w.client_user),
         )
         .await;
@@ -835,12 +814,7 @@ async fn cancelling_and_expiry_refund_unstarted_tests(backend: Backend) {
         .map(|e| e["delta"].as_i64().unwrap())
         .collect();
     assert_eq!(refunds, [2, 1]);
-    assert_eq!(
-        w.app
-            .ledger_sum(&w.client_user, w.client["id"].as_str().unwrap())
-            .await,
-        9
-    );
+    assert_eq!(w.app.ledger_sum(&w.client_user, &w.client.id).await, 9);
 }
 
 async fn locked_projects_and_suspended_clients_close_the_test_area(backend: Backend) {
@@ -871,7 +845,7 @@ async fn locked_projects_and_suspended_clients_close_the_test_area(backend: Back
     assert_eq!(w.app.get("/candidate/me", Some(&token)).await.status, 200);
     w.app
         .patch(
-            &format!("/clients/{}", w.client["id"].as_str().unwrap()),
+            &format!("/clients/{}", &w.client.id),
             Some(&w.reseller),
             json!({ "status": "suspended" }),
         )
@@ -946,14 +920,10 @@ async fn candidates_reach_only_their_own_assessments(backend: Backend) {
         .await
         .assert_problem(404, "not_found");
     w.app
-        .send(
-            w.app
-                .request(
-                    reqwest::Method::PUT,
-                    &format!("/candidate/assessments/{b_assessment}/answers"),
-                    Some(&a),
-                )
-                .json(&json!({ "answers": [] })),
+        .put(
+            &format!("/candidate/assessments/{b_assessment}/answers"),
+            Some(&a),
+            json!({ "answers": [] }),
         )
         .await
         .assert_problem(404, "not_found");
@@ -1004,7 +974,7 @@ async fn resellers_see_status_but_not_scores(backend: Backend) {
     let projects = w
         .app
         .get(
-            &format!("/projects?client_id={}", w.client["id"].as_str().unwrap()),
+            &format!("/projects?client_id={}", &w.client.id),
             Some(&w.reseller),
         )
         .await;
@@ -1156,9 +1126,9 @@ async fn the_ledger_says_what_each_line_was_for(backend: Backend) {
         )
         .await;
     assert_eq!(cancelled.status, 200, "{}", cancelled.body);
-    let order = w.app.post("/credit-orders", Some(&w.reseller), json!({ "client_code": w.client["code"], "credits": 5, "note": "Internal: sold at 9 GBP", "po_reference": "PO-4711" })).await;
+    let order = w.app.post("/credit-orders", Some(&w.reseller), json!({ "client_code": w.client.code, "credits": 5, "note": "Internal: sold at 9 GBP", "po_reference": "PO-4711" })).await;
     assert_eq!(order.status, 201, "{}", order.body);
-    let path = format!("/clients/{}/ledger", w.client["id"].as_str().unwrap());
+    let path = format!("/clients/{}/ledger", &w.client.id);
     let line = |ledger: &Value, kind: &str| -> Value {
         ledger["data"]
             .as_array()
