@@ -88,10 +88,8 @@ impl TestApp {
         client_id: Option<&str>,
         email: &str,
     ) -> (ClientUser, String) {
-        let mut body = json!({ "name": "Cleo Client", "email": email, "job_title": "Talent lead" });
-        if let Some(client_id) = client_id {
-            body["client_id"] = json!(client_id);
-        }
+        // A client user's own client is implied (`client_id` null).
+        let body = json!({ "client_id": client_id, "name": "Cleo Client", "email": email, "job_title": "Talent lead" });
         let user: ClientUser = self
             .post("/client-users", Some(creator_token), body)
             .await

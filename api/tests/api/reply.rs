@@ -75,6 +75,12 @@ impl Reply {
         })
     }
 
+    /// The body as a problem, whatever the status.
+    #[track_caller]
+    pub fn problem(&self) -> Problem {
+        self.decode()
+    }
+
     /// Asserts an RFC 9457 problem with this status and code, and returns it.
     #[track_caller]
     pub fn assert_problem(&self, status: u16, code: &str) -> Problem {
