@@ -50,6 +50,9 @@ pub struct TestApp {
     pub database_url: String,
     pub db: Db,
     pub client: reqwest::Client,
+    /// Whether this app made its database (and drops it when done); a second process on the
+    /// same data leaves it to the first.
+    owns_database: bool,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -66,6 +69,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
+    let owns_database = options.database_url.is_none();
     let (database_url, dir) = match options.database_url.clone() {
         Some(url) => (url, None),
         None => fresh_database(backend),
@@ -118,13 +122,17 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
+        owns_database,
         _dir: dir,
     }
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        if self.backend == Backend::Postgres && std::env::var("CREDENCE_KEEP_TEST_DBS").is_err() {
+        if self.owns_database
+            && self.backend == Backend::Postgres
+            && std::env::var("CREDENCE_KEEP_TEST_DBS").is_err()
+        {
             if let Some(name) = self.database_url.rsplit('/').next().map(str::to_string) {
                 if name.starts_with("credence_test_") {
                     std::thread::spawn(move || {
