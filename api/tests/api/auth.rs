@@ -294,7 +294,7 @@ async fn welcome_link_sets_a_password_once_and_enforces_the_policy(backend: Back
             json!({ "token": token, "password": "correct-horse-battery" }),
         )
         .await;
-    assert_eq!(set.status, 204, "{}", set.body);
+    set.assert_status(204);
     let login: TokenResponse = app
         .login("rita@acme.example", "correct-horse-battery")
         .await

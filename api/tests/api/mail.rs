@@ -40,7 +40,8 @@ async fn without_smtp_mail_stays_in_the_outbox(backend: Backend) {
         json!({ "name": "Q", "email": "q@quiet.example" }),
     )
     .await;
-    actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
+    // Not polling: a quiet spell in which a worker, were one wrongly running, would have sent.
+    actix_web::rt::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(
         statuses(&app),
         [("q@quiet.example".to_string(), "pending".to_string(), 0)]
@@ -191,7 +192,8 @@ async fn several_processes_send_each_mail_once(backend: Backend) {
         assert_eq!(reply.status, 201);
     }
     sink.wait_for(12).await;
-    actix_web::rt::time::sleep(std::time::Duration::from_millis(400)).await;
+    // Not polling: a quiet spell in which a duplicate from another process would arrive.
+    actix_web::rt::time::sleep(Duration::from_millis(400)).await;
     let received = sink.received.lock().unwrap().clone();
     assert_eq!(received.len(), 12, "each mail exactly once");
     for i in 0..12 {
