@@ -15,10 +15,6 @@ pub struct MailMessage {
     pub html: String,
 }
 
-/// Queuing a mail writes an `outbox` row in the caller's transaction: `domain::outbox::enqueue`.
-/// Re-exported for callers not yet moved to `domain::outbox` (`domain/candidates`).
-pub use crate::domain::outbox::enqueue;
-
 pub type SmtpTransport = AsyncSmtpTransport<Tokio1Executor>;
 
 /// Builds the transport. `smtp://[user:password@]host[:port]` is plain SMTP (a local relay or

@@ -2,11 +2,14 @@
 
 use std::io::Cursor;
 
+use credence_shared::admin::{AuditEvent, Brand, Branding, Reseller, Settings};
+use credence_shared::auth::User;
+use credence_shared::Page;
 use reqwest::Method;
 use serde_json::json;
 
+use crate::app::{spawn_app, Backend, TestApp};
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend};
 
 both_backends!(
     a_default_skin_exists_and_skins_can_be_created_and_edited,
@@ -33,23 +36,24 @@ fn skin(name: &str) -> serde_json::Value {
     json!({ "name": name, "product_name": format!("{name} Assess"), "primary_color": "#112233", "accent_color": "#AABBCC", "background_color": "#ffffff", "text_color": "#000000" })
 }
 
+async fn create_skin(app: &TestApp, admin: &str, name: &str) -> Brand {
+    app.post("/admin/brands", Some(admin), skin(name))
+        .await
+        .expect(201)
+}
+
 async fn a_default_skin_exists_and_skins_can_be_created_and_edited(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
-    let list = app.get("/admin/brands", Some(&admin)).await;
-    assert_eq!(list.status, 200);
-    let data = list.body["data"].as_array().unwrap();
-    assert_eq!(data.len(), 1);
-    assert_eq!(data[0]["name"], "Test Partnership");
-    assert_eq!(data[0]["is_default"], true);
+    let list: Page<Brand> = app.get("/admin/brands", Some(&admin)).await.expect(200);
+    assert_eq!(list.data.len(), 1);
+    assert_eq!(list.data[0].name, "Test Partnership");
+    assert!(list.data[0].is_default);
 
-    let created = app
-        .post("/admin/brands", Some(&admin), skin("Northwind"))
-        .await;
-    assert_eq!(created.status, 201, "{}", created.body);
-    assert_eq!(created.body["accent_color"], "#aabbcc");
-    assert_eq!(created.body["is_default"], false);
-    let id = created.body["id"].as_str().unwrap();
+    let created = create_skin(&app, &admin, "Northwind").await;
+    assert_eq!(created.accent_color, "#aabbcc");
+    assert!(!created.is_default);
+    let id = &created.id;
     let dup = app
         .post("/admin/brands", Some(&admin), skin("Northwind"))
         .await;
@@ -74,34 +78,29 @@ async fn a_default_skin_exists_and_skins_can_be_created_and_edited(backend: Back
         ]
     );
 
-    let patched = app
+    let patched: Brand = app
         .patch(
             &format!("/admin/brands/{id}"),
             Some(&admin),
             json!({ "primary_color": "#000fff" }),
         )
-        .await;
-    assert_eq!(patched.status, 200);
-    assert_eq!(patched.body["primary_color"], "#000fff");
-    assert_eq!(patched.body["name"], "Northwind");
-    let fetched = app.get(&format!("/admin/brands/{id}"), Some(&admin)).await;
-    assert_eq!(fetched.body["primary_color"], "#000fff");
-    assert_eq!(
-        app.get("/admin/brands?limit=1", Some(&admin)).await.body["next_cursor"],
-        created.body["id"]
-    );
+        .await
+        .expect(200);
+    assert_eq!(patched.primary_color, "#000fff");
+    assert_eq!(patched.name, "Northwind");
+    let fetched: Brand = app
+        .get(&format!("/admin/brands/{id}"), Some(&admin))
+        .await
+        .json();
+    assert_eq!(fetched.primary_color, "#000fff");
+    let first_page: Page<Brand> = app.get("/admin/brands?limit=1", Some(&admin)).await.json();
+    assert_eq!(first_page.next_cursor.as_ref(), Some(&created.id));
 }
 
 async fn skin_logos_are_cleaned_and_served_with_etags(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
-    let id = app
-        .post("/admin/brands", Some(&admin), skin("Logo Co"))
-        .await
-        .body["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = create_skin(&app, &admin, "Logo Co").await.id;
     let uploaded = app
         .send(
             app.request(
@@ -113,8 +112,10 @@ async fn skin_logos_are_cleaned_and_served_with_etags(backend: Backend) {
             .body(png(900, 300)),
         )
         .await;
-    assert_eq!(uploaded.status, 200, "{}", uploaded.body);
-    let logo_url = uploaded.body["logo_url"].as_str().unwrap().to_string();
+    let logo_url = uploaded
+        .expect::<Brand>(200)
+        .logo_url
+        .expect("the skin has a logo");
     assert!(logo_url.starts_with("/api/v1/logos/"));
     let logo = app.get(&logo_url, None).await;
     assert_eq!(logo.status, 200);
@@ -142,13 +143,7 @@ async fn skin_logos_are_cleaned_and_served_with_etags(backend: Backend) {
 async fn fake_and_oversized_logos_are_refused(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
-    let id = app
-        .post("/admin/brands", Some(&admin), skin("Strict"))
-        .await
-        .body["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = create_skin(&app, &admin, "Strict").await.id;
     let put = |body: Vec<u8>, ct: &'static str| {
         app.request(
             Method::PUT,
@@ -177,52 +172,56 @@ async fn fake_and_oversized_logos_are_refused(backend: Backend) {
     app.send(put(vec![], "image/png"))
         .await
         .assert_problem(422, "validation_failed");
-    let brand = app.get(&format!("/admin/brands/{id}"), Some(&admin)).await;
-    assert!(brand.body["logo_url"].is_null(), "nothing changed");
+    let brand: Brand = app
+        .get(&format!("/admin/brands/{id}"), Some(&admin))
+        .await
+        .json();
+    assert_eq!(brand.logo_url, None, "nothing changed");
 }
 
 async fn resellers_are_created_searched_paged_and_edited(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
-    let brand = app
-        .post("/admin/brands", Some(&admin), skin("Partner Skin"))
-        .await
-        .body["id"]
-        .clone();
-    let created = app
+    let brand = create_skin(&app, &admin, "Partner Skin").await.id;
+    let created: Reseller = app
         .post("/admin/resellers", Some(&admin), json!({ "name": "Talent Tools", "contact_email": "ops@talent.example", "discount_percent": 12.5, "currency": "eur", "custom_host": "Assess.Talent.example", "brand_ids": [brand] }))
-        .await;
-    assert_eq!(created.status, 201, "{}", created.body);
-    assert_eq!(created.body["discount_percent"], 12.5);
-    assert_eq!(created.body["currency"], "EUR");
-    assert_eq!(created.body["custom_host"], "assess.talent.example");
-    assert_eq!(created.body["brand_ids"], json!([brand]));
-    assert_eq!(created.body["status"], "active");
+        .await
+        .expect(201);
+    assert_eq!(created.discount_percent, 12.5);
+    assert_eq!(created.currency, "EUR");
+    assert_eq!(
+        created.custom_host.as_deref(),
+        Some("assess.talent.example")
+    );
+    assert_eq!(created.brand_ids, [brand]);
+    assert_eq!(created.status, "active");
     for name in ["Alpha Assess", "Beta Hiring", "Gamma Talent"] {
         app.create_reseller(&admin, name).await;
     }
-    let found = app.get("/admin/resellers?q=talent", Some(&admin)).await;
-    let names: Vec<_> = found.body["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["name"].as_str().unwrap().to_string())
-        .collect();
+    let found: Page<Reseller> = app
+        .get("/admin/resellers?q=talent", Some(&admin))
+        .await
+        .json();
+    let names: Vec<_> = found.data.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["Gamma Talent", "Talent Tools"]);
-    let first = app.get("/admin/resellers?limit=2", Some(&admin)).await;
-    assert_eq!(first.body["data"].as_array().unwrap().len(), 2);
-    let cursor = first.body["next_cursor"].as_str().unwrap();
-    let second = app
+    let first: Page<Reseller> = app
+        .get("/admin/resellers?limit=2", Some(&admin))
+        .await
+        .json();
+    assert_eq!(first.data.len(), 2);
+    let cursor = first.next_cursor.expect("a second page");
+    let second: Page<Reseller> = app
         .get(
             &format!("/admin/resellers?limit=2&cursor={cursor}"),
             Some(&admin),
         )
-        .await;
-    assert_eq!(second.body["data"].as_array().unwrap().len(), 2);
-    assert!(second.body["next_cursor"].is_null());
-    assert_eq!(second.body["data"][1]["name"], "Talent Tools");
+        .await
+        .json();
+    assert_eq!(second.data.len(), 2);
+    assert_eq!(second.next_cursor, None);
+    assert_eq!(second.data[1].name, "Talent Tools");
 
-    let id = created.body["id"].as_str().unwrap();
+    let id = &created.id;
     let bad = app
         .patch(
             &format!("/admin/resellers/{id}"),
@@ -242,25 +241,22 @@ async fn resellers_are_created_searched_paged_and_edited(backend: Backend) {
             json!({ "discount_percent": 30, "custom_host": "" , "status": "suspended" }),
         )
         .await;
-    assert_eq!(patched.status, 200, "{}", patched.body);
-    assert_eq!(patched.body["discount_percent"], 30.0);
-    assert!(patched.body["custom_host"].is_null());
-    assert_eq!(patched.body["status"], "suspended");
-    assert_eq!(patched.body["name"], "Talent Tools");
-    let suspended = app
+    let patched: Reseller = patched.expect(200);
+    assert_eq!(patched.discount_percent, 30.0);
+    assert_eq!(patched.custom_host, None);
+    assert_eq!(patched.status, "suspended");
+    assert_eq!(patched.name, "Talent Tools");
+    let suspended: Page<Reseller> = app
         .get("/admin/resellers?status=suspended", Some(&admin))
-        .await;
-    assert_eq!(suspended.body["data"].as_array().unwrap().len(), 1);
+        .await
+        .json();
+    assert_eq!(suspended.data.len(), 1);
 }
 
 async fn custom_hosts_show_the_resellers_skin(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
-    let brand = app
-        .post("/admin/brands", Some(&admin), skin("Hosted"))
-        .await
-        .body["id"]
-        .clone();
+    let brand = create_skin(&app, &admin, "Hosted").await.id;
     let created = app
         .post("/admin/resellers", Some(&admin), json!({ "name": "Hosted Ltd", "contact_email": "a@hosted.example", "discount_percent": 10, "currency": "GBP", "custom_host": "assess.hosted.example", "brand_ids": [brand] }))
         .await;
@@ -276,18 +272,19 @@ async fn custom_hosts_show_the_resellers_skin(backend: Backend) {
                 .header("host", "assess.hosted.example"),
         )
         .await;
-    assert_eq!(hosted.body["brand"]["name"], "Hosted");
-    assert_eq!(hosted.body["reseller_name"], "Hosted Ltd");
-    let plain = app.get("/branding", None).await;
-    assert_eq!(plain.body["brand"]["name"], "Test Partnership");
-    assert!(plain.body["reseller_name"].is_null());
+    let hosted: Branding = hosted.json();
+    assert_eq!(hosted.brand.name, "Hosted");
+    assert_eq!(hosted.reseller_name.as_deref(), Some("Hosted Ltd"));
+    let plain: Branding = app.get("/branding", None).await.json();
+    assert_eq!(plain.brand.name, "Test Partnership");
+    assert_eq!(plain.reseller_name, None);
 }
 
 async fn reseller_users_are_listed_and_duplicates_refused(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
     let reseller = app.create_reseller(&admin, "Listing Ltd").await;
-    let id = reseller["id"].as_str().unwrap();
+    let id = &reseller.id;
     let path = format!("/admin/resellers/{id}/users");
     assert_eq!(
         app.post(
@@ -320,29 +317,23 @@ async fn reseller_users_are_listed_and_duplicates_refused(backend: Backend) {
     assert_eq!(dup.error_fields(), ["email"]);
     let missing = app.post(&path, Some(&admin), json!({})).await;
     assert_eq!(missing.error_fields(), ["name", "email"]);
-    let list = app.get(&path, Some(&admin)).await;
-    let emails: Vec<_> = list.body["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["email"].as_str().unwrap().to_string())
-        .collect();
+    let list: Page<User> = app.get(&path, Some(&admin)).await.json();
+    let emails: Vec<_> = list.data.iter().map(|u| u.email.as_str()).collect();
     assert_eq!(emails, ["two@listing.example", "one@listing.example"]);
-    assert_eq!(
-        app.get(&format!("/admin/resellers/{id}"), Some(&admin))
-            .await
-            .body["user_count"],
-        2
-    );
+    let reseller: Reseller = app
+        .get(&format!("/admin/resellers/{id}"), Some(&admin))
+        .await
+        .json();
+    assert_eq!(reseller.user_count, 2);
 }
 
 async fn settings_are_read_and_changed(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
-    let settings = app.get("/admin/settings", Some(&admin)).await;
-    assert_eq!(settings.body["list_price_minor"], 500);
-    assert_eq!(settings.body["currency"], "GBP");
-    assert_eq!(settings.body["default_credit_threshold"], 10);
+    let settings: Settings = app.get("/admin/settings", Some(&admin)).await.json();
+    assert_eq!(settings.list_price_minor, 500);
+    assert_eq!(settings.currency, "GBP");
+    assert_eq!(settings.default_credit_threshold, 10);
     let bad = app
         .patch(
             "/admin/settings",
@@ -355,37 +346,32 @@ async fn settings_are_read_and_changed(backend: Backend) {
         bad.error_fields(),
         ["list_price_minor", "currency", "default_credit_threshold"]
     );
-    let changed = app
+    let changed: Settings = app
         .patch(
             "/admin/settings",
             Some(&admin),
             json!({ "list_price_minor": 750 }),
         )
-        .await;
-    assert_eq!(changed.body["list_price_minor"], 750);
-    assert_eq!(changed.body["default_credit_threshold"], 10);
-    assert_eq!(
-        app.get("/admin/settings", Some(&admin)).await.body["list_price_minor"],
-        750
-    );
+        .await
+        .json();
+    assert_eq!(changed.list_price_minor, 750);
+    assert_eq!(changed.default_credit_threshold, 10);
+    let read: Settings = app.get("/admin/settings", Some(&admin)).await.json();
+    assert_eq!(read.list_price_minor, 750);
 }
 
 async fn every_change_writes_an_audit_event(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
-    let brand = app
-        .post("/admin/brands", Some(&admin), skin("Audited"))
-        .await
-        .body["id"]
-        .clone();
+    let brand = create_skin(&app, &admin, "Audited").await.id;
     app.patch(
-        &format!("/admin/brands/{}", brand.as_str().unwrap()),
+        &format!("/admin/brands/{brand}"),
         Some(&admin),
         json!({ "name": "Audited 2" }),
     )
     .await;
     let reseller = app.create_reseller(&admin, "Audit Ltd").await;
-    let rid = reseller["id"].as_str().unwrap();
+    let rid = &reseller.id;
     app.patch(
         &format!("/admin/resellers/{rid}"),
         Some(&admin),
@@ -404,13 +390,11 @@ async fn every_change_writes_an_audit_event(backend: Backend) {
         json!({ "default_credit_threshold": 25 }),
     )
     .await;
-    let events = app.get("/audit-events?limit=200", Some(&admin)).await;
-    let actions: Vec<_> = events.body["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap().to_string())
-        .collect();
+    let events: Page<AuditEvent> = app
+        .get("/audit-events?limit=200", Some(&admin))
+        .await
+        .json();
+    let actions: Vec<_> = events.data.iter().map(|e| e.action.clone()).collect();
     for action in [
         "brand.created",
         "brand.updated",
@@ -425,16 +409,15 @@ async fn every_change_writes_an_audit_event(backend: Backend) {
             "{action} missing from {actions:?}"
         );
     }
-    let update = events.body["data"]
-        .as_array()
-        .unwrap()
+    let update = events
+        .data
         .iter()
-        .find(|e| e["action"] == "reseller.updated")
+        .find(|e| e.action == "reseller.updated")
         .unwrap();
-    assert_eq!(update["object_id"], rid);
-    assert_eq!(update["actor_name"], "Test Admin");
-    assert_eq!(update["ip"], "127.0.0.1");
-    assert_eq!(update["details"]["after"]["name"], "Audit Ltd 2");
+    assert_eq!(update.object_id.as_ref(), Some(rid));
+    assert_eq!(update.actor_name.as_deref(), Some("Test Admin"));
+    assert_eq!(update.ip.as_deref(), Some("127.0.0.1"));
+    assert_eq!(update.details["after"]["name"], "Audit Ltd 2");
 }
 
 async fn foreign_and_unknown_ids_are_404(backend: Backend) {

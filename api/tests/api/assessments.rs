@@ -3,11 +3,20 @@
 use credence_api::db::schema::{
     assessments, invitations, outbox, question_options, questions, tests,
 };
+use credence_shared::assess::{
+    Candidate, CandidateMe, CandidateSession, ImportReport, Invitation, Project, ProjectResult,
+    StartedAssessment, SubmitResponse, TestSummary,
+};
+use credence_shared::reseller::{Client, CreditOrder, LedgerEntry, LedgerReferenceKind};
+use credence_shared::Page;
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
+use crate::app::{spawn_app_with, Backend, Options, TestApp};
 use crate::both_backends;
-use crate::helpers::{reseller_with_user, spawn_app_with, Backend, Options, TestApp};
+use crate::fixtures::reseller_with_user;
+use crate::reply::Reply;
+use crate::wait::wait_until;
 
 both_backends!(
     the_catalogue_lists_every_test_with_norm_groups,
@@ -31,7 +40,7 @@ struct World {
     app: TestApp,
     reseller: String,
     client_user: String,
-    client: Value,
+    client: Client,
 }
 
 async fn world(backend: Backend, credits: i64) -> World {
@@ -44,7 +53,7 @@ async fn world_with(backend: Backend, credits: i64, options: Options) -> World {
     let (_, reseller) = reseller_with_user(&app, &admin, "Assessing Partners").await;
     let client = app.create_client(&reseller, "Hiring Co", credits).await;
     let (_, client_user) = app
-        .client_user(&reseller, client["id"].as_str(), "hr@hiring.example")
+        .client_user(&reseller, Some(&client.id), "hr@hiring.example")
         .await;
     World {
         app,
@@ -54,22 +63,23 @@ async fn world_with(backend: Backend, credits: i64, options: Options) -> World {
     }
 }
 
-fn test_id(catalogue: &Value, category: &str) -> (String, String) {
-    let t = catalogue["data"]
-        .as_array()
-        .unwrap()
+/// (test id, its first norm group's id) of the catalogue's test of this category.
+fn test_id(catalogue: &Page<TestSummary>, category: &str) -> (String, String) {
+    let t = catalogue
+        .data
         .iter()
-        .find(|t| t["category"] == category)
+        .find(|t| t.category == category)
         .unwrap();
-    (
-        t["id"].as_str().unwrap().to_string(),
-        t["norm_groups"][0]["id"].as_str().unwrap().to_string(),
-    )
+    (t.id.clone(), t.norm_groups[0].id.clone())
 }
 
 impl World {
-    async fn project(&self, categories: &[&str], extra: Value) -> Value {
-        let catalogue = self.app.get("/tests", Some(&self.client_user)).await.body;
+    async fn catalogue(&self) -> Page<TestSummary> {
+        self.app.get("/tests", Some(&self.client_user)).await.json()
+    }
+
+    async fn project(&self, categories: &[&str], extra: Value) -> Project {
+        let catalogue = self.catalogue().await;
         let tests: Vec<Value> = categories
             .iter()
             .map(|c| {
@@ -77,20 +87,28 @@ impl World {
                 json!({ "test_id": t, "norm_group_id": n })
             })
             .collect();
-        let mut body = json!({ "name": "Graduate intake", "description": "Our 2027 graduate programme.", "tests": tests, "support_name": "Pat Support", "support_email": "support@hiring.example", "report_email": "reports@hiring.example" });
+        let mut input = json!({ "name": "Graduate intake", "description": "Our 2027 graduate programme.", "tests": tests, "support_name": "Pat Support", "support_email": "support@hiring.example", "report_email": "reports@hiring.example" });
         for (k, v) in extra.as_object().unwrap() {
-            body[k] = v.clone();
+            input[k] = v.clone();
         }
-        let reply = self
-            .app
-            .post("/projects", Some(&self.client_user), body)
-            .await;
-        assert_eq!(reply.status, 201, "{}", reply.body);
-        reply.body
+        self.app
+            .post("/projects", Some(&self.client_user), input)
+            .await
+            .expect(201)
     }
 
-    async fn invite(&self, project: &Value, email: &str) -> crate::helpers::Reply {
-        self.app.post("/candidates", Some(&self.client_user), json!({ "project_id": project["id"], "first_name": "Casey", "last_name": "Candidate", "email": email })).await
+    async fn invite(&self, project: &Project, email: &str) -> Reply {
+        self.app.post("/candidates", Some(&self.client_user), json!({ "project_id": project.id, "first_name": "Casey", "last_name": "Candidate", "email": email })).await
+    }
+
+    /// Invites a candidate, asserting success.
+    async fn invited(&self, project: &Project, email: &str) -> Candidate {
+        self.invite(project, email).await.expect(201)
+    }
+
+    /// The candidate's view of their invitation.
+    async fn candidate_me(&self, token: &str) -> CandidateMe {
+        self.app.get("/candidate/me", Some(token)).await.json()
     }
 
     /// The magic-link token mailed to `email`.
@@ -111,23 +129,22 @@ impl World {
     }
 
     async fn candidate_token(&self, email: &str) -> String {
-        let reply = self
-            .app
+        self.app
             .post(
                 "/candidate/sessions",
                 None,
                 json!({ "invitation_token": self.magic_token(email) }),
             )
-            .await;
-        assert_eq!(reply.status, 200, "{}", reply.body);
-        reply.body["access_token"].as_str().unwrap().to_string()
+            .await
+            .expect::<CandidateSession>(200)
+            .access_token
     }
 
     fn balance(&self) -> i64 {
         use credence_api::db::schema::clients;
         let mut conn = self.app.conn();
         clients::table
-            .find(self.client["id"].as_str().unwrap())
+            .find(&self.client.id)
             .select(clients::credit_balance)
             .first(&mut *conn)
             .unwrap()
@@ -159,23 +176,23 @@ fn keys(app: &TestApp, test_id: &str) -> Vec<(String, Option<String>, String)> {
 
 async fn the_catalogue_lists_every_test_with_norm_groups(backend: Backend) {
     let w = world(backend, 0).await;
-    let catalogue = w.app.get("/tests", Some(&w.client_user)).await;
-    let data = catalogue.body["data"].as_array().unwrap();
-    let by = |c: &str| data.iter().find(|t| t["category"] == c).unwrap().clone();
-    assert!(by("numerical")["question_count"].as_i64().unwrap() >= 12);
-    assert!(by("verbal")["question_count"].as_i64().unwrap() >= 12);
-    assert!(by("inductive")["question_count"].as_i64().unwrap() >= 10);
-    assert!(by("personality")["question_count"].as_i64().unwrap() >= 30);
-    assert_eq!(by("personality")["timed"], false);
-    for t in data {
-        assert!(t["norm_groups"].as_array().unwrap().len() >= 2);
-        assert!(t["credit_cost"].as_i64().unwrap() >= 1);
-        if t["kind"] == "aptitude" {
-            assert!(t["timed"] == true && t["duration_seconds"].as_i64().unwrap() > 0);
+    let reply = w.app.get("/tests", Some(&w.client_user)).await;
+    let catalogue: Page<TestSummary> = reply.json();
+    let by = |c: &str| catalogue.data.iter().find(|t| t.category == c).unwrap();
+    assert!(by("numerical").question_count >= 12);
+    assert!(by("verbal").question_count >= 12);
+    assert!(by("inductive").question_count >= 10);
+    assert!(by("personality").question_count >= 30);
+    assert!(!by("personality").timed);
+    for t in &catalogue.data {
+        assert!(t.norm_groups.len() >= 2);
+        assert!(t.credit_cost >= 1);
+        if t.kind == "aptitude" {
+            assert!(t.timed && t.duration_seconds.unwrap() > 0);
         }
     }
     assert!(
-        !catalogue.body.to_string().contains("correct"),
+        !reply.text().contains("correct"),
         "correct answers never leave the server"
     );
     assert_eq!(w.app.get("/tests", Some(&w.reseller)).await.status, 200);
@@ -183,7 +200,7 @@ async fn the_catalogue_lists_every_test_with_norm_groups(backend: Backend) {
 
 async fn projects_are_validated_scoped_and_keyed(backend: Backend) {
     let w = world(backend, 0).await;
-    let catalogue = w.app.get("/tests", Some(&w.client_user)).await.body;
+    let catalogue = w.catalogue().await;
     let (num, num_norm) = test_id(&catalogue, "numerical");
     let (verbal, _) = test_id(&catalogue, "verbal");
     let bad = w.app.post("/projects", Some(&w.client_user), json!({ "tests": [{ "test_id": verbal, "norm_group_id": num_norm }, { "test_id": "nope", "norm_group_id": num_norm }], "expires_at": "2001-01-01T00:00:00Z", "support_email": "not-an-email" })).await;
@@ -216,9 +233,8 @@ async fn projects_are_validated_scoped_and_keyed(backend: Backend) {
         )
         .await;
     assert_eq!(no_client.error_fields(), ["client_id"]);
-    let by_reseller = w.app.post("/projects", Some(&w.reseller), json!({ "client_id": w.client["id"], "name": "Set up by the reseller", "tests": [{ "test_id": num, "norm_group_id": num_norm }] })).await;
-    assert_eq!(by_reseller.status, 201, "{}", by_reseller.body);
-    assert_eq!(by_reseller.body["client_name"], "Hiring Co");
+    let by_reseller = w.app.post("/projects", Some(&w.reseller), json!({ "client_id": w.client.id, "name": "Set up by the reseller", "tests": [{ "test_id": num, "norm_group_id": num_norm }] })).await;
+    assert_eq!(by_reseller.expect::<Project>(201).client_name, "Hiring Co");
 
     let p = w
         .project(
@@ -226,34 +242,34 @@ async fn projects_are_validated_scoped_and_keyed(backend: Backend) {
             json!({ "access_key_enabled": true }),
         )
         .await;
-    assert_eq!(p["credit_cost"], 2);
-    assert_eq!(p["tests"].as_array().unwrap().len(), 2);
-    let key = p["access_key"].as_str().unwrap().to_string();
+    assert_eq!(p.credit_cost, 2);
+    assert_eq!(p.tests.len(), 2);
+    let key = p.access_key.clone().unwrap();
     assert_eq!(
-        p["self_registration_url"],
-        format!("http://credence.test/test/register?key={key}")
+        p.self_registration_url,
+        Some(format!("http://credence.test/test/register?key={key}"))
     );
-    let id = p["id"].as_str().unwrap();
-    let regenerated = w
+    let id = p.id.as_str();
+    let regenerated: Project = w
         .app
         .patch(
             &format!("/projects/{id}"),
             Some(&w.client_user),
             json!({ "regenerate_access_key": true }),
         )
-        .await;
-    assert_ne!(regenerated.body["access_key"], json!(key));
-    let disabled = w
+        .await
+        .json();
+    assert_ne!(regenerated.access_key, Some(key));
+    let disabled: Project = w
         .app
         .patch(
             &format!("/projects/{id}"),
             Some(&w.client_user),
             json!({ "access_key_enabled": false }),
         )
-        .await;
-    assert!(
-        disabled.body["access_key"].is_null() && disabled.body["self_registration_url"].is_null()
-    );
+        .await
+        .json();
+    assert!(disabled.access_key.is_none() && disabled.self_registration_url.is_none());
     let expiring = w
         .app
         .patch(
@@ -262,22 +278,30 @@ async fn projects_are_validated_scoped_and_keyed(backend: Backend) {
             json!({ "expires_at": "2031-06-30T17:00:00Z", "name": "Graduate intake 2027" }),
         )
         .await;
+    // The wire format of the time, not only its value.
     assert_eq!(expiring.body["expires_at"], "2031-06-30T17:00:00Z");
-    assert_eq!(expiring.body["locked"], false);
-    let list = w.app.get("/projects", Some(&w.client_user)).await;
-    assert_eq!(list.body["data"].as_array().unwrap().len(), 2);
+    let expiring: Project = expiring.json();
     assert_eq!(
-        w.app.get("/projects", Some(&w.reseller)).await.body["data"]
-            .as_array()
-            .unwrap()
-            .len(),
-        2
+        expiring.expires_at,
+        Some("2031-06-30T17:00:00Z".parse().unwrap())
     );
+    assert!(!expiring.locked);
+    let projects = |token: String| {
+        let app = &w.app;
+        async move {
+            app.get("/projects", Some(&token))
+                .await
+                .json::<Page<Project>>()
+                .data
+        }
+    };
+    assert_eq!(projects(w.client_user.clone()).await.len(), 2);
+    assert_eq!(projects(w.reseller.clone()).await.len(), 2);
     // Another client of the same reseller cannot see it.
     let other = w.app.create_client(&w.reseller, "Other Co", 0).await;
     let (_, outsider) = w
         .app
-        .client_user(&w.reseller, other["id"].as_str(), "hr@other.example")
+        .client_user(&w.reseller, Some(&other.id), "hr@other.example")
         .await;
     w.app
         .get(&format!("/projects/{id}"), Some(&outsider))
@@ -291,42 +315,23 @@ async fn projects_are_validated_scoped_and_keyed(backend: Backend) {
         )
         .await
         .assert_problem(404, "not_found");
-    assert_eq!(
-        w.app.get("/projects", Some(&outsider)).await.body["data"]
-            .as_array()
-            .unwrap()
-            .len(),
-        0
-    );
+    assert_eq!(projects(outsider.clone()).await.len(), 0);
 }
 
 async fn inviting_charges_credits_or_refuses_with_402(backend: Backend) {
     let w = world(backend, 3).await;
     let p = w.project(&["numerical", "verbal"], json!({})).await;
-    let invited = w.invite(&p, "first@cand.example").await;
-    assert_eq!(invited.status, 201, "{}", invited.body);
-    assert_eq!(invited.body["status"], "invited");
-    assert_eq!(invited.body["invitations"][0]["credits_charged"], 2);
-    assert_eq!(
-        invited.body["invitations"][0]["assessments"]
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    let invited = w.invited(&p, "first@cand.example").await;
+    assert_eq!(invited.status, "invited");
+    assert_eq!(invited.invitations[0].credits_charged, 2);
+    assert_eq!(invited.invitations[0].assessments.len(), 2);
     assert_eq!(w.balance(), 1);
     let short = w.invite(&p, "second@cand.example").await;
     short.assert_problem(402, "insufficient_credits");
     assert_eq!(w.balance(), 1, "nothing charged");
-    assert_eq!(
-        w.app.get("/candidates", Some(&w.client_user)).await.body["data"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1,
-        "nothing created"
-    );
-    let client_id = w.client["id"].as_str().unwrap();
+    let candidates: Page<Candidate> = w.app.get("/candidates", Some(&w.client_user)).await.json();
+    assert_eq!(candidates.data.len(), 1, "nothing created");
+    let client_id = &w.client.id;
     assert_eq!(w.app.ledger_sum(&w.client_user, client_id).await, 1);
     w.invite(&p, "first@cand.example")
         .await
@@ -350,7 +355,7 @@ async fn inviting_charges_credits_or_refuses_with_402(backend: Backend) {
         .post(
             "/candidates",
             Some(&w.client_user),
-            json!({ "project_id": p["id"], "email": "x", "extra_time_percent": 150 }),
+            json!({ "project_id": p.id, "email": "x", "extra_time_percent": 150 }),
         )
         .await;
     assert_eq!(
@@ -369,7 +374,7 @@ async fn parallel_invites_never_overdraw(backend: Backend) {
     let ok = replies.iter().filter(|r| r.status == 201).count();
     let refused = replies
         .iter()
-        .filter(|r| r.status == 402 && r.body["code"] == "insufficient_credits")
+        .filter(|r| r.status == 402 && r.problem().code == "insufficient_credits")
         .count();
     assert_eq!(
         (ok, refused),
@@ -381,28 +386,23 @@ async fn parallel_invites_never_overdraw(backend: Backend) {
             .collect::<Vec<_>>()
     );
     assert_eq!(w.balance(), 0);
-    assert_eq!(
-        w.app
-            .ledger_sum(&w.client_user, w.client["id"].as_str().unwrap())
-            .await,
-        0
-    );
+    assert_eq!(w.app.ledger_sum(&w.client_user, &w.client.id).await, 0);
 }
 
 async fn a_candidate_takes_a_timed_test_and_is_scored(backend: Backend) {
     let w = world(backend, 5).await;
     let p = w.project(&["numerical"], json!({})).await;
-    let candidate = w.invite(&p, "taker@cand.example").await.body;
+    let candidate = w.invited(&p, "taker@cand.example").await;
     let link = w.magic_token("taker@cand.example");
-    let session = w
+    let session: CandidateSession = w
         .app
         .post(
             "/candidate/sessions",
             None,
             json!({ "invitation_token": link }),
         )
-        .await;
-    assert_eq!(session.status, 200);
+        .await
+        .expect(200);
     w.app
         .post(
             "/candidate/sessions",
@@ -411,19 +411,18 @@ async fn a_candidate_takes_a_timed_test_and_is_scored(backend: Backend) {
         )
         .await
         .assert_problem(401, "invalid_invitation");
-    let token = session.body["access_token"].as_str().unwrap().to_string();
-    let me = w.app.get("/candidate/me", Some(&token)).await;
-    assert_eq!(me.status, 200, "{}", me.body);
-    assert_eq!(me.body["branding"]["client_name"], "Hiring Co");
-    assert_eq!(me.body["project"]["name"], "Graduate intake");
+    let token = session.access_token;
+    let me = w.candidate_me(&token).await;
+    assert_eq!(me.branding.client_name, "Hiring Co");
+    assert_eq!(me.project.name, "Graduate intake");
     assert_eq!(
-        me.body["project"]["support_email"],
-        "support@hiring.example"
+        me.project.support_email.as_deref(),
+        Some("support@hiring.example")
     );
-    let assessment = me.body["assessments"][0].clone();
-    let aid = assessment["id"].as_str().unwrap();
-    assert_eq!(assessment["status"], "not_started");
-    let started = w
+    let assessment = &me.assessments[0];
+    let aid = assessment.id.as_str();
+    assert_eq!(assessment.status, "not_started");
+    let started_reply = w
         .app
         .post(
             &format!("/candidate/assessments/{aid}/start"),
@@ -431,58 +430,49 @@ async fn a_candidate_takes_a_timed_test_and_is_scored(backend: Backend) {
             json!({}),
         )
         .await;
-    assert_eq!(started.status, 200, "{}", started.body);
-    assert!(!started.body.to_string().contains("correct"));
-    let questions = started.body["questions"].as_array().unwrap();
-    assert_eq!(questions.len(), 14);
-    let deadline =
-        chrono::DateTime::parse_from_rfc3339(started.body["deadline"].as_str().unwrap()).unwrap();
+    let started: StartedAssessment = started_reply.expect(200);
+    assert!(!started_reply.text().contains("correct"));
+    assert_eq!(started.questions.len(), 14);
+    let deadline = started.deadline.unwrap();
     let allowed = (deadline.timestamp() - chrono::Utc::now().timestamp()) as f64;
     assert!((allowed - 1080.0).abs() < 5.0, "{allowed}");
     // Answer 10 correctly and 4 wrongly, in two autosaves; a reload resumes.
-    let test_id = me.body["assessments"][0]["test"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let test_id = assessment.test.id.clone();
     let key = keys(&w.app, &test_id);
     let answers: Vec<Value> = key.iter().enumerate().map(|(i, (q, correct, wrong))| json!({ "question_id": q, "option_id": if i < 10 { correct.clone().unwrap() } else { wrong.clone() } })).collect();
+    let answers_path = format!("/candidate/assessments/{aid}/answers");
     let save = |part: &[Value]| {
-        w.app.send(
-            w.app
-                .request(
-                    reqwest::Method::PUT,
-                    &format!("/candidate/assessments/{aid}/answers"),
-                    Some(&token),
-                )
-                .json(&json!({ "answers": part })),
-        )
+        w.app
+            .put(&answers_path, Some(&token), json!({ "answers": part }))
     };
     assert_eq!(save(&answers[..7]).await.status, 204);
-    let resumed = w
+    let resumed: StartedAssessment = w
         .app
         .post(
             &format!("/candidate/assessments/{aid}/start"),
             Some(&token),
             json!({}),
         )
-        .await;
-    assert_eq!(resumed.body["answers"].as_array().unwrap().len(), 7);
+        .await
+        .json();
+    assert_eq!(resumed.answers.len(), 7);
     assert_eq!(
-        resumed.body["deadline"], started.body["deadline"],
+        resumed.deadline, started.deadline,
         "the deadline is set once"
     );
     assert_eq!(save(&answers[7..]).await.status, 204);
     let bad = save(&[json!({ "question_id": key[0].0, "option_id": key[1].2 })]).await;
     bad.assert_problem(422, "validation_failed");
-    let submitted = w
+    let submitted: SubmitResponse = w
         .app
         .post(
             &format!("/candidate/assessments/{aid}/submit"),
             Some(&token),
             json!({}),
         )
-        .await;
-    assert_eq!(submitted.body["status"], "submitted");
+        .await
+        .json();
+    assert_eq!(submitted.status, "submitted");
     w.app
         .post(
             &format!("/candidate/assessments/{aid}/start"),
@@ -493,20 +483,21 @@ async fn a_candidate_takes_a_timed_test_and_is_scored(backend: Backend) {
         .assert_problem(409, "already_submitted");
     // Hand-computed against General population (mean 7.2, sd 2.9): raw 10 → z 0.9655 →
     // percentile 83, sten 7, T 59.66.
-    let seen = w
+    let seen: Candidate = w
         .app
         .get(
-            &format!("/candidates/{}", candidate["id"].as_str().unwrap()),
+            &format!("/candidates/{}", candidate.id),
             Some(&w.client_user),
         )
-        .await;
-    let inv = &seen.body["invitations"][0];
-    assert_eq!(inv["status"], "submitted");
-    let score = &inv["assessments"][0]["scores"][0];
-    assert_eq!(score["raw"], 10.0);
-    assert_eq!(score["percentile"], 83);
-    assert_eq!(score["sten"], 7);
-    assert!((score["t_score"].as_f64().unwrap() - 59.655).abs() < 0.01);
+        .await
+        .json();
+    let inv = &seen.invitations[0];
+    assert_eq!(inv.status, "submitted");
+    let score = &inv.assessments[0].scores.as_ref().unwrap()[0];
+    assert_eq!(score.raw, 10.0);
+    assert_eq!(score.percentile, 83);
+    assert_eq!(score.sten, 7);
+    assert!((score.t_score - 59.655).abs() < 0.01);
     // "Email reports to" got the summary.
     let mut conn = w.app.conn();
     let report: String = outbox::table
@@ -519,21 +510,19 @@ async fn a_candidate_takes_a_timed_test_and_is_scored(backend: Backend) {
         "{report}"
     );
     drop(conn);
-    let results = w
+    let results: Page<ProjectResult> = w
         .app
-        .get(
-            &format!("/projects/{}/results", p["id"].as_str().unwrap()),
-            Some(&w.client_user),
-        )
-        .await;
+        .get(&format!("/projects/{}/results", p.id), Some(&w.client_user))
+        .await
+        .json();
     assert_eq!(
-        results.body["data"][0]["assessments"][0]["scores"][0]["percentile"],
+        results.data[0].assessments[0].scores.as_ref().unwrap()[0].percentile,
         83
     );
     let csv = w
         .app
         .get(
-            &format!("/projects/{}/results.csv", p["id"].as_str().unwrap()),
+            &format!("/projects/{}/results.csv", p.id),
             Some(&w.client_user),
         )
         .await;
@@ -547,39 +536,31 @@ async fn a_candidate_takes_a_timed_test_and_is_scored(backend: Backend) {
 }
 
 async fn the_server_keeps_the_deadline_with_extra_time(backend: Backend) {
-    let w = world_with(
-        backend,
-        5,
-        Options {
-            env: [("CREDENCE_HOUSEKEEPING_MS", "50".to_string())].into(),
-            ..Default::default()
-        },
-    )
-    .await;
+    // This server's housekeeping job runs at start and then every 30 s (the default), so it
+    // cannot submit the test between the deadline passing and the late answer below.
+    let w = world(backend, 5).await;
     let p = w.project(&["numerical"], json!({})).await;
-    let candidate = w.app.post("/candidates", Some(&w.client_user), json!({ "project_id": p["id"], "first_name": "Ext", "last_name": "Ra", "email": "extra@cand.example", "extra_time_percent": 25 })).await.body;
+    let candidate: Candidate = w.app.post("/candidates", Some(&w.client_user), json!({ "project_id": p.id, "first_name": "Ext", "last_name": "Ra", "email": "extra@cand.example", "extra_time_percent": 25 })).await.expect(201);
     let token = w.candidate_token("extra@cand.example").await;
-    let me = w.app.get("/candidate/me", Some(&token)).await;
+    let me = w.candidate_me(&token).await;
     assert_eq!(
-        me.body["assessments"][0]["duration_seconds"], 1350,
+        me.assessments[0].duration_seconds,
+        Some(1350),
         "18 minutes + 25 %"
     );
-    let aid = me.body["assessments"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let started = w
+    let aid = me.assessments[0].id.clone();
+    let started: StartedAssessment = w
         .app
         .post(
             &format!("/candidate/assessments/{aid}/start"),
             Some(&token),
             json!({}),
         )
-        .await;
-    let deadline =
-        chrono::DateTime::parse_from_rfc3339(started.body["deadline"].as_str().unwrap()).unwrap();
+        .await
+        .json();
+    let deadline = started.deadline.unwrap();
     assert!(((deadline.timestamp() - chrono::Utc::now().timestamp()) - 1350).abs() < 5);
-    let cid = candidate["id"].as_str().unwrap();
+    let cid = candidate.id.as_str();
     let locked = w
         .app
         .patch(
@@ -588,23 +569,18 @@ async fn the_server_keeps_the_deadline_with_extra_time(backend: Backend) {
             json!({ "extra_time_percent": 50 }),
         )
         .await;
-    locked.assert_problem(422, "validation_failed");
-    assert_eq!(locked.body["errors"][0]["code"], "extra_time_locked");
+    let problem = locked.assert_problem(422, "validation_failed");
+    assert_eq!(problem.errors[0].code, "extra_time_locked");
     // Time runs out (moved on the server's clock): answers are refused, and the housekeeping
     // job submits what was saved.
-    let q = &started.body["questions"][0];
-    let answer =
-        json!({ "answers": [{ "question_id": q["id"], "option_id": q["options"][0]["id"] }] });
+    let q = &started.questions[0];
+    let answer = json!({ "answers": [{ "question_id": q.id, "option_id": q.options[0].id }] });
     assert_eq!(
         w.app
-            .send(
-                w.app
-                    .request(
-                        reqwest::Method::PUT,
-                        &format!("/candidate/assessments/{aid}/answers"),
-                        Some(&token)
-                    )
-                    .json(&answer)
+            .put(
+                &format!("/candidate/assessments/{aid}/answers"),
+                Some(&token),
+                answer.clone()
             )
             .await
             .status,
@@ -620,71 +596,68 @@ async fn the_server_keeps_the_deadline_with_extra_time(backend: Backend) {
             .unwrap();
     }
     w.app
-        .send(
-            w.app
-                .request(
-                    reqwest::Method::PUT,
-                    &format!("/candidate/assessments/{aid}/answers"),
-                    Some(&token),
-                )
-                .json(&answer),
+        .put(
+            &format!("/candidate/assessments/{aid}/answers"),
+            Some(&token),
+            answer.clone(),
         )
         .await
         .assert_problem(409, "deadline_passed");
-    let mut status = String::new();
-    for _ in 0..100 {
-        let mut conn = w.app.conn();
-        status = assessments::table
-            .find(&aid)
-            .select(assessments::status)
-            .first(&mut *conn)
-            .unwrap();
-        if status == "submitted" {
-            break;
-        }
-        drop(conn);
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(30)).await;
-    }
-    assert_eq!(status, "submitted", "auto-submitted at the deadline");
+    // A second process on the same data with a fast job: it submits what was saved.
+    let fast_job = spawn_app_with(
+        backend,
+        Options {
+            env: [("CREDENCE_HOUSEKEEPING_MS", "50".to_string())].into(),
+            database_url: Some(w.app.database_url.clone()),
+        },
+    )
+    .await;
+    wait_until(
+        "the job submits the assessment at the deadline",
+        std::time::Duration::from_secs(3),
+        || async {
+            let mut conn = fast_job.conn();
+            let status: String = assessments::table
+                .find(&aid)
+                .select(assessments::status)
+                .first(&mut *conn)
+                .unwrap();
+            (status == "submitted").then_some(())
+        },
+    )
+    .await;
 }
 
 async fn personality_is_scored_per_trait(backend: Backend) {
     let w = world(backend, 5).await;
     let p = w.project(&["personality"], json!({})).await;
-    w.invite(&p, "persona@cand.example").await;
+    w.invited(&p, "persona@cand.example").await;
     let token = w.candidate_token("persona@cand.example").await;
-    let me = w.app.get("/candidate/me", Some(&token)).await;
-    let aid = me.body["assessments"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(me.body["assessments"][0]["duration_seconds"].is_null());
-    let started = w
+    let me = w.candidate_me(&token).await;
+    let aid = me.assessments[0].id.clone();
+    assert_eq!(me.assessments[0].duration_seconds, None);
+    let started: StartedAssessment = w
         .app
         .post(
             &format!("/candidate/assessments/{aid}/start"),
             Some(&token),
             json!({}),
         )
-        .await;
-    assert!(started.body["deadline"].is_null());
+        .await
+        .json();
+    assert_eq!(started.deadline, None);
     // "Neither agree nor disagree" (3) everywhere: every trait's raw score is 3 × items.
-    let answers: Vec<Value> = started.body["questions"]
-        .as_array()
-        .unwrap()
+    let answers: Vec<Value> = started
+        .questions
         .iter()
-        .map(|q| json!({ "question_id": q["id"], "option_id": q["options"][2]["id"] }))
+        .map(|q| json!({ "question_id": q.id, "option_id": q.options[2].id }))
         .collect();
     assert_eq!(
         w.app
-            .send(
-                w.app
-                    .request(
-                        reqwest::Method::PUT,
-                        &format!("/candidate/assessments/{aid}/answers"),
-                        Some(&token)
-                    )
-                    .json(&json!({ "answers": answers }))
+            .put(
+                &format!("/candidate/assessments/{aid}/answers"),
+                Some(&token),
+                json!({ "answers": answers })
             )
             .await
             .status,
@@ -701,27 +674,24 @@ async fn personality_is_scored_per_trait(backend: Backend) {
             .status,
         200
     );
-    let candidate = w.app.get("/candidates", Some(&w.client_user)).await.body["data"][0].clone();
-    let scores = candidate["invitations"][0]["assessments"][0]["scores"]
-        .as_array()
-        .unwrap()
-        .clone();
+    let candidates: Page<Candidate> = w.app.get("/candidates", Some(&w.client_user)).await.json();
+    let scores = candidates.data[0].invitations[0].assessments[0]
+        .scores
+        .clone()
+        .unwrap();
     assert_eq!(scores.len(), 5);
-    let test_id = me.body["assessments"][0]["test"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let norm = p["tests"][0]["norm_group_id"].as_str().unwrap().to_string();
+    let test_id = me.assessments[0].test.id.clone();
+    let norm = p.tests[0].norm_group_id.clone();
     let mut conn = w.app.conn();
     for s in scores {
-        let scale = s["scale"].as_str().unwrap();
+        let scale = s.scale.as_str();
         let items: i64 = questions::table
             .filter(questions::test_id.eq(&test_id))
             .filter(questions::trait_.eq(scale))
             .count()
             .get_result(&mut *conn)
             .unwrap();
-        assert_eq!(s["raw"].as_f64().unwrap(), 3.0 * items as f64, "{scale}");
+        assert_eq!(s.raw, 3.0 * items as f64, "{scale}");
         let (mean, sd): (f64, f64) = credence_api::db::schema::norms::table
             .find((&norm, scale))
             .select((
@@ -732,11 +702,11 @@ async fn personality_is_scored_per_trait(backend: Backend) {
             .unwrap();
         let z = (3.0 * items as f64 - mean) / sd;
         assert_eq!(
-            s["sten"].as_i64().unwrap(),
+            s.sten,
             ((2.0 * z + 5.5).round() as i64).clamp(1, 10),
             "{scale}"
         );
-        assert!((s["t_score"].as_f64().unwrap() - (50.0 + 10.0 * z)).abs() < 1e-9);
+        assert!((s.t_score - (50.0 + 10.0 * z)).abs() < 1e-9);
     }
     let _: i64 = tests::table.count().get_result(&mut *conn).unwrap();
 }
@@ -752,33 +722,31 @@ async fn cancelling_and_expiry_refund_unstarted_tests(backend: Backend) {
     )
     .await;
     let p = w.project(&["numerical", "verbal"], json!({})).await;
-    let one = w.invite(&p, "one@cand.example").await.body;
-    let two = w.invite(&p, "two@cand.example").await.body;
+    let one = w.invited(&p, "one@cand.example").await;
+    let two = w.invited(&p, "two@cand.example").await;
     assert_eq!(w.balance(), 6);
     // One starts a test, then is cancelled: only the unstarted test comes back.
     let token = w.candidate_token("one@cand.example").await;
-    let me = w.app.get("/candidate/me", Some(&token)).await;
+    let me = w.candidate_me(&token).await;
     w.app
         .post(
-            &format!(
-                "/candidate/assessments/{}/start",
-                me.body["assessments"][0]["id"].as_str().unwrap()
-            ),
+            &format!("/candidate/assessments/{}/start", me.assessments[0].id),
             Some(&token),
             json!({}),
         )
-        .await;
-    let inv_one = one["invitations"][0]["id"].as_str().unwrap();
-    let cancelled = w
+        .await
+        .assert_status(200);
+    let inv_one = one.invitations[0].id.as_str();
+    let cancelled: Invitation = w
         .app
         .post(
             &format!("/invitations/{inv_one}/cancel"),
             Some(&w.client_user),
             json!({}),
         )
-        .await;
-    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
-    assert_eq!(cancelled.body["status"], "cancelled");
+        .await
+        .expect(200);
+    assert_eq!(cancelled.status, "cancelled");
     assert_eq!(w.balance(), 7);
     w.app
         .post(
@@ -793,7 +761,7 @@ async fn cancelling_and_expiry_refund_unstarted_tests(backend: Backend) {
         .await
         .assert_problem(403, "assessment_unavailable");
     // The other expires untouched: both tests come back, once.
-    let inv_two = two["invitations"][0]["id"].as_str().unwrap().to_string();
+    let inv_two = two.invitations[0].id.clone();
     {
         let mut conn = w.app.conn();
         diesel::update(invitations::table.find(&inv_two))
@@ -804,51 +772,37 @@ async fn cancelling_and_expiry_refund_unstarted_tests(backend: Backend) {
             .execute(&mut *conn)
             .unwrap();
     }
-    let mut status = String::new();
-    for _ in 0..100 {
-        let mut conn = w.app.conn();
-        status = invitations::table
-            .find(&inv_two)
-            .select(invitations::status)
-            .first(&mut *conn)
-            .unwrap();
-        if status == "expired" {
-            break;
-        }
-        drop(conn);
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(30)).await;
-    }
-    assert_eq!(status, "expired");
+    wait_until(
+        "the job expires the invitation",
+        std::time::Duration::from_secs(3),
+        || async {
+            let mut conn = w.app.conn();
+            let status: String = invitations::table
+                .find(&inv_two)
+                .select(invitations::status)
+                .first(&mut *conn)
+                .unwrap();
+            (status == "expired").then_some(())
+        },
+    )
+    .await;
     assert_eq!(w.balance(), 9);
-    let ledger = w
-        .app
-        .get(
-            &format!("/clients/{}/ledger", w.client["id"].as_str().unwrap()),
-            Some(&w.client_user),
-        )
-        .await;
-    let refunds: Vec<i64> = ledger.body["data"]
-        .as_array()
-        .unwrap()
+    let ledger = w.app.ledger(&w.client_user, &w.client.id).await;
+    let refunds: Vec<i64> = ledger
         .iter()
-        .filter(|e| e["kind"] == "refund")
-        .map(|e| e["delta"].as_i64().unwrap())
+        .filter(|e| e.kind == "refund")
+        .map(|e| e.delta)
         .collect();
     assert_eq!(refunds, [2, 1]);
-    assert_eq!(
-        w.app
-            .ledger_sum(&w.client_user, w.client["id"].as_str().unwrap())
-            .await,
-        9
-    );
+    assert_eq!(w.app.ledger_sum(&w.client_user, &w.client.id).await, 9);
 }
 
 async fn locked_projects_and_suspended_clients_close_the_test_area(backend: Backend) {
     let w = world(backend, 10).await;
     let p = w.project(&["numerical"], json!({})).await;
-    w.invite(&p, "early@cand.example").await;
+    w.invited(&p, "early@cand.example").await;
     let token = w.candidate_token("early@cand.example").await;
-    let pid = p["id"].as_str().unwrap();
+    let pid = p.id.as_str();
     w.app
         .patch(
             &format!("/projects/{pid}"),
@@ -871,7 +825,7 @@ async fn locked_projects_and_suspended_clients_close_the_test_area(backend: Back
     assert_eq!(w.app.get("/candidate/me", Some(&token)).await.status, 200);
     w.app
         .patch(
-            &format!("/clients/{}", w.client["id"].as_str().unwrap()),
+            &format!("/clients/{}", &w.client.id),
             Some(&w.reseller),
             json!({ "status": "suspended" }),
         )
@@ -887,7 +841,7 @@ async fn self_registration_with_an_access_key(backend: Backend) {
     let p = w
         .project(&["numerical"], json!({ "access_key_enabled": true }))
         .await;
-    let key = p["access_key"].as_str().unwrap();
+    let key = p.access_key.as_deref().unwrap();
     let missing = w
         .app
         .post("/candidate/sessions", None, json!({ "access_key": key }))
@@ -896,20 +850,14 @@ async fn self_registration_with_an_access_key(backend: Backend) {
     let wrong = w.app.post("/candidate/sessions", None, json!({ "access_key": "WRNG-KEYS", "first_name": "S", "last_name": "R", "email": "s@r.example" })).await;
     assert_eq!(wrong.error_fields(), ["access_key"]);
     let registered = w.app.post("/candidate/sessions", None, json!({ "access_key": key.to_lowercase(), "first_name": "Sam", "last_name": "Self", "email": "sam@self.example" })).await;
-    assert_eq!(registered.status, 201, "{}", registered.body);
+    let registered: CandidateSession = registered.expect(201);
     assert_eq!(
         w.balance(),
         3,
         "self-registration charges like an invitation"
     );
-    let me = w
-        .app
-        .get(
-            "/candidate/me",
-            Some(registered.body["access_token"].as_str().unwrap()),
-        )
-        .await;
-    assert_eq!(me.body["candidate"]["email"], "sam@self.example");
+    let me = w.candidate_me(&registered.access_token).await;
+    assert_eq!(me.candidate.email, "sam@self.example");
     // Registering again with the same email never opens the session: a link is mailed instead.
     let again = w.app.post("/candidate/sessions", None, json!({ "access_key": key, "first_name": "Sam", "last_name": "Self", "email": "sam@self.example" })).await;
     again.assert_problem(409, "already_registered");
@@ -917,7 +865,7 @@ async fn self_registration_with_an_access_key(backend: Backend) {
     assert_eq!(w.balance(), 3);
     w.app
         .patch(
-            &format!("/projects/{}", p["id"].as_str().unwrap()),
+            &format!("/projects/{}", p.id),
             Some(&w.client_user),
             json!({ "access_key_enabled": false }),
         )
@@ -929,14 +877,11 @@ async fn self_registration_with_an_access_key(backend: Backend) {
 async fn candidates_reach_only_their_own_assessments(backend: Backend) {
     let w = world(backend, 10).await;
     let p = w.project(&["numerical"], json!({})).await;
-    w.invite(&p, "a@cand.example").await;
-    w.invite(&p, "b@cand.example").await;
+    w.invited(&p, "a@cand.example").await;
+    w.invited(&p, "b@cand.example").await;
     let a = w.candidate_token("a@cand.example").await;
     let b = w.candidate_token("b@cand.example").await;
-    let b_assessment = w.app.get("/candidate/me", Some(&b)).await.body["assessments"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let b_assessment = w.candidate_me(&b).await.assessments[0].id.clone();
     w.app
         .post(
             &format!("/candidate/assessments/{b_assessment}/start"),
@@ -946,14 +891,10 @@ async fn candidates_reach_only_their_own_assessments(backend: Backend) {
         .await
         .assert_problem(404, "not_found");
     w.app
-        .send(
-            w.app
-                .request(
-                    reqwest::Method::PUT,
-                    &format!("/candidate/assessments/{b_assessment}/answers"),
-                    Some(&a),
-                )
-                .json(&json!({ "answers": [] })),
+        .put(
+            &format!("/candidate/assessments/{b_assessment}/answers"),
+            Some(&a),
+            json!({ "answers": [] }),
         )
         .await
         .assert_problem(404, "not_found");
@@ -981,86 +922,70 @@ async fn candidates_reach_only_their_own_assessments(backend: Backend) {
 async fn resellers_see_status_but_not_scores(backend: Backend) {
     let w = world(backend, 10).await;
     let p = w.project(&["numerical"], json!({})).await;
-    w.invite(&p, "scored@cand.example").await;
+    w.invited(&p, "scored@cand.example").await;
     let token = w.candidate_token("scored@cand.example").await;
-    let aid = w.app.get("/candidate/me", Some(&token)).await.body["assessments"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let aid = w.candidate_me(&token).await.assessments[0].id.clone();
     w.app
         .post(
             &format!("/candidate/assessments/{aid}/start"),
             Some(&token),
             json!({}),
         )
-        .await;
+        .await
+        .assert_status(200);
     w.app
         .post(
             &format!("/candidate/assessments/{aid}/submit"),
             Some(&token),
             json!({}),
         )
-        .await;
-    let projects = w
+        .await
+        .assert_status(200);
+    let projects: Page<Project> = w
         .app
         .get(
-            &format!("/projects?client_id={}", w.client["id"].as_str().unwrap()),
+            &format!("/projects?client_id={}", &w.client.id),
             Some(&w.reseller),
         )
-        .await;
-    assert_eq!(projects.body["data"][0]["client_name"], "Hiring Co");
-    assert_eq!(projects.body["data"][0]["completed_count"], 1);
+        .await
+        .json();
+    assert_eq!(projects.data[0].client_name, "Hiring Co");
+    assert_eq!(projects.data[0].completed_count, 1);
     let candidates = w.app.get("/candidates", Some(&w.reseller)).await;
-    let c = &candidates.body["data"][0];
-    assert_eq!(c["client_name"], "Hiring Co");
-    assert_eq!(c["status"], "submitted");
-    assert!(
-        c["invitations"][0]["assessments"][0]["scores"].is_null(),
+    let candidates: Page<Candidate> = candidates.json();
+    let c = &candidates.data[0];
+    assert_eq!(c.client_name, "Hiring Co");
+    assert_eq!(c.status, "submitted");
+    assert_eq!(
+        c.invitations[0].assessments[0].scores, None,
         "the client is the data controller"
     );
-    let results = w
+    let results: Page<ProjectResult> = w
         .app
-        .get(
-            &format!("/projects/{}/results", p["id"].as_str().unwrap()),
-            Some(&w.reseller),
-        )
-        .await;
-    assert!(results.body["data"][0]["assessments"][0]["scores"].is_null());
-    assert!(
-        w.app.get("/candidates", Some(&w.client_user)).await.body["data"][0]["invitations"][0]
-            ["assessments"][0]["scores"]
-            .is_array()
-    );
+        .get(&format!("/projects/{}/results", p.id), Some(&w.reseller))
+        .await
+        .json();
+    assert_eq!(results.data[0].assessments[0].scores, None);
+    let theirs: Page<Candidate> = w.app.get("/candidates", Some(&w.client_user)).await.json();
+    assert!(theirs.data[0].invitations[0].assessments[0]
+        .scores
+        .is_some());
     // Another reseller sees none of it.
     let admin = w.app.admin_token().await;
     let (_, other) = reseller_with_user(&w.app, &admin, "Elsewhere Partners").await;
-    assert_eq!(
-        w.app.get("/candidates", Some(&other)).await.body["data"]
-            .as_array()
-            .unwrap()
-            .len(),
-        0
-    );
+    let seen: Page<Candidate> = w.app.get("/candidates", Some(&other)).await.json();
+    assert_eq!(seen.data.len(), 0);
     w.app
-        .get(
-            &format!("/candidates/{}", c["id"].as_str().unwrap()),
-            Some(&other),
-        )
+        .get(&format!("/candidates/{}", c.id), Some(&other))
         .await
         .assert_problem(404, "not_found");
     w.app
-        .get(
-            &format!("/projects/{}/results", p["id"].as_str().unwrap()),
-            Some(&other),
-        )
+        .get(&format!("/projects/{}/results", p.id), Some(&other))
         .await
         .assert_problem(404, "not_found");
     w.app
         .post(
-            &format!(
-                "/invitations/{}/cancel",
-                c["invitations"][0]["id"].as_str().unwrap()
-            ),
+            &format!("/invitations/{}/cancel", c.invitations[0].id),
             Some(&other),
             json!({}),
         )
@@ -1078,7 +1003,7 @@ async fn csv_import_checks_credits_for_the_whole_batch(backend: Backend) {
     assert!(String::from_utf8(template.bytes)
         .unwrap()
         .starts_with("first_name,last_name,email,phone,extra_time_percent\r\n"));
-    let path = format!("/projects/{}/candidates/import", p["id"].as_str().unwrap());
+    let path = format!("/projects/{}/candidates/import", p.id);
     let csv = "first_name,last_name,email,phone,extra_time_percent\nAna,One,ana@imp.example,,\nBen,Two,ben@imp.example,,25\n,Three,bad-email,,200\nCleo,Four,cleo@imp.example,,\n";
     let import = |body: &'static str| {
         w.app.send(
@@ -1092,31 +1017,24 @@ async fn csv_import_checks_credits_for_the_whole_batch(backend: Backend) {
         .await
         .assert_problem(402, "insufficient_credits");
     assert_eq!(w.balance(), 2, "nothing charged");
-    assert_eq!(
-        w.app.get("/candidates", Some(&w.client_user)).await.body["data"]
-            .as_array()
-            .unwrap()
-            .len(),
-        0
-    );
+    let candidates: Page<Candidate> = w.app.get("/candidates", Some(&w.client_user)).await.json();
+    assert_eq!(candidates.data.len(), 0);
     let smaller = "first_name,last_name,email,extra_time_percent\nAna,One,ana@imp.example,\n,Three,bad-email,200\nBen,Two,ben@imp.example,25\nBen,Again,ben@imp.example,\n";
-    let report = import(smaller).await;
-    assert_eq!(report.status, 200, "{}", report.body);
-    assert_eq!(report.body["invited"], 2);
-    assert_eq!(report.body["rejected"], 2);
-    let rows = report.body["rows"].as_array().unwrap();
-    assert_eq!(rows[1]["line"], 3);
-    let fields: Vec<_> = rows[1]["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let report: ImportReport = import(smaller).await.expect(200);
+    assert_eq!(report.invited, 2);
+    assert_eq!(report.rejected, 2);
+    let rows = &report.rows;
+    assert_eq!(rows[1].line, 3);
+    let fields: Vec<_> = rows[1].errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["first_name", "email", "extra_time_percent"]);
-    assert_eq!(rows[3]["errors"][0]["code"], "duplicate_row");
+    assert_eq!(rows[3].errors[0].code, "duplicate_row");
     assert_eq!(w.balance(), 0);
-    let ben = w.app.get("/candidates?q=ben", Some(&w.client_user)).await;
-    assert_eq!(ben.body["data"][0]["extra_time_percent"], 25);
+    let ben: Page<Candidate> = w
+        .app
+        .get("/candidates?q=ben", Some(&w.client_user))
+        .await
+        .json();
+    assert_eq!(ben.data[0].extra_time_percent, 25);
     let wrong_type = w
         .app
         .send(
@@ -1143,76 +1061,68 @@ async fn the_ledger_says_what_each_line_was_for(backend: Backend) {
     let p = w
         .project(&["numerical"], json!({ "name": "Graduate Scheme 2027" }))
         .await;
-    let invited = w.app.post("/candidates", Some(&w.client_user), json!({ "project_id": p["id"], "first_name": "Jane", "last_name": "Doe", "email": "jane@cand.example" })).await;
-    assert_eq!(invited.status, 201, "{}", invited.body);
-    let candidate_id = invited.body["id"].as_str().unwrap();
-    let invitation = invited.body["invitations"][0]["id"].as_str().unwrap();
-    let cancelled = w
-        .app
+    let invited: Candidate = w.app.post("/candidates", Some(&w.client_user), json!({ "project_id": p.id, "first_name": "Jane", "last_name": "Doe", "email": "jane@cand.example" })).await.expect(201);
+    let candidate_id = Some(invited.id.clone());
+    let invitation = &invited.invitations[0].id;
+    w.app
         .post(
             &format!("/invitations/{invitation}/cancel"),
             Some(&w.client_user),
             json!({}),
         )
-        .await;
-    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
-    let order = w.app.post("/credit-orders", Some(&w.reseller), json!({ "client_code": w.client["code"], "credits": 5, "note": "Internal: sold at 9 GBP", "po_reference": "PO-4711" })).await;
-    assert_eq!(order.status, 201, "{}", order.body);
-    let path = format!("/clients/{}/ledger", w.client["id"].as_str().unwrap());
-    let line = |ledger: &Value, kind: &str| -> Value {
-        ledger["data"]
-            .as_array()
-            .unwrap()
+        .await
+        .assert_status(200);
+    let order: CreditOrder = w.app.post("/credit-orders", Some(&w.reseller), json!({ "client_code": w.client.code, "credits": 5, "note": "Internal: sold at 9 GBP", "po_reference": "PO-4711" })).await.expect(201);
+    let path = format!("/clients/{}/ledger", &w.client.id);
+    let line = |ledger: &Page<LedgerEntry>, kind: &str| -> LedgerEntry {
+        ledger
+            .data
             .iter()
-            .find(|e| e["kind"] == kind)
-            .unwrap_or_else(|| panic!("no {kind} line in {ledger}"))
+            .find(|e| e.kind == kind)
+            .unwrap_or_else(|| panic!("no {kind} line in {ledger:?}"))
             .clone()
     };
 
     // The reseller: every line in words, linked to the candidate or the order's invoice.
-    let ledger = w.app.get(&path, Some(&w.reseller)).await;
-    assert_eq!(ledger.status, 200, "{}", ledger.body);
-    let charge = line(&ledger.body, "invite_charge");
+    let ledger: Page<LedgerEntry> = w.app.get(&path, Some(&w.reseller)).await.expect(200);
+    let charge = line(&ledger, "invite_charge");
     assert_eq!(
-        charge["description"],
+        charge.description,
         "Invitation: Jane Doe — Graduate Scheme 2027"
     );
-    assert_eq!(charge["reference_kind"], "candidate");
-    assert_eq!(charge["reference_id"], candidate_id);
-    let refund = line(&ledger.body, "refund");
+    assert_eq!(charge.reference_kind, Some(LedgerReferenceKind::Candidate));
+    assert_eq!(charge.reference_id, candidate_id);
+    let refund = line(&ledger, "refund");
     assert_eq!(
-        refund["description"],
+        refund.description,
         "Refund: cancelled invitation of Jane Doe — Graduate Scheme 2027"
     );
-    assert_eq!(refund["reference_kind"], "candidate");
-    assert_eq!(refund["reference_id"], candidate_id);
-    let ordered = line(&ledger.body, "order");
-    assert_eq!(
-        ordered["description"],
-        "Credit order: 5 credits (PO PO-4711)"
-    );
-    assert_eq!(ordered["reference_kind"], "invoice");
-    assert_eq!(ordered["reference_id"], order.body["invoice_id"]);
-    assert_eq!(ordered["reason"], "Internal: sold at 9 GBP");
-    let initial = line(&ledger.body, "initial");
-    assert_eq!(initial["description"], "Initial credits: 10 credits");
+    assert_eq!(refund.reference_kind, Some(LedgerReferenceKind::Candidate));
+    assert_eq!(refund.reference_id, candidate_id);
+    let ordered = line(&ledger, "order");
+    assert_eq!(ordered.description, "Credit order: 5 credits (PO PO-4711)");
+    assert_eq!(ordered.reference_kind, Some(LedgerReferenceKind::Invoice));
+    assert_eq!(ordered.reference_id, Some(order.invoice_id.clone()));
+    assert_eq!(ordered.reason.as_deref(), Some("Internal: sold at 9 GBP"));
+    let initial = line(&ledger, "initial");
+    assert_eq!(initial.description, "Initial credits: 10 credits");
 
     // The client user: the same words for its own invitations, but never the reseller's note,
     // PO reference, invoice or prices.
-    let ledger = w.app.get(&path, Some(&w.client_user)).await;
-    assert_eq!(ledger.status, 200, "{}", ledger.body);
-    let charge = line(&ledger.body, "invite_charge");
+    let reply = w.app.get(&path, Some(&w.client_user)).await;
+    let ledger: Page<LedgerEntry> = reply.expect(200);
+    let charge = line(&ledger, "invite_charge");
     assert_eq!(
-        charge["description"],
+        charge.description,
         "Invitation: Jane Doe — Graduate Scheme 2027"
     );
-    assert_eq!(charge["reference_kind"], "candidate");
-    let ordered = line(&ledger.body, "order");
-    assert_eq!(ordered["description"], "Credit order: 5 credits");
-    assert!(ordered["reason"].is_null(), "{ordered}");
-    assert!(ordered["reference_kind"].is_null(), "{ordered}");
-    assert!(ordered["reference_id"].is_null(), "{ordered}");
-    let text = ledger.body.to_string();
+    assert_eq!(charge.reference_kind, Some(LedgerReferenceKind::Candidate));
+    let ordered = line(&ledger, "order");
+    assert_eq!(ordered.description, "Credit order: 5 credits");
+    assert_eq!(ordered.reason, None, "{ordered:?}");
+    assert_eq!(ordered.reference_kind, None, "{ordered:?}");
+    assert_eq!(ordered.reference_id, None, "{ordered:?}");
+    let text = reply.text();
     for secret in ["Internal", "PO-4711", "amount", "price", "discount"] {
         assert!(!text.contains(secret), "{secret} leaked: {text}");
     }
@@ -1226,9 +1136,11 @@ async fn invitation_emails_keep_the_descriptions_line_breaks(backend: Backend) {
             json!({ "description": "Two tests.\r\nAllow <40> minutes." }),
         )
         .await;
-    assert_eq!(p["description"], "Two tests.\nAllow <40> minutes.");
-    let invited = w.invite(&p, "lines@cand.example").await;
-    assert_eq!(invited.status, 201, "{}", invited.body);
+    assert_eq!(
+        p.description.as_deref(),
+        Some("Two tests.\nAllow <40> minutes.")
+    );
+    w.invited(&p, "lines@cand.example").await;
     let mut conn = w.app.conn();
     let (text, html): (String, String) = outbox::table
         .filter(outbox::to_address.eq("lines@cand.example"))

@@ -2,13 +2,17 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use credence_shared::admin::{AuditEvent, Brand};
+use credence_shared::auth::{Me, TokenResponse, User};
+use credence_shared::{Page, Role};
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 
-use crate::both_backends;
-use crate::helpers::{
+use crate::app::{
     spawn_app, spawn_app_with, Backend, Options, ADMIN_EMAIL, ADMIN_PASSWORD, JWT_SECRET,
 };
+use crate::both_backends;
+use crate::fixtures::reseller_with_user;
 
 both_backends!(
     login_issues_a_short_lived_jwt_and_a_refresh_cookie,
@@ -33,15 +37,15 @@ fn claims(token: &str) -> Value {
 async fn login_issues_a_short_lived_jwt_and_a_refresh_cookie(backend: Backend) {
     let app = spawn_app(backend).await;
     let reply = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    assert_eq!(reply.body["token_type"], "Bearer");
-    assert_eq!(reply.body["expires_in"], 900);
-    assert_eq!(reply.body["user"]["email"], ADMIN_EMAIL);
-    assert_eq!(reply.body["user"]["role"], "platform_admin");
-    assert!(reply.body["refresh_token"].as_str().unwrap().len() >= 40);
-    let c = claims(reply.body["access_token"].as_str().unwrap());
+    let tokens: TokenResponse = reply.expect(200);
+    assert_eq!(tokens.token_type, "Bearer");
+    assert_eq!(tokens.expires_in, 900);
+    assert_eq!(tokens.user.email, ADMIN_EMAIL);
+    assert_eq!(tokens.user.role, Role::PlatformAdmin);
+    assert!(tokens.refresh_token.as_ref().unwrap().len() >= 40);
+    let c = claims(&tokens.access_token);
     assert_eq!(c["role"], "platform_admin");
-    assert_eq!(c["sub"], reply.body["user"]["id"]);
+    assert_eq!(c["sub"], tokens.user.id);
     assert_eq!(c["iss"], "credence");
     assert_eq!(c["aud"], "credence-api");
     assert!(c["jti"].is_string() && c["sid"].is_string());
@@ -54,10 +58,9 @@ async fn login_issues_a_short_lived_jwt_and_a_refresh_cookie(backend: Backend) {
             && cookie.contains("SameSite=Strict")
             && cookie.contains("Path=/api/v1/auth")
     );
-    let me = app.get("/me", reply.body["access_token"].as_str()).await;
-    assert_eq!(me.status, 200);
-    assert_eq!(me.body["email"], ADMIN_EMAIL);
-    assert!(me.body["impersonator"].is_null());
+    let me: Me = app.get("/me", Some(&tokens.access_token)).await.expect(200);
+    assert_eq!(me.email, ADMIN_EMAIL);
+    assert_eq!(me.impersonator, None);
 }
 
 async fn unknown_email_and_wrong_password_get_the_same_answer(backend: Backend) {
@@ -99,20 +102,15 @@ async fn login_is_throttled_per_account(backend: Backend) {
 
 async fn refresh_rotates_and_reuse_revokes_the_family(backend: Backend) {
     let app = spawn_app(backend).await;
-    let first = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.body;
-    let r1 = first["refresh_token"].as_str().unwrap();
-    let second = app
+    let first: TokenResponse = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.expect(200);
+    let r1 = first.refresh_token.unwrap();
+    let second: TokenResponse = app
         .post("/auth/refresh", None, json!({ "refresh_token": r1 }))
-        .await;
-    assert_eq!(second.status, 200);
-    let r2 = second.body["refresh_token"].as_str().unwrap().to_string();
+        .await
+        .expect(200);
+    let r2 = second.refresh_token.unwrap();
     assert_ne!(r1, r2);
-    assert_eq!(
-        app.get("/me", second.body["access_token"].as_str())
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.get("/me", Some(&second.access_token)).await.status, 200);
     // Replaying the used token: refused, and the whole session is revoked.
     app.post("/auth/refresh", None, json!({ "refresh_token": r1 }))
         .await
@@ -120,7 +118,7 @@ async fn refresh_rotates_and_reuse_revokes_the_family(backend: Backend) {
     app.post("/auth/refresh", None, json!({ "refresh_token": r2 }))
         .await
         .assert_problem(401, "invalid_refresh_token");
-    app.get("/me", second.body["access_token"].as_str())
+    app.get("/me", Some(&second.access_token))
         .await
         .assert_problem(401, "session_ended");
     app.post("/auth/refresh", None, json!({ "refresh_token": "made-up" }))
@@ -145,8 +143,8 @@ async fn the_refresh_cookie_restores_a_session(backend: Backend) {
                 .json(&json!({})),
         )
         .await;
-    assert_eq!(refreshed.status, 200, "{}", refreshed.body);
-    assert_eq!(refreshed.body["user"]["email"], ADMIN_EMAIL);
+    let refreshed: TokenResponse = refreshed.expect(200);
+    assert_eq!(refreshed.user.email, ADMIN_EMAIL);
     app.post("/auth/refresh", None, json!({}))
         .await
         .assert_problem(401, "invalid_refresh_token");
@@ -154,8 +152,8 @@ async fn the_refresh_cookie_restores_a_session(backend: Backend) {
 
 async fn logout_ends_the_session(backend: Backend) {
     let app = spawn_app(backend).await;
-    let login = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.body;
-    let access = login["access_token"].as_str().unwrap();
+    let login: TokenResponse = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.expect(200);
+    let access = login.access_token.as_str();
     let out = app
         .send(app.request(reqwest::Method::POST, "/auth/logout", Some(access)))
         .await;
@@ -170,7 +168,7 @@ async fn logout_ends_the_session(backend: Backend) {
     app.post(
         "/auth/refresh",
         None,
-        json!({ "refresh_token": login["refresh_token"] }),
+        json!({ "refresh_token": login.refresh_token }),
     )
     .await
     .assert_problem(401, "invalid_refresh_token");
@@ -258,19 +256,16 @@ async fn welcome_link_sets_a_password_once_and_enforces_the_policy(backend: Back
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
     let reseller = app.create_reseller(&admin, "Acme Partners").await;
-    let created = app
+    let created: User = app
         .post(
-            &format!(
-                "/admin/resellers/{}/users",
-                reseller["id"].as_str().unwrap()
-            ),
+            &format!("/admin/resellers/{}/users", reseller.id),
             Some(&admin),
             json!({ "name": "Rita", "email": "Rita@Acme.example" }),
         )
-        .await;
-    assert_eq!(created.status, 201, "{}", created.body);
-    assert_eq!(created.body["email"], "rita@acme.example");
-    assert_eq!(created.body["status"], "invited");
+        .await
+        .expect(201);
+    assert_eq!(created.email, "rita@acme.example");
+    assert_eq!(created.status, "invited");
     // No password yet: cannot sign in.
     app.login("rita@acme.example", "whatever-it-is")
         .await
@@ -288,9 +283,9 @@ async fn welcome_link_sets_a_password_once_and_enforces_the_policy(backend: Back
                 json!({ "token": token, "password": password }),
             )
             .await;
-        reply.assert_problem(422, "validation_failed");
-        assert_eq!(reply.body["errors"][0]["field"], "password");
-        assert_eq!(reply.body["errors"][0]["code"], code);
+        let problem = reply.assert_problem(422, "validation_failed");
+        assert_eq!(problem.errors[0].field, "password");
+        assert_eq!(problem.errors[0].code, code);
     }
     let set = app
         .post(
@@ -299,14 +294,14 @@ async fn welcome_link_sets_a_password_once_and_enforces_the_policy(backend: Back
             json!({ "token": token, "password": "correct-horse-battery" }),
         )
         .await;
-    assert_eq!(set.status, 204, "{}", set.body);
-    let login = app
+    set.assert_status(204);
+    let login: TokenResponse = app
         .login("rita@acme.example", "correct-horse-battery")
-        .await;
-    assert_eq!(login.status, 200);
-    assert_eq!(login.body["user"]["role"], "reseller");
-    assert_eq!(login.body["user"]["reseller_id"], reseller["id"]);
-    assert_eq!(login.body["user"]["status"], "active");
+        .await
+        .expect(200);
+    assert_eq!(login.user.role, Role::Reseller);
+    assert_eq!(login.user.reseller_id.as_ref(), Some(&reseller.id));
+    assert_eq!(login.user.status, "active");
     let again = app
         .post(
             "/auth/password/set",
@@ -315,9 +310,9 @@ async fn welcome_link_sets_a_password_once_and_enforces_the_policy(backend: Back
         )
         .await;
     // A used link: the page turns this exact answer into "used or expired, send a new link".
-    again.assert_problem(422, "validation_failed");
-    assert_eq!(again.body["errors"][0]["field"], "token");
-    assert_eq!(again.body["errors"][0]["code"], "invalid_token");
+    let problem = again.assert_problem(422, "validation_failed");
+    assert_eq!(problem.errors[0].field, "token");
+    assert_eq!(problem.errors[0].code, "invalid_token");
     let forged = app
         .post(
             "/auth/password/set",
@@ -325,8 +320,8 @@ async fn welcome_link_sets_a_password_once_and_enforces_the_policy(backend: Back
             json!({ "token": "forged", "password": "another-good-password" }),
         )
         .await;
-    forged.assert_problem(422, "validation_failed");
-    assert_eq!(forged.body["errors"][0]["code"], "invalid_token");
+    let problem = forged.assert_problem(422, "validation_failed");
+    assert_eq!(problem.errors[0].code, "invalid_token");
     // An expired link gets the same answer, and the link names the account for a new one.
     app.post(
         "/auth/password/forgot",
@@ -368,9 +363,9 @@ async fn welcome_link_sets_a_password_once_and_enforces_the_policy(backend: Back
             json!({ "token": reset, "password": "another-good-password" }),
         )
         .await;
-    expired.assert_problem(422, "validation_failed");
-    assert_eq!(expired.body["errors"][0]["field"], "token");
-    assert_eq!(expired.body["errors"][0]["code"], "invalid_token");
+    let problem = expired.assert_problem(422, "validation_failed");
+    assert_eq!(problem.errors[0].field, "token");
+    assert_eq!(problem.errors[0].code, "invalid_token");
 }
 
 async fn forgot_password_resets_and_ends_other_sessions(backend: Backend) {
@@ -418,17 +413,13 @@ async fn roles_are_checked_before_handlers(backend: Backend) {
     let admin = app.admin_token().await;
     let reseller = app.create_reseller(&admin, "Guarded Ltd").await;
     let (_, reseller_token) = app
-        .reseller_user(
-            &admin,
-            reseller["id"].as_str().unwrap(),
-            "guard@guarded.example",
-        )
+        .reseller_user(&admin, &reseller.id, "guard@guarded.example")
         .await;
     for path in [
         "/admin/brands",
         "/admin/resellers",
         "/admin/settings",
-        &format!("/admin/resellers/{}", reseller["id"].as_str().unwrap()),
+        &format!("/admin/resellers/{}", reseller.id),
     ] {
         app.get(path, Some(&reseller_token))
             .await
@@ -441,20 +432,62 @@ async fn roles_are_checked_before_handlers(backend: Backend) {
     )
     .await
     .assert_problem(403, "forbidden");
-    // The reseller sees only its own audit events.
-    let events = app.get("/audit-events", Some(&reseller_token)).await;
-    assert_eq!(events.status, 200);
-    for e in events.body["data"].as_array().unwrap() {
-        assert_ne!(e["action"], "brand.created");
-    }
-    assert!(!events.body["data"].as_array().unwrap().is_empty());
+    // The reseller sees only its own audit events: not the vendor's (a skin the admin made),
+    // not another reseller's (a client it made), but its own (a client it made).
+    let skin: Brand = app
+        .post(
+            "/admin/brands",
+            Some(&admin),
+            json!({ "name": "Vendor Only", "product_name": "Vendor Assess", "primary_color": "#112233", "accent_color": "#445566", "background_color": "#ffffff", "text_color": "#000000" }),
+        )
+        .await
+        .expect(201);
+    let (_, other_token) = reseller_with_user(&app, &admin, "Neighbour Ltd").await;
+    let theirs = app.create_client(&other_token, "Neighbour Client", 0).await;
+    let ours = app
+        .create_client(&reseller_token, "Guarded Client", 0)
+        .await;
+    let everything: Page<AuditEvent> = app
+        .get("/audit-events?limit=200", Some(&admin))
+        .await
+        .json();
+    let made = |action: &str, id: &str| {
+        everything
+            .data
+            .iter()
+            .any(|e| e.action == action && e.object_id.as_deref() == Some(id))
+    };
+    assert!(made("brand.created", &skin.id), "the vendor's event exists");
+    assert!(
+        made("client.created", &theirs.id),
+        "the other reseller's event exists"
+    );
+    let events: Page<AuditEvent> = app
+        .get("/audit-events?limit=200", Some(&reseller_token))
+        .await
+        .expect(200);
+    let seen = |id: &str| {
+        events
+            .data
+            .iter()
+            .any(|e| e.object_id.as_deref() == Some(id))
+    };
+    assert!(
+        !seen(&skin.id),
+        "the vendor's skin event is not the reseller's"
+    );
+    assert!(
+        !seen(&theirs.id),
+        "another reseller's client event is not shown"
+    );
+    assert!(seen(&ours.id), "its own client event is shown");
 }
 
 async fn suspended_resellers_cannot_sign_in(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
     let reseller = app.create_reseller(&admin, "Paused Ltd").await;
-    let id = reseller["id"].as_str().unwrap();
+    let id = &reseller.id;
     let (_, token) = app.reseller_user(&admin, id, "paused@paused.example").await;
     let suspended = app
         .patch(

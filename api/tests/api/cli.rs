@@ -3,7 +3,8 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use crate::helpers::{fresh_database, Backend};
+use crate::app::Backend;
+use crate::database::fresh_database;
 
 fn credence(database_url: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_credence"));
@@ -86,7 +87,7 @@ fn create_admin_reads_the_password_from_stdin_and_checks_it() {
 fn seed_demo_fills_an_empty_database_once() {
     let (url, _dir) = fresh_database(Backend::Sqlite);
     let first = credence(&url)
-        .env("CREDENCE_BILLING_CLOCK", crate::helpers::BILLING_CLOCK)
+        .env("CREDENCE_BILLING_CLOCK", crate::app::BILLING_CLOCK)
         .arg("seed-demo")
         .output()
         .unwrap();
@@ -129,7 +130,7 @@ fn seed_demo_fills_an_empty_database_once() {
             .load(&mut *conn)
             .unwrap();
         assert_eq!(periods[0].1, "2026-05");
-        assert_eq!(periods[1].1, crate::helpers::OPEN_PERIOD);
+        assert_eq!(periods[1].1, crate::app::OPEN_PERIOD);
         for (id, period, total) in &periods {
             let orders: Vec<(i64, chrono::NaiveDateTime)> = credit_orders::table
                 .filter(credit_orders::invoice_id.eq(id))
@@ -138,7 +139,7 @@ fn seed_demo_fills_an_empty_database_once() {
                 .unwrap();
             assert!(!orders.is_empty(), "{period} has orders");
             assert_eq!(orders.iter().map(|o| o.0).sum::<i64>(), *total, "{period}");
-            if period != crate::helpers::OPEN_PERIOD {
+            if period != crate::app::OPEN_PERIOD {
                 for (_, at) in &orders {
                     assert_eq!(
                         &at.format("%Y-%m").to_string(),

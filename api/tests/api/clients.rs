@@ -1,11 +1,20 @@
 //! Clients and client users: creation as the article describes, listing, logos, status, and
 //! tenant isolation.
 
+use credence_shared::admin::{AuditEvent, Brand, Branding};
+use credence_shared::assess::{Project, TestSummary};
+use credence_shared::auth::{Me, User};
+use credence_shared::reseller::{
+    Client, ClientDefaults, ClientUser, CreditOrderPage, Invoice, LedgerEntry,
+};
+use credence_shared::{Page, Role};
 use reqwest::Method;
 use serde_json::json;
 
+use crate::app::{spawn_app, Backend};
 use crate::both_backends;
-use crate::helpers::{reseller_with_user, spawn_app, Backend};
+use crate::fixtures::{reseller_with_user, CLIENT_USER_PASSWORD};
+use crate::reply::Reply;
 
 both_backends!(
     a_client_gets_a_code_the_default_skin_threshold_and_initial_credits,
@@ -26,9 +35,9 @@ async fn a_client_gets_a_code_the_default_skin_threshold_and_initial_credits(bac
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
     let (reseller, token) = reseller_with_user(&app, &admin, "Article Partners").await;
-    let brands = app.get("/brands", Some(&token)).await;
+    let brands: Page<Brand> = app.get("/brands", Some(&token)).await.json();
     assert_eq!(
-        brands.body["data"][0]["name"], "Test Partnership",
+        brands.data[0].name, "Test Partnership",
         "the default skin comes first"
     );
     app.patch(
@@ -37,50 +46,40 @@ async fn a_client_gets_a_code_the_default_skin_threshold_and_initial_credits(bac
         json!({ "default_credit_threshold": 10 }),
     )
     .await;
-    let defaults = app.get("/client-defaults", Some(&token)).await;
-    assert_eq!(defaults.body["credit_threshold"], 10);
-    assert_eq!(defaults.body["brand_id"], brands.body["data"][0]["id"]);
+    let defaults: ClientDefaults = app.get("/client-defaults", Some(&token)).await.json();
+    assert_eq!(defaults.credit_threshold, 10);
+    assert_eq!(defaults.brand_id, brands.data[0].id);
     let client = app.create_client(&token, "Acme Recruitment", 50).await;
-    assert!(client["code"].as_str().unwrap().starts_with("ACME-"));
-    assert_eq!(client["brand_id"], brands.body["data"][0]["id"]);
-    assert_eq!(client["credit_balance"], 50);
-    assert_eq!(client["credit_threshold"], 10, "the platform default");
-    assert_eq!(client["status"], "active");
-    assert_eq!(client["reseller_id"], reseller["id"]);
-    let id = client["id"].as_str().unwrap();
-    let ledger = app
+    assert!(client.code.starts_with("ACME-"));
+    assert_eq!(client.brand_id, brands.data[0].id);
+    assert_eq!(client.credit_balance, 50);
+    assert_eq!(client.credit_threshold, 10, "the platform default");
+    assert_eq!(client.status, "active");
+    assert_eq!(client.reseller_id, reseller.id);
+    let id = client.id.as_str();
+    let ledger: Page<LedgerEntry> = app
         .get(&format!("/clients/{id}/ledger"), Some(&token))
-        .await;
-    assert_eq!(ledger.body["data"][0]["kind"], "initial");
-    assert_eq!(ledger.body["data"][0]["delta"], 50);
-    assert_eq!(ledger.body["data"][0]["balance_after"], 50);
-    assert_eq!(ledger.body["data"][0]["actor_name"], "Rita Reseller");
+        .await
+        .json();
+    assert_eq!(ledger.data[0].kind, "initial");
+    assert_eq!(ledger.data[0].delta, 50);
+    assert_eq!(ledger.data[0].balance_after, 50);
+    assert_eq!(ledger.data[0].actor_name.as_deref(), Some("Rita Reseller"));
     // Initial credits are billed like any credit order: 50 × 500 × 80 % = 20000.
-    let orders = app.get("/credit-orders", Some(&token)).await;
-    assert_eq!(orders.body["data"][0]["kind"], "initial");
-    assert_eq!(orders.body["data"][0]["amount_minor"], 20000);
-    let invoices = app.get("/invoices", Some(&token)).await;
-    assert_eq!(invoices.body["data"][0]["total_minor"], 20000);
-    assert_eq!(invoices.body["data"][0]["status"], "draft");
+    let orders: CreditOrderPage = app.get("/credit-orders", Some(&token)).await.json();
+    assert_eq!(orders.data[0].kind, "initial");
+    assert_eq!(orders.data[0].amount_minor, 20000);
+    let invoices: Page<Invoice> = app.get("/invoices", Some(&token)).await.json();
+    assert_eq!(invoices.data[0].total_minor, 20000);
+    assert_eq!(invoices.data[0].status, "draft");
     // Codes are unique.
     let second = app.create_client(&token, "Acme Recruitment", 0).await;
-    assert_ne!(second["code"], client["code"]);
-    assert_eq!(
-        app.get(
-            &format!("/clients/{}/ledger", second["id"].as_str().unwrap()),
-            Some(&token)
-        )
-        .await
-        .body["data"]
-            .as_array()
-            .unwrap()
-            .len(),
-        0
-    );
+    assert_ne!(second.code, client.code);
+    assert_eq!(app.ledger(&token, &second.id).await.len(), 0);
     // A custom skin allowed for this reseller can be chosen; a threshold can be set.
-    let custom = app.post("/admin/brands", Some(&admin), json!({ "name": "Partner Blue", "product_name": "Partner Assess", "primary_color": "#0000aa", "accent_color": "#00aaaa", "background_color": "#ffffff", "text_color": "#111111" })).await.body["id"].clone();
+    let custom = app.post("/admin/brands", Some(&admin), json!({ "name": "Partner Blue", "product_name": "Partner Assess", "primary_color": "#0000aa", "accent_color": "#00aaaa", "background_color": "#ffffff", "text_color": "#111111" })).await.expect::<Brand>(201).id;
     app.patch(
-        &format!("/admin/resellers/{}", reseller["id"].as_str().unwrap()),
+        &format!("/admin/resellers/{}", reseller.id),
         Some(&admin),
         json!({ "brand_ids": [custom] }),
     )
@@ -88,17 +87,17 @@ async fn a_client_gets_a_code_the_default_skin_threshold_and_initial_credits(bac
     let skinned = app
         .post("/clients", Some(&token), json!({ "name": "Blue Co", "contact_name": "B", "contact_email": "b@blue.example", "brand_id": custom, "credit_threshold": 25, "phone": "+44 20 7946 0000" }))
         .await;
-    assert_eq!(skinned.status, 201, "{}", skinned.body);
-    assert_eq!(skinned.body["brand_name"], "Partner Blue");
-    assert_eq!(skinned.body["credit_threshold"], 25);
-    assert_eq!(skinned.body["low_credit"], true);
+    let skinned: Client = skinned.expect(201);
+    assert_eq!(skinned.brand_name, "Partner Blue");
+    assert_eq!(skinned.credit_threshold, 25);
+    assert!(skinned.low_credit);
 }
 
 async fn bad_client_input_is_refused_and_changes_nothing(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
     let (_, token) = reseller_with_user(&app, &admin, "Strict Partners").await;
-    let other_skin = app.post("/admin/brands", Some(&admin), json!({ "name": "Not Yours", "product_name": "X", "primary_color": "#000000", "accent_color": "#000000", "background_color": "#ffffff", "text_color": "#000000" })).await.body["id"].clone();
+    let other_skin = app.post("/admin/brands", Some(&admin), json!({ "name": "Not Yours", "product_name": "X", "primary_color": "#000000", "accent_color": "#000000", "background_color": "#ffffff", "text_color": "#000000" })).await.expect::<Brand>(201).id;
     let missing = app.post("/clients", Some(&token), json!({})).await;
     missing.assert_problem(422, "validation_failed");
     assert_eq!(
@@ -122,17 +121,10 @@ async fn bad_client_input_is_refused_and_changes_nothing(backend: Backend) {
     let wrong_type = app.post("/clients", Some(&token), json!({ "name": "X", "contact_name": "Y", "contact_email": "y@x.example", "initial_credits": "lots" })).await;
     wrong_type.assert_problem(422, "validation_failed");
     assert_eq!(wrong_type.error_fields(), ["initial_credits"]);
-    assert_eq!(
-        app.get("/clients", Some(&token)).await.body["data"]
-            .as_array()
-            .unwrap()
-            .len(),
-        0
-    );
-    assert_eq!(
-        app.get("/credit-orders", Some(&token)).await.body["total_credits"],
-        0
-    );
+    let clients: Page<Client> = app.get("/clients", Some(&token)).await.json();
+    assert_eq!(clients.data.len(), 0);
+    let orders: CreditOrderPage = app.get("/credit-orders", Some(&token)).await.json();
+    assert_eq!(orders.total_credits, 0);
 }
 
 async fn clients_are_searched_filtered_and_paged(backend: Backend) {
@@ -142,12 +134,12 @@ async fn clients_are_searched_filtered_and_paged(backend: Backend) {
     let a = app.create_client(&token, "Alpha Foods", 5).await;
     let b = app.create_client(&token, "Beta Logistics", 50).await;
     let c = app.create_client(&token, "Gamma Foods", 50).await;
-    let names = |reply: &crate::helpers::Reply| -> Vec<String> {
-        reply.body["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["name"].as_str().unwrap().to_string())
+    let names = |reply: &Reply| -> Vec<String> {
+        reply
+            .json::<Page<Client>>()
+            .data
+            .into_iter()
+            .map(|c| c.name)
             .collect()
     };
     assert_eq!(
@@ -156,32 +148,23 @@ async fn clients_are_searched_filtered_and_paged(backend: Backend) {
     );
     let low = app.get("/clients?below_threshold=true", Some(&token)).await;
     assert_eq!(names(&low), ["Alpha Foods"]);
-    assert_eq!(low.body["data"][0]["low_credit"], true);
+    assert!(low.json::<Page<Client>>().data[0].low_credit);
     let by_code = app
         .get(
-            &format!(
-                "/clients?code={}",
-                a["code"].as_str().unwrap().to_lowercase()
-            ),
+            &format!("/clients?code={}", a.code.to_lowercase()),
             Some(&token),
         )
         .await;
     assert_eq!(names(&by_code), ["Alpha Foods"]);
-    assert_eq!(
-        app.get("/clients?code=NOPE-0000", Some(&token)).await.body["data"]
-            .as_array()
-            .unwrap()
-            .len(),
-        0
-    );
+    assert!(names(&app.get("/clients?code=NOPE-0000", Some(&token)).await).is_empty());
     app.patch(
-        &format!("/clients/{}", b["id"].as_str().unwrap()),
+        &format!("/clients/{}", b.id),
         Some(&token),
         json!({ "status": "suspended" }),
     )
     .await;
     app.patch(
-        &format!("/clients/{}", c["id"].as_str().unwrap()),
+        &format!("/clients/{}", c.id),
         Some(&token),
         json!({ "status": "archived" }),
     )
@@ -199,8 +182,8 @@ async fn clients_are_searched_filtered_and_paged(backend: Backend) {
         names(&app.get("/clients?status=archived", Some(&token)).await),
         ["Gamma Foods"]
     );
-    let first = app.get("/clients?limit=1", Some(&token)).await;
-    let next = first.body["next_cursor"].as_str().unwrap();
+    let first: Page<Client> = app.get("/clients?limit=1", Some(&token)).await.json();
+    let next = first.next_cursor.expect("a second page");
     assert_eq!(
         names(
             &app.get(&format!("/clients?limit=1&cursor={next}"), Some(&token))
@@ -230,7 +213,7 @@ async fn client_logos_are_cleaned_and_removable(backend: Backend) {
     let admin = app.admin_token().await;
     let (_, token) = reseller_with_user(&app, &admin, "Logo Partners").await;
     let client = app.create_client(&token, "Logo Client", 0).await;
-    let path = format!("/clients/{}/logo", client["id"].as_str().unwrap());
+    let path = format!("/clients/{}/logo", client.id);
     let put = |bytes: Vec<u8>, ct: &'static str| {
         app.request(Method::PUT, &path, Some(&token))
             .header("content-type", ct)
@@ -245,17 +228,9 @@ async fn client_logos_are_cleaned_and_removable(backend: Backend) {
     app.send(put(vec![1u8; 1_048_577], "image/png"))
         .await
         .assert_problem(413, "logo_too_large");
-    assert!(app
-        .get(
-            &format!("/clients/{}", client["id"].as_str().unwrap()),
-            Some(&token)
-        )
-        .await
-        .body["logo_url"]
-        .is_null());
-    let ok = app.send(put(png(), "image/png")).await;
-    assert_eq!(ok.status, 200, "{}", ok.body);
-    let url = ok.body["logo_url"].as_str().unwrap().to_string();
+    assert_eq!(app.client(&token, &client.id).await.logo_url, None);
+    let ok: Client = app.send(put(png(), "image/png")).await.expect(200);
+    let url = ok.logo_url.expect("the client has a logo");
     let image = app.get(&url, None).await;
     assert_eq!(image.content_type(), "image/png");
     assert!(image.headers.get("etag").is_some());
@@ -263,14 +238,7 @@ async fn client_logos_are_cleaned_and_removable(backend: Backend) {
         .send(app.request(Method::DELETE, &path, Some(&token)))
         .await;
     assert_eq!(removed.status, 204);
-    assert!(app
-        .get(
-            &format!("/clients/{}", client["id"].as_str().unwrap()),
-            Some(&token)
-        )
-        .await
-        .body["logo_url"]
-        .is_null());
+    assert_eq!(app.client(&token, &client.id).await.logo_url, None);
 }
 
 async fn suspended_clients_users_cannot_sign_in(backend: Backend) {
@@ -278,7 +246,7 @@ async fn suspended_clients_users_cannot_sign_in(backend: Backend) {
     let admin = app.admin_token().await;
     let (_, token) = reseller_with_user(&app, &admin, "Suspending Partners").await;
     let client = app.create_client(&token, "Paused Client", 0).await;
-    let id = client["id"].as_str().unwrap();
+    let id = client.id.as_str();
     let (_, user_token) = app
         .client_user(&token, Some(id), "paused.user@client.example")
         .await;
@@ -290,11 +258,11 @@ async fn suspended_clients_users_cannot_sign_in(backend: Backend) {
             json!({ "status": "suspended" }),
         )
         .await;
-    assert_eq!(suspended.body["status"], "suspended");
+    assert_eq!(suspended.json::<Client>().status, "suspended");
     app.get("/me", Some(&user_token))
         .await
         .assert_problem(401, "session_ended");
-    app.login("paused.user@client.example", "client-user-passphrase")
+    app.login("paused.user@client.example", CLIENT_USER_PASSWORD)
         .await
         .assert_problem(401, "invalid_credentials");
     app.patch(
@@ -304,17 +272,13 @@ async fn suspended_clients_users_cannot_sign_in(backend: Backend) {
     )
     .await;
     assert_eq!(
-        app.login("paused.user@client.example", "client-user-passphrase")
+        app.login("paused.user@client.example", CLIENT_USER_PASSWORD)
             .await
             .status,
         200
     );
-    let events = app.get("/audit-events", Some(&token)).await;
-    assert!(events.body["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|e| e["action"] == "client.suspended"));
+    let events: Page<AuditEvent> = app.get("/audit-events", Some(&token)).await.json();
+    assert!(events.data.iter().any(|e| e.action == "client.suspended"));
 }
 
 async fn client_users_are_welcomed_and_manage_colleagues(backend: Backend) {
@@ -322,13 +286,13 @@ async fn client_users_are_welcomed_and_manage_colleagues(backend: Backend) {
     let admin = app.admin_token().await;
     let (_, token) = reseller_with_user(&app, &admin, "Welcoming Partners").await;
     let client = app.create_client(&token, "Welcome Client", 20).await;
-    let id = client["id"].as_str().unwrap();
+    let id = client.id.as_str();
     let missing = app.post("/client-users", Some(&token), json!({})).await;
     assert_eq!(missing.error_fields(), ["client_id", "name", "email"]);
     let (user, user_token) = app
         .client_user(&token, Some(id), "first@welcome.example")
         .await;
-    assert_eq!(user["client_code"], client["code"]);
+    assert_eq!(user.client_code, client.code);
     let mail = {
         use credence_api::db::schema::outbox;
         use diesel::prelude::*;
@@ -344,17 +308,12 @@ async fn client_users_are_welcomed_and_manage_colleagues(backend: Backend) {
         mail.contains("http://credence.test/client/quick-start"),
         "the welcome mail links the Quick Start Guide"
     );
-    let me = app.get("/me", Some(&user_token)).await;
-    assert_eq!(me.body["role"], "client_user");
-    assert_eq!(me.body["client_id"], client["id"]);
-    let branding = app.get("/me/branding", Some(&user_token)).await;
-    assert_eq!(branding.body["client_name"], "Welcome Client");
-    assert_eq!(
-        app.get(&format!("/clients/{id}"), Some(&user_token))
-            .await
-            .body["credit_balance"],
-        20
-    );
+    let me: Me = app.get("/me", Some(&user_token)).await.json();
+    assert_eq!(me.role, Role::ClientUser);
+    assert_eq!(me.client_id.as_ref(), Some(&client.id));
+    let branding: Branding = app.get("/me/branding", Some(&user_token)).await.json();
+    assert_eq!(branding.client_name.as_deref(), Some("Welcome Client"));
+    assert_eq!(app.balance(&user_token, id).await, 20);
     // The client user adds a colleague to their own client, without naming it.
     let colleague = app
         .post(
@@ -363,26 +322,23 @@ async fn client_users_are_welcomed_and_manage_colleagues(backend: Backend) {
             json!({ "name": "Second", "email": "second@welcome.example" }),
         )
         .await;
-    assert_eq!(colleague.status, 201, "{}", colleague.body);
-    assert_eq!(colleague.body["client_id"], client["id"]);
-    assert_eq!(colleague.body["status"], "invited");
+    let colleague: ClientUser = colleague.expect(201);
+    assert_eq!(colleague.client_id, client.id);
+    assert_eq!(colleague.status, "invited");
     // ... and cannot put one into another client.
     let other = app.create_client(&token, "Other Client", 0).await;
     let foreign = app
         .post(
             "/client-users",
             Some(&user_token),
-            json!({ "client_id": other["id"], "name": "X", "email": "x@welcome.example" }),
+            json!({ "client_id": other.id, "name": "X", "email": "x@welcome.example" }),
         )
         .await;
     assert_eq!(foreign.status, 201, "client_id is ignored for client users");
-    assert_eq!(foreign.body["client_id"], client["id"]);
+    assert_eq!(foreign.json::<ClientUser>().client_id, client.id);
     let resend = app
         .post(
-            &format!(
-                "/client-users/{}/resend-welcome",
-                colleague.body["id"].as_str().unwrap()
-            ),
+            &format!("/client-users/{}/resend-welcome", colleague.id),
             Some(&user_token),
             json!({}),
         )
@@ -390,26 +346,34 @@ async fn client_users_are_welcomed_and_manage_colleagues(backend: Backend) {
     assert_eq!(resend.status, 202);
     assert_eq!(app.outbox_count("second@welcome.example", "welcome"), 2);
     app.post(
-        &format!(
-            "/client-users/{}/resend-welcome",
-            user["id"].as_str().unwrap()
-        ),
+        &format!("/client-users/{}/resend-welcome", user.id),
         Some(&token),
         json!({}),
     )
     .await
     .assert_problem(409, "already_active");
-    let all = app
-        .get(&format!("/client-users?client_id={id}"), Some(&token))
-        .await;
-    assert_eq!(all.body["data"].as_array().unwrap().len(), 3);
-    let mine = app.get("/client-users", Some(&user_token)).await;
-    assert_eq!(mine.body["data"].as_array().unwrap().len(), 3);
-    let invited = app.get("/client-users?status=invited", Some(&token)).await;
-    assert_eq!(invited.body["data"].as_array().unwrap().len(), 2);
+    let count = |path: String, token: String| {
+        let app = &app;
+        async move {
+            app.get(&path, Some(&token))
+                .await
+                .json::<Page<ClientUser>>()
+                .data
+                .len()
+        }
+    };
+    assert_eq!(
+        count(format!("/client-users?client_id={id}"), token.clone()).await,
+        3
+    );
+    assert_eq!(count("/client-users".into(), user_token.clone()).await, 3);
+    assert_eq!(
+        count("/client-users?status=invited".into(), token.clone()).await,
+        2
+    );
     let edited = app
         .patch(
-            &format!("/client-users/{}", user["id"].as_str().unwrap()),
+            &format!("/client-users/{}", user.id),
             Some(&token),
             json!({ "job_title": "Head of Talent", "email": "SECOND@welcome.example" }),
         )
@@ -424,32 +388,29 @@ async fn deactivated_client_users_lose_access(backend: Backend) {
     let (_, token) = reseller_with_user(&app, &admin, "Deactivating Partners").await;
     let client = app.create_client(&token, "Leaver Client", 0).await;
     let (user, user_token) = app
-        .client_user(&token, client["id"].as_str(), "leaver@client.example")
+        .client_user(&token, Some(&client.id), "leaver@client.example")
         .await;
     let gone = app
-        .send(app.request(
-            Method::DELETE,
-            &format!("/client-users/{}", user["id"].as_str().unwrap()),
-            Some(&token),
-        ))
+        .delete(&format!("/client-users/{}", user.id), Some(&token))
         .await;
     assert_eq!(gone.status, 204);
     app.get("/me", Some(&user_token))
         .await
         .assert_problem(401, "session_ended");
-    app.login("leaver@client.example", "client-user-passphrase")
+    app.login("leaver@client.example", CLIENT_USER_PASSWORD)
         .await
         .assert_problem(401, "invalid_credentials");
-    let back = app
+    let back: ClientUser = app
         .patch(
-            &format!("/client-users/{}", user["id"].as_str().unwrap()),
+            &format!("/client-users/{}", user.id),
             Some(&token),
             json!({ "status": "active" }),
         )
-        .await;
-    assert_eq!(back.body["status"], "active");
+        .await
+        .json();
+    assert_eq!(back.status, "active");
     assert_eq!(
-        app.login("leaver@client.example", "client-user-passphrase")
+        app.login("leaver@client.example", CLIENT_USER_PASSWORD)
             .await
             .status,
         200
@@ -462,15 +423,18 @@ async fn another_resellers_objects_are_404(backend: Backend) {
     let (_, mine) = reseller_with_user(&app, &admin, "Owner Partners").await;
     let (_, theirs) = reseller_with_user(&app, &admin, "Nosy Partners").await;
     let client = app.create_client(&mine, "Private Client", 30).await;
-    let id = client["id"].as_str().unwrap();
+    let id = client.id.as_str();
     let (user, _) = app
         .client_user(&mine, Some(id), "private@client.example")
         .await;
-    let uid = user["id"].as_str().unwrap();
-    let invoice = app.get("/invoices", Some(&mine)).await.body["data"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let uid = user.id.as_str();
+    let invoice = app
+        .get("/invoices", Some(&mine))
+        .await
+        .json::<Page<Invoice>>()
+        .data[0]
+        .id
+        .clone();
     for path in [
         format!("/clients/{id}"),
         format!("/clients/{id}/ledger"),
@@ -543,11 +507,11 @@ async fn another_resellers_objects_are_404(backend: Backend) {
         .post(
             "/credit-orders",
             Some(&theirs),
-            json!({ "client_code": client["code"], "credits": 5 }),
+            json!({ "client_code": client.code, "credits": 5 }),
         )
         .await;
-    order.assert_problem(422, "validation_failed");
-    assert_eq!(order.body["errors"][0]["code"], "unknown_client");
+    let problem = order.assert_problem(422, "validation_failed");
+    assert_eq!(problem.errors[0].code, "unknown_client");
     let user_for_other = app
         .post(
             "/client-users",
@@ -555,25 +519,16 @@ async fn another_resellers_objects_are_404(backend: Backend) {
             json!({ "client_id": id, "name": "Spy", "email": "spy@nosy.example" }),
         )
         .await;
-    assert_eq!(user_for_other.body["errors"][0]["code"], "unknown_client");
-    assert_eq!(
-        app.get("/clients", Some(&theirs)).await.body["data"]
-            .as_array()
-            .unwrap()
-            .len(),
-        0
-    );
-    assert_eq!(
-        app.get("/client-users", Some(&theirs)).await.body["data"]
-            .as_array()
-            .unwrap()
-            .len(),
-        0
-    );
+    let problem = user_for_other.assert_problem(422, "validation_failed");
+    assert_eq!(problem.errors[0].code, "unknown_client");
+    let clients: Page<Client> = app.get("/clients", Some(&theirs)).await.json();
+    assert_eq!(clients.data.len(), 0);
+    let users: Page<ClientUser> = app.get("/client-users", Some(&theirs)).await.json();
+    assert_eq!(users.data.len(), 0);
     // Nothing of theirs changed anything of mine.
-    let after = app.get(&format!("/clients/{id}"), Some(&mine)).await;
-    assert_eq!(after.body["name"], "Private Client");
-    assert_eq!(after.body["credit_balance"], 30);
+    let after = app.client(&mine, id).await;
+    assert_eq!(after.name, "Private Client");
+    assert_eq!(after.credit_balance, 30);
 }
 
 async fn client_users_cannot_use_reseller_endpoints(backend: Backend) {
@@ -581,7 +536,7 @@ async fn client_users_cannot_use_reseller_endpoints(backend: Backend) {
     let admin = app.admin_token().await;
     let (_, token) = reseller_with_user(&app, &admin, "Boundary Partners").await;
     let client = app.create_client(&token, "Bounded Client", 5).await;
-    let id = client["id"].as_str().unwrap();
+    let id = client.id.as_str();
     let (user, user_token) = app
         .client_user(&token, Some(id), "bounded@client.example")
         .await;
@@ -603,7 +558,7 @@ async fn client_users_cannot_use_reseller_endpoints(backend: Backend) {
     app.post(
         "/credit-orders",
         Some(&user_token),
-        json!({ "client_code": client["code"], "credits": 5 }),
+        json!({ "client_code": client.code, "credits": 5 }),
     )
     .await
     .assert_problem(403, "forbidden");
@@ -615,7 +570,7 @@ async fn client_users_cannot_use_reseller_endpoints(backend: Backend) {
     .await
     .assert_problem(403, "forbidden");
     app.post(
-        &format!("/client-users/{}/impersonate", user["id"].as_str().unwrap()),
+        &format!("/client-users/{}/impersonate", user.id),
         Some(&user_token),
         json!({}),
     )
@@ -638,36 +593,21 @@ async fn resellers_add_colleagues_and_read_their_audit_log(backend: Backend) {
             json!({ "name": "Colleague", "email": "colleague@team.example" }),
         )
         .await;
-    assert_eq!(added.status, 201);
-    assert_eq!(added.body["role"], "reseller");
-    let list = app.get("/reseller-users", Some(&token)).await;
-    assert_eq!(list.body["data"].as_array().unwrap().len(), 2);
-    assert_eq!(
-        app.get("/reseller-users", Some(&other)).await.body["data"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(added.expect::<User>(201).role, Role::Reseller);
+    let list: Page<User> = app.get("/reseller-users", Some(&token)).await.json();
+    assert_eq!(list.data.len(), 2);
+    let theirs: Page<User> = app.get("/reseller-users", Some(&other)).await.json();
+    assert_eq!(theirs.data.len(), 1);
     app.create_client(&token, "Audited Client", 0).await;
-    let events = app.get("/audit-events", Some(&token)).await;
-    let actions: Vec<_> = events.body["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap().to_string())
-        .collect();
+    let events: Page<AuditEvent> = app.get("/audit-events", Some(&token)).await.json();
+    let actions: Vec<_> = events.data.iter().map(|e| e.action.clone()).collect();
     assert!(
         actions.contains(&"client.created".to_string())
             && actions.contains(&"user.created".to_string()),
         "{actions:?}"
     );
-    let theirs = app.get("/audit-events", Some(&other)).await;
-    assert!(!theirs.body["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|e| e["action"] == "client.created"));
+    let theirs: Page<AuditEvent> = app.get("/audit-events", Some(&other)).await.json();
+    assert!(!theirs.data.iter().any(|e| e.action == "client.created"));
 }
 
 async fn multi_line_fields_keep_line_breaks_single_line_fields_refuse_them(backend: Backend) {
@@ -683,21 +623,27 @@ async fn multi_line_fields_keep_line_breaks_single_line_fields_refuse_them(backe
                     "address": "1 Walk Street\r\nLondon", "notes": "Met at the fair.\nCall in May." }),
         )
         .await;
-    assert_eq!(created.status, 201, "{}", created.body);
-    assert_eq!(created.body["address"], "1 Walk Street\nLondon");
-    assert_eq!(created.body["notes"], "Met at the fair.\nCall in May.");
-    let id = created.body["id"].as_str().unwrap();
-    let patched = app
+    let created: Client = created.expect(201);
+    assert_eq!(created.address.as_deref(), Some("1 Walk Street\nLondon"));
+    assert_eq!(
+        created.notes.as_deref(),
+        Some("Met at the fair.\nCall in May.")
+    );
+    let id = created.id.as_str();
+    let patched: Client = app
         .patch(
             &format!("/clients/{id}"),
             Some(&token),
             json!({ "address": "2 Run Road\nLeeds\nLS1 1AA" }),
         )
-        .await;
-    assert_eq!(patched.status, 200, "{}", patched.body);
-    assert_eq!(patched.body["address"], "2 Run Road\nLeeds\nLS1 1AA");
-    let read = app.get(&format!("/clients/{id}"), Some(&token)).await;
-    assert_eq!(read.body["address"], "2 Run Road\nLeeds\nLS1 1AA");
+        .await
+        .expect(200);
+    assert_eq!(
+        patched.address.as_deref(),
+        Some("2 Run Road\nLeeds\nLS1 1AA")
+    );
+    let read = app.client(&token, id).await;
+    assert_eq!(read.address.as_deref(), Some("2 Run Road\nLeeds\nLS1 1AA"));
     // Other control characters are still refused, in plain words; single-line fields refuse
     // line breaks.
     let refused = app
@@ -707,35 +653,38 @@ async fn multi_line_fields_keep_line_breaks_single_line_fields_refuse_them(backe
             json!({ "notes": "tab\there", "name": "Walk\nLtd" }),
         )
         .await;
-    refused.assert_problem(422, "validation_failed");
+    let problem = refused.assert_problem(422, "validation_failed");
     let mut fields = refused.error_fields();
     fields.sort();
     assert_eq!(fields, ["name", "notes"]);
-    for e in refused.body["errors"].as_array().unwrap() {
-        assert_eq!(e["code"], "invalid_characters");
-        let expected = if e["field"] == "name" {
+    for e in &problem.errors {
+        assert_eq!(e.code, "invalid_characters");
+        let expected = if e.field == "name" {
             "Remove the line break: this field takes one line."
         } else {
             "Remove the special character (a tab) from this field."
         };
-        assert_eq!(e["message"], expected);
+        assert_eq!(e.message, expected);
     }
-    let read = app.get(&format!("/clients/{id}"), Some(&token)).await;
-    assert_eq!(read.body["name"], "Walk Ltd", "nothing changed");
+    let read = app.client(&token, id).await;
+    assert_eq!(read.name, "Walk Ltd", "nothing changed");
     // A project's description is multi-line too.
-    let catalogue = app.get("/tests", Some(&token)).await.body;
-    let test = &catalogue["data"][0];
-    let project = app
+    let catalogue: Page<TestSummary> = app.get("/tests", Some(&token)).await.json();
+    let test = &catalogue.data[0];
+    let project: Project = app
         .post(
             "/projects",
             Some(&token),
             json!({ "client_id": id, "name": "Graduate Scheme 2027",
                     "description": "Two tests.\r\nAllow 40 minutes.",
-                    "tests": [{ "test_id": test["id"], "norm_group_id": test["norm_groups"][0]["id"] }] }),
+                    "tests": [{ "test_id": test.id, "norm_group_id": test.norm_groups[0].id }] }),
         )
-        .await;
-    assert_eq!(project.status, 201, "{}", project.body);
-    assert_eq!(project.body["description"], "Two tests.\nAllow 40 minutes.");
+        .await
+        .expect(201);
+    assert_eq!(
+        project.description.as_deref(),
+        Some("Two tests.\nAllow 40 minutes.")
+    );
 }
 
 async fn resellers_send_the_quick_start_guide_to_their_clients_users(backend: Backend) {
@@ -747,11 +696,12 @@ async fn resellers_send_the_quick_start_guide_to_their_clients_users(backend: Ba
     let (_, other) = reseller_with_user(&app, &admin, "Other Partners").await;
     let client = app.create_client(&token, "Guided Client", 10).await;
     let (user, user_token) = app
-        .client_user(&token, client["id"].as_str(), "guided@client.example")
+        .client_user(&token, Some(&client.id), "guided@client.example")
         .await;
-    let path = format!("/client-users/{}/send-guide", user["id"].as_str().unwrap());
-    let sent = app.post(&path, Some(&token), json!({})).await;
-    assert_eq!(sent.status, 202, "{}", sent.body);
+    let path = format!("/client-users/{}/send-guide", user.id);
+    app.post(&path, Some(&token), json!({}))
+        .await
+        .assert_status(202);
     assert_eq!(
         app.outbox_count("guided@client.example", "quick_start_guide"),
         1
@@ -775,15 +725,13 @@ async fn resellers_send_the_quick_start_guide_to_their_clients_users(backend: Ba
         html.contains(r#"href="http://credence.test/client/quick-start""#),
         "{html}"
     );
-    let events = app.get("/audit-events", Some(&token)).await;
+    let events: Page<AuditEvent> = app.get("/audit-events", Some(&token)).await.json();
     assert!(
-        events.body["data"]
-            .as_array()
-            .unwrap()
+        events
+            .data
             .iter()
-            .any(|e| e["action"] == "user.guide_sent" && e["object_id"] == user["id"]),
-        "{}",
-        events.body
+            .any(|e| e.action == "user.guide_sent" && e.object_id.as_ref() == Some(&user.id)),
+        "{events:?}"
     );
     // Another reseller's user is not found; a client user may not send it; nothing is queued.
     app.post(&path, Some(&other), json!({}))

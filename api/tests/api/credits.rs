@@ -1,9 +1,17 @@
 //! Credit orders, the ledger, adjustments, low-credit emails, idempotency, invoices.
 
+use std::time::Duration;
+
+use credence_shared::reseller::{
+    Client, CreditOrder, CreditOrderPage, Invoice, InvoiceLine, LedgerEntry,
+};
+use credence_shared::Page;
 use serde_json::json;
 
+use crate::app::{spawn_app, spawn_app_with, Backend, Options, OPEN_PERIOD};
 use crate::both_backends;
-use crate::helpers::{reseller_with_user, spawn_app, Backend};
+use crate::fixtures::reseller_with_user;
+use crate::wait::wait_until;
 
 both_backends!(
     orders_add_credits_and_invoice_at_the_discount,
@@ -22,32 +30,29 @@ async fn orders_add_credits_and_invoice_at_the_discount(backend: Backend) {
     let admin = app.admin_token().await;
     let (_, token) = reseller_with_user(&app, &admin, "Ordering Partners").await;
     let client = app.create_client(&token, "Acme", 0).await;
-    let id = client["id"].as_str().unwrap();
-    let order = app.post("/credit-orders", Some(&token), json!({ "client_code": client["code"], "credits": 200, "note": "Q4 top-up", "po_reference": "PO-77" })).await;
-    assert_eq!(order.status, 201, "{}", order.body);
-    for (field, value) in [
-        ("credits", json!(200)),
-        ("list_price_minor", json!(500)),
-        ("discount_percent", json!(20.0)),
-        ("amount_minor", json!(80000)),
-        ("currency", json!("GBP")),
-        ("client_code", client["code"].clone()),
-        ("client_id", client["id"].clone()),
-    ] {
-        assert_eq!(order.body[field], value, "{field}");
-    }
+    let id = client.id.as_str();
+    let order: CreditOrder = app.post("/credit-orders", Some(&token), json!({ "client_code": client.code, "credits": 200, "note": "Q4 top-up", "po_reference": "PO-77" })).await.expect(201);
+    assert_eq!(order.credits, 200);
+    assert_eq!(order.list_price_minor, 500);
+    assert_eq!(order.discount_percent, 20.0);
+    assert_eq!(order.amount_minor, 80000);
+    assert_eq!(order.currency, "GBP");
+    assert_eq!(order.client_code, client.code);
+    assert_eq!(order.client_id, client.id);
     assert_eq!(app.balance(&token, id).await, 200);
-    let ledger = app
+    let ledger: Page<LedgerEntry> = app
         .get(&format!("/clients/{id}/ledger"), Some(&token))
-        .await;
-    assert_eq!(ledger.body["data"][0]["kind"], "order");
-    assert_eq!(ledger.body["data"][0]["reference"], order.body["id"]);
-    let invoice_id = order.body["invoice_id"].as_str().unwrap();
-    let lines = app
+        .await
+        .json();
+    assert_eq!(ledger.data[0].kind, "order");
+    assert_eq!(ledger.data[0].reference.as_ref(), Some(&order.id));
+    let invoice_id = &order.invoice_id;
+    let lines: Page<InvoiceLine> = app
         .get(&format!("/invoices/{invoice_id}/lines"), Some(&token))
-        .await;
-    assert_eq!(lines.body["data"][0]["amount_minor"], 80000);
-    assert_eq!(lines.body["data"][0]["credits"], 200);
+        .await
+        .json();
+    assert_eq!(lines.data[0].amount_minor, 80000);
+    assert_eq!(lines.data[0].credits, 200);
     // A price change applies to later orders only.
     app.patch(
         "/admin/settings",
@@ -55,36 +60,36 @@ async fn orders_add_credits_and_invoice_at_the_discount(backend: Backend) {
         json!({ "list_price_minor": 1000 }),
     )
     .await;
-    let second = app
+    let second: CreditOrder = app
         .post(
             "/credit-orders",
             Some(&token),
-            json!({ "client_code": client["code"], "credits": 3 }),
+            json!({ "client_code": client.code, "credits": 3 }),
         )
-        .await;
-    assert_eq!(second.body["amount_minor"], 2400);
-    let list = app.get("/credit-orders", Some(&token)).await;
-    assert_eq!(list.body["total_credits"], 203);
-    assert_eq!(list.body["total_amount_minor"], 82400);
-    assert_eq!(
-        app.get(&format!("/invoices/{invoice_id}"), Some(&token))
-            .await
-            .body["total_minor"],
-        82400
-    );
-    let filtered = app
+        .await
+        .json();
+    assert_eq!(second.amount_minor, 2400);
+    let list: CreditOrderPage = app.get("/credit-orders", Some(&token)).await.json();
+    assert_eq!(list.total_credits, 203);
+    assert_eq!(list.total_amount_minor, 82400);
+    let invoice: Invoice = app
+        .get(&format!("/invoices/{invoice_id}"), Some(&token))
+        .await
+        .json();
+    assert_eq!(invoice.total_minor, 82400);
+    let filtered: CreditOrderPage = app
         .get(
             &format!("/credit-orders?client_id={id}&from=2000-01-01&to=2999-12-31"),
             Some(&token),
         )
-        .await;
-    assert_eq!(filtered.body["data"].as_array().unwrap().len(), 2);
-    assert_eq!(
-        app.get("/credit-orders?from=2999-01-01", Some(&token))
-            .await
-            .body["total_credits"],
-        0
-    );
+        .await
+        .json();
+    assert_eq!(filtered.data.len(), 2);
+    let none: CreditOrderPage = app
+        .get("/credit-orders?from=2999-01-01", Some(&token))
+        .await
+        .json();
+    assert_eq!(none.total_credits, 0);
     app.get("/credit-orders?from=yesterday", Some(&token))
         .await
         .assert_problem(400, "invalid_query");
@@ -106,7 +111,7 @@ async fn bad_orders_are_refused_and_change_nothing(backend: Backend) {
     let (_, other) = reseller_with_user(&app, &admin, "Other Partners").await;
     let client = app.create_client(&token, "Steady", 10).await;
     let foreign = app.create_client(&other, "Foreign", 0).await;
-    let code = client["code"].clone();
+    let code = client.code.clone();
     let cases = [
         (json!({}), vec!["client_code", "credits"]),
         (
@@ -134,7 +139,7 @@ async fn bad_orders_are_refused_and_change_nothing(backend: Backend) {
             vec!["client_code"],
         ),
         (
-            json!({ "client_code": foreign["code"], "credits": 5 }),
+            json!({ "client_code": foreign.code, "credits": 5 }),
             vec!["client_code"],
         ),
         (
@@ -147,21 +152,11 @@ async fn bad_orders_are_refused_and_change_nothing(backend: Backend) {
         reply.assert_problem(422, "validation_failed");
         assert_eq!(reply.error_fields(), fields, "{body}");
     }
-    let id = client["id"].as_str().unwrap();
+    let id = client.id.as_str();
     assert_eq!(app.balance(&token, id).await, 10);
-    assert_eq!(
-        app.get("/credit-orders", Some(&token)).await.body["total_credits"],
-        10
-    );
-    assert_eq!(
-        app.get(
-            &format!("/clients/{}", foreign["id"].as_str().unwrap()),
-            Some(&other)
-        )
-        .await
-        .body["credit_balance"],
-        0
-    );
+    let orders: CreditOrderPage = app.get("/credit-orders", Some(&token)).await.json();
+    assert_eq!(orders.total_credits, 10);
+    assert_eq!(app.balance(&other, &foreign.id).await, 0);
     let malformed = app
         .send(
             app.request(reqwest::Method::POST, "/credit-orders", Some(&token))
@@ -175,41 +170,47 @@ async fn bad_orders_are_refused_and_change_nothing(backend: Backend) {
 async fn idempotency_keys_replay_and_refuse_reuse(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
-    let (_, token) = reseller_with_user(&app, &admin, "Retrying Partners").await;
+    let (reseller, token) = reseller_with_user(&app, &admin, "Retrying Partners").await;
     let client = app.create_client(&token, "Retry Co", 0).await;
-    let send = |key: &str, credits: i64| {
+    let send = |token: &str, key: &str, credits: i64| {
         app.send(
-            app.request(reqwest::Method::POST, "/credit-orders", Some(&token))
+            app.request(reqwest::Method::POST, "/credit-orders", Some(token))
                 .header("Idempotency-Key", key)
-                .json(&json!({ "client_code": client["code"], "credits": credits })),
+                .json(&json!({ "client_code": client.code, "credits": credits })),
         )
     };
-    let first = send("order-1", 40).await;
-    assert_eq!(first.status, 201);
-    let again = send("order-1", 40).await;
-    assert_eq!(again.status, 201);
-    assert_eq!(again.body["id"], first.body["id"]);
-    assert_eq!(again.headers["idempotent-replayed"], "true");
-    send("order-1", 41)
+    let first: CreditOrder = send(&token, "order-1", 40).await.expect(201);
+    let again = send(&token, "order-1", 40).await;
+    let replayed: CreditOrder = again.expect(201);
+    assert_eq!(replayed.id, first.id);
+    assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
+    send(&token, "order-1", 41)
         .await
         .assert_problem(422, "idempotency_key_reused");
     let long = "k".repeat(256);
-    send(&long, 1)
+    send(&token, &long, 1)
         .await
         .assert_problem(400, "invalid_idempotency_key");
-    assert_eq!(
-        app.balance(&token, client["id"].as_str().unwrap()).await,
-        40
-    );
-    // Keys are per principal: another reseller user may use the same key.
-    let created = app
-        .post(
-            "/clients",
-            Some(&token),
-            json!({ "name": "Keyed", "contact_name": "K", "contact_email": "k@k.example" }),
-        )
+    assert_eq!(app.balance(&token, &client.id).await, 40);
+    // Keys are per principal: a colleague at the same reseller sending the same key with the
+    // same body places a second order; it is not a replay of the first user's.
+    let (_, colleague) = app
+        .reseller_user(&admin, &reseller.id, "colleague@retrying-partners.example")
         .await;
-    assert_eq!(created.status, 201);
+    let theirs = send(&colleague, "order-1", 40).await;
+    let second: CreditOrder = theirs.expect(201);
+    assert_ne!(
+        second.id, first.id,
+        "a new order, not the first user's replayed"
+    );
+    assert_eq!(theirs.header("idempotent-replayed"), None);
+    assert_eq!(app.balance(&token, &client.id).await, 80);
+    // Each user's key now replays their own order.
+    let mine_again: CreditOrder = send(&token, "order-1", 40).await.expect(201);
+    assert_eq!(mine_again.id, first.id);
+    let theirs_again: CreditOrder = send(&colleague, "order-1", 40).await.expect(201);
+    assert_eq!(theirs_again.id, second.id);
+    assert_eq!(app.balance(&token, &client.id).await, 80);
 }
 
 async fn parallel_orders_add_up_exactly(backend: Backend) {
@@ -217,12 +218,12 @@ async fn parallel_orders_add_up_exactly(backend: Backend) {
     let admin = app.admin_token().await;
     let (_, token) = reseller_with_user(&app, &admin, "Busy Partners").await;
     let client = app.create_client(&token, "Busy Co", 0).await;
-    let id = client["id"].as_str().unwrap();
+    let id = client.id.as_str();
     let order = |key: String| {
         app.send(
             app.request(reqwest::Method::POST, "/credit-orders", Some(&token))
                 .header("Idempotency-Key", key)
-                .json(&json!({ "client_code": client["code"], "credits": 7 })),
+                .json(&json!({ "client_code": client.code, "credits": 7 })),
         )
     };
     let distinct =
@@ -230,30 +231,27 @@ async fn parallel_orders_add_up_exactly(backend: Backend) {
     assert!(
         distinct.iter().all(|r| r.status == 201),
         "{:?}",
-        distinct
-            .iter()
-            .map(|r| r.body.to_string())
-            .collect::<Vec<_>>()
+        distinct.iter().map(|r| r.text()).collect::<Vec<_>>()
     );
     let shared =
         futures_util::future::join_all((0..10).map(|_| order("shared-key".to_string()))).await;
-    assert!(shared.iter().all(|r| r.status == 201));
-    let ids: std::collections::HashSet<_> =
-        shared.iter().map(|r| r.body["id"].to_string()).collect();
+    let ids: std::collections::HashSet<_> = shared
+        .iter()
+        .map(|r| r.expect::<CreditOrder>(201).id)
+        .collect();
     assert_eq!(ids.len(), 1, "one order for one key");
     assert_eq!(app.balance(&token, id).await, 21 * 7);
     assert_eq!(app.ledger_sum(&token, id).await, 21 * 7);
-    let orders = app.get("/credit-orders?limit=200", Some(&token)).await;
-    assert_eq!(orders.body["data"].as_array().unwrap().len(), 21);
-    assert_eq!(orders.body["total_amount_minor"], 21 * 7 * 400);
-    let invoice = app.get("/invoices", Some(&token)).await;
-    assert_eq!(
-        invoice.body["data"].as_array().unwrap().len(),
-        1,
-        "one open invoice"
-    );
-    assert_eq!(invoice.body["data"][0]["total_minor"], 21 * 7 * 400);
-    assert_eq!(invoice.body["data"][0]["line_count"], 21);
+    let orders: CreditOrderPage = app
+        .get("/credit-orders?limit=200", Some(&token))
+        .await
+        .json();
+    assert_eq!(orders.data.len(), 21);
+    assert_eq!(orders.total_amount_minor, 21 * 7 * 400);
+    let invoices: Page<Invoice> = app.get("/invoices", Some(&token)).await.json();
+    assert_eq!(invoices.data.len(), 1, "one open invoice");
+    assert_eq!(invoices.data[0].total_minor, 21 * 7 * 400);
+    assert_eq!(invoices.data[0].line_count, 21);
 }
 
 async fn adjustments_take_back_unused_credits_never_below_zero(backend: Backend) {
@@ -261,10 +259,7 @@ async fn adjustments_take_back_unused_credits_never_below_zero(backend: Backend)
     let admin = app.admin_token().await;
     let (_, token) = reseller_with_user(&app, &admin, "Adjusting Partners").await;
     let client = app.create_client(&token, "Adjusted", 30).await;
-    let path = format!(
-        "/clients/{}/credit-adjustments",
-        client["id"].as_str().unwrap()
-    );
+    let path = format!("/clients/{}/credit-adjustments", client.id);
     let missing = app.post(&path, Some(&token), json!({})).await;
     assert_eq!(missing.error_fields(), ["credits", "reason"]);
     let too_many = app
@@ -274,28 +269,29 @@ async fn adjustments_take_back_unused_credits_never_below_zero(backend: Backend)
             json!({ "credits": 31, "reason": "Trial ended" }),
         )
         .await;
-    too_many.assert_problem(422, "validation_failed");
-    assert_eq!(too_many.body["errors"][0]["code"], "exceeds_balance");
-    let ok = app
+    let problem = too_many.assert_problem(422, "validation_failed");
+    assert_eq!(problem.errors[0].code, "exceeds_balance");
+    let ok: LedgerEntry = app
         .post(
             &path,
             Some(&token),
             json!({ "credits": 12, "reason": "Trial ended" }),
         )
-        .await;
-    assert_eq!(ok.status, 201, "{}", ok.body);
-    assert_eq!(ok.body["kind"], "adjustment");
-    assert_eq!(ok.body["delta"], -12);
-    assert_eq!(ok.body["balance_after"], 18);
-    assert_eq!(ok.body["reason"], "Trial ended");
-    let all = app
+        .await
+        .expect(201);
+    assert_eq!(ok.kind, "adjustment");
+    assert_eq!(ok.delta, -12);
+    assert_eq!(ok.balance_after, 18);
+    assert_eq!(ok.reason.as_deref(), Some("Trial ended"));
+    let all: LedgerEntry = app
         .post(
             &path,
             Some(&token),
             json!({ "credits": 18, "reason": "Closing" }),
         )
-        .await;
-    assert_eq!(all.body["balance_after"], 0);
+        .await
+        .json();
+    assert_eq!(all.balance_after, 0);
     app.post(
         &path,
         Some(&token),
@@ -303,7 +299,7 @@ async fn adjustments_take_back_unused_credits_never_below_zero(backend: Backend)
     )
     .await
     .assert_problem(422, "validation_failed");
-    let id = client["id"].as_str().unwrap();
+    let id = client.id.as_str();
     assert_eq!(app.balance(&token, id).await, 0);
     assert_eq!(app.ledger_sum(&token, id).await, 0);
 }
@@ -313,7 +309,7 @@ async fn one_low_credit_email_per_fall_below_the_threshold(backend: Backend) {
     let admin = app.admin_token().await;
     let (reseller, token) = reseller_with_user(&app, &admin, "Watchful Partners").await;
     let client = app.create_client(&token, "Thrifty", 12).await;
-    let id = client["id"].as_str().unwrap();
+    let id = client.id.as_str();
     app.client_user(&token, Some(id), "thrifty@client.example")
         .await;
     let reseller_email = "staff@watchful-partners.example";
@@ -341,7 +337,7 @@ async fn one_low_credit_email_per_fall_below_the_threshold(backend: Backend) {
         .post(
             "/credit-orders",
             Some(&token),
-            json!({ "client_code": client["code"], "credits": 20 }),
+            json!({ "client_code": client.code, "credits": 20 }),
         )
         .await;
     assert_eq!(order.status, 201); // 25: back above
@@ -360,15 +356,22 @@ async fn invoices_are_issued_with_gap_free_numbers_and_exported(backend: Backend
     let (_, second) = reseller_with_user(&app, &admin, "Second Partners").await;
     app.create_client(&first, "One", 10).await;
     app.create_client(&second, "Two", 20).await;
-    let a = app.get("/invoices", Some(&first)).await.body["data"][0].clone();
-    let b = app.get("/invoices", Some(&second)).await.body["data"][0].clone();
-    let (a_id, b_id) = (
-        a["id"].as_str().unwrap().to_string(),
-        b["id"].as_str().unwrap().to_string(),
-    );
+    let a = app
+        .get("/invoices", Some(&first))
+        .await
+        .json::<Page<Invoice>>()
+        .data
+        .remove(0);
+    let b = app
+        .get("/invoices", Some(&second))
+        .await
+        .json::<Page<Invoice>>()
+        .data
+        .remove(0);
+    let (a_id, b_id) = (a.id.clone(), b.id.clone());
     // Orders land on the billing calendar's open month, which cannot be issued yet.
-    assert_eq!(a["period"], crate::helpers::OPEN_PERIOD);
-    assert_eq!(a["period_open"], true);
+    assert_eq!(a.period, OPEN_PERIOD);
+    assert!(a.period_open);
     app.post(
         &format!("/admin/invoices/{a_id}/issue"),
         Some(&admin),
@@ -390,25 +393,26 @@ async fn invoices_are_issued_with_gap_free_numbers_and_exported(backend: Backend
             .execute(&mut *conn)
             .unwrap();
     }
-    let issued_a = app
+    let issued_a: Invoice = app
         .post(
             &format!("/admin/invoices/{a_id}/issue"),
             Some(&admin),
             json!({}),
         )
-        .await;
-    assert_eq!(issued_a.status, 200, "{}", issued_a.body);
-    assert_eq!(issued_a.body["status"], "issued");
-    assert_eq!(issued_a.body["period_open"], false);
-    assert_eq!(issued_a.body["number"], "INV-000001");
-    let issued_b = app
+        .await
+        .expect(200);
+    assert_eq!(issued_a.status, "issued");
+    assert!(!issued_a.period_open);
+    assert_eq!(issued_a.number.as_deref(), Some("INV-000001"));
+    let issued_b: Invoice = app
         .post(
             &format!("/admin/invoices/{b_id}/issue"),
             Some(&admin),
             json!({}),
         )
-        .await;
-    assert_eq!(issued_b.body["number"], "INV-000002");
+        .await
+        .json();
+    assert_eq!(issued_b.number.as_deref(), Some("INV-000002"));
     app.post(
         &format!("/admin/invoices/{a_id}/issue"),
         Some(&admin),
@@ -416,33 +420,42 @@ async fn invoices_are_issued_with_gap_free_numbers_and_exported(backend: Backend
     )
     .await
     .assert_problem(409, "invalid_state");
-    let paid = app
+    let paid: Invoice = app
         .post(
             &format!("/admin/invoices/{a_id}/mark-paid"),
             Some(&admin),
             json!({}),
         )
-        .await;
-    assert_eq!(paid.body["status"], "paid");
-    assert!(paid.body["paid_at"].is_string());
+        .await
+        .json();
+    assert_eq!(paid.status, "paid");
+    assert!(paid.paid_at.is_some());
     // A new order after issuing goes on a new draft: the issued invoice never changes.
-    let client = app.get("/clients", Some(&first)).await.body["data"][0].clone();
+    let client = app
+        .get("/clients", Some(&first))
+        .await
+        .json::<Page<Client>>()
+        .data
+        .remove(0);
     app.post(
         "/credit-orders",
         Some(&first),
-        json!({ "client_code": client["code"], "credits": 5 }),
+        json!({ "client_code": client.code, "credits": 5 }),
     )
-    .await;
-    let list = app.get("/invoices", Some(&first)).await;
-    assert_eq!(list.body["data"].as_array().unwrap().len(), 2);
-    assert_eq!(
-        app.get(&format!("/invoices/{a_id}"), Some(&first))
-            .await
-            .body["total_minor"],
-        4000
-    );
-    let all = app.get("/admin/invoices?status=issued", Some(&admin)).await;
-    assert_eq!(all.body["data"].as_array().unwrap().len(), 1);
+    .await
+    .assert_status(201);
+    let list: Page<Invoice> = app.get("/invoices", Some(&first)).await.json();
+    assert_eq!(list.data.len(), 2);
+    let issued: Invoice = app
+        .get(&format!("/invoices/{a_id}"), Some(&first))
+        .await
+        .json();
+    assert_eq!(issued.total_minor, 4000);
+    let all: Page<Invoice> = app
+        .get("/admin/invoices?status=issued", Some(&admin))
+        .await
+        .json();
+    assert_eq!(all.data.len(), 1);
     let csv = app
         .get(&format!("/invoices/{a_id}/lines.csv"), Some(&first))
         .await;
@@ -458,9 +471,9 @@ async fn invoices_are_issued_with_gap_free_numbers_and_exported(backend: Backend
 async fn closed_months_are_issued_by_the_housekeeping_job(backend: Backend) {
     use credence_api::db::schema::invoices;
     use diesel::prelude::*;
-    let app = crate::helpers::spawn_app_with(
+    let app = spawn_app_with(
         backend,
-        crate::helpers::Options {
+        Options {
             env: [("CREDENCE_HOUSEKEEPING_MS", "50".to_string())].into(),
             ..Default::default()
         },
@@ -469,13 +482,25 @@ async fn closed_months_are_issued_by_the_housekeeping_job(backend: Backend) {
     let admin = app.admin_token().await;
     let (_, token) = reseller_with_user(&app, &admin, "Month End Partners").await;
     app.create_client(&token, "Monthly", 10).await;
-    let id = app.get("/invoices", Some(&token)).await.body["data"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
+    let id = app
+        .get("/invoices", Some(&token))
+        .await
+        .json::<Page<Invoice>>()
+        .data[0]
+        .id
+        .clone();
+    let invoice = |id: String| {
+        let (app, token) = (&app, &token);
+        async move {
+            app.get(&format!("/invoices/{id}"), Some(token))
+                .await
+                .json::<Invoice>()
+        }
+    };
+    // The job runs every 50 ms: after several runs, the open month is still a draft.
+    actix_web::rt::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(
-        app.get(&format!("/invoices/{id}"), Some(&token)).await.body["status"],
+        invoice(id.clone()).await.status,
         "draft",
         "an open month stays a draft"
     );
@@ -486,16 +511,16 @@ async fn closed_months_are_issued_by_the_housekeeping_job(backend: Backend) {
             .execute(&mut *conn)
             .unwrap();
     }
-    let mut invoice = serde_json::Value::Null;
-    for _ in 0..100 {
-        invoice = app.get(&format!("/invoices/{id}"), Some(&token)).await.body;
-        if invoice["status"] == "issued" {
-            break;
-        }
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(30)).await;
-    }
-    assert_eq!(invoice["status"], "issued");
-    assert_eq!(invoice["number"], "INV-000001");
+    let issued = wait_until(
+        "the job issues the closed month",
+        Duration::from_secs(3),
+        || async {
+            let found = invoice(id.clone()).await;
+            (found.status == "issued").then_some(found)
+        },
+    )
+    .await;
+    assert_eq!(issued.number.as_deref(), Some("INV-000001"));
 }
 
 async fn concurrent_issues_of_one_draft_take_one_number(backend: Backend) {
@@ -507,9 +532,9 @@ async fn concurrent_issues_of_one_draft_take_one_number(backend: Backend) {
     let (_, second) = reseller_with_user(&app, &admin, "Later Partners").await;
     app.create_client(&first, "Raced", 10).await;
     app.create_client(&second, "Next", 10).await;
-    let id_of = |body: serde_json::Value| body["data"][0]["id"].as_str().unwrap().to_string();
-    let raced = id_of(app.get("/invoices", Some(&first)).await.body);
-    let next = id_of(app.get("/invoices", Some(&second)).await.body);
+    let id_of = |reply: crate::reply::Reply| reply.json::<Page<Invoice>>().data[0].id.clone();
+    let raced = id_of(app.get("/invoices", Some(&first)).await);
+    let next = id_of(app.get("/invoices", Some(&second)).await);
     {
         let mut conn = app.conn();
         diesel::update(invoices::table)
@@ -535,12 +560,13 @@ async fn concurrent_issues_of_one_draft_take_one_number(backend: Backend) {
             .unwrap()
     };
     assert_eq!(counter, 1, "no number was burnt by the losers");
-    let later = app
+    let later: Invoice = app
         .post(
             &format!("/admin/invoices/{next}/issue"),
             Some(&admin),
             json!({}),
         )
-        .await;
-    assert_eq!(later.body["number"], "INV-000002", "{}", later.body);
+        .await
+        .json();
+    assert_eq!(later.number.as_deref(), Some("INV-000002"));
 }

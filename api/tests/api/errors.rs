@@ -3,8 +3,11 @@
 use reqwest::Method;
 use serde_json::json;
 
+use credence_shared::admin::Reseller;
+use credence_shared::Page;
+
+use crate::app::{spawn_app, spawn_app_with, Backend, Options};
 use crate::both_backends;
-use crate::helpers::{spawn_app, spawn_app_with, Backend, Options};
 
 both_backends!(
     unknown_api_routes_are_404_problems,
@@ -132,8 +135,8 @@ async fn validation_lists_every_bad_field(backend: Backend) {
     wrong_type.assert_problem(422, "validation_failed");
     assert_eq!(wrong_type.error_fields(), ["discount_percent"]);
     // Nothing was created by the refused requests.
-    let list = app.get("/admin/resellers", Some(&admin)).await;
-    assert_eq!(list.body["data"].as_array().unwrap().len(), 0);
+    let list: Page<Reseller> = app.get("/admin/resellers", Some(&admin)).await.json();
+    assert_eq!(list.data.len(), 0);
 }
 
 async fn missing_and_bad_tokens_are_401(backend: Backend) {

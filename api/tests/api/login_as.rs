@@ -2,10 +2,15 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use credence_shared::admin::AuditEvent;
+use credence_shared::auth::Me;
+use credence_shared::reseller::{ClientUser, ImpersonationResponse};
+use credence_shared::{Page, Role};
 use serde_json::{json, Value};
 
+use crate::app::{spawn_app, Backend};
 use crate::both_backends;
-use crate::helpers::{reseller_with_user, spawn_app, Backend};
+use crate::fixtures::{reseller_with_user, CLIENT_USER_PASSWORD};
 
 both_backends!(
     login_as_issues_a_short_audited_session_that_can_end,
@@ -28,13 +33,9 @@ async fn login_as_issues_a_short_audited_session_that_can_end(backend: Backend) 
     let (_, reseller_token) = reseller_with_user(&app, &admin, "Helpful Partners").await;
     let client = app.create_client(&reseller_token, "Viewed Co", 15).await;
     let (user, user_token) = app
-        .client_user(
-            &reseller_token,
-            client["id"].as_str(),
-            "viewed@client.example",
-        )
+        .client_user(&reseller_token, Some(&client.id), "viewed@client.example")
         .await;
-    let uid = user["id"].as_str().unwrap();
+    let uid = user.id.as_str();
     let started = app
         .post(
             &format!("/client-users/{uid}/impersonate"),
@@ -42,36 +43,26 @@ async fn login_as_issues_a_short_audited_session_that_can_end(backend: Backend) 
             json!({}),
         )
         .await;
-    assert_eq!(started.status, 200, "{}", started.body);
+    let session: ImpersonationResponse = started.expect(200);
+    // Absent, not null: there is nothing to refresh (no DTO field says which).
     assert!(started.body.get("refresh_token").is_none());
-    assert_eq!(started.body["user"]["email"], "viewed@client.example");
-    assert_eq!(
-        started.body["impersonator"]["email"],
-        "staff@helpful-partners.example"
-    );
-    let token = started.body["access_token"].as_str().unwrap().to_string();
+    assert_eq!(session.user.email, "viewed@client.example");
+    assert_eq!(session.impersonator.email, "staff@helpful-partners.example");
+    let token = session.access_token.clone();
     let c = claims(&token);
-    assert_eq!(c["sub"], user["id"]);
+    assert_eq!(c["sub"], user.id);
     assert_eq!(c["role"], "client_user");
-    assert_eq!(c["client_id"], client["id"]);
-    assert_eq!(c["act"]["sub"], started.body["impersonator"]["id"]);
+    assert_eq!(c["client_id"], client.id);
+    assert_eq!(c["act"]["sub"], session.impersonator.id);
     assert!(c["exp"].as_i64().unwrap() - c["iat"].as_i64().unwrap() <= 1800);
-    let me = app.get("/me", Some(&token)).await;
-    assert_eq!(me.body["email"], "viewed@client.example");
+    let me: Me = app.get("/me", Some(&token)).await.json();
+    assert_eq!(me.email, "viewed@client.example");
     assert_eq!(
-        me.body["impersonator"]["email"],
-        "staff@helpful-partners.example"
+        me.impersonator.map(|i| i.email).as_deref(),
+        Some("staff@helpful-partners.example")
     );
     // Sees what the client user sees.
-    assert_eq!(
-        app.get(
-            &format!("/clients/{}", client["id"].as_str().unwrap()),
-            Some(&token)
-        )
-        .await
-        .body["credit_balance"],
-        15
-    );
+    assert_eq!(app.balance(&token, &client.id).await, 15);
     let colleague = app
         .post(
             "/client-users",
@@ -81,20 +72,19 @@ async fn login_as_issues_a_short_audited_session_that_can_end(backend: Backend) 
         .await;
     assert_eq!(colleague.status, 201);
     // Every action is audit-logged with both identities.
-    let reseller_view = app
+    let reseller_view: Page<AuditEvent> = app
         .get("/audit-events?limit=200", Some(&reseller_token))
-        .await;
-    let created = reseller_view.body["data"]
-        .as_array()
-        .unwrap()
+        .await
+        .json();
+    let created = reseller_view
+        .data
         .iter()
-        .find(|e| e["action"] == "user.created" && e["details"]["email"] == "added@client.example")
-        .unwrap()
-        .clone();
-    assert_eq!(created["actor_id"], user["id"]);
+        .find(|e| e.action == "user.created" && e.details["email"] == "added@client.example")
+        .unwrap();
+    assert_eq!(created.actor_id.as_ref(), Some(&user.id));
     assert_eq!(
-        created["impersonator_id"],
-        started.body["impersonator"]["id"]
+        created.impersonator_id.as_ref(),
+        Some(&session.impersonator.id)
     );
     {
         use credence_api::db::schema::audit_events;
@@ -113,16 +103,14 @@ async fn login_as_issues_a_short_audited_session_that_can_end(backend: Backend) 
         );
     }
     // The client user sees in their activity that their reseller accessed the account.
-    let activity = app.get("/audit-events", Some(&user_token)).await;
-    let started_event = activity.body["data"]
-        .as_array()
-        .unwrap()
+    let activity: Page<AuditEvent> = app.get("/audit-events", Some(&user_token)).await.json();
+    let started_event = activity
+        .data
         .iter()
-        .find(|e| e["action"] == "impersonation.started")
-        .expect("visible to the client")
-        .clone();
+        .find(|e| e.action == "impersonation.started")
+        .expect("visible to the client");
     assert_eq!(
-        started_event["details"]["reseller_user"]["email"],
+        started_event.details["reseller_user"]["email"],
         "staff@helpful-partners.example"
     );
     // Ending: the token stops working at once; the reseller's own session goes on.
@@ -134,19 +122,20 @@ async fn login_as_issues_a_short_audited_session_that_can_end(backend: Backend) 
         .await
         .assert_problem(401, "session_ended");
     assert_eq!(
-        app.get("/me", Some(&reseller_token)).await.body["role"],
-        "reseller"
+        app.get("/me", Some(&reseller_token))
+            .await
+            .json::<Me>()
+            .role,
+        Role::Reseller
     );
     app.post("/auth/impersonation/end", Some(&reseller_token), json!({}))
         .await
         .assert_problem(409, "not_impersonating");
-    assert!(
-        app.get("/audit-events", Some(&user_token)).await.body["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|e| e["action"] == "impersonation.ended")
-    );
+    let activity: Page<AuditEvent> = app.get("/audit-events", Some(&user_token)).await.json();
+    assert!(activity
+        .data
+        .iter()
+        .any(|e| e.action == "impersonation.ended"));
 }
 
 async fn login_as_cannot_escalate_or_change_secrets(backend: Backend) {
@@ -157,11 +146,11 @@ async fn login_as_cannot_escalate_or_change_secrets(backend: Backend) {
     let (user, _) = app
         .client_user(
             &reseller_token,
-            client["id"].as_str(),
+            Some(&client.id),
             "bounded.view@client.example",
         )
         .await;
-    let uid = user["id"].as_str().unwrap();
+    let uid = user.id.as_str();
     let token = app
         .post(
             &format!("/client-users/{uid}/impersonate"),
@@ -169,10 +158,8 @@ async fn login_as_cannot_escalate_or_change_secrets(backend: Backend) {
             json!({}),
         )
         .await
-        .body["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        .expect::<ImpersonationResponse>(200)
+        .access_token;
     for path in ["/clients", "/credit-orders", "/invoices", "/reseller-users"] {
         app.get(path, Some(&token))
             .await
@@ -185,7 +172,13 @@ async fn login_as_cannot_escalate_or_change_secrets(backend: Backend) {
     )
     .await
     .assert_problem(403, "forbidden");
-    app.post("/me/password", Some(&token), json!({ "current_password": "client-user-passphrase", "new_password": "taken-over-password" })).await.assert_problem(403, "forbidden");
+    app.post(
+        "/me/password",
+        Some(&token),
+        json!({ "current_password": CLIENT_USER_PASSWORD, "new_password": "taken-over-password" }),
+    )
+    .await
+    .assert_problem(403, "forbidden");
     app.patch(
         &format!("/client-users/{uid}"),
         Some(&token),
@@ -198,7 +191,7 @@ async fn login_as_cannot_escalate_or_change_secrets(backend: Backend) {
         .assert_problem(401, "invalid_refresh_token");
     // The real user still signs in with their own password, and can change it.
     let real = app
-        .token("bounded.view@client.example", "client-user-passphrase")
+        .token("bounded.view@client.example", CLIENT_USER_PASSWORD)
         .await;
     let wrong = app
         .post(
@@ -208,7 +201,7 @@ async fn login_as_cannot_escalate_or_change_secrets(backend: Backend) {
         )
         .await;
     assert_eq!(wrong.error_fields(), ["current_password", "new_password"]);
-    let changed = app.post("/me/password", Some(&real), json!({ "current_password": "client-user-passphrase", "new_password": "a-brand-new-passphrase" })).await;
+    let changed = app.post("/me/password", Some(&real), json!({ "current_password": CLIENT_USER_PASSWORD, "new_password": "a-brand-new-passphrase" })).await;
     assert_eq!(changed.status, 204);
     assert_eq!(
         app.get("/me", Some(&real)).await.status,
@@ -225,12 +218,16 @@ async fn only_active_users_can_be_viewed_as(backend: Backend) {
     let admin = app.admin_token().await;
     let (_, reseller_token) = reseller_with_user(&app, &admin, "Cautious Partners").await;
     let client = app.create_client(&reseller_token, "Cautious Co", 0).await;
-    let invited = app.post("/client-users", Some(&reseller_token), json!({ "client_id": client["id"], "name": "Not Yet", "email": "notyet@client.example" })).await;
+    let invited: ClientUser = app
+        .post(
+            "/client-users",
+            Some(&reseller_token),
+            json!({ "client_id": client.id, "name": "Not Yet", "email": "notyet@client.example" }),
+        )
+        .await
+        .expect(201);
     app.post(
-        &format!(
-            "/client-users/{}/impersonate",
-            invited.body["id"].as_str().unwrap()
-        ),
+        &format!("/client-users/{}/impersonate", invited.id),
         Some(&reseller_token),
         json!({}),
     )
@@ -244,10 +241,7 @@ async fn only_active_users_can_be_viewed_as(backend: Backend) {
     .await
     .assert_problem(404, "not_found");
     app.post(
-        &format!(
-            "/client-users/{}/impersonate",
-            invited.body["id"].as_str().unwrap()
-        ),
+        &format!("/client-users/{}/impersonate", invited.id),
         Some(&admin),
         json!({}),
     )

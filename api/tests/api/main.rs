@@ -1,8 +1,15 @@
 //! API integration tests: every case runs against a real server on SQLite and on PostgreSQL
 //! (a fresh database per test, cloned from a migrated template).
 
-mod helpers;
+// Test support, one concern each.
+mod app;
+mod database;
+mod fixtures;
+mod http;
+mod outbox;
+mod reply;
 mod smtp;
+mod wait;
 
 mod admin;
 mod assessments;

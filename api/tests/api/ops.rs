@@ -1,7 +1,7 @@
 //! Liveness, readiness, metrics, request ids, API docs.
 
+use crate::app::{spawn_app, spawn_app_with, Backend, Options};
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend};
 
 both_backends!(
     health_ready_and_metrics,
@@ -71,9 +71,9 @@ async fn the_spa_is_served_precompressed_with_client_side_routes(backend: Backen
     std::fs::write(web.path().join("pkg/app_bg.wasm"), b"\0asm plain").unwrap();
     std::fs::write(web.path().join("pkg/app_bg.wasm.br"), b"brotli bytes").unwrap();
     std::fs::write(web.path().join("pkg/app_bg.wasm.gz"), b"gzip bytes").unwrap();
-    let app = crate::helpers::spawn_app_with(
+    let app = spawn_app_with(
         backend,
-        crate::helpers::Options {
+        Options {
             env: [("CREDENCE_WEB_DIR", web.path().display().to_string())].into(),
             ..Default::default()
         },

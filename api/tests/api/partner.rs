@@ -1,9 +1,16 @@
 //! Partner integrations: API keys exchanged for tokens (client credentials).
 
+use std::time::Duration;
+
+use credence_shared::auth::{ApiKey, ClientCredentialsResponse};
+use credence_shared::reseller::{Client, ClientUser, CreditOrder, ImpersonationResponse, Webhook};
+use credence_shared::Page;
 use serde_json::json;
 
+use crate::app::{spawn_app, spawn_app_with, Backend, Options};
 use crate::both_backends;
-use crate::helpers::{reseller_with_user, spawn_app, Backend};
+use crate::fixtures::reseller_with_user;
+use crate::wait::wait_until;
 
 both_backends!(
     an_api_key_does_what_its_owner_may_until_revoked,
@@ -19,27 +26,19 @@ async fn an_api_key_does_what_its_owner_may_until_revoked(backend: Backend) {
     app.post("/api-keys", Some(&reseller), json!({}))
         .await
         .assert_problem(422, "validation_failed");
-    let key = app
+    let key: ApiKey = app
         .post("/api-keys", Some(&reseller), json!({ "name": "ATS sync" }))
-        .await;
-    assert_eq!(key.status, 201, "{}", key.body);
-    let (client_id, secret) = (
-        key.body["client_id"].as_str().unwrap().to_string(),
-        key.body["client_secret"].as_str().unwrap().to_string(),
-    );
-    let listed = app.get("/api-keys", Some(&reseller)).await;
-    assert_eq!(listed.body["data"][0]["client_id"], client_id);
-    assert!(
-        listed.body["data"][0]["client_secret"].is_null(),
+        .await
+        .expect(201);
+    let (client_id, secret) = (key.client_id.clone(), key.client_secret.clone().unwrap());
+    let listed: Page<ApiKey> = app.get("/api-keys", Some(&reseller)).await.json();
+    assert_eq!(listed.data[0].client_id, client_id);
+    assert_eq!(
+        listed.data[0].client_secret, None,
         "the secret is shown once"
     );
-    assert_eq!(
-        app.get("/api-keys", Some(&other)).await.body["data"]
-            .as_array()
-            .unwrap()
-            .len(),
-        0
-    );
+    let theirs: Page<ApiKey> = app.get("/api-keys", Some(&other)).await.json();
+    assert_eq!(theirs.data.len(), 0);
 
     app.post(
         "/auth/token",
@@ -49,52 +48,42 @@ async fn an_api_key_does_what_its_owner_may_until_revoked(backend: Backend) {
     .await
     .assert_problem(400, "unsupported_grant_type");
     app.post("/auth/token", None, json!({ "grant_type": "client_credentials", "client_id": client_id, "client_secret": "cs_wrong" })).await.assert_problem(401, "invalid_client");
-    let token = app.post("/auth/token", None, json!({ "grant_type": "client_credentials", "client_id": client_id, "client_secret": secret })).await;
-    assert_eq!(token.status, 200, "{}", token.body);
-    assert_eq!(token.body["expires_in"], 900);
-    let access = token.body["access_token"].as_str().unwrap().to_string();
+    let token: ClientCredentialsResponse = app.post("/auth/token", None, json!({ "grant_type": "client_credentials", "client_id": client_id, "client_secret": secret })).await.expect(200);
+    assert_eq!(token.expires_in, 900);
+    let access = token.access_token;
     // The partner does what the article does, over the API.
-    assert_eq!(
-        app.get("/clients", Some(&access)).await.body["data"][0]["code"],
-        client["code"]
-    );
-    let order = app
+    let clients: Page<Client> = app.get("/clients", Some(&access)).await.json();
+    assert_eq!(clients.data[0].code, client.code);
+    let order: CreditOrder = app
         .post(
             "/credit-orders",
             Some(&access),
-            json!({ "client_code": client["code"], "credits": 25 }),
+            json!({ "client_code": client.code, "credits": 25 }),
         )
-        .await;
-    assert_eq!(order.status, 201, "{}", order.body);
-    let user = app.post("/client-users", Some(&access), json!({ "client_id": client["id"], "name": "Via API", "email": "via.api@integrated.example" })).await;
-    assert_eq!(user.status, 201);
+        .await
+        .expect(201);
+    assert_eq!(order.credits, 25);
+    let user: ClientUser = app.post("/client-users", Some(&access), json!({ "client_id": client.id, "name": "Via API", "email": "via.api@integrated.example" })).await.expect(201);
+    assert_eq!(user.email, "via.api@integrated.example");
     app.get("/admin/resellers", Some(&access))
         .await
         .assert_problem(403, "forbidden");
 
-    let key_id = key.body["id"].as_str().unwrap();
-    app.send(app.request(
-        reqwest::Method::DELETE,
-        &format!("/api-keys/{key_id}"),
-        Some(&other),
-    ))
-    .await
-    .assert_problem(404, "not_found");
+    let key_id = &key.id;
+    app.delete(&format!("/api-keys/{key_id}"), Some(&other))
+        .await
+        .assert_problem(404, "not_found");
     // Keys cannot be made or revoked inside a Login As session.
     let (_, _) = app
-        .client_user(
-            &reseller,
-            client["id"].as_str(),
-            "keyless@integrated.example",
-        )
+        .client_user(&reseller, Some(&client.id), "keyless@integrated.example")
         .await;
     let uid = app
         .get("/client-users?q=keyless", Some(&reseller))
         .await
-        .body["data"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        .json::<Page<ClientUser>>()
+        .data[0]
+        .id
+        .clone();
     let viewing = app
         .post(
             &format!("/client-users/{uid}/impersonate"),
@@ -102,19 +91,13 @@ async fn an_api_key_does_what_its_owner_may_until_revoked(backend: Backend) {
             json!({}),
         )
         .await
-        .body["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        .expect::<ImpersonationResponse>(200)
+        .access_token;
     app.post("/api-keys", Some(&viewing), json!({ "name": "sneaky" }))
         .await
         .assert_problem(403, "forbidden");
     let revoked = app
-        .send(app.request(
-            reqwest::Method::DELETE,
-            &format!("/api-keys/{key_id}"),
-            Some(&reseller),
-        ))
+        .delete(&format!("/api-keys/{key_id}"), Some(&reseller))
         .await;
     assert_eq!(revoked.status, 204);
     app.get("/clients", Some(&access))
@@ -172,9 +155,9 @@ async fn receiver() -> (
 }
 
 async fn webhooks_deliver_signed_events(backend: Backend) {
-    let app = crate::helpers::spawn_app_with(
+    let app = spawn_app_with(
         backend,
-        crate::helpers::Options {
+        Options {
             env: [("CREDENCE_MAIL_POLL_MS", "50".to_string())].into(),
             ..Default::default()
         },
@@ -199,43 +182,33 @@ async fn webhooks_deliver_signed_events(backend: Backend) {
             json!({ "url": url, "events": ["client.credits_low"] }),
         )
         .await;
-    assert_eq!(hook.status, 201, "{}", hook.body);
-    let secret = hook.body["secret"].as_str().unwrap().to_string();
-    assert!(app.get("/webhooks", Some(&reseller)).await.body["data"][0]["secret"].is_null());
-    let hook_id = hook.body["id"].as_str().unwrap().to_string();
-    app.send(app.request(
-        reqwest::Method::DELETE,
-        &format!("/webhooks/{hook_id}"),
-        Some(&other),
-    ))
-    .await
-    .assert_problem(404, "not_found");
+    let hook: Webhook = hook.expect(201);
+    let secret = hook.secret.clone().unwrap();
+    let hooks: Page<Webhook> = app.get("/webhooks", Some(&reseller)).await.json();
+    assert_eq!(hooks.data[0].secret, None);
+    let hook_id = hook.id.clone();
+    app.delete(&format!("/webhooks/{hook_id}"), Some(&other))
+        .await
+        .assert_problem(404, "not_found");
     // A client falls below its threshold (10): one signed event arrives.
     let client = app.create_client(&reseller, "Hooked Co", 12).await;
     app.post(
-        &format!(
-            "/clients/{}/credit-adjustments",
-            client["id"].as_str().unwrap()
-        ),
+        &format!("/clients/{}/credit-adjustments", client.id),
         Some(&reseller),
         json!({ "credits": 5, "reason": "test" }),
     )
+    .await
+    .assert_status(201);
+    let (head, body) = wait_until(
+        "the event was delivered",
+        Duration::from_secs(5),
+        || async { seen.lock().unwrap().first().cloned() },
+    )
     .await;
-    for _ in 0..200 {
-        if !seen.lock().unwrap().is_empty() {
-            break;
-        }
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    let (head, body) = seen
-        .lock()
-        .unwrap()
-        .first()
-        .cloned()
-        .expect("the event was delivered");
+    // The webhook payload has no DTO in `credence_shared`: read as JSON.
     let event: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(event["type"], "client.credits_low");
-    assert_eq!(event["data"]["client_code"], client["code"]);
+    assert_eq!(event["data"]["client_code"], client.code);
     assert_eq!(event["data"]["credit_balance"], 7);
     let signature = head
         .lines()
@@ -255,18 +228,9 @@ async fn webhooks_deliver_signed_events(backend: Backend) {
         credence_api::jobs::webhooks::signature(&secret, t, &body)
     );
     let deleted = app
-        .send(app.request(
-            reqwest::Method::DELETE,
-            &format!("/webhooks/{hook_id}"),
-            Some(&reseller),
-        ))
+        .delete(&format!("/webhooks/{hook_id}"), Some(&reseller))
         .await;
     assert_eq!(deleted.status, 204);
-    assert_eq!(
-        app.get("/webhooks", Some(&reseller)).await.body["data"]
-            .as_array()
-            .unwrap()
-            .len(),
-        0
-    );
+    let hooks: Page<Webhook> = app.get("/webhooks", Some(&reseller)).await.json();
+    assert_eq!(hooks.data.len(), 0);
 }

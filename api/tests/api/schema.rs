@@ -6,7 +6,8 @@ use credence_api::db::{DbConnection, DbUrl};
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text};
 
-use crate::helpers::{fresh_database, Backend};
+use crate::app::Backend;
+use crate::database::fresh_database;
 
 #[derive(QueryableByName)]
 struct Row {

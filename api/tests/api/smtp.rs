@@ -90,15 +90,17 @@ impl SmtpSink {
             .collect()
     }
 
-    /// Waits (bounded) until `n` messages have arrived in all.
+    /// Waits (bounded) until `n` messages have arrived in all, and returns them all.
     pub async fn wait_for(&self, n: usize) -> Vec<Received> {
-        for _ in 0..200 {
-            if self.received.lock().unwrap().len() >= n {
-                break;
-            }
-            actix_web::rt::time::sleep(std::time::Duration::from_millis(25)).await;
-        }
-        self.received.lock().unwrap().clone()
+        crate::wait::wait_until(
+            &format!("{n} mails have arrived"),
+            std::time::Duration::from_secs(5),
+            || async {
+                let received = self.received.lock().unwrap().clone();
+                (received.len() >= n).then_some(received)
+            },
+        )
+        .await
     }
 }
 

@@ -16,7 +16,8 @@ use crate::domain::projects::{get_scoped_project, tests_of, ProjectRow};
 use crate::domain::tenant::Tenant;
 use crate::domain::values::{optional_text, required_text, Email};
 use crate::error::{ApiError, Failure, Validator};
-use crate::mail::{self, templates};
+use crate::domain::outbox;
+use crate::mail::templates;
 use crate::secrets::{random_token, token_hash};
 
 use super::{extra_time, get_scoped_candidate, CandidateRow, InvitationRow, INVITATION_DAYS};
@@ -246,7 +247,7 @@ pub(super) fn send_invitation(
         &link,
         expires,
     );
-    mail::enqueue(
+    outbox::enqueue(
         conn,
         "invitation",
         &candidate.email,

@@ -1,0 +1,51 @@
+//! The outbox as the tests read it: mails queued, and the one-time links inside them.
+
+use credence_api::db::schema::outbox;
+use diesel::prelude::*;
+
+use crate::app::TestApp;
+
+impl TestApp {
+    /// The `token` of the newest `/set-password?token=` link mailed to `to` (of this kind).
+    pub fn link_token_from_outbox(&self, to: &str, kind: &str) -> String {
+        let mut conn = self.conn();
+        let text: String = outbox::table
+            .filter(outbox::to_address.eq(to))
+            .filter(outbox::kind.eq(kind))
+            .order(outbox::id.desc())
+            .select(outbox::text_body)
+            .first(&mut *conn)
+            .expect("a mail of this kind to this address is in the outbox");
+        token_from_text(&text).expect("the mail carries a set-password link")
+    }
+
+    pub fn outbox_count(&self, to: &str, kind: &str) -> i64 {
+        let mut conn = self.conn();
+        outbox::table
+            .filter(outbox::to_address.eq(to))
+            .filter(outbox::kind.eq(kind))
+            .count()
+            .get_result(&mut *conn)
+            .unwrap()
+    }
+
+    /// Every mail in the outbox, oldest first: (to, status, attempts).
+    pub fn outbox_statuses(&self) -> Vec<(String, String, i32)> {
+        let mut conn = self.conn();
+        outbox::table
+            .order(outbox::id.asc())
+            .select((outbox::to_address, outbox::status, outbox::attempts))
+            .load(&mut *conn)
+            .unwrap()
+    }
+}
+
+pub fn token_from_text(text: &str) -> Option<String> {
+    let start = text.find("/set-password?token=")? + "/set-password?token=".len();
+    Some(
+        text[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect(),
+    )
+}
