@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use crate::api;
 use crate::auth::use_session;
 use crate::components::toast::use_toasts;
-use crate::components::widgets::{ConfirmButton, StatusBadge};
+use crate::components::widgets::{ConfirmButton, StatusBadge, TableScroll};
 use crate::format;
 
 #[component]
@@ -27,7 +27,7 @@ pub fn ClientUserTable(
     on_changed: Callback<()>,
 ) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <TableScroll label="Client users">
             <table class="table">
                 <thead>
                     <tr>
@@ -47,7 +47,7 @@ pub fn ClientUserTable(
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }
 

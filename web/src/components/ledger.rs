@@ -3,6 +3,7 @@
 use credence_shared::reseller::LedgerEntry;
 use leptos::prelude::*;
 
+use crate::components::widgets::TableScroll;
 use crate::format;
 
 pub fn kind_label(kind: &str) -> &'static str {
@@ -19,7 +20,7 @@ pub fn kind_label(kind: &str) -> &'static str {
 #[component]
 pub fn LedgerTable(items: Vec<LedgerEntry>) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <TableScroll label="Credit ledger">
             <table class="table">
                 <thead>
                     <tr>
@@ -50,6 +51,6 @@ pub fn LedgerTable(items: Vec<LedgerEntry>) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }

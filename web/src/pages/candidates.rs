@@ -20,7 +20,7 @@ use crate::components::paged::Paged;
 use crate::components::pickers::ClientPicker;
 use crate::components::states::{EmptyState, ErrorState, Loading};
 use crate::components::toast::use_toasts;
-use crate::components::widgets::{ConfirmButton, Fact};
+use crate::components::widgets::{ConfirmButton, Fact, TableScroll};
 use crate::format;
 
 const CANDIDATE_FIELDS: &[&str] = &[
@@ -311,7 +311,7 @@ fn InvitationCard(
                         on_confirm=Callback::new(move |_| cancel()) />
                 </div>
             })}
-            <div class="table-wrap">
+            <TableScroll label="Assessments">
                 <table class="table">
                     <thead>
                         <tr>
@@ -340,7 +340,7 @@ fn InvitationCard(
                         }).collect_view()}
                     </tbody>
                 </table>
-            </div>
+            </TableScroll>
         </article>
     }
 }

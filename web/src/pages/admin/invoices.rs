@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::paged::Paged;
 use crate::components::toast::use_toasts;
-use crate::components::widgets::{ConfirmButton, StatusBadge};
+use crate::components::widgets::{ConfirmButton, StatusBadge, TableScroll};
 use crate::format;
 
 /// `YYYY-MM` of today (UTC): drafts of this month cannot be issued yet.
@@ -65,7 +65,7 @@ pub fn InvoiceAdmin() -> impl IntoView {
             {invoices.view("No invoices yet: they start with the first credit order of a month.", move |items: Vec<Invoice>| {
                 let this_month = current_period();
                 view! {
-                <div class="table-wrap">
+                <TableScroll label="Invoices">
                     <table class="table">
                         <thead>
                             <tr>
@@ -115,7 +115,7 @@ pub fn InvoiceAdmin() -> impl IntoView {
                             }}).collect_view()}
                         </tbody>
                     </table>
-                </div>
+                </TableScroll>
             }})}
         </section>
     }

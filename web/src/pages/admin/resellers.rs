@@ -14,6 +14,7 @@ use crate::components::form::{
 use crate::components::paged::Paged;
 use crate::components::states::{ErrorState, Loading};
 use crate::components::toast::use_toasts;
+use crate::components::widgets::TableScroll;
 use crate::format;
 
 const CURRENCIES: &[(&str, &str)] = &[
@@ -68,7 +69,7 @@ pub fn ResellerList() -> impl IntoView {
                     "No resellers match.",
                     |items: Vec<Reseller>| {
                         view! {
-                            <div class="table-wrap">
+                            <TableScroll label="Resellers">
                                 <table class="table">
                                     <thead>
                                         <tr>
@@ -102,7 +103,7 @@ pub fn ResellerList() -> impl IntoView {
                                             .collect_view()}
                                     </tbody>
                                 </table>
-                            </div>
+                            </TableScroll>
                         }
                     },
                 )}
@@ -443,7 +444,7 @@ fn ResellerUsers(reseller_id: String) -> impl IntoView {
                     "This reseller has no users yet.",
                     |items: Vec<User>| {
                         view! {
-                            <div class="table-wrap">
+                            <TableScroll label="Reseller users">
                                 <table class="table">
                                     <thead>
                                         <tr>
@@ -469,7 +470,7 @@ fn ResellerUsers(reseller_id: String) -> impl IntoView {
                                             .collect_view()}
                                     </tbody>
                                 </table>
-                            </div>
+                            </TableScroll>
                         }
                     },
                 )}

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::components::layout::ClientAccount;
+use crate::components::widgets::TableScroll;
 
 #[component]
 pub fn QuickStart() -> impl IntoView {
@@ -118,7 +119,7 @@ pub fn QuickStart() -> impl IntoView {
                     "(the number of correct answers) is turned into three standard scores that all say the same "
                     "thing in different ways:"
                 </p>
-                <div class="table-wrap">
+                <TableScroll label="Standard scores">
                     <table class="table">
                         <caption class="sr-only">"The three standard scores"</caption>
                         <thead>
@@ -155,7 +156,7 @@ pub fn QuickStart() -> impl IntoView {
                             </tr>
                         </tbody>
                     </table>
-                </div>
+                </TableScroll>
                 <p>
                     "The personality questionnaire gives a sten for each trait. There is no good or bad end to a "
                     "trait: read the profile against what the role needs."

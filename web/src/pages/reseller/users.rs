@@ -8,7 +8,7 @@ use crate::api;
 use crate::components::form::{ErrorSummary, FieldErrors, SubmitButton, TextField};
 use crate::components::paged::Paged;
 use crate::components::toast::use_toasts;
-use crate::components::widgets::StatusBadge;
+use crate::components::widgets::{StatusBadge, TableScroll};
 use crate::format;
 
 #[component]
@@ -51,7 +51,7 @@ pub fn ColleagueList() -> impl IntoView {
             <div class="two-columns">
                 <div>
                     {users.view("No users yet.", |items: Vec<User>| view! {
-                        <div class="table-wrap">
+                        <TableScroll label="Colleagues">
                             <table class="table">
                                 <thead>
                                     <tr>
@@ -72,7 +72,7 @@ pub fn ColleagueList() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        </div>
+                        </TableScroll>
                     })}
                 </div>
                 <form class="card stack" on:submit=on_submit novalidate=true data-testid="colleague-form">
