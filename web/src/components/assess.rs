@@ -209,7 +209,7 @@ pub fn CandidateTable(items: Vec<Candidate>, portal: Portal) -> impl IntoView {
                                         <A href=format!("{base}/candidates/{}", c.id)>{format!("{} {}", c.first_name, c.last_name)}</A>
                                         {(!c.active).then(|| view! { <span class="badge badge-warn">"Deactivated"</span> })}
                                     </td>
-                                    <td>{c.email.clone()}</td>
+                                    <td class="email">{c.email.clone()}</td>
                                     {portal.is_reseller().then(|| view! { <td data-testid="candidate-client">{client}</td> })}
                                     <td class="small">{projects.join(", ")}</td>
                                     <td><CandidateStatus status=c.status.clone() /></td>

@@ -120,7 +120,7 @@ fn ClientUserRow(
     view! {
         <tr data-testid="client-user-row" data-email=user.email.clone() data-status=user.status.clone()>
             <td>{user.name.clone()}</td>
-            <td class="break">{user.email.clone()}</td>
+            <td class="email">{user.email.clone()}</td>
             {show_client.then(|| view! {
                 <td>
                     <A href=format!("/reseller/clients/{}", user.client_id)>{user.client_name.clone()}</A>

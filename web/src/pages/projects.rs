@@ -649,7 +649,7 @@ fn ResultsTable(
                             view! {
                                 <tr data-testid="result-row" data-email=r.email.clone() data-status=r.status.clone()>
                                     <td class="nowrap"><A href=format!("{base}/candidates/{}", r.candidate_id)>{format!("{} {}", r.first_name, r.last_name)}</A></td>
-                                    <td class="break">{r.email.clone()}</td>
+                                    <td class="email">{r.email.clone()}</td>
                                     <td><CandidateStatus status=r.status.clone() testid="result-status" /></td>
                                     <td class="nowrap">{r.submitted_at.as_ref().map(format::date_time).unwrap_or_default()}</td>
                                     {cells}
@@ -906,7 +906,7 @@ fn ImportResult(report: ImportReport) -> impl IntoView {
                             view! {
                                 <tr data-testid="import-row" data-outcome=row.outcome.clone()>
                                     <td class="num">{row.line}</td>
-                                    <td class="break">{row.email.clone()}</td>
+                                    <td class="email">{row.email.clone()}</td>
                                     <td>
                                         <span class=if ok { "badge badge-ok" } else { "badge badge-warn" }>
                                             {if ok { "Invited" } else { "Rejected" }}

@@ -91,7 +91,7 @@ pub fn ResellerList() -> impl IntoView {
                                                 view! {
                                                     <tr data-testid="reseller-row" data-name=r.name.clone()>
                                                         <td><A href=href>{link_name}</A></td>
-                                                        <td>{r.contact_email.clone()}</td>
+                                                        <td class="email">{r.contact_email.clone()}</td>
                                                         <td class="num">{format::percent(r.discount_percent)}</td>
                                                         <td>{r.currency.clone()}</td>
                                                         <td>{r.custom_host.clone().unwrap_or_default()}</td>
@@ -461,7 +461,7 @@ fn ResellerUsers(reseller_id: String) -> impl IntoView {
                                                 view! {
                                                     <tr data-testid="reseller-user-row" data-email=u.email.clone()>
                                                         <td>{u.name.clone()}</td>
-                                                        <td>{u.email.clone()}</td>
+                                                        <td class="email">{u.email.clone()}</td>
                                                         <td><StatusBadge status=u.status.clone() /></td>
                                                         <td>{u.last_login_at.as_ref().map(format::date_time).unwrap_or_else(|| "Never".into())}</td>
                                                     </tr>

@@ -65,7 +65,7 @@ pub fn ColleagueList() -> impl IntoView {
                                     {items.into_iter().map(|u| view! {
                                         <tr data-testid="colleague-row" data-email=u.email.clone()>
                                             <td>{u.name.clone()}</td>
-                                            <td class="break">{u.email.clone()}</td>
+                                            <td class="email">{u.email.clone()}</td>
                                             <td><StatusBadge status=u.status.clone() /></td>
                                             <td class="nowrap">{u.last_login_at.as_ref().map(format::date_time).unwrap_or_else(|| "Never".into())}</td>
                                         </tr>
