@@ -648,10 +648,10 @@ fn ResultsTable(
                             }).collect_view();
                             view! {
                                 <tr data-testid="result-row" data-email=r.email.clone() data-status=r.status.clone()>
-                                    <td class="nowrap"><A href=format!("{base}/candidates/{}", r.candidate_id)>{format!("{} {}", r.first_name, r.last_name)}</A></td>
+                                    <td><A href=format!("{base}/candidates/{}", r.candidate_id)>{format!("{} {}", r.first_name, r.last_name)}</A></td>
                                     <td class="email">{r.email.clone()}</td>
                                     <td><CandidateStatus status=r.status.clone() testid="result-status" /></td>
-                                    <td class="nowrap">{r.submitted_at.as_ref().map(format::date_time).unwrap_or_default()}</td>
+                                    <td>{r.submitted_at.as_ref().map(format::date_time).unwrap_or_default()}</td>
                                     {cells}
                                 </tr>
                             }
