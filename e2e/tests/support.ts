@@ -183,11 +183,18 @@ export async function checkPage(page: Page, name: string): Promise<void> {
         .filter((v) => v.impact === 'serious' || v.impact === 'critical')
         .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
       expect(serious, `axe on ${name} at ${width} width`).toEqual([]);
-      const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-        scrollWidth: document.scrollingElement?.scrollWidth ?? 0,
-        innerWidth: window.innerWidth,
-      }));
-      expect(scrollWidth, `${name} at ${width} width is wider than the screen`).toBeLessThanOrEqual(innerWidth);
+      const { scrollWidth, innerWidth, culprits } = await page.evaluate(() => {
+        // The outermost elements that reach past the right edge, to say what to fix.
+        const past = (el: Element) => el.getBoundingClientRect().right > window.innerWidth + 0.5;
+        const culprits = [...document.body.querySelectorAll('*')]
+          .filter((el) => past(el) && !(el.parentElement && past(el.parentElement)))
+          .slice(0, 5)
+          .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (${Math.round(el.getBoundingClientRect().right)} px)`);
+        return { scrollWidth: document.scrollingElement?.scrollWidth ?? 0, innerWidth: window.innerWidth, culprits };
+      });
+      expect(scrollWidth, `${name} at ${width} width is wider than the screen: ${culprits.join(', ')}`).toBeLessThanOrEqual(
+        innerWidth,
+      );
       const file = test.info().outputPath(`${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${width}.png`);
       await page.screenshot({ path: file, fullPage: true });
       await test.info().attach(`${name} (${width})`, { path: file, contentType: 'image/png' });
