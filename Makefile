@@ -68,7 +68,8 @@ $(DIST)/.built: $(WASM) web/index.html $(wildcard web/*.css) $(wildcard web/asse
 test: tools-test postgres-up test-rust e2e
 
 # Unit and API tests. Every API case runs on SQLite and on PostgreSQL; the run fails if no
-# PostgreSQL case ran (a silent skip must never look green).
+# PostgreSQL case ran (a silent skip must never look green). Then the SPA's unit tests (skin
+# contrast, client codes, logo sniffing), natively.
 test-rust:
 	@log=$$(mktemp); trap 'rm -f $$log' EXIT; \
 	 cargo test -p credence-shared -p credence-api 2>&1 | tee $$log; \
@@ -76,6 +77,7 @@ test-rust:
 	 sq=$$(grep -cE '::sqlite \.\.\. ok$$' $$log || true); \
 	 echo "API cases passed: $$sq on SQLite, $$pg on PostgreSQL"; \
 	 if [ "$$pg" -eq 0 ] || [ "$$pg" -ne "$$sq" ]; then echo "PostgreSQL API tests did not all run" >&2; exit 1; fi
+	cargo test -p credence-web --lib
 
 # Every journey on SQLite; the article and candidate journeys again on PostgreSQL, so the
 # production database is exercised from a browser too.

@@ -2,7 +2,7 @@
 // candidate takes a timed numerical test and a personality questionnaire on a phone-sized screen,
 // from the invitation email's one-time link, with a reload in the middle of the timed test.
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { admin, setPasswordLink, unique, waitForMail, type Mail } from './support';
+import { admin, checkPage, DESKTOP, login, setPasswordLink, unique, waitForMail, type Mail } from './support';
 
 // A 1×1 PNG; the API decodes and re-encodes logos, so it has to be a real image.
 const TINY_PNG = Buffer.from(
@@ -30,6 +30,8 @@ async function setPasswordFromWelcome(request: APIRequestContext, email: string,
 
 interface Invited {
   clientUser: Headers;
+  clientUserEmail: string;
+  clientUserPassword: string;
   projectId: string;
   candidateId: string;
   candidateEmail: string;
@@ -141,6 +143,8 @@ async function inviteCandidate(request: APIRequestContext): Promise<Invited> {
   expect(candidate.status(), await candidate.text()).toBe(201);
   return {
     clientUser: asClientUser,
+    clientUserEmail,
+    clientUserPassword,
     projectId,
     candidateId: (await candidate.json()).id,
     candidateEmail,
@@ -199,6 +203,7 @@ test.describe.serial('candidate test area', () => {
     await expect(page.locator('[data-testid="test-card"][data-category="personality"]').getByTestId('test-duration')).toHaveText('Untimed');
     // Nothing is wider than the phone.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await checkPage(page, 'test area home');
 
     // The numerical test: instructions, then one question at a time against the clock.
     await page.getByTestId('start-numerical').click();
@@ -206,9 +211,11 @@ test.describe.serial('candidate test area', () => {
     const count = Number(await page.getByTestId('question-count').textContent());
     expect(count).toBeGreaterThan(4);
     await expect(page.getByTestId('time-allowed')).toHaveText('18 minutes');
+    await checkPage(page, 'test instructions');
     await page.getByTestId('start-test').click();
     await expect(page.getByTestId('countdown')).toBeVisible();
     await expect(page.getByTestId('countdown')).toHaveText(/1[78]:\d\d/);
+    await checkPage(page, 'timed test');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
 
     const half = Math.floor(count / 2);
@@ -250,6 +257,7 @@ test.describe.serial('candidate test area', () => {
     await expect(page.getByTestId('time-allowed')).toHaveText('No time limit');
     await page.getByTestId('start-test').click();
     await expect(page.getByTestId('likert-runner')).toBeVisible();
+    await checkPage(page, 'questionnaire');
     await expect(page.getByTestId('countdown')).toHaveCount(0);
     for (;;) {
       const items = page.getByTestId('likert-item');
@@ -269,6 +277,7 @@ test.describe.serial('candidate test area', () => {
     const done = page.getByTestId('completion');
     await expect(done).toContainText('Thank you — your answers have been submitted.');
     await expect(done).toContainText('You can close this window.');
+    await checkPage(page, 'test area completion');
     await expect(page.getByTestId('client-logo')).toBeVisible();
 
     // The client user sees both assessments submitted and scored.
@@ -293,6 +302,48 @@ test.describe.serial('candidate test area', () => {
     await page.getByTestId('continue-session').click();
     await expect(page.getByTestId('completion')).toBeVisible();
     await context.close();
+
+    // The client user's results: at 1280 px every column, the personality's included, is in
+    // view without scrolling; the traits wrap inside their cell and the email stays whole.
+    const desk = await browser.newContext({ viewport: DESKTOP });
+    const staff = await desk.newPage();
+    await login(staff, invited.clientUserEmail, invited.clientUserPassword);
+    await expect(staff).toHaveURL(/\/client$/);
+    await staff.goto(`/client/projects/${invited.projectId}`);
+    const table = staff.getByTestId('results-table');
+    const row = table.getByTestId('result-row');
+    await expect(row).toHaveCount(1);
+    await expect(row.getByTestId('result-cell')).toHaveCount(2);
+    await expect(row.getByTestId('result-cell').nth(1)).toContainText(/\w+ \d+/);
+    const fit = await table.evaluate((t) => {
+      const wrap = t.parentElement as HTMLElement;
+      const last = (t.querySelector('thead th:last-child') as HTMLElement).getBoundingClientRect();
+      return { scroll: wrap.scrollWidth, client: wrap.clientWidth, lastRight: last.right, wrapRight: wrap.getBoundingClientRect().right };
+    });
+    expect(fit.scroll, 'the results table needs no sideways scrolling at 1280 px').toBeLessThanOrEqual(fit.client);
+    expect(fit.lastRight).toBeLessThanOrEqual(fit.wrapRight);
+    const emailLines = () =>
+      row.locator('td').nth(1).evaluate((td) => {
+        const range = document.createRange();
+        range.selectNodeContents(td);
+        return range.getClientRects().length;
+      });
+    expect(await emailLines()).toBe(1);
+    await checkPage(staff, 'project results');
+    // On a phone the table scrolls inside its card (a focusable, named region); emails stay whole.
+    await staff.setViewportSize({ width: 390, height: 844 });
+    const region = staff.getByRole('region', { name: 'Results' });
+    await expect(region).toHaveAttribute('tabindex', '0');
+    expect(await region.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    expect(await emailLines()).toBe(1);
+    await staff.setViewportSize(DESKTOP);
+    await staff.goto(`/client/candidates/${invited.candidateId}`);
+    await expect(staff.getByTestId('candidate-detail')).toBeVisible();
+    await checkPage(staff, 'candidate detail');
+    await staff.goto(`/client/candidates/${invited.candidateId}/report`);
+    await expect(staff.getByTestId('report-candidate')).toHaveText('Casey Candidate');
+    await checkPage(staff, 'candidate report');
+    await desk.close();
   });
 
   test('the invitation link works once', async ({ browser }) => {
@@ -301,11 +352,13 @@ test.describe.serial('candidate test area', () => {
     const page = await context.newPage();
     await page.goto(link);
     await expect(page.getByTestId('problem-link-used')).toContainText('This link has already been used');
+    await checkPage(page, 'link used');
     await expect(page).toHaveURL(/\/test$/);
 
     // Without a link or a session: how to get in.
     await page.goto('/test');
     await expect(page.getByTestId('problem-no-link')).toContainText('invitation email');
+    await checkPage(page, 'test area without a link');
     await context.close();
   });
 
@@ -375,6 +428,7 @@ test.describe.serial('candidate test area', () => {
     await page.reload();
     await expect(page.getByTestId('problem-unavailable')).toContainText('This assessment is no longer available');
     await expect(page.getByTestId('problem-unavailable')).toContainText(invited.supportEmail);
+    await checkPage(page, 'assessment withdrawn');
     await context.close();
   });
 
@@ -404,6 +458,7 @@ test.describe.serial('candidate test area', () => {
     await page.goto(`/test/register?key=${encodeURIComponent(key)}`);
     await page.getByTestId('register-submit').click();
     await expect(page.getByTestId('field-error-email')).toBeVisible();
+    await checkPage(page, 'registration with errors');
     await register(page);
     await expect(page).toHaveURL(/\/test$/);
     await expect(page.getByTestId('project-name')).toHaveText(invited.projectName);

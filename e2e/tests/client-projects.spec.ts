@@ -7,7 +7,7 @@ import { expect, test, type APIRequestContext } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { admin, login, setPasswordLink, unique, waitForMail } from './support';
+import { admin, checkPage, login, setPasswordLink, unique, waitForMail } from './support';
 
 interface Account {
   email: string;
@@ -92,8 +92,10 @@ test('a client runs a project: invite, out of credits, cancel and refund, CSV im
   // Projects > Create project: two tests from the catalogue, a norm group for the first.
   await page.getByTestId('nav-projects').click();
   await expect(page.getByTestId('project-list')).toBeVisible();
+  await checkPage(page, 'client projects');
   await page.getByTestId('project-create').click();
   await expect(page).toHaveURL(/\/client\/projects\/new$/);
+  await checkPage(page, 'new project');
   await page.getByTestId('project-name').fill(projectName);
   await page.getByTestId('project-description').fill('Two short tests. Take them somewhere quiet.');
   const numerical = page.getByTestId('test-card').filter({ hasText: 'Numerical Reasoning' });
@@ -118,6 +120,7 @@ test('a client runs a project: invite, out of credits, cancel and refund, CSV im
   await page.getByTestId('invite-email').fill(first.email);
   await page.getByTestId('invite-submit').click();
   await expect(page.getByTestId('toast').filter({ hasText: `Invitation sent to ${first.email}` })).toBeVisible();
+  await checkPage(page, 'project');
   const firstRow = page.getByTestId('result-row').and(page.locator(`[data-email="${first.email}"]`));
   await expect(firstRow.getByTestId('result-status')).toHaveText('Invited');
   await expect(balance).toHaveText('1');
@@ -138,6 +141,7 @@ test('a client runs a project: invite, out of credits, cancel and refund, CSV im
   // Candidates > the candidate: status, Resend and Cancel; Cancel refunds (balance back to 3).
   await page.getByTestId('nav-candidates').click();
   await expect(page.getByTestId('candidate-list')).toBeVisible();
+  await checkPage(page, 'client candidates');
   const listed = page.getByTestId('candidate-row').and(page.locator(`[data-email="${first.email}"]`));
   await expect(listed.getByTestId('candidate-status')).toHaveText('Invited');
   await listed.getByRole('link', { name: `${first.first} ${first.last}` }).click();
@@ -156,6 +160,7 @@ test('a client runs a project: invite, out of credits, cancel and refund, CSV im
   await expect(invitation.getByTestId('invitation-cancel')).toHaveCount(0);
   await expect(balance).toHaveText('3');
   await expect(page.getByTestId('report-link')).toBeVisible();
+  await checkPage(page, 'candidate');
 
   // Import a CSV with one valid and one invalid row: the per-row report.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credence-import-'));
@@ -171,6 +176,7 @@ test('a client runs a project: invite, out of credits, cancel and refund, CSV im
   await expect(rejected).toContainText('not-an-email');
   await expect(rejected.getByTestId('import-reason')).toContainText('email');
   await expect(page.getByTestId('import-row').and(page.locator('[data-outcome="invited"]'))).toContainText(imported);
+  await checkPage(page, 'project after a CSV import');
   await expect(balance).toHaveText('1');
   await expect(page.getByTestId('result-row').and(page.locator(`[data-email="${imported}"]`))).toBeVisible();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -186,6 +192,7 @@ test('a client runs a project: invite, out of credits, cancel and refund, CSV im
   await expect(projectRow.getByTestId('project-row-cost')).toHaveText('2');
   await rp.getByTestId('nav-candidates').click();
   await expect(rp.getByTestId('candidate-list')).toBeVisible();
+  await checkPage(rp, 'reseller candidates');
   for (const email of [first.email, imported]) {
     const row = rp.getByTestId('candidate-row').and(rp.locator(`[data-email="${email}"]`));
     await expect(row.getByTestId('candidate-client')).toHaveText(clientName);
@@ -200,11 +207,13 @@ test('a client runs a project: invite, out of credits, cancel and refund, CSV im
   await expect(rp.getByTestId('project-client-name')).toHaveText(clientName);
   await expect(rp.getByTestId('result-row').and(rp.locator(`[data-email="${first.email}"]`)).getByTestId('result-status')).toHaveText('Cancelled');
   await expect(rp.getByTestId('result-row').and(rp.locator(`[data-email="${imported}"]`)).getByTestId('result-status')).toHaveText('Invited');
+  await checkPage(rp, 'reseller project');
 
   // The client's page lists its projects and candidates too.
   await rp.getByTestId('nav-clients').click();
   await rp.getByRole('link', { name: clientName }).click();
   await expect(rp.getByTestId('client-projects')).toContainText(projectName);
   await expect(rp.getByTestId('client-candidates')).toContainText(imported);
+  await checkPage(rp, 'reseller client');
   await resellerContext.close();
 });

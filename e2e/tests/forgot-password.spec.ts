@@ -1,6 +1,6 @@
 // Forgot password: a reset link by email, a new password, and signing in with it.
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { admin, choosePassword, login, logout, mailsTo, setPasswordLink, unique, waitForMail } from './support';
+import { admin, checkPage, choosePassword, login, logout, mailsTo, setPasswordLink, unique, waitForMail } from './support';
 
 /** A reseller with one user who has already set a password, made through the API. */
 async function resellerUserWithPassword(request: APIRequestContext, email: string, name: string, password: string) {
@@ -45,9 +45,11 @@ test('a user who forgot their password resets it by email and signs in', async (
   await page.goto('/login');
   await page.getByTestId('forgot-password-link').click();
   await expect(page).toHaveURL(/\/forgot-password$/);
+  await checkPage(page, 'forgot password');
   await page.getByTestId('forgot-email').fill(email);
   await page.getByTestId('forgot-submit').click();
   await expect(page.getByTestId('forgot-sent')).toHaveText("If that email has an account, we've sent a link");
+  await checkPage(page, 'reset link sent');
 
   // An unknown address gets the very same answer.
   await page.goto('/forgot-password');
@@ -77,6 +79,7 @@ test('a user who forgot their password resets it by email and signs in', async (
   // The old password no longer works; the new one does.
   await login(page, email, oldPassword);
   await expect(page.getByTestId('login-error')).toHaveText('Email or password is incorrect');
+  await checkPage(page, 'login error');
   await login(page, email, newPassword);
   await expect(page).toHaveURL(/\/reseller$/);
   await expect(page.getByTestId('reseller-dashboard')).toContainText(name);

@@ -1,7 +1,7 @@
 // The foundation journey: the vendor sets up a skin and a reseller; the reseller's first user
 // gets a welcome email, chooses a password, signs in, survives a reload, and signs out.
 import { expect, test } from '@playwright/test';
-import { admin, choosePassword, login, logout, setPasswordLink, unique, waitForMail } from './support';
+import { admin, checkPage, choosePassword, login, logout, setPasswordLink, unique, waitForMail } from './support';
 
 test('a newcomer reseller user is welcomed, sets a password and signs in', async ({ page }) => {
   const skinName = unique('Skin');
@@ -16,11 +16,13 @@ test('a newcomer reseller user is welcomed, sets a password and signs in', async
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByTestId('login-product-name')).not.toBeEmpty();
   await expect(page.getByLabel('Email')).toBeVisible();
+  await checkPage(page, 'login');
 
   // The vendor signs in and lands in the admin portal.
   await login(page, admin.email, admin.password);
   await expect(page).toHaveURL(/\/admin$/);
   await expect(page.getByTestId('user-name')).toHaveText('E2E Admin');
+  await checkPage(page, 'admin home');
 
   // A new brand skin.
   await page.getByTestId('nav-brands').click();
@@ -33,12 +35,15 @@ test('a newcomer reseller user is welcomed, sets a password and signs in', async
   await page.getByTestId('brand-background').fill('#fbfaf5');
   await page.getByTestId('brand-text').fill('#17202a');
   await expect(page.getByTestId('brand-preview')).toContainText(productName);
+  await checkPage(page, 'new brand skin');
   await page.getByTestId('brand-submit').click();
   await expect(page.getByTestId('toast').filter({ hasText: skinName })).toBeVisible();
   await expect(page).toHaveURL(/\/admin\/brands\/[^/]+$/);
   await expect(page.getByTestId('brand-title')).toHaveText(skinName);
+  await checkPage(page, 'brand skin');
   await page.getByTestId('nav-brands').click();
   await expect(page.getByTestId('brand-row').filter({ hasText: skinName })).toBeVisible();
+  await checkPage(page, 'brand skins');
 
   // A reseller allowed to use that skin.
   await page.getByTestId('nav-resellers').click();
@@ -60,6 +65,7 @@ test('a newcomer reseller user is welcomed, sets a password and signs in', async
   await page.getByTestId('add-user-submit').click();
   await expect(page.getByTestId('toast').filter({ hasText: `Welcome email sent to ${userEmail}` })).toBeVisible();
   await expect(page.getByTestId('reseller-user-row').filter({ hasText: userEmail })).toBeVisible();
+  await checkPage(page, 'reseller');
 
   const welcome = await waitForMail(userEmail);
   expect(`${welcome.subject}\n${welcome.text}`).toMatch(/welcome/i);
@@ -73,6 +79,7 @@ test('a newcomer reseller user is welcomed, sets a password and signs in', async
   await expect(policy).toContainText('at least 10 characters');
   await expect(policy).toContainText('not your email');
   await expect(policy).toContainText('not a common password');
+  await checkPage(page, 'set password');
   await choosePassword(page, 'short1');
   await expect(page.getByTestId('field-error-password')).toBeVisible();
   await expect(page.getByTestId('field-error-password')).not.toBeEmpty();
@@ -87,6 +94,7 @@ test('a newcomer reseller user is welcomed, sets a password and signs in', async
   await expect(page).toHaveURL(/\/reseller$/);
   await expect(page.getByTestId('reseller-dashboard')).toContainText(userName);
   await expect(page.getByTestId('user-name')).toHaveText(userName);
+  await checkPage(page, 'reseller dashboard');
 
   // A reload keeps the session (silent refresh from the HttpOnly cookie).
   await page.reload();

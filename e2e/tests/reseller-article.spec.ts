@@ -3,7 +3,7 @@
 // Quick Start Guide), orders credits with the client code, sees the invoice, logs in as the client
 // user and returns; the client user then signs in and finds the Login As in their activity.
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { admin, choosePassword, login, logout, setPasswordLink, unique, waitForMail } from './support';
+import { admin, checkPage, choosePassword, login, logout, setPasswordLink, unique, waitForMail } from './support';
 
 // A 1×1 PNG; the API decodes and re-encodes logos, so it has to be a real image.
 const TINY_PNG = Buffer.from(
@@ -87,6 +87,7 @@ test('a reseller resells tests to a new client, as the help article describes', 
   // 2–3. Clients > Create, the form, Save.
   await page.getByTestId('nav-clients').click();
   await expect(page.getByTestId('client-list')).toBeVisible();
+  await checkPage(page, 'clients');
   await page.getByTestId('client-create').click();
   await expect(page).toHaveURL(/\/reseller\/clients\/new$/);
   await expect(page.getByTestId('mandatory-note')).toContainText('are mandatory');
@@ -98,6 +99,7 @@ test('a reseller resells tests to a new client, as the help article describes', 
   await brandSelect.selectOption(reseller.skinId);
   await page.getByTestId('client-logo-file').setInputFiles({ name: 'acme.png', mimeType: 'image/png', buffer: TINY_PNG });
   await expect(page.getByTestId('client-logo-file-preview')).toBeVisible();
+  await checkPage(page, 'new client');
   await expect(page.getByTestId('client-initial-credits')).toHaveValue('0');
   await page.getByTestId('client-initial-credits').fill('50');
   // "Default Credit Threshold Value: Leave this as default." — prefilled with the platform's setting.
@@ -114,6 +116,7 @@ test('a reseller resells tests to a new client, as the help article describes', 
   await expect(page.getByTestId('client-brand-name')).toContainText(/./);
   await expect(page.getByTestId('client-logo')).toBeVisible();
   const clientUrl = page.url();
+  await checkPage(page, 'client');
 
   // 4. Client Users > Create; Save sends the welcome email.
   await page.getByTestId('nav-client-users').click();
@@ -125,9 +128,11 @@ test('a reseller resells tests to a new client, as the help article describes', 
   await page.getByTestId('client-user-name').fill(clientUserName);
   await page.getByTestId('client-user-email').fill(clientUserEmail);
   await page.getByTestId('client-user-job-title').fill('Recruitment manager');
+  await checkPage(page, 'new client user');
   await page.getByTestId('client-user-submit').click();
   await expect(page.getByTestId('toast').filter({ hasText: `Welcome email sent to ${clientUserEmail}` })).toBeVisible();
   await expect(page.getByTestId('client-user-row').filter({ hasText: clientUserEmail })).toBeVisible();
+  await checkPage(page, 'client users');
 
   const welcome = await waitForMail(clientUserEmail);
   const clientSetPassword = setPasswordLink(welcome);
@@ -137,6 +142,7 @@ test('a reseller resells tests to a new client, as the help article describes', 
   // 5. Credits Order > Create. First a bad order: field errors, nothing added.
   await page.getByTestId('nav-credit-orders').click();
   await expect(page.getByTestId('credit-order-list')).toBeVisible();
+  await checkPage(page, 'credit orders');
   await page.getByTestId('credit-order-create').click();
   await page.getByTestId('order-client-code').fill('NOPE-0000');
   await expect(page.getByTestId('order-client-missing')).toHaveText('No client with this code');
@@ -150,6 +156,7 @@ test('a reseller resells tests to a new client, as the help article describes', 
   await page.getByTestId('order-client-code').fill('');
   await page.getByTestId('order-client-code').pressSequentially(code.toLowerCase(), { delay: 30 });
   await expect(page.getByTestId('order-client-name')).toHaveText(clientName);
+  await checkPage(page, 'new credit order');
   await page.getByTestId('order-credits').fill('200');
   await page.getByTestId('order-po-reference').fill('PO-1234');
   await page.getByTestId('credit-order-submit').click();
@@ -169,11 +176,13 @@ test('a reseller resells tests to a new client, as the help article describes', 
   const invoiceRow = page.getByTestId('invoice-row').first();
   await expect(invoiceRow).toHaveAttribute('data-status', 'draft');
   await expect(invoiceRow.getByTestId('invoice-total')).toHaveText('1000.00 GBP');
+  await checkPage(page, 'invoices');
   await invoiceRow.getByRole('link').click();
   await expect(page.getByTestId('invoice-detail')).toBeVisible();
   await expect(page.getByTestId('invoice-line-amount').filter({ hasText: '800.00 GBP' })).toHaveCount(1);
   await expect(page.getByTestId('invoice-line-amount').filter({ hasText: '200.00 GBP' })).toHaveCount(1);
   await expect(page.getByTestId('invoice-lines-credits')).toHaveText('250');
+  await checkPage(page, 'invoice');
 
   // The client user chooses a password from the welcome email, in their own browser (Login As
   // is for users who can sign in).
@@ -193,6 +202,7 @@ test('a reseller resells tests to a new client, as the help article describes', 
   await expect(page.getByTestId('client-name')).toHaveText(clientName);
   await expect(page.getByTestId('client-balance')).toHaveText('250');
   await expect(page.getByTestId('user-name')).toHaveText(clientUserName);
+  await checkPage(page, 'client dashboard (Login As)');
 
   // A reload inside the 30 minutes keeps viewing as the client user.
   await page.reload();
@@ -200,6 +210,7 @@ test('a reseller resells tests to a new client, as the help article describes', 
   await expect(page.getByTestId('client-balance')).toHaveText('250');
   await page.getByTestId('nav-password').click();
   await expect(page.getByTestId('password-impersonation-note')).toBeVisible();
+  await checkPage(page, 'change password (Login As)');
 
   // Return to reseller: back without signing in again.
   await page.getByTestId('return-to-reseller').click();
@@ -223,10 +234,12 @@ test('a reseller resells tests to a new client, as the help article describes', 
   const started = page.getByTestId('audit-row').and(page.locator('[data-action="impersonation.started"]'));
   await expect(started).toHaveCount(1);
   await expect(started.getByTestId('audit-event')).toHaveText(`Login As by ${reseller.userName} — impersonation.started`);
+  await checkPage(page, 'client activity');
 
   // The Quick Start Guide from the email is there.
   await page.getByTestId('nav-quick-start').click();
   await expect(page.getByTestId('quick-start')).toContainText('Create a project');
+  await checkPage(page, 'quick start guide');
   await logout(page);
 });
 
@@ -294,11 +307,13 @@ test('a reseller manages a client; the client user manages their colleagues and 
   await page.getByTestId('nav-credits').click();
   await expect(page.getByTestId('low-credit-warning')).toBeVisible();
   await expect(page.getByTestId('ledger-row')).toHaveCount(2);
+  await checkPage(page, 'client credits');
   await page.getByTestId('nav-users').click();
   await page.getByTestId('colleague-name').fill('Colin Colleague');
   await page.getByTestId('colleague-email').fill(colleagueEmail);
   await page.getByTestId('client-add-user-submit').click();
   await expect(page.getByTestId('toast').filter({ hasText: `Welcome email sent to ${colleagueEmail}` })).toBeVisible();
+  await checkPage(page, 'client colleagues');
   await waitForMail(colleagueEmail);
   const colleagueRow = page.getByTestId('client-user-row').filter({ hasText: colleagueEmail });
   await expect(colleagueRow).toHaveAttribute('data-status', 'invited');

@@ -1,5 +1,7 @@
-// Shared helpers of the journeys: the mail catcher's inbox, and signing in through the UI.
-import { expect, type Page } from '@playwright/test';
+// Shared helpers of the journeys: the mail catcher's inbox, signing in through the UI, and the
+// accessibility and layout check of every page a journey visits.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -147,4 +149,57 @@ export async function choosePassword(page: Page, password: string): Promise<void
   await page.getByTestId('new-password').fill(password);
   await page.getByTestId('confirm-password').fill(password);
   await page.getByTestId('set-password-submit').click();
+}
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+const WCAG_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** Waits until finite animations (a toast sliding in) are over; spinners run forever. */
+async function settle(page: Page): Promise<void> {
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity),
+  );
+}
+
+/**
+ * The page as it is now, at desktop (1280×800) and phone (390 px) width: no serious or critical
+ * axe violation (WCAG 2.1 A and AA), and nothing wider than the screen. A full-page screenshot of
+ * each width is attached to the test (test-results/) to look at. The viewport is restored.
+ */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  const before = page.viewportSize();
+  try {
+    for (const [width, size] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
+      await page.setViewportSize(size);
+      await settle(page);
+      const results = await new AxeBuilder({ page }).withTags(WCAG_AA).analyze();
+      const serious = results.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      expect(serious, `axe on ${name} at ${width} width`).toEqual([]);
+      const { scrollWidth, innerWidth, culprits } = await page.evaluate(() => {
+        // The outermost elements that reach past the right edge, to say what to fix.
+        const past = (el: Element) => el.getBoundingClientRect().right > window.innerWidth + 0.5;
+        const culprits = [...document.body.querySelectorAll('*')]
+          .filter((el) => past(el) && !(el.parentElement && past(el.parentElement)))
+          .slice(0, 5)
+          .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (${Math.round(el.getBoundingClientRect().right)} px)`);
+        return { scrollWidth: document.scrollingElement?.scrollWidth ?? 0, innerWidth: window.innerWidth, culprits };
+      });
+      expect(scrollWidth, `${name} at ${width} width is wider than the screen: ${culprits.join(', ')}`).toBeLessThanOrEqual(
+        innerWidth,
+      );
+      const file = test.info().outputPath(`${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${width}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      await test.info().attach(`${name} (${width})`, { path: file, contentType: 'image/png' });
+    }
+  } finally {
+    if (before) await page.setViewportSize(before);
+  }
 }

@@ -1,7 +1,7 @@
 // The vendor's invoices page, and a reseller connecting a partner system: an API key created in
 // the browser works over the REST API until it is revoked in the browser; a webhook is added.
 import { expect, test } from '@playwright/test';
-import { admin, login, logout, setPasswordLink, unique, waitForMail } from './support';
+import { admin, checkPage, login, logout, setPasswordLink, unique, waitForMail } from './support';
 
 test('the vendor sees invoices; a reseller manages API keys and webhooks', async ({ page, request }) => {
   test.setTimeout(90_000);
@@ -31,6 +31,7 @@ test('the vendor sees invoices; a reseller manages API keys and webhooks', async
   const row = page.getByTestId('admin-invoice-row').filter({ hasText: resellerName });
   await expect(row).toContainText('draft');
   await expect(row).toContainText('180.00 GBP'); // 40 credits × 5.00 − 10 %
+  await checkPage(page, 'admin invoices');
   await expect(row).toContainText('Month still open');
   await logout(page);
 
@@ -61,4 +62,5 @@ test('the vendor sees invoices; a reseller manages API keys and webhooks', async
   await page.getByTestId('webhook-create').click();
   await expect(page.getByTestId('webhook-secret-value')).toContainText('whsec_');
   await expect(page.getByTestId('webhook-row')).toContainText('client.credits_low');
+  await checkPage(page, 'integrations');
 });

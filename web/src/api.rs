@@ -182,14 +182,37 @@ pub fn resume_impersonation() -> Option<StoredImpersonation> {
     }
 }
 
+/// A marker in `localStorage` while this browser may hold a refresh cookie (set with every token
+/// issued, removed when the session ends). It is not a secret: the refresh token itself stays in
+/// its HttpOnly cookie. Without it a page load does not try to restore a session, so a
+/// signed-out visitor's browser makes no refresh call that can only answer 401.
+const SIGNED_IN_KEY: &str = "credence.signed_in";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// True when a session may be restored from the refresh cookie (see `SIGNED_IN_KEY`).
+pub fn may_have_session() -> bool {
+    local_storage()
+        .and_then(|s| s.get_item(SIGNED_IN_KEY).ok().flatten())
+        .is_some()
+}
+
 fn store_tokens(tokens: &TokenResponse) {
     ACCESS_TOKEN.with(|t| *t.borrow_mut() = Some(tokens.access_token.clone()));
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(SIGNED_IN_KEY, "1");
+    }
     notify(TokenEvent::Issued(tokens.clone()));
 }
 
 /// Forgets the access token and tells the session context.
 pub fn clear_session() {
     ACCESS_TOKEN.with(|t| *t.borrow_mut() = None);
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(SIGNED_IN_KEY);
+    }
     notify(TokenEvent::Cleared);
 }
 

@@ -21,6 +21,7 @@ use crate::pages::client::{
 };
 use crate::pages::forgot_password::ForgotPassword;
 use crate::pages::login::Login;
+use crate::pages::public_shell::PublicShell;
 use crate::pages::reseller::{
     client_users::{ClientUserEdit, ClientUserList, ClientUserNew},
     clients::{ClientDetail, ClientList, ClientNew},
@@ -118,15 +119,15 @@ fn Home() -> impl IntoView {
     view! { <Redirect path=target /> }
 }
 
+/// An unknown address, in the skin's signed-out frame (logo, product name).
 #[component]
 fn NotFound() -> impl IntoView {
     view! {
-        <main class="centered-page" id="main">
-            <div class="card narrow" data-testid="not-found">
-                <h1>"Page not found"</h1>
+        <PublicShell title="Page not found">
+            <div class="stack" data-testid="not-found">
                 <p class="muted">"The address may be mistyped, or the page has moved."</p>
-                <A href="/">"Go to the start page"</A>
+                <A href="/" attr:class="btn btn-primary" attr:data-testid="not-found-home">"Go to the start page"</A>
             </div>
-        </main>
+        </PublicShell>
     }
 }

@@ -223,7 +223,8 @@ pub fn provide_session() -> Session {
     });
     provide_context(session);
     wasm_bindgen_futures::spawn_local(async move {
-        if api::refresh().await.is_ok() {
+        // Only when a refresh cookie may exist: a signed-out visit makes no call that answers 401.
+        if api::may_have_session() && api::refresh().await.is_ok() {
             if let Ok(me) = api::me().await {
                 session.user.set(Some(me));
             }

@@ -114,6 +114,9 @@ pub fn apply_skin(primary: &str, accent: &str, background: &str, text: &str) {
             let _ = style.set_property(prop, value);
         }
     }
+    if let (Some(text), Some(bg)) = (parse_hex(text), parse_hex(background)) {
+        let _ = style.set_property("--muted", &to_hex(muted_on(text, bg)));
+    }
     if let Some(rgb) = parse_hex(primary) {
         let _ = style.set_property("--on-primary", readable_on(rgb));
     }
@@ -135,7 +138,25 @@ pub fn parse_hex(s: &str) -> Option<(u8, u8, u8)> {
 }
 
 /// Black or white, whichever contrasts more with the colour (WCAG relative luminance).
-pub fn readable_on((r, g, b): (u8, u8, u8)) -> &'static str {
+pub fn readable_on(rgb: (u8, u8, u8)) -> &'static str {
+    let l = luminance(rgb);
+    // Contrast with white is 1.05/(l+0.05); with black (l+0.05)/0.05.
+    if 1.05 / (l + 0.05) >= (l + 0.05) / 0.05 {
+        "#ffffff"
+    } else {
+        "#111111"
+    }
+}
+
+type Rgb = (u8, u8, u8);
+
+/// WCAG AA for normal text.
+pub const MIN_TEXT_CONTRAST: f64 = 4.5;
+/// The cards' colour (`--surface` in style.css); muted text sits on it as well as on the page.
+const SURFACE: Rgb = (0xff, 0xff, 0xff);
+
+/// WCAG relative luminance.
+fn luminance((r, g, b): Rgb) -> f64 {
     fn lin(c: u8) -> f64 {
         let c = f64::from(c) / 255.0;
         if c <= 0.039_28 {
@@ -144,11 +165,119 @@ pub fn readable_on((r, g, b): (u8, u8, u8)) -> &'static str {
             ((c + 0.055) / 1.055).powf(2.4)
         }
     }
-    let l = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
-    // Contrast with white is 1.05/(l+0.05); with black (l+0.05)/0.05.
-    if 1.05 / (l + 0.05) >= (l + 0.05) / 0.05 {
-        "#ffffff"
-    } else {
-        "#111111"
+    0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+}
+
+/// WCAG contrast ratio of two colours (1 to 21).
+pub fn contrast(a: Rgb, b: Rgb) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// `share` of `a` mixed with the rest of `b`, as CSS `color-mix(in srgb, …)` does (rounded).
+fn mix(a: Rgb, b: Rgb, share: f64) -> Rgb {
+    let ch = |x: u8, y: u8| (f64::from(x) * share + f64::from(y) * (1.0 - share)).round() as u8;
+    (ch(a.0, b.0), ch(a.1, b.1), ch(a.2, b.2))
+}
+
+fn to_hex((r, g, b): Rgb) -> String {
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// Every colour muted text is drawn on: the page, the cards, and both tinted with the skin's
+/// text colour (table headers, hovered rows, muted badges: `--subtle`, twice at most).
+fn muted_backgrounds(text: Rgb, bg: Rgb) -> [Rgb; 6] {
+    [
+        bg,
+        SURFACE,
+        mix(text, bg, 0.05),
+        mix(text, SURFACE, 0.05),
+        mix(text, bg, 0.10),
+        mix(text, SURFACE, 0.10),
+    ]
+}
+
+/// The lowest contrast of `c` over the backgrounds muted text is drawn on.
+fn worst_contrast(c: Rgb, backgrounds: &[Rgb]) -> f64 {
+    backgrounds
+        .iter()
+        .map(|b| contrast(c, *b))
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// `--muted`: the skin's text colour softened towards its background as far as WCAG AA
+/// (4.5:1) allows on every background muted text is drawn on. When even the full text colour
+/// falls short (a pale text colour), black or white, whichever reads better.
+pub fn muted_on(text: Rgb, bg: Rgb) -> Rgb {
+    let backgrounds = muted_backgrounds(text, bg);
+    // 62 % text is the softest grey the design uses; step towards the full text colour.
+    for percent in 62..=100 {
+        let candidate = mix(text, bg, f64::from(percent) / 100.0);
+        if worst_contrast(candidate, &backgrounds) >= MIN_TEXT_CONTRAST {
+            return candidate;
+        }
+    }
+    [(0, 0, 0), (0xff, 0xff, 0xff)]
+        .into_iter()
+        .max_by(|a, b| {
+            worst_contrast(*a, &backgrounds).total_cmp(&worst_contrast(*b, &backgrounds))
+        })
+        .unwrap_or((0, 0, 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex(s: &str) -> Rgb {
+        parse_hex(s).expect("test colour")
+    }
+
+    /// (text, background) of skins: the stylesheet's, the platform default, the journeys', a warm page,
+    /// a pale text colour, a tinted page and a very light grey text.
+    const SKINS: &[(&str, &str)] = &[
+        ("#1c2330", "#f6f7fb"),
+        ("#1b2533", "#f6f8fb"),
+        ("#17202a", "#fbfaf5"),
+        ("#222222", "#ffffff"),
+        ("#3b2f2f", "#fff4e0"),
+        ("#6b7280", "#f3f4f6"),
+        ("#334155", "#e0f2fe"),
+        ("#bbbbbb", "#ffffff"),
+        ("#000000", "#fafafa"),
+    ];
+
+    #[test]
+    fn muted_text_reaches_aa_on_every_background_of_every_skin() {
+        for (text, bg) in SKINS {
+            let (text, bg) = (hex(text), hex(bg));
+            let muted = muted_on(text, bg);
+            for back in muted_backgrounds(text, bg) {
+                let ratio = contrast(muted, back);
+                assert!(
+                    ratio >= MIN_TEXT_CONTRAST,
+                    "{} on {} is {ratio:.2}:1 (skin text {}, bg {})",
+                    to_hex(muted),
+                    to_hex(back),
+                    to_hex(text),
+                    to_hex(bg)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn muted_text_stays_softer_than_the_text_when_it_can() {
+        // The stylesheet's default skin: still a grey, not the text colour itself.
+        let (text, bg) = (hex("#1c2330"), hex("#f6f7fb"));
+        let muted = muted_on(text, bg);
+        assert_ne!(muted, text);
+        assert!(contrast(muted, bg) < contrast(text, bg));
+    }
+
+    #[test]
+    fn contrast_matches_wcag_reference_values() {
+        assert!((contrast((0, 0, 0), (255, 255, 255)) - 21.0).abs() < 1e-9);
+        assert!((contrast((0x76, 0x76, 0x76), (255, 255, 255)) - 4.54).abs() < 0.01);
     }
 }

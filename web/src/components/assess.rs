@@ -14,6 +14,7 @@ use crate::api::{self, ProjectFilter};
 use crate::components::form::{error_for, FieldErrorText, FieldErrors, SelectField};
 use crate::components::layout::ClientAccount;
 use crate::components::states::{ErrorState, Loading};
+use crate::components::widgets::TableScroll;
 use crate::format;
 
 /// Which portal a shared page is shown in: where its links go, and whether scores exist.
@@ -130,7 +131,7 @@ pub fn plural(n: i64, one: &str, many: &str) -> String {
 pub fn ProjectTable(items: Vec<Project>, portal: Portal) -> impl IntoView {
     let base = portal.base();
     view! {
-        <div class="table-wrap">
+        <TableScroll label="Projects">
             <table class="table">
                 <thead>
                     <tr>
@@ -169,7 +170,7 @@ pub fn ProjectTable(items: Vec<Project>, portal: Portal) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }
 
@@ -178,7 +179,7 @@ pub fn ProjectTable(items: Vec<Project>, portal: Portal) -> impl IntoView {
 pub fn CandidateTable(items: Vec<Candidate>, portal: Portal) -> impl IntoView {
     let base = portal.base();
     view! {
-        <div class="table-wrap">
+        <TableScroll label="Candidates">
             <table class="table">
                 <thead>
                     <tr>
@@ -208,7 +209,7 @@ pub fn CandidateTable(items: Vec<Candidate>, portal: Portal) -> impl IntoView {
                                         <A href=format!("{base}/candidates/{}", c.id)>{format!("{} {}", c.first_name, c.last_name)}</A>
                                         {(!c.active).then(|| view! { <span class="badge badge-warn">"Deactivated"</span> })}
                                     </td>
-                                    <td>{c.email.clone()}</td>
+                                    <td class="email">{c.email.clone()}</td>
                                     {portal.is_reseller().then(|| view! { <td data-testid="candidate-client">{client}</td> })}
                                     <td class="small">{projects.join(", ")}</td>
                                     <td><CandidateStatus status=c.status.clone() /></td>
@@ -220,7 +221,7 @@ pub fn CandidateTable(items: Vec<Candidate>, portal: Portal) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }
 
@@ -422,18 +423,17 @@ fn StenBar(score: Score) -> impl IntoView {
 }
 
 /// A short text for a results-table cell.
-pub fn score_summary(a: &Assessment) -> Option<String> {
+pub fn score_summary(a: &Assessment) -> Option<Vec<String>> {
     let scores = a.scores.as_ref().filter(|s| !s.is_empty())?;
     if scores.len() == 1 && scores[0].scale == "total" {
         let s = &scores[0];
-        Some(format!("P{} · sten {}", s.percentile, s.sten))
+        Some(vec![format!("P{} · sten {}", s.percentile, s.sten)])
     } else {
         Some(
             scores
                 .iter()
                 .map(|s| format!("{} {}", humanise(&s.scale), s.sten))
-                .collect::<Vec<_>>()
-                .join(" · "),
+                .collect(),
         )
     }
 }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::AuditRow;
+use crate::components::widgets::TableScroll;
 use crate::format;
 
 /// "Who" of an event, naming the reseller user behind a Login As session.
@@ -30,7 +31,7 @@ pub fn who(row: &AuditRow) -> String {
 #[component]
 pub fn AuditTable(items: Vec<AuditRow>) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <TableScroll label="Audit events">
             <table class="table">
                 <thead>
                     <tr>
@@ -66,6 +67,6 @@ pub fn AuditTable(items: Vec<AuditRow>) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use crate::api;
 use crate::auth::use_session;
 use crate::components::toast::use_toasts;
-use crate::components::widgets::{ConfirmButton, StatusBadge};
+use crate::components::widgets::{ConfirmButton, StatusBadge, TableScroll};
 use crate::format;
 
 #[component]
@@ -27,7 +27,7 @@ pub fn ClientUserTable(
     on_changed: Callback<()>,
 ) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <TableScroll label="Client users">
             <table class="table">
                 <thead>
                     <tr>
@@ -47,7 +47,7 @@ pub fn ClientUserTable(
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }
 
@@ -132,7 +132,7 @@ fn ClientUserRow(
     view! {
         <tr data-testid="client-user-row" data-email=user.email.clone() data-status=user.status.clone()>
             <td>{user.name.clone()}</td>
-            <td class="break">{user.email.clone()}</td>
+            <td class="email">{user.email.clone()}</td>
             {show_client.then(|| view! {
                 <td>
                     <A href=format!("/reseller/clients/{}", user.client_id)>{user.client_name.clone()}</A>

@@ -97,8 +97,15 @@ fn TopBar(portal_name: &'static str, role: Role) -> impl IntoView {
         signing_out.set(true);
         let navigate = navigate.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            // Signing out during Login As ends it first, then signs the reseller user out.
-            session.end_impersonation(None).await;
+            // During Login As, "Log out" leaves the client user's view only: the Login As
+            // session ends and the reseller portal comes back (its own "Log out" signs out).
+            if session.impersonation.get_untracked().is_some() || api::is_impersonating() {
+                session
+                    .end_impersonation(Some("You have left the client's view."))
+                    .await;
+                signing_out.set(false);
+                return;
+            }
             if let Err(e) = api::logout().await {
                 // The local session is gone either way; only say so when the server disagreed.
                 if e.status() != 401 {

@@ -4,6 +4,7 @@ use credence_shared::reseller::{LedgerEntry, LedgerReferenceKind};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::widgets::TableScroll;
 use crate::format;
 
 pub fn kind_label(kind: &str) -> &'static str {
@@ -34,7 +35,7 @@ fn reference_href(base: &str, entry: &LedgerEntry) -> Option<String> {
 #[component]
 pub fn LedgerTable(items: Vec<LedgerEntry>, base: &'static str) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <TableScroll label="Credit ledger">
             <table class="table">
                 <thead>
                     <tr>
@@ -69,6 +70,6 @@ pub fn LedgerTable(items: Vec<LedgerEntry>, base: &'static str) -> impl IntoView
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }

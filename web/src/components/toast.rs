@@ -49,6 +49,13 @@ impl Toasts {
     }
 
     fn push(&self, kind: ToastKind, message: String) {
+        // The same message twice (a double click, a retried call) is shown once.
+        let shown = self
+            .items
+            .with_untracked(|v| v.iter().any(|t| t.kind == kind && t.message == message));
+        if shown {
+            return;
+        }
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
         self.items.update(|v| v.push(Toast { id, kind, message }));

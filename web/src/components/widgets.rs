@@ -154,3 +154,15 @@ pub fn Fact(#[prop(into)] label: String, children: Children) -> impl IntoView {
         </div>
     }
 }
+
+/// The scroll region around a table: a wide table scrolls sideways inside its card (with
+/// shadows at the edges that show there is more, style.css `.table-wrap`), and keyboard users
+/// can focus the region to scroll it.
+#[component]
+pub fn TableScroll(#[prop(into)] label: String, children: Children) -> impl IntoView {
+    view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-label=label>
+            {children()}
+        </div>
+    }
+}

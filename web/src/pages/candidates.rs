@@ -20,7 +20,7 @@ use crate::components::paged::Paged;
 use crate::components::pickers::ClientPicker;
 use crate::components::states::{EmptyState, ErrorState, Loading};
 use crate::components::toast::use_toasts;
-use crate::components::widgets::{ConfirmButton, Fact};
+use crate::components::widgets::{ConfirmButton, Fact, TableScroll};
 use crate::format;
 
 const CANDIDATE_FIELDS: &[&str] = &[
@@ -311,7 +311,7 @@ fn InvitationCard(
                         on_confirm=Callback::new(move |_| cancel()) />
                 </div>
             })}
-            <div class="table-wrap">
+            <TableScroll label="Assessments">
                 <table class="table">
                     <thead>
                         <tr>
@@ -340,7 +340,7 @@ fn InvitationCard(
                         }).collect_view()}
                     </tbody>
                 </table>
-            </div>
+            </TableScroll>
         </article>
     }
 }
@@ -636,37 +636,41 @@ fn ReportScores(assessment: credence_shared::assess::Assessment) -> impl IntoVie
     let Some(scores) = assessment.scores.clone().filter(|s| !s.is_empty()) else {
         return view! { <p class="muted">"No scores available."</p> }.into_any();
     };
+    let label = format!("Scores: {}", assessment.test_name);
     view! {
-        <table class="table report-scores">
-            <thead>
-                <tr>
-                    <th scope="col">"Scale"</th>
-                    <th scope="col" class="num">"Percentile"</th>
-                    <th scope="col" class="num">"Sten"</th>
-                    <th scope="col" class="num">"T-score"</th>
-                    <th scope="col">"Sten 1–10"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {scores.into_iter().map(|s| {
-                    let label = if s.scale == "total" { "Overall".to_string() } else { humanise(&s.scale) };
-                    let sten = s.sten.clamp(1, 10);
-                    view! {
-                        <tr data-testid="report-score">
-                            <td>{label}</td>
-                            <td class="num">{s.percentile}</td>
-                            <td class="num">{s.sten}</td>
-                            <td class="num">{format!("{:.1}", s.t_score)}</td>
-                            <td>
-                                <span class="sten-bar" aria-hidden="true">
-                                    <span class="sten-fill" style=format!("width: {}%", sten * 10)></span>
-                                </span>
-                            </td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+        // On a phone the table scrolls inside the report; printed, it is shown whole.
+        <TableScroll label=label>
+            <table class="table report-scores">
+                <thead>
+                    <tr>
+                        <th scope="col">"Scale"</th>
+                        <th scope="col" class="num">"Percentile"</th>
+                        <th scope="col" class="num">"Sten"</th>
+                        <th scope="col" class="num">"T-score"</th>
+                        <th scope="col">"Sten 1–10"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {scores.into_iter().map(|s| {
+                        let label = if s.scale == "total" { "Overall".to_string() } else { humanise(&s.scale) };
+                        let sten = s.sten.clamp(1, 10);
+                        view! {
+                            <tr data-testid="report-score">
+                                <td>{label}</td>
+                                <td class="num">{s.percentile}</td>
+                                <td class="num">{s.sten}</td>
+                                <td class="num">{format!("{:.1}", s.t_score)}</td>
+                                <td>
+                                    <span class="sten-bar" aria-hidden="true">
+                                        <span class="sten-fill" style=format!("width: {}%", sten * 10)></span>
+                                    </span>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </TableScroll>
     }
     .into_any()
 }

@@ -9,7 +9,7 @@ use crate::api;
 use crate::components::form::{ErrorSummary, FieldErrors, SubmitButton, TextField};
 use crate::components::states::{EmptyState, ErrorState, Loading};
 use crate::components::toast::use_toasts;
-use crate::components::widgets::{ConfirmButton, CopyButton};
+use crate::components::widgets::{ConfirmButton, CopyButton, TableScroll};
 use crate::format;
 
 const EVENTS: [(&str, &str); 2] = [
@@ -108,7 +108,7 @@ fn ApiKeys() -> impl IntoView {
                     Err(e) => view! { <ErrorState error=e /> }.into_any(),
                     Ok(page) if page.data.is_empty() => view! { <EmptyState title="No API keys yet." /> }.into_any(),
                     Ok(page) => view! {
-                        <div class="table-wrap">
+                        <TableScroll label="API keys">
                             <table class="table">
                                 <thead><tr>
                                     <th scope="col">"Name"</th><th scope="col">"client_id"</th><th scope="col">"Created by"</th>
@@ -131,7 +131,7 @@ fn ApiKeys() -> impl IntoView {
                                     }}).collect_view()}
                                 </tbody>
                             </table>
-                        </div>
+                        </TableScroll>
                     }.into_any(),
                 })}
             </Transition>

@@ -25,7 +25,7 @@ use crate::components::paged::Paged;
 use crate::components::pickers::ClientPicker;
 use crate::components::states::{EmptyState, ErrorState, Loading};
 use crate::components::toast::use_toasts;
-use crate::components::widgets::{ConfirmButton, CopyButton, Fact};
+use crate::components::widgets::{ConfirmButton, CopyButton, Fact, TableScroll};
 use crate::format;
 
 const PROJECT_FIELDS: &[&str] = &[
@@ -619,7 +619,7 @@ fn ResultsTable(
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
+        <TableScroll label="Results">
             <table class="table" data-testid="results-table">
                 <thead>
                     <tr>
@@ -636,20 +636,22 @@ fn ResultsTable(
                         sorted().into_iter().map(|r| {
                             let cells = tests.iter().map(|t| {
                                 let a = r.assessments.iter().find(|x| x.test_id == t.test_id).cloned();
-                                let text = match &a {
+                                // Each score stays whole; a personality's traits wrap between scores.
+                                let parts = match &a {
                                     Some(a) if portal.scores() => score_summary(a)
-                                        .unwrap_or_else(|| crate::components::assess::status_label(&a.status)),
-                                    Some(a) => crate::components::assess::status_label(&a.status),
-                                    None => "—".into(),
+                                        .unwrap_or_else(|| vec![crate::components::assess::status_label(&a.status)]),
+                                    Some(a) => vec![crate::components::assess::status_label(&a.status)],
+                                    None => vec!["—".into()],
                                 };
-                                view! { <td class="small" data-testid="result-cell">{text}</td> }
+                                let parts = parts.into_iter().map(|p| view! { <span class="nowrap">{p}</span> }).collect_view();
+                                view! { <td class="small score-cell" data-testid="result-cell"><span class="score-line">{parts}</span></td> }
                             }).collect_view();
                             view! {
                                 <tr data-testid="result-row" data-email=r.email.clone() data-status=r.status.clone()>
-                                    <td class="nowrap"><A href=format!("{base}/candidates/{}", r.candidate_id)>{format!("{} {}", r.first_name, r.last_name)}</A></td>
-                                    <td>{r.email.clone()}</td>
+                                    <td><A href=format!("{base}/candidates/{}", r.candidate_id)>{format!("{} {}", r.first_name, r.last_name)}</A></td>
+                                    <td class="email">{r.email.clone()}</td>
                                     <td><CandidateStatus status=r.status.clone() testid="result-status" /></td>
-                                    <td class="nowrap">{r.submitted_at.as_ref().map(format::date_time).unwrap_or_default()}</td>
+                                    <td>{r.submitted_at.as_ref().map(format::date_time).unwrap_or_default()}</td>
                                     {cells}
                                 </tr>
                             }
@@ -657,7 +659,7 @@ fn ResultsTable(
                     }}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
         {portal.scores().then(|| view! {
             <p class="muted small">"P = percentile (1–99) against the test's norm group; sten 1–10. Click a column heading to sort."</p>
         })}
@@ -887,7 +889,7 @@ fn ImportResult(report: ImportReport) -> impl IntoView {
                 <strong data-testid="import-rejected">{report.rejected}</strong>" rejected, "
                 <strong data-testid="import-credits">{report.credits_charged}</strong>" credits used."
             </p>
-            <div class="table-wrap">
+            <TableScroll label="Import outcome">
                 <table class="table">
                     <thead>
                         <tr>
@@ -904,7 +906,7 @@ fn ImportResult(report: ImportReport) -> impl IntoView {
                             view! {
                                 <tr data-testid="import-row" data-outcome=row.outcome.clone()>
                                     <td class="num">{row.line}</td>
-                                    <td class="break">{row.email.clone()}</td>
+                                    <td class="email">{row.email.clone()}</td>
                                     <td>
                                         <span class=if ok { "badge badge-ok" } else { "badge badge-warn" }>
                                             {if ok { "Invited" } else { "Rejected" }}
@@ -916,7 +918,7 @@ fn ImportResult(report: ImportReport) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
-            </div>
+            </TableScroll>
         </div>
     }
 }

@@ -9,13 +9,13 @@ use wasm_bindgen::JsCast;
 use crate::api;
 use crate::branding::{parse_hex, readable_on};
 use crate::components::form::{ColorField, ErrorSummary, FieldErrors, SubmitButton, TextField};
+use crate::components::logo_file;
 use crate::components::paged::Paged;
 use crate::components::states::{ErrorState, Loading};
 use crate::components::toast::use_toasts;
+use crate::components::widgets::TableScroll;
 use crate::format;
 
-const LOGO_TYPES: &[&str] = &["image/png", "image/jpeg", "image/webp"];
-const LOGO_MAX_BYTES: f64 = 1024.0 * 1024.0;
 const BRAND_FIELDS: &[&str] = &[
     "name",
     "product_name",
@@ -72,7 +72,7 @@ pub fn BrandList() -> impl IntoView {
                     "There are no brand skins yet.",
                     |items: Vec<Brand>| {
                         view! {
-                            <div class="table-wrap">
+                            <TableScroll label="Brand skins">
                                 <table class="table">
                                     <thead>
                                         <tr>
@@ -111,7 +111,7 @@ pub fn BrandList() -> impl IntoView {
                                             .collect_view()}
                                     </tbody>
                                 </table>
-                            </div>
+                            </TableScroll>
                         }
                     },
                 )}
@@ -374,28 +374,30 @@ fn LogoUpload(
         preview.set(url);
     };
 
+    // A refused file is neither kept nor previewed (the field is emptied); the error stays.
     let on_change = move |ev: leptos::ev::Event| {
         error.set(None);
+        file.set(None);
+        set_preview(None);
         let input: web_sys::HtmlInputElement = match ev.target().and_then(|t| t.dyn_into().ok()) {
             Some(i) => i,
             None => return,
         };
-        let picked = input.files().and_then(|fs| fs.get(0));
-        match picked {
-            None => {
-                file.set(None);
-                set_preview(None);
-            }
-            Some(f) => {
-                if !LOGO_TYPES.contains(&f.type_().as_str()) {
-                    error.set(Some("Choose a PNG, JPEG or WebP image.".into()));
-                } else if f.size() > LOGO_MAX_BYTES {
-                    error.set(Some("The image must be at most 1 MiB.".into()));
+        let Some(f) = input.files().and_then(|fs| fs.get(0)) else {
+            return;
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            match logo_file::check(&f).await {
+                Ok(()) => {
+                    set_preview(web_sys::Url::create_object_url_with_blob(&f).ok());
+                    file.set(Some(f));
                 }
-                set_preview(web_sys::Url::create_object_url_with_blob(&f).ok());
-                file.set(Some(f));
+                Err(message) => {
+                    input.set_value("");
+                    error.set(Some(message));
+                }
             }
-        }
+        });
     };
 
     let upload = move |_| {
@@ -448,7 +450,7 @@ fn LogoUpload(
                     type="file"
                     id="logo-file"
                     data-testid="logo-file"
-                    accept="image/png,image/jpeg,image/webp"
+                    accept=logo_file::ACCEPT
                     aria-describedby="logo-file-hint"
                     on:change=on_change
                 />

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::paged::Paged;
 use crate::components::toast::use_toasts;
-use crate::components::widgets::{ConfirmButton, StatusBadge};
+use crate::components::widgets::{ConfirmButton, StatusBadge, TableScroll};
 use crate::format;
 
 #[component]
@@ -54,7 +54,7 @@ pub fn InvoiceAdmin() -> impl IntoView {
             </p>
             {invoices.view("No invoices yet: they start with the first credit order of a month.", move |items: Vec<Invoice>| {
                 view! {
-                <div class="table-wrap">
+                <TableScroll label="Invoices">
                     <table class="table">
                         <thead>
                             <tr>
@@ -105,7 +105,7 @@ pub fn InvoiceAdmin() -> impl IntoView {
                             }}).collect_view()}
                         </tbody>
                     </table>
-                </div>
+                </TableScroll>
             }})}
         </section>
     }

@@ -14,6 +14,7 @@ use crate::components::form::{
 use crate::components::paged::Paged;
 use crate::components::states::{ErrorState, Loading};
 use crate::components::toast::use_toasts;
+use crate::components::widgets::TableScroll;
 use crate::format;
 
 const CURRENCIES: &[(&str, &str)] = &[
@@ -68,7 +69,7 @@ pub fn ResellerList() -> impl IntoView {
                     "No resellers match.",
                     |items: Vec<Reseller>| {
                         view! {
-                            <div class="table-wrap">
+                            <TableScroll label="Resellers">
                                 <table class="table">
                                     <thead>
                                         <tr>
@@ -90,7 +91,7 @@ pub fn ResellerList() -> impl IntoView {
                                                 view! {
                                                     <tr data-testid="reseller-row" data-name=r.name.clone()>
                                                         <td><A href=href>{link_name}</A></td>
-                                                        <td>{r.contact_email.clone()}</td>
+                                                        <td class="email">{r.contact_email.clone()}</td>
                                                         <td class="num">{format::percent(r.discount_percent)}</td>
                                                         <td>{r.currency.clone()}</td>
                                                         <td>{r.custom_host.clone().unwrap_or_default()}</td>
@@ -102,7 +103,7 @@ pub fn ResellerList() -> impl IntoView {
                                             .collect_view()}
                                     </tbody>
                                 </table>
-                            </div>
+                            </TableScroll>
                         }
                     },
                 )}
@@ -443,7 +444,7 @@ fn ResellerUsers(reseller_id: String) -> impl IntoView {
                     "This reseller has no users yet.",
                     |items: Vec<User>| {
                         view! {
-                            <div class="table-wrap">
+                            <TableScroll label="Reseller users">
                                 <table class="table">
                                     <thead>
                                         <tr>
@@ -460,7 +461,7 @@ fn ResellerUsers(reseller_id: String) -> impl IntoView {
                                                 view! {
                                                     <tr data-testid="reseller-user-row" data-email=u.email.clone()>
                                                         <td>{u.name.clone()}</td>
-                                                        <td>{u.email.clone()}</td>
+                                                        <td class="email">{u.email.clone()}</td>
                                                         <td><StatusBadge status=u.status.clone() /></td>
                                                         <td>{u.last_login_at.as_ref().map(format::date_time).unwrap_or_else(|| "Never".into())}</td>
                                                     </tr>
@@ -469,7 +470,7 @@ fn ResellerUsers(reseller_id: String) -> impl IntoView {
                                             .collect_view()}
                                     </tbody>
                                 </table>
-                            </div>
+                            </TableScroll>
                         }
                     },
                 )}

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::components::layout::ClientAccount;
+use crate::components::widgets::TableScroll;
 
 /// A link into the client portal; in the reseller's preview, the words only (the reseller
 /// cannot open the client's pages).
@@ -158,7 +159,7 @@ fn QuickStartGuide(
                     "(the number of correct answers) is turned into three standard scores that all say the same "
                     "thing in different ways:"
                 </p>
-                <div class="table-wrap">
+                <TableScroll label="Standard scores">
                     <table class="table">
                         <caption class="sr-only">"The three standard scores"</caption>
                         <thead>
@@ -195,7 +196,7 @@ fn QuickStartGuide(
                             </tr>
                         </tbody>
                     </table>
-                </div>
+                </TableScroll>
                 <p>
                     "The personality questionnaire gives a sten for each trait. There is no good or bad end to a "
                     "trait: read the profile against what the role needs."

@@ -16,14 +16,13 @@ use crate::components::form::{
     optional, parse_whole, ErrorSummary, FieldErrors, SubmitButton, TextAreaField, TextField,
 };
 use crate::components::ledger::LedgerTable;
+use crate::components::logo_file;
 use crate::components::paged::Paged;
 use crate::components::pickers::BrandPicker;
 use crate::components::states::{ErrorState, Loading};
 use crate::components::toast::use_toasts;
-use crate::components::widgets::{ConfirmButton, CopyButton, Fact, StatusBadge};
+use crate::components::widgets::{ConfirmButton, CopyButton, Fact, StatusBadge, TableScroll};
 
-const LOGO_TYPES: &[&str] = &["image/png", "image/jpeg", "image/webp"];
-const LOGO_MAX_BYTES: f64 = 1024.0 * 1024.0;
 const CLIENT_FIELDS: &[&str] = &[
     "name",
     "contact_name",
@@ -105,7 +104,7 @@ pub fn ClientList() -> impl IntoView {
             </div>
             {clients.view("No clients match. Create one with the Create button.", |items: Vec<Client>| {
                 view! {
-                    <div class="table-wrap">
+                    <TableScroll label="Clients">
                         <table class="table">
                             <thead>
                                 <tr>
@@ -137,7 +136,7 @@ pub fn ClientList() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                 }
             })}
         </section>
@@ -174,36 +173,37 @@ impl LogoChoice {
         self.error.set(None);
     }
 
+    /// A refused file is neither kept nor previewed (the field is emptied); its error stays
+    /// beside the field, and the form saves without it.
     fn on_change(&self, ev: leptos::ev::Event) {
-        self.error.set(None);
-        let picked = ev
+        self.clear();
+        let Some(input) = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .and_then(|i| i.files())
-            .and_then(|fs| fs.get(0));
-        match picked {
-            None => self.clear(),
-            Some(f) => {
-                if !LOGO_TYPES.contains(&f.type_().as_str()) {
-                    self.error
-                        .set(Some("Choose a PNG, JPEG or WebP image.".into()));
-                } else if f.size() > LOGO_MAX_BYTES {
-                    self.error
-                        .set(Some("The image must be at most 1 MiB.".into()));
+        else {
+            return;
+        };
+        let Some(f) = input.files().and_then(|fs| fs.get(0)) else {
+            return;
+        };
+        let this = *self;
+        wasm_bindgen_futures::spawn_local(async move {
+            match logo_file::check(&f).await {
+                Ok(()) => {
+                    this.set_preview(web_sys::Url::create_object_url_with_blob(&f).ok());
+                    this.file.set(Some(f));
                 }
-                self.set_preview(web_sys::Url::create_object_url_with_blob(&f).ok());
-                self.file.set(Some(f));
+                Err(message) => {
+                    input.set_value("");
+                    this.error.set(Some(message));
+                }
             }
-        }
+        });
     }
 
-    /// The file to upload, unless it failed the checks.
+    /// The file to upload (only a file that passed the checks is kept).
     fn valid_file(&self) -> Option<web_sys::File> {
-        if self.error.get_untracked().is_some() {
-            None
-        } else {
-            self.file.get_untracked()
-        }
+        self.file.get_untracked()
     }
 }
 
@@ -215,6 +215,16 @@ fn LogoInput(
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let error_testid = format!("{id}-error");
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_testid.clone());
+        move || {
+            if choice.error.with(|e| e.is_some()) {
+                format!("{hint_id} {error_id}")
+            } else {
+                hint_id.clone()
+            }
+        }
+    };
     let preview_testid = format!("{id}-preview");
     view! {
         <div class="field">
@@ -226,12 +236,13 @@ fn LogoInput(
                 type="file"
                 id=id.clone()
                 data-testid=id.clone()
-                accept="image/png,image/jpeg,image/webp"
-                aria-describedby=hint_id
+                accept=logo_file::ACCEPT
+                aria-describedby=described_by
+                aria-invalid=move || choice.error.with(|e| e.is_some()).to_string()
                 on:change=move |ev| choice.on_change(ev)
             />
             <Show when=move || choice.error.get().is_some()>
-                <p class="field-error" role="alert" data-testid=error_testid.clone()>{move || choice.error.get().unwrap_or_default()}</p>
+                <p class="field-error" role="alert" id=error_testid.clone() data-testid=error_testid.clone()>{move || choice.error.get().unwrap_or_default()}</p>
             </Show>
             <Show when=move || choice.preview.get().is_some()>
                 <img class="logo-preview" alt="Preview of the chosen logo" data-testid=preview_testid.clone()
@@ -327,9 +338,6 @@ pub fn ClientNew() -> impl IntoView {
                 None
             })
         };
-        if logo.error.get_untracked().is_some() {
-            return;
-        }
         if !local.is_empty() {
             errors.set(local);
             return;

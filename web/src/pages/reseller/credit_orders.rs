@@ -15,6 +15,7 @@ use crate::components::form::{
 use crate::components::paged::Paged;
 use crate::components::pickers::ClientPicker;
 use crate::components::toast::use_toasts;
+use crate::components::widgets::TableScroll;
 use crate::format;
 
 const ORDER_FIELDS: &[&str] = &["client_code", "credits", "note", "po_reference"];
@@ -97,7 +98,7 @@ pub fn CreditOrderList() -> impl IntoView {
             </div>
             {orders.view("No credit orders match.", move |items: Vec<CreditOrder>| {
                 view! {
-                    <div class="table-wrap">
+                    <TableScroll label="Credit orders">
                         <table class="table">
                             <thead>
                                 <tr>
@@ -137,10 +138,23 @@ pub fn CreditOrderList() -> impl IntoView {
                                 })}
                             </tfoot>
                         </table>
-                    </div>
+                    </TableScroll>
                 }
             })}
         </section>
+    }
+}
+
+/// True when `code` has the shape of a whole client code (`ACME-7K2Q`, made by the API's
+/// `clients::generate_code`): 2 to 4 letters or digits, a hyphen, 4 more. A shorter code may
+/// still be being typed, so it is not called unknown until then (or until the field is left).
+fn looks_complete(code: &str) -> bool {
+    let alnum = |s: &str| s.chars().all(|c| c.is_ascii_alphanumeric());
+    match code.trim().split_once('-') {
+        Some((prefix, suffix)) => {
+            (2..=4).contains(&prefix.len()) && alnum(prefix) && suffix.len() == 4 && alnum(suffix)
+        }
+        None => false,
     }
 }
 
@@ -165,12 +179,15 @@ pub fn CreditOrderNew() -> impl IntoView {
     let note = RwSignal::new(String::new());
     let po_reference = RwSignal::new(String::new());
     let lookup = RwSignal::new(Lookup::Empty);
+    // The field was left since the code last changed: an incomplete code may be called unknown.
+    let left = RwSignal::new(false);
     let debounce = StoredValue::new_local(None::<Timeout>);
     // The answer for the latest code only, however the requests finish.
     let generation = StoredValue::new(0u64);
 
     Effect::new(move |_| {
         let typed = code.get().trim().to_string();
+        left.set(false);
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();
         if typed.is_empty() {
@@ -249,8 +266,10 @@ pub fn CreditOrderNew() -> impl IntoView {
                     "The credits are added at once and invoiced to you at your agreed price."
                 </p>
                 <ErrorSummary errors=errors known=ORDER_FIELDS />
-                <TextField id="order-client-code" name="client_code" label="Client code" required=true value=code
-                    errors=errors autocomplete="off" placeholder="ACME-7K2Q" />
+                <div on:focusout=move |_| left.set(true)>
+                    <TextField id="order-client-code" name="client_code" label="Client code" required=true value=code
+                        errors=errors autocomplete="off" placeholder="ACME-7K2Q" />
+                </div>
                 <p class="lookup" aria-live="polite" data-testid="order-client-lookup">
                     {move || match lookup.get() {
                         Lookup::Empty => view! { <span class="muted">"The client's name appears here."</span> }.into_any(),
@@ -258,6 +277,9 @@ pub fn CreditOrderNew() -> impl IntoView {
                         Lookup::Found(c) => view! {
                             <span class="lookup-found" data-testid="order-client-name">{c.name.clone()}</span>
                             <span class="muted">{format!(" — balance {} credits", c.credit_balance)}</span>
+                        }.into_any(),
+                        Lookup::NotFound if !left.get() && !looks_complete(&code.get()) => view! {
+                            <span class="muted" data-testid="order-client-incomplete">"Keep typing: a code looks like ACME-7K2Q."</span>
                         }.into_any(),
                         Lookup::NotFound => view! { <span class="lookup-missing" data-testid="order-client-missing">"No client with this code"</span> }.into_any(),
                         Lookup::Failed(m) => view! { <span class="lookup-missing">{m}</span> }.into_any(),
@@ -274,5 +296,29 @@ pub fn CreditOrderNew() -> impl IntoView {
                 </div>
             </form>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_complete;
+
+    #[test]
+    fn only_whole_codes_look_complete() {
+        for whole in ["ACME-7K2Q", "acme-7k2q", " 3M-ABCD ", "CL-2345"] {
+            assert!(looks_complete(whole), "{whole}");
+        }
+        for partial in [
+            "",
+            "A",
+            "ACME",
+            "ACME-",
+            "ACME-7K2",
+            "ACMEX-7K2Q",
+            "ACME-7K2QZ",
+            "AC ME-7K2Q",
+        ] {
+            assert!(!looks_complete(partial), "{partial}");
+        }
     }
 }

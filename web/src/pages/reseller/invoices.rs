@@ -9,7 +9,7 @@ use crate::api;
 use crate::components::paged::Paged;
 use crate::components::states::{ErrorState, Loading};
 use crate::components::toast::use_toasts;
-use crate::components::widgets::{Fact, StatusBadge};
+use crate::components::widgets::{Fact, StatusBadge, TableScroll};
 use crate::format;
 
 fn number_or_draft(i: &Invoice) -> String {
@@ -30,7 +30,7 @@ pub fn InvoiceList() -> impl IntoView {
                 "a number when it is issued."
             </p>
             {invoices.view("No invoices yet. Your first credit order starts one.", |items: Vec<Invoice>| view! {
-                <div class="table-wrap">
+                <TableScroll label="Invoices">
                     <table class="table">
                         <thead>
                             <tr>
@@ -55,7 +55,7 @@ pub fn InvoiceList() -> impl IntoView {
                             }}).collect_view()}
                         </tbody>
                     </table>
-                </div>
+                </TableScroll>
             })}
         </section>
     }
@@ -151,7 +151,7 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
                 let total = total.clone();
                 let cur = currency.get_value();
                 view! {
-                    <div class="table-wrap">
+                    <TableScroll label="Invoice lines">
                         <table class="table">
                             <thead>
                                 <tr>
@@ -186,7 +186,7 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
                                 </tr>
                             </tfoot>
                         </table>
-                    </div>
+                    </TableScroll>
                 }
             })}
         </section>

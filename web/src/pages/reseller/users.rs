@@ -8,7 +8,7 @@ use crate::api;
 use crate::components::form::{ErrorSummary, FieldErrors, SubmitButton, TextField};
 use crate::components::paged::Paged;
 use crate::components::toast::use_toasts;
-use crate::components::widgets::StatusBadge;
+use crate::components::widgets::{StatusBadge, TableScroll};
 use crate::format;
 
 #[component]
@@ -51,7 +51,7 @@ pub fn ColleagueList() -> impl IntoView {
             <div class="two-columns">
                 <div>
                     {users.view("No users yet.", |items: Vec<User>| view! {
-                        <div class="table-wrap">
+                        <TableScroll label="Colleagues">
                             <table class="table">
                                 <thead>
                                     <tr>
@@ -65,14 +65,14 @@ pub fn ColleagueList() -> impl IntoView {
                                     {items.into_iter().map(|u| view! {
                                         <tr data-testid="colleague-row" data-email=u.email.clone()>
                                             <td>{u.name.clone()}</td>
-                                            <td class="break">{u.email.clone()}</td>
+                                            <td class="email">{u.email.clone()}</td>
                                             <td><StatusBadge status=u.status.clone() /></td>
                                             <td class="nowrap">{u.last_login_at.as_ref().map(format::date_time).unwrap_or_else(|| "Never".into())}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        </div>
+                        </TableScroll>
                     })}
                 </div>
                 <form class="card stack" on:submit=on_submit novalidate=true data-testid="colleague-form">
