@@ -65,7 +65,7 @@ $(DIST)/.built: $(WASM) web/index.html $(wildcard web/*.css) $(wildcard web/asse
 
 ## ---- tests ------------------------------------------------------------------------------
 
-test: tools-test postgres-up test-rust e2e
+test: tools-test postgres-up lint test-rust e2e
 
 # Unit and API tests. Every API case runs on SQLite and on PostgreSQL; the run fails if no
 # PostgreSQL case ran (a silent skip must never look green). Then the SPA's unit tests (skin
@@ -82,10 +82,14 @@ test-rust:
 # Every journey on SQLite; the article and candidate journeys again on PostgreSQL, so the
 # production database is exercised from a browser too.
 E2E_ON_POSTGRES := tests/reseller-article.spec.ts tests/candidate.spec.ts
+# The journeys run a snapshot of the binary, so a build elsewhere into the same target
+# directory cannot swap it halfway.
+E2E_BIN := $(CARGO_TARGET_DIR)/e2e-credence-$(notdir $(CURDIR))
 e2e: web tools-test postgres-up
 	cargo build -p credence-api
-	CREDENCE_BIN=$(DEBUG_BIN) CREDENCE_WEB_DIR=$(DIST) bash e2e/run.sh
-	CREDENCE_BIN=$(DEBUG_BIN) CREDENCE_WEB_DIR=$(DIST) E2E_DATABASE=postgres bash e2e/run.sh $(E2E_ON_POSTGRES)
+	cp $(DEBUG_BIN) $(E2E_BIN)
+	CREDENCE_BIN=$(E2E_BIN) CREDENCE_WEB_DIR=$(DIST) bash e2e/run.sh
+	CREDENCE_BIN=$(E2E_BIN) CREDENCE_WEB_DIR=$(DIST) E2E_DATABASE=postgres bash e2e/run.sh $(E2E_ON_POSTGRES)
 
 # The README's screenshots, from a throwaway server with the demo data.
 screenshots: web tools-test

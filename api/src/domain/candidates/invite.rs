@@ -12,11 +12,11 @@ use crate::domain::brands;
 use crate::domain::clients::ClientRow;
 use crate::domain::credits::{self, Change};
 use crate::domain::links::Links;
+use crate::domain::outbox;
 use crate::domain::projects::{get_scoped_project, tests_of, ProjectRow};
 use crate::domain::tenant::Tenant;
 use crate::domain::values::{optional_text, required_text, Email};
 use crate::error::{ApiError, Failure, Validator};
-use crate::domain::outbox;
 use crate::mail::templates;
 use crate::secrets::{random_token, token_hash};
 
