@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::ResellerStatus;
+
 /// A brand skin: the colours, logo and product name a portal and test area are shown in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -75,8 +77,7 @@ pub struct Reseller {
     pub custom_host: Option<String>,
     /// Skins this reseller may give its clients; the first is its default skin.
     pub brand_ids: Vec<String>,
-    /// `active` or `suspended`.
-    pub status: String,
+    pub status: ResellerStatus,
     pub user_count: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -105,8 +106,7 @@ pub struct ResellerPatch {
     /// An empty string removes the custom host.
     pub custom_host: Option<String>,
     pub brand_ids: Option<Vec<String>>,
-    /// `active` or `suspended`.
-    pub status: Option<String>,
+    pub status: Option<ResellerStatus>,
 }
 
 /// `POST /admin/resellers/{id}/users` and `POST /reseller-users`.

@@ -4,6 +4,7 @@
 
 use chrono::Duration;
 use credence_shared::auth::ClientCredentialsResponse;
+use credence_shared::UserStatus;
 use diesel::prelude::*;
 
 use crate::auth::session::{access_token, organisation_open};
@@ -41,7 +42,7 @@ pub fn exchange(
         return Err(refused());
     }
     let owner = accounts::get(conn, &owner_id)?;
-    if owner.status != "active" || !organisation_open(conn, &owner)? {
+    if owner.status != UserStatus::Active || !organisation_open(conn, &owner)? {
         return Err(refused());
     }
     let session_id = new_id();

@@ -7,7 +7,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
-use credence_shared::Role;
+use credence_shared::{Role, UserStatus};
 use diesel::prelude::*;
 
 use crate::auth::session;
@@ -78,7 +78,7 @@ async fn authenticate(
                 .filter(sessions::user_id.eq(&sub))
                 .filter(sessions::revoked_at.is_null())
                 .filter(sessions::expires_at.gt(crate::db::now()))
-                .filter(users::status.eq("active"))
+                .filter(users::status.eq(UserStatus::Active.as_str()))
                 .select(users::all_columns)
                 .first::<UserRow>(conn)
                 .optional()?;

@@ -7,6 +7,7 @@
 use chrono::Duration;
 use credence_shared::auth::Impersonator;
 use credence_shared::reseller::ImpersonationResponse;
+use credence_shared::UserStatus;
 use diesel::prelude::*;
 
 use crate::auth::session::{access_token, organisation_open, revoke};
@@ -35,7 +36,7 @@ pub fn start(
         },
         client_user_id,
     )?;
-    if target.status != "active" || !organisation_open(conn, &target)? {
+    if target.status != UserStatus::Active || !organisation_open(conn, &target)? {
         return Err(ApiError::conflict(
             "user_not_active",
             "This user cannot sign in (invited, deactivated, or their client is suspended), so Login As is not possible.",

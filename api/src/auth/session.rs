@@ -4,7 +4,7 @@
 //! presenting an already-used token revokes the whole session (someone copied it).
 
 use chrono::Duration;
-use credence_shared::Role;
+use credence_shared::{ClientStatus, ResellerStatus, Role, UserStatus};
 use diesel::prelude::*;
 
 use crate::auth::tokens::{Actor, Claims, Keys, ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER};
@@ -100,7 +100,7 @@ pub fn organisation_open(conn: &mut DbConnection, user: &UserRow) -> Result<bool
                 .find(client_id)
                 .select((clients::status, clients::reseller_id))
                 .first::<(String, String)>(conn)?;
-            if status != "active" {
+            if status != ClientStatus::Active.as_str() {
                 return Ok(false);
             }
             Some(reseller_id)
@@ -112,7 +112,7 @@ pub fn organisation_open(conn: &mut DbConnection, user: &UserRow) -> Result<bool
             .find(reseller_id)
             .select(resellers::status)
             .first::<String>(conn)?
-            == "active"),
+            == ResellerStatus::Active.as_str()),
         None => Ok(true),
     }
 }
@@ -167,7 +167,9 @@ pub fn open(
 
 /// Whether a user may sign in at all (the password is checked by the caller).
 pub fn may_sign_in(user: &UserRow) -> bool {
-    user.status == "active" && user.password_hash.is_some() && user.role() != Role::Candidate
+    user.status == UserStatus::Active
+        && user.password_hash.is_some()
+        && user.role() != Role::Candidate
 }
 
 /// Rotates a refresh token. A token that was already used revokes its session.

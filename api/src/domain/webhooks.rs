@@ -2,6 +2,7 @@
 //! webhook in the caller's transaction (like mail): no event for a change that rolled back.
 
 use credence_shared::reseller::{Webhook, WebhookCreate};
+use credence_shared::DeliveryStatus;
 use diesel::prelude::*;
 
 use crate::db::schema::{webhook_deliveries, webhooks};
@@ -195,7 +196,7 @@ pub fn emit(
                 webhook_deliveries::webhook_id.eq(&webhook_id),
                 webhook_deliveries::event.eq(event),
                 webhook_deliveries::payload.eq(payload.to_string()),
-                webhook_deliveries::status.eq("pending"),
+                webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()),
                 webhook_deliveries::attempts.eq(0),
                 webhook_deliveries::next_attempt_at.eq(at),
                 webhook_deliveries::created_at.eq(at),
