@@ -106,7 +106,9 @@ pub struct ResellerPatch {
     /// An empty string removes the custom host.
     pub custom_host: Option<String>,
     pub brand_ids: Option<Vec<String>>,
-    pub status: Option<ResellerStatus>,
+    /// A word of the enum; any other word is a 422 with the other bad fields (not a serde error).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<ResellerStatus>))]
+    pub status: Option<String>,
 }
 
 /// `POST /admin/resellers/{id}/users` and `POST /reseller-users`.

@@ -64,7 +64,9 @@ pub struct ClientPatch {
     pub notes: Option<String>,
     pub brand_id: Option<String>,
     pub credit_threshold: Option<i64>,
-    pub status: Option<ClientStatus>,
+    /// A word of the enum; any other word is a 422 with the other bad fields (not a serde error).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<ClientStatus>))]
+    pub status: Option<String>,
 }
 
 /// One change of a client's balance.
@@ -213,7 +215,8 @@ pub struct ClientUserPatch {
     pub email: Option<String>,
     pub job_title: Option<String>,
     /// `active` or `deactivated` (re-activating an invited user keeps them invited).
-    pub status: Option<UserStatus>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<UserStatus>))]
+    pub status: Option<String>,
 }
 
 /// A client user as the reseller and the client see them.

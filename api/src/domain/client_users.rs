@@ -208,12 +208,12 @@ pub fn update(
         .job_title
         .as_deref()
         .and_then(|s| v.check("job_title", optional_text(s, 200)));
-    let status = patch.status.and_then(|s| {
+    let status = patch.status.as_deref().and_then(|s| {
         v.check(
             "status",
-            match s {
-                UserStatus::Active | UserStatus::Deactivated => Ok(s),
-                UserStatus::Invited => Err(FieldIssue::new(
+            match UserStatus::parse(s) {
+                Some(s @ (UserStatus::Active | UserStatus::Deactivated)) => Ok(s),
+                Some(UserStatus::Invited) | None => Err(FieldIssue::new(
                     "invalid_status",
                     "Use active or deactivated.",
                 )),

@@ -440,7 +440,14 @@ pub fn update(
     let threshold = patch
         .credit_threshold
         .and_then(|t| v.check("credit_threshold", threshold(t)));
-    let status = patch.status;
+    let status = patch.status.as_deref().and_then(|s| {
+        v.check(
+            "status",
+            ClientStatus::parse(s).ok_or_else(|| {
+                FieldIssue::new("invalid_status", "Use active, suspended or archived.")
+            }),
+        )
+    });
     v.finish()?;
     let new_threshold = threshold.unwrap_or(before.credit_threshold);
     diesel::update(clients::table.find(id))

@@ -13,7 +13,7 @@ use crate::domain::links::Links;
 use crate::domain::users::{self as accounts, NewUser, UserRow};
 use crate::domain::values::{currency, host, required_text, DiscountPercent, Email};
 use crate::domain::{into_page, like_pattern, PageRequest};
-use crate::error::{ApiError, Validator};
+use crate::error::{ApiError, FieldIssue, Validator};
 
 #[derive(Queryable, Debug, Clone)]
 pub struct ResellerRow {
@@ -242,7 +242,13 @@ pub fn update(
             v.add("custom_host", "taken", "Another reseller uses this host.");
         }
     }
-    let status = patch.status;
+    let status = patch.status.as_deref().and_then(|s| {
+        v.check(
+            "status",
+            ResellerStatus::parse(s)
+                .ok_or_else(|| FieldIssue::new("invalid_status", "Use active or suspended.")),
+        )
+    });
     let brand_ids = match &patch.brand_ids {
         Some(ids) => Some(check_brands(conn, &mut v, ids)?),
         None => None,

@@ -140,7 +140,7 @@ pub async fn delete_client_user(
     let actor = user.principal.audit_actor();
     let id = id.into_inner();
     let patch = ClientUserPatch {
-        status: Some(UserStatus::Deactivated),
+        status: Some(UserStatus::Deactivated.as_str().to_string()),
         ..Default::default()
     };
     state

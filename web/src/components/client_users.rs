@@ -69,7 +69,7 @@ fn ClientUserRow(
         busy.set(true);
         wasm_bindgen_futures::spawn_local(async move {
             let body = ClientUserPatch {
-                status: Some(status),
+                status: Some(status.as_str().to_string()),
                 ..Default::default()
             };
             match api::patch_client_user(&id.get_value(), &body).await {

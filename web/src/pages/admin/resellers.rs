@@ -371,7 +371,7 @@ fn ResellerEditor(reseller: Reseller) -> impl IntoView {
             // An empty string removes the custom host.
             custom_host: Some(fields.custom_host().unwrap_or_default()),
             brand_ids: Some(fields.brand_ids.get_untracked()),
-            status: ResellerStatus::parse(&fields.status.get_untracked()),
+            status: Some(fields.status.get_untracked()),
         });
     };
     view! {

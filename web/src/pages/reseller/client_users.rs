@@ -225,10 +225,10 @@ fn ClientUserEditor(user: ClientUser) -> impl IntoView {
             // Empty clears the job title.
             job_title: Some(job_title.get_untracked().trim().to_string()),
             // "invited" is not something to set; re-activating keeps an invited user invited.
-            status: UserStatus::parse(&s).filter(|s| match s {
-                UserStatus::Active | UserStatus::Deactivated => true,
-                UserStatus::Invited => false,
-            }),
+            status: match UserStatus::parse(&s) {
+                Some(UserStatus::Active | UserStatus::Deactivated) => Some(s),
+                Some(UserStatus::Invited) | None => None,
+            },
         });
     };
     let mut options = vec![

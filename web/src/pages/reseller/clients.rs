@@ -447,7 +447,7 @@ fn ClientPage(client: Client) -> impl IntoView {
         status_busy.set(true);
         wasm_bindgen_futures::spawn_local(async move {
             let body = ClientPatch {
-                status: Some(status),
+                status: Some(status.as_str().to_string()),
                 ..Default::default()
             };
             match api::patch_client(&id.get_value(), &body).await {
