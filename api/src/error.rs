@@ -146,6 +146,13 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
+/// A column held a word its enum does not know: the CHECK constraints make this a bug, not input.
+impl From<credence_shared::UnknownWord> for ApiError {
+    fn from(e: credence_shared::UnknownWord) -> ApiError {
+        ApiError::internal(e)
+    }
+}
+
 /// Collects every bad field of a request before answering one 422.
 #[derive(Default)]
 pub struct Validator {

@@ -249,7 +249,7 @@ test.describe.serial('candidate test area', () => {
 
     // Home again: numerical completed, the questionnaire next.
     await expect(page.getByTestId('home-notice')).toContainText('have been submitted');
-    await expect(page.locator('[data-testid="test-card"][data-category="numerical"]').getByTestId('completed-badge')).toHaveText('Completed');
+    await expect(page.locator('[data-testid="test-card"][data-category="numerical"]').getByTestId('completed-badge')).toHaveText('Submitted');
     await expect(page.getByTestId('start-numerical')).toHaveCount(0);
 
     // The personality questionnaire: pages of statements, no clock.

@@ -265,13 +265,13 @@ test('a reseller manages a client; the client user manages their colleagues and 
   // Suspend asks first; Cancel changes nothing, Confirm suspends; then reactivate.
   await page.getByTestId('client-suspend').click();
   await page.getByTestId('client-suspend-cancel').click();
-  await expect(page.getByTestId('client-status')).toHaveText('active');
+  await expect(page.getByTestId('client-status')).toHaveText('Active');
   await page.getByTestId('client-suspend').click();
   await page.getByTestId('client-suspend-confirm').click();
-  await expect(page.getByTestId('client-status')).toHaveText('suspended');
+  await expect(page.getByTestId('client-status')).toHaveText('Suspended');
   await page.getByTestId('client-reactivate').click();
   await page.getByTestId('client-reactivate-confirm').click();
-  await expect(page.getByTestId('client-status')).toHaveText('active');
+  await expect(page.getByTestId('client-status')).toHaveText('Active');
 
   // Taking back more than the balance is refused next to the field; a valid amount is booked.
   await page.getByTestId('take-back-credits').fill('31');

@@ -29,7 +29,7 @@ test('the vendor sees invoices; a reseller manages API keys and webhooks', async
   await login(page, admin.email, admin.password);
   await page.getByTestId('nav-invoices').click();
   const row = page.getByTestId('admin-invoice-row').filter({ hasText: resellerName });
-  await expect(row).toContainText('draft');
+  await expect(row).toContainText('Draft');
   await expect(row).toContainText('180.00 GBP'); // 40 credits × 5.00 − 10 %
   await checkPage(page, 'admin invoices');
   await expect(row).toContainText('Month still open');

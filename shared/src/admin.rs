@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::ResellerStatus;
+
 /// A brand skin: the colours, logo and product name a portal and test area are shown in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -75,8 +77,7 @@ pub struct Reseller {
     pub custom_host: Option<String>,
     /// Skins this reseller may give its clients; the first is its default skin.
     pub brand_ids: Vec<String>,
-    /// `active` or `suspended`.
-    pub status: String,
+    pub status: ResellerStatus,
     pub user_count: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -105,7 +106,8 @@ pub struct ResellerPatch {
     /// An empty string removes the custom host.
     pub custom_host: Option<String>,
     pub brand_ids: Option<Vec<String>>,
-    /// `active` or `suspended`.
+    /// A word of the enum; any other word is a 422 with the other bad fields (not a serde error).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<ResellerStatus>))]
     pub status: Option<String>,
 }
 

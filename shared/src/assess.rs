@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::admin::Brand;
 use crate::problem::FieldError;
+use crate::{AssessmentStatus, CandidateStatus, ImportOutcome, InvitationStatus, TestKind};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -20,8 +21,7 @@ pub struct NormGroupRef {
 pub struct TestSummary {
     pub id: String,
     pub name: String,
-    /// `aptitude` or `personality`.
-    pub kind: String,
+    pub kind: TestKind,
     /// `numerical`, `verbal`, `inductive` or `personality`.
     pub category: String,
     pub description: String,
@@ -45,7 +45,7 @@ pub struct ProjectTestInput {
 pub struct ProjectTest {
     pub test_id: String,
     pub test_name: String,
-    pub kind: String,
+    pub kind: TestKind,
     pub norm_group_id: String,
     pub norm_group_name: String,
     pub credit_cost: i64,
@@ -140,9 +140,8 @@ pub struct Assessment {
     pub id: String,
     pub test_id: String,
     pub test_name: String,
-    pub kind: String,
-    /// `not_started`, `in_progress`, `submitted` or `refunded`.
-    pub status: String,
+    pub kind: TestKind,
+    pub status: AssessmentStatus,
     pub norm_group_name: String,
     pub started_at: Option<DateTime<Utc>>,
     pub deadline_at: Option<DateTime<Utc>>,
@@ -158,8 +157,7 @@ pub struct Invitation {
     pub candidate_id: String,
     pub project_id: String,
     pub project_name: String,
-    /// `invited`, `in_progress`, `submitted`, `cancelled` or `expired`.
-    pub status: String,
+    pub status: InvitationStatus,
     pub credits_charged: i64,
     pub expires_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
@@ -181,7 +179,7 @@ pub struct Candidate {
     pub extra_time_locked: bool,
     pub active: bool,
     /// Status of the newest invitation.
-    pub status: String,
+    pub status: CandidateStatus,
     pub invitations: Vec<Invitation>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -226,8 +224,7 @@ pub struct ImportRow {
     /// 1-based line number in the file (the header is line 1).
     pub line: i64,
     pub email: String,
-    /// `invited` or `rejected`.
-    pub outcome: String,
+    pub outcome: ImportOutcome,
     pub candidate_id: Option<String>,
     pub errors: Vec<FieldError>,
 }
@@ -250,7 +247,7 @@ pub struct ProjectResult {
     pub first_name: String,
     pub last_name: String,
     pub email: String,
-    pub status: String,
+    pub status: InvitationStatus,
     pub submitted_at: Option<DateTime<Utc>>,
     pub assessments: Vec<Assessment>,
 }
@@ -310,7 +307,7 @@ pub struct CandidateProject {
 pub struct CandidateTest {
     pub id: String,
     pub name: String,
-    pub kind: String,
+    pub kind: TestKind,
     pub category: String,
     pub instructions: String,
     pub question_count: i64,
@@ -322,8 +319,8 @@ pub struct CandidateAssessment {
     pub id: String,
     pub project: CandidateProject,
     pub test: CandidateTest,
-    /// `not_started`, `in_progress` or `submitted`.
-    pub status: String,
+    /// Never `refunded`: a refunded test is not shown to the candidate.
+    pub status: AssessmentStatus,
     /// The time allowed, extra time included; absent for untimed tests.
     pub duration_seconds: Option<i64>,
     pub deadline: Option<DateTime<Utc>>,
@@ -384,5 +381,6 @@ pub struct AnswersSave {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubmitResponse {
-    pub status: String,
+    /// Always `submitted`.
+    pub status: AssessmentStatus,
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::Role;
+use crate::{Role, UserStatus};
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -61,8 +61,8 @@ pub struct User {
     pub reseller_id: Option<String>,
     pub client_id: Option<String>,
     pub job_title: Option<String>,
-    /// `invited` (no password yet), `active` or `deactivated`.
-    pub status: String,
+    /// `invited` until a password is set.
+    pub status: UserStatus,
     pub created_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
 }

@@ -9,6 +9,13 @@ pub mod assess;
 pub mod auth;
 pub mod problem;
 pub mod reseller;
+pub mod status;
+
+pub use status::{
+    AssessmentStatus, CandidateStatus, ClientStatus, CreditOrderKind, DeliveryStatus,
+    ImportOutcome, InvitationStatus, InvoiceStatus, LedgerKind, ResellerStatus, TestKind,
+    UnknownWord, UserStatus, Word,
+};
 
 use serde::{Deserialize, Serialize};
 

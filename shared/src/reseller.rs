@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::{ClientStatus, CreditOrderKind, InvoiceStatus, LedgerKind, UserStatus};
+
 /// An employer account created by a reseller.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -25,8 +27,7 @@ pub struct Client {
     pub credit_threshold: i64,
     /// The balance is below the threshold.
     pub low_credit: bool,
-    /// `active`, `suspended` or `archived`.
-    pub status: String,
+    pub status: ClientStatus,
     pub user_count: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -63,7 +64,8 @@ pub struct ClientPatch {
     pub notes: Option<String>,
     pub brand_id: Option<String>,
     pub credit_threshold: Option<i64>,
-    /// `active`, `suspended` or `archived`.
+    /// A word of the enum; any other word is a 422 with the other bad fields (not a serde error).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<ClientStatus>))]
     pub status: Option<String>,
 }
 
@@ -73,8 +75,7 @@ pub struct ClientPatch {
 pub struct LedgerEntry {
     pub id: String,
     pub client_id: String,
-    /// `initial`, `order`, `invite_charge`, `refund` or `adjustment`.
-    pub kind: String,
+    pub kind: LedgerKind,
     pub delta: i64,
     pub balance_after: i64,
     pub reference: Option<String>,
@@ -123,8 +124,7 @@ pub struct CreditOrder {
     pub client_id: String,
     pub client_code: String,
     pub client_name: String,
-    /// `initial` (credits given at client creation) or `order`.
-    pub kind: String,
+    pub kind: CreditOrderKind,
     pub credits: i64,
     /// List price of one credit when ordered, minor units.
     pub list_price_minor: i64,
@@ -168,8 +168,7 @@ pub struct Invoice {
     /// Calendar month, `YYYY-MM` (UTC).
     pub period: String,
     pub currency: String,
-    /// `draft`, `issued`, `paid` or `void`.
-    pub status: String,
+    pub status: InvoiceStatus,
     /// Gap-free sequential number, set when issued (e.g. `INV-000042`).
     pub number: Option<String>,
     /// Whether the invoice's month is still open (a draft can be issued only once it is not).
@@ -216,6 +215,7 @@ pub struct ClientUserPatch {
     pub email: Option<String>,
     pub job_title: Option<String>,
     /// `active` or `deactivated` (re-activating an invited user keeps them invited).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<UserStatus>))]
     pub status: Option<String>,
 }
 
@@ -230,8 +230,7 @@ pub struct ClientUser {
     pub name: String,
     pub email: String,
     pub job_title: Option<String>,
-    /// `invited`, `active` or `deactivated`.
-    pub status: String,
+    pub status: UserStatus,
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }

@@ -4,6 +4,7 @@
 
 use chrono::Duration;
 use credence_shared::auth::ClientCredentialsResponse;
+use credence_shared::UserStatus;
 
 use crate::auth::session::access_token;
 use crate::auth::tokens::{Keys, ACCESS_TOKEN_SECONDS};
@@ -34,7 +35,7 @@ pub fn exchange(
         return Err(refused());
     }
     let owner = accounts::get(conn, &owner_id)?;
-    if owner.status != "active" || !sessions::organisation_open(conn, &owner)? {
+    if owner.status != UserStatus::Active || !sessions::organisation_open(conn, &owner)? {
         return Err(refused());
     }
     let session_id = sessions::open_for_api_key(

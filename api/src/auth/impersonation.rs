@@ -7,6 +7,7 @@
 use chrono::Duration;
 use credence_shared::auth::Impersonator;
 use credence_shared::reseller::ImpersonationResponse;
+use credence_shared::UserStatus;
 
 use crate::auth::session::access_token;
 use crate::auth::tokens::{Keys, IMPERSONATION_SECONDS};
@@ -33,7 +34,7 @@ pub fn start(
         },
         client_user_id,
     )?;
-    if target.status != "active" || !sessions::organisation_open(conn, &target)? {
+    if target.status != UserStatus::Active || !sessions::organisation_open(conn, &target)? {
         return Err(ApiError::conflict(
             "user_not_active",
             "This user cannot sign in (invited, deactivated, or their client is suspended), so Login As is not possible.",

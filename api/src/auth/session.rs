@@ -5,7 +5,7 @@
 //! and the tokens are here; the rows are kept by `domain::sessions`.
 
 use chrono::Duration;
-use credence_shared::Role;
+use credence_shared::{Role, UserStatus};
 
 use crate::auth::tokens::{Actor, Claims, Keys, ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER};
 use crate::db::{new_id, now, DbConnection};
@@ -125,7 +125,9 @@ pub fn open(
 
 /// Whether a user may sign in at all (the password is checked by the caller).
 pub fn may_sign_in(user: &UserRow) -> bool {
-    user.status == "active" && user.password_hash.is_some() && user.role() != Role::Candidate
+    user.status == UserStatus::Active
+        && user.password_hash.is_some()
+        && user.role() != Role::Candidate
 }
 
 /// Rotates a refresh token. A token that was already used revokes its session.

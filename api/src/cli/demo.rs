@@ -16,6 +16,7 @@ use crate::domain::audit::AuditActor;
 use crate::domain::links::Links;
 use crate::domain::{brands, calendar, clients, orders, resellers};
 use credence_shared::reseller::ClientCreate;
+use credence_shared::{CreditOrderKind, UserStatus};
 
 pub const ADMIN_EMAIL: &str = "admin@credence.local";
 pub const ADMIN_PASSWORD: &str = "credence-admin-demo";
@@ -134,7 +135,7 @@ pub fn seed(config: &Config) -> Result<String, String> {
             &actor,
             &reseller_row,
             &acme,
-            "order",
+            CreditOrderKind::Order,
             200,
             Some("Graduate scheme"),
             Some("PO-1042"),
@@ -235,7 +236,7 @@ fn active_user(
             users::client_id.eq(client_id),
             users::job_title.eq(Some(job_title)),
             users::password_hash.eq(Some(password::hash(password_plain, cost))),
-            users::status.eq("active"),
+            users::status.eq(UserStatus::Active.as_str()),
             users::created_at.eq(at),
             users::updated_at.eq(at),
         ))

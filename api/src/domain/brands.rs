@@ -1,6 +1,7 @@
 //! Brand skins: colours, logo and product name; one default skin exists from the first start.
 
 use credence_shared::admin::{Brand, BrandCreate, BrandPatch, Branding};
+use credence_shared::ResellerStatus;
 use diesel::prelude::*;
 
 use crate::db::schema::{brands, reseller_brands, resellers};
@@ -248,7 +249,7 @@ pub fn branding_for_host(
         let found = resellers::table
             .inner_join(reseller_brands::table.inner_join(brands::table))
             .filter(resellers::custom_host.eq(host.to_lowercase()))
-            .filter(resellers::status.eq("active"))
+            .filter(resellers::status.eq(ResellerStatus::Active.as_str()))
             .order(reseller_brands::position.asc())
             .select((resellers::name, brands::all_columns))
             .first::<(String, BrandRow)>(conn)

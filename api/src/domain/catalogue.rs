@@ -2,6 +2,7 @@
 //! Correct answers never leave this module's callers in the server.
 
 use credence_shared::assess::{NormGroupRef, TestSummary};
+use credence_shared::TestKind;
 use diesel::prelude::*;
 
 use crate::db::schema::{norm_groups, norms, questions, tests};
@@ -13,7 +14,8 @@ pub struct TestRow {
     pub id: String,
     pub slug: String,
     pub name: String,
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: TestKind,
     pub category: String,
     pub description: String,
     pub instructions: String,

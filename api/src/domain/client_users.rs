@@ -2,7 +2,7 @@
 //! welcomed by email, deactivated (never deleted).
 
 use credence_shared::reseller::{ClientUser, ClientUserCreate, ClientUserPatch};
-use credence_shared::Role;
+use credence_shared::{ClientStatus, Role, UserStatus};
 use diesel::prelude::*;
 
 use crate::db::schema::{clients, users};
@@ -55,7 +55,7 @@ pub fn get(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<ClientU
 pub struct UserFilter {
     pub client_id: Option<String>,
     pub q: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<UserStatus>,
 }
 
 pub fn list(
@@ -81,7 +81,7 @@ pub fn list(
         query = query.filter(clients::id.eq(client_id.clone()));
     }
     if let Some(status) = &filter.status {
-        query = query.filter(users::status.eq(status.clone()));
+        query = query.filter(users::status.eq(status.as_str()));
     }
     if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
         let pattern = like_pattern(q);
@@ -149,7 +149,7 @@ pub fn create(
             ))
         }
     };
-    if client.status == "archived" {
+    if client.status == ClientStatus::Archived {
         return Err(ApiError::field(
             "client_id",
             "client_archived",
@@ -211,16 +211,16 @@ pub fn update(
     let status = patch.status.as_deref().and_then(|s| {
         v.check(
             "status",
-            match s {
-                "active" | "deactivated" => Ok(s),
-                _ => Err(FieldIssue::new(
+            match UserStatus::parse(s) {
+                Some(s @ (UserStatus::Active | UserStatus::Deactivated)) => Ok(s),
+                Some(UserStatus::Invited) | None => Err(FieldIssue::new(
                     "invalid_status",
                     "Use active or deactivated.",
                 )),
             },
         )
     });
-    if status == Some("deactivated") && actor.user_id.as_deref() == Some(id) {
+    if status == Some(UserStatus::Deactivated) && actor.user_id.as_deref() == Some(id) {
         v.add(
             "status",
             "self_deactivation",
@@ -230,9 +230,9 @@ pub fn update(
     v.finish()?;
     // Re-activating a user who never set a password leaves them invited.
     let new_status = match status {
-        Some("active") if before.password_hash.is_none() => "invited".to_string(),
-        Some(s) => s.to_string(),
-        None => before.status.clone(),
+        Some(UserStatus::Active) if before.password_hash.is_none() => UserStatus::Invited,
+        Some(s) => s,
+        None => before.status,
     };
     diesel::update(users::table.find(id))
         .set((
@@ -241,11 +241,11 @@ pub fn update(
                 .map(Email::into_string)
                 .unwrap_or(before.email.clone())),
             users::job_title.eq(job_title.unwrap_or(before.job_title.clone())),
-            users::status.eq(&new_status),
+            users::status.eq(new_status.as_str()),
             users::updated_at.eq(now()),
         ))
         .execute(conn)?;
-    if new_status == "deactivated" {
+    if new_status == UserStatus::Deactivated {
         sessions::end_all_for_user(conn, id)?;
     }
     let after = accounts::get(conn, id)?;
@@ -253,7 +253,7 @@ pub fn update(
         conn,
         actor,
         if new_status != before.status {
-            if new_status == "deactivated" {
+            if new_status == UserStatus::Deactivated {
                 "user.deactivated"
             } else {
                 "user.reactivated"
@@ -279,7 +279,7 @@ pub fn resend_welcome(
     id: &str,
 ) -> Result<(), ApiError> {
     let (user, client) = get_scoped_user(conn, tenant, id)?;
-    if user.status != "invited" {
+    if user.status != UserStatus::Invited {
         return Err(ApiError::conflict("already_active", "This user has already set a password (or is deactivated); they can use “Forgot password” instead."));
     }
     let brand = brands::get(conn, &client.brand_id)?;
@@ -307,7 +307,7 @@ pub fn send_guide(
     id: &str,
 ) -> Result<(), ApiError> {
     let (user, client) = get_scoped_user(conn, tenant, id)?;
-    if user.status == "deactivated" {
+    if user.status == UserStatus::Deactivated {
         return Err(ApiError::conflict(
             "user_deactivated",
             "This user is deactivated: reactivate them before sending the guide.",

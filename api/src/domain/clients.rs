@@ -1,6 +1,7 @@
 //! Clients of a reseller: creation (with initial credits), codes, branding, status, listing.
 
 use credence_shared::reseller::{Client, ClientCreate, ClientPatch};
+use credence_shared::{ClientStatus, CreditOrderKind, UserStatus};
 use diesel::prelude::*;
 use rand::Rng;
 
@@ -33,7 +34,8 @@ pub struct ClientRow {
     pub credit_balance: i64,
     pub credit_threshold: i64,
     pub low_credit_notified: bool,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: ClientStatus,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
 }
@@ -141,7 +143,7 @@ pub fn to_dtos(conn: &mut DbConnection, rows: Vec<ClientRow>) -> Result<Vec<Clie
         .collect();
     let user_counts: std::collections::HashMap<Option<String>, i64> = users::table
         .filter(users::client_id.eq_any(client_ids))
-        .filter(users::status.ne("deactivated"))
+        .filter(users::status.ne(UserStatus::Deactivated.as_str()))
         .group_by(users::client_id)
         .select((users::client_id, diesel::dsl::count_star()))
         .load::<(Option<String>, i64)>(conn)?
@@ -196,7 +198,7 @@ pub fn allowed_brands(
 #[derive(Debug, Default)]
 pub struct ClientFilter {
     pub q: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<ClientStatus>,
     pub brand_id: Option<String>,
     pub below_threshold: bool,
 }
@@ -226,10 +228,10 @@ pub fn list(
                 .sql(" ESCAPE '\\')"),
         );
     }
-    match filter.status.as_deref() {
-        Some(status) => query = query.filter(clients::status.eq(status.to_string())),
+    match filter.status {
+        Some(status) => query = query.filter(clients::status.eq(status.as_str())),
         // Archived clients are hidden unless asked for.
-        None => query = query.filter(clients::status.ne("archived")),
+        None => query = query.filter(clients::status.ne(ClientStatus::Archived.as_str())),
     }
     if let Some(brand_id) = &filter.brand_id {
         query = query.filter(clients::brand_id.eq(brand_id.clone()));
@@ -359,7 +361,7 @@ pub fn create(
             clients::credit_threshold.eq(threshold),
             // Nobody needs a low-credit email about a client that has just been created.
             clients::low_credit_notified.eq(true),
-            clients::status.eq("active"),
+            clients::status.eq(ClientStatus::Active.as_str()),
             clients::created_at.eq(at),
             clients::updated_at.eq(at),
         ))
@@ -384,7 +386,7 @@ pub fn create(
             actor,
             &reseller,
             &client,
-            "initial",
+            CreditOrderKind::Initial,
             initial,
             Some("Initial credits"),
             None,
@@ -450,13 +452,9 @@ pub fn update(
     let status = patch.status.as_deref().and_then(|s| {
         v.check(
             "status",
-            match s {
-                "active" | "suspended" | "archived" => Ok(s.to_string()),
-                _ => Err(FieldIssue::new(
-                    "invalid_status",
-                    "Use active, suspended or archived.",
-                )),
-            },
+            ClientStatus::parse(s).ok_or_else(|| {
+                FieldIssue::new("invalid_status", "Use active, suspended or archived.")
+            }),
         )
     });
     v.finish()?;
@@ -476,12 +474,12 @@ pub fn update(
             // A new threshold re-arms the low-credit email only once the balance reaches it.
             clients::low_credit_notified
                 .eq(before.low_credit_notified || before.credit_balance < new_threshold),
-            clients::status.eq(status.clone().unwrap_or(before.status.clone())),
+            clients::status.eq(status.unwrap_or(before.status).as_str()),
             clients::updated_at.eq(now()),
         ))
         .execute(conn)?;
     let after: ClientRow = clients::table.find(id).first(conn)?;
-    let action = match status.as_deref() {
+    let action = match status {
         Some(s) if s != before.status => format!("client.{s}"),
         _ => "client.updated".to_string(),
     };

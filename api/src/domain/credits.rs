@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use credence_shared::reseller::{LedgerEntry, LedgerReferenceKind};
+use credence_shared::{InvitationStatus, LedgerKind, UserStatus};
 use diesel::prelude::*;
 
 use crate::db::schema::{
@@ -21,7 +22,8 @@ use crate::mail::templates;
 pub struct LedgerRow {
     pub id: String,
     pub client_id: String,
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: LedgerKind,
     pub delta: i64,
     pub balance_after: i64,
     pub reference: Option<String>,
@@ -62,8 +64,7 @@ impl LedgerRow {
 /// One change to apply.
 pub struct Change<'a> {
     pub client_id: &'a str,
-    /// `initial`, `order`, `invite_charge`, `refund` or `adjustment`.
-    pub kind: &'static str,
+    pub kind: LedgerKind,
     pub delta: i64,
     pub reference: Option<&'a str>,
     pub reason: Option<&'a str>,
@@ -103,7 +104,7 @@ pub fn apply(
         .values((
             ledger_entries::id.eq(&id),
             ledger_entries::client_id.eq(change.client_id),
-            ledger_entries::kind.eq(change.kind),
+            ledger_entries::kind.eq(change.kind.as_str()),
             ledger_entries::delta.eq(change.delta),
             ledger_entries::balance_after.eq(client.credit_balance),
             ledger_entries::reference.eq(change.reference),
@@ -145,7 +146,7 @@ fn check_threshold(
     }
     let brand = brands::get(conn, &client.brand_id)?;
     let recipients: Vec<(String, String, Option<String>)> = users::table
-        .filter(users::status.eq("active"))
+        .filter(users::status.eq(UserStatus::Active.as_str()))
         .filter(
             users::client_id.eq(&client.id).or(users::reseller_id
                 .eq(&client.reseller_id)
@@ -208,10 +209,10 @@ pub fn ledger(
     }
     let rows: Vec<LedgerRow> = query.load(conn)?;
     let mut page = into_page(rows, page, |r| r.id.clone(), LedgerRow::to_dto);
-    let references = |kinds: &[&str]| -> Vec<String> {
+    let references = |kinds: &[LedgerKind]| -> Vec<String> {
         page.data
             .iter()
-            .filter(|e| kinds.contains(&e.kind.as_str()))
+            .filter(|e| kinds.contains(&e.kind))
             .filter_map(|e| e.reference.clone())
             .collect()
     };
@@ -220,8 +221,8 @@ pub fn ledger(
         .iter()
         .filter_map(|e| e.actor_id.clone())
         .collect();
-    let invitation_ids = references(&["invite_charge", "refund"]);
-    let order_ids = references(&["initial", "order"]);
+    let invitation_ids = references(&[LedgerKind::InviteCharge, LedgerKind::Refund]);
+    let order_ids = references(&[LedgerKind::Initial, LedgerKind::Order]);
     let names = crate::domain::users::names(conn, &actor_ids)?;
     let invited = invitations_by_id(conn, client_id, &invitation_ids)?;
     let orders = orders_by_id(conn, client_id, &order_ids)?;
@@ -322,16 +323,17 @@ fn describe(
     orders: &HashMap<String, OrderLine>,
 ) {
     let reference = entry.reference.as_deref().unwrap_or_default();
-    match entry.kind.as_str() {
-        "invite_charge" | "refund" => {
+    match entry.kind {
+        LedgerKind::InviteCharge | LedgerKind::Refund => {
             let about = invited.get(reference);
             let who = about
                 .map(|i| format!("{} — {}", i.candidate_name, i.project_name))
                 .unwrap_or_else(|| "a candidate".to_string());
-            entry.description = if entry.kind == "refund" {
-                let how = match entry.reason.as_deref() {
-                    Some("expired") => "expired",
-                    _ => "cancelled",
+            entry.description = if entry.kind == LedgerKind::Refund {
+                // A refund's reason is the status that closed the invitation.
+                let how = match entry.reason.as_deref().and_then(InvitationStatus::parse) {
+                    Some(InvitationStatus::Expired) => InvitationStatus::Expired,
+                    _ => InvitationStatus::Cancelled,
                 };
                 format!("Refund: {how} invitation of {who}")
             } else {
@@ -342,8 +344,8 @@ fn describe(
                 entry.reference_id = Some(i.candidate_id.clone());
             }
         }
-        "initial" | "order" => {
-            let what = if entry.kind == "initial" {
+        LedgerKind::Initial | LedgerKind::Order => {
+            let what = if entry.kind == LedgerKind::Initial {
                 "Initial credits"
             } else {
                 "Credit order"
@@ -365,7 +367,6 @@ fn describe(
                 LedgerViewer::ClientUser => entry.reason = None,
             }
         }
-        "adjustment" => entry.description = "Credits taken back".to_string(),
-        _ => entry.description = "Balance change".to_string(),
+        LedgerKind::Adjustment => entry.description = "Credits taken back".to_string(),
     }
 }

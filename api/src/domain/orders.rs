@@ -6,6 +6,7 @@
 //! sequential number, after which they never change (only paid or void).
 
 use credence_shared::reseller::{CreditOrder, CreditOrderPage, Invoice, InvoiceLine};
+use credence_shared::{CreditOrderKind, InvoiceStatus};
 use diesel::prelude::*;
 
 use crate::db::schema::{clients, counters, credit_orders, invoice_lines, invoices, resellers};
@@ -33,7 +34,8 @@ pub struct InvoiceRow {
     pub reseller_id: String,
     pub period: String,
     pub currency: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: InvoiceStatus,
     pub number: Option<String>,
     pub total_minor: i64,
     pub issued_at: Option<chrono::NaiveDateTime>,
@@ -47,7 +49,8 @@ pub struct OrderRow {
     pub id: String,
     pub reseller_id: String,
     pub client_id: String,
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: CreditOrderKind,
     pub credits: i64,
     pub list_price_minor: i64,
     pub discount_bp: i32,
@@ -86,7 +89,7 @@ fn open_invoice(
                 invoices::reseller_id.eq(&reseller.id),
                 invoices::period.eq(&period),
                 invoices::currency.eq(&reseller.currency),
-                invoices::status.eq("draft"),
+                invoices::status.eq(InvoiceStatus::Draft.as_str()),
                 invoices::total_minor.eq(0i64),
                 invoices::created_at.eq(at),
                 invoices::updated_at.eq(at),
@@ -116,7 +119,7 @@ pub fn place(
     actor: &AuditActor,
     reseller: &ResellerRow,
     client: &ClientRow,
-    kind: &'static str,
+    kind: CreditOrderKind,
     credits: i64,
     note: Option<&str>,
     po_reference: Option<&str>,
@@ -131,7 +134,7 @@ pub fn place(
             credit_orders::id.eq(&id),
             credit_orders::reseller_id.eq(&reseller.id),
             credit_orders::client_id.eq(&client.id),
-            credit_orders::kind.eq(kind),
+            credit_orders::kind.eq(kind.as_str()),
             credit_orders::credits.eq(credits),
             credit_orders::list_price_minor.eq(price),
             credit_orders::discount_bp.eq(reseller.discount_bp),
@@ -173,7 +176,7 @@ pub fn place(
         actor,
         Change {
             client_id: &client.id,
-            kind,
+            kind: kind.into(),
             delta: credits,
             reference: Some(&id),
             reason: note,
@@ -330,7 +333,7 @@ pub fn list_invoices(
     conn: &mut DbConnection,
     clock: &BillingClock,
     reseller_id: Option<&str>,
-    status: Option<&str>,
+    status: Option<InvoiceStatus>,
     page: &PageRequest,
 ) -> Result<credence_shared::Page<Invoice>, ApiError> {
     let mut query = invoices::table
@@ -341,7 +344,7 @@ pub fn list_invoices(
         query = query.filter(invoices::reseller_id.eq(reseller_id.to_string()));
     }
     if let Some(status) = status {
-        query = query.filter(invoices::status.eq(status.to_string()));
+        query = query.filter(invoices::status.eq(status.as_str()));
     }
     if let Some(after) = &page.after {
         query = query.filter(invoices::id.lt(after.clone()));
@@ -420,14 +423,14 @@ pub fn issue(
     id: &str,
 ) -> Result<InvoiceRow, ApiError> {
     let invoice = get_invoice(conn, None, id)?;
-    let not_draft = |status: &str| {
+    let not_draft = |status: InvoiceStatus| {
         ApiError::conflict(
             "invalid_state",
             format!("Only draft invoices can be issued; this one is {status}."),
         )
     };
-    if invoice.status != "draft" {
-        return Err(not_draft(&invoice.status));
+    if invoice.status != InvoiceStatus::Draft {
+        return Err(not_draft(invoice.status));
     }
     if invoice.period >= clock.open_period() {
         return Err(ApiError::conflict(
@@ -440,16 +443,16 @@ pub fn issue(
     let claimed = diesel::update(
         invoices::table
             .find(id)
-            .filter(invoices::status.eq("draft")),
+            .filter(invoices::status.eq(InvoiceStatus::Draft.as_str())),
     )
     .set((
-        invoices::status.eq("issued"),
+        invoices::status.eq(InvoiceStatus::Issued.as_str()),
         invoices::issued_at.eq(Some(now())),
         invoices::updated_at.eq(now()),
     ))
     .execute(conn)?;
     if claimed == 0 {
-        return Err(not_draft("issued"));
+        return Err(not_draft(InvoiceStatus::Issued));
     }
     // The counter row is locked by this UPDATE until commit: numbers are unique and gap-free.
     diesel::update(counters::table.find("invoice_number"))
@@ -483,7 +486,7 @@ pub fn issue_closed_months(
     clock: &BillingClock,
 ) -> Result<usize, ApiError> {
     let due: Vec<String> = invoices::table
-        .filter(invoices::status.eq("draft"))
+        .filter(invoices::status.eq(InvoiceStatus::Draft.as_str()))
         .filter(invoices::period.lt(clock.open_period()))
         .order(invoices::period.asc())
         .select(invoices::id)
@@ -506,10 +509,10 @@ pub fn settle(
     conn: &mut DbConnection,
     actor: &AuditActor,
     id: &str,
-    to: &'static str,
+    to: InvoiceStatus,
 ) -> Result<InvoiceRow, ApiError> {
     let invoice = get_invoice(conn, None, id)?;
-    if invoice.status != "issued" {
+    if invoice.status != InvoiceStatus::Issued {
         return Err(ApiError::conflict(
             "invalid_state",
             format!(
@@ -518,10 +521,10 @@ pub fn settle(
             ),
         ));
     }
-    let paid_at = (to == "paid").then(now);
+    let paid_at = (to == InvoiceStatus::Paid).then(now);
     diesel::update(invoices::table.find(id))
         .set((
-            invoices::status.eq(to),
+            invoices::status.eq(to.as_str()),
             invoices::paid_at.eq(paid_at),
             invoices::updated_at.eq(now()),
         ))

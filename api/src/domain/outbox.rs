@@ -5,6 +5,7 @@
 //! one mail twice), sends them, and records the outcome here.
 
 use chrono::Duration;
+use credence_shared::DeliveryStatus;
 use diesel::prelude::*;
 
 use crate::db::schema::outbox;
@@ -31,7 +32,7 @@ pub fn enqueue(
             outbox::subject.eq(&message.subject),
             outbox::text_body.eq(&message.text),
             outbox::html_body.eq(&message.html),
-            outbox::status.eq("pending"),
+            outbox::status.eq(DeliveryStatus::Pending.as_str()),
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(at),
             outbox::created_at.eq(at),
@@ -70,7 +71,7 @@ pub fn claim_due(
 ) -> Result<Vec<OutboxRow>, ApiError> {
     let at = now();
     let due: Vec<String> = outbox::table
-        .filter(outbox::status.eq("pending"))
+        .filter(outbox::status.eq(DeliveryStatus::Pending.as_str()))
         .filter(outbox::next_attempt_at.le(at))
         .filter(
             outbox::locked_until
@@ -86,7 +87,7 @@ pub fn claim_due(
         let won = diesel::update(
             outbox::table
                 .find(&id)
-                .filter(outbox::status.eq("pending"))
+                .filter(outbox::status.eq(DeliveryStatus::Pending.as_str()))
                 .filter(
                     outbox::locked_until
                         .is_null()
@@ -106,7 +107,7 @@ pub fn claim_due(
 pub fn mark_sent(conn: &mut DbConnection, id: &str, attempts: i32) -> Result<(), ApiError> {
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::status.eq("sent"),
+            outbox::status.eq(DeliveryStatus::Sent.as_str()),
             outbox::attempts.eq(attempts),
             outbox::sent_at.eq(Some(now())),
             outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
@@ -124,7 +125,7 @@ pub fn retry_later(
     error: String,
     retry_in: Duration,
 ) -> Result<(), ApiError> {
-    record_failure(conn, id, "pending", attempts, error, retry_in)
+    record_failure(conn, id, DeliveryStatus::Pending, attempts, error, retry_in)
 }
 
 /// The `attempts`-th attempt failed with `error` and was the last: the mail is `failed` and
@@ -136,20 +137,20 @@ pub fn mark_failed(
     error: String,
     backoff: Duration,
 ) -> Result<(), ApiError> {
-    record_failure(conn, id, "failed", attempts, error, backoff)
+    record_failure(conn, id, DeliveryStatus::Failed, attempts, error, backoff)
 }
 
 fn record_failure(
     conn: &mut DbConnection,
     id: &str,
-    status: &str,
+    status: DeliveryStatus,
     attempts: i32,
     error: String,
     next_attempt_in: Duration,
 ) -> Result<(), ApiError> {
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::status.eq(status),
+            outbox::status.eq(status.as_str()),
             outbox::attempts.eq(attempts),
             outbox::next_attempt_at.eq(now() + next_attempt_in),
             outbox::locked_until.eq(None::<chrono::NaiveDateTime>),

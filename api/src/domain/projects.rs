@@ -4,6 +4,7 @@ use chrono::Duration;
 use credence_shared::assess::{
     Project, ProjectCreate, ProjectPatch, ProjectTest, ProjectTestInput,
 };
+use credence_shared::InvitationStatus;
 use diesel::prelude::*;
 
 use crate::db::schema::{clients, invitations, norm_groups, project_tests, projects, tests};
@@ -81,18 +82,19 @@ pub fn tests_of(conn: &mut DbConnection, project_id: &str) -> Result<Vec<Project
             tests::duration_seconds,
         ))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| ProjectTest {
-            test_id: r.0,
-            test_name: r.1,
-            kind: r.2,
-            norm_group_id: r.3,
-            norm_group_name: r.4,
-            credit_cost: i64::from(r.5),
-            duration_seconds: r.6.map(i64::from),
+    rows.into_iter()
+        .map(|r| {
+            Ok(ProjectTest {
+                test_id: r.0,
+                test_name: r.1,
+                kind: r.2.parse()?,
+                norm_group_id: r.3,
+                norm_group_name: r.4,
+                credit_cost: i64::from(r.5),
+                duration_seconds: r.6.map(i64::from),
+            })
         })
-        .collect())
+        .collect()
 }
 
 pub fn to_dto(
@@ -108,7 +110,7 @@ pub fn to_dto(
         .get_result(conn)?;
     let completed_count: i64 = invitations::table
         .filter(invitations::project_id.eq(&row.id))
-        .filter(invitations::status.eq("submitted"))
+        .filter(invitations::status.eq(InvitationStatus::Submitted.as_str()))
         .count()
         .get_result(conn)?;
     let key = row.access_key.clone().filter(|_| row.access_key_enabled);

@@ -1,7 +1,7 @@
 //! Resellers: agreed discount, currency, custom host, the skins they may use, and their staff.
 
 use credence_shared::admin::{Reseller, ResellerCreate, ResellerPatch, ResellerUserCreate};
-use credence_shared::Role;
+use credence_shared::{ResellerStatus, Role};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
@@ -23,7 +23,8 @@ pub struct ResellerRow {
     pub discount_bp: i32,
     pub currency: String,
     pub custom_host: Option<String>,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: ResellerStatus,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
 }
@@ -65,7 +66,7 @@ pub fn to_dto(conn: &mut DbConnection, row: ResellerRow) -> Result<Reseller, Api
 pub fn list(
     conn: &mut DbConnection,
     q: Option<&str>,
-    status: Option<&str>,
+    status: Option<ResellerStatus>,
     page: &PageRequest,
 ) -> Result<credence_shared::Page<Reseller>, ApiError> {
     let mut query = resellers::table
@@ -83,7 +84,7 @@ pub fn list(
         );
     }
     if let Some(status) = status {
-        query = query.filter(resellers::status.eq(status.to_string()));
+        query = query.filter(resellers::status.eq(status.as_str()));
     }
     if let Some(after) = &page.after {
         query = query.filter(resellers::id.lt(after.clone()));
@@ -188,7 +189,7 @@ pub fn create(
             resellers::discount_bp.eq(discount.basis_points()),
             resellers::currency.eq(&currency),
             resellers::custom_host.eq(&custom_host),
-            resellers::status.eq("active"),
+            resellers::status.eq(ResellerStatus::Active.as_str()),
             resellers::created_at.eq(at),
             resellers::updated_at.eq(at),
         ))
@@ -244,13 +245,8 @@ pub fn update(
     let status = patch.status.as_deref().and_then(|s| {
         v.check(
             "status",
-            match s {
-                "active" | "suspended" => Ok(s.to_string()),
-                _ => Err(FieldIssue::new(
-                    "invalid_status",
-                    "Use active or suspended.",
-                )),
-            },
+            ResellerStatus::parse(s)
+                .ok_or_else(|| FieldIssue::new("invalid_status", "Use active or suspended.")),
         )
     });
     let brand_ids = match &patch.brand_ids {
@@ -269,7 +265,7 @@ pub fn update(
                 .unwrap_or(before.discount_bp)),
             resellers::currency.eq(currency.unwrap_or(before.currency.clone())),
             resellers::custom_host.eq(custom_host.unwrap_or(before.custom_host.clone())),
-            resellers::status.eq(status.unwrap_or(before.status.clone())),
+            resellers::status.eq(status.unwrap_or(before.status).as_str()),
             resellers::updated_at.eq(now()),
         ))
         .execute(conn)?;

@@ -4,6 +4,7 @@
 //! keeps the rows. Revoking a session ends its access and refresh tokens at once.
 
 use chrono::{Duration, NaiveDateTime};
+use credence_shared::{ClientStatus, ResellerStatus, UserStatus};
 use diesel::prelude::*;
 
 use crate::db::schema::{api_keys, clients, refresh_tokens, resellers, sessions, users};
@@ -20,7 +21,7 @@ pub fn organisation_open(conn: &mut DbConnection, user: &UserRow) -> Result<bool
                 .find(client_id)
                 .select((clients::status, clients::reseller_id))
                 .first::<(String, String)>(conn)?;
-            if status != "active" {
+            if status != ClientStatus::Active.as_str() {
                 return Ok(false);
             }
             Some(reseller_id)
@@ -32,7 +33,7 @@ pub fn organisation_open(conn: &mut DbConnection, user: &UserRow) -> Result<bool
             .find(reseller_id)
             .select(resellers::status)
             .first::<String>(conn)?
-            == "active"),
+            == ResellerStatus::Active.as_str()),
         None => Ok(true),
     }
 }
@@ -125,7 +126,7 @@ pub fn live_user(
         .filter(sessions::user_id.eq(user_id))
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(now()))
-        .filter(users::status.eq("active"))
+        .filter(users::status.eq(UserStatus::Active.as_str()))
         .select(users::all_columns)
         .first::<UserRow>(conn)
         .optional()?)

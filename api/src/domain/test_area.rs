@@ -6,6 +6,7 @@ use credence_shared::assess::{
     Answer, CandidateAssessment, CandidateBranding, CandidateMe, CandidateProfile,
     CandidateProject, CandidateTest, Question, QuestionOption, Score, StartedAssessment,
 };
+use credence_shared::{AssessmentStatus, ClientStatus, InvitationStatus, TestKind};
 use diesel::prelude::*;
 
 use crate::db::schema::{
@@ -36,7 +37,7 @@ fn unavailable() -> ApiError {
 
 /// Whether the client and project still let candidates in.
 fn open_for_candidates(client: &ClientRow, project: &ProjectRow) -> bool {
-    client.status == "active" && !project.locked()
+    client.status == ClientStatus::Active && !project.locked()
 }
 
 /// A candidate session just opened; `auth` turns it into the candidate's access token.
@@ -99,7 +100,7 @@ pub fn session_from_link(conn: &mut DbConnection, token: &str) -> Result<OpenedS
         .ok_or_else(used)?;
     let (project, client, candidate) = load_context(conn, &invitation)?;
     if !open_for_candidates(&client, &project)
-        || !matches!(invitation.status.as_str(), "invited" | "in_progress")
+        || !invitation.status.is_open()
         || invitation.expires_at <= now()
         || !candidate.active
     {
@@ -170,7 +171,7 @@ pub fn session_from_access_key(
             .optional()?;
         if let Some(invitation) = invitation {
             // Knowing someone's email must not open their assessment: mail them a fresh link.
-            if matches!(invitation.status.as_str(), "invited" | "in_progress") {
+            if invitation.status.is_open() {
                 people::resend(
                     conn,
                     links,
@@ -252,8 +253,14 @@ fn duration_with_extra(test: &TestRow, extra_time_percent: i32) -> Option<i64> {
 pub fn me(conn: &mut DbConnection, who: &CandidatePrincipal) -> Result<CandidateMe, ApiError> {
     let invitation: InvitationRow = invitations::table.find(&who.invitation_id).first(conn)?;
     let (project, client, candidate) = load_context(conn, &invitation)?;
-    let closed = matches!(invitation.status.as_str(), "cancelled" | "expired");
-    if closed || (!open_for_candidates(&client, &project) && invitation.status != "submitted") {
+    let closed = matches!(
+        invitation.status,
+        InvitationStatus::Cancelled | InvitationStatus::Expired
+    );
+    if closed
+        || (!open_for_candidates(&client, &project)
+            && invitation.status != InvitationStatus::Submitted)
+    {
         return Err(unavailable());
     }
     let brand = brands::get(conn, &client.brand_id)?;
@@ -267,7 +274,7 @@ pub fn me(conn: &mut DbConnection, who: &CandidatePrincipal) -> Result<Candidate
     let rows: Vec<(AssessmentRow, TestRow)> = assessments::table
         .inner_join(tests::table)
         .filter(assessments::invitation_id.eq(&invitation.id))
-        .filter(assessments::status.ne("refunded"))
+        .filter(assessments::status.ne(AssessmentStatus::Refunded.as_str()))
         .order(assessments::position.asc())
         .select((assessments::all_columns, tests::all_columns))
         .load(conn)?;
@@ -387,19 +394,19 @@ pub fn start(
 ) -> Result<StartedAssessment, ApiError> {
     let (a, invitation) = own(conn, who, id)?;
     let (project, client, candidate) = load_context(conn, &invitation)?;
-    match a.status.as_str() {
-        "submitted" => {
+    match a.status {
+        AssessmentStatus::Submitted => {
             return Err(ApiError::conflict(
                 "already_submitted",
                 "You have completed this test already.",
             ))
         }
-        "refunded" => return Err(unavailable()),
-        _ => {}
+        AssessmentStatus::Refunded => return Err(unavailable()),
+        AssessmentStatus::NotStarted | AssessmentStatus::InProgress => {}
     }
-    if a.status == "not_started" {
+    if a.status == AssessmentStatus::NotStarted {
         if !open_for_candidates(&client, &project)
-            || !matches!(invitation.status.as_str(), "invited" | "in_progress")
+            || !invitation.status.is_open()
             || invitation.expires_at <= now()
         {
             return Err(unavailable());
@@ -411,10 +418,10 @@ pub fn start(
         diesel::update(
             assessments::table
                 .find(id)
-                .filter(assessments::status.eq("not_started")),
+                .filter(assessments::status.eq(AssessmentStatus::NotStarted.as_str())),
         )
         .set((
-            assessments::status.eq("in_progress"),
+            assessments::status.eq(AssessmentStatus::InProgress.as_str()),
             assessments::started_at.eq(Some(at)),
             assessments::deadline_at.eq(deadline),
         ))
@@ -422,10 +429,10 @@ pub fn start(
         diesel::update(
             invitations::table
                 .find(&invitation.id)
-                .filter(invitations::status.eq("invited")),
+                .filter(invitations::status.eq(InvitationStatus::Invited.as_str())),
         )
         .set((
-            invitations::status.eq("in_progress"),
+            invitations::status.eq(InvitationStatus::InProgress.as_str()),
             invitations::updated_at.eq(at),
         ))
         .execute(conn)?;
@@ -447,7 +454,7 @@ pub fn save_answers(
     input: &[Answer],
 ) -> Result<(), ApiError> {
     let (a, _) = own(conn, who, id)?;
-    if a.status != "in_progress" {
+    if a.status != AssessmentStatus::InProgress {
         return Err(ApiError::conflict(
             "not_in_progress",
             "This test is not in progress.",
@@ -531,7 +538,7 @@ pub fn score(conn: &mut DbConnection, a: &AssessmentRow) -> Result<Vec<Score>, A
             answers::option_id,
         ))
         .load(conn)?;
-    if test.kind == "aptitude" {
+    if test.kind == TestKind::Aptitude {
         let raw = rows
             .iter()
             .filter(|r| r.0.as_deref() == Some(r.4.as_str()))
@@ -572,7 +579,7 @@ pub fn score(conn: &mut DbConnection, a: &AssessmentRow) -> Result<Vec<Score>, A
 /// invitation, "email reports to" gets a summary.
 pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Result<(), ApiError> {
     let a: AssessmentRow = assessments::table.find(assessment_id).first(conn)?;
-    if a.status != "in_progress" {
+    if a.status != AssessmentStatus::InProgress {
         return Err(ApiError::conflict(
             "not_in_progress",
             "This test is not in progress.",
@@ -584,10 +591,10 @@ pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Re
     let moved = diesel::update(
         assessments::table
             .find(assessment_id)
-            .filter(assessments::status.eq("in_progress")),
+            .filter(assessments::status.eq(AssessmentStatus::InProgress.as_str())),
     )
     .set((
-        assessments::status.eq("submitted"),
+        assessments::status.eq(AssessmentStatus::Submitted.as_str()),
         assessments::submitted_at.eq(Some(now())),
         assessments::raw_score.eq(total.map(|s| s.raw)),
         assessments::percentile.eq(total.map(|s| s.percentile as i32)),
@@ -602,7 +609,10 @@ pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Re
     }
     let open: i64 = assessments::table
         .filter(assessments::invitation_id.eq(&a.invitation_id))
-        .filter(assessments::status.eq_any(["not_started", "in_progress"]))
+        .filter(assessments::status.eq_any([
+            AssessmentStatus::NotStarted.as_str(),
+            AssessmentStatus::InProgress.as_str(),
+        ]))
         .count()
         .get_result(conn)?;
     let invitation: InvitationRow = invitations::table.find(&a.invitation_id).first(conn)?;
@@ -619,13 +629,11 @@ pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Re
         serde_json::json!({ "candidate_id": candidate.id }),
     )?;
     if open == 0 {
-        diesel::update(
-            invitations::table
-                .find(&invitation.id)
-                .filter(invitations::status.eq_any(["invited", "in_progress"])),
-        )
+        diesel::update(invitations::table.find(&invitation.id).filter(
+            invitations::status.eq_any(InvitationStatus::OPEN.map(InvitationStatus::as_str)),
+        ))
         .set((
-            invitations::status.eq("submitted"),
+            invitations::status.eq(InvitationStatus::Submitted.as_str()),
             invitations::updated_at.eq(now()),
         ))
         .execute(conn)?;
@@ -662,7 +670,7 @@ pub fn submit_own(
     id: &str,
 ) -> Result<(), ApiError> {
     let (a, _) = own(conn, who, id)?;
-    if a.status == "submitted" {
+    if a.status == AssessmentStatus::Submitted {
         return Ok(());
     }
     submit(conn, links, id)
@@ -671,7 +679,7 @@ pub fn submit_own(
 /// Submits assessments whose deadline passed without a submit (a closed browser, a crash).
 pub fn submit_overdue(conn: &mut DbConnection, links: &Links) -> Result<usize, ApiError> {
     let due: Vec<String> = assessments::table
-        .filter(assessments::status.eq("in_progress"))
+        .filter(assessments::status.eq(AssessmentStatus::InProgress.as_str()))
         .filter(assessments::deadline_at.le(now() - Duration::seconds(GRACE_SECONDS)))
         .select(assessments::id)
         .limit(100)

@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 use credence_shared::auth::User;
-use credence_shared::Role;
+use credence_shared::{Role, UserStatus};
 use diesel::prelude::*;
 
 use crate::db::schema::{one_time_tokens, users};
@@ -30,7 +30,8 @@ pub struct UserRow {
     pub reseller_id: Option<String>,
     pub job_title: Option<String>,
     pub password_hash: Option<String>,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: UserStatus,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
     pub last_login_at: Option<chrono::NaiveDateTime>,
@@ -51,7 +52,7 @@ impl UserRow {
             reseller_id: self.reseller_id.clone(),
             client_id: self.client_id.clone(),
             job_title: self.job_title.clone(),
-            status: self.status.clone(),
+            status: self.status,
             created_at: self.created_at.and_utc(),
             last_login_at: self.last_login_at.map(|t| t.and_utc()),
         }
@@ -119,7 +120,7 @@ pub fn create_invited(
             users::reseller_id.eq(&input.reseller_id),
             users::client_id.eq(&input.client_id),
             users::job_title.eq(&job_title),
-            users::status.eq("invited"),
+            users::status.eq(UserStatus::Invited.as_str()),
             users::created_at.eq(at),
             users::updated_at.eq(at),
         ))
@@ -219,7 +220,7 @@ pub fn user_for_token(conn: &mut DbConnection, token: &str) -> Result<UserRow, A
         .optional()?
         .ok_or_else(invalid)?;
     let user = get(conn, &user_id)?;
-    if user.status == "deactivated" {
+    if user.status == UserStatus::Deactivated {
         return Err(invalid());
     }
     Ok(user)
@@ -254,11 +255,11 @@ pub fn set_password_with_token(
     diesel::update(
         users::table
             .find(user_id)
-            .filter(users::status.ne("deactivated")),
+            .filter(users::status.ne(UserStatus::Deactivated.as_str())),
     )
     .set((
         users::password_hash.eq(Some(password_hash)),
-        users::status.eq("active"),
+        users::status.eq(UserStatus::Active.as_str()),
         users::updated_at.eq(at),
     ))
     .execute(conn)?;
@@ -295,7 +296,7 @@ pub fn request_password_reset(
     let Some(user) = find_by_email(conn, email.as_str())? else {
         return Ok(());
     };
-    if user.status == "deactivated" {
+    if user.status == UserStatus::Deactivated {
         return Ok(());
     }
     let brand = brand_for_user(conn, &user)?;
@@ -366,7 +367,7 @@ pub fn upsert_admin(
                 .set((
                     users::name.eq(&name),
                     users::password_hash.eq(Some(&hash)),
-                    users::status.eq("active"),
+                    users::status.eq(UserStatus::Active.as_str()),
                     users::updated_at.eq(at),
                 ))
                 .execute(conn)?;
@@ -388,7 +389,7 @@ pub fn upsert_admin(
                     users::name.eq(&name),
                     users::role.eq("platform_admin"),
                     users::password_hash.eq(Some(&hash)),
-                    users::status.eq("active"),
+                    users::status.eq(UserStatus::Active.as_str()),
                     users::created_at.eq(at),
                     users::updated_at.eq(at),
                 ))

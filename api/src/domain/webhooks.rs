@@ -5,6 +5,7 @@
 
 use chrono::Duration;
 use credence_shared::reseller::{Webhook, WebhookCreate};
+use credence_shared::DeliveryStatus;
 use diesel::prelude::*;
 
 use crate::db::schema::{webhook_deliveries, webhooks};
@@ -198,7 +199,7 @@ pub fn emit(
                 webhook_deliveries::webhook_id.eq(&webhook_id),
                 webhook_deliveries::event.eq(event),
                 webhook_deliveries::payload.eq(payload.to_string()),
-                webhook_deliveries::status.eq("pending"),
+                webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()),
                 webhook_deliveries::attempts.eq(0),
                 webhook_deliveries::next_attempt_at.eq(at),
                 webhook_deliveries::created_at.eq(at),
@@ -227,7 +228,7 @@ pub fn claim_due_deliveries(
 ) -> Result<Vec<DueDelivery>, ApiError> {
     let at = now();
     let due: Vec<String> = webhook_deliveries::table
-        .filter(webhook_deliveries::status.eq("pending"))
+        .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
         .filter(webhook_deliveries::next_attempt_at.le(at))
         .filter(
             webhook_deliveries::locked_until
@@ -242,7 +243,7 @@ pub fn claim_due_deliveries(
         let won = diesel::update(
             webhook_deliveries::table
                 .find(&id)
-                .filter(webhook_deliveries::status.eq("pending"))
+                .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
                 .filter(
                     webhook_deliveries::locked_until
                         .is_null()
@@ -293,13 +294,17 @@ pub fn record_delivery_attempt(
 ) -> Result<(), ApiError> {
     let at = now();
     let (status, error, wait, sent_at) = match outcome {
-        DeliveryOutcome::Sent => ("sent", None, Duration::seconds(0), Some(at)),
-        DeliveryOutcome::RetryLater { error, retry_in } => ("pending", Some(error), retry_in, None),
-        DeliveryOutcome::Failed { error, backoff } => ("failed", Some(error), backoff, None),
+        DeliveryOutcome::Sent => (DeliveryStatus::Sent, None, Duration::seconds(0), Some(at)),
+        DeliveryOutcome::RetryLater { error, retry_in } => {
+            (DeliveryStatus::Pending, Some(error), retry_in, None)
+        }
+        DeliveryOutcome::Failed { error, backoff } => {
+            (DeliveryStatus::Failed, Some(error), backoff, None)
+        }
     };
     diesel::update(webhook_deliveries::table.find(id))
         .set((
-            webhook_deliveries::status.eq(status),
+            webhook_deliveries::status.eq(status.as_str()),
             webhook_deliveries::attempts.eq(attempts),
             webhook_deliveries::response_status.eq(response_status),
             webhook_deliveries::last_error.eq(&error),

@@ -387,7 +387,7 @@ pub fn report_summary(
                     parts.join("; ")
                 )
             }
-            None => format!("{}: {}", a.test_name, a.status.replace('_', " ")),
+            None => format!("{}: {}", a.test_name, a.status.as_str().replace('_', " ")),
         };
         paragraphs.push(line);
     }

@@ -8,7 +8,7 @@ use credence_shared::admin::{
 use credence_shared::auth::User;
 use credence_shared::problem::Problem;
 use credence_shared::reseller::Invoice;
-use credence_shared::Page;
+use credence_shared::{InvoiceStatus, Page, ResellerStatus};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -146,14 +146,12 @@ pub async fn list_resellers(
     params: web::Query<ListParams>,
 ) -> ApiResult<web::Json<Page<Reseller>>> {
     let page = params.page()?;
-    let status = params
-        .status_in(&["active", "suspended"])?
-        .map(str::to_string);
+    let status = params.status::<ResellerStatus>()?;
     let q = params.q.clone();
     Ok(web::Json(
         state
             .db
-            .run(move |conn| resellers::list(conn, q.as_deref(), status.as_deref(), &page))
+            .run(move |conn| resellers::list(conn, q.as_deref(), status, &page))
             .await?,
     ))
 }
@@ -308,7 +306,7 @@ pub async fn update_settings(
 pub struct InvoiceListParams {
     pub limit: Option<i64>,
     pub cursor: Option<String>,
-    /// `draft`, `issued`, `paid` or `void`.
+    #[param(value_type = Option<InvoiceStatus>)]
     pub status: Option<String>,
     pub reseller_id: Option<String>,
 }
@@ -329,21 +327,13 @@ pub async fn list_invoices(
         status: params.status.clone(),
     };
     let page = list.page()?;
-    let status = list
-        .status_in(&["draft", "issued", "paid", "void"])?
-        .map(str::to_string);
+    let status = list.status::<InvoiceStatus>()?;
     let reseller_id = params.reseller_id.clone();
     Ok(web::Json(
         state
             .db
             .run(move |conn| {
-                orders::list_invoices(
-                    conn,
-                    &clock,
-                    reseller_id.as_deref(),
-                    status.as_deref(),
-                    &page,
-                )
+                orders::list_invoices(conn, &clock, reseller_id.as_deref(), status, &page)
             })
             .await?,
     ))
@@ -385,7 +375,7 @@ pub async fn mark_invoice_paid(
     admin: PlatformAdmin,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<Invoice>> {
-    settle(state, admin, id.into_inner(), "paid").await
+    settle(state, admin, id.into_inner(), InvoiceStatus::Paid).await
 }
 
 #[utoipa::path(tag = "admin", params(("id" = String, Path)), responses(
@@ -398,14 +388,14 @@ pub async fn void_invoice(
     admin: PlatformAdmin,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<Invoice>> {
-    settle(state, admin, id.into_inner(), "void").await
+    settle(state, admin, id.into_inner(), InvoiceStatus::Void).await
 }
 
 async fn settle(
     state: web::Data<AppState>,
     admin: PlatformAdmin,
     id: String,
-    to: &'static str,
+    to: InvoiceStatus,
 ) -> ApiResult<web::Json<Invoice>> {
     let actor = admin.0.audit_actor();
     let clock = state.config.billing_clock;

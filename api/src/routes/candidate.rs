@@ -6,6 +6,7 @@ use credence_shared::assess::{
     SubmitResponse,
 };
 use credence_shared::problem::Problem;
+use credence_shared::AssessmentStatus;
 
 use crate::auth::CandidateUser;
 use crate::domain::test_area;
@@ -169,6 +170,6 @@ pub async fn submit(
         .transaction(move |conn| test_area::submit_own(conn, &links, &who.0, &id))
         .await?;
     Ok(web::Json(SubmitResponse {
-        status: "submitted".into(),
+        status: AssessmentStatus::Submitted,
     }))
 }

@@ -6,7 +6,7 @@ use credence_shared::assess::{
     Candidate, CandidateCreate, CandidatePatch, Invitation, InvitationCreate,
 };
 use credence_shared::problem::Problem;
-use credence_shared::Page;
+use credence_shared::{InvitationStatus, Page};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -27,7 +27,8 @@ pub struct CandidateListParams {
     pub q: Option<String>,
     pub client_id: Option<String>,
     pub project_id: Option<String>,
-    /// Candidates with an invitation in this status: `invited`, `in_progress`, `submitted`, `cancelled`, `expired`.
+    /// Candidates with an invitation in this status.
+    #[param(value_type = Option<InvitationStatus>)]
     pub status: Option<String>,
 }
 
@@ -52,15 +53,7 @@ pub async fn list_candidates(
         client_id: params.client_id.clone(),
         project_id: params.project_id.clone(),
         q: params.q.clone(),
-        status: list
-            .status_in(&[
-                "invited",
-                "in_progress",
-                "submitted",
-                "cancelled",
-                "expired",
-            ])?
-            .map(str::to_string),
+        status: list.status::<InvitationStatus>()?,
     };
     let scores = user.tenant.sees_scores();
     Ok(web::Json(

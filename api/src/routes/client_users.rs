@@ -6,7 +6,7 @@ use credence_shared::problem::Problem;
 use credence_shared::reseller::{
     ClientUser, ClientUserCreate, ClientUserPatch, ImpersonationResponse,
 };
-use credence_shared::Page;
+use credence_shared::{Page, UserStatus};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -24,7 +24,7 @@ pub struct ClientUserListParams {
     pub cursor: Option<String>,
     /// Searches name and email.
     pub q: Option<String>,
-    /// `invited`, `active` or `deactivated`.
+    #[param(value_type = Option<UserStatus>)]
     pub status: Option<String>,
     /// Only this client's users.
     pub client_id: Option<String>,
@@ -50,9 +50,7 @@ pub async fn list_client_users(
     let filter = UserFilter {
         client_id: params.client_id.clone(),
         q: params.q.clone(),
-        status: list
-            .status_in(&["invited", "active", "deactivated"])?
-            .map(str::to_string),
+        status: list.status::<UserStatus>()?,
     };
     Ok(web::Json(
         state
@@ -142,7 +140,7 @@ pub async fn delete_client_user(
     let actor = user.principal.audit_actor();
     let id = id.into_inner();
     let patch = ClientUserPatch {
-        status: Some("deactivated".into()),
+        status: Some(UserStatus::Deactivated.as_str().to_string()),
         ..Default::default()
     };
     state

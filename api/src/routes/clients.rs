@@ -6,7 +6,7 @@ use credence_shared::problem::Problem;
 use credence_shared::reseller::{
     Client, ClientCreate, ClientDefaults, ClientPatch, CreditAdjustmentCreate, LedgerEntry,
 };
-use credence_shared::Page;
+use credence_shared::{ClientStatus, LedgerKind, Page};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -29,7 +29,7 @@ pub struct ClientListParams {
     pub cursor: Option<String>,
     /// Searches name, code, contact name and email.
     pub q: Option<String>,
-    /// `active`, `suspended` or `archived`.
+    #[param(value_type = Option<ClientStatus>)]
     pub status: Option<String>,
     /// Only clients with this brand skin.
     pub brand_id: Option<String>,
@@ -87,9 +87,7 @@ pub async fn list_clients(
     let page = list.page()?;
     let filter = ClientFilter {
         q: list.q.clone(),
-        status: list
-            .status_in(&["active", "suspended", "archived"])?
-            .map(str::to_string),
+        status: list.status::<ClientStatus>()?,
         brand_id: params.brand_id.clone(),
         below_threshold: params.below_threshold.unwrap_or(false),
     };
@@ -315,7 +313,7 @@ pub async fn create_credit_adjustment(
             &actor,
             Change {
                 client_id: &client.id,
-                kind: "adjustment",
+                kind: LedgerKind::Adjustment,
                 delta: -n,
                 reference: None,
                 reason: Some(&reason),

@@ -5,7 +5,7 @@ use credence_shared::problem::Problem;
 use credence_shared::reseller::{
     CreditOrder, CreditOrderCreate, CreditOrderPage, Invoice, InvoiceLine,
 };
-use credence_shared::Page;
+use credence_shared::{ClientStatus, CreditOrderKind, InvoiceStatus, Page};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -104,7 +104,7 @@ pub async fn export_credit_orders(
             o.created_at.to_rfc3339(),
             o.client_code.clone(),
             o.client_name.clone(),
-            o.kind.clone(),
+            o.kind.to_string(),
             o.credits.to_string(),
             csv::money(o.list_price_minor),
             format!("{:.2}", o.discount_percent),
@@ -170,7 +170,7 @@ pub async fn create_credit_order(
             None
         } else {
             match clients::by_code(conn, &reseller_id, &body.client_code)? {
-                Some(c) if c.status == "archived" => {
+                Some(c) if c.status == ClientStatus::Archived => {
                     v.add("client_code", "client_archived", "This client is archived.");
                     None
                 }
@@ -207,7 +207,7 @@ pub async fn create_credit_order(
             &actor,
             &reseller,
             &client,
-            "order",
+            CreditOrderKind::Order,
             credits,
             note.as_deref(),
             po.as_deref(),
@@ -228,15 +228,11 @@ pub async fn list_invoices(
     let clock = state.config.billing_clock;
     let reseller_id = staff.reseller_id()?;
     let page = params.page()?;
-    let status = params
-        .status_in(&["draft", "issued", "paid", "void"])?
-        .map(str::to_string);
+    let status = params.status::<InvoiceStatus>()?;
     Ok(web::Json(
         state
             .db
-            .run(move |conn| {
-                orders::list_invoices(conn, &clock, Some(&reseller_id), status.as_deref(), &page)
-            })
+            .run(move |conn| orders::list_invoices(conn, &clock, Some(&reseller_id), status, &page))
             .await?,
     ))
 }

@@ -7,6 +7,7 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, FromRequest, HttpRequest};
+use credence_shared::Word;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -133,14 +134,17 @@ impl ListParams {
         Ok(PageRequest { limit, after })
     }
 
-    pub fn status_in(&self, allowed: &[&str]) -> Result<Option<&str>, ApiError> {
+    /// `status` as one of the enum's words; blank is no filter, anything else is a 400.
+    pub fn status<S: Word>(&self) -> Result<Option<S>, ApiError> {
         match self.status.as_deref().map(str::trim) {
             None | Some("") => Ok(None),
-            Some(s) if allowed.contains(&s) => Ok(Some(s)),
-            Some(_) => Err(ApiError::bad_request(
-                "invalid_query",
-                format!("`status` must be one of {}.", allowed.join(", ")),
-            )),
+            Some(s) => S::parse(s).map(Some).ok_or_else(|| {
+                let allowed: Vec<&str> = S::ALL.iter().map(|v| v.as_str()).collect();
+                ApiError::bad_request(
+                    "invalid_query",
+                    format!("`status` must be one of {}.", allowed.join(", ")),
+                )
+            }),
         }
     }
 }

@@ -229,7 +229,7 @@ pub async fn project_results_csv(
             r.first_name.clone(),
             r.last_name.clone(),
             r.email.clone(),
-            r.status.clone(),
+            r.status.to_string(),
             r.submitted_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
         ];
         for (test, scale) in &scales {

@@ -194,7 +194,7 @@ async fn resellers_are_created_searched_paged_and_edited(backend: Backend) {
         Some("assess.talent.example")
     );
     assert_eq!(created.brand_ids, [brand]);
-    assert_eq!(created.status, "active");
+    assert_eq!(created.status.as_str(), "active");
     for name in ["Alpha Assess", "Beta Hiring", "Gamma Talent"] {
         app.create_reseller(&admin, name).await;
     }
@@ -244,7 +244,7 @@ async fn resellers_are_created_searched_paged_and_edited(backend: Backend) {
     let patched: Reseller = patched.expect(200);
     assert_eq!(patched.discount_percent, 30.0);
     assert_eq!(patched.custom_host, None);
-    assert_eq!(patched.status, "suspended");
+    assert_eq!(patched.status.as_str(), "suspended");
     assert_eq!(patched.name, "Talent Tools");
     let suspended: Page<Reseller> = app
         .get("/admin/resellers?status=suspended", Some(&admin))

@@ -187,7 +187,7 @@ async fn the_catalogue_lists_every_test_with_norm_groups(backend: Backend) {
     for t in &catalogue.data {
         assert!(t.norm_groups.len() >= 2);
         assert!(t.credit_cost >= 1);
-        if t.kind == "aptitude" {
+        if t.kind.as_str() == "aptitude" {
             assert!(t.timed && t.duration_seconds.unwrap() > 0);
         }
     }
@@ -322,7 +322,7 @@ async fn inviting_charges_credits_or_refuses_with_402(backend: Backend) {
     let w = world(backend, 3).await;
     let p = w.project(&["numerical", "verbal"], json!({})).await;
     let invited = w.invited(&p, "first@cand.example").await;
-    assert_eq!(invited.status, "invited");
+    assert_eq!(invited.status.as_str(), "invited");
     assert_eq!(invited.invitations[0].credits_charged, 2);
     assert_eq!(invited.invitations[0].assessments.len(), 2);
     assert_eq!(w.balance(), 1);
@@ -421,7 +421,7 @@ async fn a_candidate_takes_a_timed_test_and_is_scored(backend: Backend) {
     );
     let assessment = &me.assessments[0];
     let aid = assessment.id.as_str();
-    assert_eq!(assessment.status, "not_started");
+    assert_eq!(assessment.status.as_str(), "not_started");
     let started_reply = w
         .app
         .post(
@@ -472,7 +472,7 @@ async fn a_candidate_takes_a_timed_test_and_is_scored(backend: Backend) {
         )
         .await
         .json();
-    assert_eq!(submitted.status, "submitted");
+    assert_eq!(submitted.status.as_str(), "submitted");
     w.app
         .post(
             &format!("/candidate/assessments/{aid}/start"),
@@ -492,7 +492,7 @@ async fn a_candidate_takes_a_timed_test_and_is_scored(backend: Backend) {
         .await
         .json();
     let inv = &seen.invitations[0];
-    assert_eq!(inv.status, "submitted");
+    assert_eq!(inv.status.as_str(), "submitted");
     let score = &inv.assessments[0].scores.as_ref().unwrap()[0];
     assert_eq!(score.raw, 10.0);
     assert_eq!(score.percentile, 83);
@@ -746,7 +746,7 @@ async fn cancelling_and_expiry_refund_unstarted_tests(backend: Backend) {
         )
         .await
         .expect(200);
-    assert_eq!(cancelled.status, "cancelled");
+    assert_eq!(cancelled.status.as_str(), "cancelled");
     assert_eq!(w.balance(), 7);
     w.app
         .post(
@@ -790,7 +790,7 @@ async fn cancelling_and_expiry_refund_unstarted_tests(backend: Backend) {
     let ledger = w.app.ledger(&w.client_user, &w.client.id).await;
     let refunds: Vec<i64> = ledger
         .iter()
-        .filter(|e| e.kind == "refund")
+        .filter(|e| e.kind.as_str() == "refund")
         .map(|e| e.delta)
         .collect();
     assert_eq!(refunds, [2, 1]);
@@ -955,7 +955,7 @@ async fn resellers_see_status_but_not_scores(backend: Backend) {
     let candidates: Page<Candidate> = candidates.json();
     let c = &candidates.data[0];
     assert_eq!(c.client_name, "Hiring Co");
-    assert_eq!(c.status, "submitted");
+    assert_eq!(c.status.as_str(), "submitted");
     assert_eq!(
         c.invitations[0].assessments[0].scores, None,
         "the client is the data controller"
@@ -1078,7 +1078,7 @@ async fn the_ledger_says_what_each_line_was_for(backend: Backend) {
         ledger
             .data
             .iter()
-            .find(|e| e.kind == kind)
+            .find(|e| e.kind.as_str() == kind)
             .unwrap_or_else(|| panic!("no {kind} line in {ledger:?}"))
             .clone()
     };

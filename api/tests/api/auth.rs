@@ -265,7 +265,7 @@ async fn welcome_link_sets_a_password_once_and_enforces_the_policy(backend: Back
         .await
         .expect(201);
     assert_eq!(created.email, "rita@acme.example");
-    assert_eq!(created.status, "invited");
+    assert_eq!(created.status.as_str(), "invited");
     // No password yet: cannot sign in.
     app.login("rita@acme.example", "whatever-it-is")
         .await
@@ -301,7 +301,7 @@ async fn welcome_link_sets_a_password_once_and_enforces_the_policy(backend: Back
         .expect(200);
     assert_eq!(login.user.role, Role::Reseller);
     assert_eq!(login.user.reseller_id.as_ref(), Some(&reseller.id));
-    assert_eq!(login.user.status, "active");
+    assert_eq!(login.user.status.as_str(), "active");
     let again = app
         .post(
             "/auth/password/set",

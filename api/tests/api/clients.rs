@@ -54,24 +54,24 @@ async fn a_client_gets_a_code_the_default_skin_threshold_and_initial_credits(bac
     assert_eq!(client.brand_id, brands.data[0].id);
     assert_eq!(client.credit_balance, 50);
     assert_eq!(client.credit_threshold, 10, "the platform default");
-    assert_eq!(client.status, "active");
+    assert_eq!(client.status.as_str(), "active");
     assert_eq!(client.reseller_id, reseller.id);
     let id = client.id.as_str();
     let ledger: Page<LedgerEntry> = app
         .get(&format!("/clients/{id}/ledger"), Some(&token))
         .await
         .json();
-    assert_eq!(ledger.data[0].kind, "initial");
+    assert_eq!(ledger.data[0].kind.as_str(), "initial");
     assert_eq!(ledger.data[0].delta, 50);
     assert_eq!(ledger.data[0].balance_after, 50);
     assert_eq!(ledger.data[0].actor_name.as_deref(), Some("Rita Reseller"));
     // Initial credits are billed like any credit order: 50 × 500 × 80 % = 20000.
     let orders: CreditOrderPage = app.get("/credit-orders", Some(&token)).await.json();
-    assert_eq!(orders.data[0].kind, "initial");
+    assert_eq!(orders.data[0].kind.as_str(), "initial");
     assert_eq!(orders.data[0].amount_minor, 20000);
     let invoices: Page<Invoice> = app.get("/invoices", Some(&token)).await.json();
     assert_eq!(invoices.data[0].total_minor, 20000);
-    assert_eq!(invoices.data[0].status, "draft");
+    assert_eq!(invoices.data[0].status.as_str(), "draft");
     // Codes are unique.
     let second = app.create_client(&token, "Acme Recruitment", 0).await;
     assert_ne!(second.code, client.code);
@@ -258,7 +258,7 @@ async fn suspended_clients_users_cannot_sign_in(backend: Backend) {
             json!({ "status": "suspended" }),
         )
         .await;
-    assert_eq!(suspended.json::<Client>().status, "suspended");
+    assert_eq!(suspended.json::<Client>().status.as_str(), "suspended");
     app.get("/me", Some(&user_token))
         .await
         .assert_problem(401, "session_ended");
@@ -324,7 +324,7 @@ async fn client_users_are_welcomed_and_manage_colleagues(backend: Backend) {
         .await;
     let colleague: ClientUser = colleague.expect(201);
     assert_eq!(colleague.client_id, client.id);
-    assert_eq!(colleague.status, "invited");
+    assert_eq!(colleague.status.as_str(), "invited");
     // ... and cannot put one into another client.
     let other = app.create_client(&token, "Other Client", 0).await;
     let foreign = app
@@ -408,7 +408,7 @@ async fn deactivated_client_users_lose_access(backend: Backend) {
         )
         .await
         .json();
-    assert_eq!(back.status, "active");
+    assert_eq!(back.status.as_str(), "active");
     assert_eq!(
         app.login("leaver@client.example", CLIENT_USER_PASSWORD)
             .await

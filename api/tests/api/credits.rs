@@ -44,7 +44,7 @@ async fn orders_add_credits_and_invoice_at_the_discount(backend: Backend) {
         .get(&format!("/clients/{id}/ledger"), Some(&token))
         .await
         .json();
-    assert_eq!(ledger.data[0].kind, "order");
+    assert_eq!(ledger.data[0].kind.as_str(), "order");
     assert_eq!(ledger.data[0].reference.as_ref(), Some(&order.id));
     let invoice_id = &order.invoice_id;
     let lines: Page<InvoiceLine> = app
@@ -279,7 +279,7 @@ async fn adjustments_take_back_unused_credits_never_below_zero(backend: Backend)
         )
         .await
         .expect(201);
-    assert_eq!(ok.kind, "adjustment");
+    assert_eq!(ok.kind.as_str(), "adjustment");
     assert_eq!(ok.delta, -12);
     assert_eq!(ok.balance_after, 18);
     assert_eq!(ok.reason.as_deref(), Some("Trial ended"));
@@ -401,7 +401,7 @@ async fn invoices_are_issued_with_gap_free_numbers_and_exported(backend: Backend
         )
         .await
         .expect(200);
-    assert_eq!(issued_a.status, "issued");
+    assert_eq!(issued_a.status.as_str(), "issued");
     assert!(!issued_a.period_open);
     assert_eq!(issued_a.number.as_deref(), Some("INV-000001"));
     let issued_b: Invoice = app
@@ -428,7 +428,7 @@ async fn invoices_are_issued_with_gap_free_numbers_and_exported(backend: Backend
         )
         .await
         .json();
-    assert_eq!(paid.status, "paid");
+    assert_eq!(paid.status.as_str(), "paid");
     assert!(paid.paid_at.is_some());
     // A new order after issuing goes on a new draft: the issued invoice never changes.
     let client = app
@@ -500,7 +500,7 @@ async fn closed_months_are_issued_by_the_housekeeping_job(backend: Backend) {
     // The job runs every 50 ms: after several runs, the open month is still a draft.
     actix_web::rt::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(
-        invoice(id.clone()).await.status,
+        invoice(id.clone()).await.status.as_str(),
         "draft",
         "an open month stays a draft"
     );
@@ -516,7 +516,7 @@ async fn closed_months_are_issued_by_the_housekeeping_job(backend: Backend) {
         Duration::from_secs(3),
         || async {
             let found = invoice(id.clone()).await;
-            (found.status == "issued").then_some(found)
+            (found.status.as_str() == "issued").then_some(found)
         },
     )
     .await;

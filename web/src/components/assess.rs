@@ -6,6 +6,7 @@ use credence_shared::assess::{
     Assessment, Candidate, Project, ProjectTestInput, Score, TestSummary,
 };
 use credence_shared::problem::FieldError;
+use credence_shared::{AssessmentStatus, InvitationStatus, TestKind};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use wasm_bindgen::JsValue;
@@ -14,7 +15,7 @@ use crate::api::{self, ProjectFilter};
 use crate::components::form::{error_for, FieldErrorText, FieldErrors, SelectField};
 use crate::components::layout::ClientAccount;
 use crate::components::states::{ErrorState, Loading};
-use crate::components::widgets::TableScroll;
+use crate::components::widgets::{Badge, TableScroll};
 use crate::format;
 
 /// Which portal a shared page is shown in: where its links go, and whether scores exist.
@@ -52,46 +53,26 @@ pub fn humanise(s: &str) -> String {
     }
 }
 
-pub fn status_label(status: &str) -> String {
-    match status {
-        "invited" => "Invited".into(),
-        "in_progress" => "In progress".into(),
-        "submitted" => "Completed".into(),
-        "cancelled" => "Cancelled".into(),
-        "expired" => "Expired".into(),
-        "not_started" => "Not started".into(),
-        "refunded" => "Refunded".into(),
-        "" => "—".into(),
-        other => humanise(other),
-    }
+/// The candidate list's status filter: every invitation status, by the API's word.
+pub fn status_options() -> Vec<(String, String)> {
+    std::iter::once((String::new(), "All statuses".to_string()))
+        .chain(
+            InvitationStatus::ALL
+                .iter()
+                .map(|s| (s.as_str().to_string(), s.label())),
+        )
+        .collect()
 }
-
-pub const STATUS_OPTIONS: &[(&str, &str)] = &[
-    ("", "All statuses"),
-    ("invited", "Invited"),
-    ("in_progress", "In progress"),
-    ("submitted", "Completed"),
-    ("cancelled", "Cancelled"),
-    ("expired", "Expired"),
-];
 
 /// A candidate, invitation or assessment status as a badge (`data-status` keeps the API word).
 #[component]
 pub fn CandidateStatus(
-    #[prop(into)] status: String,
+    #[prop(into)] status: Badge,
     #[prop(optional, into)] testid: Option<String>,
 ) -> impl IntoView {
-    let class = match status.as_str() {
-        "submitted" => "badge badge-ok",
-        "in_progress" => "badge badge-accent",
-        "invited" | "not_started" => "badge badge-info",
-        "cancelled" | "expired" | "refunded" => "badge badge-muted",
-        _ => "badge",
-    };
-    let label = status_label(&status);
     view! {
-        <span class=class data-testid=testid.unwrap_or_else(|| "candidate-status".into()) data-status=status>
-            {label}
+        <span class=status.class data-testid=testid.unwrap_or_else(|| "candidate-status".into()) data-status=status.word>
+            {status.label}
         </span>
     }
 }
@@ -385,9 +366,12 @@ fn TestCard(test: TestSummary, chosen: RwSignal<Vec<ProjectTestInput>>) -> impl 
 #[component]
 pub fn ScoresView(assessment: Assessment) -> impl IntoView {
     let Some(scores) = assessment.scores.clone().filter(|s| !s.is_empty()) else {
-        return view! { <span class="muted small">{if assessment.status == "submitted" { "Scored" } else { "No scores yet" }}</span> }.into_any();
+        return view! { <span class="muted small">{match assessment.status {
+            AssessmentStatus::Submitted => "Submitted",
+            AssessmentStatus::NotStarted | AssessmentStatus::InProgress | AssessmentStatus::Refunded => "No scores yet",
+        }}</span> }.into_any();
     };
-    if assessment.kind == "personality" || scores.iter().any(|s| s.scale != "total") {
+    if assessment.kind == TestKind::Personality || scores.iter().any(|s| s.scale != "total") {
         view! {
             <ul class="trait-list" data-testid="trait-scores">
                 {scores.into_iter().map(|s| view! { <StenBar score=s /> }).collect_view()}

@@ -10,6 +10,7 @@ use crate::auth::use_session;
 use crate::components::toast::use_toasts;
 use crate::components::widgets::{ConfirmButton, StatusBadge, TableScroll};
 use crate::format;
+use credence_shared::UserStatus;
 
 #[component]
 pub fn ClientUserTable(
@@ -64,16 +65,16 @@ fn ClientUserRow(
     let busy = RwSignal::new(false);
     let id = StoredValue::new(user.id.clone());
 
-    let set_status = move |status: &'static str| {
+    let set_status = move |status: UserStatus| {
         busy.set(true);
         wasm_bindgen_futures::spawn_local(async move {
             let body = ClientUserPatch {
-                status: Some(status.to_string()),
+                status: Some(status.as_str().to_string()),
                 ..Default::default()
             };
             match api::patch_client_user(&id.get_value(), &body).await {
                 Ok(u) => {
-                    let what = if status == "deactivated" {
+                    let what = if status == UserStatus::Deactivated {
                         "deactivated"
                     } else {
                         "reactivated"
@@ -125,12 +126,12 @@ fn ClientUserRow(
         });
     };
 
-    let deactivated = user.status == "deactivated";
-    let invited = user.status == "invited";
-    let active = user.status == "active";
+    let deactivated = user.status == UserStatus::Deactivated;
+    let invited = user.status == UserStatus::Invited;
+    let active = user.status == UserStatus::Active;
     let email = user.email.clone();
     view! {
-        <tr data-testid="client-user-row" data-email=user.email.clone() data-status=user.status.clone()>
+        <tr data-testid="client-user-row" data-email=user.email.clone() data-status=user.status.as_str()>
             <td>{user.name.clone()}</td>
             <td class="email">{user.email.clone()}</td>
             {show_client.then(|| view! {
@@ -141,7 +142,7 @@ fn ClientUserRow(
                 </td>
             })}
             <td>{user.job_title.clone().unwrap_or_default()}</td>
-            <td><StatusBadge status=user.status.clone() /></td>
+            <td><StatusBadge status=user.status /></td>
             <td class="nowrap">{user.last_login_at.as_ref().map(format::date_time).unwrap_or_else(|| "Never".into())}</td>
             <td>
                 <div class="row-actions">
@@ -157,7 +158,7 @@ fn ClientUserRow(
                                 class="btn btn-small"
                                 data-testid=format!("reactivate-{email}")
                                 disabled=move || busy.get()
-                                on:click=move |_| set_status("active")
+                                on:click=move |_| set_status(UserStatus::Active)
                             >
                                 "Reactivate"
                             </button>
@@ -173,7 +174,7 @@ fn ClientUserRow(
                                 danger=true
                                 small=true
                                 pending=busy
-                                on_confirm=Callback::new(move |_| set_status("deactivated"))
+                                on_confirm=Callback::new(move |_| set_status(UserStatus::Deactivated))
                             />
                         }
                             .into_any()

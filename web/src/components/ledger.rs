@@ -1,20 +1,20 @@
 //! A client's credit ledger as a table (reseller client page, client portal's Credits page).
 
 use credence_shared::reseller::{LedgerEntry, LedgerReferenceKind};
+use credence_shared::LedgerKind;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::components::widgets::TableScroll;
 use crate::format;
 
-pub fn kind_label(kind: &str) -> &'static str {
+pub fn kind_label(kind: LedgerKind) -> &'static str {
     match kind {
-        "initial" => "Initial credits",
-        "order" => "Credit order",
-        "invite_charge" => "Invitation charge",
-        "refund" => "Refund",
-        "adjustment" => "Adjustment",
-        _ => "Other",
+        LedgerKind::Initial => "Initial credits",
+        LedgerKind::Order => "Credit order",
+        LedgerKind::InviteCharge => "Invitation charge",
+        LedgerKind::Refund => "Refund",
+        LedgerKind::Adjustment => "Adjustment",
     }
 }
 
@@ -57,9 +57,9 @@ pub fn LedgerTable(items: Vec<LedgerEntry>, base: &'static str) -> impl IntoView
                                 None => view! { <span>{l.description.clone()}</span> }.into_any(),
                             };
                             view! {
-                                <tr data-testid="ledger-row" data-kind=l.kind.clone()>
+                                <tr data-testid="ledger-row" data-kind=l.kind.as_str()>
                                     <td class="nowrap">{format::date_time(&l.created_at)}</td>
-                                    <td>{kind_label(&l.kind)}</td>
+                                    <td>{kind_label(l.kind)}</td>
                                     <td class="num" class:negative=l.delta < 0 data-testid="ledger-delta">{delta}</td>
                                     <td class="num" data-testid="ledger-balance">{l.balance_after}</td>
                                     <td data-testid="ledger-description">{what}</td>

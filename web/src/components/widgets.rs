@@ -1,24 +1,88 @@
 //! Small pieces several portals share: status badges, confirmed actions, copy-to-clipboard.
 
+use credence_shared::{
+    AssessmentStatus, CandidateStatus, ClientStatus, InvitationStatus, InvoiceStatus,
+    ResellerStatus, UserStatus,
+};
 use leptos::html;
 use leptos::prelude::*;
 
 use crate::components::toast::use_toasts;
 
-/// A status word (`active`, `suspended`, `invited`, …) as a coloured badge.
+/// A status as a badge: the API's word (in `data-status`), shown capitalised, and its colour.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Badge {
+    pub word: &'static str,
+    pub label: String,
+    pub class: &'static str,
+}
+
+const OK: &str = "badge badge-ok";
+const WARN: &str = "badge badge-warn";
+const MUTED: &str = "badge badge-muted";
+const INFO: &str = "badge badge-info";
+const ACCENT: &str = "badge badge-accent";
+
+macro_rules! badge_from {
+    ($ty:ty, |$s:ident| $tone:expr) => {
+        impl From<$ty> for Badge {
+            fn from($s: $ty) -> Badge {
+                Badge {
+                    word: $s.as_str(),
+                    label: $s.label(),
+                    class: $tone,
+                }
+            }
+        }
+    };
+}
+
+badge_from!(ResellerStatus, |s| match s {
+    ResellerStatus::Active => OK,
+    ResellerStatus::Suspended => WARN,
+});
+badge_from!(ClientStatus, |s| match s {
+    ClientStatus::Active => OK,
+    ClientStatus::Suspended => WARN,
+    ClientStatus::Archived => MUTED,
+});
+badge_from!(UserStatus, |s| match s {
+    UserStatus::Invited => INFO,
+    UserStatus::Active => OK,
+    UserStatus::Deactivated => WARN,
+});
+badge_from!(InvoiceStatus, |s| match s {
+    InvoiceStatus::Draft | InvoiceStatus::Issued => INFO,
+    InvoiceStatus::Paid => OK,
+    InvoiceStatus::Void => WARN,
+});
+badge_from!(InvitationStatus, |s| match s {
+    InvitationStatus::Invited => INFO,
+    InvitationStatus::InProgress => ACCENT,
+    InvitationStatus::Submitted => OK,
+    InvitationStatus::Cancelled | InvitationStatus::Expired => MUTED,
+});
+badge_from!(AssessmentStatus, |s| match s {
+    AssessmentStatus::NotStarted => INFO,
+    AssessmentStatus::InProgress => ACCENT,
+    AssessmentStatus::Submitted => OK,
+    AssessmentStatus::Refunded => MUTED,
+});
+badge_from!(CandidateStatus, |s| match s {
+    CandidateStatus::NotInvited => "badge",
+    CandidateStatus::Invited => INFO,
+    CandidateStatus::InProgress => ACCENT,
+    CandidateStatus::Submitted => OK,
+    CandidateStatus::Cancelled | CandidateStatus::Expired => MUTED,
+});
+
+/// A status (`active`, `suspended`, `invited`, …) as a coloured badge.
 #[component]
 pub fn StatusBadge(
-    #[prop(into)] status: String,
+    #[prop(into)] status: Badge,
     #[prop(optional, into)] testid: Option<String>,
 ) -> impl IntoView {
-    let class = match status.as_str() {
-        "active" | "paid" => "badge badge-ok",
-        "suspended" | "deactivated" | "void" => "badge badge-warn",
-        "archived" => "badge badge-muted",
-        "invited" | "draft" | "issued" => "badge badge-info",
-        _ => "badge",
-    };
-    view! { <span class=class data-testid=testid>{status}</span> }
+    view! { <span class=status.class data-testid=testid data-status=status.word>{status.label}</span> }
 }
 
 /// A button that asks before it acts: the question appears inline with Confirm and Cancel

@@ -12,7 +12,7 @@ use crate::branding::use_brand;
 use crate::components::assess::{
     balance_of, extra_time_choice, extra_time_value, humanise, insufficient_message, now, plural,
     BalanceRefresh, CandidateStatus, CandidateTable, ExtraTimeField, NoCreditsAlert, Portal,
-    ProjectPicker, ScoresView, STATUS_OPTIONS,
+    ProjectPicker, ScoresView,
 };
 use crate::components::form::{ErrorSummary, FieldErrors, SelectField, SubmitButton, TextField};
 use crate::components::layout::ClientAccount;
@@ -22,6 +22,7 @@ use crate::components::states::{EmptyState, ErrorState, Loading};
 use crate::components::toast::use_toasts;
 use crate::components::widgets::{ConfirmButton, Fact, TableScroll};
 use crate::format;
+use credence_shared::{AssessmentStatus, InvitationStatus};
 
 const CANDIDATE_FIELDS: &[&str] = &[
     "first_name",
@@ -96,7 +97,7 @@ pub fn CandidateListPage(portal: Portal) -> impl IntoView {
                     <ProjectPicker id="candidate-project-filter" name="project_id" label="Project" value=project_id
                         errors=no_errors blank_label="All projects" client_id=Signal::derive(move || client_id.get()) />
                     <SelectField id="candidate-status-filter" name="status" label="Status" value=status errors=no_errors
-                        options=STATUS_OPTIONS.iter().map(|(v, l)| (v.to_string(), l.to_string())).collect() />
+                        options=crate::components::assess::status_options() />
                 </div>
             </div>
             {candidates.view("No candidates match. Invite candidates from a project.", move |items| {
@@ -174,7 +175,7 @@ fn CandidatePage(candidate: Candidate, portal: Portal) -> impl IntoView {
     view! {
         <header class="page-header">
             <h1 data-testid="candidate-title">{name}</h1>
-            {move || view! { <CandidateStatus status=current.with(|c| c.status.clone()) testid="candidate-detail-status" /> }}
+            {move || view! { <CandidateStatus status=current.with(|c| c.status) testid="candidate-detail-status" /> }}
             {move || (!active()).then(|| view! { <span class="badge badge-warn" data-testid="candidate-deactivated">"Deactivated"</span> })}
             {portal.scores().then(|| view! {
                 <A href=format!("/client/candidates/{}/report", candidate.id) attr:class="btn" attr:data-testid="report-link">
@@ -247,7 +248,7 @@ fn InvitationCard(
     let balance = BalanceRefresh::new();
     let busy = RwSignal::new(false);
     let id = StoredValue::new(invitation.id.clone());
-    let open = matches!(invitation.status.as_str(), "invited" | "in_progress");
+    let open = invitation.status.is_open();
     let resend = move || {
         busy.set(true);
         wasm_bindgen_futures::spawn_local(async move {
@@ -266,7 +267,7 @@ fn InvitationCard(
                     let refunded = inv
                         .assessments
                         .iter()
-                        .filter(|a| a.status == "refunded")
+                        .filter(|a| a.status == AssessmentStatus::Refunded)
                         .count();
                     toasts.success(if refunded > 0 {
                         format!(
@@ -286,7 +287,7 @@ fn InvitationCard(
     };
     let base = portal.base();
     let project_name = invitation.project_name.clone();
-    let status = invitation.status.clone();
+    let status = invitation.status.as_str();
     view! {
         <article class="card stack invitation-card" data-testid="invitation" data-project=project_name
             data-status=status>
@@ -294,7 +295,7 @@ fn InvitationCard(
                 <h3>
                     <A href=format!("{base}/projects/{}", invitation.project_id)>{invitation.project_name.clone()}</A>
                 </h3>
-                <CandidateStatus status=invitation.status.clone() testid="invitation-status" />
+                <CandidateStatus status=invitation.status testid="invitation-status" />
             </div>
             <dl class="facts">
                 <Fact label="Invited">{format::date_time(&invitation.created_at)}</Fact>
@@ -331,7 +332,7 @@ fn InvitationCard(
                                 <tr data-testid="assessment-row" data-test=a.test_name.clone()>
                                     <td>{a.test_name.clone()}</td>
                                     <td>{a.norm_group_name.clone()}</td>
-                                    <td><CandidateStatus status=a.status.clone() testid="assessment-status" /></td>
+                                    <td><CandidateStatus status=a.status testid="assessment-status" /></td>
                                     <td class="nowrap small">{started}</td>
                                     <td class="nowrap small">{submitted}</td>
                                     {portal.scores().then(|| view! { <td><ScoresView assessment=a.clone() /></td> })}
@@ -558,7 +559,7 @@ fn Report(candidate: Candidate) -> impl IntoView {
     let assessments: Vec<_> = candidate
         .invitations
         .iter()
-        .filter(|i| i.status != "cancelled")
+        .filter(|i| i.status != InvitationStatus::Cancelled)
         .flat_map(|i| {
             i.assessments
                 .iter()
@@ -591,7 +592,7 @@ fn Report(candidate: Candidate) -> impl IntoView {
             } else {
                 assessments.into_iter().map(|(project, a)| {
                     let submitted = a.submitted_at.as_ref().map(format::date).unwrap_or_default();
-                    let done = a.status == "submitted";
+                    let done = a.status == AssessmentStatus::Submitted;
                     view! {
                         <section class="report-test" data-testid="report-test">
                             <h2>{a.test_name.clone()}</h2>
@@ -602,7 +603,7 @@ fn Report(candidate: Candidate) -> impl IntoView {
                             {if done {
                                 view! { <ReportScores assessment=a.clone() /> }.into_any()
                             } else {
-                                view! { <p class="muted">{format!("Not completed ({}).", crate::components::assess::status_label(&a.status).to_lowercase())}</p> }.into_any()
+                                view! { <p class="muted">{format!("Not completed ({}).", a.status.label().to_lowercase())}</p> }.into_any()
                             }}
                         </section>
                     }

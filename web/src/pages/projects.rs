@@ -7,6 +7,7 @@ use credence_shared::assess::{
     ProjectTestInput, TestSummary,
 };
 use credence_shared::problem::FieldError;
+use credence_shared::ImportOutcome;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -544,7 +545,7 @@ fn ResultsTable(
             let ord = match key {
                 SortKey::Name => name(a).cmp(&name(b)),
                 SortKey::Email => a.email.cmp(&b.email),
-                SortKey::Status => a.status.cmp(&b.status),
+                SortKey::Status => a.status.as_str().cmp(b.status.as_str()),
                 SortKey::Submitted => a.submitted_at.cmp(&b.submitted_at),
                 SortKey::Test(i) => {
                     let v = |r: &ProjectResult| {
@@ -639,18 +640,18 @@ fn ResultsTable(
                                 // Each score stays whole; a personality's traits wrap between scores.
                                 let parts = match &a {
                                     Some(a) if portal.scores() => score_summary(a)
-                                        .unwrap_or_else(|| vec![crate::components::assess::status_label(&a.status)]),
-                                    Some(a) => vec![crate::components::assess::status_label(&a.status)],
+                                        .unwrap_or_else(|| vec![a.status.label()]),
+                                    Some(a) => vec![a.status.label()],
                                     None => vec!["—".into()],
                                 };
                                 let parts = parts.into_iter().map(|p| view! { <span class="nowrap">{p}</span> }).collect_view();
                                 view! { <td class="small score-cell" data-testid="result-cell"><span class="score-line">{parts}</span></td> }
                             }).collect_view();
                             view! {
-                                <tr data-testid="result-row" data-email=r.email.clone() data-status=r.status.clone()>
+                                <tr data-testid="result-row" data-email=r.email.clone() data-status=r.status.as_str()>
                                     <td><A href=format!("{base}/candidates/{}", r.candidate_id)>{format!("{} {}", r.first_name, r.last_name)}</A></td>
                                     <td class="email">{r.email.clone()}</td>
-                                    <td><CandidateStatus status=r.status.clone() testid="result-status" /></td>
+                                    <td><CandidateStatus status=r.status testid="result-status" /></td>
                                     <td>{r.submitted_at.as_ref().map(format::date_time).unwrap_or_default()}</td>
                                     {cells}
                                 </tr>
@@ -902,9 +903,9 @@ fn ImportResult(report: ImportReport) -> impl IntoView {
                     <tbody>
                         {report.rows.into_iter().map(|row| {
                             let reason = row.errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join(" ");
-                            let ok = row.outcome == "invited";
+                            let ok = row.outcome == ImportOutcome::Invited;
                             view! {
-                                <tr data-testid="import-row" data-outcome=row.outcome.clone()>
+                                <tr data-testid="import-row" data-outcome=row.outcome.as_str()>
                                     <td class="num">{row.line}</td>
                                     <td class="email">{row.email.clone()}</td>
                                     <td>

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use credence_shared::assess::{Assessment, Candidate, Invitation, ProjectResult, Score};
+use credence_shared::{AssessmentStatus, CandidateStatus, InvitationStatus};
 use diesel::prelude::*;
 
 use crate::db::schema::{
@@ -20,7 +21,7 @@ use super::{AssessmentRow, CandidateRow, InvitationRow};
 
 /// Scores as stored on an assessment, or `None` before submission.
 fn scores_of(row: &AssessmentRow) -> Option<Vec<Score>> {
-    if row.status != "submitted" {
+    if row.status != AssessmentStatus::Submitted {
         return None;
     }
     if let Some(json) = &row.trait_scores {
@@ -68,7 +69,7 @@ fn assessments_by_invitation(
                 id: a.id,
                 test_id: a.test_id,
                 test_name,
-                kind,
+                kind: kind.parse()?,
                 status: a.status,
                 norm_group_name,
                 started_at: a.started_at.map(|t| t.and_utc()),
@@ -178,8 +179,8 @@ pub fn to_dtos(
             let invitations = by_candidate.remove(&row.id).unwrap_or_default();
             let status = invitations
                 .first()
-                .map(|i| i.status.clone())
-                .unwrap_or_else(|| "not_invited".into());
+                .map(|i| CandidateStatus::from(i.status))
+                .unwrap_or(CandidateStatus::NotInvited);
             let extra_time_locked = invitations
                 .iter()
                 .flat_map(|i| &i.assessments)
@@ -242,7 +243,7 @@ pub fn project_results(
                     .iter()
                     .filter_map(|a| a.submitted_at)
                     .max()
-                    .filter(|_| inv.status == "submitted"),
+                    .filter(|_| inv.status == InvitationStatus::Submitted),
                 candidate_id: c.id,
                 invitation_id: inv.id,
                 first_name: c.first_name,
@@ -261,7 +262,7 @@ pub struct CandidateFilter {
     pub client_id: Option<String>,
     pub project_id: Option<String>,
     pub q: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<InvitationStatus>,
 }
 
 pub fn list(
@@ -298,7 +299,7 @@ pub fn list(
         query = query.filter(
             candidates::id.eq_any(
                 invitations::table
-                    .filter(invitations::status.eq(status.clone()))
+                    .filter(invitations::status.eq(status.as_str()))
                     .select(invitations::candidate_id),
             ),
         );

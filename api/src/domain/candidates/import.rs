@@ -3,6 +3,7 @@
 
 use credence_shared::assess::{ImportReport, ImportRow};
 use credence_shared::problem::FieldError;
+use credence_shared::ImportOutcome;
 use diesel::prelude::*;
 
 use crate::db::schema::{candidates, clients, invitations};
@@ -132,7 +133,7 @@ pub fn import(
                     rows.push(ImportRow {
                         line: *line as i64,
                         email,
-                        outcome: "rejected".into(),
+                        outcome: ImportOutcome::Rejected,
                         candidate_id: existing.map(|c| c.id),
                         errors: vec![FieldError {
                             field: "email".into(),
@@ -145,7 +146,7 @@ pub fn import(
                     rows.push(ImportRow {
                         line: *line as i64,
                         email,
-                        outcome: "invited".into(),
+                        outcome: ImportOutcome::Invited,
                         candidate_id: None,
                         errors: vec![],
                     });
@@ -154,7 +155,7 @@ pub fn import(
             _ => rows.push(ImportRow {
                 line: *line as i64,
                 email,
-                outcome: "rejected".into(),
+                outcome: ImportOutcome::Rejected,
                 candidate_id: None,
                 errors,
             }),
@@ -175,7 +176,10 @@ pub fn import(
     }
     Ok(ImportReport {
         invited: valid.len() as i64,
-        rejected: rows.iter().filter(|r| r.outcome == "rejected").count() as i64,
+        rejected: rows
+            .iter()
+            .filter(|r| r.outcome == ImportOutcome::Rejected)
+            .count() as i64,
         credits_charged: needed,
         rows,
     })

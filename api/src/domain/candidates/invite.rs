@@ -3,6 +3,7 @@
 
 use chrono::Duration;
 use credence_shared::assess::CandidateCreate;
+use credence_shared::{AssessmentStatus, ClientStatus, InvitationStatus, LedgerKind};
 use diesel::prelude::*;
 
 use crate::db::schema::{assessments, candidates, clients, invitations, project_tests};
@@ -62,7 +63,7 @@ pub(super) fn insufficient(cost: i64, balance: i64) -> ApiError {
 }
 
 pub(super) fn check_project_open(project: &ProjectRow, client: &ClientRow) -> Result<(), ApiError> {
-    if client.status != "active" {
+    if client.status != ClientStatus::Active {
         return Err(ApiError::conflict(
             "client_unavailable",
             "This client account is suspended or archived.",
@@ -150,7 +151,7 @@ pub fn invite(
             actor,
             Change {
                 client_id: &client.id,
-                kind: "invite_charge",
+                kind: LedgerKind::InviteCharge,
                 delta: -cost,
                 reference: Some(&id),
                 reason: None,
@@ -177,7 +178,7 @@ pub fn invite(
             invitations::project_id.eq(&project.id),
             invitations::client_id.eq(&client.id),
             invitations::token_hash.eq(Some(token_hash(&token))),
-            invitations::status.eq("invited"),
+            invitations::status.eq(InvitationStatus::Invited.as_str()),
             invitations::credits_charged.eq(cost as i32),
             invitations::expires_at.eq(expires),
             invitations::created_at.eq(at),
@@ -201,7 +202,7 @@ pub fn invite(
                 assessments::test_id.eq(test_id),
                 assessments::norm_group_id.eq(norm_group_id),
                 assessments::position.eq(position),
-                assessments::status.eq("not_started"),
+                assessments::status.eq(AssessmentStatus::NotStarted.as_str()),
             ))
             .execute(conn)?;
     }

@@ -2,6 +2,7 @@
 //! tests never started).
 
 use credence_shared::assess::CandidatePatch;
+use credence_shared::{AssessmentStatus, InvitationStatus, LedgerKind};
 use diesel::prelude::*;
 
 use crate::db::schema::{assessments, candidates, clients, invitations, tests};
@@ -109,7 +110,7 @@ pub fn resend(
     id: &str,
 ) -> Result<(), ApiError> {
     let (invitation, project, client, candidate) = scoped_invitation(conn, tenant, id)?;
-    if !matches!(invitation.status.as_str(), "invited" | "in_progress") {
+    if !invitation.status.is_open() {
         return Err(ApiError::conflict(
             "invitation_closed",
             format!(
@@ -154,25 +155,24 @@ pub fn close(
     links: &Links,
     actor: &AuditActor,
     invitation: &InvitationRow,
-    to: &'static str,
+    to: InvitationStatus,
 ) -> Result<i64, ApiError> {
-    let closed = diesel::update(
-        invitations::table
-            .find(&invitation.id)
-            .filter(invitations::status.eq_any(["invited", "in_progress"])),
-    )
-    .set((
-        invitations::status.eq(to),
-        invitations::updated_at.eq(now()),
-    ))
-    .execute(conn)?;
+    let closed =
+        diesel::update(invitations::table.find(&invitation.id).filter(
+            invitations::status.eq_any(InvitationStatus::OPEN.map(InvitationStatus::as_str)),
+        ))
+        .set((
+            invitations::status.eq(to.as_str()),
+            invitations::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
     if closed == 0 {
         return Ok(0); // someone else closed it first
     }
     let unstarted: Vec<(String, i32)> = assessments::table
         .inner_join(tests::table)
         .filter(assessments::invitation_id.eq(&invitation.id))
-        .filter(assessments::status.eq("not_started"))
+        .filter(assessments::status.eq(AssessmentStatus::NotStarted.as_str()))
         .select((assessments::id, tests::credit_cost))
         .load(conn)?;
     let refund: i64 = unstarted.iter().map(|(_, c)| i64::from(*c)).sum();
@@ -186,7 +186,7 @@ pub fn close(
             ),
         ),
     )
-    .set(assessments::status.eq("refunded"))
+    .set(assessments::status.eq(AssessmentStatus::Refunded.as_str()))
     .execute(conn)?;
     if refund > 0 {
         credits::apply(
@@ -195,10 +195,10 @@ pub fn close(
             actor,
             Change {
                 client_id: &invitation.client_id,
-                kind: "refund",
+                kind: LedgerKind::Refund,
                 delta: refund,
                 reference: Some(&invitation.id),
-                reason: Some(to),
+                reason: Some(to.as_str()),
             },
         )?;
     }
@@ -228,26 +228,32 @@ pub fn cancel(
     id: &str,
 ) -> Result<i64, ApiError> {
     let (invitation, ..) = scoped_invitation(conn, tenant, id)?;
-    if !matches!(invitation.status.as_str(), "invited" | "in_progress") {
+    if !invitation.status.is_open() {
         return Err(ApiError::conflict(
             "invitation_closed",
             format!("This invitation is already {}.", invitation.status),
         ));
     }
-    close(conn, links, actor, &invitation, "cancelled")
+    close(conn, links, actor, &invitation, InvitationStatus::Cancelled)
 }
 
 /// Expires every open invitation past its date (refunding unstarted tests). Safe with
 /// several processes: `close` only acts on an invitation it moved out of an open status.
 pub fn expire_due(conn: &mut DbConnection, links: &Links) -> Result<usize, ApiError> {
     let due: Vec<InvitationRow> = invitations::table
-        .filter(invitations::status.eq_any(["invited", "in_progress"]))
+        .filter(invitations::status.eq_any(InvitationStatus::OPEN.map(InvitationStatus::as_str)))
         .filter(invitations::expires_at.le(now()))
         .limit(100)
         .load(conn)?;
     let mut n = 0;
     for invitation in due {
-        close(conn, links, &AuditActor::system(), &invitation, "expired")?;
+        close(
+            conn,
+            links,
+            &AuditActor::system(),
+            &invitation,
+            InvitationStatus::Expired,
+        )?;
         n += 1;
     }
     Ok(n)

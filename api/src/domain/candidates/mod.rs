@@ -13,6 +13,7 @@ pub use import::import;
 pub use invite::*;
 pub use lifecycle::*;
 
+use credence_shared::{AssessmentStatus, InvitationStatus};
 use diesel::prelude::*;
 
 use crate::db::schema::{candidates, invitations, projects};
@@ -46,7 +47,8 @@ pub struct InvitationRow {
     pub project_id: String,
     pub client_id: String,
     pub token_hash: Option<String>,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: InvitationStatus,
     pub credits_charged: i32,
     pub expires_at: chrono::NaiveDateTime,
     pub created_at: chrono::NaiveDateTime,
@@ -60,7 +62,8 @@ pub struct AssessmentRow {
     pub test_id: String,
     pub norm_group_id: String,
     pub position: i32,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: AssessmentStatus,
     pub started_at: Option<chrono::NaiveDateTime>,
     pub deadline_at: Option<chrono::NaiveDateTime>,
     pub submitted_at: Option<chrono::NaiveDateTime>,

@@ -9,6 +9,7 @@ use crate::components::paged::Paged;
 use crate::components::toast::use_toasts;
 use crate::components::widgets::{ConfirmButton, StatusBadge, TableScroll};
 use crate::format;
+use credence_shared::InvoiceStatus;
 
 #[component]
 pub fn InvoiceAdmin() -> impl IntoView {
@@ -71,15 +72,15 @@ pub fn InvoiceAdmin() -> impl IntoView {
                             {items.into_iter().map(|i| {
                                 let (id1, id2, id3) = (i.id.clone(), i.id.clone(), i.id.clone());
                                 // The server's calendar decides whether the month is still open, not the browser's clock.
-                                let can_issue = i.status == "draft" && !i.period_open;
-                                let open_month = i.status == "draft" && !can_issue;
-                                let issued = i.status == "issued";
+                                let can_issue = i.status == InvoiceStatus::Draft && !i.period_open;
+                                let open_month = i.status == InvoiceStatus::Draft && !can_issue;
+                                let issued = i.status == InvoiceStatus::Issued;
                                 view! {
-                                <tr data-testid="admin-invoice-row" data-status=i.status.clone()>
+                                <tr data-testid="admin-invoice-row" data-status=i.status.as_str()>
                                     <td>{i.reseller_name.clone()}</td>
                                     <td>{i.period.clone()}</td>
                                     <td>{i.number.clone().unwrap_or_else(|| "—".into())}</td>
-                                    <td><StatusBadge status=i.status.clone() /></td>
+                                    <td><StatusBadge status=i.status /></td>
                                     <td class="num">{i.line_count}</td>
                                     <td class="num nowrap">{format::money(i.total_minor, &i.currency)}</td>
                                     <td class="actions">

@@ -14,8 +14,9 @@ use crate::components::form::{
 use crate::components::paged::Paged;
 use crate::components::states::{ErrorState, Loading};
 use crate::components::toast::use_toasts;
-use crate::components::widgets::TableScroll;
+use crate::components::widgets::{StatusBadge, TableScroll};
 use crate::format;
+use credence_shared::ResellerStatus;
 
 const CURRENCIES: &[(&str, &str)] = &[
     ("GBP", "GBP — Pound sterling"),
@@ -95,7 +96,7 @@ pub fn ResellerList() -> impl IntoView {
                                                         <td class="num">{format::percent(r.discount_percent)}</td>
                                                         <td>{r.currency.clone()}</td>
                                                         <td>{r.custom_host.clone().unwrap_or_default()}</td>
-                                                        <td><StatusBadge status=r.status.clone() /></td>
+                                                        <td><StatusBadge status=r.status /></td>
                                                         <td class="num">{r.user_count}</td>
                                                     </tr>
                                                 }
@@ -109,16 +110,6 @@ pub fn ResellerList() -> impl IntoView {
                 )}
         </section>
     }
-}
-
-#[component]
-fn StatusBadge(status: String) -> impl IntoView {
-    let class = match status.as_str() {
-        "active" => "badge badge-ok",
-        "suspended" | "deactivated" => "badge badge-warn",
-        _ => "badge",
-    };
-    view! { <span class=class>{status}</span> }
 }
 
 /// The skins a reseller may use, as checkboxes.
@@ -202,8 +193,10 @@ impl ResellerFields {
             custom_host: RwSignal::new(r.and_then(|r| r.custom_host.clone()).unwrap_or_default()),
             brand_ids: RwSignal::new(r.map(|r| r.brand_ids.clone()).unwrap_or_default()),
             status: RwSignal::new(
-                r.map(|r| r.status.clone())
-                    .unwrap_or_else(|| "active".into()),
+                r.map(|r| r.status)
+                    .unwrap_or(ResellerStatus::Active)
+                    .as_str()
+                    .to_string(),
             ),
         }
     }
@@ -251,7 +244,7 @@ fn ResellerFormFields(
             hint="Optional. Portals on this host show the reseller's default skin." />
         {with_status.then(|| view! {
             <SelectField id="reseller-status" name="status" label="Status" required=true value=fields.status
-                errors=errors options=vec![("active".to_string(), "Active".to_string()), ("suspended".to_string(), "Suspended".to_string())] />
+                errors=errors options=ResellerStatus::ALL.iter().map(|s| (s.as_str().to_string(), s.label())).collect() />
         })}
         <BrandChoices selected=fields.brand_ids errors=errors />
     }
@@ -384,7 +377,7 @@ fn ResellerEditor(reseller: Reseller) -> impl IntoView {
     view! {
         <header class="page-header">
             <h1 data-testid="reseller-title">{move || title.get()}</h1>
-            <StatusBadge status=reseller.status.clone() />
+            <StatusBadge status=reseller.status />
         </header>
         <div class="two-columns">
             <form class="card stack" on:submit=on_submit novalidate=true data-testid="reseller-edit-form">
@@ -462,7 +455,7 @@ fn ResellerUsers(reseller_id: String) -> impl IntoView {
                                                     <tr data-testid="reseller-user-row" data-email=u.email.clone()>
                                                         <td>{u.name.clone()}</td>
                                                         <td class="email">{u.email.clone()}</td>
-                                                        <td><StatusBadge status=u.status.clone() /></td>
+                                                        <td><StatusBadge status=u.status /></td>
                                                         <td>{u.last_login_at.as_ref().map(format::date_time).unwrap_or_else(|| "Never".into())}</td>
                                                     </tr>
                                                 }

@@ -2,6 +2,7 @@
 //! clients (edit, deactivate, resend welcome, Login As), create, edit.
 
 use credence_shared::reseller::{ClientUser, ClientUserCreate, ClientUserPatch};
+use credence_shared::UserStatus;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -20,12 +21,13 @@ use crate::components::widgets::StatusBadge;
 const USER_FIELDS: &[&str] = &["client_id", "name", "email", "job_title", "status"];
 
 fn status_options() -> Vec<(String, String)> {
-    vec![
-        (String::new(), "Any status".into()),
-        ("invited".into(), "Invited".into()),
-        ("active".into(), "Active".into()),
-        ("deactivated".into(), "Deactivated".into()),
-    ]
+    std::iter::once((String::new(), "Any status".to_string()))
+        .chain(
+            UserStatus::ALL
+                .iter()
+                .map(|s| (s.as_str().to_string(), s.label())),
+        )
+        .collect()
 }
 
 #[component]
@@ -193,8 +195,8 @@ fn ClientUserEditor(user: ClientUser) -> impl IntoView {
     let name = RwSignal::new(user.name.clone());
     let email = RwSignal::new(user.email.clone());
     let job_title = RwSignal::new(user.job_title.clone().unwrap_or_default());
-    let status = RwSignal::new(user.status.clone());
-    let shown_status = RwSignal::new(user.status.clone());
+    let status = RwSignal::new(user.status.as_str().to_string());
+    let shown_status = RwSignal::new(user.status);
     let id = user.id.clone();
     let save = Action::new_local(move |body: &ClientUserPatch| {
         let body = body.clone();
@@ -203,8 +205,8 @@ fn ClientUserEditor(user: ClientUser) -> impl IntoView {
             match api::patch_client_user(&id, &body).await {
                 Ok(u) => {
                     toasts.success(format!("{} saved", u.name));
-                    shown_status.set(u.status.clone());
-                    status.set(u.status);
+                    shown_status.set(u.status);
+                    status.set(u.status.as_str().to_string());
                 }
                 Err(err) => {
                     errors.set(err.field_errors());
@@ -223,18 +225,27 @@ fn ClientUserEditor(user: ClientUser) -> impl IntoView {
             // Empty clears the job title.
             job_title: Some(job_title.get_untracked().trim().to_string()),
             // "invited" is not something to set; re-activating keeps an invited user invited.
-            status: (s == "active" || s == "deactivated").then_some(s),
+            status: match UserStatus::parse(&s) {
+                Some(UserStatus::Active | UserStatus::Deactivated) => Some(s),
+                Some(UserStatus::Invited) | None => None,
+            },
         });
     };
     let mut options = vec![
-        ("active".to_string(), "Active".to_string()),
-        ("deactivated".to_string(), "Deactivated".to_string()),
+        (
+            UserStatus::Active.as_str().to_string(),
+            UserStatus::Active.label(),
+        ),
+        (
+            UserStatus::Deactivated.as_str().to_string(),
+            UserStatus::Deactivated.label(),
+        ),
     ];
-    if user.status == "invited" {
+    if user.status == UserStatus::Invited {
         options.insert(
             0,
             (
-                "invited".into(),
+                UserStatus::Invited.as_str().into(),
                 "Invited (has not set a password yet)".into(),
             ),
         );

@@ -22,6 +22,7 @@ use crate::components::pickers::BrandPicker;
 use crate::components::states::{ErrorState, Loading};
 use crate::components::toast::use_toasts;
 use crate::components::widgets::{ConfirmButton, CopyButton, Fact, StatusBadge, TableScroll};
+use credence_shared::ClientStatus;
 
 const CLIENT_FIELDS: &[&str] = &[
     "name",
@@ -87,12 +88,9 @@ pub fn ClientList() -> impl IntoView {
                 <div class="filter-row">
                     <crate::components::form::SelectField id="client-status-filter" name="status" label="Status"
                         value=status errors=no_errors
-                        options=vec![
-                            (String::new(), "Active and suspended".into()),
-                            ("active".into(), "Active".into()),
-                            ("suspended".into(), "Suspended".into()),
-                            ("archived".into(), "Archived".into()),
-                        ] />
+                        options=std::iter::once((String::new(), "Active and suspended".to_string()))
+                            .chain(ClientStatus::ALL.iter().map(|s| (s.as_str().to_string(), s.label())))
+                            .collect() />
                     <BrandPicker id="client-brand-filter" name="brand_id" label="Skin" value=brand errors=no_errors
                         blank_label="All skins" />
                     <div class="checkbox filter-check">
@@ -130,7 +128,7 @@ pub fn ClientList() -> impl IntoView {
                                             <td class="num">{c.credit_threshold}</td>
                                             <td class="num">{c.user_count}</td>
                                             <td>{c.brand_name.clone()}</td>
-                                            <td><StatusBadge status=c.status.clone() /></td>
+                                            <td><StatusBadge status=c.status /></td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -453,11 +451,11 @@ fn ClientPage(client: Client) -> impl IntoView {
         async move { api::list_client_users(&filter, cursor.as_deref()).await }
     });
 
-    let set_status = move |status: &'static str| {
+    let set_status = move |status: ClientStatus| {
         status_busy.set(true);
         wasm_bindgen_futures::spawn_local(async move {
             let body = ClientPatch {
-                status: Some(status.to_string()),
+                status: Some(status.as_str().to_string()),
                 ..Default::default()
             };
             match api::patch_client(&id.get_value(), &body).await {
@@ -472,7 +470,7 @@ fn ClientPage(client: Client) -> impl IntoView {
     };
 
     let code = Signal::derive(move || current.with(|c| c.code.clone()));
-    let status = move || current.with(|c| c.status.clone());
+    let status = move || current.with(|c| c.status);
     view! {
         <header class="page-header">
             <h1 data-testid="client-title">{move || current.with(|c| c.name.clone())}</h1>
@@ -509,30 +507,30 @@ fn ClientPage(client: Client) -> impl IntoView {
                     attr:class="btn btn-primary" attr:data-testid="order-credits">"Order credits"</A>
                 <A href=move || format!("/reseller/client-users/new?client_id={}", api::enc(&id.get_value()))
                     attr:class="btn" attr:data-testid="add-client-user">"Add user"</A>
-                {move || match status().as_str() {
-                    "active" => view! {
+                {move || match status() {
+                    ClientStatus::Active => view! {
                         <ConfirmButton testid="client-suspend" label="Suspend"
                             question="Suspend this client? Its users cannot sign in and candidates cannot start tests."
                             confirm_label="Suspend" danger=true pending=status_busy
-                            on_confirm=Callback::new(move |_| set_status("suspended")) />
+                            on_confirm=Callback::new(move |_| set_status(ClientStatus::Suspended)) />
                         <ConfirmButton testid="client-archive" label="Archive"
                             question="Archive this client? It disappears from your lists and its users cannot sign in."
                             confirm_label="Archive" danger=true pending=status_busy
-                            on_confirm=Callback::new(move |_| set_status("archived")) />
+                            on_confirm=Callback::new(move |_| set_status(ClientStatus::Archived)) />
                     }.into_any(),
-                    "suspended" => view! {
+                    ClientStatus::Suspended => view! {
                         <ConfirmButton testid="client-reactivate" label="Reactivate"
                             question="Reactivate this client?" confirm_label="Reactivate" pending=status_busy
-                            on_confirm=Callback::new(move |_| set_status("active")) />
+                            on_confirm=Callback::new(move |_| set_status(ClientStatus::Active)) />
                         <ConfirmButton testid="client-archive" label="Archive"
                             question="Archive this client? It disappears from your lists and its users cannot sign in."
                             confirm_label="Archive" danger=true pending=status_busy
-                            on_confirm=Callback::new(move |_| set_status("archived")) />
+                            on_confirm=Callback::new(move |_| set_status(ClientStatus::Archived)) />
                     }.into_any(),
-                    _ => view! {
+                    ClientStatus::Archived => view! {
                         <ConfirmButton testid="client-reactivate" label="Reactivate"
                             question="Reactivate this archived client?" confirm_label="Reactivate" pending=status_busy
-                            on_confirm=Callback::new(move |_| set_status("active")) />
+                            on_confirm=Callback::new(move |_| set_status(ClientStatus::Active)) />
                     }.into_any(),
                 }}
             </div>

@@ -2,7 +2,7 @@
 //! the create form (client code looked up as it is typed; one Idempotency-Key per submission).
 
 use credence_shared::reseller::{Client, CreditOrder, CreditOrderCreate};
-use credence_shared::Page;
+use credence_shared::{CreditOrderKind, Page};
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -119,7 +119,10 @@ pub fn CreditOrderList() -> impl IntoView {
                                             <A href=format!("/reseller/clients/{}", o.client_id)>{o.client_name.clone()}</A>
                                             " " <code class="small muted">{o.client_code.clone()}</code>
                                         </td>
-                                        <td>{if o.kind == "initial" { "Initial credits" } else { "Order" }}</td>
+                                        <td>{match o.kind {
+                                            CreditOrderKind::Initial => "Initial credits",
+                                            CreditOrderKind::Order => "Order",
+                                        }}</td>
                                         <td class="num">{o.credits}</td>
                                         <td class="num nowrap">{format::money(o.amount_minor, &o.currency)}</td>
                                         <td>{o.po_reference.clone().unwrap_or_default()}</td>

@@ -45,10 +45,10 @@ pub fn InvoiceList() -> impl IntoView {
                             {items.into_iter().map(|i| {
                                 let period = i.period.clone();
                                 view! {
-                                <tr data-testid="invoice-row" data-period=i.period.clone() data-status=i.status.clone()>
+                                <tr data-testid="invoice-row" data-period=i.period.clone() data-status=i.status.as_str()>
                                     <td><A href=format!("/reseller/invoices/{}", i.id)>{period}</A></td>
                                     <td>{number_or_draft(&i)}</td>
-                                    <td><StatusBadge status=i.status.clone() /></td>
+                                    <td><StatusBadge status=i.status /></td>
                                     <td class="num">{i.line_count}</td>
                                     <td class="num nowrap" data-testid="invoice-total">{format::money(i.total_minor, &i.currency)}</td>
                                 </tr>
@@ -130,7 +130,7 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
     view! {
         <header class="page-header">
             <h1 data-testid="invoice-title">{format!("Invoice {}", invoice.period)}</h1>
-            <StatusBadge status=invoice.status.clone() testid="invoice-status" />
+            <StatusBadge status=invoice.status testid="invoice-status" />
             <button type="button" class="btn" data-testid="invoice-csv" disabled=move || downloading.get() on:click=download>
                 {move || if downloading.get() { "Downloading…" } else { "Download CSV" }}
             </button>

@@ -66,7 +66,7 @@ pub fn ColleagueList() -> impl IntoView {
                                         <tr data-testid="colleague-row" data-email=u.email.clone()>
                                             <td>{u.name.clone()}</td>
                                             <td class="email">{u.email.clone()}</td>
-                                            <td><StatusBadge status=u.status.clone() /></td>
+                                            <td><StatusBadge status=u.status /></td>
                                             <td class="nowrap">{u.last_login_at.as_ref().map(format::date_time).unwrap_or_else(|| "Never".into())}</td>
                                         </tr>
                                     }).collect_view()}

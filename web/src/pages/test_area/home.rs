@@ -2,6 +2,7 @@
 //! completion page once every test is submitted.
 
 use credence_shared::assess::{CandidateAssessment, CandidateMe};
+use credence_shared::{AssessmentStatus, TestKind};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -26,8 +27,11 @@ fn HomeScreen(me: CandidateMe) -> impl IntoView {
         name: me.project.support_name.clone(),
         email: me.project.support_email.clone(),
     };
-    let all_done =
-        !me.assessments.is_empty() && me.assessments.iter().all(|a| a.status == "submitted");
+    let all_done = !me.assessments.is_empty()
+        && me
+            .assessments
+            .iter()
+            .all(|a| a.status == AssessmentStatus::Submitted);
     let description = me
         .project
         .description
@@ -58,7 +62,7 @@ fn HomeScreen(me: CandidateMe) -> impl IntoView {
     let remaining = me
         .assessments
         .iter()
-        .filter(|a| a.status != "submitted")
+        .filter(|a| a.status != AssessmentStatus::Submitted)
         .count();
     let first_name = me.candidate.first_name.clone();
     view! {
@@ -90,10 +94,12 @@ fn HomeScreen(me: CandidateMe) -> impl IntoView {
 
 #[component]
 fn TestCard(a: CandidateAssessment) -> impl IntoView {
-    let (badge_class, badge) = match a.status.as_str() {
-        "submitted" => ("badge badge-ok", "Completed"),
-        "in_progress" => ("badge badge-info", "In progress"),
-        _ => ("badge badge-muted", "Not started"),
+    let (badge_class, badge) = match a.status {
+        AssessmentStatus::Submitted => ("badge badge-ok", "Submitted"),
+        AssessmentStatus::InProgress => ("badge badge-info", "In progress"),
+        AssessmentStatus::NotStarted | AssessmentStatus::Refunded => {
+            ("badge badge-muted", "Not started")
+        }
     };
     let duration = a
         .duration_seconds
@@ -103,7 +109,7 @@ fn TestCard(a: CandidateAssessment) -> impl IntoView {
         1 => "1 question".to_string(),
         n => format!("{n} questions"),
     };
-    let kind = if a.test.kind == "personality" {
+    let kind = if a.test.kind == TestKind::Personality {
         "Questionnaire"
     } else {
         "Timed test"
@@ -116,16 +122,16 @@ fn TestCard(a: CandidateAssessment) -> impl IntoView {
     let testid = format!("start-{}", a.test.category);
     let name = a.test.name.clone();
     view! {
-        <li class="ta-card ta-test" data-testid="test-card" data-status=a.status.clone() data-category=a.test.category.clone()>
+        <li class="ta-card ta-test" data-testid="test-card" data-status=a.status.as_str() data-category=a.test.category.clone()>
             <div class="ta-test-main">
                 <h3>
                     {a.test.name.clone()}
-                    <span class=badge_class data-testid=if a.status == "submitted" { "completed-badge" } else { "status-badge" }>
+                    <span class=badge_class data-testid=if a.status == AssessmentStatus::Submitted { "completed-badge" } else { "status-badge" }>
                         {badge}
                     </span>
                 </h3>
                 <p class="muted small">{format!("{kind} · {questions} · ")}<span data-testid="test-duration">{duration}</span></p>
-                {(a.status == "in_progress" && a.answered_count > 0)
+                {(a.status == AssessmentStatus::InProgress && a.answered_count > 0)
                     .then(|| view! { <p class="small">{format!("{} of {} answered", a.answered_count, a.test.question_count)}</p> })}
             </div>
             {action

@@ -1,5 +1,6 @@
 //! `/test/assessment/:id`: a test's instructions, its length and time, and "Start test".
 
+use credence_shared::AssessmentStatus;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -28,7 +29,7 @@ pub fn TestInstructions() -> impl IntoView {
             }
             .into_any();
         };
-        if a.status == "submitted" {
+        if a.status == AssessmentStatus::Submitted {
             return view! {
                 <section class="ta-card ta-state" data-testid="test-already-submitted">
                     <h1>{a.test.name.clone()}</h1>
@@ -44,7 +45,7 @@ pub fn TestInstructions() -> impl IntoView {
             None => "No time limit".into(),
         };
         let run = format!("/test/assessment/{}/run", a.id);
-        let resuming = a.status == "in_progress";
+        let resuming = a.status == AssessmentStatus::InProgress;
         view! {
             <article class="ta-card ta-instructions" data-testid="instructions-page">
                 <p class="ta-eyebrow">{if timed { "Timed test" } else { "Questionnaire" }}</p>

@@ -8,6 +8,7 @@ use std::time::Duration;
 use credence_shared::assess::{
     Answer, AnswersSave, CandidateAssessment, Question, StartedAssessment,
 };
+use credence_shared::TestKind;
 use gloo_timers::future::sleep;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -457,7 +458,7 @@ pub fn TestRunner() -> impl IntoView {
             .into_any(),
             Some(Loaded::Ready { assessment, started, offset_ms }) => {
                 let run = Run::new(assessment, started, area);
-                let timed = started.deadline.is_some() && assessment.test.kind != "personality";
+                let timed = started.deadline.is_some() && assessment.test.kind != TestKind::Personality;
                 if timed {
                     let deadline_ms = started.deadline.map(|d| d.timestamp_millis() as f64).unwrap_or_default();
                     view! { <TimedRunner run=run deadline_ms=deadline_ms offset_ms=*offset_ms /> }.into_any()

@@ -1,0 +1,301 @@
+//! Statuses and kinds: one enum per state machine, serialised as the API's snake_case word.
+//!
+//! The API stores the same words in its tables (each column has a CHECK constraint listing
+//! them), so `as_str()` is what queries write and compare, and `TryFrom<String>` is how a row
+//! reads a column back. The SPA matches on these enums, so a new state does not compile until
+//! every page that shows one says what to do with it.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// A word that is not one of an enum's values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownWord {
+    pub what: &'static str,
+    pub word: String,
+}
+
+impl fmt::Display for UnknownWord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not a {}", self.word, self.what)
+    }
+}
+
+impl std::error::Error for UnknownWord {}
+
+/// What every status and kind enum offers, so one function can parse or list any of them.
+pub trait Word: Copy + Eq + 'static {
+    /// Every value, in the order of the state machine (what a filter offers).
+    const ALL: &'static [Self];
+    /// The word on the wire and in the table.
+    fn as_str(self) -> &'static str;
+
+    fn parse(word: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.as_str() == word)
+    }
+
+    /// The word with a capital first letter and spaces for underscores ("In progress"), as a
+    /// page shows it.
+    fn label(self) -> String {
+        let word = self.as_str().replace('_', " ");
+        let mut chars = word.chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => String::new(),
+        }
+    }
+}
+
+macro_rules! words {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident = $word:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl Word for $name {
+            const ALL: &'static [Self] = &[$($name::$variant,)+];
+
+            fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word,)+
+                }
+            }
+        }
+
+        impl $name {
+            pub const ALL: &'static [Self] = <Self as Word>::ALL;
+
+            pub fn as_str(self) -> &'static str {
+                Word::as_str(self)
+            }
+
+            pub fn parse(word: &str) -> Option<Self> {
+                <Self as Word>::parse(word)
+            }
+
+            pub fn label(self) -> String {
+                Word::label(self)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownWord;
+
+            fn from_str(word: &str) -> Result<Self, UnknownWord> {
+                <$name as Word>::parse(word).ok_or_else(|| UnknownWord {
+                    what: $what,
+                    word: word.to_string(),
+                })
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = UnknownWord;
+
+            fn try_from(word: String) -> Result<Self, UnknownWord> {
+                word.parse()
+            }
+        }
+    };
+}
+
+words! {
+    /// An invitation to a project: `invited` until the candidate starts a test, `submitted` when
+    /// every test is, `cancelled` by staff or `expired` unstarted past its deadline.
+    InvitationStatus, "invitation status" {
+        Invited = "invited",
+        InProgress = "in_progress",
+        Submitted = "submitted",
+        Cancelled = "cancelled",
+        Expired = "expired",
+    }
+}
+
+words! {
+    /// One test of an invitation; `refunded` when its invitation closed before it started.
+    AssessmentStatus, "assessment status" {
+        NotStarted = "not_started",
+        InProgress = "in_progress",
+        Submitted = "submitted",
+        Refunded = "refunded",
+    }
+}
+
+words! {
+    /// A candidate in a list: the status of their newest invitation, or `not_invited`.
+    CandidateStatus, "candidate status" {
+        NotInvited = "not_invited",
+        Invited = "invited",
+        InProgress = "in_progress",
+        Submitted = "submitted",
+        Cancelled = "cancelled",
+        Expired = "expired",
+    }
+}
+
+impl InvitationStatus {
+    /// The statuses in which the candidate may still take tests and staff may cancel.
+    pub const OPEN: [InvitationStatus; 2] =
+        [InvitationStatus::Invited, InvitationStatus::InProgress];
+
+    pub fn is_open(self) -> bool {
+        match self {
+            InvitationStatus::Invited | InvitationStatus::InProgress => true,
+            InvitationStatus::Submitted
+            | InvitationStatus::Cancelled
+            | InvitationStatus::Expired => false,
+        }
+    }
+}
+
+impl From<InvitationStatus> for CandidateStatus {
+    fn from(status: InvitationStatus) -> Self {
+        match status {
+            InvitationStatus::Invited => CandidateStatus::Invited,
+            InvitationStatus::InProgress => CandidateStatus::InProgress,
+            InvitationStatus::Submitted => CandidateStatus::Submitted,
+            InvitationStatus::Cancelled => CandidateStatus::Cancelled,
+            InvitationStatus::Expired => CandidateStatus::Expired,
+        }
+    }
+}
+
+words! {
+    /// A person who signs in: `invited` until they set a password.
+    UserStatus, "user status" {
+        Invited = "invited",
+        Active = "active",
+        Deactivated = "deactivated",
+    }
+}
+
+words! {
+    /// A client (employer): only an active client can invite candidates.
+    ClientStatus, "client status" {
+        Active = "active",
+        Suspended = "suspended",
+        Archived = "archived",
+    }
+}
+
+words! {
+    /// A reseller: suspending one signs out its staff and its clients' users.
+    ResellerStatus, "reseller status" {
+        Active = "active",
+        Suspended = "suspended",
+    }
+}
+
+words! {
+    /// A monthly invoice: a `draft` while its month is open, then `issued`, then `paid` or `void`.
+    InvoiceStatus, "invoice status" {
+        Draft = "draft",
+        Issued = "issued",
+        Paid = "paid",
+        Void = "void",
+    }
+}
+
+words! {
+    /// Why a client's balance changed.
+    LedgerKind, "ledger entry kind" {
+        Initial = "initial",
+        Order = "order",
+        InviteCharge = "invite_charge",
+        Refund = "refund",
+        Adjustment = "adjustment",
+    }
+}
+
+words! {
+    /// A credit order: the credits given at client creation, or a later order.
+    CreditOrderKind, "credit order kind" {
+        Initial = "initial",
+        Order = "order",
+    }
+}
+
+impl From<CreditOrderKind> for LedgerKind {
+    fn from(kind: CreditOrderKind) -> Self {
+        match kind {
+            CreditOrderKind::Initial => LedgerKind::Initial,
+            CreditOrderKind::Order => LedgerKind::Order,
+        }
+    }
+}
+
+words! {
+    /// A test of the catalogue: aptitude tests have right answers and a total score,
+    /// personality tests a score per trait.
+    TestKind, "test kind" {
+        Aptitude = "aptitude",
+        Personality = "personality",
+    }
+}
+
+words! {
+    /// A mail of the outbox or a webhook delivery: `failed` after the last retry.
+    DeliveryStatus, "delivery status" {
+        Pending = "pending",
+        Sent = "sent",
+        Failed = "failed",
+    }
+}
+
+words! {
+    /// One row of a CSV import.
+    ImportOutcome, "import outcome" {
+        Invited = "invited",
+        Rejected = "rejected",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip<T: Word + Serialize + serde::de::DeserializeOwned + fmt::Debug>() {
+        for &value in T::ALL {
+            let json = serde_json::to_string(&value).unwrap();
+            assert_eq!(json, format!("\"{}\"", value.as_str()));
+            assert_eq!(serde_json::from_str::<T>(&json).unwrap(), value);
+            assert_eq!(T::parse(value.as_str()), Some(value));
+        }
+        assert_eq!(T::parse("nonsense"), None);
+    }
+
+    #[test]
+    fn the_word_is_the_serde_word() {
+        round_trip::<InvitationStatus>();
+        round_trip::<AssessmentStatus>();
+        round_trip::<CandidateStatus>();
+        round_trip::<UserStatus>();
+        round_trip::<ClientStatus>();
+        round_trip::<ResellerStatus>();
+        round_trip::<InvoiceStatus>();
+        round_trip::<LedgerKind>();
+        round_trip::<CreditOrderKind>();
+        round_trip::<TestKind>();
+        round_trip::<DeliveryStatus>();
+        round_trip::<ImportOutcome>();
+    }
+
+    #[test]
+    fn labels_capitalise_the_word() {
+        assert_eq!(InvitationStatus::InProgress.label(), "In progress");
+        assert_eq!(InvitationStatus::Submitted.label(), "Submitted");
+        assert_eq!(CandidateStatus::NotInvited.label(), "Not invited");
+    }
+}
