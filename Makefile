@@ -131,14 +131,19 @@ define apt_install
 	fi
 endef
 
-tools-web:
+# npm packages (Playwright, axe, binaryen's wasm-opt): installed again whenever the lock changes.
+NPM_STAMP := e2e/node_modules/.credence-installed
+$(NPM_STAMP): e2e/package.json e2e/package-lock.json
+	cd e2e && npm ci --no-audit --no-fund
+	touch $@
+
+tools-web: $(NPM_STAMP)
 	@$(call apt_install,libpq-dev)
 	@$(call apt_install,pkg-config)
 	@$(call apt_install,libssl-dev)
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
 	  cargo install wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION); fi
-	@[ -x $(WASM_OPT) ] && [ -x e2e/node_modules/.bin/playwright ] || (cd e2e && npm ci --no-audit --no-fund)
 
 tools-test: tools-web
 	@$(call apt_install,chromium)
