@@ -193,7 +193,7 @@ pub fn CandidateTable(items: Vec<Candidate>, portal: Portal) -> impl IntoView {
                                     <td class="email">{c.email.clone()}</td>
                                     {portal.is_reseller().then(|| view! { <td data-testid="candidate-client">{client}</td> })}
                                     <td class="small">{projects.join(", ")}</td>
-                                    <td><CandidateStatus status=c.status.clone() /></td>
+                                    <td><CandidateStatus status=c.status /></td>
                                     <td class="nowrap">{format::date(&c.created_at)}</td>
                                     <td class="nowrap">{format::date_time(&c.updated_at)}</td>
                                 </tr>
