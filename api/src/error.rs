@@ -133,19 +133,6 @@ impl ApiError {
     }
 }
 
-impl From<diesel::result::Error> for ApiError {
-    fn from(e: diesel::result::Error) -> ApiError {
-        use diesel::result::{DatabaseErrorKind, Error};
-        match e {
-            Error::NotFound => ApiError::not_found(),
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                ApiError::conflict("conflict", "An object with these values already exists.")
-            }
-            other => ApiError::internal(other),
-        }
-    }
-}
-
 /// A column held a word its enum does not know: the CHECK constraints make this a bug, not input.
 impl From<credence_shared::UnknownWord> for ApiError {
     fn from(e: credence_shared::UnknownWord) -> ApiError {

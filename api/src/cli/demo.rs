@@ -3,20 +3,15 @@
 
 use chrono::Datelike;
 use credence_shared::admin::ResellerCreate;
-use diesel::prelude::*;
 
 use crate::auth::password;
 use crate::config::Config;
-use crate::db::schema::users;
-use crate::db::schema::{
-    clients as client_rows, credit_orders, invoice_lines, invoices, ledger_entries,
-};
-use crate::db::{now, Db};
+use crate::db::Db;
 use crate::domain::audit::AuditActor;
 use crate::domain::links::Links;
-use crate::domain::{brands, calendar, clients, orders, resellers};
+use crate::domain::{brands, clients, orders, resellers};
 use credence_shared::reseller::ClientCreate;
-use credence_shared::{CreditOrderKind, UserStatus};
+use credence_shared::{CreditOrderKind, Role};
 
 pub const ADMIN_EMAIL: &str = "admin@credence.local";
 pub const ADMIN_PASSWORD: &str = "credence-admin-demo";
@@ -28,10 +23,7 @@ pub const CLIENT_PASSWORD: &str = "credence-client-demo";
 /// Returns the text to print: the logins, or why nothing was done.
 pub fn seed(config: &Config) -> Result<String, String> {
     let db = Db::connect(&config.database_url, config.db_pool_size)?;
-    let mut conn = db.get().map_err(|e| e.to_string())?;
-    let existing: i64 = users::table
-        .count()
-        .get_result(&mut *conn)
+    let existing = crate::domain::users::count(&mut *db.get().map_err(|e| e.to_string())?)
         .map_err(|e| e.to_string())?;
     let logins = format!(
         "  vendor admin:  {ADMIN_EMAIL} / {ADMIN_PASSWORD}\n  reseller user: {RESELLER_EMAIL} / {RESELLER_PASSWORD}\n  client user:   {CLIENT_EMAIL} / {CLIENT_PASSWORD}\n"
@@ -42,7 +34,7 @@ pub fn seed(config: &Config) -> Result<String, String> {
     let cost = config.password_hashing;
     let links = config.links();
     let clock = config.billing_clock;
-    conn.transaction(|conn| {
+    db.transaction_blocking(|conn| {
         crate::domain::users::upsert_admin(
             conn,
             ADMIN_EMAIL,
@@ -100,32 +92,14 @@ pub fn seed(config: &Config) -> Result<String, String> {
             .unwrap_or(today.date())
             .and_time(chrono::NaiveTime::MIN);
         let last_month_at = month_start - chrono::Duration::days(10);
-        let invoice: String = invoices::table
-            .filter(invoices::reseller_id.eq(&reseller.id))
-            .select(invoices::id)
-            .first(conn)?;
-        diesel::update(invoices::table.find(&invoice))
-            .set((
-                invoices::period.eq(calendar::period_of(last_month_at)),
-                invoices::created_at.eq(last_month_at),
-            ))
-            .execute(conn)?;
-        diesel::update(client_rows::table.find(&acme.id))
-            .set(client_rows::created_at.eq(last_month_at))
-            .execute(conn)?;
-        diesel::update(credit_orders::table.filter(credit_orders::client_id.eq(&acme.id)))
-            .set(credit_orders::created_at.eq(last_month_at))
-            .execute(conn)?;
-        diesel::update(invoice_lines::table.filter(invoice_lines::invoice_id.eq(&invoice)))
-            .set(invoice_lines::created_at.eq(last_month_at))
-            .execute(conn)?;
-        diesel::update(ledger_entries::table.filter(ledger_entries::client_id.eq(&acme.id)))
-            .set(ledger_entries::created_at.eq(last_month_at))
-            .execute(conn)?;
-        orders::issue(conn, &clock, &AuditActor::system(), &invoice)?;
-        diesel::update(invoices::table.find(&invoice))
-            .set(invoices::issued_at.eq(Some(month_start + chrono::Duration::minutes(5))))
-            .execute(conn)?;
+        orders::record_past_month(
+            conn,
+            &clock,
+            &reseller.id,
+            &acme.id,
+            last_month_at,
+            month_start + chrono::Duration::minutes(5),
+        )?;
         // This month: more clients and orders on the open draft.
         let reseller_row = resellers::get(conn, &reseller.id)?;
         orders::place(
@@ -192,7 +166,7 @@ pub fn seed(config: &Config) -> Result<String, String> {
             cost,
         )?;
         seed_assessments(conn, &links, &actor, &acme)?;
-        Ok::<_, crate::error::ApiError>(())
+        Ok(())
     })
     .map_err(|e| e.to_string())?;
     Ok(format!("Demo data created. Sign in with:\n{logins}"))
@@ -220,28 +194,23 @@ fn active_user(
     password_plain: &str,
     cost: crate::config::PasswordHashing,
 ) -> Result<String, crate::error::ApiError> {
-    let id = crate::db::new_id();
-    let at = now();
-    diesel::insert_into(users::table)
-        .values((
-            users::id.eq(&id),
-            users::email.eq(email),
-            users::name.eq(name),
-            users::role.eq(if client_id.is_some() {
-                "client_user"
+    crate::domain::users::create_active(
+        conn,
+        &crate::domain::users::NewUser {
+            name,
+            email,
+            job_title: Some(job_title),
+            role: if client_id.is_some() {
+                Role::ClientUser
             } else {
-                "reseller"
-            }),
-            users::reseller_id.eq(reseller_id),
-            users::client_id.eq(client_id),
-            users::job_title.eq(Some(job_title)),
-            users::password_hash.eq(Some(password::hash(password_plain, cost))),
-            users::status.eq(UserStatus::Active.as_str()),
-            users::created_at.eq(at),
-            users::updated_at.eq(at),
-        ))
-        .execute(conn)?;
-    Ok(id)
+                Role::Reseller
+            },
+            reseller_id: reseller_id.map(str::to_string),
+            client_id: client_id.map(str::to_string),
+            reseller_scope: None,
+        },
+        &password::hash(password_plain, cost),
+    )
 }
 
 /// A project at Acme with candidates in every state: invited, in progress, completed (scored).
@@ -251,7 +220,6 @@ fn seed_assessments(
     actor: &AuditActor,
     acme: &clients::ClientRow,
 ) -> Result<(), crate::error::ApiError> {
-    use crate::db::schema::{assessments, invitations, question_options, questions};
     use crate::domain::{candidates, catalogue, projects, test_area};
     use credence_shared::assess::{Answer, CandidateCreate, ProjectCreate, ProjectTestInput};
 
@@ -305,36 +273,15 @@ fn seed_assessments(
             },
         )?;
         let Some(correct) = correct else { continue };
-        let invitation: String = invitations::table
-            .filter(invitations::candidate_id.eq(&candidate.id))
-            .select(invitations::id)
-            .first(conn)?;
-        let who = test_area::CandidatePrincipal {
-            candidate_id: candidate.id.clone(),
-            invitation_id: invitation.clone(),
-        };
-        let list: Vec<(String, String)> = assessments::table
-            .filter(assessments::invitation_id.eq(&invitation))
-            .order(assessments::position.asc())
-            .select((assessments::id, assessments::test_id))
-            .load(conn)?;
+        let (who, list) = test_area::assessments_of_candidate(conn, &candidate.id)?;
         for (assessment_id, test_id) in list {
             test_area::start(conn, &who, &assessment_id)?;
             if correct == 0 {
                 break; // in progress: started the first test only
             }
-            let items: Vec<(String, Option<String>)> = questions::table
-                .filter(questions::test_id.eq(&test_id))
-                .order(questions::position.asc())
-                .select((questions::id, questions::correct_option_id))
-                .load(conn)?;
             let mut answers = Vec::new();
-            for (n, (question_id, right)) in items.into_iter().enumerate() {
-                let options: Vec<String> = question_options::table
-                    .filter(question_options::question_id.eq(&question_id))
-                    .order(question_options::position.asc())
-                    .select(question_options::id)
-                    .load(conn)?;
+            let key = catalogue::answer_key(conn, &test_id)?;
+            for (n, (question_id, right, options)) in key.into_iter().enumerate() {
                 let option_id = match right {
                     Some(c) if n < correct => c,
                     Some(c) => options.iter().find(|o| **o != c).cloned().unwrap_or(c),

@@ -162,21 +162,34 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        self.run(move |conn| {
-            conn.transaction(|conn| {
-                if let DbConnection::Sqlite(c) = conn {
-                    c.batch_execute(SQLITE_TAKE_WRITE_LOCK)?;
-                }
-                f(conn)
-            })
-        })
-        .await
+        self.run(move |conn| in_transaction(conn, f)).await
+    }
+
+    /// [`Db::transaction`] for synchronous callers (CLI commands).
+    pub fn transaction_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        in_transaction(&mut *self.get()?, f)
     }
 
     /// A connection for synchronous callers (CLI commands, start-up).
     pub fn get(&self) -> Result<r2d2::PooledConnection<Manager>, ApiError> {
         self.pool.get().map_err(ApiError::internal)
     }
+}
+
+/// One transaction; on SQLite the write lock is taken first (see [`Db::transaction`]).
+fn in_transaction<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    conn.transaction(|conn| {
+        if let DbConnection::Sqlite(c) = conn {
+            c.batch_execute(SQLITE_TAKE_WRITE_LOCK)?;
+        }
+        f(conn)
+    })
 }
 
 pub fn run_migrations(conn: &mut DbConnection) -> Result<(), String> {
@@ -197,6 +210,21 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<(), String> {
 /// Current UTC time as stored in the database (`TIMESTAMP` without zone, always UTC).
 pub fn now() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()
+}
+
+/// Database failures in the domain's words: a missing row is not found (404 at the edge), a
+/// unique violation a conflict (409); anything else is internal and never shown.
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> ApiError {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => ApiError::not_found(),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                ApiError::conflict("conflict", "An object with these values already exists.")
+            }
+            other => ApiError::internal(other),
+        }
+    }
 }
 
 /// A new UUIDv7 as text, the id of every row.

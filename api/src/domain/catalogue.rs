@@ -5,7 +5,7 @@ use credence_shared::assess::{NormGroupRef, TestSummary};
 use credence_shared::TestKind;
 use diesel::prelude::*;
 
-use crate::db::schema::{norm_groups, norms, questions, tests};
+use crate::db::schema::{norm_groups, norms, question_options, questions, tests};
 use crate::db::DbConnection;
 use crate::error::ApiError;
 
@@ -59,6 +59,40 @@ pub fn summary(conn: &mut DbConnection, t: TestRow) -> Result<TestSummary, ApiEr
 
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<TestRow>, ApiError> {
     Ok(tests::table.find(id).first(conn).optional()?)
+}
+
+/// Each question of a test in order with its correct option (aptitude; `None` for
+/// personality) and its options in order. Server-side only: simulated candidates in demo data
+/// answer from it; correct answers never leave the server.
+pub fn answer_key(
+    conn: &mut DbConnection,
+    test_id: &str,
+) -> Result<Vec<(String, Option<String>, Vec<String>)>, ApiError> {
+    let items: Vec<(String, Option<String>)> = questions::table
+        .filter(questions::test_id.eq(test_id))
+        .order(questions::position.asc())
+        .select((questions::id, questions::correct_option_id))
+        .load(conn)?;
+    let ids: Vec<&String> = items.iter().map(|(id, _)| id).collect();
+    let options: Vec<(String, String)> = question_options::table
+        .filter(question_options::question_id.eq_any(ids))
+        .order((
+            question_options::question_id.asc(),
+            question_options::position.asc(),
+        ))
+        .select((question_options::question_id, question_options::id))
+        .load(conn)?;
+    Ok(items
+        .into_iter()
+        .map(|(id, correct)| {
+            let mine = options
+                .iter()
+                .filter(|(q, _)| *q == id)
+                .map(|(_, o)| o.clone())
+                .collect();
+            (id, correct, mine)
+        })
+        .collect())
 }
 
 /// The norm group's name if it belongs to the test.

@@ -5,8 +5,10 @@
 //! minor units. Invoices are drafts while their month is open; issuing gives them a gap-free
 //! sequential number, after which they never change (only paid or void).
 
-use credence_shared::reseller::{CreditOrder, CreditOrderPage, Invoice, InvoiceLine};
-use credence_shared::{CreditOrderKind, InvoiceStatus};
+use credence_shared::reseller::{
+    CreditOrder, CreditOrderCreate, CreditOrderPage, Invoice, InvoiceLine,
+};
+use credence_shared::{ClientStatus, CreditOrderKind, InvoiceStatus};
 use diesel::prelude::*;
 
 use crate::db::schema::{clients, counters, credit_orders, invoice_lines, invoices, resellers};
@@ -17,9 +19,9 @@ use crate::domain::clients::ClientRow;
 use crate::domain::credits::{self, Change};
 use crate::domain::links::Links;
 use crate::domain::resellers::ResellerRow;
-use crate::domain::values::DiscountPercent;
+use crate::domain::values::{optional_text, DiscountPercent};
 use crate::domain::{into_page, settings, PageRequest};
-use crate::error::ApiError;
+use crate::error::{ApiError, Validator};
 
 /// credits × unit price × (1 − discount), rounded half up, in minor units.
 pub fn amount_minor(credits: i64, unit_price_minor: i64, discount_bp: i32) -> i64 {
@@ -108,6 +110,69 @@ fn open_invoice(
         }
     }
     find(conn)?.ok_or_else(|| ApiError::internal("open invoice vanished"))
+}
+
+/// `POST /credit-orders`: checks every field (one 422 naming each bad one), finds the client
+/// by its code among the reseller's clients, and places the order.
+pub fn place_by_code(
+    conn: &mut DbConnection,
+    links: &Links,
+    clock: &BillingClock,
+    actor: &AuditActor,
+    reseller_id: &str,
+    input: &CreditOrderCreate,
+) -> Result<OrderRow, ApiError> {
+    let mut v = Validator::new();
+    let client = if input.client_code.trim().is_empty() {
+        v.add(
+            "client_code",
+            "required",
+            "Enter the client's code (see Clients).",
+        );
+        None
+    } else {
+        match crate::domain::clients::by_code(conn, reseller_id, &input.client_code)? {
+            Some(c) if c.status == ClientStatus::Archived => {
+                v.add("client_code", "client_archived", "This client is archived.");
+                None
+            }
+            Some(c) => Some(c),
+            None => {
+                v.add(
+                    "client_code",
+                    "unknown_client",
+                    "None of your clients has this code.",
+                );
+                None
+            }
+        }
+    };
+    let credits = v.check("credits", crate::domain::clients::credits(input.credits, 1));
+    let note = v.check(
+        "note",
+        optional_text(input.note.as_deref().unwrap_or_default(), 500),
+    );
+    let po = v.check(
+        "po_reference",
+        optional_text(input.po_reference.as_deref().unwrap_or_default(), 100),
+    );
+    v.finish()?;
+    let (Some(client), Some(credits), Some(note), Some(po)) = (client, credits, note, po) else {
+        return Err(ApiError::internal("validated order fields missing"));
+    };
+    let reseller = crate::domain::resellers::get(conn, reseller_id)?;
+    place(
+        conn,
+        links,
+        clock,
+        actor,
+        &reseller,
+        &client,
+        CreditOrderKind::Order,
+        credits,
+        note.as_deref(),
+        po.as_deref(),
+    )
 }
 
 /// Places an order: credits to the client, a line on the open invoice, a ledger entry.
@@ -502,6 +567,48 @@ pub fn issue_closed_months(
         }
     }
     Ok(issued)
+}
+
+/// Moves a reseller's first invoice, and the client's orders, invoice lines and ledger entries
+/// on it, to an instant in an earlier month, then issues it as of `issued_at`: a month of past
+/// business (the history `seed-demo` shows), whose numbers agree on every page.
+pub fn record_past_month(
+    conn: &mut DbConnection,
+    clock: &BillingClock,
+    reseller_id: &str,
+    client_id: &str,
+    at: chrono::NaiveDateTime,
+    issued_at: chrono::NaiveDateTime,
+) -> Result<InvoiceRow, ApiError> {
+    use crate::db::schema::ledger_entries;
+    let invoice: String = invoices::table
+        .filter(invoices::reseller_id.eq(reseller_id))
+        .order(invoices::id.asc())
+        .select(invoices::id)
+        .first(conn)?;
+    diesel::update(invoices::table.find(&invoice))
+        .set((
+            invoices::period.eq(crate::domain::calendar::period_of(at)),
+            invoices::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    diesel::update(clients::table.find(client_id))
+        .set(clients::created_at.eq(at))
+        .execute(conn)?;
+    diesel::update(credit_orders::table.filter(credit_orders::invoice_id.eq(&invoice)))
+        .set(credit_orders::created_at.eq(at))
+        .execute(conn)?;
+    diesel::update(invoice_lines::table.filter(invoice_lines::invoice_id.eq(&invoice)))
+        .set(invoice_lines::created_at.eq(at))
+        .execute(conn)?;
+    diesel::update(ledger_entries::table.filter(ledger_entries::client_id.eq(client_id)))
+        .set(ledger_entries::created_at.eq(at))
+        .execute(conn)?;
+    issue(conn, clock, &AuditActor::system(), &invoice)?;
+    diesel::update(invoices::table.find(&invoice))
+        .set(invoices::issued_at.eq(Some(issued_at)))
+        .execute(conn)?;
+    get_invoice(conn, None, &invoice)
 }
 
 /// Moves an issued invoice to `paid` or `void`.

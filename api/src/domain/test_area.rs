@@ -245,6 +245,31 @@ pub fn principal(
     })
 }
 
+/// The candidate's invitation (their first) and its assessments in test order: (assessment
+/// id, test id). Used to play a candidate through the tests (demo data).
+pub fn assessments_of_candidate(
+    conn: &mut DbConnection,
+    candidate_id: &str,
+) -> Result<(CandidatePrincipal, Vec<(String, String)>), ApiError> {
+    let invitation_id: String = invitations::table
+        .filter(invitations::candidate_id.eq(candidate_id))
+        .order(invitations::id.asc())
+        .select(invitations::id)
+        .first(conn)?;
+    let list = assessments::table
+        .filter(assessments::invitation_id.eq(&invitation_id))
+        .order(assessments::position.asc())
+        .select((assessments::id, assessments::test_id))
+        .load(conn)?;
+    Ok((
+        CandidatePrincipal {
+            candidate_id: candidate_id.to_string(),
+            invitation_id,
+        },
+        list,
+    ))
+}
+
 fn duration_with_extra(test: &TestRow, extra_time_percent: i32) -> Option<i64> {
     test.duration_seconds
         .map(|d| (i64::from(d) * (100 + i64::from(extra_time_percent)) + 99) / 100)

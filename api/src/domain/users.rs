@@ -408,6 +408,38 @@ pub fn upsert_admin(
     get(conn, &id)
 }
 
+/// How many accounts exist (an empty database has none).
+pub fn count(conn: &mut DbConnection) -> Result<i64, ApiError> {
+    Ok(users::table.count().get_result(conn)?)
+}
+
+/// A reseller user or client user who can sign in straight away with an already hashed
+/// password (demo data; real users set their own through a one-time link).
+pub fn create_active(
+    conn: &mut DbConnection,
+    input: &NewUser<'_>,
+    password_hash: &str,
+) -> Result<String, ApiError> {
+    let id = new_id();
+    let at = now();
+    diesel::insert_into(users::table)
+        .values((
+            users::id.eq(&id),
+            users::email.eq(input.email),
+            users::name.eq(input.name),
+            users::role.eq(input.role.as_str()),
+            users::reseller_id.eq(input.reseller_id.as_deref()),
+            users::client_id.eq(input.client_id.as_deref()),
+            users::job_title.eq(input.job_title),
+            users::password_hash.eq(Some(password_hash)),
+            users::status.eq(UserStatus::Active.as_str()),
+            users::created_at.eq(at),
+            users::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
 /// Sets a new password (hashed by the caller) and ends every other session of the user.
 pub fn change_password(
     conn: &mut DbConnection,

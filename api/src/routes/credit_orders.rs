@@ -5,15 +5,13 @@ use credence_shared::problem::Problem;
 use credence_shared::reseller::{
     CreditOrder, CreditOrderCreate, CreditOrderPage, Invoice, InvoiceLine,
 };
-use credence_shared::{ClientStatus, CreditOrderKind, InvoiceStatus, Page};
+use credence_shared::{InvoiceStatus, Page};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::ResellerStaff;
 use crate::domain::orders::{self, OrderFilter};
-use crate::domain::values::optional_text;
-use crate::domain::{clients, resellers};
-use crate::error::{ApiError, ApiResult, Validator};
+use crate::error::{ApiError, ApiResult};
 use crate::routes::csv;
 use crate::routes::extract::{Json, ListParams};
 use crate::routes::idempotency;
@@ -160,58 +158,7 @@ pub async fn create_credit_order(
     let clock = state.config.billing_clock;
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
     idempotency::create(&state, &req, &staff.0.user_id, &value, move |conn| {
-        let mut v = Validator::new();
-        let client = if body.client_code.trim().is_empty() {
-            v.add(
-                "client_code",
-                "required",
-                "Enter the client's code (see Clients).",
-            );
-            None
-        } else {
-            match clients::by_code(conn, &reseller_id, &body.client_code)? {
-                Some(c) if c.status == ClientStatus::Archived => {
-                    v.add("client_code", "client_archived", "This client is archived.");
-                    None
-                }
-                Some(c) => Some(c),
-                None => {
-                    v.add(
-                        "client_code",
-                        "unknown_client",
-                        "None of your clients has this code.",
-                    );
-                    None
-                }
-            }
-        };
-        let credits = v.check("credits", clients::credits(body.credits, 1));
-        let note = v.check(
-            "note",
-            optional_text(body.note.as_deref().unwrap_or_default(), 500),
-        );
-        let po = v.check(
-            "po_reference",
-            optional_text(body.po_reference.as_deref().unwrap_or_default(), 100),
-        );
-        v.finish()?;
-        let (Some(client), Some(credits), Some(note), Some(po)) = (client, credits, note, po)
-        else {
-            return Err(ApiError::internal("validated order fields missing"));
-        };
-        let reseller = resellers::get(conn, &reseller_id)?;
-        let row = orders::place(
-            conn,
-            &links,
-            &clock,
-            &actor,
-            &reseller,
-            &client,
-            CreditOrderKind::Order,
-            credits,
-            note.as_deref(),
-            po.as_deref(),
-        )?;
+        let row = orders::place_by_code(conn, &links, &clock, &actor, &reseller_id, &body)?;
         serde_json::to_value(orders::order_dto(conn, row)?).map_err(ApiError::internal)
     })
     .await
