@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::domain::audit::AuditActor;
 use crate::domain::links::Links;
-use crate::domain::{brands, clients, orders, resellers};
+use crate::domain::{brands, clients, invoices, orders, resellers};
 use credence_shared::reseller::ClientCreate;
 use credence_shared::{CreditOrderKind, Role};
 
@@ -92,7 +92,7 @@ pub fn seed(config: &Config) -> Result<String, String> {
             .unwrap_or(today.date())
             .and_time(chrono::NaiveTime::MIN);
         let last_month_at = month_start - chrono::Duration::days(10);
-        orders::record_past_month(
+        invoices::record_past_month(
             conn,
             &clock,
             &reseller.id,

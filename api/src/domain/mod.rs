@@ -11,6 +11,7 @@ pub mod client_users;
 pub mod clients;
 pub mod credits;
 pub mod idempotency;
+pub mod invoices;
 pub mod links;
 pub mod logos;
 pub mod orders;

@@ -4,7 +4,7 @@
 
 use crate::config::Config;
 use crate::db::Db;
-use crate::domain::{candidates, orders, test_area};
+use crate::domain::{candidates, invoices, test_area};
 
 pub async fn run(db: Db, config: Config, interval: std::time::Duration) {
     loop {
@@ -14,7 +14,7 @@ pub async fn run(db: Db, config: Config, interval: std::time::Duration) {
             .transaction(move |conn| {
                 let expired = candidates::expire_due(conn, &links)?;
                 let submitted = test_area::submit_overdue(conn, &links)?;
-                let issued = orders::issue_closed_months(conn, &clock)?;
+                let issued = invoices::issue_closed_months(conn, &clock)?;
                 Ok((expired, submitted, issued))
             })
             .await;

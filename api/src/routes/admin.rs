@@ -13,7 +13,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::PlatformAdmin;
-use crate::domain::{brands, logos, orders, resellers, settings, users};
+use crate::domain::{brands, invoices, logos, resellers, settings, users};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::{Json, ListParams};
 use crate::routes::idempotency;
@@ -333,7 +333,7 @@ pub async fn list_invoices(
         state
             .db
             .run(move |conn| {
-                orders::list_invoices(conn, &clock, reseller_id.as_deref(), status, &page)
+                invoices::list_invoices(conn, &clock, reseller_id.as_deref(), status, &page)
             })
             .await?,
     ))
@@ -358,8 +358,8 @@ pub async fn issue_invoice(
         state
             .db
             .transaction(move |conn| {
-                let row = orders::issue(conn, &clock, &actor, &id)?;
-                orders::invoice_dto(conn, &clock, row)
+                let row = invoices::issue(conn, &clock, &actor, &id)?;
+                invoices::invoice_dto(conn, &clock, row)
             })
             .await?,
     ))
@@ -403,8 +403,8 @@ async fn settle(
         state
             .db
             .transaction(move |conn| {
-                let row = orders::settle(conn, &actor, &id, to)?;
-                orders::invoice_dto(conn, &clock, row)
+                let row = invoices::settle(conn, &actor, &id, to)?;
+                invoices::invoice_dto(conn, &clock, row)
             })
             .await?,
     ))

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::ResellerStaff;
+use crate::domain::invoices;
 use crate::domain::orders::{self, OrderFilter};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::csv;
@@ -179,7 +180,9 @@ pub async fn list_invoices(
     Ok(web::Json(
         state
             .db
-            .run(move |conn| orders::list_invoices(conn, &clock, Some(&reseller_id), status, &page))
+            .run(move |conn| {
+                invoices::list_invoices(conn, &clock, Some(&reseller_id), status, &page)
+            })
             .await?,
     ))
 }
@@ -201,8 +204,8 @@ pub async fn get_invoice(
         state
             .db
             .run(move |conn| {
-                let row = orders::get_invoice(conn, Some(&reseller_id), &id)?;
-                orders::invoice_dto(conn, &clock, row)
+                let row = invoices::get_invoice(conn, Some(&reseller_id), &id)?;
+                invoices::invoice_dto(conn, &clock, row)
             })
             .await?,
     ))
@@ -223,8 +226,8 @@ pub async fn invoice_lines(
     let lines = state
         .db
         .run(move |conn| {
-            orders::get_invoice(conn, Some(&reseller_id), &id)?;
-            orders::invoice_lines(conn, &id)
+            invoices::get_invoice(conn, Some(&reseller_id), &id)?;
+            invoices::invoice_lines(conn, &id)
         })
         .await?;
     Ok(web::Json(Page {
@@ -250,9 +253,9 @@ pub async fn invoice_csv(
     let (invoice, lines) = state
         .db
         .run(move |conn| {
-            let row = orders::get_invoice(conn, Some(&reseller_id), &id)?;
-            let invoice = orders::invoice_dto(conn, &clock, row)?;
-            Ok((invoice, orders::invoice_lines(conn, &id)?))
+            let row = invoices::get_invoice(conn, Some(&reseller_id), &id)?;
+            let invoice = invoices::invoice_dto(conn, &clock, row)?;
+            Ok((invoice, invoices::invoice_lines(conn, &id)?))
         })
         .await?;
     let rows = lines.iter().map(|l| {
