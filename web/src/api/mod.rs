@@ -6,6 +6,7 @@
 
 mod admin;
 mod auth;
+pub mod candidate;
 mod candidates;
 mod client_users;
 mod clients;
