@@ -6,11 +6,10 @@ use credence_shared::assess::{
     AnswersSave, CandidateMe, CandidateSession, CandidateSessionCreate, StartedAssessment,
     SubmitResponse,
 };
-use credence_shared::problem::Problem;
-use gloo_net::http::Method;
+use gloo_net::http::{Method, Response};
 use serde::{Deserialize, Serialize};
 
-use crate::api::{self, ApiError, ApiResult};
+use super::{check, decode, enc, send_once, ApiError, ApiResult, Body};
 
 // ---------------------------------------------------------------- the stored session
 
@@ -77,52 +76,51 @@ pub fn candidate_token() -> Option<String> {
 // ---------------------------------------------------------------- the candidate API
 
 fn no_session() -> ApiError {
-    ApiError {
-        problem: Problem {
-            type_: "about:blank".into(),
-            title: "Your session has ended".into(),
-            status: 401,
-            detail: None,
-            code: "session_ended".into(),
-            errors: Vec::new(),
-        },
-        retry_after: None,
-    }
+    ApiError::synthetic(401, "session_ended", "Your session has ended")
 }
 
-async fn authed<B: Serialize>(
+/// One call with the candidate's token (or none, to open a session): the shared transport, but
+/// never the staff token and never a silent refresh.
+async fn candidate_call(
     method: Method,
     path: &str,
-    body: Option<&B>,
-) -> ApiResult<gloo_net::http::Response> {
+    body: Body,
+    token: Option<&str>,
+) -> ApiResult<Response> {
+    check(send_once(&method, path, &body, token, &[]).await?).await
+}
+
+async fn authed(method: Method, path: &str, body: Body) -> ApiResult<Response> {
     let token = candidate_token().ok_or_else(no_session)?;
-    api::send_as(method, path, body, Some(&token)).await
+    candidate_call(method, path, body, Some(&token)).await
 }
 
 pub async fn create_session(body: &CandidateSessionCreate) -> ApiResult<CandidateSession> {
-    let resp = api::send_as(Method::POST, "/candidate/sessions", Some(body), None).await?;
-    let session: CandidateSession = api::decode_as(resp).await?;
+    let resp = candidate_call(Method::POST, "/candidate/sessions", Body::json(body)?, None).await?;
+    let session: CandidateSession = decode(resp).await?;
     store_session(&session);
     Ok(session)
 }
 
 pub async fn fetch_me() -> ApiResult<CandidateMe> {
-    api::decode_as(authed::<()>(Method::GET, "/candidate/me", None).await?).await
+    decode(authed(Method::GET, "/candidate/me", Body::Empty).await?).await
 }
 
 pub async fn start(id: &str) -> ApiResult<StartedAssessment> {
-    let path = format!("/candidate/assessments/{}/start", api::enc(id));
-    api::decode_as(authed::<()>(Method::POST, &path, None).await?).await
+    let path = format!("/candidate/assessments/{}/start", enc(id));
+    decode(authed(Method::POST, &path, Body::Empty).await?).await
 }
 
 pub async fn save_answers(id: &str, body: &AnswersSave) -> ApiResult<()> {
-    let path = format!("/candidate/assessments/{}/answers", api::enc(id));
-    authed(Method::PUT, &path, Some(body)).await.map(|_| ())
+    let path = format!("/candidate/assessments/{}/answers", enc(id));
+    authed(Method::PUT, &path, Body::json(body)?)
+        .await
+        .map(|_| ())
 }
 
 pub async fn submit(id: &str) -> ApiResult<SubmitResponse> {
-    let path = format!("/candidate/assessments/{}/submit", api::enc(id));
-    api::decode_as(authed::<()>(Method::POST, &path, None).await?).await
+    let path = format!("/candidate/assessments/{}/submit", enc(id));
+    decode(authed(Method::POST, &path, Body::Empty).await?).await
 }
 
 /// A failure worth retrying by itself: no connection, or the server briefly unwell.

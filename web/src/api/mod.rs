@@ -327,25 +327,3 @@ async fn download(path: &str, fallback_name: &str) -> ApiResult<()> {
     .forget();
     Ok(())
 }
-
-// ---------------------------------------------------------------- candidate test area
-
-/// A call with an explicit bearer token and no silent refresh: the candidate test area's own
-/// session (`pages::test_area`). The staff session held in this module is neither used nor touched.
-pub async fn send_as<B: Serialize + ?Sized>(
-    method: Method,
-    path: &str,
-    body: Option<&B>,
-    token: Option<&str>,
-) -> ApiResult<Response> {
-    let body = match body {
-        Some(b) => Body::json(b)?,
-        None => Body::Empty,
-    };
-    check(send_once(&method, path, &body, token, &[]).await?).await
-}
-
-/// Decodes a JSON answer of `send_as`.
-pub async fn decode_as<T: DeserializeOwned>(resp: Response) -> ApiResult<T> {
-    decode(resp).await
-}
