@@ -243,24 +243,7 @@ fn replace_url(url: &str) {
 
 // ---------------------------------------------------------------- display helpers
 
-/// `1080` → "18 minutes"; `1350` → "22 minutes 30 seconds".
-pub fn duration_text(seconds: i64) -> String {
-    fn unit(n: i64, one: &str, many: &str) -> String {
-        format!("{n} {}", if n == 1 { one } else { many })
-    }
-    let (h, m, s) = (seconds / 3600, (seconds % 3600) / 60, seconds % 60);
-    let mut parts = Vec::new();
-    if h > 0 {
-        parts.push(unit(h, "hour", "hours"));
-    }
-    if m > 0 {
-        parts.push(unit(m, "minute", "minutes"));
-    }
-    if s > 0 || parts.is_empty() {
-        parts.push(unit(s, "second", "seconds"));
-    }
-    parts.join(" ")
-}
+pub use crate::format::duration_text;
 
 /// "Questions? Contact {name} at {email}" with a mailto link, when the project names one.
 #[component]
