@@ -16,9 +16,10 @@ use crate::components::assess::{
 };
 use crate::components::form::{ErrorSummary, FieldErrors, SelectField, SubmitButton, TextField};
 use crate::components::layout::ClientAccount;
+use crate::components::loaded::Loaded;
 use crate::components::paged::Paged;
 use crate::components::pickers::ClientPicker;
-use crate::components::states::{EmptyState, ErrorState, Loading};
+use crate::components::states::EmptyState;
 use crate::components::toast::use_toasts;
 use crate::components::widgets::{ConfirmButton, Fact, TableScroll};
 use crate::format;
@@ -112,23 +113,15 @@ pub fn CandidateListPage(portal: Portal) -> impl IntoView {
 pub fn CandidateDetailPage(portal: Portal) -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
-    let candidate = LocalResource::new(move || {
+    let load = move || {
         let id = id();
         async move { api::get_candidate(&id).await }
-    });
+    };
     view! {
         <section class="page" data-testid="candidate-detail">
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match candidate.await {
-                        Ok(c) => view! { <CandidatePage candidate=c portal=portal /> }.into_any(),
-                        Err(e) => view! {
-                            <header class="page-header"><h1>"Candidate"</h1></header>
-                            <ErrorState error=e on_retry=Callback::new(move |_| candidate.refetch()) />
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded fetch=load error_heading="Candidate" let:c>
+                <CandidatePage candidate=c portal=portal />
+            </Loaded>
         </section>
     }
 }
@@ -430,7 +423,9 @@ fn InviteAnother(
     let no_credits = RwSignal::new(None::<String>);
     let problem = RwSignal::new(None::<String>);
     let client_id = current.with_untracked(|c| c.client_id.clone());
-    let projects = LocalResource::new(move || {
+    // The projects offered, as last loaded (the submit reads the chosen one's cost).
+    let offered = StoredValue::new(Vec::<credence_shared::assess::Project>::new());
+    let load_projects = move || {
         let filter = ProjectFilter {
             client_id: if portal.is_reseller() {
                 current.with_untracked(|c| c.client_id.clone())
@@ -441,7 +436,7 @@ fn InviteAnother(
             ..Default::default()
         };
         async move { api::list_projects(&filter, 200, None).await }
-    });
+    };
     let invite = Action::new_local(move |input: &(InvitationCreate, String, i64)| {
         let (body, key, cost) = input.clone();
         let candidate_id = current.with_untracked(|c| c.id.clone());
@@ -470,12 +465,13 @@ fn InviteAnother(
         no_credits.set(None);
         problem.set(None);
         let chosen = project_id.get_untracked();
-        let cost = projects
-            .get_untracked()
-            .and_then(|r| r.ok())
-            .and_then(|p| p.data.into_iter().find(|p| p.id == chosen))
-            .map(|p| p.credit_cost)
-            .unwrap_or(0);
+        let cost = offered.with_value(|projects| {
+            projects
+                .iter()
+                .find(|p| p.id == chosen)
+                .map(|p| p.credit_cost)
+                .unwrap_or(0)
+        });
         invite.dispatch_local((
             InvitationCreate { project_id: chosen },
             api::new_idempotency_key(),
@@ -487,10 +483,9 @@ fn InviteAnother(
             <h2>"Invite to another project"</h2>
             {move || no_credits.get().map(|m| view! { <NoCreditsAlert message=m portal=portal client_id=client_id.clone() /> })}
             {move || problem.get().map(|m| view! { <p class="alert alert-error" role="alert" data-testid="invite-another-error">{m}</p> })}
-            {move || match projects.get() {
-                None => view! { <Loading label="Loading projects…" /> }.into_any(),
-                Some(Err(e)) => view! { <ErrorState error=e on_retry=Callback::new(move |_| projects.refetch()) /> }.into_any(),
-                Some(Ok(page)) => {
+            <Loaded fetch=load_projects loading_label="Loading projects…" keep_while_reloading=true let:page>
+                {
+                    offered.set_value(page.data.clone());
                     let invited: Vec<String> = current.with(|c| c.invitations.iter().map(|i| i.project_id.clone()).collect());
                     let mut options = vec![(String::new(), "Choose a project…".to_string())];
                     options.extend(
@@ -511,7 +506,7 @@ fn InviteAnother(
                         }.into_any()
                     }
                 }
-            }}
+            </Loaded>
         </form>
     }
 }
@@ -522,20 +517,15 @@ fn InviteAnother(
 pub fn ClientCandidateReport() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
-    let candidate = LocalResource::new(move || {
+    let load = move || {
         let id = id();
         async move { api::get_candidate(&id).await }
-    });
+    };
     view! {
         <section class="page report-page" data-testid="candidate-report">
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match candidate.await {
-                        Ok(c) => view! { <Report candidate=c /> }.into_any(),
-                        Err(e) => view! { <ErrorState error=e on_retry=Callback::new(move |_| candidate.refetch()) /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded fetch=load let:c>
+                <Report candidate=c />
+            </Loaded>
         </section>
     }
 }

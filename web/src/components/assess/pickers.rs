@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ProjectFilter};
 use crate::components::form::{error_for, FieldErrorText, FieldErrors, SelectField};
-use crate::components::states::{ErrorState, Loading};
+use crate::components::loaded::Loaded;
 
 use crate::format::{humanise, plural};
 
@@ -22,32 +22,21 @@ pub fn ProjectPicker(
     #[prop(optional, into)]
     client_id: Signal<String>,
 ) -> impl IntoView {
-    let projects = LocalResource::new(move || {
+    let load = move || {
         let filter = ProjectFilter {
             client_id: client_id.get(),
             ..Default::default()
         };
         async move { api::list_projects(&filter, 200, None).await }
-    });
+    };
     view! {
-        <Suspense fallback=|| view! { <Loading label="Loading projects…" /> }>
-            {move || {
-                let id = id.clone();
-                let label = label.clone();
-                let blank_label = blank_label.clone();
-                Suspend::new(async move {
-                    match projects.await {
-                        Ok(page) => {
-                            let mut options = vec![(String::new(), blank_label)];
-                            options.extend(page.data.into_iter().map(|p| (p.id, p.name)));
-                            view! { <SelectField id=id name=name label=label value=value errors=errors options=options /> }
-                                .into_any()
-                        }
-                        Err(e) => view! { <ErrorState error=e on_retry=Callback::new(move |_| projects.refetch()) /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        <Loaded fetch=load loading_label="Loading projects…" let:page>
+            {
+                let mut options = vec![(String::new(), blank_label.clone())];
+                options.extend(page.data.into_iter().map(|p| (p.id, p.name)));
+                view! { <SelectField id=id.clone() name=name label=label.clone() value=value errors=errors options=options /> }
+            }
+        </Loaded>
     }
 }
 
@@ -59,27 +48,21 @@ pub fn TestPicker(
     catalogue: RwSignal<Vec<TestSummary>>,
     errors: FieldErrors,
 ) -> impl IntoView {
-    let tests = LocalResource::new(api::list_tests);
     let message = error_for(errors, "tests");
     view! {
         <fieldset class="field test-picker" data-testid="test-picker" class:field-invalid=move || message.get().is_some()>
             <legend>"Tests" <span class="required" aria-hidden="true">" *"</span></legend>
             <p class="field-hint">"Pick one or more tests, and the norm group each candidate is compared with."</p>
-            <Suspense fallback=|| view! { <Loading label="Loading the test catalogue…" /> }>
-                {move || Suspend::new(async move {
-                    match tests.await {
-                        Ok(page) => {
-                            catalogue.set(page.data.clone());
-                            view! {
-                                <div class="test-cards">
-                                    {page.data.into_iter().map(|t| view! { <TestCard test=t chosen=chosen /> }).collect_view()}
-                                </div>
-                            }.into_any()
-                        }
-                        Err(e) => view! { <ErrorState error=e on_retry=Callback::new(move |_| tests.refetch()) /> }.into_any(),
+            <Loaded fetch=api::list_tests loading_label="Loading the test catalogue…" let:page>
+                {
+                    catalogue.set(page.data.clone());
+                    view! {
+                        <div class="test-cards">
+                            {page.data.into_iter().map(|t| view! { <TestCard test=t chosen=chosen /> }).collect_view()}
+                        </div>
                     }
-                })}
-            </Suspense>
+                }
+            </Loaded>
             <FieldErrorText id="project-tests-error" name="tests" message=message />
         </fieldset>
     }

@@ -9,9 +9,9 @@ use wasm_bindgen::JsCast;
 use crate::api;
 use crate::branding::{parse_hex, readable_on};
 use crate::components::form::{ColorField, ErrorSummary, FieldErrors, SubmitButton, TextField};
+use crate::components::loaded::Loaded;
 use crate::components::logo_file;
 use crate::components::paged::Paged;
-use crate::components::states::{ErrorState, Loading};
 use crate::components::toast::use_toasts;
 use crate::components::widgets::TableScroll;
 use crate::format;
@@ -277,23 +277,17 @@ pub fn BrandNew() -> impl IntoView {
 pub fn BrandEdit() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
-    let brand = LocalResource::new(move || {
+    let brand_changed = Trigger::new();
+    let load = move || {
+        brand_changed.track();
         let id = id();
         async move { api::get_brand(&id).await }
-    });
+    };
     view! {
         <section class="page" data-testid="brand-edit-page">
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match brand.await {
-                        Ok(b) => view! { <BrandEditor brand=b on_changed=Callback::new(move |_| brand.refetch()) /> }.into_any(),
-                        Err(e) => view! {
-                            <header class="page-header"><h1>"Brand skin"</h1></header>
-                            <ErrorState error=e on_retry=Callback::new(move |_| brand.refetch()) />
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded fetch=load error_heading="Brand skin" let:b>
+                <BrandEditor brand=b on_changed=Callback::new(move |_| brand_changed.notify()) />
+            </Loaded>
         </section>
     }
 }

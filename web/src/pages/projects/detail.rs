@@ -7,7 +7,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::assess::{plural, Portal, ProjectStatus};
-use crate::components::states::{EmptyState, ErrorState, Loading};
+use crate::components::loaded::Loaded;
+use crate::components::states::EmptyState;
 use crate::components::toast::use_toasts;
 use crate::components::widgets::{ConfirmButton, CopyButton, Fact};
 use crate::format;
@@ -21,23 +22,15 @@ use super::results::ResultsTable;
 pub fn ProjectDetailPage(portal: Portal) -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
-    let project = LocalResource::new(move || {
+    let load = move || {
         let id = id();
         async move { api::get_project(&id).await }
-    });
+    };
     view! {
         <section class="page" data-testid="project-detail">
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match project.await {
-                        Ok(p) => view! { <ProjectPage project=p portal=portal /> }.into_any(),
-                        Err(e) => view! {
-                            <header class="page-header"><h1>"Project"</h1></header>
-                            <ErrorState error=e on_retry=Callback::new(move |_| project.refetch()) />
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded fetch=load error_heading="Project" let:p>
+                <ProjectPage project=p portal=portal />
+            </Loaded>
         </section>
     }
 }
@@ -58,13 +51,15 @@ fn ProjectPage(project: Project, portal: Portal) -> impl IntoView {
     let id = StoredValue::new(project.id.clone());
     let panel = RwSignal::new(Panel::None);
     let exporting = RwSignal::new(false);
-    let results = LocalResource::new(move || {
+    let results_changed = Trigger::new();
+    let load_results = move || {
+        results_changed.track();
         let id = id.get_value();
         async move { api::project_results(&id).await }
-    });
+    };
     // After invites, imports and cancellations: the counts and the candidates.
     let reload = Callback::new(move |_: ()| {
-        results.refetch();
+        results_changed.notify();
         wasm_bindgen_futures::spawn_local(async move {
             if let Ok(p) = api::get_project(&id.get_value()).await {
                 current.set(p);
@@ -170,14 +165,15 @@ fn ProjectPage(project: Project, portal: Portal) -> impl IntoView {
                     {move || if exporting.get() { "Exporting…" } else { "Export CSV" }}
                 </button>
             </div>
-            {move || match results.get() {
-                None => view! { <Loading /> }.into_any(),
-                Some(Err(e)) => view! { <ErrorState error=e on_retry=Callback::new(move |_| results.refetch()) /> }.into_any(),
-                Some(Ok(page)) if page.data.is_empty() => view! {
-                    <EmptyState title="No candidates yet." body="Invite candidates one by one, or import a CSV file." />
-                }.into_any(),
-                Some(Ok(page)) => view! { <ResultsTable rows=page.data current=current portal=portal /> }.into_any(),
-            }}
+            <Loaded fetch=load_results keep_while_reloading=true let:page>
+                {if page.data.is_empty() {
+                    view! {
+                        <EmptyState title="No candidates yet." body="Invite candidates one by one, or import a CSV file." />
+                    }.into_any()
+                } else {
+                    view! { <ResultsTable rows=page.data current=current portal=portal /> }.into_any()
+                }}
+            </Loaded>
         </section>
     }
 }

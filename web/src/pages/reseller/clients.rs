@@ -16,10 +16,10 @@ use crate::components::form::{
     optional, parse_whole, ErrorSummary, FieldErrors, SubmitButton, TextAreaField, TextField,
 };
 use crate::components::ledger::LedgerTable;
+use crate::components::loaded::Loaded;
 use crate::components::logo_file;
 use crate::components::paged::Paged;
 use crate::components::pickers::BrandPicker;
-use crate::components::states::{ErrorState, Loading};
 use crate::components::toast::use_toasts;
 use crate::components::widgets::{ConfirmButton, CopyButton, Fact, StatusBadge, TableScroll};
 
@@ -400,23 +400,15 @@ pub fn ClientNew() -> impl IntoView {
 pub fn ClientDetail() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
-    let client = LocalResource::new(move || {
+    let load = move || {
         let id = id();
         async move { api::get_client(&id).await }
-    });
+    };
     view! {
         <section class="page" data-testid="client-detail">
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match client.await {
-                        Ok(c) => view! { <ClientPage client=c /> }.into_any(),
-                        Err(e) => view! {
-                            <header class="page-header"><h1>"Client"</h1></header>
-                            <ErrorState error=e on_retry=Callback::new(move |_| client.refetch()) />
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded fetch=load error_heading="Client" let:c>
+                <ClientPage client=c />
+            </Loaded>
         </section>
     }
 }
