@@ -66,7 +66,7 @@ fn ClientUserRow(
 
     let set_status = move |status: &'static str| {
         busy.set(true);
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             let body = ClientUserPatch {
                 status: Some(status.to_string()),
                 ..Default::default()
@@ -90,7 +90,7 @@ fn ClientUserRow(
     let resend = move |_| {
         busy.set(true);
         let email = email.clone();
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             match api::resend_welcome(&id.get_value()).await {
                 Ok(()) => toasts.success(format!("Welcome email sent again to {email}")),
                 Err(e) => toasts.problem(&e),
@@ -102,7 +102,7 @@ fn ClientUserRow(
     let send_guide = move |_| {
         busy.set(true);
         let email = email.clone();
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             match api::send_guide(&id.get_value()).await {
                 Ok(()) => toasts.success(format!("Quick Start Guide sent to {email}")),
                 Err(e) => toasts.problem(&e),
@@ -114,7 +114,7 @@ fn ClientUserRow(
     let start_login_as = move |_| {
         busy.set(true);
         let client_name = client_name.clone();
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             match api::impersonate(&id.get_value()).await {
                 Ok(resp) => session.start_impersonation(resp, client_name),
                 Err(e) => {

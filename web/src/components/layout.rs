@@ -96,7 +96,7 @@ fn TopBar(portal_name: &'static str, role: Role) -> impl IntoView {
         }
         signing_out.set(true);
         let navigate = navigate.clone();
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             // During Login As, "Log out" leaves the client user's view only: the Login As
             // session ends and the reseller portal comes back (its own "Log out" signs out).
             if session.impersonation.get_untracked().is_some() || api::is_impersonating() {
@@ -233,7 +233,7 @@ fn ImpersonationBanner() -> impl IntoView {
             return;
         }
         returning.set(true);
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             session.end_impersonation(None).await;
             returning.set(false);
         });

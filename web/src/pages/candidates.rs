@@ -133,7 +133,7 @@ fn CandidatePage(candidate: Candidate, portal: Portal) -> impl IntoView {
     let id = StoredValue::new(candidate.id.clone());
     let busy = RwSignal::new(false);
     let reload = Callback::new(move |_: ()| {
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             match api::get_candidate(&id.get_value()).await {
                 Ok(c) => current.set(c),
                 Err(e) => toasts.problem(&e),
@@ -142,7 +142,7 @@ fn CandidatePage(candidate: Candidate, portal: Portal) -> impl IntoView {
     });
     let set_active = move |active: bool| {
         busy.set(true);
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             let body = CandidatePatch {
                 active: Some(active),
                 ..Default::default()
@@ -243,7 +243,7 @@ fn InvitationCard(
     let open = matches!(invitation.status.as_str(), "invited" | "in_progress");
     let resend = move || {
         busy.set(true);
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             match api::resend_invitation(&id.get_value()).await {
                 Ok(()) => toasts.success("The invitation email was sent again"),
                 Err(e) => toasts.problem(&e),
@@ -253,7 +253,7 @@ fn InvitationCard(
     };
     let cancel = move || {
         busy.set(true);
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             match api::cancel_invitation(&id.get_value()).await {
                 Ok(inv) => {
                     let refunded = inv

@@ -380,7 +380,7 @@ fn LogoUpload(
         let Some(f) = input.files().and_then(|fs| fs.get(0)) else {
             return;
         };
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             match logo_file::check(&f).await {
                 Ok(()) => {
                     set_preview(web_sys::Url::create_object_url_with_blob(&f).ok());
@@ -402,7 +402,7 @@ fn LogoUpload(
         let id = brand_id.clone();
         uploading.set(true);
         error.set(None);
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             match api::upload_brand_logo(&id, &f).await {
                 Ok(()) => {
                     toasts.success("Logo uploaded");

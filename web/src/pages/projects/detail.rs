@@ -60,7 +60,7 @@ fn ProjectPage(project: Project, portal: Portal) -> impl IntoView {
     // After invites, imports and cancellations: the counts and the candidates.
     let reload = Callback::new(move |_: ()| {
         results_changed.notify();
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             if let Ok(p) = api::get_project(&id.get_value()).await {
                 current.set(p);
             }
@@ -68,7 +68,7 @@ fn ProjectPage(project: Project, portal: Portal) -> impl IntoView {
     });
     let export = move |_| {
         exporting.set(true);
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             if let Err(e) = api::download_project_results_csv(&id.get_value()).await {
                 toasts.problem(&e);
             }
@@ -185,7 +185,7 @@ fn SelfRegistration(current: RwSignal<Project>) -> impl IntoView {
     let change = move |body: ProjectPatch, done: &'static str| {
         busy.set(true);
         let id = current.with_untracked(|p| p.id.clone());
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             match api::patch_project(&id, &body).await {
                 Ok(p) => {
                     toasts.success(done);

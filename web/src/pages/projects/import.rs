@@ -37,7 +37,7 @@ pub(super) fn ImportPanel(
         problem.set(None);
     };
     let template = move |_| {
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             if let Err(e) = api::download_import_template().await {
                 toasts.problem(&e);
             }
@@ -55,7 +55,7 @@ pub(super) fn ImportPanel(
         problem.set(None);
         let (project_id, client_id) =
             current.with_untracked(|p| (p.id.clone(), p.client_id.clone()));
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             match api::import_candidates(&project_id, &f).await {
                 Ok(r) => {
                     toasts.success(format!("{} invited, {} rejected", r.invited, r.rejected));

@@ -187,7 +187,7 @@ impl LogoChoice {
             return;
         };
         let this = *self;
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             match logo_file::check(&f).await {
                 Ok(()) => {
                     this.set_preview(web_sys::Url::create_object_url_with_blob(&f).ok());
@@ -447,7 +447,7 @@ fn ClientPage(client: Client) -> impl IntoView {
 
     let set_status = move |status: &'static str| {
         status_busy.set(true);
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             let body = ClientPatch {
                 status: Some(status.to_string()),
                 ..Default::default()
@@ -658,7 +658,7 @@ fn ClientLogo(current: RwSignal<Client>) -> impl IntoView {
         };
         busy.set(true);
         let id = current.with_untracked(|c| c.id.clone());
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             match api::upload_client_logo(&id, &file).await {
                 Ok(c) => {
                     toasts.success("Logo uploaded");
@@ -676,7 +676,7 @@ fn ClientLogo(current: RwSignal<Client>) -> impl IntoView {
     let remove = move || {
         busy.set(true);
         let id = current.with_untracked(|c| c.id.clone());
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             match api::delete_client_logo(&id).await {
                 Ok(()) => {
                     toasts.success("Logo removed");

@@ -98,7 +98,7 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
     let download = move |_| {
         downloading.set(true);
         let filename = filename.clone();
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             if let Err(e) = api::download_invoice_lines_csv(&id.get_value(), &filename).await {
                 toasts.problem(&e);
             }

@@ -131,7 +131,7 @@ impl Area {
         }
         self.used_token.set_value(Some(token.clone()));
         self.state.set(AreaState::Loading);
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             let body = CandidateSessionCreate {
                 invitation_token: Some(token),
                 ..Default::default()
@@ -170,7 +170,7 @@ impl Area {
             return;
         }
         self.state.set(AreaState::Loading);
-        wasm_bindgen_futures::spawn_local(async move { self.load_me(true).await });
+        leptos::task::spawn_local(async move { self.load_me(true).await });
     }
 
     /// Fetches the candidate again (statuses change as tests are submitted), quietly.
@@ -178,7 +178,7 @@ impl Area {
         if js_sys::Date::now() - self.loaded_at.get_value() < 1_500.0 {
             return; // just fetched
         }
-        wasm_bindgen_futures::spawn_local(async move { self.load_me(false).await });
+        leptos::task::spawn_local(async move { self.load_me(false).await });
     }
 
     /// Fetches the candidate again now and waits for it (after a submit, before going home).
