@@ -359,7 +359,6 @@ fn LogoUpload(
     let file = RwSignal::new_local(None::<web_sys::File>);
     let preview = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    let uploading = RwSignal::new(false);
 
     let set_preview = move |url: Option<String>| {
         if let Some(old) = preview.get_untracked() {
@@ -394,15 +393,9 @@ fn LogoUpload(
         });
     };
 
-    let upload = move |_| {
-        let Some(f) = file.get_untracked() else {
-            error.set(Some("Choose an image first.".into()));
-            return;
-        };
-        let id = brand_id.clone();
-        uploading.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
+    let upload_logo = Action::new_local(move |f: &web_sys::File| {
+        let (id, f) = (brand_id.clone(), f.clone());
+        async move {
             match api::upload_brand_logo(&id, &f).await {
                 Ok(()) => {
                     toasts.success("Logo uploaded");
@@ -415,8 +408,16 @@ fn LogoUpload(
                     toasts.problem(&err);
                 }
             }
-            uploading.set(false);
-        });
+        }
+    });
+    let uploading = upload_logo.pending();
+    let upload = move |_| {
+        let Some(f) = file.get_untracked() else {
+            error.set(Some("Choose an image first.".into()));
+            return;
+        };
+        error.set(None);
+        upload_logo.dispatch_local(f);
     };
 
     view! {

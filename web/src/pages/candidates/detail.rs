@@ -38,7 +38,6 @@ fn CandidatePage(candidate: Candidate, portal: Portal) -> impl IntoView {
     let toasts = use_toasts();
     let current = RwSignal::new(candidate.clone());
     let id = StoredValue::new(candidate.id.clone());
-    let busy = RwSignal::new(false);
     let reload = Callback::new(move |_: ()| {
         leptos::task::spawn_local(async move {
             match api::get_candidate(&id.get_value()).await {
@@ -47,9 +46,9 @@ fn CandidatePage(candidate: Candidate, portal: Portal) -> impl IntoView {
             }
         });
     });
-    let set_active = move |active: bool| {
-        busy.set(true);
-        leptos::task::spawn_local(async move {
+    let set_active = Action::new_local(move |active: &bool| {
+        let active = *active;
+        async move {
             let body = CandidatePatch {
                 active: Some(active),
                 ..Default::default()
@@ -65,9 +64,9 @@ fn CandidatePage(candidate: Candidate, portal: Portal) -> impl IntoView {
                 }
                 Err(e) => toasts.problem(&e),
             }
-            busy.set(false);
-        });
-    };
+        }
+    });
+    let busy = set_active.pending();
     let name = move || current.with(|c| format!("{} {}", c.first_name, c.last_name));
     let active = move || current.with(|c| c.active);
     let base = portal.base();
@@ -86,12 +85,12 @@ fn CandidatePage(candidate: Candidate, portal: Portal) -> impl IntoView {
                     <ConfirmButton testid="candidate-deactivate" label="Deactivate"
                         question="Deactivate this candidate? They cannot be invited again until reactivated."
                         confirm_label="Deactivate" danger=true pending=busy
-                        on_confirm=Callback::new(move |_| set_active(false)) />
+                        on_confirm=Callback::new(move |_| { set_active.dispatch_local(false); }) />
                 }.into_any()
             } else {
                 view! {
                     <ConfirmButton testid="candidate-reactivate" label="Reactivate" question="Reactivate this candidate?"
-                        confirm_label="Reactivate" pending=busy on_confirm=Callback::new(move |_| set_active(true)) />
+                        confirm_label="Reactivate" pending=busy on_confirm=Callback::new(move |_| { set_active.dispatch_local(true); }) />
                 }.into_any()
             }}
         </header>
@@ -145,45 +144,37 @@ fn InvitationCard(
 ) -> impl IntoView {
     let toasts = use_toasts();
     let balance = BalanceRefresh::new();
-    let busy = RwSignal::new(false);
     let id = StoredValue::new(invitation.id.clone());
     let open = matches!(invitation.status.as_str(), "invited" | "in_progress");
-    let resend = move || {
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match api::resend_invitation(&id.get_value()).await {
-                Ok(()) => toasts.success("The invitation email was sent again"),
-                Err(e) => toasts.problem(&e),
+    let resend = Action::new_local(move |_: &()| async move {
+        match api::resend_invitation(&id.get_value()).await {
+            Ok(()) => toasts.success("The invitation email was sent again"),
+            Err(e) => toasts.problem(&e),
+        }
+    });
+    let cancel = Action::new_local(move |_: &()| async move {
+        match api::cancel_invitation(&id.get_value()).await {
+            Ok(inv) => {
+                let refunded = inv
+                    .assessments
+                    .iter()
+                    .filter(|a| a.status == "refunded")
+                    .count();
+                toasts.success(if refunded > 0 {
+                    format!(
+                        "Invitation cancelled; {} refunded",
+                        plural(refunded as i64, "unstarted test", "unstarted tests")
+                    )
+                } else {
+                    "Invitation cancelled".to_string()
+                });
+                balance.run();
+                on_changed.run(());
             }
-            busy.set(false);
-        });
-    };
-    let cancel = move || {
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match api::cancel_invitation(&id.get_value()).await {
-                Ok(inv) => {
-                    let refunded = inv
-                        .assessments
-                        .iter()
-                        .filter(|a| a.status == "refunded")
-                        .count();
-                    toasts.success(if refunded > 0 {
-                        format!(
-                            "Invitation cancelled; {} refunded",
-                            plural(refunded as i64, "unstarted test", "unstarted tests")
-                        )
-                    } else {
-                        "Invitation cancelled".to_string()
-                    });
-                    balance.run();
-                    on_changed.run(());
-                }
-                Err(e) => toasts.problem(&e),
-            }
-            busy.set(false);
-        });
-    };
+            Err(e) => toasts.problem(&e),
+        }
+    });
+    let busy = Signal::derive(move || resend.pending().get() || cancel.pending().get());
     let base = portal.base();
     let project_name = invitation.project_name.clone();
     let status = invitation.status.clone();
@@ -204,11 +195,11 @@ fn InvitationCard(
             {open.then(|| view! {
                 <div class="form-actions">
                     <ConfirmButton testid="invitation-resend" label="Resend email" question="Send the invitation email again?"
-                        confirm_label="Resend" pending=busy small=true on_confirm=Callback::new(move |_| resend()) />
+                        confirm_label="Resend" pending=busy small=true on_confirm=Callback::new(move |_| { resend.dispatch_local(()); }) />
                     <ConfirmButton testid="invitation-cancel" label="Cancel invitation"
                         question="Cancel this invitation? The link stops working and unstarted tests are refunded."
                         confirm_label="Cancel invitation" danger=true pending=busy small=true
-                        on_confirm=Callback::new(move |_| cancel()) />
+                        on_confirm=Callback::new(move |_| { cancel.dispatch_local(()); }) />
                 </div>
             })}
             <TableScroll label="Assessments">
