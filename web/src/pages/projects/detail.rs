@@ -181,11 +181,10 @@ fn ProjectPage(project: Project, portal: Portal) -> impl IntoView {
 #[component]
 fn SelfRegistration(current: RwSignal<Project>) -> impl IntoView {
     let toasts = use_toasts();
-    let busy = RwSignal::new(false);
-    let change = move |body: ProjectPatch, done: &'static str| {
-        busy.set(true);
+    let save = Action::new_local(move |(body, done): &(ProjectPatch, &'static str)| {
+        let (body, done) = (body.clone(), *done);
         let id = current.with_untracked(|p| p.id.clone());
-        leptos::task::spawn_local(async move {
+        async move {
             match api::patch_project(&id, &body).await {
                 Ok(p) => {
                     toasts.success(done);
@@ -193,8 +192,11 @@ fn SelfRegistration(current: RwSignal<Project>) -> impl IntoView {
                 }
                 Err(e) => toasts.problem(&e),
             }
-            busy.set(false);
-        });
+        }
+    });
+    let busy = save.pending();
+    let change = move |body: ProjectPatch, done: &'static str| {
+        save.dispatch_local((body, done));
     };
     let enabled = move || current.with(|p| p.access_key_enabled);
     let key = move || current.with(|p| p.access_key.clone().unwrap_or_default());

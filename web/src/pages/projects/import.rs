@@ -21,7 +21,6 @@ pub(super) fn ImportPanel(
     let toasts = use_toasts();
     let balance = BalanceRefresh::new();
     let file = RwSignal::new_local(None::<web_sys::File>);
-    let busy = RwSignal::new(false);
     let report = RwSignal::new(None::<ImportReport>);
     let no_credits = RwSignal::new(None::<String>);
     let problem = RwSignal::new(None::<String>);
@@ -43,19 +42,11 @@ pub(super) fn ImportPanel(
             }
         });
     };
-    let upload = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Some(f) = file.get_untracked() else {
-            problem.set(Some("Choose a CSV file first.".into()));
-            return;
-        };
-        busy.set(true);
-        report.set(None);
-        no_credits.set(None);
-        problem.set(None);
+    let import = Action::new_local(move |f: &web_sys::File| {
+        let f = f.clone();
         let (project_id, client_id) =
             current.with_untracked(|p| (p.id.clone(), p.client_id.clone()));
-        leptos::task::spawn_local(async move {
+        async move {
             match api::import_candidates(&project_id, &f).await {
                 Ok(r) => {
                     toasts.success(format!("{} invited, {} rejected", r.invited, r.rejected));
@@ -84,8 +75,19 @@ pub(super) fn ImportPanel(
                     }));
                 }
             }
-            busy.set(false);
-        });
+        }
+    });
+    let busy = import.pending();
+    let upload = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(f) = file.get_untracked() else {
+            problem.set(Some("Choose a CSV file first.".into()));
+            return;
+        };
+        report.set(None);
+        no_credits.set(None);
+        problem.set(None);
+        import.dispatch_local(f);
     };
     let client_id = move || current.with(|p| p.client_id.clone());
     view! {

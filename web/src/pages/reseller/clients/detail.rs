@@ -43,7 +43,6 @@ fn ClientPage(client: Client) -> impl IntoView {
     let toasts = use_toasts();
     let current = RwSignal::new(client.clone());
     let id = StoredValue::new(client.id.clone());
-    let status_busy = RwSignal::new(false);
     let ledger = Paged::new(move |cursor: Option<String>| {
         let id = id.get_value();
         async move { api::list_ledger(&id, cursor.as_deref()).await }
@@ -70,9 +69,9 @@ fn ClientPage(client: Client) -> impl IntoView {
         async move { api::list_client_users(&filter, cursor.as_deref()).await }
     });
 
-    let set_status = move |status: &'static str| {
-        status_busy.set(true);
-        leptos::task::spawn_local(async move {
+    let change_status = Action::new_local(move |status: &&'static str| {
+        let status = *status;
+        async move {
             let body = ClientPatch {
                 status: Some(status.to_string()),
                 ..Default::default()
@@ -84,8 +83,11 @@ fn ClientPage(client: Client) -> impl IntoView {
                 }
                 Err(e) => toasts.problem(&e),
             }
-            status_busy.set(false);
-        });
+        }
+    });
+    let status_busy = change_status.pending();
+    let set_status = move |status: &'static str| {
+        change_status.dispatch_local(status);
     };
 
     let code = Signal::derive(move || current.with(|c| c.code.clone()));

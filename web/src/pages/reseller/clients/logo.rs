@@ -122,17 +122,10 @@ pub(super) fn LogoInput(
 pub(super) fn ClientLogo(current: RwSignal<Client>) -> impl IntoView {
     let toasts = use_toasts();
     let choice = LogoChoice::new();
-    let busy = RwSignal::new(false);
-    let upload = move |_| {
-        let Some(file) = choice.valid_file() else {
-            if choice.error.get_untracked().is_none() {
-                choice.error.set(Some("Choose an image first.".into()));
-            }
-            return;
-        };
-        busy.set(true);
+    let upload_logo = Action::new_local(move |file: &web_sys::File| {
+        let file = file.clone();
         let id = current.with_untracked(|c| c.id.clone());
-        leptos::task::spawn_local(async move {
+        async move {
             match api::upload_client_logo(&id, &file).await {
                 Ok(c) => {
                     toasts.success("Logo uploaded");
@@ -144,13 +137,11 @@ pub(super) fn ClientLogo(current: RwSignal<Client>) -> impl IntoView {
                     toasts.problem(&e);
                 }
             }
-            busy.set(false);
-        });
-    };
-    let remove = move || {
-        busy.set(true);
+        }
+    });
+    let remove_logo = Action::new_local(move |_: &()| {
         let id = current.with_untracked(|c| c.id.clone());
-        leptos::task::spawn_local(async move {
+        async move {
             match api::delete_client_logo(&id).await {
                 Ok(()) => {
                     toasts.success("Logo removed");
@@ -158,8 +149,20 @@ pub(super) fn ClientLogo(current: RwSignal<Client>) -> impl IntoView {
                 }
                 Err(e) => toasts.problem(&e),
             }
-            busy.set(false);
-        });
+        }
+    });
+    let busy = Signal::derive(move || upload_logo.pending().get() || remove_logo.pending().get());
+    let upload = move |_| {
+        let Some(file) = choice.valid_file() else {
+            if choice.error.get_untracked().is_none() {
+                choice.error.set(Some("Choose an image first.".into()));
+            }
+            return;
+        };
+        upload_logo.dispatch_local(file);
+    };
+    let remove = move || {
+        remove_logo.dispatch_local(());
     };
     view! {
         <section class="card stack" aria-labelledby="client-logo-heading" data-testid="client-logo-card">
