@@ -3,10 +3,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::Portal;
 use crate::api;
 use crate::components::layout::ClientAccount;
-
-use super::Portal;
 use crate::format::plural;
 
 /// The 402 `insufficient_credits` message, with the way to more credits.

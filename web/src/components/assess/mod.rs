@@ -17,8 +17,6 @@ pub use scores::*;
 pub use status::*;
 pub use tables::*;
 
-pub use crate::format::{humanise, local_input_to_utc, now, plural, utc_to_local_input};
-
 /// Which portal a shared page is shown in: where its links go, and whether scores exist.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Portal {

@@ -3,9 +3,7 @@
 use credence_shared::assess::Project;
 use leptos::prelude::*;
 
-use crate::format;
-
-use crate::format::humanise;
+use crate::format::{self, humanise};
 
 pub fn status_label(status: &str) -> String {
     match status {

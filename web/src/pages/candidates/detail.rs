@@ -6,12 +6,13 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{self};
-use crate::components::assess::{plural, BalanceRefresh, CandidateStatus, Portal, ScoresView};
+use crate::components::assess::{BalanceRefresh, CandidateStatus, Portal, ScoresView};
 use crate::components::loaded::Loaded;
 use crate::components::states::EmptyState;
 use crate::components::toast::use_toasts;
 use crate::components::widgets::{ConfirmButton, Fact, TableScroll};
 use crate::format;
+use crate::format::plural;
 
 use super::edit::CandidateEditForm;
 use super::invite::InviteAnother;

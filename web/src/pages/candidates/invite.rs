@@ -5,11 +5,12 @@ use leptos::prelude::*;
 
 use crate::api::{self, ProjectFilter};
 use crate::components::assess::{
-    balance_of, insufficient_message, plural, BalanceRefresh, NoCreditsAlert, Portal,
+    balance_of, insufficient_message, BalanceRefresh, NoCreditsAlert, Portal,
 };
 use crate::components::form::{FieldErrors, SelectField, SubmitButton};
 use crate::components::loaded::Loaded;
 use crate::components::toast::use_toasts;
+use crate::format::plural;
 
 /// Invites the candidate to another open project of the same client (charging its credits).
 #[component]

@@ -7,11 +7,11 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::{self};
 use crate::branding::use_brand;
-use crate::components::assess::{humanise, now};
 use crate::components::layout::ClientAccount;
 use crate::components::loaded::Loaded;
 use crate::components::widgets::{Fact, TableScroll};
 use crate::format;
+use crate::format::{humanise, now};
 
 #[component]
 pub fn ClientCandidateReport() -> impl IntoView {

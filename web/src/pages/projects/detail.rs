@@ -6,12 +6,13 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
-use crate::components::assess::{plural, Portal, ProjectStatus};
+use crate::components::assess::{Portal, ProjectStatus};
 use crate::components::loaded::Loaded;
 use crate::components::states::EmptyState;
 use crate::components::toast::use_toasts;
 use crate::components::widgets::{ConfirmButton, CopyButton, Fact};
 use crate::format;
+use crate::format::plural;
 
 use super::form::ProjectEditForm;
 use super::import::ImportPanel;

@@ -9,14 +9,13 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
-use crate::components::assess::{
-    local_input_to_utc, plural, utc_to_local_input, Portal, TestPicker,
-};
+use crate::components::assess::{Portal, TestPicker};
 use crate::components::form::{
     optional, ErrorSummary, FieldErrors, SubmitButton, TextAreaField, TextField,
 };
 use crate::components::pickers::ClientPicker;
 use crate::components::toast::use_toasts;
+use crate::format::{local_input_to_utc, plural, utc_to_local_input};
 
 use super::PROJECT_FIELDS;
 

@@ -5,11 +5,12 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::assess::{
-    balance_of, extra_time_value, insufficient_message, plural, BalanceRefresh, ExtraTimeField,
+    balance_of, extra_time_value, insufficient_message, BalanceRefresh, ExtraTimeField,
     NoCreditsAlert, Portal,
 };
 use crate::components::form::{optional, ErrorSummary, FieldErrors, SubmitButton, TextField};
 use crate::components::toast::use_toasts;
+use crate::format::plural;
 
 use super::INVITE_FIELDS;
 

@@ -5,7 +5,8 @@ use credence_shared::assess::{CandidateAssessment, CandidateMe};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::{duration_text, use_area, AreaState, Support, SupportContact};
+use super::{use_area, AreaState, Support, SupportContact};
+use crate::format::duration_text;
 
 #[component]
 pub fn TestHome() -> impl IntoView {

@@ -243,8 +243,6 @@ fn replace_url(url: &str) {
 
 // ---------------------------------------------------------------- display helpers
 
-pub use crate::format::duration_text;
-
 /// "Questions? Contact {name} at {email}" with a mailto link, when the project names one.
 #[component]
 pub fn SupportContact(support: Support) -> impl IntoView {
