@@ -126,7 +126,7 @@ fn schedule_impersonation_end(session: Session, expires_at_ms: f64) {
     let wait = (expires_at_ms - js_sys::Date::now() - IMPERSONATION_END_MARGIN_MS).max(0.0);
     let millis = wait.min(f64::from(u32::MAX)) as u32;
     let timer = Timeout::new(millis, move || {
-        wasm_bindgen_futures::spawn_local(session.end_impersonation(Some(
+        leptos::task::spawn_local(session.end_impersonation(Some(
             "Your Login As session has ended (it lasts at most 30 minutes).",
         )));
     });
@@ -158,7 +158,7 @@ fn schedule_refresh(expires_in: i64, refreshable: bool) {
             let secs = (expires_in - REFRESH_MARGIN_SECS).max(5);
             let millis = u32::try_from(secs.saturating_mul(1000)).unwrap_or(u32::MAX);
             *slot = Some(Timeout::new(millis, || {
-                wasm_bindgen_futures::spawn_local(async {
+                leptos::task::spawn_local(async {
                     let _ = api::refresh().await;
                 });
             }));
@@ -213,7 +213,7 @@ pub fn provide_session() -> Session {
         }
         TokenEvent::ImpersonationRefused => {
             if session.impersonation.get_untracked().is_some() {
-                wasm_bindgen_futures::spawn_local(
+                leptos::task::spawn_local(
                     session.end_impersonation(Some("Your Login As session has ended.")),
                 );
             } else {
@@ -222,7 +222,7 @@ pub fn provide_session() -> Session {
         }
     });
     provide_context(session);
-    wasm_bindgen_futures::spawn_local(async move {
+    leptos::task::spawn_local(async move {
         // Only when a refresh cookie may exist: a signed-out visit makes no call that answers 401.
         if api::may_have_session() && api::refresh().await.is_ok() {
             if let Ok(me) = api::me().await {

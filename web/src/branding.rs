@@ -63,7 +63,7 @@ pub fn provide_branding() -> Brand {
         host: RwSignal::new(None),
     };
     provide_context(brand);
-    wasm_bindgen_futures::spawn_local(async move {
+    leptos::task::spawn_local(async move {
         if let Ok(b) = api::branding().await {
             brand.host.set(Some(b.clone()));
             // A client user's own skin may have been applied meanwhile; it wins.

@@ -1,6 +1,8 @@
-//! Display helpers: dates, percentages and money in minor units.
+//! Display helpers: dates and times (also `datetime-local` ↔ UTC), durations, percentages,
+//! money in minor units, counted nouns and humanised API words.
 
 use chrono::{DateTime, Utc};
+use wasm_bindgen::JsValue;
 
 pub fn date_time(t: &DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
@@ -83,6 +85,75 @@ pub fn major_to_minor(major: &str, currency: &str) -> Option<i64> {
 
 pub fn money(minor: i64, currency: &str) -> String {
     format!("{} {currency}", minor_to_major(minor, currency))
+}
+
+/// `emotional_stability` → `Emotional stability`.
+pub fn humanise(s: &str) -> String {
+    let spaced = s.replace(['_', '-'], " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+pub fn plural(n: i64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// `1080` → "18 minutes"; `1350` → "22 minutes 30 seconds".
+pub fn duration_text(seconds: i64) -> String {
+    fn unit(n: i64, one: &str, many: &str) -> String {
+        format!("{n} {}", if n == 1 { one } else { many })
+    }
+    let (h, m, s) = (seconds / 3600, (seconds % 3600) / 60, seconds % 60);
+    let mut parts = Vec::new();
+    if h > 0 {
+        parts.push(unit(h, "hour", "hours"));
+    }
+    if m > 0 {
+        parts.push(unit(m, "minute", "minutes"));
+    }
+    if s > 0 || parts.is_empty() {
+        parts.push(unit(s, "second", "seconds"));
+    }
+    parts.join(" ")
+}
+
+/// A `datetime-local` value (the browser's time zone) as a UTC instant.
+pub fn local_input_to_utc(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let d = js_sys::Date::new(&JsValue::from_str(s));
+    let ms = d.get_time();
+    if ms.is_nan() {
+        return None;
+    }
+    DateTime::<Utc>::from_timestamp_millis(ms as i64)
+}
+
+/// A UTC instant as a `datetime-local` value in the browser's time zone.
+pub fn utc_to_local_input(t: &DateTime<Utc>) -> String {
+    let d = js_sys::Date::new(&JsValue::from_f64(t.timestamp_millis() as f64));
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+/// Now, from the browser's clock.
+pub fn now() -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }
 
 #[cfg(test)]

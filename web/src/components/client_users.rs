@@ -62,12 +62,11 @@ fn ClientUserRow(
 ) -> impl IntoView {
     let toasts = use_toasts();
     let session = use_session();
-    let busy = RwSignal::new(false);
     let id = StoredValue::new(user.id.clone());
 
-    let set_status = move |status: UserStatus| {
-        busy.set(true);
-        wasm_bindgen_futures::spawn_local(async move {
+    let set_status = Action::new_local(move |status: &UserStatus| {
+        let status = *status;
+        async move {
             let body = ClientUserPatch {
                 status: Some(status.as_str().to_string()),
                 ..Default::default()
@@ -84,47 +83,44 @@ fn ClientUserRow(
                 }
                 Err(e) => toasts.problem(&e),
             }
-            busy.set(false);
-        });
-    };
+        }
+    });
     let email = user.email.clone();
-    let resend = move |_| {
-        busy.set(true);
+    let resend = Action::new_local(move |_: &()| {
         let email = email.clone();
-        wasm_bindgen_futures::spawn_local(async move {
+        async move {
             match api::resend_welcome(&id.get_value()).await {
                 Ok(()) => toasts.success(format!("Welcome email sent again to {email}")),
                 Err(e) => toasts.problem(&e),
             }
-            busy.set(false);
-        });
-    };
+        }
+    });
     let email = user.email.clone();
-    let send_guide = move |_| {
-        busy.set(true);
+    let send_guide = Action::new_local(move |_: &()| {
         let email = email.clone();
-        wasm_bindgen_futures::spawn_local(async move {
+        async move {
             match api::send_guide(&id.get_value()).await {
                 Ok(()) => toasts.success(format!("Quick Start Guide sent to {email}")),
                 Err(e) => toasts.problem(&e),
             }
-            busy.set(false);
-        });
-    };
+        }
+    });
     let client_name = user.client_name.clone();
-    let start_login_as = move |_| {
-        busy.set(true);
+    let start_login_as = Action::new_local(move |_: &()| {
         let client_name = client_name.clone();
-        wasm_bindgen_futures::spawn_local(async move {
+        async move {
             match api::impersonate(&id.get_value()).await {
                 Ok(resp) => session.start_impersonation(resp, client_name),
-                Err(e) => {
-                    toasts.problem(&e);
-                    busy.set(false);
-                }
+                Err(e) => toasts.problem(&e),
             }
-        });
-    };
+        }
+    });
+    let busy = Signal::derive(move || {
+        set_status.pending().get()
+            || resend.pending().get()
+            || send_guide.pending().get()
+            || start_login_as.pending().get()
+    });
 
     let deactivated = user.status == UserStatus::Deactivated;
     let invited = user.status == UserStatus::Invited;
@@ -158,7 +154,7 @@ fn ClientUserRow(
                                 class="btn btn-small"
                                 data-testid=format!("reactivate-{email}")
                                 disabled=move || busy.get()
-                                on:click=move |_| set_status(UserStatus::Active)
+                                on:click=move |_| { set_status.dispatch_local(UserStatus::Active); }
                             >
                                 "Reactivate"
                             </button>
@@ -174,7 +170,7 @@ fn ClientUserRow(
                                 danger=true
                                 small=true
                                 pending=busy
-                                on_confirm=Callback::new(move |_| set_status(UserStatus::Deactivated))
+                                on_confirm=Callback::new(move |_| { set_status.dispatch_local(UserStatus::Deactivated); })
                             />
                         }
                             .into_any()
@@ -185,7 +181,7 @@ fn ClientUserRow(
                             class="btn btn-small"
                             data-testid=format!("resend-welcome-{email}")
                             disabled=move || busy.get()
-                            on:click=resend.clone()
+                            on:click=move |_| { resend.dispatch_local(()); }
                         >
                             "Resend welcome"
                         </button>
@@ -197,7 +193,7 @@ fn ClientUserRow(
                             data-testid=format!("send-guide-{email}")
                             title="Email this user the Quick Start Guide"
                             disabled=move || busy.get()
-                            on:click=send_guide.clone()
+                            on:click=move |_| { send_guide.dispatch_local(()); }
                         >
                             "Send the Quick Start Guide"
                         </button>
@@ -209,7 +205,7 @@ fn ClientUserRow(
                             class="btn btn-small btn-primary"
                             data-testid=format!("login-as-{email}")
                             disabled=move || busy.get()
-                            on:click=start_login_as.clone()
+                            on:click=move |_| { start_login_as.dispatch_local(()); }
                         >
                             "Login As"
                         </button>

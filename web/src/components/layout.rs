@@ -81,7 +81,6 @@ fn TopBar(portal_name: &'static str, role: Role) -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
     let navigate = use_navigate();
-    let signing_out = RwSignal::new(false);
     let home = move || {
         session.user.with(|u| {
             u.as_ref()
@@ -90,20 +89,15 @@ fn TopBar(portal_name: &'static str, role: Role) -> impl IntoView {
                 .to_string()
         })
     };
-    let logout = move |_| {
-        if signing_out.get_untracked() {
-            return;
-        }
-        signing_out.set(true);
+    let sign_out = Action::new_local(move |_: &()| {
         let navigate = navigate.clone();
-        wasm_bindgen_futures::spawn_local(async move {
+        async move {
             // During Login As, "Log out" leaves the client user's view only: the Login As
             // session ends and the reseller portal comes back (its own "Log out" signs out).
             if session.impersonation.get_untracked().is_some() || api::is_impersonating() {
                 session
                     .end_impersonation(Some("You have left the client's view."))
                     .await;
-                signing_out.set(false);
                 return;
             }
             if let Err(e) = api::logout().await {
@@ -112,9 +106,14 @@ fn TopBar(portal_name: &'static str, role: Role) -> impl IntoView {
                     toasts.error(e.message());
                 }
             }
-            signing_out.set(false);
             navigate("/login", Default::default());
-        });
+        }
+    });
+    let signing_out = sign_out.pending();
+    let logout = move |_| {
+        if !signing_out.get_untracked() {
+            sign_out.dispatch_local(());
+        }
     };
     view! {
         <header class="topbar">
@@ -216,7 +215,6 @@ pub struct ClientAccount {
 #[component]
 fn ImpersonationBanner() -> impl IntoView {
     let session = use_session();
-    let returning = RwSignal::new(false);
     let viewing = move || {
         let client = session
             .impersonation
@@ -228,15 +226,13 @@ fn ImpersonationBanner() -> impl IntoView {
         })?;
         Some((user, client))
     };
+    let return_to_reseller =
+        Action::new_local(move |_: &()| async move { session.end_impersonation(None).await });
+    let returning = return_to_reseller.pending();
     let end = move |_| {
-        if returning.get_untracked() {
-            return;
+        if !returning.get_untracked() {
+            return_to_reseller.dispatch_local(());
         }
-        returning.set(true);
-        wasm_bindgen_futures::spawn_local(async move {
-            session.end_impersonation(None).await;
-            returning.set(false);
-        });
     };
     view! {
         {move || {

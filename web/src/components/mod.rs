@@ -6,6 +6,7 @@ pub mod client_users;
 pub mod form;
 pub mod layout;
 pub mod ledger;
+pub mod loaded;
 pub mod logo_file;
 pub mod paged;
 pub mod pickers;

@@ -64,7 +64,7 @@ impl<T: Clone + Send + Sync + 'static> Paged<T> {
     fn load_more(self, cursor: String) {
         let fetch = self.fetch.get_value();
         self.more_pending.set(true);
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             match fetch(Some(cursor)).await {
                 Ok(page) => {
                     self.extra.update(|v| v.extend(page.data));

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ClientFilter};
 use crate::components::form::{FieldErrors, SelectField};
-use crate::components::states::{ErrorState, Loading};
+use crate::components::loaded::Loaded;
 
 /// A select of the reseller's clients (`value` is the client id; blank is `blank_label`).
 #[component]
@@ -17,30 +17,17 @@ pub fn ClientPicker(
     #[prop(into)] blank_label: String,
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
-    let clients = LocalResource::new(|| async move {
-        api::list_clients(&ClientFilter::default(), 200, None).await
-    });
+    let load = || async move { api::list_clients(&ClientFilter::default(), 200, None).await };
     view! {
-        <Suspense fallback=|| view! { <Loading label="Loading clients…" /> }>
-            {move || {
-                let id = id.clone();
-                let label = label.clone();
-                let blank_label = blank_label.clone();
-                Suspend::new(async move {
-                    match clients.await {
-                        Ok(page) => {
-                            let mut options = vec![(String::new(), blank_label)];
-                            options.extend(
-                                page.data.into_iter().map(|c| (c.id, format!("{} ({})", c.name, c.code))),
-                            );
-                            view! { <SelectField id=id name=name label=label value=value errors=errors options=options required=required /> }
-                                .into_any()
-                        }
-                        Err(e) => view! { <ErrorState error=e on_retry=Callback::new(move |_| clients.refetch()) /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        <Loaded fetch=load loading_label="Loading clients…" let:page>
+            {
+                let mut options = vec![(String::new(), blank_label.clone())];
+                options.extend(
+                    page.data.into_iter().map(|c| (c.id, format!("{} ({})", c.name, c.code))),
+                );
+                view! { <SelectField id=id.clone() name=name label=label.clone() value=value errors=errors options=options required=required /> }
+            }
+        </Loaded>
     }
 }
 
@@ -55,43 +42,31 @@ pub fn BrandPicker(
     errors: FieldErrors,
     #[prop(optional, into)] blank_label: Option<String>,
 ) -> impl IntoView {
-    let brands = LocalResource::new(api::list_reseller_brands);
     view! {
-        <Suspense fallback=|| view! { <Loading label="Loading brand skins…" /> }>
-            {move || {
-                let id = id.clone();
-                let label = label.clone();
-                let blank_label = blank_label.clone();
-                Suspend::new(async move {
-                    match brands.await {
-                        Ok(page) => {
-                            let mut options = Vec::new();
-                            match blank_label {
-                                Some(blank) => options.push((String::new(), blank)),
-                                None => {
-                                    if value.get_untracked().is_empty() {
-                                        let default = page.data.iter().find(|b| b.is_default).or(page.data.first());
-                                        if let Some(b) = default {
-                                            value.set(b.id.clone());
-                                        }
-                                    }
-                                }
+        <Loaded fetch=api::list_reseller_brands loading_label="Loading brand skins…" let:page>
+            {
+                let mut options = Vec::new();
+                match blank_label.clone() {
+                    Some(blank) => options.push((String::new(), blank)),
+                    None => {
+                        if value.get_untracked().is_empty() {
+                            let default = page.data.iter().find(|b| b.is_default).or(page.data.first());
+                            if let Some(b) = default {
+                                value.set(b.id.clone());
                             }
-                            options.extend(page.data.into_iter().map(|b| {
-                                let label = if b.is_default {
-                                    format!("{} (default)", b.product_name)
-                                } else {
-                                    b.product_name.clone()
-                                };
-                                (b.id, label)
-                            }));
-                            view! { <SelectField id=id name=name label=label value=value errors=errors options=options /> }
-                                .into_any()
                         }
-                        Err(e) => view! { <ErrorState error=e on_retry=Callback::new(move |_| brands.refetch()) /> }.into_any(),
                     }
-                })
-            }}
-        </Suspense>
+                }
+                options.extend(page.data.into_iter().map(|b| {
+                    let label = if b.is_default {
+                        format!("{} (default)", b.product_name)
+                    } else {
+                        b.product_name.clone()
+                    };
+                    (b.id, label)
+                }));
+                view! { <SelectField id=id.clone() name=name label=label.clone() value=value errors=errors options=options /> }
+            }
+        </Loaded>
     }
 }

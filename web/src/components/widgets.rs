@@ -194,7 +194,7 @@ pub fn CopyButton(
             return;
         };
         let promise = window.navigator().clipboard().write_text(&text);
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(promise).await {
                 Ok(_) => toasts.success(format!("Copied {text}")),
                 Err(_) => toasts.error("Could not copy. Select the code and copy it by hand."),

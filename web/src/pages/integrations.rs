@@ -86,8 +86,9 @@ fn ApiKeys() -> impl IntoView {
             }
         }
     });
-    let revoke = move |id: String| {
-        leptos::task::spawn_local(async move {
+    let revoke = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move {
             match api::revoke_api_key(&id).await {
                 Ok(()) => {
                     toasts.success("API key revoked: its tokens stopped working.");
@@ -95,8 +96,8 @@ fn ApiKeys() -> impl IntoView {
                 }
                 Err(e) => toasts.problem(&e),
             }
-        });
-    };
+        }
+    });
     view! {
         <div class="card stack" data-testid="api-keys">
             <h2>"API keys"</h2>
@@ -126,7 +127,7 @@ fn ApiKeys() -> impl IntoView {
                                             <td class="nowrap">{k.last_used_at.as_ref().map(format::date_time).unwrap_or_else(|| "Never".into())}</td>
                                             <td><ConfirmButton testid="revoke-api-key" label="Revoke" small=true danger=true
                                                 question="Revoke this key? Integrations using it stop at once." confirm_label="Revoke"
-                                                on_confirm=Callback::new(move |_| revoke(id.clone())) /></td>
+                                                on_confirm=Callback::new(move |_| { revoke.dispatch_local(id.clone()); }) /></td>
                                         </tr>
                                     }}).collect_view()}
                                 </tbody>
@@ -177,8 +178,9 @@ fn Webhooks() -> impl IntoView {
             }
         }
     });
-    let remove = move |id: String| {
-        leptos::task::spawn_local(async move {
+    let remove = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move {
             match api::delete_webhook(&id).await {
                 Ok(()) => {
                     toasts.success("Webhook removed");
@@ -186,8 +188,8 @@ fn Webhooks() -> impl IntoView {
                 }
                 Err(e) => toasts.problem(&e),
             }
-        });
-    };
+        }
+    });
     view! {
         <div class="card stack" data-testid="webhooks">
             <h2>"Webhooks"</h2>
@@ -211,7 +213,7 @@ fn Webhooks() -> impl IntoView {
                                     <code class="break">{h.url.clone()}</code>" — "{h.events.join(", ")}" "
                                     <ConfirmButton testid="delete-webhook" label="Remove" small=true danger=true
                                         question="Stop sending events to this URL?" confirm_label="Remove"
-                                        on_confirm=Callback::new(move |_| remove(id.clone())) />
+                                        on_confirm=Callback::new(move |_| { remove.dispatch_local(id.clone()); }) />
                                 </li>
                             }}).collect_view()}
                         </ul>

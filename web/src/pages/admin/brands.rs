@@ -9,9 +9,9 @@ use wasm_bindgen::JsCast;
 use crate::api;
 use crate::branding::{parse_hex, readable_on};
 use crate::components::form::{ColorField, ErrorSummary, FieldErrors, SubmitButton, TextField};
+use crate::components::loaded::Loaded;
 use crate::components::logo_file;
 use crate::components::paged::Paged;
-use crate::components::states::{ErrorState, Loading};
 use crate::components::toast::use_toasts;
 use crate::components::widgets::TableScroll;
 use crate::format;
@@ -277,23 +277,17 @@ pub fn BrandNew() -> impl IntoView {
 pub fn BrandEdit() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
-    let brand = LocalResource::new(move || {
+    let brand_changed = Trigger::new();
+    let load = move || {
+        brand_changed.track();
         let id = id();
         async move { api::get_brand(&id).await }
-    });
+    };
     view! {
         <section class="page" data-testid="brand-edit-page">
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match brand.await {
-                        Ok(b) => view! { <BrandEditor brand=b on_changed=Callback::new(move |_| brand.refetch()) /> }.into_any(),
-                        Err(e) => view! {
-                            <header class="page-header"><h1>"Brand skin"</h1></header>
-                            <ErrorState error=e on_retry=Callback::new(move |_| brand.refetch()) />
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded fetch=load error_heading="Brand skin" let:b>
+                <BrandEditor brand=b on_changed=Callback::new(move |_| brand_changed.notify()) />
+            </Loaded>
         </section>
     }
 }
@@ -365,7 +359,6 @@ fn LogoUpload(
     let file = RwSignal::new_local(None::<web_sys::File>);
     let preview = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    let uploading = RwSignal::new(false);
 
     let set_preview = move |url: Option<String>| {
         if let Some(old) = preview.get_untracked() {
@@ -386,7 +379,7 @@ fn LogoUpload(
         let Some(f) = input.files().and_then(|fs| fs.get(0)) else {
             return;
         };
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             match logo_file::check(&f).await {
                 Ok(()) => {
                     set_preview(web_sys::Url::create_object_url_with_blob(&f).ok());
@@ -400,15 +393,9 @@ fn LogoUpload(
         });
     };
 
-    let upload = move |_| {
-        let Some(f) = file.get_untracked() else {
-            error.set(Some("Choose an image first.".into()));
-            return;
-        };
-        let id = brand_id.clone();
-        uploading.set(true);
-        error.set(None);
-        wasm_bindgen_futures::spawn_local(async move {
+    let upload_logo = Action::new_local(move |f: &web_sys::File| {
+        let (id, f) = (brand_id.clone(), f.clone());
+        async move {
             match api::upload_brand_logo(&id, &f).await {
                 Ok(()) => {
                     toasts.success("Logo uploaded");
@@ -421,8 +408,16 @@ fn LogoUpload(
                     toasts.problem(&err);
                 }
             }
-            uploading.set(false);
-        });
+        }
+    });
+    let uploading = upload_logo.pending();
+    let upload = move |_| {
+        let Some(f) = file.get_untracked() else {
+            error.set(Some("Choose an image first.".into()));
+            return;
+        };
+        error.set(None);
+        upload_logo.dispatch_local(f);
     };
 
     view! {

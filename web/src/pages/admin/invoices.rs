@@ -19,20 +19,21 @@ pub fn InvoiceAdmin() -> impl IntoView {
         async move { api::admin_list_invoices(Some(&s), cursor.as_deref()).await }
     });
     let toasts = use_toasts();
-    let pending = RwSignal::new(false);
-    let act = move |id: String, action: &'static str, done: &'static str| {
-        pending.set(true);
-        leptos::task::spawn_local(async move {
-            match api::admin_invoice_action(&id, action).await {
-                Ok(inv) => {
-                    toasts.success(format!("{} {done}.", inv.number.unwrap_or(inv.period)));
-                    invoices.reload();
+    let act = Action::new_local(
+        move |(id, action, done): &(String, &'static str, &'static str)| {
+            let (id, action, done) = (id.clone(), *action, *done);
+            async move {
+                match api::admin_invoice_action(&id, action).await {
+                    Ok(inv) => {
+                        toasts.success(format!("{} {done}.", inv.number.unwrap_or(inv.period)));
+                        invoices.reload();
+                    }
+                    Err(e) => toasts.problem(&e),
                 }
-                Err(e) => toasts.problem(&e),
             }
-            pending.set(false);
-        });
-    };
+        },
+    );
+    let pending = act.pending();
     view! {
         <section class="page" data-testid="admin-invoices">
             <header class="page-header">
@@ -88,7 +89,7 @@ pub fn InvoiceAdmin() -> impl IntoView {
                                             <ConfirmButton testid="issue-invoice" label="Issue" small=true
                                                 question="Issue this invoice? It gets the next number and can no longer change."
                                                 confirm_label="Issue" pending=pending
-                                                on_confirm=Callback::new({ let id = id1.clone(); move |_| act(id.clone(), "issue", "issued") }) />
+                                                on_confirm=Callback::new({ let id = id1.clone(); move |_| { act.dispatch_local((id.clone(), "issue", "issued")); } }) />
                                         </Show>
                                         <Show when=move || open_month>
                                             <span class="muted">"Month still open"</span>
@@ -96,10 +97,10 @@ pub fn InvoiceAdmin() -> impl IntoView {
                                         <Show when=move || issued>
                                             <ConfirmButton testid="mark-paid" label="Mark paid" small=true
                                                 question="Record this invoice as paid?" confirm_label="Mark paid" pending=pending
-                                                on_confirm=Callback::new({ let id = id2.clone(); move |_| act(id.clone(), "mark-paid", "marked paid") }) />
+                                                on_confirm=Callback::new({ let id = id2.clone(); move |_| { act.dispatch_local((id.clone(), "mark-paid", "marked paid")); } }) />
                                             <ConfirmButton testid="void-invoice" label="Void" small=true danger=true
                                                 question="Void this invoice? This cannot be undone." confirm_label="Void" pending=pending
-                                                on_confirm=Callback::new({ let id = id3.clone(); move |_| act(id.clone(), "void", "voided") }) />
+                                                on_confirm=Callback::new({ let id = id3.clone(); move |_| { act.dispatch_local((id.clone(), "void", "voided")); } }) />
                                         </Show>
                                     </td>
                                 </tr>

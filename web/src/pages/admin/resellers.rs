@@ -11,8 +11,8 @@ use crate::api;
 use crate::components::form::{
     error_for, ErrorSummary, FieldErrorText, FieldErrors, SelectField, SubmitButton, TextField,
 };
+use crate::components::loaded::Loaded;
 use crate::components::paged::Paged;
-use crate::components::states::{ErrorState, Loading};
 use crate::components::toast::use_toasts;
 use crate::components::widgets::{StatusBadge, TableScroll};
 use crate::format;
@@ -115,51 +115,48 @@ pub fn ResellerList() -> impl IntoView {
 /// The skins a reseller may use, as checkboxes.
 #[component]
 fn BrandChoices(selected: RwSignal<Vec<String>>, errors: FieldErrors) -> impl IntoView {
-    let brands = LocalResource::new(|| api::list_brands(None));
     let message = error_for(errors, "brand_ids");
     view! {
         <fieldset class="field checkbox-group" aria-describedby="brand-ids-hint" data-testid="brand-choices">
             <legend>"Brand skins this reseller may use"</legend>
             <p class="field-hint" id="brand-ids-hint">"The first one ticked is the reseller's default skin."</p>
-            <Suspense fallback=|| view! { <Loading label="Loading brand skins…" /> }>
-                {move || Suspend::new(async move {
-                    match brands.await {
-                        Err(e) => view! { <ErrorState error=e on_retry=Callback::new(move |_| brands.refetch()) /> }.into_any(),
-                        Ok(page) if page.data.is_empty() => view! { <p class="muted">"There are no brand skins yet."</p> }.into_any(),
-                        Ok(page) => page
-                            .data
-                            .into_iter()
-                            .map(|b| {
-                                let input_id = format!("brand-opt-{}", b.id);
-                                let id_check = b.id.clone();
-                                let id_toggle = b.id.clone();
-                                view! {
-                                    <div class="checkbox">
-                                        <input
-                                            type="checkbox"
-                                            id=input_id.clone()
-                                            data-testid=format!("brand-option-{}", b.id)
-                                            value=b.id.clone()
-                                            prop:checked=move || selected.with(|s| s.contains(&id_check))
-                                            on:change=move |ev| {
-                                                let on = event_target_checked(&ev);
-                                                selected.update(|s| {
-                                                    s.retain(|x| x != &id_toggle);
-                                                    if on {
-                                                        s.push(id_toggle.clone());
-                                                    }
-                                                });
-                                            }
-                                        />
-                                        <label for=input_id>{b.name.clone()}</label>
-                                    </div>
-                                }
-                            })
-                            .collect_view()
-                            .into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded fetch=|| api::list_brands(None) loading_label="Loading brand skins…" let:page>
+                {if page.data.is_empty() {
+                    view! { <p class="muted">"There are no brand skins yet."</p> }.into_any()
+                } else {
+                    page
+                        .data
+                        .into_iter()
+                        .map(|b| {
+                            let input_id = format!("brand-opt-{}", b.id);
+                            let id_check = b.id.clone();
+                            let id_toggle = b.id.clone();
+                            view! {
+                                <div class="checkbox">
+                                    <input
+                                        type="checkbox"
+                                        id=input_id.clone()
+                                        data-testid=format!("brand-option-{}", b.id)
+                                        value=b.id.clone()
+                                        prop:checked=move || selected.with(|s| s.contains(&id_check))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            selected.update(|s| {
+                                                s.retain(|x| x != &id_toggle);
+                                                if on {
+                                                    s.push(id_toggle.clone());
+                                                }
+                                            });
+                                        }
+                                    />
+                                    <label for=input_id>{b.name.clone()}</label>
+                                </div>
+                            }
+                        })
+                        .collect_view()
+                        .into_any()
+                }}
+            </Loaded>
             <FieldErrorText id="brand-ids-error" name="brand_ids" message=message />
         </fieldset>
     }
@@ -309,23 +306,15 @@ pub fn ResellerNew() -> impl IntoView {
 pub fn ResellerDetail() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
-    let reseller = LocalResource::new(move || {
+    let load = move || {
         let id = id();
         async move { api::get_reseller(&id).await }
-    });
+    };
     view! {
         <section class="page" data-testid="reseller-detail">
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match reseller.await {
-                        Ok(r) => view! { <ResellerEditor reseller=r /> }.into_any(),
-                        Err(e) => view! {
-                            <header class="page-header"><h1>"Reseller"</h1></header>
-                            <ErrorState error=e on_retry=Callback::new(move |_| reseller.refetch()) />
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded fetch=load error_heading="Reseller" let:r>
+                <ResellerEditor reseller=r />
+            </Loaded>
         </section>
     }
 }

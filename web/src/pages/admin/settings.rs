@@ -6,24 +6,18 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::form::{ErrorSummary, FieldErrors, SelectField, SubmitButton, TextField};
-use crate::components::states::{ErrorState, Loading};
+use crate::components::loaded::Loaded;
 use crate::components::toast::use_toasts;
 use crate::format;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let settings = LocalResource::new(api::get_settings);
     view! {
         <section class="page" data-testid="settings-page">
             <header class="page-header"><h1>"Settings"</h1></header>
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match settings.await {
-                        Ok(s) => view! { <SettingsForm settings=s /> }.into_any(),
-                        Err(e) => view! { <ErrorState error=e on_retry=Callback::new(move |_| settings.refetch()) /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded fetch=api::get_settings let:s>
+                <SettingsForm settings=s />
+            </Loaded>
         </section>
     }
 }

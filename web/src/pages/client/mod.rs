@@ -113,7 +113,7 @@ pub fn ClientLayout() -> impl IntoView {
     let alive = StoredValue::new(());
     Effect::new(move |_| {
         if client_id().is_some() {
-            wasm_bindgen_futures::spawn_local(async move {
+            leptos::task::spawn_local(async move {
                 if let Ok(b) = api::me_branding().await {
                     if alive.try_get_value().is_some() {
                         brand.apply(b);

@@ -12,9 +12,9 @@ use crate::components::client_users::ClientUserTable;
 use crate::components::form::{
     optional, ErrorSummary, FieldErrors, SelectField, SubmitButton, TextField,
 };
+use crate::components::loaded::Loaded;
 use crate::components::paged::Paged;
 use crate::components::pickers::ClientPicker;
-use crate::components::states::{ErrorState, Loading};
 use crate::components::toast::use_toasts;
 use crate::components::widgets::StatusBadge;
 
@@ -167,23 +167,15 @@ pub fn ClientUserNew() -> impl IntoView {
 pub fn ClientUserEdit() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
-    let user = LocalResource::new(move || {
+    let load = move || {
         let id = id();
         async move { api::get_client_user(&id).await }
-    });
+    };
     view! {
         <section class="page" data-testid="client-user-edit-page">
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match user.await {
-                        Ok(u) => view! { <ClientUserEditor user=u /> }.into_any(),
-                        Err(e) => view! {
-                            <header class="page-header"><h1>"Client user"</h1></header>
-                            <ErrorState error=e on_retry=Callback::new(move |_| user.refetch()) />
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded fetch=load error_heading="Client user" let:u>
+                <ClientUserEditor user=u />
+            </Loaded>
         </section>
     }
 }

@@ -62,7 +62,7 @@ pub fn CreditOrderList() -> impl IntoView {
     let export = move |_| {
         exporting.set(true);
         let f = untrack(filter);
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             if let Err(e) = api::download_credit_orders_csv(&f).await {
                 toasts.problem(&e);
             }
@@ -200,7 +200,7 @@ pub fn CreditOrderNew() -> impl IntoView {
         }
         lookup.set(Lookup::Searching);
         let timer = Timeout::new(250, move || {
-            wasm_bindgen_futures::spawn_local(async move {
+            leptos::task::spawn_local(async move {
                 let result = api::find_client_by_code(&typed).await;
                 if generation.get_value() != mine {
                     return;

@@ -6,8 +6,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
+use crate::components::loaded::Loaded;
 use crate::components::paged::Paged;
-use crate::components::states::{ErrorState, Loading};
 use crate::components::toast::use_toasts;
 use crate::components::widgets::{Fact, StatusBadge, TableScroll};
 use crate::format;
@@ -65,23 +65,15 @@ pub fn InvoiceList() -> impl IntoView {
 pub fn InvoiceDetail() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
-    let invoice = LocalResource::new(move || {
+    let load = move || {
         let id = id();
         async move { api::get_invoice(&id).await }
-    });
+    };
     view! {
         <section class="page" data-testid="invoice-detail">
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match invoice.await {
-                        Ok(i) => view! { <InvoicePage invoice=i /> }.into_any(),
-                        Err(e) => view! {
-                            <header class="page-header"><h1>"Invoice"</h1></header>
-                            <ErrorState error=e on_retry=Callback::new(move |_| invoice.refetch()) />
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded fetch=load error_heading="Invoice" let:i>
+                <InvoicePage invoice=i />
+            </Loaded>
         </section>
     }
 }
@@ -106,7 +98,7 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
     let download = move |_| {
         downloading.set(true);
         let filename = filename.clone();
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             if let Err(e) = api::download_invoice_lines_csv(&id.get_value(), &filename).await {
                 toasts.problem(&e);
             }

@@ -6,7 +6,8 @@ use credence_shared::{AssessmentStatus, TestKind};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::{duration_text, use_area, AreaState, Support, SupportContact};
+use super::{use_area, AreaState, Support, SupportContact};
+use crate::format::duration_text;
 
 #[component]
 pub fn TestHome() -> impl IntoView {

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use super::{duration_text, use_area};
+use super::use_area;
+use crate::format::duration_text;
 
 #[component]
 pub fn TestInstructions() -> impl IntoView {

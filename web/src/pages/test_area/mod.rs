@@ -21,139 +21,20 @@ pub use instructions::TestInstructions;
 pub use register::TestRegister;
 pub use runner::TestRunner;
 
-use credence_shared::admin::Branding;
-use credence_shared::assess::{
-    AnswersSave, CandidateMe, CandidateSession, CandidateSessionCreate, StartedAssessment,
-    SubmitResponse,
+pub use crate::api::candidate::{
+    create_session, fetch_me, is_transient, save_answers, start, submit, Support,
 };
-use credence_shared::problem::Problem;
-use gloo_net::http::Method;
+
+use credence_shared::admin::Branding;
+use credence_shared::assess::{CandidateMe, CandidateSessionCreate};
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_query_map};
-use serde::{Deserialize, Serialize};
 
-use crate::api::{self, ApiError, ApiResult};
+use crate::api::candidate::{clear_stored, read_stored, write_stored};
+use crate::api::ApiError;
 use crate::branding::use_brand;
 use crate::components::states::Loading;
-
-// ---------------------------------------------------------------- the stored session
-
-const STORAGE_KEY: &str = "credence_candidate";
-
-/// What `localStorage` keeps between reloads.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct StoredSession {
-    access_token: String,
-    /// Milliseconds since the epoch.
-    expires_at_ms: f64,
-    /// The project's support contact, for the error pages shown when `/candidate/me` fails.
-    #[serde(default)]
-    support: Option<Support>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Support {
-    pub name: Option<String>,
-    pub email: Option<String>,
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
-fn read_stored() -> Option<StoredSession> {
-    let storage = local_storage()?;
-    let json = storage.get_item(STORAGE_KEY).ok()??;
-    match serde_json::from_str::<StoredSession>(&json) {
-        Ok(s) if s.expires_at_ms > js_sys::Date::now() + 5_000.0 => Some(s),
-        _ => {
-            let _ = storage.remove_item(STORAGE_KEY);
-            None
-        }
-    }
-}
-
-fn write_stored(s: &StoredSession) {
-    if let (Some(storage), Ok(json)) = (local_storage(), serde_json::to_string(s)) {
-        let _ = storage.set_item(STORAGE_KEY, &json);
-    }
-}
-
-fn clear_stored() {
-    if let Some(storage) = local_storage() {
-        let _ = storage.remove_item(STORAGE_KEY);
-    }
-}
-
-fn store_session(session: &CandidateSession) {
-    write_stored(&StoredSession {
-        access_token: session.access_token.clone(),
-        expires_at_ms: js_sys::Date::now() + session.expires_in as f64 * 1000.0,
-        support: None,
-    });
-}
-
-/// The candidate's access token, while it has not run out.
-pub fn candidate_token() -> Option<String> {
-    read_stored().map(|s| s.access_token)
-}
-
-// ---------------------------------------------------------------- the candidate API
-
-fn no_session() -> ApiError {
-    ApiError {
-        problem: Problem {
-            type_: "about:blank".into(),
-            title: "Your session has ended".into(),
-            status: 401,
-            detail: None,
-            code: "session_ended".into(),
-            errors: Vec::new(),
-        },
-        retry_after: None,
-    }
-}
-
-async fn authed<B: Serialize>(
-    method: Method,
-    path: &str,
-    body: Option<&B>,
-) -> ApiResult<gloo_net::http::Response> {
-    let token = candidate_token().ok_or_else(no_session)?;
-    api::send_as(method, path, body, Some(&token)).await
-}
-
-pub async fn create_session(body: &CandidateSessionCreate) -> ApiResult<CandidateSession> {
-    let resp = api::send_as(Method::POST, "/candidate/sessions", Some(body), None).await?;
-    let session: CandidateSession = api::decode_as(resp).await?;
-    store_session(&session);
-    Ok(session)
-}
-
-pub async fn fetch_me() -> ApiResult<CandidateMe> {
-    api::decode_as(authed::<()>(Method::GET, "/candidate/me", None).await?).await
-}
-
-pub async fn start(id: &str) -> ApiResult<StartedAssessment> {
-    let path = format!("/candidate/assessments/{}/start", api::enc(id));
-    api::decode_as(authed::<()>(Method::POST, &path, None).await?).await
-}
-
-pub async fn save_answers(id: &str, body: &AnswersSave) -> ApiResult<()> {
-    let path = format!("/candidate/assessments/{}/answers", api::enc(id));
-    authed(Method::PUT, &path, Some(body)).await.map(|_| ())
-}
-
-pub async fn submit(id: &str) -> ApiResult<SubmitResponse> {
-    let path = format!("/candidate/assessments/{}/submit", api::enc(id));
-    api::decode_as(authed::<()>(Method::POST, &path, None).await?).await
-}
-
-/// A failure worth retrying by itself: no connection, or the server briefly unwell.
-pub fn is_transient(err: &ApiError) -> bool {
-    matches!(err.status(), 0 | 429 | 502 | 503 | 504)
-}
 
 // ---------------------------------------------------------------- the area's shared state
 
@@ -250,7 +131,7 @@ impl Area {
         }
         self.used_token.set_value(Some(token.clone()));
         self.state.set(AreaState::Loading);
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             let body = CandidateSessionCreate {
                 invitation_token: Some(token),
                 ..Default::default()
@@ -289,7 +170,7 @@ impl Area {
             return;
         }
         self.state.set(AreaState::Loading);
-        wasm_bindgen_futures::spawn_local(async move { self.load_me(true).await });
+        leptos::task::spawn_local(async move { self.load_me(true).await });
     }
 
     /// Fetches the candidate again (statuses change as tests are submitted), quietly.
@@ -297,7 +178,7 @@ impl Area {
         if js_sys::Date::now() - self.loaded_at.get_value() < 1_500.0 {
             return; // just fetched
         }
-        wasm_bindgen_futures::spawn_local(async move { self.load_me(false).await });
+        leptos::task::spawn_local(async move { self.load_me(false).await });
     }
 
     /// Fetches the candidate again now and waits for it (after a submit, before going home).
@@ -361,25 +242,6 @@ fn replace_url(url: &str) {
 }
 
 // ---------------------------------------------------------------- display helpers
-
-/// `1080` → "18 minutes"; `1350` → "22 minutes 30 seconds".
-pub fn duration_text(seconds: i64) -> String {
-    fn unit(n: i64, one: &str, many: &str) -> String {
-        format!("{n} {}", if n == 1 { one } else { many })
-    }
-    let (h, m, s) = (seconds / 3600, (seconds % 3600) / 60, seconds % 60);
-    let mut parts = Vec::new();
-    if h > 0 {
-        parts.push(unit(h, "hour", "hours"));
-    }
-    if m > 0 {
-        parts.push(unit(m, "minute", "minutes"));
-    }
-    if s > 0 || parts.is_empty() {
-        parts.push(unit(s, "second", "seconds"));
-    }
-    parts.join(" ")
-}
 
 /// "Questions? Contact {name} at {email}" with a mailto link, when the project names one.
 #[component]

@@ -158,7 +158,7 @@ impl Run {
             return;
         }
         self.flushing.set_value(true);
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             let mut backoff = 1_000u64;
             loop {
                 let Some(batch) = self.pending.try_get_untracked() else {
@@ -256,7 +256,7 @@ impl Run {
         }
         self.phase.set(Phase::Submitting);
         self.submit_error.set(None);
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             // The server accepts answers a few seconds past the deadline.
             self.drained(time_up.then(|| Duration::from_secs(4))).await;
             let id = self.id.get_value();
@@ -390,7 +390,7 @@ pub fn TestRunner() -> impl IntoView {
         move || {
             let id = id.clone();
             loaded.set(None);
-            wasm_bindgen_futures::spawn_local(async move {
+            leptos::task::spawn_local(async move {
                 let assessment = area.me.with_untracked(|m| {
                     m.as_ref()
                         .and_then(|m| m.assessments.iter().find(|a| a.id == id).cloned())

@@ -1,0 +1,84 @@
+//! Signing in and out, the public branding, passwords, and the signed-in user.
+
+use credence_shared::admin::Branding;
+use credence_shared::auth::{
+    LoginRequest, Me, PasswordForgotRequest, PasswordSetRequest, TokenResponse,
+};
+use credence_shared::reseller::PasswordChangeRequest;
+use gloo_net::http::Method;
+
+use super::session::{clear_impersonation, clear_session, impersonation_token, store_tokens};
+use super::{decode, get, problem_from, send, send_once, ApiResult, Body};
+
+pub async fn branding() -> ApiResult<Branding> {
+    decode(send(Method::GET, "/branding", Body::Empty, false).await?).await
+}
+
+pub async fn login(req: &LoginRequest) -> ApiResult<TokenResponse> {
+    let resp = send(Method::POST, "/auth/login", Body::json(req)?, false).await?;
+    let tokens: TokenResponse = decode(resp).await?;
+    store_tokens(&tokens);
+    Ok(tokens)
+}
+
+pub async fn logout() -> ApiResult<()> {
+    let result = send(Method::POST, "/auth/logout", Body::Empty, true)
+        .await
+        .map(|_| ());
+    clear_session();
+    result
+}
+
+pub async fn me() -> ApiResult<Me> {
+    get("/me").await
+}
+
+/// Ends the Login As session on the server (with its own token) and forgets it here, whatever
+/// the answer: an expired token has ended anyway.
+pub async fn end_impersonation() -> ApiResult<()> {
+    let Some(token) = impersonation_token() else {
+        return Ok(());
+    };
+    let resp = send_once(
+        &Method::POST,
+        "/auth/impersonation/end",
+        &Body::Empty,
+        Some(&token),
+        &[],
+    )
+    .await;
+    clear_impersonation();
+    match resp {
+        Ok(r) if r.ok() || r.status() == 401 => Ok(()),
+        Ok(r) => Err(problem_from(r).await),
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn password_set(req: &PasswordSetRequest) -> ApiResult<()> {
+    send(Method::POST, "/auth/password/set", Body::json(req)?, false)
+        .await
+        .map(|_| ())
+}
+
+pub async fn password_forgot(req: &PasswordForgotRequest) -> ApiResult<()> {
+    send(
+        Method::POST,
+        "/auth/password/forgot",
+        Body::json(req)?,
+        false,
+    )
+    .await
+    .map(|_| ())
+}
+
+/// A client user's skin, client name and client logo.
+pub async fn me_branding() -> ApiResult<Branding> {
+    get("/me/branding").await
+}
+
+pub async fn change_password(body: &PasswordChangeRequest) -> ApiResult<()> {
+    send(Method::POST, "/me/password", Body::json(body)?, true)
+        .await
+        .map(|_| ())
+}

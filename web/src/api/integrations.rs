@@ -1,0 +1,52 @@
+//! API keys and webhook subscriptions (reseller and client portals).
+
+use credence_shared::Page;
+use gloo_net::http::Method;
+
+use super::{enc, get, post, send, ApiResult, Body};
+
+pub async fn list_api_keys() -> ApiResult<Page<credence_shared::auth::ApiKey>> {
+    get("/api-keys").await
+}
+
+pub async fn create_api_key(name: &str) -> ApiResult<credence_shared::auth::ApiKey> {
+    post(
+        "/api-keys",
+        &credence_shared::auth::ApiKeyCreate {
+            name: name.to_string(),
+        },
+    )
+    .await
+}
+
+pub async fn revoke_api_key(id: &str) -> ApiResult<()> {
+    send(
+        Method::DELETE,
+        &format!("/api-keys/{}", enc(id)),
+        Body::Empty,
+        true,
+    )
+    .await
+    .map(|_| ())
+}
+
+pub async fn list_webhooks() -> ApiResult<Page<credence_shared::reseller::Webhook>> {
+    get("/webhooks").await
+}
+
+pub async fn create_webhook(
+    body: &credence_shared::reseller::WebhookCreate,
+) -> ApiResult<credence_shared::reseller::Webhook> {
+    post("/webhooks", body).await
+}
+
+pub async fn delete_webhook(id: &str) -> ApiResult<()> {
+    send(
+        Method::DELETE,
+        &format!("/webhooks/{}", enc(id)),
+        Body::Empty,
+        true,
+    )
+    .await
+    .map(|_| ())
+}
