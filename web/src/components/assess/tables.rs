@@ -23,7 +23,7 @@ pub fn ProjectTable(items: Vec<Project>, portal: Portal) -> impl IntoView {
                         <th scope="col">"Tests"</th>
                         <th scope="col" class="num">"Credits per invitation"</th>
                         <th scope="col" class="num">"Candidates"</th>
-                        <th scope="col" class="num">"Completed"</th>
+                        <th scope="col" class="num">"Submitted"</th>
                         <th scope="col">"Status"</th>
                         <th scope="col">"Created"</th>
                     </tr>

@@ -212,7 +212,7 @@ fn InvitationCard(
                             <th scope="col">"Norm group"</th>
                             <th scope="col">"Status"</th>
                             <th scope="col">"Started"</th>
-                            <th scope="col">"Completed"</th>
+                            <th scope="col">"Submitted"</th>
                             {portal.scores().then(|| view! { <th scope="col">"Scores"</th> })}
                         </tr>
                     </thead>

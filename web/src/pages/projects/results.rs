@@ -119,7 +119,7 @@ pub(super) fn ResultsTable(
                         {header(SortKey::Name, "Name".into(), "sort-name".into())}
                         {header(SortKey::Email, "Email".into(), "sort-email".into())}
                         {header(SortKey::Status, "Status".into(), "sort-status".into())}
-                        {header(SortKey::Submitted, "Completed".into(), "sort-submitted".into())}
+                        {header(SortKey::Submitted, "Submitted".into(), "sort-submitted".into())}
                         {test_headers}
                     </tr>
                 </thead>
