@@ -281,7 +281,9 @@ fn seed_assessments(
             }
             let mut answers = Vec::new();
             let key = catalogue::answer_key(conn, &test_id)?;
-            for (n, (question_id, right, options)) in key.into_iter().enumerate() {
+            for (n, item) in key.into_iter().enumerate() {
+                let (question_id, right, options) =
+                    (item.id, item.correct_option_id, item.option_ids);
                 let option_id = match right {
                     Some(c) if n < correct => c,
                     Some(c) => options.iter().find(|o| **o != c).cloned().unwrap_or(c),

@@ -61,13 +61,17 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<TestRow>, ApiErro
     Ok(tests::table.find(id).first(conn).optional()?)
 }
 
+/// A question with its correct option (none for personality items) and its options in order.
+pub struct KeyedQuestion {
+    pub id: String,
+    pub correct_option_id: Option<String>,
+    pub option_ids: Vec<String>,
+}
+
 /// Each question of a test in order with its correct option (aptitude; `None` for
 /// personality) and its options in order. Server-side only: simulated candidates in demo data
 /// answer from it; correct answers never leave the server.
-pub fn answer_key(
-    conn: &mut DbConnection,
-    test_id: &str,
-) -> Result<Vec<(String, Option<String>, Vec<String>)>, ApiError> {
+pub fn answer_key(conn: &mut DbConnection, test_id: &str) -> Result<Vec<KeyedQuestion>, ApiError> {
     let items: Vec<(String, Option<String>)> = questions::table
         .filter(questions::test_id.eq(test_id))
         .order(questions::position.asc())
@@ -90,7 +94,11 @@ pub fn answer_key(
                 .filter(|(q, _)| *q == id)
                 .map(|(_, o)| o.clone())
                 .collect();
-            (id, correct, mine)
+            KeyedQuestion {
+                id,
+                correct_option_id: correct,
+                option_ids: mine,
+            }
         })
         .collect())
 }
