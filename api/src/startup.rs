@@ -49,7 +49,7 @@ impl Application {
     /// Connects (and migrates) the database, binds the listener and prepares the server.
     pub fn build(config: Config) -> Result<Application, String> {
         let db = Db::connect(&config.database_url, config.db_pool_size)?;
-        let listener = TcpListener::bind(&config.bind)
+        let listener = TcpListener::bind(config.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let state = web::Data::new(AppState::new(config, db.clone())?);

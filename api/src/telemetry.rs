@@ -19,9 +19,9 @@ use crate::error::ApiError;
 use crate::routes::problem::{problem, PROBLEM_JSON};
 use crate::state::AppState;
 
-pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("CREDENCE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
+/// Sets up logging with the filter `config.rs` validated (`CREDENCE_LOG`).
+pub fn init_tracing(filter: &crate::config::LogFilter) {
+    let filter = tracing_subscriber::EnvFilter::new(filter.as_str());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)

@@ -26,7 +26,7 @@ fn refresh_cookie(state: &AppState, value: &str, max_age_days: i64) -> Cookie<'s
         .path("/api/v1/auth")
         .http_only(true)
         .same_site(SameSite::Strict)
-        .secure(state.config.public_url.starts_with("https://"))
+        .secure(state.config.public_url.is_https())
         .max_age(time::Duration::days(max_age_days))
         .finish()
 }
