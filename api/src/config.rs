@@ -365,7 +365,10 @@ mod tests {
         let c = config(&[
             ("CREDENCE_BIND", "0.0.0.0:9000"),
             ("CREDENCE_PUBLIC_URL", "https://assess.example/"),
-            ("CREDENCE_TRUSTED_PROXIES", "10.0.0.0/8, ::1, 192.168.1.7/24"),
+            (
+                "CREDENCE_TRUSTED_PROXIES",
+                "10.0.0.0/8, ::1, 192.168.1.7/24",
+            ),
             ("CREDENCE_LOG", "warn,credence_api=debug"),
         ])
         .unwrap();
@@ -376,10 +379,15 @@ mod tests {
         assert_eq!(c.log.as_str(), "warn,credence_api=debug");
         assert!(c.trusted_proxies.contains("10.1.2.3".parse().unwrap()));
         assert!(c.trusted_proxies.contains("::1".parse().unwrap()));
-        assert!(c.trusted_proxies.contains("::ffff:10.9.9.9".parse().unwrap()));
+        assert!(c
+            .trusted_proxies
+            .contains("::ffff:10.9.9.9".parse().unwrap()));
         assert!(c.trusted_proxies.contains("192.168.1.200".parse().unwrap()));
         assert!(!c.trusted_proxies.contains("11.0.0.1".parse().unwrap()));
-        assert_eq!(config(&[]).unwrap().public_url.as_str(), "http://127.0.0.1:8080");
+        assert_eq!(
+            config(&[]).unwrap().public_url.as_str(),
+            "http://127.0.0.1:8080"
+        );
         assert_eq!(config(&[]).unwrap().log, LogFilter::default());
 
         for (var, value) in [

@@ -245,7 +245,7 @@ pub async fn password_forgot(
     let ip = client_ip(&req);
     state
         .throttle
-        .check(ip.as_deref().unwrap_or("unknown"), &body.email)?;
+        .check_reset(ip.as_deref().unwrap_or("unknown"), &body.email)?;
     let links = state.config.links();
     state
         .db
