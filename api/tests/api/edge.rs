@@ -6,10 +6,15 @@ use credence_shared::Page;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::app::{spawn_app_with, Backend, Options, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::app::{
+    spawn_app, spawn_app_with, Backend, Options, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD,
+};
 use crate::both_backends;
 
+pub const METRICS_TOKEN: &str = "metrics-token-for-tests-0123456789";
+
 both_backends!(
+    metrics_need_the_token_and_stay_small,
     a_trusted_proxy_names_the_client,
     forwarding_headers_from_anyone_else_are_ignored,
     reset_requests_do_not_spend_the_login_budget,
@@ -174,4 +179,63 @@ async fn reset_requests_do_not_spend_the_login_budget(backend: Backend) {
             .await,
         200
     );
+}
+
+async fn metrics_need_the_token_and_stay_small(backend: Backend) {
+    // Without a configured token there is no metrics endpoint.
+    let app = spawn_app(backend).await;
+    let hidden = app.get("/metrics", None).await;
+    assert_eq!(hidden.assert_status(404).problem().code, "not_found");
+    assert!(hidden
+        .content_type()
+        .starts_with("application/problem+json"));
+
+    let app = spawn_app_with(
+        backend,
+        Options {
+            env: [("CREDENCE_METRICS_TOKEN", METRICS_TOKEN.to_string())].into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    for token in [None, Some("wrong-token-of-some-length")] {
+        let refused = app.get("/metrics", token).await;
+        assert_eq!(
+            refused.assert_status(401).problem().code,
+            "invalid_metrics_token"
+        );
+    }
+    let scrape = || async {
+        app.get("/metrics", Some(METRICS_TOKEN))
+            .await
+            .assert_status(200)
+            .text()
+    };
+    app.get("/branding", None).await.assert_status(200);
+    let before = scrape().await.lines().count();
+
+    // Made-up methods and paths, each new: the label sets do not grow with them.
+    for i in 0..40 {
+        let method = Method::from_bytes(format!("MADEUP{i}").as_bytes()).unwrap();
+        app.send(app.request(method.clone(), "/branding", None))
+            .await;
+        app.send(app.request(method, &format!("/nothing-{i}"), None))
+            .await;
+        app.get(&format!("/nothing-{i}"), None)
+            .await
+            .assert_status(404);
+        app.get(&format!("/some/page-{i}"), None).await;
+    }
+    let after = scrape().await;
+    assert!(!after.contains("MADEUP"), "{after}");
+    assert!(!after.contains("nothing-"), "{after}");
+    assert!(!after.contains("page-"), "{after}");
+    assert!(after.contains(r#"method="other""#), "{after}");
+    assert!(
+        after.contains(r#"method="GET",route="unmatched",status="404"} 80"#),
+        "{after}"
+    );
+    // A handful of new series (other × a few statuses and routes), not one per request.
+    let added = after.lines().count() - before;
+    assert!(added < 15 * 8, "{added} lines added:\n{after}");
 }
