@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{jobs, openapi, routes, telemetry};
+use crate::{headers, jobs, openapi, routes, telemetry};
 
 /// Unknown `/api` paths: 405 with `Allow` when the path exists with other methods, else 404.
 async fn api_fallback(
@@ -100,6 +100,7 @@ impl Application {
                 )
                 .split_for_parts();
             app.wrap(from_fn(telemetry::observe))
+                .wrap(from_fn(headers::security_headers))
                 .route("/healthz", web::get().to(routes::ops::healthz))
                 .route("/readyz", web::get().to(routes::ops::readyz))
                 .route("/metrics", web::get().to(routes::ops::metrics))
