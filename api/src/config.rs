@@ -1,7 +1,10 @@
 //! Configuration from the environment, validated once at start.
 
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
+
+use ipnet::IpNet;
 
 use crate::db::DbUrl;
 use crate::domain::calendar::BillingClock;
@@ -9,9 +12,17 @@ use crate::domain::calendar::BillingClock;
 #[derive(Clone, Debug)]
 pub struct Config {
     pub database_url: DbUrl,
-    pub bind: String,
+    pub bind: SocketAddr,
     /// Base of every link in emails, without a trailing slash.
-    pub public_url: String,
+    pub public_url: PublicUrl,
+    /// The log filter (`CREDENCE_LOG`, `tracing` `EnvFilter` syntax), checked at start.
+    pub log: LogFilter,
+    /// Reverse proxies whose forwarding headers are believed (`CREDENCE_TRUSTED_PROXIES`).
+    pub trusted_proxies: TrustedProxies,
+    /// Which forwarding header the trusted proxies set (`CREDENCE_PROXY_HEADER`).
+    pub proxy_header: ProxyHeader,
+    /// Bearer token that `GET /metrics` requires; `None` means `/metrics` answers 404.
+    pub metrics_token: Option<String>,
     /// `smtp://host:port`; `None` keeps mail in the outbox (and logs it).
     pub smtp_url: Option<String>,
     pub mail_from: String,
@@ -37,6 +48,115 @@ pub struct Config {
 pub enum PasswordHashing {
     Interactive,
     Fast,
+}
+
+/// `CREDENCE_PUBLIC_URL`: an absolute http(s) URL with a host, kept without a trailing slash.
+/// Reads as the `&str` it was written as (links are built by appending paths to it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicUrl(String);
+
+impl PublicUrl {
+    pub fn parse(raw: &str) -> Result<PublicUrl, String> {
+        let url = url::Url::parse(raw.trim()).map_err(|e| format!("`{raw}` is not a URL: {e}"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!("`{raw}` must start with http:// or https://"));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(format!("`{raw}` has no host"));
+        }
+        if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+            return Err(format!(
+                "`{raw}` must be a base URL without user, query or fragment"
+            ));
+        }
+        Ok(PublicUrl(url.as_str().trim_end_matches('/').to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether browsers reach the app over TLS (secure cookies, HSTS).
+    pub fn is_https(&self) -> bool {
+        self.0.starts_with("https://")
+    }
+}
+
+impl std::ops::Deref for PublicUrl {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for PublicUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// `CREDENCE_LOG`: a `tracing` filter directive, validated here and built by `telemetry`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogFilter(String);
+
+impl LogFilter {
+    pub const DEFAULT: &'static str = "info,actix_server=warn";
+
+    pub fn parse(raw: &str) -> Result<LogFilter, String> {
+        tracing_subscriber::EnvFilter::builder()
+            .parse(raw.trim())
+            .map(|_| LogFilter(raw.trim().to_string()))
+            .map_err(|e| format!("`{raw}` is not a log filter like info,credence_api=debug: {e}"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for LogFilter {
+    fn default() -> LogFilter {
+        LogFilter(Self::DEFAULT.to_string())
+    }
+}
+
+/// The networks of the reverse proxies in front of Credence. Only a peer inside one of them
+/// may tell us the client's address (`X-Forwarded-For` / `Forwarded`) or host.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<IpNet>);
+
+impl TrustedProxies {
+    /// Comma-separated CIDRs (`10.0.0.0/8, ::1/128`); a bare address means just that host.
+    pub fn parse(raw: &str) -> Result<TrustedProxies, String> {
+        let mut nets = Vec::new();
+        for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let net = part
+                .parse::<IpNet>()
+                .or_else(|_| part.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| format!("`{part}` is not a CIDR like 10.0.0.0/8 or an address"))?;
+            nets.push(net.trunc());
+        }
+        Ok(TrustedProxies(nets))
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The header a trusted proxy appends the client's address to. Only one is read, so a client
+/// cannot slip a forged value in through the header the proxy does not rewrite.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ProxyHeader {
+    #[default]
+    XForwardedFor,
+    /// RFC 7239 `Forwarded: for=…;host=…`.
+    Forwarded,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,26 +188,58 @@ impl Config {
                     message,
                 })?;
 
-        let bind = get("CREDENCE_BIND").unwrap_or_else(|| DEFAULT_BIND.to_string());
-        if bind.parse::<std::net::SocketAddr>().is_err() {
-            return Err(ConfigError {
-                var: "CREDENCE_BIND",
-                message: format!("`{bind}` is not an address like 127.0.0.1:8080"),
-            });
-        }
+        let bind_raw = get("CREDENCE_BIND").unwrap_or_else(|| DEFAULT_BIND.to_string());
+        let bind: SocketAddr = bind_raw.trim().parse().map_err(|_| ConfigError {
+            var: "CREDENCE_BIND",
+            message: format!("`{bind_raw}` is not an address like 127.0.0.1:8080"),
+        })?;
 
-        let public_url = match get("CREDENCE_PUBLIC_URL") {
-            Some(url) => {
-                if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    return Err(ConfigError {
-                        var: "CREDENCE_PUBLIC_URL",
-                        message: format!("`{url}` must start with http:// or https://"),
-                    });
-                }
-                url.trim_end_matches('/').to_string()
-            }
-            None => format!("http://{bind}"),
+        let public_url = PublicUrl::parse(
+            &get("CREDENCE_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}")),
+        )
+        .map_err(|message| ConfigError {
+            var: "CREDENCE_PUBLIC_URL",
+            message,
+        })?;
+
+        let log = match get("CREDENCE_LOG") {
+            None => LogFilter::default(),
+            Some(raw) => LogFilter::parse(&raw).map_err(|message| ConfigError {
+                var: "CREDENCE_LOG",
+                message,
+            })?,
         };
+
+        let trusted_proxies = TrustedProxies::parse(
+            &get("CREDENCE_TRUSTED_PROXIES").unwrap_or_default(),
+        )
+        .map_err(|message| ConfigError {
+            var: "CREDENCE_TRUSTED_PROXIES",
+            message,
+        })?;
+        let proxy_header = match get("CREDENCE_PROXY_HEADER")
+            .map(|h| h.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            None | Some("x-forwarded-for") => ProxyHeader::XForwardedFor,
+            Some("forwarded") => ProxyHeader::Forwarded,
+            Some(other) => {
+                return Err(ConfigError {
+                    var: "CREDENCE_PROXY_HEADER",
+                    message: format!("`{other}` is not one of x-forwarded-for, forwarded"),
+                })
+            }
+        };
+
+        let metrics_token = get("CREDENCE_METRICS_TOKEN").map(|t| t.trim().to_string());
+        if let Some(token) = &metrics_token {
+            if token.len() < 16 || !token.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(ConfigError {
+                    var: "CREDENCE_METRICS_TOKEN",
+                    message: "must be at least 16 printable characters without spaces".into(),
+                });
+            }
+        }
 
         let smtp_url = get("CREDENCE_SMTP_URL");
         if let Some(url) = &smtp_url {
@@ -136,6 +288,10 @@ impl Config {
             database_url,
             bind,
             public_url,
+            log,
+            trusted_proxies,
+            proxy_header,
+            metrics_token,
             smtp_url,
             mail_from: get("CREDENCE_MAIL_FROM")
                 .unwrap_or_else(|| "Credence <no-reply@credence.localhost>".to_string()),
@@ -189,5 +345,64 @@ fn number(
                 range.end()
             ),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
+    #[test]
+    fn values_are_typed_and_errors_name_the_variable() {
+        let c = config(&[
+            ("CREDENCE_BIND", "0.0.0.0:9000"),
+            ("CREDENCE_PUBLIC_URL", "https://assess.example/"),
+            (
+                "CREDENCE_TRUSTED_PROXIES",
+                "10.0.0.0/8, ::1, 192.168.1.7/24",
+            ),
+            ("CREDENCE_LOG", "warn,credence_api=debug"),
+        ])
+        .unwrap();
+        assert_eq!(c.bind, "0.0.0.0:9000".parse().unwrap());
+        assert_eq!(c.public_url.as_str(), "https://assess.example");
+        assert!(c.public_url.is_https());
+        assert_eq!(c.links().page("/x"), "https://assess.example/x");
+        assert_eq!(c.log.as_str(), "warn,credence_api=debug");
+        assert!(c.trusted_proxies.contains("10.1.2.3".parse().unwrap()));
+        assert!(c.trusted_proxies.contains("::1".parse().unwrap()));
+        assert!(c
+            .trusted_proxies
+            .contains("::ffff:10.9.9.9".parse().unwrap()));
+        assert!(c.trusted_proxies.contains("192.168.1.200".parse().unwrap()));
+        assert!(!c.trusted_proxies.contains("11.0.0.1".parse().unwrap()));
+        assert_eq!(
+            config(&[]).unwrap().public_url.as_str(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(config(&[]).unwrap().log, LogFilter::default());
+
+        for (var, value) in [
+            ("CREDENCE_BIND", "localhost"),
+            ("CREDENCE_PUBLIC_URL", "ftp://assess.example"),
+            ("CREDENCE_PUBLIC_URL", "https://"),
+            ("CREDENCE_PUBLIC_URL", "assess.example"),
+            ("CREDENCE_LOG", "info,[[[bad"),
+            ("CREDENCE_TRUSTED_PROXIES", "10.0.0.0/33"),
+            ("CREDENCE_TRUSTED_PROXIES", "proxy.internal"),
+            ("CREDENCE_PROXY_HEADER", "x-real-ip"),
+            ("CREDENCE_METRICS_TOKEN", "short"),
+        ] {
+            let err = config(&[(var, value)]).expect_err(value);
+            assert_eq!(err.var, var, "{value}: {err}");
+        }
     }
 }

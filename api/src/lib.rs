@@ -8,6 +8,7 @@ pub mod csv_io;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod headers;
 pub mod jobs;
 pub mod mail;
 pub mod openapi;

@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{jobs, openapi, routes, telemetry};
+use crate::{headers, jobs, openapi, routes, telemetry};
 
 /// Unknown `/api` paths: 405 with `Allow` when the path exists with other methods, else 404.
 async fn api_fallback(
@@ -49,7 +49,7 @@ impl Application {
     /// Connects (and migrates) the database, binds the listener and prepares the server.
     pub fn build(config: Config) -> Result<Application, String> {
         let db = Db::connect(&config.database_url, config.db_pool_size)?;
-        let listener = TcpListener::bind(&config.bind)
+        let listener = TcpListener::bind(config.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let state = web::Data::new(AppState::new(config, db.clone())?);
@@ -100,6 +100,7 @@ impl Application {
                 )
                 .split_for_parts();
             app.wrap(from_fn(telemetry::observe))
+                .wrap(from_fn(headers::security_headers))
                 .route("/healthz", web::get().to(routes::ops::healthz))
                 .route("/readyz", web::get().to(routes::ops::readyz))
                 .route("/metrics", web::get().to(routes::ops::metrics))

@@ -19,9 +19,9 @@ use crate::error::ApiError;
 use crate::routes::problem::{problem, PROBLEM_JSON};
 use crate::state::AppState;
 
-pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("CREDENCE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
+/// Sets up logging with the filter `config.rs` validated (`CREDENCE_LOG`).
+pub fn init_tracing(filter: &crate::config::LogFilter) {
+    let filter = tracing_subscriber::EnvFilter::new(filter.as_str());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
@@ -121,6 +121,24 @@ fn request_id(req: &ServiceRequest) -> String {
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
 }
 
+/// The method as a metrics label: the standard ones by name, anything else `other`, so made-up
+/// methods cannot grow the label set (and with it every scrape).
+pub fn method_label(method: &actix_web::http::Method) -> &'static str {
+    use actix_web::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        Method::TRACE => "TRACE",
+        Method::CONNECT => "CONNECT",
+        _ => "other",
+    }
+}
+
 fn http_method(method: &str) -> actix_web::http::Method {
     method.parse().unwrap_or(actix_web::http::Method::GET)
 }
@@ -149,6 +167,7 @@ pub async fn observe(
     let started = Instant::now();
     let id = request_id(&req);
     let method = req.method().to_string();
+    let method_label = method_label(req.method());
     let path = req.path().to_string();
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let span = tracing::info_span!("request", request_id = %id, %method, %path);
@@ -204,6 +223,7 @@ pub async fn observe(
         res.headers_mut()
             .insert(header::HeaderName::from_static("x-request-id"), value);
     }
+    // Route patterns only (a bounded set); every path no route matched is one label.
     let route = http_req.match_pattern().unwrap_or_else(|| {
         if path.starts_with("/api") {
             "unmatched".into()
@@ -215,7 +235,7 @@ pub async fn observe(
     if let Some(state) = state {
         state
             .metrics
-            .observe(&method, &route, res.status().as_u16(), elapsed);
+            .observe(method_label, &route, res.status().as_u16(), elapsed);
     }
     span.in_scope(
         || tracing::info!(status = res.status().as_u16(), %route, ms = elapsed * 1000.0, "request"),
@@ -270,6 +290,14 @@ mod tests {
         .await;
         assert_eq!(res.status(), 418);
         assert_eq!(res.headers().get("content-type").unwrap(), PROBLEM_JSON);
+    }
+
+    #[test]
+    fn unknown_methods_are_one_label() {
+        use actix_web::http::Method;
+        assert_eq!(method_label(&Method::PATCH), "PATCH");
+        let made_up = Method::from_bytes(b"XYZZY").unwrap();
+        assert_eq!(method_label(&made_up), "other");
     }
 
     #[test]

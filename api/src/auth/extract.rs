@@ -37,8 +37,33 @@ impl Principal {
     }
 }
 
+/// The client's IP address, for throttling and the audit trail: the one place that decides it
+/// (behind trusted proxies, from their forwarding header; see `auth::peer`).
 pub fn client_ip(req: &HttpRequest) -> Option<String> {
-    req.peer_addr().map(|addr| addr.ip().to_string())
+    let peer = req.peer_addr().map(|addr| addr.ip());
+    match req.app_data::<web::Data<AppState>>() {
+        Some(state) => super::peer::client_ip(
+            peer,
+            req.headers(),
+            &state.config.trusted_proxies,
+            state.config.proxy_header,
+        ),
+        None => peer,
+    }
+    .map(|ip| ip.to_string())
+}
+
+/// The host the client asked for (`Host`, or a trusted proxy's forwarded host).
+pub fn client_host(req: &HttpRequest) -> Option<String> {
+    let peer = req.peer_addr().map(|addr| addr.ip());
+    let state = req.app_data::<web::Data<AppState>>()?;
+    super::peer::client_host(
+        peer,
+        req.headers(),
+        req.uri().host(),
+        &state.config.trusted_proxies,
+        state.config.proxy_header,
+    )
 }
 
 fn bearer(req: &HttpRequest) -> Option<String> {

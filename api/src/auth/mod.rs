@@ -5,6 +5,7 @@ pub mod client_credentials;
 pub mod extract;
 pub mod impersonation;
 pub mod password;
+pub mod peer;
 pub mod session;
 pub mod throttle;
 pub mod tokens;

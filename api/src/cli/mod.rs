@@ -33,7 +33,6 @@ pub fn main() -> ExitCode {
         println!("{USAGE}");
         return ExitCode::SUCCESS;
     }
-    crate::telemetry::init_tracing();
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(e) => {
@@ -41,6 +40,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    crate::telemetry::init_tracing(&config.log);
     let result = match command {
         "serve" => serve(config),
         "migrate" => Db::connect(&config.database_url, config.db_pool_size)

@@ -156,6 +156,9 @@ pub fn create(
             "This client is archived: reactivate it before adding users.",
         ));
     }
+    if let Some(stand_in) = stand_in_for_foreign_email(conn, actor, tenant, &client, input)? {
+        return Ok(stand_in);
+    }
     let brand = brands::get(conn, &client.brand_id)?;
     let user = accounts::create_invited(
         conn,
@@ -173,6 +176,76 @@ pub fn create(
         &brand,
     )?;
     Ok(to_dto(user, &client))
+}
+
+/// Whether `user` is someone this tenant may see (so may be told the email is taken).
+fn visible_to(conn: &mut DbConnection, tenant: &Tenant, user: &UserRow) -> Result<bool, ApiError> {
+    Ok(match tenant {
+        Tenant::Client { client_id } => user.client_id.as_deref() == Some(client_id.as_str()),
+        Tenant::Reseller { reseller_id } => {
+            user.reseller_id.as_deref() == Some(reseller_id.as_str())
+                || match &user.client_id {
+                    Some(client_id) => get_scoped(conn, tenant, client_id).is_ok(),
+                    None => false,
+                }
+        }
+    })
+}
+
+/// Emails are unique across the platform (they sign in), so an email that belongs to someone
+/// outside the caller's tenant cannot be added, yet refusing would tell the caller that the
+/// person has an account elsewhere. Such a request is answered exactly as for a new email
+/// (a valid body gets 201 with an invited user) and changes nothing; the vendor sees it in
+/// the audit trail (`user.create_suppressed`). Emails of the tenant's own users stay a 422.
+fn stand_in_for_foreign_email(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    tenant: &Tenant,
+    client: &ClientRow,
+    input: &ClientUserCreate,
+) -> Result<Option<ClientUser>, ApiError> {
+    let Ok(email) = Email::parse(&input.email) else {
+        return Ok(None);
+    };
+    let Some(existing) = accounts::find_by_email(conn, email.as_str())? else {
+        return Ok(None);
+    };
+    if visible_to(conn, tenant, &existing)? {
+        return Ok(None);
+    }
+    let mut v = Validator::new();
+    let name = v.check("name", required_text(&input.name, 200));
+    let job_title = v.check(
+        "job_title",
+        optional_text(input.job_title.as_deref().unwrap_or_default(), 200),
+    );
+    v.finish()?;
+    let (Some(name), Some(job_title)) = (name, job_title) else {
+        return Err(ApiError::internal("validated user fields missing"));
+    };
+    audit::record(
+        conn,
+        actor,
+        "user.create_suppressed",
+        ("user", &existing.id),
+        AuditScope {
+            reseller_id: None,
+            client_id: None,
+        },
+        serde_json::json!({ "client_id": client.id }),
+    )?;
+    Ok(Some(ClientUser {
+        id: crate::db::new_id(),
+        client_id: client.id.clone(),
+        client_name: client.name.clone(),
+        client_code: client.code.clone(),
+        name,
+        email: email.as_str().to_string(),
+        job_title,
+        status: UserStatus::Invited,
+        last_login_at: None,
+        created_at: now().and_utc(),
+    }))
 }
 
 pub fn update(

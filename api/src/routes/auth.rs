@@ -26,7 +26,7 @@ fn refresh_cookie(state: &AppState, value: &str, max_age_days: i64) -> Cookie<'s
         .path("/api/v1/auth")
         .http_only(true)
         .same_site(SameSite::Strict)
-        .secure(state.config.public_url.starts_with("https://"))
+        .secure(state.config.public_url.is_https())
         .max_age(time::Duration::days(max_age_days))
         .finish()
 }
@@ -245,7 +245,7 @@ pub async fn password_forgot(
     let ip = client_ip(&req);
     state
         .throttle
-        .check(ip.as_deref().unwrap_or("unknown"), &body.email)?;
+        .check_reset(ip.as_deref().unwrap_or("unknown"), &body.email)?;
     let links = state.config.links();
     state
         .db

@@ -47,7 +47,18 @@ pub fn payload_error(e: actix_web::Error) -> ApiError {
     }
 }
 
+/// Parses a request body, which is always a JSON object: serde would otherwise fill a struct
+/// from an array by position (`["email","password"]` signing in as a login form).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{')
+        && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
+    {
+        return Err(ApiError::bad_request(
+            "json_object_expected",
+            "The body must be a JSON object.",
+        ));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(value) => {

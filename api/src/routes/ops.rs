@@ -1,8 +1,10 @@
 //! Operations endpoints outside the API: liveness, readiness, Prometheus metrics.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use diesel::connection::SimpleConnection;
+use sha2::{Digest, Sha256};
 
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// `GET /healthz`: the process is alive.
@@ -27,9 +29,33 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-/// `GET /metrics`: request counts and latency histograms by route and status.
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok()
+/// `GET /metrics`: request counts and latency histograms by route and status, for a scraper
+/// that sends `Authorization: Bearer <CREDENCE_METRICS_TOKEN>`. Without that setting the
+/// endpoint does not exist (404), so metrics are never public by accident.
+pub async fn metrics(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let Some(expected) = state.config.metrics_token.as_deref() else {
+        return Err(ApiError::not_found());
+    };
+    let presented = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+        .unwrap_or_default();
+    // Compare digests, so the time taken says nothing about how much of the token matched.
+    if Sha256::digest(presented.as_bytes()) != Sha256::digest(expected.as_bytes()) {
+        return Err(ApiError::unauthorized(
+            "invalid_metrics_token",
+            "Send the metrics token as a bearer token.",
+        ));
+    }
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render())
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(state.metrics.render()))
 }

@@ -16,11 +16,12 @@ pub async fn branding(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> ApiResult<web::Json<Branding>> {
-    let host = req.connection_info().host().to_string();
+    // Never `connection_info()`: it believes `X-Forwarded-Host` from anyone.
+    let host = crate::auth::extract::client_host(&req);
     Ok(web::Json(
         state
             .db
-            .run(move |conn| brands::branding_for_host(conn, Some(&host)))
+            .run(move |conn| brands::branding_for_host(conn, host.as_deref()))
             .await?,
     ))
 }

@@ -186,6 +186,12 @@ fn bad_configuration_names_the_variable() {
         ("CREDENCE_PUBLIC_URL", "ftp://x"),
         ("CREDENCE_JWT_SECRET", "short"),
         ("CREDENCE_MAIL_POLL_MS", "soon"),
+        ("CREDENCE_PUBLIC_URL", "https://"),
+        ("CREDENCE_PUBLIC_URL", "assess.example"),
+        ("CREDENCE_LOG", "info,[[[not-a-filter"),
+        ("CREDENCE_TRUSTED_PROXIES", "10.0.0.0/40"),
+        ("CREDENCE_PROXY_HEADER", "x-real-ip"),
+        ("CREDENCE_METRICS_TOKEN", "short"),
     ] {
         let output = credence("/tmp/never-created.db")
             .env(var, value)

@@ -10,14 +10,29 @@ both_backends!(
 );
 
 async fn health_ready_and_metrics(backend: Backend) {
-    let app = spawn_app(backend).await;
+    let app = spawn_app_with(
+        backend,
+        Options {
+            env: [(
+                "CREDENCE_METRICS_TOKEN",
+                crate::edge::METRICS_TOKEN.to_string(),
+            )]
+            .into(),
+            ..Default::default()
+        },
+    )
+    .await;
     let health = app.get("/healthz", None).await;
     assert_eq!(health.status, 200);
     assert_eq!(String::from_utf8_lossy(&health.bytes), "ok");
     assert_eq!(app.get("/readyz", None).await.status, 200);
     app.get("/branding", None).await;
     app.get("/branding", None).await;
-    let metrics = String::from_utf8(app.get("/metrics", None).await.bytes).unwrap();
+    let metrics = app
+        .get("/metrics", Some(crate::edge::METRICS_TOKEN))
+        .await
+        .assert_status(200)
+        .text();
     assert!(
         metrics.contains(
             r#"credence_http_requests_total{method="GET",route="/api/v1/branding",status="200"} 2"#
