@@ -22,4 +22,5 @@ mod login_as;
 mod mail;
 mod ops;
 mod partner;
+mod price_leaks;
 mod schema;
