@@ -17,6 +17,7 @@ mod auth;
 mod cli;
 mod clients;
 mod credits;
+mod email_change;
 mod errors;
 mod login_as;
 mod mail;
