@@ -82,9 +82,9 @@ pub fn without_commercial_terms(details: serde_json::Value) -> serde_json::Value
                 .map(|(k, v)| (k, without_commercial_terms(v)))
                 .collect(),
         ),
-        serde_json::Value::Array(items) => serde_json::Value::Array(
-            items.into_iter().map(without_commercial_terms).collect(),
-        ),
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(without_commercial_terms).collect())
+        }
         other => other,
     }
 }

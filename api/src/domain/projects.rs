@@ -7,9 +7,7 @@ use credence_shared::assess::{
 use credence_shared::{InvitationStatus, Role, UserStatus};
 use diesel::prelude::*;
 
-use crate::db::schema::{
-    clients, invitations, norm_groups, project_tests, projects, tests, users,
-};
+use crate::db::schema::{clients, invitations, norm_groups, project_tests, projects, tests, users};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::clients::{get_scoped, ClientRow};

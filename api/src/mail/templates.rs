@@ -333,7 +333,10 @@ pub fn email_change_notice(
     let subject = if confirmed {
         format!("Your {} sign-in email was changed", brand.product_name)
     } else {
-        format!("A change of your {} sign-in email was requested", brand.product_name)
+        format!(
+            "A change of your {} sign-in email was requested",
+            brand.product_name
+        )
     };
     let intro = format!("Hello {name},");
     let what = if confirmed {
@@ -341,11 +344,9 @@ pub fn email_change_notice(
     } else {
         format!("{by} asked to change the sign-in email of your account to {new_email}. It changes only once the new address confirms it; until then you sign in as before.")
     };
-    let act = "If this was not you or someone you expected, contact your administrator at once.".to_string();
-    let text = format!(
-        "{intro}\n\n{what}\n\n{act}\n\n{}\n",
-        brand.product_name
-    );
+    let act = "If this was not you or someone you expected, contact your administrator at once."
+        .to_string();
+    let text = format!("{intro}\n\n{what}\n\n{act}\n\n{}\n", brand.product_name);
     let html = layout(
         brand,
         public_url,

@@ -63,7 +63,10 @@ async fn a_colleague_cannot_take_an_account_by_changing_its_email(backend: Backe
         .await
         .expect(200);
     assert_eq!(edited.email, "victim@victim.example");
-    assert_eq!(edited.pending_email.as_deref(), Some("attacker@evil.example"));
+    assert_eq!(
+        edited.pending_email.as_deref(),
+        Some("attacker@evil.example")
+    );
     assert_eq!(edited.name, "Vic Tim");
     // Nothing changed for signing in: the old email works, the victim's session lives on,
     // and "forgot password" on the new address sends nothing.
@@ -81,7 +84,10 @@ async fn a_colleague_cannot_take_an_account_by_changing_its_email(backend: Backe
     )
     .await
     .assert_status(202);
-    assert_eq!(app.outbox_count("attacker@evil.example", "password_reset"), 0);
+    assert_eq!(
+        app.outbox_count("attacker@evil.example", "password_reset"),
+        0
+    );
     // The old address is told who asked and for what.
     let notice = mail(&app, "victim@victim.example", "email_change_notice");
     assert!(
@@ -114,7 +120,10 @@ async fn a_colleague_cannot_take_an_account_by_changing_its_email(backend: Backe
     app.login("attacker@evil.example", CLIENT_USER_PASSWORD)
         .await
         .assert_status(200);
-    assert_eq!(app.outbox_count("victim@victim.example", "email_change_notice"), 2);
+    assert_eq!(
+        app.outbox_count("victim@victim.example", "email_change_notice"),
+        2
+    );
     let after: ClientUser = app
         .get(&format!("/client-users/{}", victim.id), Some(&reseller))
         .await

@@ -137,7 +137,12 @@ async fn client_users_never_see_the_resellers_prices_or_notes(backend: Backend) 
         )
         .await
         .json();
-    needles.push(issued.number.clone().expect("an issued invoice has a number"));
+    needles.push(
+        issued
+            .number
+            .clone()
+            .expect("an issued invoice has a number"),
+    );
 
     let mut ids: BTreeSet<String> = [
         client.id.clone(),
@@ -232,13 +237,19 @@ async fn client_users_never_see_the_resellers_prices_or_notes(backend: Backend) 
         .await;
     assert!(ledger.text().contains("37 credits"), "{}", ledger.text());
     // The reseller still sees all of it.
-    let audit = app.get("/audit-events?limit=200", Some(&staff)).await.text();
+    let audit = app
+        .get("/audit-events?limit=200", Some(&staff))
+        .await
+        .text();
     assert!(audit.contains(&order.amount_minor.to_string()), "{audit}");
     let ledger = app
         .get(&format!("/clients/{}/ledger", client.id), Some(&staff))
         .await
         .text();
-    assert!(ledger.contains(ORDER_NOTE) && ledger.contains(PO), "{ledger}");
+    assert!(
+        ledger.contains(ORDER_NOTE) && ledger.contains(PO),
+        "{ledger}"
+    );
     let seen: Client = app
         .get(&format!("/clients/{}", client.id), Some(&staff))
         .await
