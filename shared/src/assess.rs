@@ -97,6 +97,8 @@ pub struct ProjectCreate {
     pub expires_at: Option<DateTime<Utc>>,
     pub support_name: Option<String>,
     pub support_email: Option<String>,
+    /// Gets a summary (with scores) when a candidate completes: only the sign-in email of one
+    /// of the client's users (422 `not_a_client_user` otherwise).
     pub report_email: Option<String>,
     pub active: Option<bool>,
 }
@@ -118,6 +120,8 @@ pub struct ProjectPatch {
     pub clear_expires_at: Option<bool>,
     pub support_name: Option<String>,
     pub support_email: Option<String>,
+    /// Gets a summary (with scores) when a candidate completes: only the sign-in email of one
+    /// of the client's users (422 `not_a_client_user` otherwise).
     pub report_email: Option<String>,
     pub active: Option<bool>,
 }

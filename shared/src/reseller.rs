@@ -233,6 +233,18 @@ pub struct ClientUser {
     pub status: UserStatus,
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// A new email waiting for confirmation: the link went to this address, and `email` stays
+    /// the sign-in email until it is used.
+    #[serde(default)]
+    pub pending_email: Option<String>,
+}
+
+/// `POST /auth/email/confirm`: the token from the link mailed to the new address.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct EmailConfirm {
+    pub token: String,
 }
 
 /// `POST /me/password`: change one's own password (never inside a Login As session).

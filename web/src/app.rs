@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=Login />
                     <Route path=path!("/forgot-password") view=ForgotPassword />
                     <Route path=path!("/set-password") view=SetPassword />
+                    <Route path=path!("/confirm-email") view=crate::pages::confirm_email::ConfirmEmail />
                     <ParentRoute path=path!("/test") view=crate::pages::test_area::TestArea>
                         <Route path=path!("") view=crate::pages::test_area::TestHome />
                         <Route path=path!("register") view=crate::pages::test_area::TestRegister />

@@ -1,6 +1,7 @@
 //! Credence SPA: the vendor admin, reseller and client portals (Leptos, client-side rendered).
 
 mod api;
+mod api_email;
 mod app;
 mod auth;
 mod branding;

@@ -247,7 +247,8 @@ fn seed_assessments(
             access_key_enabled: Some(true),
             support_name: Some("Alex Morgan".into()),
             support_email: Some("alex.morgan@acme.example".into()),
-            report_email: Some("alex.morgan@acme.example".into()),
+            // Reports carry scores: only to a client user (Alex signs in as CLIENT_EMAIL).
+            report_email: Some(CLIENT_EMAIL.into()),
             ..ProjectCreate::default()
         },
     )?;

@@ -64,6 +64,7 @@ diesel::table! {
         updated_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,
         client_id -> Nullable<Text>,
+        pending_email -> Nullable<Text>,
     }
 }
 

@@ -55,6 +55,40 @@ pub fn record(
     Ok(())
 }
 
+/// Keys of event details that are the reseller's business with the vendor: its cost (list
+/// price, discount, amount), its invoices and its own notes and references. A client user
+/// never sees them, whatever event carries them.
+pub const RESELLER_ONLY_DETAILS: [&str; 12] = [
+    "amount_minor",
+    "list_price_minor",
+    "unit_price_minor",
+    "total_minor",
+    "discount_percent",
+    "discount_bp",
+    "currency",
+    "note",
+    "po_reference",
+    "invoice_id",
+    "invoice_number",
+    "number",
+];
+
+/// The details as a client user may read them: every reseller-only key removed, at any depth.
+pub fn without_commercial_terms(details: serde_json::Value) -> serde_json::Value {
+    match details {
+        serde_json::Value::Object(map) => serde_json::Value::Object(
+            map.into_iter()
+                .filter(|(k, _)| !RESELLER_ONLY_DETAILS.contains(&k.as_str()))
+                .map(|(k, v)| (k, without_commercial_terms(v)))
+                .collect(),
+        ),
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(without_commercial_terms).collect())
+        }
+        other => other,
+    }
+}
+
 type EventRow = (
     String,
     Option<String>,
@@ -113,6 +147,7 @@ pub fn list(
         query = query.filter(audit_events::id.lt(after.clone()));
     }
     let rows: Vec<EventRow> = query.load(conn)?;
+    let for_client = matches!(view, AuditView::Client(_));
     let impersonators: Vec<String> = rows.iter().filter_map(|r| r.2.clone()).collect();
     let names = crate::domain::users::names(conn, &impersonators)?;
     Ok(into_page(
@@ -126,11 +161,43 @@ pub fn list(
             object_type: r.4,
             object_id: r.5,
             ip: r.6,
-            details: serde_json::from_str(&r.7).unwrap_or(serde_json::Value::Null),
+            details: {
+                let details = serde_json::from_str(&r.7).unwrap_or(serde_json::Value::Null);
+                if for_client {
+                    without_commercial_terms(details)
+                } else {
+                    details
+                }
+            },
             created_at: r.8.and_utc(),
             actor_name: r.9,
             impersonator_name: r.2.as_ref().and_then(|id| names.get(id).cloned()),
             impersonator_id: r.2,
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_users_never_read_the_resellers_terms() {
+        let details = serde_json::json!({
+            "client_code": "ACME",
+            "credits": 37,
+            "amount_minor": 138182,
+            "before": { "note": "internal", "name": "x" },
+            "lines": [{ "invoice_id": "i", "credits": 1 }],
+        });
+        assert_eq!(
+            without_commercial_terms(details),
+            serde_json::json!({
+                "client_code": "ACME",
+                "credits": 37,
+                "before": { "name": "x" },
+                "lines": [{ "credits": 1 }],
+            })
+        );
+    }
 }

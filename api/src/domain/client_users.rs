@@ -29,6 +29,7 @@ fn to_dto(user: UserRow, client: &ClientRow) -> ClientUser {
         status: user.status,
         last_login_at: user.last_login_at.map(|t| t.and_utc()),
         created_at: user.created_at.and_utc(),
+        pending_email: user.pending_email,
     }
 }
 
@@ -244,12 +245,16 @@ fn stand_in_for_foreign_email(
         job_title,
         status: UserStatus::Invited,
         last_login_at: None,
+        pending_email: None,
         created_at: now().and_utc(),
     }))
 }
 
+/// Edits a client user. A new email is not taken at once: it waits (`pending_email`) until the
+/// new address confirms it (`users::confirm_email_change`), and the old address is told.
 pub fn update(
     conn: &mut DbConnection,
+    links: &Links,
     actor: &AuditActor,
     tenant: &Tenant,
     id: &str,
@@ -310,9 +315,6 @@ pub fn update(
     diesel::update(users::table.find(id))
         .set((
             users::name.eq(name.unwrap_or(before.name.clone())),
-            users::email.eq(email
-                .map(Email::into_string)
-                .unwrap_or(before.email.clone())),
             users::job_title.eq(job_title.unwrap_or(before.job_title.clone())),
             users::status.eq(new_status.as_str()),
             users::updated_at.eq(now()),
@@ -321,6 +323,21 @@ pub fn update(
     if new_status == UserStatus::Deactivated {
         sessions::end_all_for_user(conn, id)?;
     }
+    let email_change = match &email {
+        // The current address (forms send it back unchanged) changes nothing.
+        Some(e) if e.as_str() == before.email => None,
+        // A new address, or the pending one again: a fresh link (the older one stops working).
+        Some(e) => {
+            let by = match &actor.user_id {
+                Some(uid) => accounts::get(conn, uid)?.name,
+                None => "An administrator".to_string(),
+            };
+            let fresh = accounts::get(conn, id)?;
+            accounts::request_email_change(conn, links, &fresh, e, &by)?;
+            Some(e.as_str().to_string())
+        }
+        None => None,
+    };
     let after = accounts::get(conn, id)?;
     audit::record(
         conn,
@@ -339,7 +356,7 @@ pub fn update(
             reseller_id: Some(client.reseller_id.clone()),
             client_id: Some(client.id.clone()),
         },
-        serde_json::json!({ "before": { "name": before.name, "email": before.email, "status": before.status }, "after": { "name": after.name, "email": after.email, "status": after.status } }),
+        serde_json::json!({ "before": { "name": before.name, "email": before.email, "status": before.status }, "after": { "name": after.name, "email": after.email, "status": after.status, "pending_email": email_change } }),
     )?;
     Ok(to_dto(after, &client))
 }

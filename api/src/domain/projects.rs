@@ -4,10 +4,10 @@ use chrono::Duration;
 use credence_shared::assess::{
     Project, ProjectCreate, ProjectPatch, ProjectTest, ProjectTestInput,
 };
-use credence_shared::InvitationStatus;
+use credence_shared::{InvitationStatus, Role, UserStatus};
 use diesel::prelude::*;
 
-use crate::db::schema::{clients, invitations, norm_groups, project_tests, projects, tests};
+use crate::db::schema::{clients, invitations, norm_groups, project_tests, projects, tests, users};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::clients::{get_scoped, ClientRow};
@@ -247,6 +247,41 @@ fn optional_email(raw: Option<&str>) -> Result<Option<String>, FieldIssue> {
     }
 }
 
+/// Whether `email` is the sign-in email of one of the client's users (not deactivated).
+/// Reports carry scores, which only the client's own users may get (never the reseller).
+pub fn is_client_users_email(
+    conn: &mut DbConnection,
+    client_id: &str,
+    email: &str,
+) -> Result<bool, ApiError> {
+    let n: i64 = users::table
+        .filter(users::client_id.eq(client_id))
+        .filter(users::role.eq(Role::ClientUser.as_str()))
+        .filter(users::status.ne(UserStatus::Deactivated.as_str()))
+        .filter(users::email.eq(email.trim().to_lowercase()))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+fn check_report_email(
+    conn: &mut DbConnection,
+    v: &mut Validator,
+    client: &ClientRow,
+    email: Option<&str>,
+) -> Result<(), ApiError> {
+    if let Some(email) = email {
+        if !is_client_users_email(conn, &client.id, email)? {
+            v.add(
+                "report_email",
+                "not_a_client_user",
+                "Reports can go only to one of this client's users: use their sign-in email.",
+            );
+        }
+    }
+    Ok(())
+}
+
 fn future(at: chrono::DateTime<chrono::Utc>) -> Result<chrono::NaiveDateTime, FieldIssue> {
     let at = at.naive_utc();
     if at <= now() {
@@ -322,6 +357,9 @@ pub fn create(
         "report_email",
         optional_email(input.report_email.as_deref()),
     );
+    if let (Some(client), Some(Some(email))) = (&client, &report_email) {
+        check_report_email(conn, &mut v, client, Some(email))?;
+    }
     v.finish()?;
     let (
         Some(client),
@@ -430,6 +468,9 @@ pub fn update(
         .report_email
         .as_deref()
         .and_then(|s| v.check("report_email", optional_email(Some(s))));
+    if let Some(Some(email)) = &report_email {
+        check_report_email(conn, &mut v, &client, Some(email))?;
+    }
     v.finish()?;
     let access_key = if patch.regenerate_access_key.unwrap_or(false) {
         Some(new_access_key())

@@ -239,6 +239,26 @@ pub fn principal(
                 "This session has ended. Open the link from your invitation again.",
             )
         })?;
+    // Every candidate endpoint goes through here: a cancelled or expired invitation, or a
+    // deactivated candidate, closes the whole test area at once (nothing can be saved or
+    // submitted after it, so no `candidate.completed` either).
+    let (status, expires_at): (String, chrono::NaiveDateTime) = invitations::table
+        .find(&invitation_id)
+        .select((invitations::status, invitations::expires_at))
+        .first(conn)?;
+    let active: bool = candidates::table
+        .find(candidate_id)
+        .select(candidates::active)
+        .first(conn)?;
+    let status = InvitationStatus::parse(&status);
+    let closed = match status {
+        Some(InvitationStatus::Cancelled | InvitationStatus::Expired) | None => true,
+        // Past its date but not yet expired by the job: closed all the same.
+        Some(s) => s.is_open() && expires_at <= now(),
+    };
+    if closed || !active {
+        return Err(unavailable());
+    }
     Ok(CandidatePrincipal {
         candidate_id: candidate_id.to_string(),
         invitation_id,
@@ -654,7 +674,7 @@ pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Re
         serde_json::json!({ "candidate_id": candidate.id }),
     )?;
     if open == 0 {
-        diesel::update(invitations::table.find(&invitation.id).filter(
+        let completed = diesel::update(invitations::table.find(&invitation.id).filter(
             invitations::status.eq_any(InvitationStatus::OPEN.map(InvitationStatus::as_str)),
         ))
         .set((
@@ -662,6 +682,11 @@ pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Re
             invitations::updated_at.eq(now()),
         ))
         .execute(conn)?;
+        // A cancelled or expired invitation (its last test submitted by the deadline job)
+        // completes nothing: no webhook, no report.
+        if completed == 0 {
+            return Ok(());
+        }
         crate::domain::webhooks::emit(
             conn,
             "candidate.completed",
@@ -669,7 +694,14 @@ pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Re
             &client.id,
             serde_json::json!({ "candidate_id": candidate.id, "invitation_id": invitation.id, "project_id": project.id, "client_id": client.id }),
         )?;
-        if let Some(report_to) = &project.report_email {
+        // Only to one of the client's own users (checked again now: they may have left).
+        let report_to = match &project.report_email {
+            Some(to) if crate::domain::projects::is_client_users_email(conn, &client.id, to)? => {
+                Some(to.clone())
+            }
+            _ => None,
+        };
+        if let Some(report_to) = &report_to {
             let results = people::assessments_of(conn, &invitation.id, true)?;
             let brand = brands::get(conn, &client.brand_id)?;
             let link = format!("{}/client/candidates/{}", links.public_url, candidate.id);

@@ -17,9 +17,14 @@ use crate::error::{ApiError, Validator};
 use crate::mail::templates;
 use crate::secrets::{random_token, token_hash};
 
-/// Welcome links last 72 hours; reset links one hour.
+/// Welcome links last 72 hours; reset links one hour; email-change links a day.
 pub const WELCOME_LINK_HOURS: i64 = 72;
 pub const RESET_LINK_HOURS: i64 = 1;
+pub const EMAIL_CHANGE_LINK_HOURS: i64 = 24;
+
+/// The purposes of one-time links that set a password (an email-change link never does).
+const PASSWORD_PURPOSES: [&str; 2] = ["welcome", "password_reset"];
+const EMAIL_CHANGE: &str = "email_change";
 
 #[derive(Queryable, Debug, Clone)]
 pub struct UserRow {
@@ -36,6 +41,8 @@ pub struct UserRow {
     pub updated_at: chrono::NaiveDateTime,
     pub last_login_at: Option<chrono::NaiveDateTime>,
     pub client_id: Option<String>,
+    /// An email change waiting for the new address to confirm it.
+    pub pending_email: Option<String>,
 }
 
 impl UserRow {
@@ -213,6 +220,7 @@ pub fn user_for_token(conn: &mut DbConnection, token: &str) -> Result<UserRow, A
     };
     let user_id: String = one_time_tokens::table
         .filter(one_time_tokens::token_hash.eq(token_hash(token.trim())))
+        .filter(one_time_tokens::purpose.eq_any(PASSWORD_PURPOSES))
         .filter(one_time_tokens::used_at.is_null())
         .filter(one_time_tokens::expires_at.gt(now()))
         .select(one_time_tokens::user_id)
@@ -239,6 +247,7 @@ pub fn set_password_with_token(
     let consumed = diesel::update(
         one_time_tokens::table
             .filter(one_time_tokens::token_hash.eq(token_hash(token.trim())))
+            .filter(one_time_tokens::purpose.eq_any(PASSWORD_PURPOSES))
             .filter(one_time_tokens::user_id.eq(user_id))
             .filter(one_time_tokens::used_at.is_null())
             .filter(one_time_tokens::expires_at.gt(at)),
@@ -309,6 +318,159 @@ pub fn request_password_reset(
     let link = set_password_link(&links.public_url, &token, &user.email);
     let message = templates::password_reset(&brand.skin(), &links.public_url, &user.name, &link);
     outbox::enqueue(conn, "password_reset", &user.email, None, &message)
+}
+
+/// Asks for a change of a user's sign-in email: nothing changes until the new address confirms
+/// with the one-time link mailed to it (stored hashed, like every one-time link); the old address
+/// is told at once, and who asked. `by` names the person who asked.
+pub fn request_email_change(
+    conn: &mut DbConnection,
+    links: &Links,
+    user: &UserRow,
+    new_email: &Email,
+    by: &str,
+) -> Result<(), ApiError> {
+    diesel::update(users::table.find(&user.id))
+        .set((
+            users::pending_email.eq(Some(new_email.as_str())),
+            users::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    let token = issue_token(
+        conn,
+        &user.id,
+        EMAIL_CHANGE,
+        Duration::hours(EMAIL_CHANGE_LINK_HOURS),
+    )?;
+    let brand = brand_for_user(conn, user)?;
+    let skin = brand.skin();
+    let link = format!("{}/confirm-email?token={token}", links.public_url);
+    let confirm = templates::email_change_confirm(
+        &skin,
+        &links.public_url,
+        &user.name,
+        new_email.as_str(),
+        &link,
+    );
+    outbox::enqueue(conn, "email_change", new_email.as_str(), None, &confirm)?;
+    let notice = templates::email_change_notice(
+        &skin,
+        &links.public_url,
+        &user.name,
+        new_email.as_str(),
+        by,
+        false,
+    );
+    outbox::enqueue(conn, "email_change_notice", &user.email, None, &notice)
+}
+
+/// Confirms an email change from the link mailed to the new address: the email changes, every
+/// session of the user ends, and the old address is told. An invited user (no password yet)
+/// gets a fresh welcome link at the new address.
+pub fn confirm_email_change(
+    conn: &mut DbConnection,
+    links: &Links,
+    token: &str,
+    ip: Option<String>,
+) -> Result<(), ApiError> {
+    let invalid = || {
+        ApiError::field(
+            "token",
+            "invalid_token",
+            "This link is invalid, used or expired. Ask for the change again.",
+        )
+    };
+    let at = now();
+    let hash = token_hash(token.trim());
+    let user_id: String = one_time_tokens::table
+        .filter(one_time_tokens::token_hash.eq(&hash))
+        .filter(one_time_tokens::purpose.eq(EMAIL_CHANGE))
+        .filter(one_time_tokens::used_at.is_null())
+        .filter(one_time_tokens::expires_at.gt(at))
+        .select(one_time_tokens::user_id)
+        .first(conn)
+        .optional()?
+        .ok_or_else(invalid)?;
+    let user = get(conn, &user_id)?;
+    let Some(new_email) = user.pending_email.clone() else {
+        return Err(invalid());
+    };
+    if user.status == UserStatus::Deactivated {
+        return Err(invalid());
+    }
+    if find_by_email(conn, &new_email)?.is_some_and(|other| other.id != user.id) {
+        return Err(ApiError::field(
+            "token",
+            "email_taken",
+            "Another account uses this email now: ask for a change to another address.",
+        ));
+    }
+    let consumed = diesel::update(
+        one_time_tokens::table
+            .filter(one_time_tokens::token_hash.eq(&hash))
+            .filter(one_time_tokens::purpose.eq(EMAIL_CHANGE))
+            .filter(one_time_tokens::used_at.is_null()),
+    )
+    .set(one_time_tokens::used_at.eq(Some(at)))
+    .execute(conn)?;
+    if consumed != 1 {
+        return Err(invalid());
+    }
+    diesel::update(users::table.find(&user.id))
+        .set((
+            users::email.eq(&new_email),
+            users::pending_email.eq(None::<String>),
+            users::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    // Links sent to the old address (welcome, reset) stop working with it.
+    diesel::update(
+        one_time_tokens::table
+            .filter(one_time_tokens::user_id.eq(&user.id))
+            .filter(one_time_tokens::used_at.is_null()),
+    )
+    .set(one_time_tokens::used_at.eq(Some(at)))
+    .execute(conn)?;
+    sessions::end_all_for_user(conn, &user.id)?;
+    let after = get(conn, &user.id)?;
+    let brand = brand_for_user(conn, &after)?;
+    let notice = templates::email_change_notice(
+        &brand.skin(),
+        &links.public_url,
+        &user.name,
+        &new_email,
+        "",
+        true,
+    );
+    outbox::enqueue(conn, "email_change_notice", &user.email, None, &notice)?;
+    if after.status == UserStatus::Invited {
+        send_welcome(conn, links, &after, &brand)?;
+    }
+    // A client user's events are also their reseller's.
+    let reseller_scope = match &user.client_id {
+        Some(client_id) => Some(
+            crate::db::schema::clients::table
+                .find(client_id)
+                .select(crate::db::schema::clients::reseller_id)
+                .first::<String>(conn)?,
+        ),
+        None => user.reseller_id.clone(),
+    };
+    audit::record(
+        conn,
+        &AuditActor {
+            user_id: Some(user.id.clone()),
+            impersonator_id: None,
+            ip,
+        },
+        "user.email_changed",
+        ("user", &user.id),
+        AuditScope {
+            reseller_id: reseller_scope,
+            client_id: user.client_id.clone(),
+        },
+        serde_json::json!({ "before": user.email, "after": new_email }),
+    )
 }
 
 /// The skin a user's emails and portal are shown in: their client's skin, their reseller's

@@ -290,6 +290,78 @@ pub fn password_reset(brand: &Skin, public_url: &str, name: &str, link: &str) ->
     }
 }
 
+/// To the new address: confirm it before it becomes the account's sign-in email.
+pub fn email_change_confirm(
+    brand: &Skin,
+    public_url: &str,
+    name: &str,
+    new_email: &str,
+    link: &str,
+) -> MailMessage {
+    let subject = format!("Confirm your new {} email", brand.product_name);
+    let intro = format!("Hello {name},");
+    let what = format!("Someone asked to make {new_email} the sign-in email of your {} account. It changes only when you confirm it with the link below, which works once and expires in 24 hours. Confirming signs you out everywhere.", brand.product_name);
+    let ignore = "If you did not expect this, ignore this email: nothing changes.".to_string();
+    let text = format!(
+        "{intro}\n\n{what}\n\nConfirm the new email: {link}\n\n{ignore}\n\n{}\n",
+        brand.product_name
+    );
+    let html = layout(
+        brand,
+        public_url,
+        &subject,
+        &paras(&[intro, what, ignore]),
+        Some(("Confirm the new email", link)),
+        &[],
+    );
+    MailMessage {
+        subject,
+        text,
+        html,
+    }
+}
+
+/// To the old address: a change of sign-in email was asked for (by `by`), or has happened.
+pub fn email_change_notice(
+    brand: &Skin,
+    public_url: &str,
+    name: &str,
+    new_email: &str,
+    by: &str,
+    confirmed: bool,
+) -> MailMessage {
+    let subject = if confirmed {
+        format!("Your {} sign-in email was changed", brand.product_name)
+    } else {
+        format!(
+            "A change of your {} sign-in email was requested",
+            brand.product_name
+        )
+    };
+    let intro = format!("Hello {name},");
+    let what = if confirmed {
+        format!("The sign-in email of your account is now {new_email}; this address no longer signs in.")
+    } else {
+        format!("{by} asked to change the sign-in email of your account to {new_email}. It changes only once the new address confirms it; until then you sign in as before.")
+    };
+    let act = "If this was not you or someone you expected, contact your administrator at once."
+        .to_string();
+    let text = format!("{intro}\n\n{what}\n\n{act}\n\n{}\n", brand.product_name);
+    let html = layout(
+        brand,
+        public_url,
+        &subject,
+        &paras(&[intro, what, act]),
+        None,
+        &[],
+    );
+    MailMessage {
+        subject,
+        text,
+        html,
+    }
+}
+
 /// What an invitation says about the project.
 pub struct InvitedProject<'a> {
     pub name: &'a str,

@@ -8,7 +8,7 @@ use credence_shared::auth::{
     TokenResponse,
 };
 use credence_shared::problem::Problem;
-use credence_shared::reseller::PasswordChangeRequest;
+use credence_shared::reseller::{EmailConfirm, PasswordChangeRequest};
 
 use crate::auth::extract::client_ip;
 use crate::auth::session::{self, Issued};
@@ -223,6 +223,39 @@ pub async fn password_set(
         .transaction(move |conn| {
             users::set_password_with_token(conn, &body.token, &user.id, &hash, ip)
         })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Confirm a change of sign-in email with the token from the link mailed to the new address.
+///
+/// Only then does the email change; every session of the user ends and the old address is told.
+#[utoipa::path(
+    tag = "auth",
+    request_body = EmailConfirm,
+    responses(
+        (status = 204, description = "The new email is the sign-in email; the user signs in again"),
+        (status = 422, description = "`validation_failed`: `invalid_token` (bad, used or expired link) or `email_taken`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/email/confirm")]
+pub async fn email_confirm(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Json(body): Json<EmailConfirm>,
+) -> ApiResult<HttpResponse> {
+    if body.token.trim().is_empty() {
+        return Err(ApiError::field(
+            "token",
+            "required",
+            "The link has no token. Open the link from your email again.",
+        ));
+    }
+    let ip = client_ip(&req);
+    let links = state.config.links();
+    state
+        .db
+        .transaction(move |conn| users::confirm_email_change(conn, &links, &body.token, ip))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -93,7 +93,7 @@ pub async fn create_session(
 /// The candidate, the branding of their test area, and their assessments.
 #[utoipa::path(tag = "candidate", responses(
     (status = 200, body = CandidateMe),
-    (status = 403, description = "`assessment_unavailable`", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "`assessment_unavailable`: invitation cancelled or expired, candidate deactivated, project closed or client suspended", body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[get("/candidate/me")]
 pub async fn me(
@@ -112,6 +112,7 @@ pub async fn me(
 /// time included) and the answers saved so far.
 #[utoipa::path(tag = "candidate", params(("id" = String, Path)), responses(
     (status = 200, body = StartedAssessment),
+    (status = 403, description = "`assessment_unavailable`: invitation cancelled or expired, candidate deactivated, project closed or client suspended", body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
     (status = 409, description = "`already_submitted`", body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -133,6 +134,7 @@ pub async fn start(
 /// Autosave answers (each replaces the previous answer to its question).
 #[utoipa::path(tag = "candidate", params(("id" = String, Path)), request_body = AnswersSave, responses(
     (status = 204, description = "Saved"),
+    (status = 403, description = "`assessment_unavailable`: invitation cancelled or expired, candidate deactivated, project closed or client suspended", body = Problem, content_type = "application/problem+json"),
     (status = 409, description = "`deadline_passed` or `not_in_progress`", body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -154,6 +156,7 @@ pub async fn save_answers(
 /// Submit: the test is scored against the project's norm group.
 #[utoipa::path(tag = "candidate", params(("id" = String, Path)), responses(
     (status = 200, body = SubmitResponse),
+    (status = 403, description = "`assessment_unavailable`: invitation cancelled or expired, candidate deactivated, project closed or client suspended", body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]

@@ -103,6 +103,9 @@ pub async fn get_client_user(
 }
 
 /// Edit name, email, job title; `status` deactivates (ends their sessions) or reactivates.
+///
+/// A new email does not take effect at once: it is `pending_email` until the new address
+/// confirms it (`POST /auth/email/confirm`, from the link mailed there); the old address is told.
 #[utoipa::path(tag = "client users", params(("id" = String, Path)), request_body = ClientUserPatch, responses(
     (status = 200, body = ClientUser),
     (status = 403, description = "Email changes during Login As", body = Problem, content_type = "application/problem+json"),
@@ -117,11 +120,14 @@ pub async fn update_client_user(
     Json(body): Json<ClientUserPatch>,
 ) -> ApiResult<web::Json<ClientUser>> {
     let actor = user.principal.audit_actor();
+    let links = state.config.links();
     let id = id.into_inner();
     Ok(web::Json(
         state
             .db
-            .transaction(move |conn| client_users::update(conn, &actor, &user.tenant, &id, &body))
+            .transaction(move |conn| {
+                client_users::update(conn, &links, &actor, &user.tenant, &id, &body)
+            })
             .await?,
     ))
 }
@@ -138,6 +144,7 @@ pub async fn delete_client_user(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let actor = user.principal.audit_actor();
+    let links = state.config.links();
     let id = id.into_inner();
     let patch = ClientUserPatch {
         status: Some(UserStatus::Deactivated.as_str().to_string()),
@@ -145,7 +152,9 @@ pub async fn delete_client_user(
     };
     state
         .db
-        .transaction(move |conn| client_users::update(conn, &actor, &user.tenant, &id, &patch))
+        .transaction(move |conn| {
+            client_users::update(conn, &links, &actor, &user.tenant, &id, &patch)
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -137,7 +137,7 @@ pub async fn create_client(
     .await
 }
 
-/// One client: the reseller's, or the client user's own.
+/// One client: the reseller's, or the client user's own (without the reseller's `notes`).
 #[utoipa::path(tag = "clients", params(("id" = String, Path)), responses(
     (status = 200, body = Client),
     (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -152,10 +152,7 @@ pub async fn get_client(
     Ok(web::Json(
         state
             .db
-            .run(move |conn| {
-                let row = clients::get_scoped(conn, &user.tenant, &id)?;
-                clients::to_dto(conn, row)
-            })
+            .run(move |conn| clients::view(conn, &user.tenant, &id))
             .await?,
     ))
 }

@@ -33,6 +33,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(auth::logout)
         .service(auth::password_set)
         .service(auth::password_forgot)
+        .service(auth::email_confirm)
         .service(auth::me)
         .service(api_keys::token)
         .service(api_keys::list)

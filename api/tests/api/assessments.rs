@@ -34,6 +34,8 @@ both_backends!(
     csv_import_checks_credits_for_the_whole_batch,
     the_ledger_says_what_each_line_was_for,
     invitation_emails_keep_the_descriptions_line_breaks,
+    closed_invitations_and_inactive_candidates_close_every_candidate_endpoint,
+    reports_go_only_to_the_clients_own_users,
 );
 
 struct World {
@@ -87,7 +89,7 @@ impl World {
                 json!({ "test_id": t, "norm_group_id": n })
             })
             .collect();
-        let mut input = json!({ "name": "Graduate intake", "description": "Our 2027 graduate programme.", "tests": tests, "support_name": "Pat Support", "support_email": "support@hiring.example", "report_email": "reports@hiring.example" });
+        let mut input = json!({ "name": "Graduate intake", "description": "Our 2027 graduate programme.", "tests": tests, "support_name": "Pat Support", "support_email": "support@hiring.example", "report_email": "hr@hiring.example" });
         for (k, v) in extra.as_object().unwrap() {
             input[k] = v.clone();
         }
@@ -501,7 +503,8 @@ async fn a_candidate_takes_a_timed_test_and_is_scored(backend: Backend) {
     // "Email reports to" got the summary.
     let mut conn = w.app.conn();
     let report: String = outbox::table
-        .filter(outbox::to_address.eq("reports@hiring.example"))
+        .filter(outbox::to_address.eq("hr@hiring.example"))
+        .filter(outbox::kind.eq("report_summary"))
         .select(outbox::text_body)
         .first(&mut *conn)
         .unwrap();
@@ -1152,4 +1155,196 @@ async fn invitation_emails_keep_the_descriptions_line_breaks(backend: Backend) {
         html.contains("Two tests.<br>Allow &lt;40&gt; minutes."),
         "{html}"
     );
+}
+
+/// Every candidate endpoint answers a cancelled or expired invitation, or a deactivated
+/// candidate, with the same 403 `assessment_unavailable`; nothing is saved or submitted.
+async fn closed_invitations_and_inactive_candidates_close_every_candidate_endpoint(
+    backend: Backend,
+) {
+    let w = world(backend, 10).await;
+    let p = w.project(&["numerical"], json!({})).await;
+    let mut people = Vec::new();
+    for email in [
+        "cancelled@cand.example",
+        "inactive@cand.example",
+        "expired@cand.example",
+    ] {
+        let candidate = w.invited(&p, email).await;
+        let token = w.candidate_token(email).await;
+        let me = w.candidate_me(&token).await;
+        let aid = me.assessments[0].id.clone();
+        w.app
+            .post(
+                &format!("/candidate/assessments/{aid}/start"),
+                Some(&token),
+                json!({}),
+            )
+            .await
+            .assert_status(200);
+        let key = keys(&w.app, &me.assessments[0].test.id);
+        let answer = json!({ "answers": [{ "question_id": key[0].0, "option_id": key[0].2 }] });
+        w.app
+            .put(
+                &format!("/candidate/assessments/{aid}/answers"),
+                Some(&token),
+                answer.clone(),
+            )
+            .await
+            .assert_status(204);
+        people.push((candidate, token, aid, answer));
+    }
+    // Closed three ways: cancelled, candidate deactivated, invitation past its date.
+    let (cancelled, inactive, expired) = (&people[0], &people[1], &people[2]);
+    w.app
+        .post(
+            &format!("/invitations/{}/cancel", cancelled.0.invitations[0].id),
+            Some(&w.client_user),
+            json!({}),
+        )
+        .await
+        .assert_status(200);
+    w.app
+        .patch(
+            &format!("/candidates/{}", inactive.0.id),
+            Some(&w.client_user),
+            json!({ "active": false }),
+        )
+        .await
+        .assert_status(200);
+    {
+        let mut conn = w.app.conn();
+        diesel::update(invitations::table.find(&expired.0.invitations[0].id))
+            .set(
+                invitations::expires_at
+                    .eq(chrono::Utc::now().naive_utc() - chrono::Duration::seconds(1)),
+            )
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    for (_, token, aid, answer) in &people {
+        w.app
+            .get("/candidate/me", Some(token))
+            .await
+            .assert_problem(403, "assessment_unavailable");
+        w.app
+            .post(
+                &format!("/candidate/assessments/{aid}/start"),
+                Some(token),
+                json!({}),
+            )
+            .await
+            .assert_problem(403, "assessment_unavailable");
+        w.app
+            .put(
+                &format!("/candidate/assessments/{aid}/answers"),
+                Some(token),
+                answer.clone(),
+            )
+            .await
+            .assert_problem(403, "assessment_unavailable");
+        w.app
+            .post(
+                &format!("/candidate/assessments/{aid}/submit"),
+                Some(token),
+                json!({}),
+            )
+            .await
+            .assert_problem(403, "assessment_unavailable");
+    }
+    // Nothing was submitted, so nothing completed (no webhook, no report).
+    {
+        let mut conn = w.app.conn();
+        let submitted: i64 = assessments::table
+            .filter(assessments::status.eq("submitted"))
+            .count()
+            .get_result(&mut *conn)
+            .unwrap();
+        assert_eq!(submitted, 0);
+        let reports: i64 = outbox::table
+            .filter(outbox::kind.eq("report_summary"))
+            .count()
+            .get_result(&mut *conn)
+            .unwrap();
+        assert_eq!(reports, 0);
+    }
+    // Reactivated, the candidate carries on where they were.
+    w.app
+        .patch(
+            &format!("/candidates/{}", inactive.0.id),
+            Some(&w.client_user),
+            json!({ "active": true }),
+        )
+        .await
+        .assert_status(200);
+    w.app
+        .put(
+            &format!("/candidate/assessments/{}/answers", inactive.2),
+            Some(&inactive.1),
+            inactive.3.clone(),
+        )
+        .await
+        .assert_status(204);
+}
+
+/// Reports carry scores: "email reports to" takes only the email of one of the client's own
+/// users, never the reseller's or another client's.
+async fn reports_go_only_to_the_clients_own_users(backend: Backend) {
+    let w = world(backend, 10).await;
+    let other = w.app.create_client(&w.reseller, "Other Co", 0).await;
+    w.app
+        .client_user(&w.reseller, Some(&other.id), "hr@other.example")
+        .await;
+    let catalogue = w.catalogue().await;
+    let (t, n) = test_id(&catalogue, "numerical");
+    for (who, to) in [
+        (&w.client_user, "staff@assessing-partners.example"),
+        (&w.reseller, "staff@assessing-partners.example"),
+        (&w.client_user, "hr@other.example"),
+        (&w.client_user, "someone@elsewhere.example"),
+    ] {
+        let reply = w
+            .app
+            .post(
+                "/projects",
+                Some(who),
+                json!({ "client_id": w.client.id, "name": "Leaky", "tests": [{ "test_id": t, "norm_group_id": n }], "report_email": to }),
+            )
+            .await;
+        reply.assert_problem(422, "validation_failed");
+        let problem = reply.problem();
+        assert_eq!(problem.errors.len(), 1, "{}", reply.text());
+        assert_eq!(problem.errors[0].field, "report_email");
+        assert_eq!(problem.errors[0].code, "not_a_client_user");
+    }
+    // The reseller may name the client's user; the client user too (any case).
+    let p: Project = w
+        .app
+        .post(
+            "/projects",
+            Some(&w.reseller),
+            json!({ "client_id": w.client.id, "name": "Fine", "tests": [{ "test_id": t, "norm_group_id": n }], "report_email": "HR@hiring.example" }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(p.report_email.as_deref(), Some("hr@hiring.example"));
+    w.app
+        .patch(
+            &format!("/projects/{}", p.id),
+            Some(&w.reseller),
+            json!({ "report_email": "staff@assessing-partners.example" }),
+        )
+        .await
+        .assert_problem(422, "validation_failed");
+    // Clearing it is always fine.
+    let cleared: Project = w
+        .app
+        .patch(
+            &format!("/projects/{}", p.id),
+            Some(&w.client_user),
+            json!({ "report_email": "" }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(cleared.report_email, None);
 }

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod candidates;
 pub mod client;
+pub mod confirm_email;
 pub mod forgot_password;
 pub mod integrations;
 pub mod login;

@@ -125,6 +125,17 @@ pub fn by_code(
         .optional()?)
 }
 
+/// One client as `tenant` may read it: the reseller's notes about its client are the
+/// reseller's own, so a client user gets none.
+pub fn view(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Client, ApiError> {
+    let row = get_scoped(conn, tenant, id)?;
+    let mut client = to_dto(conn, row)?;
+    if let Tenant::Client { .. } = tenant {
+        client.notes = None;
+    }
+    Ok(client)
+}
+
 pub fn to_dto(conn: &mut DbConnection, row: ClientRow) -> Result<Client, ApiError> {
     let mut one = to_dtos(conn, vec![row])?;
     one.pop()

@@ -189,6 +189,8 @@ fn ClientUserEditor(user: ClientUser) -> impl IntoView {
     let job_title = RwSignal::new(user.job_title.clone().unwrap_or_default());
     let status = RwSignal::new(user.status.as_str().to_string());
     let shown_status = RwSignal::new(user.status);
+    // A new email waits for its owner to confirm it; the sign-in email stays until then.
+    let pending_email = RwSignal::new(user.pending_email.clone());
     let id = user.id.clone();
     let save = Action::new_local(move |body: &ClientUserPatch| {
         let body = body.clone();
@@ -199,6 +201,8 @@ fn ClientUserEditor(user: ClientUser) -> impl IntoView {
                     toasts.success(format!("{} saved", u.name));
                     shown_status.set(u.status);
                     status.set(u.status.as_str().to_string());
+                    email.set(u.email.clone());
+                    pending_email.set(u.pending_email.clone());
                 }
                 Err(err) => {
                     errors.set(err.field_errors());
@@ -255,6 +259,12 @@ fn ClientUserEditor(user: ClientUser) -> impl IntoView {
             <ErrorSummary errors=errors known=USER_FIELDS />
             <TextField id="edit-user-name" name="name" label="Name" required=true value=name errors=errors />
             <TextField id="edit-user-email" name="email" label="Email" input_type="email" required=true value=email errors=errors />
+            {move || pending_email.get().map(|to| view! {
+                <p class="alert alert-warn" role="status" data-testid="pending-email">
+                    "Confirmation sent to " <strong>{to}</strong>
+                    ". The email changes once that address confirms it; until then they sign in as before."
+                </p>
+            })}
             <TextField id="edit-user-job-title" name="job_title" label="Job title" value=job_title errors=errors />
             <SelectField id="edit-user-status" name="status" label="Status" value=status errors=errors options=options />
             <div class="form-actions">
