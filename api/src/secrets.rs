@@ -125,11 +125,21 @@ mod tests {
         let sealed = key.seal("https://x/set-password?token=abc");
         assert!(is_sealed(&sealed));
         assert!(!sealed.contains("token=abc"));
-        assert_ne!(sealed, key.seal("https://x/set-password?token=abc"), "random nonce");
+        assert_ne!(
+            sealed,
+            key.seal("https://x/set-password?token=abc"),
+            "random nonce"
+        );
         let again = SealingKey::from_stored(&stored).unwrap();
-        assert_eq!(again.open(&sealed).unwrap(), "https://x/set-password?token=abc");
+        assert_eq!(
+            again.open(&sealed).unwrap(),
+            "https://x/set-password?token=abc"
+        );
         assert_eq!(SealingKey::derive("other").open(&sealed), None);
-        assert_eq!(key.open("plain, stored before").unwrap(), "plain, stored before");
+        assert_eq!(
+            key.open("plain, stored before").unwrap(),
+            "plain, stored before"
+        );
         let mut altered = sealed.clone();
         altered.pop();
         assert_eq!(key.open(&altered), None);

@@ -274,6 +274,27 @@ pub struct CandidateSessionCreate {
     pub email: Option<String>,
 }
 
+/// The answer to every accepted self-registration (202), whether the email was new or already
+/// registered: the link to the assessment is in the candidate's inbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegistrationAccepted {
+    /// Always `check_email`.
+    pub status: String,
+    pub message: String,
+}
+
+impl RegistrationAccepted {
+    pub const STATUS: &'static str = "check_email";
+
+    pub fn check_email() -> RegistrationAccepted {
+        RegistrationAccepted {
+            status: Self::STATUS.into(),
+            message: "Thank you. We have emailed you a link to your assessment: open it to begin. If it does not arrive within a few minutes, check your spam folder.".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CandidateSession {

@@ -181,8 +181,11 @@ fn record_failure(
 }
 
 fn open(key: &crate::secrets::SealingKey, id: &str, stored: &str) -> Result<String, ApiError> {
-    key.open(stored)
-        .ok_or_else(|| ApiError::internal(format!("outbox mail {id} does not open with the outbox key")))
+    key.open(stored).ok_or_else(|| {
+        ApiError::internal(format!(
+            "outbox mail {id} does not open with the outbox key"
+        ))
+    })
 }
 
 /// The clear text of a stored body (`text_body` or `html_body`), e.g. for an operator's tool

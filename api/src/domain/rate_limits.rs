@@ -114,7 +114,9 @@ fn retry_after(conn: &mut DbConnection, bucket: &str, limit: Limit) -> Result<u6
         .optional()?;
     Ok(match started {
         Some(started) => seconds_left(started, limit),
-        None => u64::try_from(limit.window.num_seconds()).unwrap_or(1).max(1),
+        None => u64::try_from(limit.window.num_seconds())
+            .unwrap_or(1)
+            .max(1),
     })
 }
 

@@ -5,11 +5,11 @@ use credence_shared::admin::{Settings, SettingsPatch};
 use diesel::prelude::*;
 
 use crate::db::schema::{app_secrets, settings};
-use crate::secrets::{is_sealed, SealingKey};
 use crate::db::{now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::values;
 use crate::error::{ApiError, FieldIssue, Validator};
+use crate::secrets::{is_sealed, SealingKey};
 
 pub fn get(conn: &mut DbConnection) -> Result<Settings, ApiError> {
     let (list_price_minor, currency, default_credit_threshold, updated_at) = settings::table
@@ -95,7 +95,12 @@ pub fn signing_key(
     conn: &mut DbConnection,
     generate: impl FnOnce() -> String,
 ) -> Result<String, ApiError> {
-    stored_secret(conn, "jwt_signing_key", crate::secrets::master_key(), generate)
+    stored_secret(
+        conn,
+        "jwt_signing_key",
+        crate::secrets::master_key(),
+        generate,
+    )
 }
 
 /// The key that seals mail bodies in the outbox (`domain::outbox`), generated on first use and
@@ -104,7 +109,8 @@ pub fn outbox_key(conn: &mut DbConnection) -> Result<SealingKey, ApiError> {
     let text = stored_secret(conn, "outbox_key", crate::secrets::master_key(), || {
         SealingKey::generate().1
     })?;
-    SealingKey::from_stored(&text).ok_or_else(|| ApiError::internal("app_secrets.outbox_key is not a key"))
+    SealingKey::from_stored(&text)
+        .ok_or_else(|| ApiError::internal("app_secrets.outbox_key is not a key"))
 }
 
 /// A secret kept in `app_secrets` under `name`. With a master key (`CREDENCE_SECRET_KEY`) it is
@@ -170,6 +176,8 @@ pub fn stored_secret(
     match inserted {
         Ok(_) => Ok(generated),
         // Another process won the race: use its secret.
-        Err(_) => read(conn)?.ok_or_else(|| ApiError::internal(format!("app_secrets.{name} vanished"))),
+        Err(_) => {
+            read(conn)?.ok_or_else(|| ApiError::internal(format!("app_secrets.{name} vanished")))
+        }
     }
 }
