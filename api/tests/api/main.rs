@@ -23,3 +23,4 @@ mod mail;
 mod ops;
 mod partner;
 mod schema;
+mod secrets_at_rest;
