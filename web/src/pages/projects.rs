@@ -326,6 +326,7 @@ pub fn ProjectNewPage(portal: Portal) -> impl IntoView {
             description: optional(&draft.description),
             tests: draft.tests.get_untracked(),
             access_key_enabled: Some(draft.access_key_enabled.get_untracked()),
+            self_registration_daily_cap: None,
             expires_at,
             support_name: optional(&draft.support_name),
             support_email: optional(&draft.support_email),
@@ -957,6 +958,7 @@ fn SelfRegistration(current: RwSignal<Project>) -> impl IntoView {
                     <p class="muted small">"Anyone with this link (or the access key) can register as a candidate. Each registration uses the project's credits."</p>
                     <dl class="facts">
                         <Fact label="Access key"><code class="client-code" data-testid="access-key">{key()}</code></Fact>
+                        <Fact label="Daily cap"><span data-testid="self-registration-cap">{move || format!("{} registrations a day", current.with(|p| p.self_registration_daily_cap))}</span></Fact>
                     </dl>
                     <div class="copy-row">
                         <input type="text" readonly=true aria-label="Self-registration link" data-testid="self-registration-url"
@@ -1032,6 +1034,7 @@ fn ProjectEditForm(current: RwSignal<Project>, on_close: Callback<()>) -> impl I
             tests: (!tests_locked).then(|| draft.tests.get_untracked()),
             access_key_enabled: Some(draft.access_key_enabled.get_untracked()),
             regenerate_access_key: None,
+            self_registration_daily_cap: None,
             clear_expires_at: (expires_at.is_none() && had_expiry).then_some(true),
             expires_at,
             support_name: Some(draft.support_name.get_untracked().trim().to_string()),

@@ -23,8 +23,8 @@ pub use runner::TestRunner;
 
 use credence_shared::admin::Branding;
 use credence_shared::assess::{
-    AnswersSave, CandidateMe, CandidateSession, CandidateSessionCreate, StartedAssessment,
-    SubmitResponse,
+    AnswersSave, CandidateMe, CandidateSession, CandidateSessionCreate, RegistrationAccepted,
+    StartedAssessment, SubmitResponse,
 };
 use credence_shared::problem::Problem;
 use gloo_net::http::Method;
@@ -129,6 +129,12 @@ pub async fn create_session(body: &CandidateSessionCreate) -> ApiResult<Candidat
     let session: CandidateSession = api::decode_as(resp).await?;
     store_session(&session);
     Ok(session)
+}
+
+/// Self-registration with an access key: never a session; the link arrives by email (202).
+pub async fn register(body: &CandidateSessionCreate) -> ApiResult<RegistrationAccepted> {
+    let resp = api::send_as(Method::POST, "/candidate/sessions", Some(body), None).await?;
+    api::decode_as(resp).await
 }
 
 pub async fn fetch_me() -> ApiResult<CandidateMe> {
