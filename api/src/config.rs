@@ -29,6 +29,9 @@ pub struct Config {
     pub web_dir: PathBuf,
     /// HS256 signing key; `None` means generate one once and keep it in the database.
     pub jwt_secret: Option<String>,
+    /// Master key material (`CREDENCE_SECRET_KEY`, ≥ 32 characters) that seals the keys kept in
+    /// `app_secrets` (generated JWT key, outbox key); `None` keeps them in clear.
+    pub secret_key: Option<String>,
     pub mail_poll_interval: Duration,
     /// How often invitations are expired and overdue tests submitted.
     pub housekeeping_interval: Duration,
@@ -259,6 +262,16 @@ impl Config {
             }
         }
 
+        let secret_key = get("CREDENCE_SECRET_KEY");
+        if let Some(secret) = &secret_key {
+            if secret.trim().len() < 32 {
+                return Err(ConfigError {
+                    var: "CREDENCE_SECRET_KEY",
+                    message: "must be at least 32 characters".into(),
+                });
+            }
+        }
+
         let password_hashing = match get("CREDENCE_PASSWORD_HASHING").as_deref() {
             None | Some("interactive") => PasswordHashing::Interactive,
             Some("fast-insecure-for-tests") => PasswordHashing::Fast,
@@ -297,6 +310,7 @@ impl Config {
                 .unwrap_or_else(|| "Credence <no-reply@credence.localhost>".to_string()),
             web_dir: PathBuf::from(get("CREDENCE_WEB_DIR").unwrap_or_else(|| "dist".into())),
             jwt_secret,
+            secret_key,
             mail_poll_interval: Duration::from_millis(number(
                 &get,
                 "CREDENCE_MAIL_POLL_MS",

@@ -41,6 +41,13 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("rate limited for {retry_after_secs}s")]
     RateLimited { retry_after_secs: u64 },
+    /// A quota with its own code (429 with `Retry-After`), e.g. a project's daily cap.
+    #[error("{code}: quota reached for {retry_after_secs}s")]
+    QuotaReached {
+        code: &'static str,
+        detail: String,
+        retry_after_secs: u64,
+    },
     #[error("method not allowed")]
     MethodNotAllowed { allow: Vec<String> },
     #[error("internal error: {0}")]
@@ -108,6 +115,7 @@ impl ApiError {
             ApiError::Problem { code, .. } => code,
             ApiError::Validation(_) => "validation_failed",
             ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::QuotaReached { code, .. } => code,
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::Internal(_) => "internal_error",
         }
@@ -125,6 +133,7 @@ impl ApiError {
                 format!("Too many attempts. Try again in {retry_after_secs} seconds."),
                 vec![],
             ),
+            ApiError::QuotaReached { detail, .. } => (detail.clone(), vec![]),
             ApiError::MethodNotAllowed { allow } => {
                 (format!("This path supports {}.", allow.join(", ")), vec![])
             }

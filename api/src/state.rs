@@ -27,6 +27,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(config: Config, db: Db) -> Result<AppState, String> {
+        if let Some(material) = &config.secret_key {
+            crate::secrets::install_master_key(crate::secrets::SealingKey::derive(
+                material.trim(),
+            ))?;
+        }
         let keys = {
             let mut conn = db.get().map_err(|e| e.to_string())?;
             Keys::load(config.jwt_secret.as_deref(), &mut conn).map_err(|e| e.to_string())?

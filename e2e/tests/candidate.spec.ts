@@ -432,7 +432,7 @@ test.describe.serial('candidate test area', () => {
     await context.close();
   });
 
-  test('a candidate registers with the access key, once', async ({ browser, request }) => {
+  test('a candidate registers with the access key and gets the link by email', async ({ browser, request }) => {
     test.skip(!invited, 'needs the first journey');
     const patched = await request.patch(`/api/v1/projects/${invited.projectId}`, {
       headers: invited.clientUser,
@@ -460,18 +460,22 @@ test.describe.serial('candidate test area', () => {
     await expect(page.getByTestId('field-error-email')).toBeVisible();
     await checkPage(page, 'registration with errors');
     await register(page);
-    await expect(page).toHaveURL(/\/test$/);
+    // Registration never opens a session: the link to the assessment arrives by email.
+    await expect(page.getByTestId('check-email')).toContainText('Check your email');
+    await expect(page.getByTestId('check-email')).toContainText('We have emailed you a link to your assessment');
+    await checkPage(page, 'registration: check your email');
+    await page.goto(invitationLink(await waitForMail(email)));
     await expect(page.getByTestId('project-name')).toHaveText(invited.projectName);
     await expect(page.getByTestId('start-numerical')).toBeVisible();
     await context.close();
 
-    // The same person again (another browser): a fresh link goes to their inbox instead.
+    // The same email again (another browser): exactly the same answer, and no session.
     const again = await browser.newContext({ viewport: PHONE });
     const page2 = await again.newPage();
     await register(page2);
-    await expect(page2.getByTestId('already-registered')).toContainText(
-      "You are already registered — we've emailed you a link to continue",
-    );
+    await expect(page2.getByTestId('check-email')).toContainText('Check your email');
+    await expect(page2.getByTestId('check-email')).toContainText('We have emailed you a link to your assessment');
+    await expect(page2).toHaveURL(/\/test\/register/);
     await again.close();
   });
 });

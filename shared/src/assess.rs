@@ -69,6 +69,9 @@ pub struct Project {
     pub access_key_enabled: bool,
     /// The candidate self-registration page with the key filled in.
     pub self_registration_url: Option<String>,
+    /// Most candidates who may register themselves with the access key per day (UTC, rolling
+    /// from the first registration of the day); then registration answers 429 until the next.
+    pub self_registration_daily_cap: i64,
     pub expires_at: Option<DateTime<Utc>>,
     /// Expired or inactive: no new candidates, no new starts.
     pub locked: bool,
@@ -94,6 +97,8 @@ pub struct ProjectCreate {
     pub description: Option<String>,
     pub tests: Vec<ProjectTestInput>,
     pub access_key_enabled: Option<bool>,
+    /// 0 to 10,000 self-registrations a day; 50 if not given.
+    pub self_registration_daily_cap: Option<i64>,
     pub expires_at: Option<DateTime<Utc>>,
     pub support_name: Option<String>,
     pub support_email: Option<String>,
@@ -115,6 +120,8 @@ pub struct ProjectPatch {
     pub access_key_enabled: Option<bool>,
     /// `true` replaces the access key (the old one stops working).
     pub regenerate_access_key: Option<bool>,
+    /// 0 to 10,000 self-registrations a day.
+    pub self_registration_daily_cap: Option<i64>,
     pub expires_at: Option<DateTime<Utc>>,
     /// `true` removes the expiry.
     pub clear_expires_at: Option<bool>,
@@ -269,6 +276,27 @@ pub struct CandidateSessionCreate {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub email: Option<String>,
+}
+
+/// The answer to every accepted self-registration (202), whether the email was new or already
+/// registered: the link to the assessment is in the candidate's inbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegistrationAccepted {
+    /// Always `check_email`.
+    pub status: String,
+    pub message: String,
+}
+
+impl RegistrationAccepted {
+    pub const STATUS: &'static str = "check_email";
+
+    pub fn check_email() -> RegistrationAccepted {
+        RegistrationAccepted {
+            status: Self::STATUS.into(),
+            message: "Thank you. We have emailed you a link to your assessment: open it to begin. If it does not arrive within a few minutes, check your spam folder.".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -347,6 +347,15 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        self_registration_daily_cap -> Integer,
+    }
+}
+
+diesel::table! {
+    rate_buckets (bucket) {
+        bucket -> Text,
+        window_started_at -> Timestamp,
+        hits -> Integer,
     }
 }
 
@@ -497,6 +506,7 @@ diesel::joinable!(candidate_sessions -> candidates (candidate_id));
 diesel::joinable!(api_keys -> users (owner_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    rate_buckets,
     logos,
     brands,
     resellers,

@@ -74,3 +74,12 @@ pub fn remember(
         .execute(conn)?;
     Ok(())
 }
+
+/// Forgets keys older than the window (housekeeping): the stored answers go with them.
+pub fn purge_expired(conn: &mut DbConnection) -> Result<usize, ApiError> {
+    Ok(diesel::delete(
+        idempotency_keys::table
+            .filter(idempotency_keys::created_at.le(now() - Duration::hours(WINDOW_HOURS))),
+    )
+    .execute(conn)?)
+}

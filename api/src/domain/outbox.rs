@@ -3,6 +3,11 @@
 //! `enqueue` writes the row in the caller's transaction, so a change that rolls back sends no
 //! mail. `jobs::mail` claims due rows with a conditional UPDATE (several processes never send
 //! one mail twice), sends them, and records the outcome here.
+//!
+//! Bodies carry one-time links (welcome, password reset, invitations), so they are stored
+//! sealed (ChaCha20-Poly1305) with the outbox key from `app_secrets` (itself sealed with
+//! `CREDENCE_SECRET_KEY` when that is set); `claim_due` opens them for sending. Sent bodies
+//! are emptied after `SENT_BODY_RETENTION_DAYS` (`purge_sent_bodies`, from housekeeping).
 
 use chrono::Duration;
 use credence_shared::DeliveryStatus;
@@ -10,7 +15,11 @@ use diesel::prelude::*;
 
 use crate::db::schema::outbox;
 use crate::db::{new_id, now, DbConnection};
+use crate::domain::settings;
 use crate::error::ApiError;
+
+/// How long a sent mail's body is kept (for support questions) before it is emptied.
+pub const SENT_BODY_RETENTION_DAYS: i64 = 7;
 use crate::mail::MailMessage;
 
 /// Queues a mail; it is sent after the surrounding transaction commits.
@@ -23,6 +32,7 @@ pub fn enqueue(
 ) -> Result<(), ApiError> {
     let id = new_id();
     let at = now();
+    let key = settings::outbox_key(conn)?;
     diesel::insert_into(outbox::table)
         .values((
             outbox::id.eq(&id),
@@ -30,8 +40,8 @@ pub fn enqueue(
             outbox::to_address.eq(to),
             outbox::reply_to.eq(reply_to),
             outbox::subject.eq(&message.subject),
-            outbox::text_body.eq(&message.text),
-            outbox::html_body.eq(&message.html),
+            outbox::text_body.eq(key.seal(&message.text)),
+            outbox::html_body.eq(key.seal(&message.html)),
             outbox::status.eq(DeliveryStatus::Pending.as_str()),
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(at),
@@ -83,6 +93,11 @@ pub fn claim_due(
         .limit(limit)
         .load(conn)?;
     let mut claimed = Vec::new();
+    let key = if due.is_empty() {
+        None
+    } else {
+        Some(settings::outbox_key(conn)?)
+    };
     for id in due {
         let won = diesel::update(
             outbox::table
@@ -97,7 +112,12 @@ pub fn claim_due(
         .set(outbox::locked_until.eq(Some(at + claim_for)))
         .execute(conn)?;
         if won == 1 {
-            claimed.push(outbox::table.find(&id).first::<OutboxRow>(conn)?);
+            let mut row = outbox::table.find(&id).first::<OutboxRow>(conn)?;
+            if let Some(key) = &key {
+                row.text_body = open(key, &row.id, &row.text_body)?;
+                row.html_body = open(key, &row.id, &row.html_body)?;
+            }
+            claimed.push(row);
         }
     }
     Ok(claimed)
@@ -158,4 +178,32 @@ fn record_failure(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+fn open(key: &crate::secrets::SealingKey, id: &str, stored: &str) -> Result<String, ApiError> {
+    key.open(stored).ok_or_else(|| {
+        ApiError::internal(format!(
+            "outbox mail {id} does not open with the outbox key"
+        ))
+    })
+}
+
+/// The clear text of a stored body (`text_body` or `html_body`), e.g. for an operator's tool
+/// or a test; bodies stored before sealing are returned as they are.
+pub fn open_body(conn: &mut DbConnection, stored: &str) -> Result<String, ApiError> {
+    let key = settings::outbox_key(conn)?;
+    open(&key, "?", stored)
+}
+
+/// Empties the bodies of mails sent more than `SENT_BODY_RETENTION_DAYS` ago (the row stays:
+/// who was mailed what kind of mail, when). Returns how many were emptied.
+pub fn purge_sent_bodies(conn: &mut DbConnection) -> Result<usize, ApiError> {
+    Ok(diesel::update(
+        outbox::table
+            .filter(outbox::status.eq(DeliveryStatus::Sent.as_str()))
+            .filter(outbox::sent_at.lt(now() - Duration::days(SENT_BODY_RETENTION_DAYS)))
+            .filter(outbox::text_body.ne("").or(outbox::html_body.ne(""))),
+    )
+    .set((outbox::text_body.eq(""), outbox::html_body.eq("")))
+    .execute(conn)?)
 }

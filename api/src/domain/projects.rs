@@ -31,6 +31,22 @@ pub struct ProjectRow {
     pub active: bool,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    pub self_registration_daily_cap: i32,
+}
+
+/// Self-registrations a project takes per day unless its client chooses otherwise.
+pub const DEFAULT_SELF_REGISTRATION_DAILY_CAP: i64 = 50;
+const MAX_SELF_REGISTRATION_DAILY_CAP: i64 = 10_000;
+
+fn daily_cap(value: i64) -> Result<i32, crate::error::FieldIssue> {
+    if (0..=MAX_SELF_REGISTRATION_DAILY_CAP).contains(&value) {
+        Ok(value as i32)
+    } else {
+        Err(crate::error::FieldIssue::new(
+            "out_of_range",
+            "The daily self-registration cap must be between 0 and 10,000.",
+        ))
+    }
 }
 
 impl ProjectRow {
@@ -40,7 +56,8 @@ impl ProjectRow {
     }
 }
 
-/// A readable access key, e.g. `K7QF-29XM`.
+/// A readable access key of 12 random characters from an alphabet without look-alikes
+/// (31 symbols, about 59 bits), e.g. `K7QF-29XM-HC4T`.
 fn new_access_key() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -50,7 +67,7 @@ fn new_access_key() -> String {
             .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
             .collect::<String>()
     };
-    format!("{}-{}", part(), part())
+    format!("{}-{}-{}", part(), part(), part())
 }
 
 pub fn get_scoped_project(
@@ -121,6 +138,7 @@ pub fn to_dto(
             .as_ref()
             .map(|k| format!("{public_url}/test/register?key={k}")),
         access_key: key,
+        self_registration_daily_cap: i64::from(row.self_registration_daily_cap),
         id: row.id,
         client_id: row.client_id,
         client_name: client.name.clone(),
@@ -360,6 +378,14 @@ pub fn create(
     if let (Some(client), Some(Some(email))) = (&client, &report_email) {
         check_report_email(conn, &mut v, client, Some(email))?;
     }
+    let cap = v.check(
+        "self_registration_daily_cap",
+        daily_cap(
+            input
+                .self_registration_daily_cap
+                .unwrap_or(DEFAULT_SELF_REGISTRATION_DAILY_CAP),
+        ),
+    );
     v.finish()?;
     let (
         Some(client),
@@ -391,6 +417,8 @@ pub fn create(
             projects::description.eq(&description),
             projects::access_key.eq(Some(new_access_key())),
             projects::access_key_enabled.eq(input.access_key_enabled.unwrap_or(false)),
+            projects::self_registration_daily_cap
+                .eq(cap.unwrap_or(DEFAULT_SELF_REGISTRATION_DAILY_CAP as i32)),
             projects::expires_at.eq(expires_at),
             projects::support_name.eq(&support_name),
             projects::support_email.eq(&support_email),
@@ -471,6 +499,10 @@ pub fn update(
     if let Some(Some(email)) = &report_email {
         check_report_email(conn, &mut v, &client, Some(email))?;
     }
+    let cap = match patch.self_registration_daily_cap {
+        Some(c) => v.check("self_registration_daily_cap", daily_cap(c)),
+        None => Some(before.self_registration_daily_cap),
+    };
     v.finish()?;
     let access_key = if patch.regenerate_access_key.unwrap_or(false) {
         Some(new_access_key())
@@ -490,6 +522,8 @@ pub fn update(
             projects::support_email.eq(support_email.unwrap_or(before.support_email.clone())),
             projects::report_email.eq(report_email.unwrap_or(before.report_email.clone())),
             projects::active.eq(patch.active.unwrap_or(before.active)),
+            projects::self_registration_daily_cap
+                .eq(cap.unwrap_or(before.self_registration_daily_cap)),
             projects::updated_at.eq(now()),
         ))
         .execute(conn)?;
@@ -506,7 +540,7 @@ pub fn update(
             reseller_id: Some(client.reseller_id.clone()),
             client_id: Some(client.id.clone()),
         },
-        serde_json::json!({ "before": { "name": before.name, "active": before.active, "access_key_enabled": before.access_key_enabled }, "after": { "name": after.name, "active": after.active, "access_key_enabled": after.access_key_enabled, "key_regenerated": patch.regenerate_access_key.unwrap_or(false) } }),
+        serde_json::json!({ "before": { "name": before.name, "active": before.active, "access_key_enabled": before.access_key_enabled }, "after": { "name": after.name, "active": after.active, "access_key_enabled": after.access_key_enabled, "key_regenerated": patch.regenerate_access_key.unwrap_or(false), "self_registration_daily_cap": after.self_registration_daily_cap } }),
     )?;
     Ok((after, client))
 }
@@ -532,8 +566,10 @@ mod unit {
     #[test]
     fn access_keys_are_readable() {
         let key = super::new_access_key();
-        assert_eq!(key.len(), 9);
+        assert_eq!(key.len(), 14);
         assert_eq!(&key[4..5], "-");
+        assert_eq!(&key[9..10], "-");
+        assert_ne!(key, super::new_access_key());
         assert!(key
             .chars()
             .all(|c| c == '-' || (c.is_ascii_alphanumeric() && !"O0I1L".contains(c))));

@@ -9,6 +9,7 @@ use crate::db::{now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::values;
 use crate::error::{ApiError, FieldIssue, Validator};
+use crate::secrets::{is_sealed, SealingKey};
 
 pub fn get(conn: &mut DbConnection) -> Result<Settings, ApiError> {
     let (list_price_minor, currency, default_credit_threshold, updated_at) = settings::table
@@ -94,29 +95,89 @@ pub fn signing_key(
     conn: &mut DbConnection,
     generate: impl FnOnce() -> String,
 ) -> Result<String, ApiError> {
-    const NAME: &str = "jwt_signing_key";
-    let existing = app_secrets::table
-        .find(NAME)
-        .select(app_secrets::value)
-        .first::<String>(conn)
-        .optional()?;
-    if let Some(secret) = existing {
+    stored_secret(
+        conn,
+        "jwt_signing_key",
+        crate::secrets::master_key(),
+        generate,
+    )
+}
+
+/// The key that seals mail bodies in the outbox (`domain::outbox`), generated on first use and
+/// kept in `app_secrets` like the signing key.
+pub fn outbox_key(conn: &mut DbConnection) -> Result<SealingKey, ApiError> {
+    let text = stored_secret(conn, "outbox_key", crate::secrets::master_key(), || {
+        SealingKey::generate().1
+    })?;
+    SealingKey::from_stored(&text)
+        .ok_or_else(|| ApiError::internal("app_secrets.outbox_key is not a key"))
+}
+
+/// A secret kept in `app_secrets` under `name`. With a master key (`CREDENCE_SECRET_KEY`) it is
+/// stored sealed (a clear one from before is sealed in place when read); without one it is
+/// stored in clear, and the database (the SQLite file: mode 0600, owned by the service user)
+/// must be readable only by the service.
+pub fn stored_secret(
+    conn: &mut DbConnection,
+    name: &str,
+    master: Option<&SealingKey>,
+    generate: impl FnOnce() -> String,
+) -> Result<String, ApiError> {
+    let read = |conn: &mut DbConnection| -> Result<Option<String>, ApiError> {
+        let Some(stored) = app_secrets::table
+            .find(name)
+            .select(app_secrets::value)
+            .first::<String>(conn)
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        if !is_sealed(&stored) {
+            if let Some(master) = master {
+                diesel::update(
+                    app_secrets::table
+                        .find(name)
+                        .filter(app_secrets::value.eq(&stored)),
+                )
+                .set(app_secrets::value.eq(master.seal(&stored)))
+                .execute(conn)?;
+            }
+            return Ok(Some(stored));
+        }
+        let master = master.ok_or_else(|| {
+            ApiError::internal(format!(
+                "app_secrets.{name} is sealed: set CREDENCE_SECRET_KEY to the key it was sealed with"
+            ))
+        })?;
+        master.open(&stored).map(Some).ok_or_else(|| {
+            ApiError::internal(format!(
+                "app_secrets.{name} does not open with this CREDENCE_SECRET_KEY"
+            ))
+        })
+    };
+    if let Some(secret) = read(conn)? {
         return Ok(secret);
     }
     let generated = generate();
-    let inserted = diesel::insert_into(app_secrets::table)
-        .values((
-            app_secrets::name.eq(NAME),
-            app_secrets::value.eq(&generated),
-            app_secrets::created_at.eq(now()),
-        ))
-        .execute(conn);
+    let stored = match master {
+        Some(master) => master.seal(&generated),
+        None => generated.clone(),
+    };
+    // In a savepoint: on PostgreSQL a failed INSERT would abort the caller's transaction.
+    let inserted = conn.transaction(|c| {
+        diesel::insert_into(app_secrets::table)
+            .values((
+                app_secrets::name.eq(name),
+                app_secrets::value.eq(&stored),
+                app_secrets::created_at.eq(now()),
+            ))
+            .execute(c)
+    });
     match inserted {
         Ok(_) => Ok(generated),
-        // Another process won the race: use its key.
-        Err(_) => Ok(app_secrets::table
-            .find(NAME)
-            .select(app_secrets::value)
-            .first::<String>(conn)?),
+        // Another process won the race: use its secret.
+        Err(_) => {
+            read(conn)?.ok_or_else(|| ApiError::internal(format!("app_secrets.{name} vanished")))
+        }
     }
 }

@@ -120,26 +120,100 @@ pub fn session_from_link(conn: &mut DbConnection, token: &str) -> Result<OpenedS
     open_session(conn, &candidate, &invitation)
 }
 
-/// What a self-registration led to.
-pub enum Registration {
-    Session(OpenedSession),
-    /// Already registered: a fresh link was emailed (and must be committed).
-    LinkMailed,
+/// Self-registration attempts per client IP per `REGISTRATION_WINDOW_MINUTES` (valid key or not).
+pub const REGISTRATIONS_PER_IP: i32 = 30;
+/// Self-registration attempts per access key (as typed) per `REGISTRATION_WINDOW_MINUTES`.
+pub const REGISTRATIONS_PER_KEY: i32 = 60;
+pub const REGISTRATION_WINDOW_MINUTES: i64 = 10;
+/// A registration mails a candidate their link at most once in this many minutes.
+pub const REGISTRATION_MAIL_COOLDOWN_MINUTES: i64 = 15;
+
+/// Counts a self-registration attempt against the IP's and the key's budgets (in the database,
+/// so every process shares them). Run it in its own transaction before the registration, so a
+/// refused attempt (a wrong key) still counts. 429 `rate_limited` with `Retry-After` when spent.
+pub fn count_registration_attempt(
+    conn: &mut DbConnection,
+    ip: &str,
+    key: &str,
+) -> Result<(), ApiError> {
+    use crate::domain::rate_limits::{hit, Limit};
+    let window = Duration::minutes(REGISTRATION_WINDOW_MINUTES);
+    let key = key.trim().to_uppercase();
+    for (bucket, limit) in [
+        (format!("self-registration:ip:{ip}"), REGISTRATIONS_PER_IP),
+        (
+            format!("self-registration:key:{}", token_hash(&key)),
+            REGISTRATIONS_PER_KEY,
+        ),
+    ] {
+        if let Some(retry_after_secs) = hit(conn, &bucket, Limit { limit, window })? {
+            return Err(ApiError::RateLimited { retry_after_secs });
+        }
+    }
+    Ok(())
 }
 
-/// Self-registration with a project's access key: finds or creates the candidate, invites
-/// them (charging credits) unless already invited, and opens a session.
-pub fn session_from_access_key(
+fn daily_cap_bucket(project_id: &str) -> String {
+    format!("self-registration:daily-cap:{project_id}")
+}
+
+fn daily_cap_reached(retry_after_secs: u64) -> ApiError {
+    ApiError::QuotaReached {
+        code: "self_registration_cap_reached",
+        detail: "This assessment takes no more registrations today. Please try again tomorrow, or contact the person who gave you the access key.".into(),
+        retry_after_secs,
+    }
+}
+
+/// Whether a registration may mail this invitation's link now (and, if so, starts the
+/// cool-down): at most one mail per `REGISTRATION_MAIL_COOLDOWN_MINUTES`.
+fn may_mail(conn: &mut DbConnection, invitation_id: &str) -> Result<bool, ApiError> {
+    use crate::domain::rate_limits::{hit, Limit};
+    Ok(hit(
+        conn,
+        &format!("self-registration:mail:{invitation_id}"),
+        Limit {
+            limit: 1,
+            window: Duration::minutes(REGISTRATION_MAIL_COOLDOWN_MINUTES),
+        },
+    )?
+    .is_none())
+}
+
+/// A person's name as typed at self-registration: no links (the name is put into mail).
+fn registrant_name(value: &str) -> Result<String, crate::error::FieldIssue> {
+    let name = required_text(value, 100)?;
+    let lower = name.to_lowercase();
+    if ["http", "www.", "://"]
+        .iter()
+        .any(|bad| lower.contains(bad))
+    {
+        return Err(crate::error::FieldIssue::new(
+            "name_contains_url",
+            "A name cannot contain a web address.",
+        ));
+    }
+    Ok(name)
+}
+
+/// Self-registration with a project's access key. Never opens a session: whether the email is
+/// new or already known, the answer is the same ("check your email") and the link goes to the
+/// address, so knowing someone's email opens nothing and tells nothing. A new person is
+/// invited (charging credits, counted against the project's daily cap); a known one invited to
+/// this project is mailed a fresh link of their own (their name is not changed). Each
+/// invitation is mailed at most once per cool-down.
+pub fn register_with_access_key(
     conn: &mut DbConnection,
     links: &Links,
     key: &str,
     first_name: &str,
     last_name: &str,
     email: &str,
-) -> Result<Registration, ApiError> {
+) -> Result<(), ApiError> {
+    use crate::domain::rate_limits::{full, hit, Limit};
     let mut v = Validator::new();
-    let first = v.check("first_name", required_text(first_name, 100));
-    let last = v.check("last_name", required_text(last_name, 100));
+    let first = v.check("first_name", registrant_name(first_name));
+    let last = v.check("last_name", registrant_name(last_name));
     let email = v.check("email", Email::parse(email));
     let project = crate::domain::projects::by_access_key(conn, key)?;
     if project.is_none() {
@@ -158,6 +232,17 @@ pub fn session_from_access_key(
     if !open_for_candidates(&client, &project) {
         return Err(unavailable());
     }
+    // A full day answers everyone alike (known emails too), so the cap tells nothing either.
+    let cap = Limit {
+        limit: project.self_registration_daily_cap,
+        window: Duration::days(1),
+    };
+    if let Some(wait) = full(conn, &daily_cap_bucket(&project.id), cap)? {
+        return Err(daily_cap_reached(wait));
+    }
+    let tenant = crate::domain::tenant::Tenant::Client {
+        client_id: client.id.clone(),
+    };
     let existing: Option<CandidateRow> = candidates::table
         .filter(candidates::client_id.eq(&client.id))
         .filter(candidates::email.eq(email.as_str()))
@@ -170,28 +255,21 @@ pub fn session_from_access_key(
             .first(conn)
             .optional()?;
         if let Some(invitation) = invitation {
-            // Knowing someone's email must not open their assessment: mail them a fresh link.
-            if invitation.status.is_open() {
-                people::resend(
-                    conn,
-                    links,
-                    &AuditActor::system(),
-                    &crate::domain::tenant::Tenant::Client {
-                        client_id: client.id.clone(),
-                    },
-                    &invitation.id,
-                )?;
+            // Their own link, to their own inbox; a closed invitation gets nothing.
+            if invitation.status.is_open() && existing.active && may_mail(conn, &invitation.id)? {
+                people::resend(conn, links, &AuditActor::system(), &tenant, &invitation.id)?;
             }
-            return Ok(Registration::LinkMailed);
+            return Ok(());
         }
+    }
+    if let Some(wait) = hit(conn, &daily_cap_bucket(&project.id), cap)? {
+        return Err(daily_cap_reached(wait));
     }
     let (candidate, _) = people::create_and_invite(
         conn,
         links,
         &AuditActor::system(),
-        &crate::domain::tenant::Tenant::Client {
-            client_id: client.id.clone(),
-        },
+        &tenant,
         &credence_shared::assess::CandidateCreate {
             project_id: project.id.clone(),
             first_name: first,
@@ -201,15 +279,14 @@ pub fn session_from_access_key(
             extra_time_percent: None,
         },
     )?;
-    let invitation: InvitationRow = invitations::table
+    let invitation_id: String = invitations::table
         .filter(invitations::candidate_id.eq(&candidate.id))
         .filter(invitations::project_id.eq(&project.id))
+        .select(invitations::id)
         .first(conn)?;
-    Ok(Registration::Session(open_session(
-        conn,
-        &candidate,
-        &invitation,
-    )?))
+    // The invitation mail just queued starts the cool-down.
+    may_mail(conn, &invitation_id)?;
+    Ok(())
 }
 
 /// A signed-in candidate: their session's invitation.

@@ -1,10 +1,12 @@
 //! Periodic work: expire invitations past their date (refunding tests never started), submit
-//! timed tests whose deadline passed without a submit, and issue last month's draft invoices. Safe with several processes:
+//! timed tests whose deadline passed without a submit, issue last month's draft invoices, and
+//! forget what is kept only for a while (`domain::retention::purge`: idempotency answers after
+//! 24 h, sent mail bodies, old throttle buckets). Safe with several processes:
 //! every change is a conditional UPDATE that only one process can win.
 
 use crate::config::Config;
 use crate::db::Db;
-use crate::domain::{candidates, invoices, test_area};
+use crate::domain::{candidates, invoices, retention, test_area};
 
 pub async fn run(db: Db, config: Config, interval: std::time::Duration) {
     loop {
@@ -18,6 +20,11 @@ pub async fn run(db: Db, config: Config, interval: std::time::Duration) {
                 Ok((expired, submitted, issued))
             })
             .await;
+        match db.transaction(retention::purge).await {
+            Ok(purged) if purged.any() => tracing::info!(?purged, "housekeeping: purged"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "housekeeping purge failed"),
+        }
         match outcome {
             Ok((0, 0, 0)) => {}
             Ok((expired, submitted, issued)) => {

@@ -66,9 +66,12 @@ pub async fn list(
     }))
 }
 
-/// Create an API key acting as you; the secret is in this answer only.
+/// Create an API key acting as you; the secret is in this answer only. It is never stored, so
+/// a replay with the same `Idempotency-Key` cannot show it again: 409
+/// `idempotency_replay_unavailable` (the key exists; `GET /api-keys` lists it).
 #[utoipa::path(tag = "auth", request_body = ApiKeyCreate, params(("Idempotency-Key" = Option<String>, Header)), responses(
     (status = 201, body = ApiKey),
+    (status = 409, description = "`idempotency_replay_unavailable`: a replay of a creation whose secret is not stored", body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "During Login As", body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -83,7 +86,7 @@ pub async fn create(
     let actor = user.0.audit_actor();
     let owner = user.0.user_id.clone();
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
-    idempotency::create(&state, &req, &user.0.user_id, &value, move |conn| {
+    idempotency::create_with_secret(&state, &req, &user.0.user_id, &value, move |conn| {
         serde_json::to_value(api_keys::create(conn, &actor, &owner, &body.name)?)
             .map_err(ApiError::internal)
     })

@@ -1,33 +1,39 @@
 //! `/candidate/*`: the candidates' test area. A candidate reaches only their own assessments.
 
-use actix_web::{get, post, put, web, HttpResponse};
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use credence_shared::assess::{
-    AnswersSave, CandidateMe, CandidateSession, CandidateSessionCreate, StartedAssessment,
-    SubmitResponse,
+    AnswersSave, CandidateMe, CandidateSession, CandidateSessionCreate, RegistrationAccepted,
+    StartedAssessment, SubmitResponse,
 };
 use credence_shared::problem::Problem;
 use credence_shared::AssessmentStatus;
 
+use crate::auth::extract::client_ip;
 use crate::auth::CandidateUser;
 use crate::domain::test_area;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::Json;
 use crate::state::AppState;
 
-/// Sign in to the test area: with the invitation email's one-time token (200), or register with
-/// a project's access key (201; invites the candidate and charges the project's credits).
+/// Sign in to the test area with the invitation email's one-time token (200), or register with
+/// a project's access key (202): the answer to a registration is the same whether the email is
+/// new (the candidate is invited, charging the project's credits) or already registered (that
+/// person is mailed their own link); either way the link arrives by email and no session is
+/// opened here. Registration is throttled per client IP and per key (429 `rate_limited`) and
+/// capped per project per day (429 `self_registration_cap_reached`), both with `Retry-After`.
 #[utoipa::path(tag = "candidate", request_body = CandidateSessionCreate, responses(
     (status = 200, body = CandidateSession),
-    (status = 201, body = CandidateSession),
+    (status = 202, description = "Self-registration accepted: the link is in the candidate's inbox", body = RegistrationAccepted),
     (status = 401, description = "`invalid_invitation`", body = Problem, content_type = "application/problem+json"),
     (status = 402, description = "`insufficient_credits` (self-registration)", body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "`assessment_unavailable`: project closed or client suspended", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "`already_registered`", body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "`validation_failed`: e.g. `invalid_access_key`, `name_contains_url`", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "`rate_limited` or `self_registration_cap_reached`; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/candidate/sessions")]
 pub async fn create_session(
     state: web::Data<AppState>,
+    req: HttpRequest,
     Json(body): Json<CandidateSessionCreate>,
 ) -> ApiResult<HttpResponse> {
     let links = state.config.links();
@@ -37,57 +43,45 @@ pub async fn create_session(
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_string);
-    let (opened, created) = match by_link {
-        Some(link) => {
-            let opened = state
-                .db
-                .transaction(move |conn| test_area::session_from_link(conn, &link))
-                .await?;
-            (opened, false)
+    let Some(link) = by_link else {
+        let key = body.access_key.clone().unwrap_or_default();
+        if key.trim().is_empty() {
+            return Err(ApiError::field(
+                "access_key",
+                "required",
+                "Open the link from your invitation, or enter the access key you were given.",
+            ));
         }
-        None => {
-            let key = body.access_key.clone().unwrap_or_default();
-            if key.trim().is_empty() {
-                return Err(ApiError::field(
-                    "access_key",
-                    "required",
-                    "Open the link from your invitation, or enter the access key you were given.",
-                ));
-            }
-            let registration = state
-                .db
-                .transaction(move |conn| {
-                    test_area::session_from_access_key(
-                        conn,
-                        &links,
-                        &key,
-                        body.first_name.as_deref().unwrap_or_default(),
-                        body.last_name.as_deref().unwrap_or_default(),
-                        body.email.as_deref().unwrap_or_default(),
-                    )
-                })
-                .await?;
-            match registration {
-                test_area::Registration::Session(opened) => (opened, true),
-                test_area::Registration::LinkMailed => {
-                    return Err(ApiError::conflict(
-                        "already_registered",
-                        "You are already registered for this assessment. We have emailed you a link to continue.",
-                    ))
-                }
-            }
-        }
+        let ip = client_ip(&req).unwrap_or_else(|| "unknown".into());
+        let counted = key.clone();
+        state
+            .db
+            .transaction(move |conn| test_area::count_registration_attempt(conn, &ip, &counted))
+            .await?;
+        state
+            .db
+            .transaction(move |conn| {
+                test_area::register_with_access_key(
+                    conn,
+                    &links,
+                    &key,
+                    body.first_name.as_deref().unwrap_or_default(),
+                    body.last_name.as_deref().unwrap_or_default(),
+                    body.email.as_deref().unwrap_or_default(),
+                )
+            })
+            .await?;
+        return Ok(HttpResponse::Accepted().json(RegistrationAccepted::check_email()));
     };
-    let session = CandidateSession {
+    let opened = state
+        .db
+        .transaction(move |conn| test_area::session_from_link(conn, &link))
+        .await?;
+    Ok(HttpResponse::Ok().json(CandidateSession {
         access_token: crate::auth::session::candidate_token(&state.keys, &opened)?,
         token_type: "Bearer".into(),
         expires_in: opened.ttl_seconds,
-    };
-    Ok(if created {
-        HttpResponse::Created().json(session)
-    } else {
-        HttpResponse::Ok().json(session)
-    })
+    }))
 }
 
 /// The candidate, the branding of their test area, and their assessments.

@@ -4,6 +4,10 @@
 //!
 //! The key is stored in the same transaction as the creation, so a crash cannot leave one
 //! without the other, and two concurrent requests with one key create one object.
+//!
+//! An answer that carries a secret shown once (a new API key's secret) is never stored:
+//! `create_with_secret` keeps only the fact that the key was used, and a replay is 409
+//! `idempotency_replay_unavailable` (the object exists; list it to find it).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
@@ -46,6 +50,19 @@ fn replay(status: i32, body: &str) -> HttpResponse {
         .body(body.to_string())
 }
 
+/// What is stored instead of an answer that carries a secret.
+const UNREPLAYABLE: (i32, &str) = (409, "");
+
+fn replay_or_refuse(status: i32, body: &str) -> Result<HttpResponse, ApiError> {
+    if (status, body) == UNREPLAYABLE {
+        return Err(ApiError::conflict(
+            "idempotency_replay_unavailable",
+            "This Idempotency-Key already created the object, but its answer carried a secret that is shown only once and is not stored. List the objects to find it.",
+        ));
+    }
+    Ok(replay(status, body))
+}
+
 fn reused() -> ApiError {
     ApiError::new(
         Failure::Unprocessable,
@@ -65,6 +82,35 @@ pub async fn create<F>(
 where
     F: FnOnce(&mut DbConnection) -> Result<serde_json::Value, ApiError> + Send + 'static,
 {
+    create_once(state, req, principal, body, true, create).await
+}
+
+/// As `create`, for answers that carry a secret: the answer is not stored, and a replay is
+/// 409 `idempotency_replay_unavailable`.
+pub async fn create_with_secret<F>(
+    state: &AppState,
+    req: &HttpRequest,
+    principal: &str,
+    body: &serde_json::Value,
+    create: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<serde_json::Value, ApiError> + Send + 'static,
+{
+    create_once(state, req, principal, body, false, create).await
+}
+
+async fn create_once<F>(
+    state: &AppState,
+    req: &HttpRequest,
+    principal: &str,
+    body: &serde_json::Value,
+    replayable: bool,
+    create: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<serde_json::Value, ApiError> + Send + 'static,
+{
     let Some(key) = key_of(req)? else {
         let value = state.db.transaction(create).await?;
         return Ok(HttpResponse::Created().json(value));
@@ -79,7 +125,7 @@ where
         .run(move |conn| idempotency::lookup(conn, &p, &k, &h))
         .await?
     {
-        Stored::Same(status, body) => return Ok(replay(status, &body)),
+        Stored::Same(status, body) => return replay_or_refuse(status, &body),
         Stored::Other => return Err(reused()),
         Stored::None => {}
     }
@@ -88,7 +134,12 @@ where
         .db
         .transaction(move |conn| {
             let value = create(conn)?;
-            idempotency::remember(conn, &p, &k, &h, 201, &value.to_string())?;
+            if replayable {
+                idempotency::remember(conn, &p, &k, &h, 201, &value.to_string())?;
+            } else {
+                let (status, body) = UNREPLAYABLE;
+                idempotency::remember(conn, &p, &k, &h, status, body)?;
+            }
             Ok(value)
         })
         .await;
@@ -103,7 +154,7 @@ where
                 .run(move |conn| idempotency::lookup(conn, &principal, &key, &hash))
                 .await?
             {
-                Stored::Same(status, body) => Ok(replay(status, &body)),
+                Stored::Same(status, body) => replay_or_refuse(status, &body),
                 Stored::Other => Err(reused()),
                 Stored::None => Err(ApiError::conflict(
                     "conflict",

@@ -13,6 +13,8 @@ use crate::database::{admin_connection, fresh_database};
 pub const ADMIN_EMAIL: &str = "admin@test.example";
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 pub const JWT_SECRET: &str = "test-signing-secret-at-least-32-characters";
+/// `CREDENCE_SECRET_KEY` for tests that set one (a process has one master key: all use this).
+pub const TEST_SECRET_KEY: &str = "test-master-key-sealing-app-secrets-0123456789";
 /// Every test server's billing calendar starts here, mid-month, so "this month is open" holds
 /// for the whole run whatever the wall clock says (a run may cross midnight at a month's end).
 pub const BILLING_CLOCK: &str = "2026-06-15T12:00:00Z";

@@ -5,7 +5,7 @@ use credence_api::db::schema::{
 };
 use credence_shared::assess::{
     Candidate, CandidateMe, CandidateSession, ImportReport, Invitation, Project, ProjectResult,
-    StartedAssessment, SubmitResponse, TestSummary,
+    RegistrationAccepted, StartedAssessment, SubmitResponse, TestSummary,
 };
 use credence_shared::reseller::{Client, CreditOrder, LedgerEntry, LedgerReferenceKind};
 use credence_shared::Page;
@@ -29,6 +29,10 @@ both_backends!(
     cancelling_and_expiry_refund_unstarted_tests,
     locked_projects_and_suspended_clients_close_the_test_area,
     self_registration_with_an_access_key,
+    registering_a_known_email_opens_nothing_and_tells_nothing,
+    self_registration_is_throttled_across_processes,
+    the_daily_self_registration_cap_is_the_clients,
+    self_registration_refuses_urls_in_names,
     candidates_reach_only_their_own_assessments,
     resellers_see_status_but_not_scores,
     csv_import_checks_credits_for_the_whole_batch,
@@ -123,6 +127,7 @@ impl World {
             .select(outbox::text_body)
             .first(&mut *conn)
             .unwrap();
+        let text = crate::outbox::open(&mut conn, &text);
         let start = text.find("/test?token=").unwrap() + "/test?token=".len();
         text[start..]
             .chars()
@@ -345,6 +350,7 @@ async fn inviting_charges_credits_or_refuses_with_402(backend: Backend) {
         .select((outbox::text_body, outbox::reply_to))
         .first(&mut *conn)
         .unwrap();
+    let text = crate::outbox::open(&mut conn, &text);
     assert!(
         text.contains("http://credence.test/test?token=")
             && text.contains("Graduate intake")
@@ -508,6 +514,7 @@ async fn a_candidate_takes_a_timed_test_and_is_scored(backend: Backend) {
         .select(outbox::text_body)
         .first(&mut *conn)
         .unwrap();
+    let report = crate::outbox::open(&mut conn, &report);
     assert!(
         report.contains("Casey Candidate") && report.contains("percentile 83, sten 7"),
         "{report}"
@@ -839,6 +846,16 @@ async fn locked_projects_and_suspended_clients_close_the_test_area(backend: Back
         .assert_problem(403, "assessment_unavailable");
 }
 
+async fn register(w: &World, key: &str, first: &str, last: &str, email: &str) -> Reply {
+    w.app
+        .post(
+            "/candidate/sessions",
+            None,
+            json!({ "access_key": key, "first_name": first, "last_name": last, "email": email }),
+        )
+        .await
+}
+
 async fn self_registration_with_an_access_key(backend: Backend) {
     let w = world(backend, 4).await;
     let p = w
@@ -850,21 +867,28 @@ async fn self_registration_with_an_access_key(backend: Backend) {
         .post("/candidate/sessions", None, json!({ "access_key": key }))
         .await;
     assert_eq!(missing.error_fields(), ["first_name", "last_name", "email"]);
-    let wrong = w.app.post("/candidate/sessions", None, json!({ "access_key": "WRNG-KEYS", "first_name": "S", "last_name": "R", "email": "s@r.example" })).await;
+    let wrong = register(&w, "WRNG-KEYS-XXXX", "S", "R", "s@r.example").await;
     assert_eq!(wrong.error_fields(), ["access_key"]);
-    let registered = w.app.post("/candidate/sessions", None, json!({ "access_key": key.to_lowercase(), "first_name": "Sam", "last_name": "Self", "email": "sam@self.example" })).await;
-    let registered: CandidateSession = registered.expect(201);
+    let registered = register(&w, &key.to_lowercase(), "Sam", "Self", "sam@self.example").await;
+    let accepted: RegistrationAccepted = registered.expect(202);
+    assert_eq!(accepted.status, "check_email");
+    assert!(!registered.text().contains("access_token"));
     assert_eq!(
         w.balance(),
         3,
         "self-registration charges like an invitation"
     );
-    let me = w.candidate_me(&registered.access_token).await;
+    // The link is in the candidate's inbox, and opens their assessment.
+    assert_eq!(w.app.outbox_count("sam@self.example", "invitation"), 1);
+    let token = w.candidate_token("sam@self.example").await;
+    let me = w.candidate_me(&token).await;
     assert_eq!(me.candidate.email, "sam@self.example");
-    // Registering again with the same email never opens the session: a link is mailed instead.
-    let again = w.app.post("/candidate/sessions", None, json!({ "access_key": key, "first_name": "Sam", "last_name": "Self", "email": "sam@self.example" })).await;
-    again.assert_problem(409, "already_registered");
-    assert_eq!(w.app.outbox_count("sam@self.example", "invitation"), 2);
+    // Registering again with the same email gets the same answer, no session, no charge, and
+    // (within the cool-down) no second mail.
+    let again = register(&w, key, "Sam", "Self", "sam@self.example").await;
+    assert_eq!(again.status.as_u16(), 202);
+    assert_eq!(again.text(), registered.text());
+    assert_eq!(w.app.outbox_count("sam@self.example", "invitation"), 1);
     assert_eq!(w.balance(), 3);
     w.app
         .patch(
@@ -873,8 +897,168 @@ async fn self_registration_with_an_access_key(backend: Backend) {
             json!({ "access_key_enabled": false }),
         )
         .await;
-    let closed = w.app.post("/candidate/sessions", None, json!({ "access_key": key, "first_name": "N", "last_name": "O", "email": "no@self.example" })).await;
+    let closed = register(&w, key, "N", "O", "no@self.example").await;
     assert_eq!(closed.error_fields(), ["access_key"]);
+}
+
+/// Knowing a candidate's email opens nothing and tells nothing: the registrant gets exactly the
+/// answer a new email gets, and the candidate gets their own link (their name unchanged).
+async fn registering_a_known_email_opens_nothing_and_tells_nothing(backend: Backend) {
+    let w = world(backend, 10).await;
+    let p = w
+        .project(&["numerical"], json!({ "access_key_enabled": true }))
+        .await;
+    let key = p.access_key.as_deref().unwrap();
+    assert_eq!(key.len(), 14, "12 random characters: {key}");
+    w.invited(&p, "known@cand.example").await;
+    assert_eq!(w.app.outbox_count("known@cand.example", "invitation"), 1);
+    let balance = w.balance();
+    let new = register(&w, key, "New", "Person", "new@cand.example").await;
+    let known = register(&w, key, "Mallory", "Attacker", "known@cand.example").await;
+    assert_eq!((new.status.as_u16(), known.status.as_u16()), (202, 202));
+    assert_eq!(new.text(), known.text(), "the same body for a known email");
+    assert_eq!(new.header("content-type"), known.header("content-type"));
+    // The known person was mailed their own (fresh) link; nobody else got a session.
+    assert_eq!(w.app.outbox_count("known@cand.example", "invitation"), 2);
+    assert_eq!(w.balance(), balance - 1, "only the new person was charged");
+    let token = w.candidate_token("known@cand.example").await;
+    let me = w.candidate_me(&token).await;
+    assert_eq!(
+        (
+            me.candidate.first_name.as_str(),
+            me.candidate.last_name.as_str()
+        ),
+        ("Casey", "Candidate"),
+        "the registrant's name never replaces the candidate's"
+    );
+    // A repeat within the cool-down mails nobody again.
+    register(&w, key, "Mallory", "Attacker", "known@cand.example")
+        .await
+        .assert_status(202);
+    assert_eq!(w.app.outbox_count("known@cand.example", "invitation"), 2);
+}
+
+/// 30 attempts per IP per 10 minutes, counted in the database: a second process on the same
+/// database refuses the 31st too, and a right key does not help once the budget is spent.
+async fn self_registration_is_throttled_across_processes(backend: Backend) {
+    let w = world(backend, 10).await;
+    let p = w
+        .project(&["numerical"], json!({ "access_key_enabled": true }))
+        .await;
+    let key = p.access_key.clone().unwrap();
+    for n in 0..30 {
+        let guess = register(
+            &w,
+            &format!("GUES-SNUM-{n:04}"),
+            "G",
+            "Uess",
+            "g@uess.example",
+        )
+        .await;
+        assert_eq!(guess.error_fields(), ["access_key"], "attempt {n}");
+    }
+    let refused = register(&w, &key, "Real", "Person", "real@cand.example").await;
+    refused.assert_problem(429, "rate_limited");
+    let retry: u64 = refused.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=600).contains(&retry), "{retry}");
+    let second = spawn_app_with(
+        w.app.backend,
+        Options {
+            database_url: Some(w.app.database_url.clone()),
+            ..Options::default()
+        },
+    )
+    .await;
+    second
+        .post(
+            "/candidate/sessions",
+            None,
+            json!({ "access_key": key, "first_name": "Real", "last_name": "Person", "email": "real@cand.example" }),
+        )
+        .await
+        .assert_problem(429, "rate_limited");
+    assert_eq!(w.app.outbox_count("real@cand.example", "invitation"), 0);
+}
+
+/// The client sets a daily cap per project; when it is reached every registration (a known
+/// email too) is a clear 429 with `Retry-After`.
+async fn the_daily_self_registration_cap_is_the_clients(backend: Backend) {
+    let w = world(backend, 10).await;
+    let p = w
+        .project(&["numerical"], json!({ "access_key_enabled": true }))
+        .await;
+    assert_eq!(p.self_registration_daily_cap, 50, "a sensible default");
+    let key = p.access_key.clone().unwrap();
+    let path = format!("/projects/{}", p.id);
+    let bad = w
+        .app
+        .patch(
+            &path,
+            Some(&w.client_user),
+            json!({ "self_registration_daily_cap": -1 }),
+        )
+        .await;
+    assert_eq!(bad.error_fields(), ["self_registration_daily_cap"]);
+    let capped: Project = w
+        .app
+        .patch(
+            &path,
+            Some(&w.client_user),
+            json!({ "self_registration_daily_cap": 2 }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(capped.self_registration_daily_cap, 2);
+    register(&w, &key, "One", "Person", "one@cand.example")
+        .await
+        .assert_status(202);
+    register(&w, &key, "Two", "Person", "two@cand.example")
+        .await
+        .assert_status(202);
+    let third = register(&w, &key, "Three", "Person", "three@cand.example").await;
+    let problem = third.assert_problem(429, "self_registration_cap_reached");
+    assert!(problem.detail.unwrap_or_default().contains("today"));
+    let retry: u64 = third.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=86_400).contains(&retry), "{retry}");
+    register(&w, &key, "One", "Person", "one@cand.example")
+        .await
+        .assert_problem(429, "self_registration_cap_reached");
+    assert_eq!(w.app.outbox_count("three@cand.example", "invitation"), 0);
+    assert_eq!(w.balance(), 8, "two registrations charged");
+    // Raising the cap lets the next one in.
+    w.app
+        .patch(
+            &path,
+            Some(&w.client_user),
+            json!({ "self_registration_daily_cap": 3 }),
+        )
+        .await
+        .assert_status(200);
+    register(&w, &key, "Three", "Person", "three@cand.example")
+        .await
+        .assert_status(202);
+}
+
+/// Names go into mail: no web addresses in them.
+async fn self_registration_refuses_urls_in_names(backend: Backend) {
+    let w = world(backend, 10).await;
+    let p = w
+        .project(&["numerical"], json!({ "access_key_enabled": true }))
+        .await;
+    let key = p.access_key.clone().unwrap();
+    for (first, last, fields) in [
+        ("Visit http", "Smith", vec!["first_name"]),
+        ("Ann", "www.cheap-pills.example", vec!["last_name"]),
+        ("evil://x", "HTTPS Link", vec!["first_name", "last_name"]),
+    ] {
+        let refused = register(&w, &key, first, last, "spam@cand.example").await;
+        assert_eq!(refused.error_fields(), fields, "{first} {last}");
+        assert_eq!(refused.problem().errors[0].code, "name_contains_url");
+    }
+    assert_eq!(w.app.outbox_count("spam@cand.example", "invitation"), 0);
+    register(&w, &key, "Anne-Marie", "O'Neil", "spam@cand.example")
+        .await
+        .assert_status(202);
 }
 
 async fn candidates_reach_only_their_own_assessments(backend: Backend) {
@@ -1150,6 +1334,10 @@ async fn invitation_emails_keep_the_descriptions_line_breaks(backend: Backend) {
         .select((outbox::text_body, outbox::html_body))
         .first(&mut *conn)
         .unwrap();
+    let (text, html) = (
+        crate::outbox::open(&mut conn, &text),
+        crate::outbox::open(&mut conn, &html),
+    );
     assert!(text.contains("Two tests.\nAllow <40> minutes."), "{text}");
     assert!(
         html.contains("Two tests.<br>Allow &lt;40&gt; minutes."),

@@ -333,11 +333,12 @@ async fn welcome_link_sets_a_password_once_and_enforces_the_policy(backend: Back
         use credence_api::db::schema::outbox;
         use diesel::prelude::*;
         let mut conn = app.conn();
-        outbox::table
+        let stored: String = outbox::table
             .filter(outbox::kind.eq("password_reset"))
             .select(outbox::text_body)
             .first(&mut *conn)
-            .unwrap()
+            .unwrap();
+        crate::outbox::open(&mut conn, &stored)
     };
     assert!(
         text.contains("&email=rita%40acme.example"),

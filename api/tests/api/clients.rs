@@ -297,11 +297,12 @@ async fn client_users_are_welcomed_and_manage_colleagues(backend: Backend) {
         use credence_api::db::schema::outbox;
         use diesel::prelude::*;
         let mut conn = app.conn();
-        outbox::table
+        let stored = outbox::table
             .filter(outbox::to_address.eq("first@welcome.example"))
             .select(outbox::text_body)
             .first::<String>(&mut *conn)
-            .unwrap()
+            .unwrap();
+        crate::outbox::open(&mut conn, &stored)
     };
     assert!(mail.contains("/set-password?token="));
     assert!(
@@ -708,12 +709,17 @@ async fn resellers_send_the_quick_start_guide_to_their_clients_users(backend: Ba
     );
     let (subject, text, html): (String, String, String) = {
         let mut conn = app.conn();
-        outbox::table
+        let (subject, text, html): (String, String, String) = outbox::table
             .filter(outbox::to_address.eq("guided@client.example"))
             .filter(outbox::kind.eq("quick_start_guide"))
             .select((outbox::subject, outbox::text_body, outbox::html_body))
             .first(&mut *conn)
-            .unwrap()
+            .unwrap();
+        (
+            subject,
+            crate::outbox::open(&mut conn, &text),
+            crate::outbox::open(&mut conn, &html),
+        )
     };
     assert!(subject.contains("Quick Start Guide"), "{subject}");
     assert!(

@@ -26,3 +26,4 @@ mod ops;
 mod partner;
 mod price_leaks;
 mod schema;
+mod secrets_at_rest;

@@ -1,6 +1,7 @@
 //! The outbox as the tests read it: mails queued, and the one-time links inside them.
 
 use credence_api::db::schema::outbox;
+use credence_api::db::DbConnection;
 use diesel::prelude::*;
 
 use crate::app::TestApp;
@@ -16,6 +17,7 @@ impl TestApp {
             .select(outbox::text_body)
             .first(&mut *conn)
             .expect("a mail of this kind to this address is in the outbox");
+        let text = open(&mut conn, &text);
         token_from_text(&text).expect("the mail carries a set-password link")
     }
 
@@ -38,6 +40,12 @@ impl TestApp {
             .load(&mut *conn)
             .unwrap()
     }
+}
+
+/// The clear text of a stored (sealed) mail body.
+pub fn open(conn: &mut DbConnection, stored: &str) -> String {
+    credence_api::domain::outbox::open_body(conn, stored)
+        .expect("the mail body opens with the outbox key")
 }
 
 pub fn token_from_text(text: &str) -> Option<String> {

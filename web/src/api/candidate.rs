@@ -3,8 +3,8 @@
 //! resumes. The staff session in `session` is neither used nor touched, and never refreshed here.
 
 use credence_shared::assess::{
-    AnswersSave, CandidateMe, CandidateSession, CandidateSessionCreate, StartedAssessment,
-    SubmitResponse,
+    AnswersSave, CandidateMe, CandidateSession, CandidateSessionCreate, RegistrationAccepted,
+    StartedAssessment, SubmitResponse,
 };
 use gloo_net::http::{Method, Response};
 use serde::{Deserialize, Serialize};
@@ -100,6 +100,12 @@ pub async fn create_session(body: &CandidateSessionCreate) -> ApiResult<Candidat
     let session: CandidateSession = decode(resp).await?;
     store_session(&session);
     Ok(session)
+}
+
+/// Self-registration with an access key: never a session; the link arrives by email (202).
+pub async fn register(body: &CandidateSessionCreate) -> ApiResult<RegistrationAccepted> {
+    let resp = candidate_call(Method::POST, "/candidate/sessions", Body::json(body)?, None).await?;
+    decode(resp).await
 }
 
 pub async fn fetch_me() -> ApiResult<CandidateMe> {

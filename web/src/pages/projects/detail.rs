@@ -212,6 +212,7 @@ fn SelfRegistration(current: RwSignal<Project>) -> impl IntoView {
                     <p class="muted small">"Anyone with this link (or the access key) can register as a candidate. Each registration uses the project's credits."</p>
                     <dl class="facts">
                         <Fact label="Access key"><code class="client-code" data-testid="access-key">{key()}</code></Fact>
+                        <Fact label="Daily cap"><span data-testid="self-registration-cap">{move || format!("{} registrations a day", current.with(|p| p.self_registration_daily_cap))}</span></Fact>
                     </dl>
                     <div class="copy-row">
                         <input type="text" readonly=true aria-label="Self-registration link" data-testid="self-registration-url"

@@ -22,7 +22,7 @@ pub use register::TestRegister;
 pub use runner::TestRunner;
 
 pub use crate::api::candidate::{
-    create_session, fetch_me, is_transient, save_answers, start, submit, Support,
+    create_session, fetch_me, is_transient, register, save_answers, start, submit, Support,
 };
 
 use credence_shared::admin::Branding;

@@ -2,15 +2,15 @@
 
 use credence_shared::assess::CandidateSessionCreate;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
-use super::{create_session, use_area};
+use super::{register, use_area};
 use crate::components::form::{ErrorSummary, FieldErrors, SubmitButton, TextField};
 
 #[derive(Clone, PartialEq)]
 enum Outcome {
-    /// 409 `already_registered`: a fresh link went to their inbox.
-    AlreadyRegistered,
+    /// 202: the link is in their inbox (the same answer for a new and a known email).
+    CheckEmail(String),
     /// Anything else that is not a field error: shown above the form.
     Failed(String),
 }
@@ -18,7 +18,6 @@ enum Outcome {
 #[component]
 pub fn TestRegister() -> impl IntoView {
     let area = use_area();
-    let navigate = use_navigate();
     let query = use_query_map();
     let key = RwSignal::new(query.with_untracked(|q| q.get("key")).unwrap_or_default());
     let first_name = RwSignal::new(String::new());
@@ -29,17 +28,10 @@ pub fn TestRegister() -> impl IntoView {
 
     let register = Action::new_local(move |body: &CandidateSessionCreate| {
         let body = body.clone();
-        let navigate = navigate.clone();
         async move {
-            match create_session(&body).await {
-                Ok(_) => {
-                    area.ensure();
-                    navigate("/test", Default::default());
-                }
+            match register(&body).await {
+                Ok(accepted) => outcome.set(Some(Outcome::CheckEmail(accepted.message))),
                 Err(err) if err.is_validation() => errors.set(err.field_errors()),
-                Err(err) if err.status() == 409 && err.problem.code == "already_registered" => {
-                    outcome.set(Some(Outcome::AlreadyRegistered))
-                }
                 Err(err) if err.status() == 403 => area.fail(&err),
                 Err(err) if err.status() == 402 => outcome.set(Some(Outcome::Failed(
                     "Registration for this assessment is not possible at the moment. Please contact the person who gave you the access key.".into(),
@@ -67,18 +59,21 @@ pub fn TestRegister() -> impl IntoView {
         <section class="ta-card ta-register">
             <h1>"Register for your assessment"</h1>
             <Show
-                when=move || outcome.get() != Some(Outcome::AlreadyRegistered)
-                fallback=|| view! {
-                    <div class="alert alert-success" role="status" data-testid="already-registered">
-                        <p><strong>"You are already registered — we've emailed you a link to continue."</strong></p>
-                        <p>"Open the link in that email to carry on with your assessment."</p>
+                when=move || !matches!(outcome.get(), Some(Outcome::CheckEmail(_)))
+                fallback=move || view! {
+                    <div class="alert alert-success" role="status" data-testid="check-email">
+                        <p><strong>"Check your email."</strong></p>
+                        <p>{move || match outcome.get() {
+                            Some(Outcome::CheckEmail(m)) => m,
+                            _ => String::new(),
+                        }}</p>
                     </div>
                 }
             >
-                <p class="muted">"Enter the access key you were given and your details. If you registered before, we will email you a link to continue."</p>
+                <p class="muted">"Enter the access key you were given and your details. We will email you a link to your assessment (again, if you registered before)."</p>
                 {move || outcome.get().and_then(|o| match o {
                     Outcome::Failed(m) => Some(view! { <div class="alert alert-error" role="alert" data-testid="register-error">{m}</div> }),
-                    Outcome::AlreadyRegistered => None,
+                    Outcome::CheckEmail(_) => None,
                 })}
                 <form class="stack" on:submit=on_submit novalidate=true data-testid="register-form">
                     <ErrorSummary errors=errors known=&["access_key", "first_name", "last_name", "email"] />
