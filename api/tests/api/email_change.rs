@@ -2,9 +2,7 @@
 //! there), the old address is told, and confirming ends the user's sessions. Until then the old
 //! email signs in and "forgot password" on the new one gets nothing.
 
-use credence_api::db::schema::outbox;
 use credence_shared::reseller::ClientUser;
-use diesel::prelude::*;
 use serde_json::json;
 
 use crate::app::{spawn_app, Backend, TestApp};
@@ -18,14 +16,7 @@ both_backends!(
 
 /// The newest mail of this kind to `to`: its text.
 fn mail(app: &TestApp, to: &str, kind: &str) -> String {
-    let mut conn = app.conn();
-    outbox::table
-        .filter(outbox::to_address.eq(to))
-        .filter(outbox::kind.eq(kind))
-        .order(outbox::id.desc())
-        .select(outbox::text_body)
-        .first(&mut *conn)
-        .unwrap_or_else(|_| panic!("a {kind} mail to {to} is in the outbox"))
+    app.mail_text(to, kind)
 }
 
 /// The token of the `/confirm-email?token=` link in the newest email-change mail to `to`.

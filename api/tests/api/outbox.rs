@@ -7,18 +7,23 @@ use diesel::prelude::*;
 use crate::app::TestApp;
 
 impl TestApp {
-    /// The `token` of the newest `/set-password?token=` link mailed to `to` (of this kind).
-    pub fn link_token_from_outbox(&self, to: &str, kind: &str) -> String {
+    /// The text of the newest mail of this kind to `to`, opened from its sealed body.
+    #[track_caller]
+    pub fn mail_text(&self, to: &str, kind: &str) -> String {
         let mut conn = self.conn();
-        let text: String = outbox::table
+        let stored: String = outbox::table
             .filter(outbox::to_address.eq(to))
             .filter(outbox::kind.eq(kind))
             .order(outbox::id.desc())
             .select(outbox::text_body)
             .first(&mut *conn)
-            .expect("a mail of this kind to this address is in the outbox");
-        let text = open(&mut conn, &text);
-        token_from_text(&text).expect("the mail carries a set-password link")
+            .unwrap_or_else(|_| panic!("a {kind} mail to {to} is in the outbox"));
+        open(&mut conn, &stored)
+    }
+
+    /// The `token` of the newest `/set-password?token=` link mailed to `to` (of this kind).
+    pub fn link_token_from_outbox(&self, to: &str, kind: &str) -> String {
+        token_from_text(&self.mail_text(to, kind)).expect("the mail carries a set-password link")
     }
 
     pub fn outbox_count(&self, to: &str, kind: &str) -> i64 {
