@@ -3,6 +3,7 @@
 
 // Test support, one concern each.
 mod app;
+mod assessments_world;
 mod database;
 mod fixtures;
 mod http;
@@ -12,18 +13,25 @@ mod smtp;
 mod wait;
 
 mod admin;
-mod assessments;
 mod auth;
+mod candidate_access;
+mod catalogue_projects;
 mod cli;
+mod client_users;
 mod clients;
 mod credits;
 mod edge;
 mod email_change;
 mod errors;
+mod invitations;
+mod invoices;
 mod login_as;
 mod mail;
 mod ops;
 mod partner;
+mod passwords;
 mod price_leaks;
 mod schema;
 mod secrets_at_rest;
+mod self_registration;
+mod test_area;
