@@ -27,3 +27,4 @@ mod partner;
 mod price_leaks;
 mod schema;
 mod secrets_at_rest;
+mod webhooks;
