@@ -24,7 +24,8 @@ fn mail(app: &TestApp, to: &str, kind: &str) -> String {
         .filter(outbox::kind.eq(kind))
         .order(outbox::id.desc())
         .select(outbox::text_body)
-        .first(&mut *conn)
+        .first::<String>(&mut *conn)
+        .map(|stored| crate::outbox::open(&mut conn, &stored))
         .unwrap_or_else(|_| panic!("a {kind} mail to {to} is in the outbox"))
 }
 
