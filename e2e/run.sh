@@ -70,6 +70,8 @@ export CREDENCE_PUBLIC_URL="http://127.0.0.1:$port"
 export CREDENCE_SMTP_URL="smtp://127.0.0.1:$smtp_port"
 export CREDENCE_WEB_DIR="$web_dir"
 export CREDENCE_MAIL_POLL_MS=200
+# The vendor-integration journey delivers webhooks to a local receiver over http.
+export CREDENCE_WEBHOOK_ALLOW=127.0.0.1
 # Many journeys sign in from one IP within a minute; throttling itself is covered by the API tests.
 export CREDENCE_LOGIN_ATTEMPTS_PER_MINUTE=500
 export CREDENCE_HOUSEKEEPING_MS=1000

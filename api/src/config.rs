@@ -44,6 +44,9 @@ pub struct Config {
     pub billing_clock: BillingClock,
     /// Most PostgreSQL connections this process opens (SQLite always uses one).
     pub db_pool_size: u32,
+    /// Hosts and networks webhooks may reach over http and at private addresses
+    /// (`CREDENCE_WEBHOOK_ALLOW`, for development and tests); empty in production.
+    pub webhook_allow: crate::net_guard::AllowList,
 }
 
 /// Argon2id cost. `Interactive` is the production default; `Fast` exists for tests only.
@@ -295,7 +298,15 @@ impl Config {
                 })?,
         };
 
+        let webhook_allow =
+            crate::net_guard::AllowList::parse(&get("CREDENCE_WEBHOOK_ALLOW").unwrap_or_default())
+                .map_err(|message| ConfigError {
+                    var: "CREDENCE_WEBHOOK_ALLOW",
+                    message,
+                })?;
+
         Ok(Config {
+            webhook_allow,
             billing_clock,
             db_pool_size: number(&get, "CREDENCE_DB_POOL_SIZE", 10, 1..=500)? as u32,
             database_url,
@@ -398,6 +409,15 @@ mod tests {
             .contains("::ffff:10.9.9.9".parse().unwrap()));
         assert!(c.trusted_proxies.contains("192.168.1.200".parse().unwrap()));
         assert!(!c.trusted_proxies.contains("11.0.0.1".parse().unwrap()));
+        assert!(c.webhook_allow.is_empty());
+        let e = config(&[("CREDENCE_WEBHOOK_ALLOW", "10.0.0.0/99")]).unwrap_err();
+        assert_eq!(e.var, "CREDENCE_WEBHOOK_ALLOW");
+        assert!(
+            !config(&[("CREDENCE_WEBHOOK_ALLOW", "127.0.0.1, hooks.dev.local")])
+                .unwrap()
+                .webhook_allow
+                .is_empty()
+        );
         assert_eq!(
             config(&[]).unwrap().public_url.as_str(),
             "http://127.0.0.1:8080"

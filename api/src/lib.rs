@@ -11,6 +11,7 @@ pub mod error;
 pub mod headers;
 pub mod jobs;
 pub mod mail;
+pub mod net_guard;
 pub mod openapi;
 pub mod routes;
 pub mod secrets;

@@ -69,6 +69,7 @@ impl Application {
         actix_web::rt::spawn(jobs::webhooks::run(
             state.db.clone(),
             state.config.mail_poll_interval,
+            state.config.webhook_allow.clone(),
         ));
         actix_web::rt::spawn(jobs::housekeeping::run(
             state.db.clone(),

@@ -13,9 +13,13 @@ use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::tenant::Tenant;
 use crate::error::{ApiError, FieldIssue, Validator};
+use crate::net_guard::{self, AllowList};
 use crate::secrets::random_token;
 
 pub const EVENTS: [&str; 2] = ["client.credits_low", "candidate.completed"];
+
+/// `last_error` of a delivery cancelled because its webhook was deleted.
+pub const CANCELLED: &str = "cancelled: the webhook was deleted";
 
 type Row = (
     String,
@@ -68,27 +72,19 @@ pub fn list(conn: &mut DbConnection, tenant: &Tenant) -> Result<Vec<Webhook>, Ap
         .collect())
 }
 
-fn url(raw: &str) -> Result<String, FieldIssue> {
+/// A URL that may be saved: https, no userinfo, no literal address the server must not reach
+/// (`net_guard`; `allow` is `CREDENCE_WEBHOOK_ALLOW`). Kept as written.
+fn url(raw: &str, allow: &AllowList) -> Result<String, FieldIssue> {
     let s = raw.trim();
     if s.is_empty() {
         return Err(FieldIssue::required());
     }
-    let rest = s
-        .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"));
-    match rest {
-        Some(r)
-            if !r.is_empty()
-                && !r.starts_with('/')
-                && s.len() <= 2000
-                && !s.contains(char::is_whitespace) =>
-        {
-            Ok(s.to_string())
-        }
-        _ => Err(FieldIssue::new(
-            "invalid_url",
-            "Use an http:// or https:// URL.",
-        )),
+    if s.len() > 2000 || s.contains(char::is_whitespace) {
+        return Err(FieldIssue::new("invalid_url", "Use an https:// URL."));
+    }
+    match net_guard::check_url(s, allow) {
+        Ok(_) => Ok(s.to_string()),
+        Err(refusal) => Err(FieldIssue::new(refusal.code, refusal.message)),
     }
 }
 
@@ -97,9 +93,10 @@ pub fn create(
     actor: &AuditActor,
     tenant: &Tenant,
     input: &WebhookCreate,
+    allow: &AllowList,
 ) -> Result<Webhook, ApiError> {
     let mut v = Validator::new();
-    let url = v.check("url", url(&input.url));
+    let url = v.check("url", url(&input.url, allow));
     if input.events.is_empty() {
         v.add(
             "events",
@@ -157,6 +154,18 @@ pub fn delete(
     diesel::update(webhooks::table.find(id))
         .set(webhooks::deleted_at.eq(Some(now())))
         .execute(conn)?;
+    // A deleted webhook receives nothing more: its pending deliveries end here.
+    diesel::update(
+        webhook_deliveries::table
+            .filter(webhook_deliveries::webhook_id.eq(id))
+            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str())),
+    )
+    .set((
+        webhook_deliveries::status.eq(DeliveryStatus::Failed.as_str()),
+        webhook_deliveries::last_error.eq(Some(CANCELLED)),
+        webhook_deliveries::locked_until.eq(None::<chrono::NaiveDateTime>),
+    ))
+    .execute(conn)?;
     let (reseller_id, client_id) = scoped(tenant);
     audit::record(
         conn,
@@ -188,6 +197,7 @@ pub fn emit(
         )
         .filter(webhooks::events.like(format!("%{event}%")))
         .select(webhooks::id)
+        .order(webhooks::id.asc())
         .load(conn)?;
     let at = now();
     for webhook_id in targets {
@@ -236,9 +246,13 @@ pub fn claim_due_deliveries(
                 .or(webhook_deliveries::locked_until.lt(at)),
         )
         .select(webhook_deliveries::id)
+        .order((
+            webhook_deliveries::next_attempt_at.asc(),
+            webhook_deliveries::id.asc(),
+        ))
         .limit(limit)
         .load(conn)?;
-    let mut claimed = Vec::new();
+    let mut claimed: Vec<Option<DueDelivery>> = Vec::new();
     for id in due {
         let won = diesel::update(
             webhook_deliveries::table
@@ -257,6 +271,7 @@ pub fn claim_due_deliveries(
                 webhook_deliveries::table
                     .inner_join(webhooks::table)
                     .filter(webhook_deliveries::id.eq(&id))
+                    .filter(webhooks::deleted_at.is_null())
                     .select((
                         webhook_deliveries::id,
                         webhooks::url,
@@ -264,11 +279,12 @@ pub fn claim_due_deliveries(
                         webhook_deliveries::attempts,
                         webhook_deliveries::payload,
                     ))
-                    .first::<DueDelivery>(conn)?,
+                    .first::<DueDelivery>(conn)
+                    .optional()?,
             );
         }
     }
-    Ok(claimed)
+    Ok(claimed.into_iter().flatten().collect())
 }
 
 /// How a delivery attempt ended.
@@ -302,16 +318,21 @@ pub fn record_delivery_attempt(
             (DeliveryStatus::Failed, Some(error), backoff, None)
         }
     };
-    diesel::update(webhook_deliveries::table.find(id))
-        .set((
-            webhook_deliveries::status.eq(status.as_str()),
-            webhook_deliveries::attempts.eq(attempts),
-            webhook_deliveries::response_status.eq(response_status),
-            webhook_deliveries::last_error.eq(&error),
-            webhook_deliveries::locked_until.eq(None::<chrono::NaiveDateTime>),
-            webhook_deliveries::next_attempt_at.eq(at + wait),
-            webhook_deliveries::sent_at.eq(sent_at),
-        ))
-        .execute(conn)?;
+    // Only a pending delivery: one cancelled meanwhile (its webhook deleted) stays cancelled.
+    diesel::update(
+        webhook_deliveries::table
+            .find(id)
+            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str())),
+    )
+    .set((
+        webhook_deliveries::status.eq(status.as_str()),
+        webhook_deliveries::attempts.eq(attempts),
+        webhook_deliveries::response_status.eq(response_status),
+        webhook_deliveries::last_error.eq(&error),
+        webhook_deliveries::locked_until.eq(None::<chrono::NaiveDateTime>),
+        webhook_deliveries::next_attempt_at.eq(at + wait),
+        webhook_deliveries::sent_at.eq(sent_at),
+    ))
+    .execute(conn)?;
     Ok(())
 }

@@ -1,7 +1,11 @@
 //! Delivers queued webhook events: a signed JSON POST, retried with backoff; claimed with a
-//! conditional UPDATE so several API processes never deliver one event twice.
+//! conditional UPDATE so several API processes never deliver one event twice. Each attempt
+//! first checks where the URL points (`net_guard`: no loopback, private, link-local… address
+//! unless `CREDENCE_WEBHOOK_ALLOW` says so) and connects only to the checked addresses;
+//! redirects are not followed; up to 8 deliveries run at once, each limited to 10 s.
 
 use chrono::Duration;
+use futures_util::StreamExt;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -9,6 +13,7 @@ use crate::db::Db;
 use crate::domain::webhooks::{self, DeliveryOutcome, DueDelivery};
 use crate::error::ApiError;
 use crate::jobs::mail::{backoff_seconds, MAX_ATTEMPTS};
+use crate::net_guard::{self, AllowList, Target};
 
 /// `t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
 pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
@@ -21,19 +26,14 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     )
 }
 
-pub async fn run(db: Db, interval: std::time::Duration) {
-    let http = match reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(10))
-        .build()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::error!(error = %e, "webhook client could not start");
-            return;
-        }
-    };
+/// Whole-attempt limit: a slow or silent receiver costs one slot this long, never a round.
+const DELIVERY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// Deliveries in flight at once, so one slow endpoint does not hold up other tenants'.
+const CONCURRENCY: usize = 8;
+
+pub async fn run(db: Db, interval: std::time::Duration, allow: AllowList) {
     loop {
-        match deliver_due(&db, &http).await {
+        match deliver_due(&db, &allow).await {
             Ok(0) => tokio::time::sleep(interval).await,
             Ok(_) => {}
             Err(e) => {
@@ -44,63 +44,108 @@ pub async fn run(db: Db, interval: std::time::Duration) {
     }
 }
 
-/// How long a claim lasts; longer than any delivery (the client times out after 10 s).
+/// How long a claim lasts; longer than any delivery (each times out after 10 s).
 const CLAIM_SECONDS: i64 = 120;
 
-async fn deliver_due(db: &Db, http: &reqwest::Client) -> Result<usize, ApiError> {
+async fn deliver_due(db: &Db, allow: &AllowList) -> Result<usize, ApiError> {
     let claimed: Vec<DueDelivery> = db
         .transaction(|conn| {
             webhooks::claim_due_deliveries(conn, 20, Duration::seconds(CLAIM_SECONDS))
         })
         .await?;
     let count = claimed.len();
-    for DueDelivery {
+    let results: Vec<Result<(), ApiError>> = futures_util::stream::iter(claimed)
+        .map(|delivery| deliver_one(db, allow, delivery))
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
+    results.into_iter().collect::<Result<(), ApiError>>()?;
+    Ok(count)
+}
+
+/// One attempt: check where the URL points now, connect only to the checked addresses, no
+/// redirects, no proxy; then record the outcome.
+async fn deliver_one(db: &Db, allow: &AllowList, delivery: DueDelivery) -> Result<(), ApiError> {
+    let DueDelivery {
         id,
         url,
         secret,
         attempts,
         payload,
-    } in claimed
-    {
-        let sig = signature(&secret, chrono::Utc::now().timestamp(), &payload);
-        let outcome = http
-            .post(&url)
-            .header("content-type", "application/json")
-            .header("Credence-Signature", sig)
-            .header("Credence-Delivery", id.clone())
-            .body(payload)
-            .send()
-            .await;
-        let (status, error) = match outcome {
-            Ok(r) if r.status().is_success() => (Some(i32::from(r.status().as_u16())), None),
-            Ok(r) => (
-                Some(i32::from(r.status().as_u16())),
-                Some(format!("HTTP {}", r.status())),
-            ),
-            Err(e) => (None, Some(e.to_string())),
-        };
-        let attempts = attempts + 1;
-        let outcome = match error {
-            None => DeliveryOutcome::Sent,
-            Some(error) => {
-                let wait = Duration::seconds(backoff_seconds(attempts));
-                if attempts >= MAX_ATTEMPTS {
-                    DeliveryOutcome::Failed {
-                        error,
-                        backoff: wait,
-                    }
-                } else {
-                    DeliveryOutcome::RetryLater {
-                        error,
-                        retry_in: wait,
+    } = delivery;
+    let attempts = attempts + 1;
+    let (status, outcome) = match net_guard::resolve(&url, allow).await {
+        // Refused by the address rules: final, and nothing was sent.
+        Err(refusal) => (
+            None,
+            DeliveryOutcome::Failed {
+                error: format!("refused: {refusal}"),
+                backoff: Duration::seconds(0),
+            },
+        ),
+        Ok((target, addrs)) => {
+            let (status, error) = post(&id, &secret, &payload, &target, &addrs).await;
+            let outcome = match error {
+                None => DeliveryOutcome::Sent,
+                Some(error) => {
+                    let wait = Duration::seconds(backoff_seconds(attempts));
+                    if attempts >= MAX_ATTEMPTS {
+                        DeliveryOutcome::Failed {
+                            error,
+                            backoff: wait,
+                        }
+                    } else {
+                        DeliveryOutcome::RetryLater {
+                            error,
+                            retry_in: wait,
+                        }
                     }
                 }
-            }
-        };
-        db.run(move |conn| webhooks::record_delivery_attempt(conn, &id, attempts, status, outcome))
-            .await?;
+            };
+            (status, outcome)
+        }
+    };
+    db.run(move |conn| webhooks::record_delivery_attempt(conn, &id, attempts, status, outcome))
+        .await
+}
+
+async fn post(
+    id: &str,
+    secret: &str,
+    payload: &str,
+    target: &Target,
+    addrs: &[std::net::SocketAddr],
+) -> (Option<i32>, Option<String>) {
+    let mut builder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .connect_timeout(DELIVERY_TIMEOUT)
+        .timeout(DELIVERY_TIMEOUT);
+    if let Some(domain) = target.domain() {
+        // Pin the name to the addresses just checked (no second lookup to rebind).
+        builder = builder.resolve_to_addrs(domain, addrs);
     }
-    Ok(count)
+    let http = match builder.build() {
+        Ok(c) => c,
+        Err(e) => return (None, Some(format!("webhook client: {e}"))),
+    };
+    let sig = signature(secret, chrono::Utc::now().timestamp(), payload);
+    let sent = http
+        .post(target.url.clone())
+        .header("content-type", "application/json")
+        .header("Credence-Signature", sig)
+        .header("Credence-Delivery", id)
+        .body(payload.to_string())
+        .send()
+        .await;
+    match sent {
+        Ok(r) if r.status().is_success() => (Some(i32::from(r.status().as_u16())), None),
+        Ok(r) => (
+            Some(i32::from(r.status().as_u16())),
+            Some(format!("HTTP {}", r.status())),
+        ),
+        Err(e) => (None, Some(e.to_string())),
+    }
 }
 
 #[cfg(test)]

@@ -43,8 +43,9 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let actor = real.0.audit_actor();
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
+    let allow = state.config.webhook_allow.clone();
     idempotency::create(&state, &req, &real.0.user_id, &value, move |conn| {
-        serde_json::to_value(webhooks::create(conn, &actor, &user.tenant, &body)?)
+        serde_json::to_value(webhooks::create(conn, &actor, &user.tenant, &body, &allow)?)
             .map_err(ApiError::internal)
     })
     .await

@@ -90,6 +90,8 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         ("CREDENCE_BILLING_CLOCK", BILLING_CLOCK.into()),
         // Small pools: many test servers share one PostgreSQL (100 connections).
         ("CREDENCE_DB_POOL_SIZE", "4".into()),
+        // Test receivers listen on 127.0.0.1 over http (a test may unset this with "").
+        ("CREDENCE_WEBHOOK_ALLOW", "127.0.0.1".into()),
     ]);
     for (k, v) in options.env {
         if v.is_empty() {

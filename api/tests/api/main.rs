@@ -35,3 +35,4 @@ mod schema;
 mod secrets_at_rest;
 mod self_registration;
 mod test_area;
+mod webhooks;
