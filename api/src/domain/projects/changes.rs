@@ -1,206 +1,23 @@
-//! Projects: a client's set of tests (with a norm group each) that candidates are invited to.
+//! Creating and editing a project: its tests and norm groups, access key and daily cap,
+//! expiry, support contact and report address (one of the client's users).
 
 use chrono::Duration;
-use credence_shared::assess::{
-    Project, ProjectCreate, ProjectPatch, ProjectTest, ProjectTestInput,
-};
-use credence_shared::{InvitationStatus, Role, UserStatus};
+use credence_shared::assess::{ProjectCreate, ProjectPatch, ProjectTestInput};
+use credence_shared::{Role, UserStatus};
 use diesel::prelude::*;
 
-use crate::db::schema::{clients, invitations, norm_groups, project_tests, projects, tests, users};
+use crate::db::schema::{invitations, project_tests, projects, users};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
+use crate::domain::catalogue;
 use crate::domain::clients::{get_scoped, ClientRow};
 use crate::domain::tenant::Tenant;
 use crate::domain::values::{multiline_text, optional_text, required_text, Email};
-use crate::domain::{catalogue, into_page, like_pattern, PageRequest};
 use crate::error::{ApiError, FieldIssue, Validator};
 
-#[derive(Queryable, Debug, Clone)]
-pub struct ProjectRow {
-    pub id: String,
-    pub client_id: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub access_key: Option<String>,
-    pub access_key_enabled: bool,
-    pub expires_at: Option<chrono::NaiveDateTime>,
-    pub support_name: Option<String>,
-    pub support_email: Option<String>,
-    pub report_email: Option<String>,
-    pub active: bool,
-    pub created_at: chrono::NaiveDateTime,
-    pub updated_at: chrono::NaiveDateTime,
-    pub self_registration_daily_cap: i32,
-}
-
-/// Self-registrations a project takes per day unless its client chooses otherwise.
-pub const DEFAULT_SELF_REGISTRATION_DAILY_CAP: i64 = 50;
-const MAX_SELF_REGISTRATION_DAILY_CAP: i64 = 10_000;
-
-fn daily_cap(value: i64) -> Result<i32, crate::error::FieldIssue> {
-    if (0..=MAX_SELF_REGISTRATION_DAILY_CAP).contains(&value) {
-        Ok(value as i32)
-    } else {
-        Err(crate::error::FieldIssue::new(
-            "out_of_range",
-            "The daily self-registration cap must be between 0 and 10,000.",
-        ))
-    }
-}
-
-impl ProjectRow {
-    /// Expired or inactive projects take no new candidates and no new starts.
-    pub fn locked(&self) -> bool {
-        !self.active || self.expires_at.is_some_and(|e| e <= now())
-    }
-}
-
-/// A readable access key of 12 random characters from an alphabet without look-alikes
-/// (31 symbols, about 59 bits), e.g. `K7QF-29XM-HC4T`.
-fn new_access_key() -> String {
-    use rand::Rng;
-    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-    let mut rng = rand::rngs::OsRng;
-    let mut part = || {
-        (0..4)
-            .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
-            .collect::<String>()
-    };
-    format!("{}-{}-{}", part(), part(), part())
-}
-
-pub fn get_scoped_project(
-    conn: &mut DbConnection,
-    tenant: &Tenant,
-    id: &str,
-) -> Result<(ProjectRow, ClientRow), ApiError> {
-    let project: ProjectRow = projects::table.find(id).first(conn)?;
-    let client = get_scoped(conn, tenant, &project.client_id)?;
-    Ok((project, client))
-}
-
-/// (test id, name, kind, norm group id, norm group name, credit cost, duration)
-type ProjectTestRow = (String, String, String, String, String, i32, Option<i32>);
-
-pub fn tests_of(conn: &mut DbConnection, project_id: &str) -> Result<Vec<ProjectTest>, ApiError> {
-    let rows: Vec<ProjectTestRow> = project_tests::table
-        .inner_join(tests::table)
-        .inner_join(norm_groups::table)
-        .filter(project_tests::project_id.eq(project_id))
-        .order(project_tests::position.asc())
-        .select((
-            tests::id,
-            tests::name,
-            tests::kind,
-            norm_groups::id,
-            norm_groups::name,
-            tests::credit_cost,
-            tests::duration_seconds,
-        ))
-        .load(conn)?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(ProjectTest {
-                test_id: r.0,
-                test_name: r.1,
-                kind: r.2.parse()?,
-                norm_group_id: r.3,
-                norm_group_name: r.4,
-                credit_cost: i64::from(r.5),
-                duration_seconds: r.6.map(i64::from),
-            })
-        })
-        .collect()
-}
-
-pub fn to_dto(
-    conn: &mut DbConnection,
-    public_url: &str,
-    row: ProjectRow,
-    client: &ClientRow,
-) -> Result<Project, ApiError> {
-    let tests = tests_of(conn, &row.id)?;
-    let candidate_count: i64 = invitations::table
-        .filter(invitations::project_id.eq(&row.id))
-        .count()
-        .get_result(conn)?;
-    let completed_count: i64 = invitations::table
-        .filter(invitations::project_id.eq(&row.id))
-        .filter(invitations::status.eq(InvitationStatus::Submitted.as_str()))
-        .count()
-        .get_result(conn)?;
-    let key = row.access_key.clone().filter(|_| row.access_key_enabled);
-    Ok(Project {
-        locked: row.locked(),
-        credit_cost: tests.iter().map(|t| t.credit_cost).sum(),
-        self_registration_url: key
-            .as_ref()
-            .map(|k| format!("{public_url}/test/register?key={k}")),
-        access_key: key,
-        self_registration_daily_cap: i64::from(row.self_registration_daily_cap),
-        id: row.id,
-        client_id: row.client_id,
-        client_name: client.name.clone(),
-        name: row.name,
-        description: row.description,
-        tests,
-        access_key_enabled: row.access_key_enabled,
-        expires_at: row.expires_at.map(|t| t.and_utc()),
-        support_name: row.support_name,
-        support_email: row.support_email,
-        report_email: row.report_email,
-        active: row.active,
-        candidate_count,
-        completed_count,
-        created_at: row.created_at.and_utc(),
-        updated_at: row.updated_at.and_utc(),
-    })
-}
-
-#[derive(Debug, Default)]
-pub struct ProjectFilter {
-    pub client_id: Option<String>,
-    pub q: Option<String>,
-    pub active: Option<bool>,
-}
-
-pub fn list(
-    conn: &mut DbConnection,
-    tenant: &Tenant,
-    filter: &ProjectFilter,
-    page: &PageRequest,
-) -> Result<Vec<(ProjectRow, ClientRow)>, ApiError> {
-    let mut query = projects::table
-        .inner_join(clients::table)
-        .select((projects::all_columns, clients::all_columns))
-        .order(projects::id.desc())
-        .limit(page.limit + 1)
-        .into_boxed();
-    match tenant {
-        Tenant::Reseller { reseller_id } => {
-            query = query.filter(clients::reseller_id.eq(reseller_id.clone()))
-        }
-        Tenant::Client { client_id } => query = query.filter(clients::id.eq(client_id.clone())),
-    }
-    if let Some(client_id) = &filter.client_id {
-        query = query.filter(clients::id.eq(client_id.clone()));
-    }
-    if let Some(active) = filter.active {
-        query = query.filter(projects::active.eq(active));
-    }
-    if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-        query = query.filter(
-            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(projects.name) LIKE ")
-                .bind::<diesel::sql_types::Text, _>(like_pattern(q))
-                .sql(" ESCAPE '\\'"),
-        );
-    }
-    if let Some(after) = &page.after {
-        query = query.filter(projects::id.lt(after.clone()));
-    }
-    Ok(query.load(conn)?)
-}
+use super::{
+    daily_cap, get_scoped_project, new_access_key, ProjectRow, DEFAULT_SELF_REGISTRATION_DAILY_CAP,
+};
 
 fn check_tests(
     conn: &mut DbConnection,
@@ -543,35 +360,4 @@ pub fn update(
         serde_json::json!({ "before": { "name": before.name, "active": before.active, "access_key_enabled": before.access_key_enabled }, "after": { "name": after.name, "active": after.active, "access_key_enabled": after.access_key_enabled, "key_regenerated": patch.regenerate_access_key.unwrap_or(false), "self_registration_daily_cap": after.self_registration_daily_cap } }),
     )?;
     Ok((after, client))
-}
-
-/// The project a self-registration key opens.
-pub fn by_access_key(conn: &mut DbConnection, key: &str) -> Result<Option<ProjectRow>, ApiError> {
-    Ok(projects::table
-        .filter(projects::access_key.eq(key.trim().to_uppercase()))
-        .filter(projects::access_key_enabled.eq(true))
-        .first(conn)
-        .optional()?)
-}
-
-pub fn page_of(
-    rows: Vec<(ProjectRow, ClientRow)>,
-    page: &PageRequest,
-) -> credence_shared::Page<(ProjectRow, ClientRow)> {
-    into_page(rows, page, |r| r.0.id.clone(), |r| r)
-}
-
-#[cfg(test)]
-mod unit {
-    #[test]
-    fn access_keys_are_readable() {
-        let key = super::new_access_key();
-        assert_eq!(key.len(), 14);
-        assert_eq!(&key[4..5], "-");
-        assert_eq!(&key[9..10], "-");
-        assert_ne!(key, super::new_access_key());
-        assert!(key
-            .chars()
-            .all(|c| c == '-' || (c.is_ascii_alphanumeric() && !"O0I1L".contains(c))));
-    }
 }
