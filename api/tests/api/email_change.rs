@@ -14,14 +14,9 @@ both_backends!(
     email_changes_are_confirmed_once_by_a_live_link,
 );
 
-/// The newest mail of this kind to `to`: its text.
-fn mail(app: &TestApp, to: &str, kind: &str) -> String {
-    app.mail_text(to, kind)
-}
-
 /// The token of the `/confirm-email?token=` link in the newest email-change mail to `to`.
 fn confirm_token(app: &TestApp, to: &str) -> String {
-    let text = mail(app, to, "email_change");
+    let text = app.mail_text(to, "email_change");
     let start = text
         .find("/confirm-email?token=")
         .expect("the mail carries a confirm link")
@@ -80,7 +75,7 @@ async fn a_colleague_cannot_take_an_account_by_changing_its_email(backend: Backe
         0
     );
     // The old address is told who asked and for what.
-    let notice = mail(&app, "victim@victim.example", "email_change_notice");
+    let notice = app.mail_text("victim@victim.example", "email_change_notice");
     assert!(
         notice.contains("attacker@evil.example") && notice.contains("Cleo Client"),
         "{notice}"
