@@ -13,16 +13,20 @@ fn defuse(value: &str) -> std::borrow::Cow<'_, str> {
 
 /// A whole CSV document: the header, then one line per row, CRLF line ends.
 pub fn document(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut text = lines([header.iter().map(|h| h.to_string()).collect()]);
+    text.push_str(&lines(rows));
+    text
+}
+
+/// Rows as CSV lines (CRLF ends), without a header: a streamed download writes its header
+/// once and then one batch of lines at a time.
+pub fn lines(rows: impl IntoIterator<Item = Vec<String>>) -> String {
     let mut writer = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    let mut write = |cells: Vec<std::borrow::Cow<'_, str>>| {
-        // Writing into memory cannot fail.
-        let _ = writer.write_record(cells.iter().map(|c| c.as_bytes()));
-    };
-    write(header.iter().map(|h| defuse(h)).collect());
     for row in rows {
-        write(row.iter().map(|c| defuse(c)).collect());
+        // Writing into memory cannot fail.
+        let _ = writer.write_record(row.iter().map(|c| defuse(c).into_owned()));
     }
     let bytes = writer.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()

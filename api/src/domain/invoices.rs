@@ -168,14 +168,15 @@ type LineRow = (
     String,
 );
 
+/// One page of an invoice's lines, oldest first.
 pub fn invoice_lines(
     conn: &mut DbConnection,
     invoice_id: &str,
-) -> Result<Vec<InvoiceLine>, ApiError> {
-    let rows: Vec<LineRow> = invoice_lines::table
+    page: &PageRequest,
+) -> Result<credence_shared::Page<InvoiceLine>, ApiError> {
+    let mut query = invoice_lines::table
         .inner_join(clients::table)
         .filter(invoice_lines::invoice_id.eq(invoice_id))
-        .order(invoice_lines::id.asc())
         .select((
             invoice_lines::id,
             invoice_lines::invoice_id,
@@ -189,10 +190,18 @@ pub fn invoice_lines(
             invoice_lines::created_at,
             clients::code,
         ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| InvoiceLine {
+        .order(invoice_lines::id.asc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(after) = &page.after {
+        query = query.filter(invoice_lines::id.gt(after.clone()));
+    }
+    let rows: Vec<LineRow> = query.load(conn)?;
+    Ok(into_page(
+        rows,
+        page,
+        |r| r.0.clone(),
+        |r| InvoiceLine {
             id: r.0,
             invoice_id: r.1,
             credit_order_id: r.2,
@@ -204,8 +213,8 @@ pub fn invoice_lines(
             amount_minor: r.8,
             created_at: r.9.and_utc(),
             client_code: r.10,
-        })
-        .collect())
+        },
+    ))
 }
 
 /// Issues a draft whose month has ended: the next gap-free number, then it never changes.

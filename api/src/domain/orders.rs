@@ -224,62 +224,89 @@ pub struct OrderFilter {
     pub to: Option<chrono::NaiveDateTime>,
 }
 
+/// The orders the filter matches, newest first, one page, with the totals of all of them.
 pub fn list_orders(
     conn: &mut DbConnection,
     reseller_id: &str,
     filter: &OrderFilter,
-    page: Option<&PageRequest>,
+    page: &PageRequest,
 ) -> Result<CreditOrderPage, ApiError> {
-    macro_rules! scoped {
-        () => {{
-            let mut q = credit_orders::table
-                .filter(credit_orders::reseller_id.eq(reseller_id.to_string()))
-                .into_boxed();
-            if let Some(client_id) = &filter.client_id {
-                q = q.filter(credit_orders::client_id.eq(client_id.clone()));
-            }
-            if let Some(from) = filter.from {
-                q = q.filter(credit_orders::created_at.ge(from));
-            }
-            if let Some(to) = filter.to {
-                q = q.filter(credit_orders::created_at.lt(to));
-            }
-            q
-        }};
-    }
-    let totals: Vec<(i64, i64)> = scoped!()
-        .select((credit_orders::credits, credit_orders::amount_minor))
-        .load(conn)?;
-    let total_credits = totals.iter().map(|t| t.0).sum();
-    let total_amount_minor = totals.iter().map(|t| t.1).sum();
-    let mut query = scoped!().order(credit_orders::id.desc());
-    if let Some(page) = page {
-        query = query.limit(page.limit + 1);
-        if let Some(after) = &page.after {
-            query = query.filter(credit_orders::id.lt(after.clone()));
-        }
-    }
-    let rows: Vec<OrderRow> = query.load(conn)?;
-    let (rows, next_cursor) = match page {
-        Some(page) => {
-            let p = into_page(rows, page, |r| r.id.clone(), |r| r);
-            (p.data, p.next_cursor)
-        }
-        None => (rows, None),
-    };
-    let currency = resellers::table
+    let (total_credits, total_amount_minor) = order_totals(conn, reseller_id, filter)?;
+    let orders = orders_page(conn, reseller_id, filter, page)?;
+    Ok(CreditOrderPage {
+        data: orders.data,
+        next_cursor: orders.next_cursor,
+        total_credits,
+        total_amount_minor,
+        currency: reseller_currency(conn, reseller_id)?,
+    })
+}
+
+pub fn reseller_currency(conn: &mut DbConnection, reseller_id: &str) -> Result<String, ApiError> {
+    Ok(resellers::table
         .find(reseller_id)
         .select(resellers::currency)
-        .first::<String>(conn)?;
-    Ok(CreditOrderPage {
+        .first::<String>(conn)?)
+}
+
+fn scoped<'a>(
+    reseller_id: &str,
+    filter: &OrderFilter,
+) -> credit_orders::BoxedQuery<'a, crate::db::MultiBackend> {
+    let mut q = credit_orders::table
+        .filter(credit_orders::reseller_id.eq(reseller_id.to_string()))
+        .into_boxed();
+    if let Some(client_id) = &filter.client_id {
+        q = q.filter(credit_orders::client_id.eq(client_id.clone()));
+    }
+    if let Some(from) = filter.from {
+        q = q.filter(credit_orders::created_at.ge(from));
+    }
+    if let Some(to) = filter.to {
+        q = q.filter(credit_orders::created_at.lt(to));
+    }
+    q
+}
+
+/// (credits, amount) summed over every order the filter matches, in the database.
+fn order_totals(
+    conn: &mut DbConnection,
+    reseller_id: &str,
+    filter: &OrderFilter,
+) -> Result<(i64, i64), ApiError> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::BigInt;
+    Ok(scoped(reseller_id, filter)
+        .select((
+            sql::<BigInt>("CAST(COALESCE(SUM(credits), 0) AS BIGINT)"),
+            sql::<BigInt>("CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT)"),
+        ))
+        .first(conn)?)
+}
+
+/// One page of the orders the filter matches, newest first (an export reads them all this
+/// way, a page at a time).
+pub fn orders_page(
+    conn: &mut DbConnection,
+    reseller_id: &str,
+    filter: &OrderFilter,
+    page: &PageRequest,
+) -> Result<credence_shared::Page<CreditOrder>, ApiError> {
+    let mut query = scoped(reseller_id, filter)
+        .order(credit_orders::id.desc())
+        .limit(page.limit + 1);
+    if let Some(after) = &page.after {
+        query = query.filter(credit_orders::id.lt(after.clone()));
+    }
+    let rows: Vec<OrderRow> = query.load(conn)?;
+    let rows = into_page(rows, page, |r| r.id.clone(), |r| r);
+    Ok(credence_shared::Page {
         data: rows
+            .data
             .into_iter()
             .map(|r| order_dto(conn, r))
             .collect::<Result<_, _>>()?,
-        next_cursor,
-        total_credits,
-        total_amount_minor,
-        currency,
+        next_cursor: rows.next_cursor,
     })
 }
 

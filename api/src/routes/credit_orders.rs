@@ -10,11 +10,13 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::ResellerStaff;
+use crate::db::DbConnection;
 use crate::domain::invoices;
 use crate::domain::orders::{self, OrderFilter};
+use crate::domain::PageRequest;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::csv;
-use crate::routes::extract::{Json, ListParams};
+use crate::routes::extract::{Json, ListParams, PageParams};
 use crate::routes::idempotency;
 use crate::state::AppState;
 
@@ -77,14 +79,15 @@ pub async fn list_credit_orders(
     Ok(web::Json(
         state
             .db
-            .run(move |conn| orders::list_orders(conn, &reseller_id, &filter, Some(&page)))
+            .run(move |conn| orders::list_orders(conn, &reseller_id, &filter, &page))
             .await?,
     ))
 }
 
-/// The same orders as CSV (all of them, not one page).
+/// The same orders as CSV (all of them, not one page), streamed, with a total line.
 #[utoipa::path(tag = "credits", params(OrderListParams), responses(
     (status = 200, description = "CSV", content_type = "text/csv"),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[get("/credit-orders/export.csv")]
 pub async fn export_credit_orders(
@@ -94,50 +97,99 @@ pub async fn export_credit_orders(
 ) -> ApiResult<HttpResponse> {
     let reseller_id = staff.reseller_id()?;
     let filter = params.filter()?;
-    let all = state
-        .db
-        .run(move |conn| orders::list_orders(conn, &reseller_id, &filter, None))
-        .await?;
-    let rows = all.data.iter().map(|o| {
-        vec![
-            o.created_at.to_rfc3339(),
-            o.client_code.clone(),
-            o.client_name.clone(),
-            o.kind.to_string(),
-            o.credits.to_string(),
-            csv::money(o.list_price_minor),
-            format!("{:.2}", o.discount_percent),
-            csv::money(o.amount_minor),
-            o.currency.clone(),
-            o.po_reference.clone().unwrap_or_default(),
-            o.note.clone().unwrap_or_default(),
-            o.id.clone(),
-        ]
-    });
-    let mut body = csv::document(
-        &[
-            "created_at",
-            "client_code",
-            "client_name",
-            "kind",
-            "credits",
-            "list_price",
-            "discount_percent",
-            "amount",
-            "currency",
-            "po_reference",
-            "note",
-            "order_id",
-        ],
-        rows,
-    );
-    body.push_str(&format!(
-        "TOTAL,,,,{},,,{},{},,,\r\n",
-        all.total_credits,
-        csv::money(all.total_amount_minor),
-        all.currency
-    ));
-    Ok(csv::download("credit-orders.csv", body))
+    let currency = {
+        let reseller_id = reseller_id.clone();
+        state
+            .db
+            .run(move |conn| orders::reseller_currency(conn, &reseller_id))
+            .await?
+    };
+    let header = [
+        "created_at",
+        "client_code",
+        "client_name",
+        "kind",
+        "credits",
+        "list_price",
+        "discount_percent",
+        "amount",
+        "currency",
+        "po_reference",
+        "note",
+        "order_id",
+    ];
+    let export = OrdersExport {
+        reseller_id,
+        filter,
+        currency,
+        after: None,
+        done: false,
+        total_credits: 0,
+        total_amount_minor: 0,
+    };
+    Ok(csv::stream(
+        state.db.clone(),
+        "credit-orders.csv",
+        header.map(String::from).to_vec(),
+        export,
+    ))
+}
+
+/// `export.csv`, a batch of orders at a time; the totals add up as the rows go by.
+struct OrdersExport {
+    reseller_id: String,
+    filter: OrderFilter,
+    currency: String,
+    after: Option<String>,
+    done: bool,
+    total_credits: i64,
+    total_amount_minor: i64,
+}
+
+impl csv::Export for OrdersExport {
+    fn next_batch(&mut self, conn: &mut DbConnection) -> Result<Vec<Vec<String>>, ApiError> {
+        if self.done {
+            return Ok(Vec::new());
+        }
+        let page = PageRequest {
+            limit: csv::BATCH,
+            after: self.after.take(),
+        };
+        let orders = orders::orders_page(conn, &self.reseller_id, &self.filter, &page)?;
+        self.done = orders.next_cursor.is_none();
+        self.after = orders.next_cursor;
+        Ok(orders
+            .data
+            .iter()
+            .map(|o| {
+                self.total_credits += o.credits;
+                self.total_amount_minor += o.amount_minor;
+                vec![
+                    o.created_at.to_rfc3339(),
+                    o.client_code.clone(),
+                    o.client_name.clone(),
+                    o.kind.to_string(),
+                    o.credits.to_string(),
+                    csv::money(o.list_price_minor),
+                    format!("{:.2}", o.discount_percent),
+                    csv::money(o.amount_minor),
+                    o.currency.clone(),
+                    o.po_reference.clone().unwrap_or_default(),
+                    o.note.clone().unwrap_or_default(),
+                    o.id.clone(),
+                ]
+            })
+            .collect())
+    }
+
+    fn footer(&self) -> Option<Vec<String>> {
+        let mut cells = vec![String::new(); 12];
+        cells[0] = "TOTAL".into();
+        cells[4] = self.total_credits.to_string();
+        cells[7] = csv::money(self.total_amount_minor);
+        cells[8] = self.currency.clone();
+        Some(cells)
+    }
 }
 
 /// Add credits to a client by its code. Each order is invoiced to the reseller at list price
@@ -211,8 +263,10 @@ pub async fn get_invoice(
     ))
 }
 
-#[utoipa::path(tag = "credits", params(("id" = String, Path)), responses(
+/// The invoice's lines, oldest first, a page at a time.
+#[utoipa::path(tag = "credits", params(("id" = String, Path), PageParams), responses(
     (status = 200, body = Page<InvoiceLine>),
+    (status = 400, description = "`invalid_query` (`limit` outside 1–200, a foreign cursor)", body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[get("/invoices/{id}/lines")]
@@ -220,20 +274,20 @@ pub async fn invoice_lines(
     state: web::Data<AppState>,
     staff: ResellerStaff,
     id: web::Path<String>,
+    params: web::Query<PageParams>,
 ) -> ApiResult<web::Json<Page<InvoiceLine>>> {
     let reseller_id = staff.reseller_id()?;
     let id = id.into_inner();
-    let lines = state
-        .db
-        .run(move |conn| {
-            invoices::get_invoice(conn, Some(&reseller_id), &id)?;
-            invoices::invoice_lines(conn, &id)
-        })
-        .await?;
-    Ok(web::Json(Page {
-        data: lines,
-        next_cursor: None,
-    }))
+    let page = params.page()?;
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| {
+                invoices::get_invoice(conn, Some(&reseller_id), &id)?;
+                invoices::invoice_lines(conn, &id, &page)
+            })
+            .await?,
+    ))
 }
 
 /// The invoice's lines and total as CSV.
@@ -249,45 +303,16 @@ pub async fn invoice_csv(
 ) -> ApiResult<HttpResponse> {
     let clock = state.config.billing_clock;
     let reseller_id = staff.reseller_id()?;
-    let id = id.into_inner();
-    let (invoice, lines) = state
-        .db
-        .run(move |conn| {
-            let row = invoices::get_invoice(conn, Some(&reseller_id), &id)?;
-            let invoice = invoices::invoice_dto(conn, &clock, row)?;
-            Ok((invoice, invoices::invoice_lines(conn, &id)?))
-        })
-        .await?;
-    let rows = lines.iter().map(|l| {
-        vec![
-            l.created_at.to_rfc3339(),
-            l.client_code.clone(),
-            l.description.clone(),
-            l.credits.to_string(),
-            csv::money(l.unit_price_minor),
-            format!("{:.2}", l.discount_percent),
-            csv::money(l.amount_minor),
-            invoice.currency.clone(),
-        ]
-    });
-    let mut body = csv::document(
-        &[
-            "date",
-            "client_code",
-            "description",
-            "credits",
-            "unit_price",
-            "discount_percent",
-            "amount",
-            "currency",
-        ],
-        rows,
-    );
-    body.push_str(&format!(
-        "TOTAL,,,,,,{},{}\r\n",
-        csv::money(invoice.total_minor),
-        invoice.currency
-    ));
+    let invoice = {
+        let id = id.clone();
+        state
+            .db
+            .run(move |conn| {
+                let row = invoices::get_invoice(conn, Some(&reseller_id), &id)?;
+                invoices::invoice_dto(conn, &clock, row)
+            })
+            .await?
+    };
     let name = format!(
         "invoice-{}.csv",
         invoice
@@ -295,5 +320,71 @@ pub async fn invoice_csv(
             .clone()
             .unwrap_or_else(|| format!("draft-{}", invoice.period))
     );
-    Ok(csv::download(&name, body))
+    let header = [
+        "date",
+        "client_code",
+        "description",
+        "credits",
+        "unit_price",
+        "discount_percent",
+        "amount",
+        "currency",
+    ];
+    let export = LinesExport {
+        invoice,
+        after: None,
+        done: false,
+    };
+    Ok(csv::stream(
+        state.db.clone(),
+        &name,
+        header.map(String::from).to_vec(),
+        export,
+    ))
+}
+
+/// `lines.csv`, a batch of lines at a time, then the invoice's total.
+struct LinesExport {
+    invoice: Invoice,
+    after: Option<String>,
+    done: bool,
+}
+
+impl csv::Export for LinesExport {
+    fn next_batch(&mut self, conn: &mut DbConnection) -> Result<Vec<Vec<String>>, ApiError> {
+        if self.done {
+            return Ok(Vec::new());
+        }
+        let page = PageRequest {
+            limit: csv::BATCH,
+            after: self.after.take(),
+        };
+        let lines = invoices::invoice_lines(conn, &self.invoice.id, &page)?;
+        self.done = lines.next_cursor.is_none();
+        self.after = lines.next_cursor;
+        Ok(lines
+            .data
+            .iter()
+            .map(|l| {
+                vec![
+                    l.created_at.to_rfc3339(),
+                    l.client_code.clone(),
+                    l.description.clone(),
+                    l.credits.to_string(),
+                    csv::money(l.unit_price_minor),
+                    format!("{:.2}", l.discount_percent),
+                    csv::money(l.amount_minor),
+                    self.invoice.currency.clone(),
+                ]
+            })
+            .collect())
+    }
+
+    fn footer(&self) -> Option<Vec<String>> {
+        let mut cells = vec![String::new(); 8];
+        cells[0] = "TOTAL".into();
+        cells[6] = csv::money(self.invoice.total_minor);
+        cells[7] = self.invoice.currency.clone();
+        Some(cells)
+    }
 }

@@ -1,15 +1,78 @@
-//! CSV downloads: a document from `csv_io`, sent as an attachment.
+//! CSV downloads: a small document from `csv_io` sent as an attachment, or a large one
+//! streamed batch by batch from the database.
 
 pub use crate::csv_io::{document, money};
 
+use actix_web::web::Bytes;
 use actix_web::HttpResponse;
+use futures_util::stream::{self, StreamExt};
+
+use crate::db::{Db, DbConnection};
+use crate::error::ApiError;
+
+/// Rows this many at a time: one short query each, memory bounded by one batch.
+pub const BATCH: i64 = 500;
 
 pub fn download(filename: &str, body: String) -> HttpResponse {
-    HttpResponse::Ok()
+    attachment(filename).body(body)
+}
+
+fn attachment(filename: &str) -> actix_web::HttpResponseBuilder {
+    let mut builder = HttpResponse::Ok();
+    builder
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             "Content-Disposition",
             format!("attachment; filename=\"{filename}\""),
-        ))
-        .body(body)
+        ));
+    builder
+}
+
+/// A download too big to build in memory: rows come from [`Export::next_batch`], each batch on
+/// its own pooled connection that is released before the bytes go out, so memory stays flat
+/// in the number of rows, the first byte leaves after the first batch, and a slow reader
+/// never holds a connection. Batches are read only as fast as the client takes them.
+pub trait Export: Send + 'static {
+    /// The rows after the previous batch, as cells; empty when every row was sent.
+    fn next_batch(&mut self, conn: &mut DbConnection) -> Result<Vec<Vec<String>>, ApiError>;
+
+    /// A last line after every row (e.g. totals).
+    fn footer(&self) -> Option<Vec<String>> {
+        None
+    }
+}
+
+pub fn stream<E: Export>(db: Db, filename: &str, header: Vec<String>, export: E) -> HttpResponse {
+    let head = Bytes::from(crate::csv_io::lines([header]));
+    let rows = stream::unfold(Some(export), move |state| {
+        let db = db.clone();
+        async move {
+            let mut export = state?;
+            let batch = db
+                .run(move |conn| {
+                    let rows = export.next_batch(conn)?;
+                    Ok((export, rows))
+                })
+                .await;
+            match batch {
+                Ok((export, rows)) if rows.is_empty() => {
+                    let footer = export.footer().map(|f| crate::csv_io::lines([f]));
+                    footer.map(|f| (Ok(Bytes::from(f)), None))
+                }
+                Ok((export, rows)) => {
+                    Some((Ok(Bytes::from(crate::csv_io::lines(rows))), Some(export)))
+                }
+                Err(e) => {
+                    // The status line is gone already: ending the body early is the only
+                    // signal left, and the client sees an incomplete download.
+                    tracing::error!(error = %e, "CSV export failed mid-stream");
+                    Some((
+                        Err(actix_web::error::ErrorInternalServerError("export failed")),
+                        None,
+                    ))
+                }
+            }
+        }
+    });
+    attachment(filename).streaming(stream::once(async move { Ok(head) }).chain(rows))
 }

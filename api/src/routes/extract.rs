@@ -109,6 +109,44 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
+/// `?limit=&cursor=` of a list with no filters.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// 1 to 200, default 50.
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl PageParams {
+    pub fn page(&self) -> Result<PageRequest, ApiError> {
+        page_request(self.limit, self.cursor.as_deref())
+    }
+}
+
+/// `limit` from 1 to 200 (default 50) and a cursor this API returned (an id).
+fn page_request(limit: Option<i64>, cursor: Option<&str>) -> Result<PageRequest, ApiError> {
+    let limit = limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "`limit` must be from 1 to 200.",
+        ));
+    }
+    let after = match cursor.map(str::trim) {
+        None | Some("") => None,
+        Some(c) if c.len() == 36 && uuid::Uuid::parse_str(c).is_ok() => Some(c.to_string()),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                "`cursor` is not a cursor this API returned.",
+            ))
+        }
+    };
+    Ok(PageRequest { limit, after })
+}
+
 /// `?limit=&cursor=&q=&status=` of every list endpoint.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -125,24 +163,7 @@ pub struct ListParams {
 
 impl ListParams {
     pub fn page(&self) -> Result<PageRequest, ApiError> {
-        let limit = self.limit.unwrap_or(50);
-        if !(1..=200).contains(&limit) {
-            return Err(ApiError::bad_request(
-                "invalid_query",
-                "`limit` must be from 1 to 200.",
-            ));
-        }
-        let after = match self.cursor.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(c) if c.len() == 36 && uuid::Uuid::parse_str(c).is_ok() => Some(c.to_string()),
-            Some(_) => {
-                return Err(ApiError::bad_request(
-                    "invalid_query",
-                    "`cursor` is not a cursor this API returned.",
-                ))
-            }
-        };
-        Ok(PageRequest { limit, after })
+        page_request(self.limit, self.cursor.as_deref())
     }
 
     /// `status` as one of the enum's words; blank is no filter, anything else is a 400.

@@ -11,12 +11,15 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::TenantUser;
+use crate::db::DbConnection;
 use crate::domain::candidates::{self as people};
 use crate::domain::catalogue;
 use crate::domain::projects::{self, ProjectFilter};
+use crate::domain::tenant::Tenant;
+use crate::domain::PageRequest;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::csv;
-use crate::routes::extract::{Json, ListParams};
+use crate::routes::extract::{Json, ListParams, PageParams};
 use crate::routes::idempotency;
 use crate::state::AppState;
 
@@ -159,9 +162,11 @@ pub async fn update_project(
     ))
 }
 
-/// Every candidate of the project with each test's status, and (client users) the scores.
-#[utoipa::path(tag = "projects", params(("id" = String, Path)), responses(
+/// The project's candidates with each test's status, and (client users) the scores; newest
+/// invitation first, one page at a time.
+#[utoipa::path(tag = "projects", params(("id" = String, Path), PageParams), responses(
     (status = 200, body = Page<ProjectResult>),
+    (status = 400, description = "`invalid_query` (`limit` outside 1–200, a foreign cursor)", body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[get("/projects/{id}/results")]
@@ -169,19 +174,20 @@ pub async fn project_results(
     state: web::Data<AppState>,
     user: TenantUser,
     id: web::Path<String>,
+    params: web::Query<PageParams>,
 ) -> ApiResult<web::Json<Page<ProjectResult>>> {
     let id = id.into_inner();
-    let (_, rows) = state
-        .db
-        .run(move |conn| people::project_results(conn, &user.tenant, &id))
-        .await?;
-    Ok(web::Json(Page {
-        data: rows,
-        next_cursor: None,
-    }))
+    let page = params.page()?;
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| people::project_results(conn, &user.tenant, &id, &page))
+            .await?,
+    ))
 }
 
-/// The results table as CSV: one row per candidate, percentile/sten/T per test (stens per trait).
+/// The results table as CSV, streamed: one row per candidate, percentile/sten/T per test (per
+/// trait for personality tests; client users only).
 #[utoipa::path(tag = "projects", params(("id" = String, Path)), responses(
     (status = 200, description = "CSV", content_type = "text/csv"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -193,38 +199,67 @@ pub async fn project_results_csv(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let (name, rows) = state
-        .db
-        .run(move |conn| people::project_results(conn, &user.tenant, &id))
-        .await?;
+    let (name, columns) = {
+        let (tenant, id) = (user.tenant.clone(), id.clone());
+        state
+            .db
+            .run(move |conn| people::score_columns(conn, &tenant, &id))
+            .await?
+    };
     let mut header: Vec<String> = ["first_name", "last_name", "email", "status", "submitted_at"]
         .iter()
         .map(|s| s.to_string())
         .collect();
-    let mut scales: Vec<(String, String)> = Vec::new();
-    for r in &rows {
-        for a in &r.assessments {
-            for s in a.scores.iter().flatten() {
-                let key = (a.test_name.clone(), s.scale.clone());
-                if !scales.contains(&key) {
-                    scales.push(key);
-                }
-            }
-        }
-    }
-    for (test, scale) in &scales {
-        let label = if scale == "total" {
-            test.clone()
+    for column in &columns {
+        let label = if column.scale == "total" {
+            column.test_name.clone()
         } else {
-            format!("{test} {scale}")
+            format!("{} {}", column.test_name, column.scale)
         };
-        header.extend([
-            format!("{label} percentile"),
-            format!("{label} sten"),
-            format!("{label} T"),
-        ]);
+        header.extend(["percentile", "sten", "T"].map(|m| format!("{label} {m}")));
     }
-    let lines = rows.iter().map(|r| {
+    let export = ResultsExport {
+        tenant: user.tenant,
+        project_id: id,
+        columns,
+        after: None,
+        done: false,
+    };
+    Ok(csv::stream(
+        state.db.clone(),
+        &format!("results-{}.csv", slug(&name)),
+        header,
+        export,
+    ))
+}
+
+/// `results.csv`, a batch of invitations at a time.
+struct ResultsExport {
+    tenant: Tenant,
+    project_id: String,
+    columns: Vec<people::ScoreColumn>,
+    after: Option<String>,
+    done: bool,
+}
+
+impl csv::Export for ResultsExport {
+    fn next_batch(&mut self, conn: &mut DbConnection) -> Result<Vec<Vec<String>>, ApiError> {
+        if self.done {
+            return Ok(Vec::new());
+        }
+        let page = PageRequest {
+            limit: csv::BATCH,
+            after: self.after.take(),
+        };
+        let rows = people::project_results(conn, &self.tenant, &self.project_id, &page)?;
+        self.done = rows.next_cursor.is_none();
+        self.after = rows.next_cursor;
+        Ok(rows.data.iter().map(|r| self.cells(r)).collect())
+    }
+}
+
+impl ResultsExport {
+    fn cells(&self, r: &ProjectResult) -> Vec<String> {
         let mut cells = vec![
             r.first_name.clone(),
             r.last_name.clone(),
@@ -232,13 +267,13 @@ pub async fn project_results_csv(
             r.status.to_string(),
             r.submitted_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
         ];
-        for (test, scale) in &scales {
+        for column in &self.columns {
             let score = r
                 .assessments
                 .iter()
-                .filter(|a| &a.test_name == test)
+                .filter(|a| a.test_name == column.test_name)
                 .flat_map(|a| a.scores.iter().flatten())
-                .find(|s| &s.scale == scale);
+                .find(|s| s.scale == column.scale);
             match score {
                 Some(s) => cells.extend([
                     s.percentile.to_string(),
@@ -249,10 +284,12 @@ pub async fn project_results_csv(
             }
         }
         cells
-    });
-    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
-    let slug: String = name
-        .chars()
+    }
+}
+
+/// A project name as a file name: lower-case letters and digits, the rest dashes.
+fn slug(name: &str) -> String {
+    name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
                 c.to_ascii_lowercase()
@@ -260,11 +297,7 @@ pub async fn project_results_csv(
                 '-'
             }
         })
-        .collect();
-    Ok(csv::download(
-        &format!("results-{slug}.csv"),
-        csv::document(&header_refs, lines),
-    ))
+        .collect()
 }
 
 /// The CSV template for importing candidates.

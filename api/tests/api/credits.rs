@@ -69,6 +69,29 @@ async fn orders_add_credits_and_invoice_at_the_discount(backend: Backend) {
         .await
         .json();
     assert_eq!(invoice.total_minor, 82400);
+    // The invoice's lines page oldest first; the totals cover every order, not one page.
+    let first_line: Page<InvoiceLine> = app
+        .get(
+            &format!("/invoices/{invoice_id}/lines?limit=1"),
+            Some(&token),
+        )
+        .await
+        .json();
+    assert_eq!(first_line.data.len(), 1);
+    assert_eq!(first_line.data[0].credits, 200);
+    let cursor = first_line.next_cursor.expect("a second line");
+    let rest: Page<InvoiceLine> = app
+        .get(
+            &format!("/invoices/{invoice_id}/lines?limit=1&cursor={cursor}"),
+            Some(&token),
+        )
+        .await
+        .json();
+    assert_eq!(rest.data.len(), 1);
+    assert_eq!(rest.data[0].credits, 3);
+    assert_eq!(rest.next_cursor, None);
+    let one: CreditOrderPage = app.get("/credit-orders?limit=1", Some(&token)).await.json();
+    assert_eq!((one.data.len(), one.total_credits), (1, 203));
     let filtered: CreditOrderPage = app
         .get(
             &format!("/credit-orders?client_id={id}&from=2000-01-01&to=2999-12-31"),

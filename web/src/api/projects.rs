@@ -43,8 +43,13 @@ pub async fn patch_project(id: &str, body: &ProjectPatch) -> ApiResult<Project> 
 }
 
 /// One row per invitation of the project (scores for client users only).
-pub async fn project_results(id: &str) -> ApiResult<Page<ProjectResult>> {
-    get(&format!("/projects/{}/results", enc(id))).await
+pub async fn project_results(id: &str, cursor: Option<&str>) -> ApiResult<Page<ProjectResult>> {
+    get(&format!(
+        "/projects/{}/results?{}",
+        enc(id),
+        page_query(50, cursor)
+    ))
+    .await
 }
 
 pub async fn download_project_results_csv(id: &str) -> ApiResult<()> {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use credence_shared::assess::{Assessment, Candidate, Invitation, ProjectResult, Score};
+use credence_shared::assess::{Assessment, Candidate, Invitation, Score};
 use credence_shared::{AssessmentStatus, CandidateStatus, InvitationStatus};
 use diesel::prelude::*;
 
@@ -12,7 +12,6 @@ use crate::db::schema::{
 };
 use crate::db::DbConnection;
 use crate::domain::clients::ClientRow;
-use crate::domain::projects::get_scoped_project;
 use crate::domain::tenant::Tenant;
 use crate::domain::{like_pattern, PageRequest};
 use crate::error::ApiError;
@@ -37,7 +36,7 @@ fn scores_of(row: &AssessmentRow) -> Option<Vec<Score>> {
 }
 
 /// The assessments of these invitations, in test order, keyed by invitation (one query).
-fn assessments_by_invitation(
+pub(super) fn assessments_by_invitation(
     conn: &mut DbConnection,
     invitation_ids: &[String],
     with_scores: bool,
@@ -215,46 +214,6 @@ pub fn to_dto(
     to_dtos(conn, vec![(row, client.clone())], with_scores)?
         .pop()
         .ok_or_else(|| ApiError::internal("candidate vanished"))
-}
-
-/// A project's results: every invited candidate with each test's status and (client users)
-/// scores, newest invitation first; the project's name for file names. Two queries for the
-/// rows, one for all their assessments.
-pub fn project_results(
-    conn: &mut DbConnection,
-    tenant: &Tenant,
-    project_id: &str,
-) -> Result<(String, Vec<ProjectResult>), ApiError> {
-    let (project, _) = get_scoped_project(conn, tenant, project_id)?;
-    let rows: Vec<(InvitationRow, CandidateRow)> = invitations::table
-        .inner_join(candidates::table)
-        .filter(invitations::project_id.eq(project_id))
-        .order(invitations::id.desc())
-        .select((invitations::all_columns, candidates::all_columns))
-        .load(conn)?;
-    let ids: Vec<String> = rows.iter().map(|(i, _)| i.id.clone()).collect();
-    let mut assessments = assessments_by_invitation(conn, &ids, tenant.sees_scores())?;
-    let results = rows
-        .into_iter()
-        .map(|(inv, c)| {
-            let assessments = assessments.remove(&inv.id).unwrap_or_default();
-            ProjectResult {
-                submitted_at: assessments
-                    .iter()
-                    .filter_map(|a| a.submitted_at)
-                    .max()
-                    .filter(|_| inv.status == InvitationStatus::Submitted),
-                candidate_id: c.id,
-                invitation_id: inv.id,
-                first_name: c.first_name,
-                last_name: c.last_name,
-                email: c.email,
-                status: inv.status,
-                assessments,
-            }
-        })
-        .collect();
-    Ok((project.name, results))
 }
 
 #[derive(Debug, Default)]

@@ -1,17 +1,19 @@
 //! Candidates and invitations: inviting charges the project's credit cost at once (or refuses
 //! with insufficient credits and charges nothing); cancelling or expiry refunds the tests never
 //! started. One file per seam: `invite` (charge and invite), `lifecycle` (edit, resend, close,
-//! expire), `import` (CSV), `dto` (pages of candidates and results in a fixed number of queries).
+//! expire), `import` (CSV), `dto` (pages of candidates in a fixed number of queries), `results` (a project's results).
 
 mod dto;
 mod import;
 mod invite;
 mod lifecycle;
+mod results;
 
 pub use dto::*;
 pub use import::import;
 pub use invite::*;
 pub use lifecycle::*;
+pub use results::*;
 
 use credence_shared::{AssessmentStatus, InvitationStatus};
 use diesel::prelude::*;

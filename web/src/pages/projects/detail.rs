@@ -1,6 +1,6 @@
 //! The project page: header, panels, self-registration key, candidates and results.
 
-use credence_shared::assess::{Project, ProjectPatch};
+use credence_shared::assess::{Project, ProjectPatch, ProjectResult};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api;
 use crate::components::assess::{Portal, ProjectStatus};
 use crate::components::loaded::Loaded;
-use crate::components::states::EmptyState;
+use crate::components::paged::Paged;
 use crate::components::toast::use_toasts;
 use crate::components::widgets::{ConfirmButton, CopyButton, Fact};
 use crate::format;
@@ -52,15 +52,13 @@ fn ProjectPage(project: Project, portal: Portal) -> impl IntoView {
     let id = StoredValue::new(project.id.clone());
     let panel = RwSignal::new(Panel::None);
     let exporting = RwSignal::new(false);
-    let results_changed = Trigger::new();
-    let load_results = move || {
-        results_changed.track();
+    let results = Paged::new(move |cursor: Option<String>| {
         let id = id.get_value();
-        async move { api::project_results(&id).await }
-    };
+        async move { api::project_results(&id, cursor.as_deref()).await }
+    });
     // After invites, imports and cancellations: the counts and the candidates.
     let reload = Callback::new(move |_: ()| {
-        results_changed.notify();
+        results.reload();
         leptos::task::spawn_local(async move {
             if let Ok(p) = api::get_project(&id.get_value()).await {
                 current.set(p);
@@ -166,15 +164,8 @@ fn ProjectPage(project: Project, portal: Portal) -> impl IntoView {
                     {move || if exporting.get() { "Exporting…" } else { "Export CSV" }}
                 </button>
             </div>
-            <Loaded fetch=load_results keep_while_reloading=true let:page>
-                {if page.data.is_empty() {
-                    view! {
-                        <EmptyState title="No candidates yet." body="Invite candidates one by one, or import a CSV file." />
-                    }.into_any()
-                } else {
-                    view! { <ResultsTable rows=page.data current=current portal=portal /> }.into_any()
-                }}
-            </Loaded>
+            {results.view("No candidates yet: invite them one by one, or import a CSV file.",
+                move |rows: Vec<ProjectResult>| view! { <ResultsTable rows=rows current=current portal=portal /> })}
         </section>
     }
 }
