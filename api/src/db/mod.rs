@@ -2,6 +2,7 @@
 //! migrations, and `Db::run` to keep blocking queries off the async workers.
 
 pub mod schema;
+pub mod search;
 
 use std::time::Duration;
 

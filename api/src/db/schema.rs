@@ -380,6 +380,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        reseller_id -> Text,
     }
 }
 

@@ -54,12 +54,4 @@ pub fn into_page<R, T>(
 }
 
 /// `%text%` for a case-insensitive LIKE on both backends (callers lower-case the column).
-pub fn like_pattern(q: &str) -> String {
-    let escaped = q
-        .trim()
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
+pub use crate::db::search::like_pattern;

@@ -33,6 +33,7 @@ mod passwords;
 mod price_leaks;
 mod results_export;
 mod schema;
+mod search;
 mod secrets_at_rest;
 mod self_registration;
 mod test_area;

@@ -28,8 +28,8 @@ fn insert_invited(w: &World, project_id: &str) {
             let candidate = format!("019b0000-0000-7000-8000-{i:012}");
             let invitation = format!("019b0000-0001-7000-8000-{i:012}");
             people.push(format!(
-                "('{candidate}', '{}', 'Bulk', 'Person {i:04}', 'bulk{i}@cand.example', NULL, 0, TRUE, '2026-06-15 12:00:00', '2026-06-15 12:00:00')",
-                w.client.id
+                "('{candidate}', '{}', 'Bulk', 'Person {i:04}', 'bulk{i}@cand.example', NULL, 0, TRUE, '2026-06-15 12:00:00', '2026-06-15 12:00:00', (SELECT reseller_id FROM clients WHERE id = '{}'))",
+                w.client.id, w.client.id
             ));
             invites.push(format!(
                 "('{invitation}', '{candidate}', '{project_id}', '{}', NULL, 'invited', 1, '2026-07-15 12:00:00', '2026-06-15 12:00:00', '2026-06-15 12:00:00')",
@@ -37,7 +37,7 @@ fn insert_invited(w: &World, project_id: &str) {
             ));
         }
         diesel::sql_query(format!(
-            "INSERT INTO candidates (id, client_id, first_name, last_name, email, phone, extra_time_percent, active, created_at, updated_at) VALUES {}",
+            "INSERT INTO candidates (id, client_id, first_name, last_name, email, phone, extra_time_percent, active, created_at, updated_at, reseller_id) VALUES {}",
             people.join(", ")
         ))
         .execute(&mut *conn)

@@ -34,30 +34,33 @@ fn normalise_type(t: &str) -> &'static str {
 }
 
 /// (table, column, type, not null) for every column; plus keys and foreign keys as strings.
+/// SQLite's FTS5 search table (and its shadow tables) is left out: PostgreSQL answers the same
+/// search from trigram indexes on `candidates` itself (see `db::search`).
 fn describe(conn: &mut DbConnection) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
     let (columns, keys, fks): (Vec<Row>, Vec<Row>, Vec<Row>) = match conn {
         DbConnection::Sqlite(c) => (
             diesel::sql_query(
                 "SELECT m.name AS a, p.name AS b, p.type AS c, (p.\"notnull\" OR p.pk > 0) AS d \
                  FROM sqlite_master m, pragma_table_info(m.name) p \
-                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'",
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'candidates_search%' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations' \
+",
             )
             .load(c)
             .unwrap(),
             diesel::sql_query(
                 "SELECT m.name AS a, il.name AS b, group_concat(ii.name, ',') AS c, il.\"unique\" AS d \
                  FROM sqlite_master m, pragma_index_list(m.name) il, pragma_index_info(il.name) ii \
-                 WHERE m.type = 'table' AND m.name <> '__diesel_schema_migrations' AND il.\"unique\" = 1 \
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'candidates_search%' AND m.name <> '__diesel_schema_migrations' AND il.\"unique\" = 1 \
                  GROUP BY m.name, il.name \
                  UNION SELECT m.name AS a, 'pk' AS b, group_concat(p.name, ',') AS c, 1 AS d \
                  FROM sqlite_master m, pragma_table_info(m.name) p \
-                 WHERE m.type = 'table' AND m.name <> '__diesel_schema_migrations' AND p.pk > 0 GROUP BY m.name",
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'candidates_search%' AND m.name <> '__diesel_schema_migrations' AND p.pk > 0 GROUP BY m.name",
             )
             .load(c)
             .unwrap(),
             diesel::sql_query(
                 "SELECT m.name AS a, f.\"from\" AS b, f.\"table\" || '.' || f.\"to\" AS c, 0 AS d \
-                 FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table'",
+                 FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND m.name NOT LIKE 'candidates_search%'",
             )
             .load(c)
             .unwrap(),

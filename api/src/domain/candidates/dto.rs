@@ -10,10 +10,11 @@ use diesel::prelude::*;
 use crate::db::schema::{
     assessments, candidates, clients, invitations, norm_groups, projects, tests,
 };
+use crate::db::search;
 use crate::db::DbConnection;
 use crate::domain::clients::ClientRow;
 use crate::domain::tenant::Tenant;
-use crate::domain::{like_pattern, PageRequest};
+use crate::domain::PageRequest;
 use crate::error::ApiError;
 
 use super::{AssessmentRow, CandidateRow, InvitationRow};
@@ -237,13 +238,16 @@ pub fn list(
         .limit(page.limit + 1)
         .into_boxed();
     match tenant {
+        // Tenant first: the (reseller_id, id) and (client_id, id) indexes page these.
         Tenant::Reseller { reseller_id } => {
-            query = query.filter(clients::reseller_id.eq(reseller_id.clone()))
+            query = query.filter(candidates::reseller_id.eq(reseller_id.clone()))
         }
-        Tenant::Client { client_id } => query = query.filter(clients::id.eq(client_id.clone())),
+        Tenant::Client { client_id } => {
+            query = query.filter(candidates::client_id.eq(client_id.clone()))
+        }
     }
     if let Some(client_id) = &filter.client_id {
-        query = query.filter(clients::id.eq(client_id.clone()));
+        query = query.filter(candidates::client_id.eq(client_id.clone()));
     }
     if let Some(project_id) = &filter.project_id {
         query = query.filter(
@@ -264,16 +268,7 @@ pub fn list(
         );
     }
     if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
-        let pattern = like_pattern(q);
-        query = query.filter(
-            diesel::dsl::sql::<diesel::sql_types::Bool>(
-                "(lower(candidates.first_name || ' ' || candidates.last_name) LIKE ",
-            )
-            .bind::<diesel::sql_types::Text, _>(pattern.clone())
-            .sql(" ESCAPE '\\' OR lower(candidates.email) LIKE ")
-            .bind::<diesel::sql_types::Text, _>(pattern)
-            .sql(" ESCAPE '\\')"),
-        );
+        query = query.filter(search::candidate_matches(conn, q));
     }
     if let Some(after) = &page.after {
         query = query.filter(candidates::id.lt(after.clone()));

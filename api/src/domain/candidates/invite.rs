@@ -98,6 +98,7 @@ pub(super) fn find_or_create(
         .values((
             candidates::id.eq(&id),
             candidates::client_id.eq(&client.id),
+            candidates::reseller_id.eq(&client.reseller_id),
             candidates::first_name.eq(&d.first_name),
             candidates::last_name.eq(&d.last_name),
             candidates::email.eq(d.email.as_str()),

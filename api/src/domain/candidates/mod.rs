@@ -40,6 +40,8 @@ pub struct CandidateRow {
     pub active: bool,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    /// The client's reseller, copied for tenant-first indexes.
+    pub reseller_id: String,
 }
 
 #[derive(Queryable, Debug, Clone)]
