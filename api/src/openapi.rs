@@ -51,12 +51,79 @@ impl Modify for BearerScheme {
 
 /// The whole document: `ApiDoc` plus every path registered under `/api/v1`.
 pub fn spec() -> utoipa::openapi::OpenApi {
-    let (_, spec) = App::new()
+    let (_, mut spec) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(utoipa_actix_web::scope("/api/v1").configure(crate::routes::configure))
         .split_for_parts();
+    document_key_scopes(&mut spec);
     spec
+}
+
+/// Every operation that takes a bearer token says what an API key's token needs for it
+/// (`x-api-key-scope` and a sentence), read from `auth::key_scopes` so the document cannot
+/// drift from the check, and lists the 403 a key without it gets.
+fn document_key_scopes(spec: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::extensions::ExtensionsBuilder;
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+
+    use crate::auth::key_scopes::{self, KeyAccess};
+
+    for (path, item) in spec.paths.paths.iter_mut() {
+        let route = path.strip_prefix("/api/v1").unwrap_or(path).to_string();
+        for (method, operation) in [
+            ("GET", &mut item.get),
+            ("POST", &mut item.post),
+            ("PUT", &mut item.put),
+            ("PATCH", &mut item.patch),
+            ("DELETE", &mut item.delete),
+        ] {
+            let Some(operation) = operation else { continue };
+            if operation.security.as_ref().is_none_or(|s| s.is_empty()) {
+                continue;
+            }
+            let access = key_scopes::required(method, &route);
+            let sentence = match access {
+                KeyAccess::Scope(scope) => format!("API keys: needs the `{scope}` scope."),
+                KeyAccess::AnyKey => "API keys: any key's token.".to_string(),
+                KeyAccess::Never => {
+                    "API keys: never, whatever their scopes (a person must sign in).".to_string()
+                }
+            };
+            operation.description = Some(match operation.description.take() {
+                Some(text) if !text.is_empty() => format!("{text}\n\n{sentence}"),
+                _ => sentence,
+            });
+            let extension = ExtensionsBuilder::new()
+                .add("x-api-key-scope", access.as_str())
+                .build();
+            match &mut operation.extensions {
+                Some(extensions) => extensions.merge(extension),
+                None => operation.extensions = Some(extension),
+            }
+            if access != KeyAccess::AnyKey {
+                operation
+                    .responses
+                    .responses
+                    .entry("403".to_string())
+                    .or_insert_with(|| {
+                        ResponseBuilder::new()
+                            .description(
+                                "`insufficient_scope` or `api_key_not_allowed`: an API key's \
+                                 token that may not do this",
+                            )
+                            .content(
+                                "application/problem+json",
+                                ContentBuilder::new()
+                                    .schema(Some(Ref::from_schema_name("Problem")))
+                                    .build(),
+                            )
+                            .build()
+                            .into()
+                    });
+            }
+        }
+    }
 }
 
 /// What `credence openapi` prints and `openapi.yaml` holds.

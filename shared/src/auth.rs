@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Role, UserStatus};
+use crate::{ApiKeyScope, Role, UserStatus};
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -78,6 +78,9 @@ pub struct Me {
     pub reseller_id: Option<String>,
     pub client_id: Option<String>,
     pub impersonator: Option<Impersonator>,
+    /// Only for a token from `POST /auth/token`: the scopes of the API key behind it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key_scopes: Option<Vec<ApiKeyScope>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -105,6 +108,9 @@ pub struct ClientCredentialsResponse {
     pub access_token: String,
     pub token_type: String,
     pub expires_in: i64,
+    /// The key's scopes, space-separated (RFC 6749 `scope`), e.g. `read candidates`.
+    #[serde(default)]
+    pub scope: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -117,7 +123,11 @@ pub struct ApiKey {
     /// Only in the answer to `POST /api-keys`: store it, it is never shown again.
     pub client_secret: Option<String>,
     pub owner_name: String,
+    /// What the key's tokens may do (see `ApiKeyScope`).
+    #[serde(default)]
+    pub scopes: Vec<ApiKeyScope>,
     pub created_at: DateTime<Utc>,
+    /// When the key was last exchanged for a token.
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
@@ -126,4 +136,10 @@ pub struct ApiKey {
 #[serde(default)]
 pub struct ApiKeyCreate {
     pub name: String,
+    /// What the key's tokens may do: `read`, `candidates`, `projects`, and for reseller users
+    /// `credits` and `clients`. Absent: every scope the owner's role may hold. An empty list,
+    /// an unknown word or a scope the owner's role may not hold is a 422 naming `scopes`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<ApiKeyScope>>))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
 }

@@ -12,7 +12,7 @@ pub mod reseller;
 pub mod status;
 
 pub use status::{
-    AssessmentStatus, CandidateStatus, ClientStatus, CreditOrderKind, DeliveryStatus,
+    ApiKeyScope, AssessmentStatus, CandidateStatus, ClientStatus, CreditOrderKind, DeliveryStatus,
     ImportOutcome, InvitationStatus, InvoiceStatus, LedgerKind, ResellerStatus, TestKind,
     UnknownWord, UserStatus, Word,
 };

@@ -262,6 +262,63 @@ words! {
     }
 }
 
+words! {
+    /// What an API key's tokens may do, chosen when the key is made. Whatever its scopes, a key
+    /// never manages API keys, users, webhooks, passwords or emails, nor starts a Login As.
+    ApiKeyScope, "API key scope" {
+        /// Every `GET` the key's owner may make.
+        Read = "read",
+        /// Add, invite, edit, resend and cancel candidates; import them from CSV.
+        Candidates = "candidates",
+        /// Create and edit projects.
+        Projects = "projects",
+        /// Credit orders and credit adjustments (reseller users).
+        Credits = "credits",
+        /// Create and edit clients and their logos (reseller users).
+        Clients = "clients",
+    }
+}
+
+impl ApiKeyScope {
+    /// One line on what the scope allows, as the API-keys page shows it.
+    pub fn description(self) -> &'static str {
+        match self {
+            ApiKeyScope::Read => "Read everything you can see (every GET).",
+            ApiKeyScope::Candidates => {
+                "Add, invite, edit and cancel candidates; import them from CSV (inviting uses credits)."
+            }
+            ApiKeyScope::Projects => "Create and edit projects.",
+            ApiKeyScope::Credits => {
+                "Place credit orders and credit adjustments for your clients (billed on your invoice)."
+            }
+            ApiKeyScope::Clients => {
+                "Create and edit clients and their logos (initial credits also need credits)."
+            }
+        }
+    }
+
+    /// Whether a key of a user with this role may hold the scope: credits and clients are the
+    /// reseller's business.
+    pub fn available_to(self, role: crate::Role) -> bool {
+        match self {
+            ApiKeyScope::Read | ApiKeyScope::Candidates | ApiKeyScope::Projects => {
+                matches!(role, crate::Role::Reseller | crate::Role::ClientUser)
+            }
+            ApiKeyScope::Credits | ApiKeyScope::Clients => role == crate::Role::Reseller,
+        }
+    }
+
+    /// Every scope a user with this role may give a key (the default of a key made without
+    /// `scopes`).
+    pub fn for_role(role: crate::Role) -> Vec<ApiKeyScope> {
+        ApiKeyScope::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.available_to(role))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,6 +347,23 @@ mod tests {
         round_trip::<TestKind>();
         round_trip::<DeliveryStatus>();
         round_trip::<ImportOutcome>();
+        round_trip::<ApiKeyScope>();
+    }
+
+    #[test]
+    fn credits_and_clients_scopes_are_for_resellers_only() {
+        use crate::Role;
+        assert_eq!(ApiKeyScope::for_role(Role::Reseller), ApiKeyScope::ALL);
+        assert_eq!(
+            ApiKeyScope::for_role(Role::ClientUser),
+            [
+                ApiKeyScope::Read,
+                ApiKeyScope::Candidates,
+                ApiKeyScope::Projects
+            ]
+        );
+        assert!(ApiKeyScope::for_role(Role::PlatformAdmin).is_empty());
+        assert!(ApiKeyScope::for_role(Role::Candidate).is_empty());
     }
 
     #[test]

@@ -146,6 +146,7 @@ fn me_from_user(user: User) -> Me {
         reseller_id: user.reseller_id,
         client_id: user.client_id,
         impersonator: None,
+        api_key_scopes: None,
     }
 }
 

@@ -7,11 +7,12 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
-use credence_shared::Role;
+use credence_shared::{ApiKeyScope, Role};
 
+use super::key_scopes::{self, KeyAccess};
 use crate::domain::audit::{self, AuditActor, AuditScope};
-use crate::domain::sessions;
-use crate::error::ApiError;
+use crate::domain::{api_keys, sessions};
+use crate::error::{ApiError, Failure};
 use crate::state::AppState;
 
 /// A caller with a valid access token for a live session of an active user.
@@ -25,6 +26,15 @@ pub struct Principal {
     /// Set in a Login As session: the reseller user acting as `user_id`.
     pub impersonator_id: Option<String>,
     pub ip: Option<String>,
+    /// Set for a token from `POST /auth/token`: the API key behind it and its scopes.
+    pub api_key: Option<KeyGrant>,
+}
+
+/// The API key a token was exchanged for, as the session row says (never the token's word).
+#[derive(Debug, Clone)]
+pub struct KeyGrant {
+    pub api_key_id: String,
+    pub scopes: Vec<ApiKeyScope>,
 }
 
 impl Principal {
@@ -34,6 +44,37 @@ impl Principal {
             impersonator_id: self.impersonator_id.clone(),
             ip: self.ip.clone(),
         }
+    }
+
+    /// Refuses a key's token that may not do `access` (a person's token may do anything its
+    /// role allows): 403 `api_key_not_allowed` or `insufficient_scope`, naming the scope.
+    pub fn allow(&self, access: KeyAccess) -> Result<(), ApiError> {
+        let Some(key) = &self.api_key else {
+            return Ok(());
+        };
+        match access {
+            KeyAccess::AnyKey => Ok(()),
+            KeyAccess::Scope(scope) if key.scopes.contains(&scope) => Ok(()),
+            KeyAccess::Scope(scope) => Err(ApiError::new(
+                Failure::Forbidden,
+                "insufficient_scope",
+                format!(
+                    "This API key lacks the `{scope}` scope. Create a key with it (its owner \
+                     may, on the Integrations page)."
+                ),
+            )),
+            KeyAccess::Never => Err(ApiError::new(
+                Failure::Forbidden,
+                "api_key_not_allowed",
+                "API keys may never do this, whatever their scopes: a person must sign in.",
+            )),
+        }
+    }
+
+    /// Needs `scope` when the token is a key's (see `auth::key_scopes`; for a need that only
+    /// the request body shows).
+    pub fn require_scope(&self, scope: ApiKeyScope) -> Result<(), ApiError> {
+        self.allow(KeyAccess::Scope(scope))
     }
 }
 
@@ -74,11 +115,34 @@ fn bearer(req: &HttpRequest) -> Option<String> {
         .then(|| token.trim().to_string())
 }
 
+/// What a request is, for the Login As trail and the API-key table: method, path, and the
+/// route pattern under `/api/v1`.
+struct RequestLine {
+    method: String,
+    path: String,
+    route: String,
+}
+
+impl RequestLine {
+    fn of(req: &HttpRequest) -> RequestLine {
+        let path = req.path().to_string();
+        let pattern = req.match_pattern().unwrap_or_else(|| path.clone());
+        RequestLine {
+            method: req.method().to_string(),
+            route: pattern
+                .strip_prefix("/api/v1")
+                .unwrap_or(&pattern)
+                .to_string(),
+            path,
+        }
+    }
+}
+
 async fn authenticate(
     state: Option<web::Data<AppState>>,
     token: Option<String>,
     ip: Option<String>,
-    request: (String, String),
+    request: RequestLine,
 ) -> Result<Principal, ApiError> {
     let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
     let token = token.ok_or_else(|| {
@@ -91,15 +155,25 @@ async fn authenticate(
     let (sid, sub) = (claims.sid.clone(), claims.sub.clone());
     let impersonator = claims.act.as_ref().map(|a| a.sub.clone());
     let audit_ip = ip.clone();
+    let trail = (request.method.clone(), request.path.clone());
     let live = state
         .db
         .run(move |conn| {
-            let Some(user) = sessions::live_user(conn, &sid, &sub)? else {
-                return Ok(false);
+            let Some(sessions::LiveSession { user, api_key_id }) =
+                sessions::live(conn, &sid, &sub)?
+            else {
+                return Ok(None);
             };
             if !sessions::organisation_open(conn, &user)? {
-                return Ok(false);
+                return Ok(None);
             }
+            let api_key = match api_key_id {
+                Some(api_key_id) => Some(KeyGrant {
+                    scopes: api_keys::scopes(conn, &api_key_id)?,
+                    api_key_id,
+                }),
+                None => None,
+            };
             // Login As: every request is audit-logged with both identities.
             if let Some(impersonator) = impersonator {
                 audit::record(
@@ -115,19 +189,19 @@ async fn authenticate(
                         reseller_id: None,
                         client_id: user.client_id.clone(),
                     },
-                    serde_json::json!({ "method": request.0, "path": request.1 }),
+                    serde_json::json!({ "method": trail.0, "path": trail.1 }),
                 )?;
             }
-            Ok(true)
+            Ok(Some(api_key))
         })
         .await?;
-    if !live {
+    let Some(api_key) = live else {
         return Err(ApiError::unauthorized(
             "session_ended",
             "This session has ended. Sign in again.",
         ));
-    }
-    Ok(Principal {
+    };
+    let principal = Principal {
         user_id: claims.sub,
         role: claims.role,
         reseller_id: claims.reseller_id,
@@ -135,7 +209,11 @@ async fn authenticate(
         session_id: claims.sid,
         impersonator_id: claims.act.map(|a| a.sub),
         ip,
-    })
+        api_key,
+    };
+    // Authorisation of keys in one place: the scope this operation needs, from one table.
+    principal.allow(key_scopes::required(&request.method, &request.route))?;
+    Ok(principal)
 }
 
 impl FromRequest for Principal {
@@ -147,7 +225,7 @@ impl FromRequest for Principal {
             req.app_data::<web::Data<AppState>>().cloned(),
             bearer(req),
             client_ip(req),
-            (req.method().to_string(), req.path().to_string()),
+            RequestLine::of(req),
         ))
     }
 }

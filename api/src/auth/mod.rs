@@ -4,6 +4,7 @@
 pub mod client_credentials;
 pub mod extract;
 pub mod impersonation;
+pub mod key_scopes;
 pub mod password;
 pub mod peer;
 pub mod session;

@@ -189,6 +189,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_key_scopes (api_key_id, scope) {
+        api_key_id -> Text,
+        scope -> Text,
+    }
+}
+
+diesel::table! {
     refresh_tokens (id) {
         id -> Text,
         session_id -> Text,
@@ -505,6 +512,7 @@ diesel::joinable!(answers -> questions (question_id));
 diesel::joinable!(answers -> question_options (option_id));
 diesel::joinable!(candidate_sessions -> candidates (candidate_id));
 diesel::joinable!(api_keys -> users (owner_id));
+diesel::joinable!(api_key_scopes -> api_keys (api_key_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     rate_buckets,
@@ -540,6 +548,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     answers,
     candidate_sessions,
     api_keys,
+    api_key_scopes,
     webhooks,
     webhook_deliveries,
 );

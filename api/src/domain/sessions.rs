@@ -113,23 +113,31 @@ pub fn open_for_api_key(
     Ok(session_id)
 }
 
-/// The user of a live session: not revoked, not expired, and the user active. The caller
-/// checks the organisation (`organisation_open`).
-pub fn live_user(
+/// A live session: its user, and the API key it was opened with (if any).
+#[derive(Debug)]
+pub struct LiveSession {
+    pub user: UserRow,
+    pub api_key_id: Option<String>,
+}
+
+/// A live session: not revoked, not expired, and the user active. The caller checks the
+/// organisation (`organisation_open`).
+pub fn live(
     conn: &mut DbConnection,
     session_id: &str,
     user_id: &str,
-) -> Result<Option<UserRow>, ApiError> {
-    Ok(sessions::table
+) -> Result<Option<LiveSession>, ApiError> {
+    let found: Option<(UserRow, Option<String>)> = sessions::table
         .inner_join(users::table)
         .filter(sessions::id.eq(session_id))
         .filter(sessions::user_id.eq(user_id))
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(now()))
         .filter(users::status.eq(UserStatus::Active.as_str()))
-        .select(users::all_columns)
-        .first::<UserRow>(conn)
-        .optional()?)
+        .select((users::all_columns, sessions::api_key_id))
+        .first(conn)
+        .optional()?;
+    Ok(found.map(|(user, api_key_id)| LiveSession { user, api_key_id }))
 }
 
 /// Stores a refresh token (its hash) for the session, good for `lifetime`.

@@ -1,5 +1,5 @@
 //! `/api-keys` and `POST /auth/token`: API keys for partner integrations (never managed
-//! inside a Login As session).
+//! inside a Login As session, nor with a key's token: `auth::key_scopes`).
 
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use credence_shared::auth::{
@@ -16,7 +16,10 @@ use crate::routes::extract::Json;
 use crate::routes::idempotency;
 use crate::state::AppState;
 
-/// Exchange an API key for a 15-minute access token (OAuth 2 client credentials).
+/// Exchange an API key for a 15-minute access token (OAuth 2 client credentials). The token
+/// may do what the key's owner may, within the key's scopes (`scope` in the answer). Every
+/// exchange of a known key, refused ones too, is in the owner's audit log
+/// (`api_key.exchanged`, `api_key.exchange_refused`).
 #[utoipa::path(tag = "auth", request_body = ClientCredentialsRequest, responses(
     (status = 200, body = ClientCredentialsResponse),
     (status = 400, description = "`unsupported_grant_type`", body = Problem, content_type = "application/problem+json"),
@@ -40,18 +43,21 @@ pub async fn token(
         .throttle
         .check(ip.as_deref().unwrap_or("unknown"), &body.client_id)?;
     let keys = state.keys.clone();
-    Ok(web::Json(
-        state
-            .db
-            .transaction(move |conn| {
-                client_credentials::exchange(conn, &keys, &body.client_id, &body.client_secret, ip)
-            })
-            .await?,
-    ))
+    let answer = state
+        .db
+        .transaction(move |conn| {
+            client_credentials::exchange(conn, &keys, &body.client_id, &body.client_secret, ip)
+        })
+        .await??;
+    Ok(web::Json(answer))
 }
 
-/// The API keys of your reseller (or client).
-#[utoipa::path(tag = "auth", responses((status = 200, body = Page<ApiKey>)), security(("bearer" = [])))]
+/// The API keys of your reseller (or client), with their scopes and last exchange.
+#[utoipa::path(tag = "auth", responses(
+    (status = 200, body = Page<ApiKey>),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "`api_key_not_allowed`: with an API key's token; or not a reseller or client user", body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
 #[get("/api-keys")]
 pub async fn list(
     state: web::Data<AppState>,
@@ -66,14 +72,16 @@ pub async fn list(
     }))
 }
 
-/// Create an API key acting as you; the secret is in this answer only. It is never stored, so
-/// a replay with the same `Idempotency-Key` cannot show it again: 409
-/// `idempotency_replay_unavailable` (the key exists; `GET /api-keys` lists it).
+/// Create an API key acting as you within its `scopes` (without them: every scope your role may
+/// give); the secret is in this answer only. It is never stored, so a replay with the same
+/// `Idempotency-Key` cannot show it again: 409 `idempotency_replay_unavailable` (the key
+/// exists; `GET /api-keys` lists it).
 #[utoipa::path(tag = "auth", request_body = ApiKeyCreate, params(("Idempotency-Key" = Option<String>, Header)), responses(
     (status = 201, body = ApiKey),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 409, description = "`idempotency_replay_unavailable`: a replay of a creation whose secret is not stored", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "During Login As", body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "During Login As, or `api_key_not_allowed` with an API key's token", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "`name`, or `scopes`: empty, an unknown scope, or one your role may not give", body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/api-keys")]
 pub async fn create(
@@ -87,8 +95,8 @@ pub async fn create(
     let owner = user.0.user_id.clone();
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
     idempotency::create_with_secret(&state, &req, &user.0.user_id, &value, move |conn| {
-        serde_json::to_value(api_keys::create(conn, &actor, &owner, &body.name)?)
-            .map_err(ApiError::internal)
+        let key = api_keys::create(conn, &actor, &owner, &body.name, body.scopes.as_deref())?;
+        serde_json::to_value(key).map_err(ApiError::internal)
     })
     .await
 }
@@ -96,6 +104,8 @@ pub async fn create(
 /// Revoke a key: its tokens stop working at once.
 #[utoipa::path(tag = "auth", params(("id" = String, Path)), responses(
     (status = 204, description = "Revoked"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "During Login As, or `api_key_not_allowed` with an API key's token", body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[delete("/api-keys/{id}")]

@@ -287,7 +287,8 @@ pub async fn password_forgot(
     Ok(HttpResponse::Accepted().finish())
 }
 
-/// The signed-in user, and the reseller user behind a Login As session.
+/// The signed-in user, the reseller user behind a Login As session, and for an API key's
+/// token the key's scopes.
 #[utoipa::path(
     tag = "auth",
     responses(
@@ -321,6 +322,7 @@ pub async fn me(state: web::Data<AppState>, principal: Principal) -> ApiResult<w
                 reseller_id: principal.reseller_id,
                 client_id: principal.client_id,
                 impersonator,
+                api_key_scopes: principal.api_key.map(|key| key.scopes),
             })
         })
         .await?;

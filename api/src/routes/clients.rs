@@ -6,7 +6,7 @@ use credence_shared::problem::Problem;
 use credence_shared::reseller::{
     Client, ClientCreate, ClientDefaults, ClientPatch, CreditAdjustmentCreate, LedgerEntry,
 };
-use credence_shared::{ClientStatus, LedgerKind, Page};
+use credence_shared::{ApiKeyScope, ClientStatus, LedgerKind, Page};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -113,9 +113,11 @@ pub async fn list_clients(
     ))
 }
 
-/// Create a client (with optional initial credits, invoiced like any credit order).
+/// Create a client (with optional initial credits, invoiced like any credit order; with an API
+/// key's token they need the `credits` scope as well as `clients`).
 #[utoipa::path(tag = "clients", request_body = ClientCreate, params(("Idempotency-Key" = Option<String>, Header)), responses(
     (status = 201, body = Client),
+    (status = 403, description = "Not a reseller user; or `insufficient_scope` for an API key without `clients` (or `credits` with initial credits)", body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/clients")]
@@ -126,6 +128,11 @@ pub async fn create_client(
     Json(body): Json<ClientCreate>,
 ) -> ApiResult<HttpResponse> {
     let reseller_id = staff.reseller_id()?;
+    // Initial credits are a credit order: an API key needs `credits` for them too (the rest of
+    // this operation's scope is in `auth::key_scopes`).
+    if body.initial_credits.unwrap_or(0) > 0 {
+        staff.0.require_scope(ApiKeyScope::Credits)?;
+    }
     let actor = staff.0.audit_actor();
     let links = state.config.links();
     let clock = state.config.billing_clock;

@@ -1,13 +1,14 @@
 //! Domain fixtures made through the API as a user would: resellers and their staff, clients,
-//! client users, and the balance and ledger read back.
+//! client users, API keys and their tokens, and the balance and ledger read back.
 
 use credence_shared::admin::{Branding, Reseller};
-use credence_shared::auth::User;
+use credence_shared::auth::{ApiKey, ClientCredentialsResponse, User};
 use credence_shared::reseller::{Client, ClientUser, LedgerEntry};
 use credence_shared::Page;
 use serde_json::json;
 
 use crate::app::TestApp;
+use crate::reply::Reply;
 
 /// The password every fixture reseller user sets through their welcome link.
 pub const RESELLER_PASSWORD: &str = "a-long-enough-passphrase";
@@ -117,6 +118,42 @@ impl TestApp {
         .await
         .json::<Page<LedgerEntry>>()
         .data
+    }
+
+    /// Creates an API key as `token`'s user with these scopes (`None`: the default), asserting
+    /// 201; the answer carries the secret.
+    pub async fn api_key(&self, token: &str, name: &str, scopes: Option<&[&str]>) -> ApiKey {
+        let mut body = json!({ "name": name });
+        if let Some(scopes) = scopes {
+            body["scopes"] = json!(scopes);
+        }
+        self.post("/api-keys", Some(token), body).await.expect(201)
+    }
+
+    /// `POST /auth/token` with these client credentials.
+    pub async fn exchange(&self, client_id: &str, secret: &str) -> Reply {
+        self.post(
+            "/auth/token",
+            None,
+            json!({ "grant_type": "client_credentials", "client_id": client_id, "client_secret": secret }),
+        )
+        .await
+    }
+
+    /// Exchanges a key as created (with its secret) for an access token, asserting success.
+    pub async fn key_token(&self, key: &ApiKey) -> String {
+        self.exchange(&key.client_id, key.client_secret.as_deref().unwrap())
+            .await
+            .expect::<ClientCredentialsResponse>(200)
+            .access_token
+    }
+
+    /// The live API keys `token`'s user sees.
+    pub async fn api_keys(&self, token: &str) -> Vec<ApiKey> {
+        self.get("/api-keys", Some(token))
+            .await
+            .json::<Page<ApiKey>>()
+            .data
     }
 
     /// The sum of the client's ledger deltas.

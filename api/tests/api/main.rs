@@ -13,6 +13,8 @@ mod smtp;
 mod wait;
 
 mod admin;
+mod api_key_limits;
+mod api_key_scopes;
 mod auth;
 mod candidate_access;
 mod catalogue_projects;
