@@ -9,7 +9,7 @@ use std::pin::Pin;
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 use credence_shared::Role;
 
-use crate::domain::audit::{self, AuditActor, AuditScope};
+use crate::domain::audit::{self, AuditActor};
 use crate::domain::sessions;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -102,20 +102,17 @@ async fn authenticate(
             }
             // Login As: every request is audit-logged with both identities.
             if let Some(impersonator) = impersonator {
-                audit::record(
+                audit::record_login_as_request(
                     conn,
                     &AuditActor {
                         user_id: Some(user.id.clone()),
                         impersonator_id: Some(impersonator),
                         ip: audit_ip,
                     },
-                    "impersonation.request",
-                    ("session", &sid),
-                    AuditScope {
-                        reseller_id: None,
-                        client_id: user.client_id.clone(),
-                    },
-                    serde_json::json!({ "method": request.0, "path": request.1 }),
+                    &sid,
+                    user.client_id.as_deref(),
+                    &request.0,
+                    &request.1,
                 )?;
             }
             Ok(true)
