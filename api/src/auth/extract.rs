@@ -10,6 +10,7 @@ use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 use credence_shared::Role;
 
 use crate::domain::audit::{self, AuditActor};
+use crate::domain::reseller_users::StaffView;
 use crate::domain::sessions;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -251,6 +252,40 @@ impl FromRequest for TenantUser {
                 }
             };
             Ok(TenantUser { principal, tenant })
+        })
+    }
+}
+
+/// Who may manage reseller users: the vendor's staff (any reseller's) or a reseller's own staff
+/// (their colleagues), never inside a Login As session.
+#[derive(Debug, Clone)]
+pub struct StaffManager {
+    pub principal: Principal,
+    pub view: StaffView,
+}
+
+impl FromRequest for StaffManager {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<StaffManager, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let principal = Principal::from_request(req, payload);
+        Box::pin(async move {
+            let principal = principal.await?;
+            let view = match (principal.role, &principal.reseller_id) {
+                _ if principal.impersonator_id.is_some() => None,
+                (Role::PlatformAdmin, _) => Some(StaffView::All),
+                (Role::Reseller, Some(reseller_id)) => {
+                    Some(StaffView::Reseller(reseller_id.clone()))
+                }
+                _ => None,
+            };
+            match view {
+                Some(view) => Ok(StaffManager { principal, view }),
+                None => Err(ApiError::forbidden(
+                    "Only reseller users and the platform's administrators may manage reseller users.",
+                )),
+            }
         })
     }
 }

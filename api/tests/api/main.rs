@@ -31,6 +31,7 @@ mod ops;
 mod partner;
 mod passwords;
 mod price_leaks;
+mod reseller_users;
 mod schema;
 mod secrets_at_rest;
 mod self_registration;
