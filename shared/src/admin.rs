@@ -120,6 +120,18 @@ pub struct ResellerUserCreate {
     pub email: String,
 }
 
+/// `PATCH /reseller-users/{id}`: rename, deactivate (ends their sessions, their Login As
+/// sessions and their API keys' tokens) or reactivate a reseller user.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ResellerUserPatch {
+    pub name: Option<String>,
+    /// `active` or `deactivated` (re-activating an invited user keeps them invited).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::UserStatus>))]
+    pub status: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Settings {

@@ -10,7 +10,8 @@ use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 use credence_shared::{ApiKeyScope, Role};
 
 use super::key_scopes::{self, KeyAccess};
-use crate::domain::audit::{self, AuditActor, AuditScope};
+use crate::domain::audit::{self, AuditActor};
+use crate::domain::reseller_users::StaffView;
 use crate::domain::{api_keys, sessions};
 use crate::error::{ApiError, Failure};
 use crate::state::AppState;
@@ -176,20 +177,17 @@ async fn authenticate(
             };
             // Login As: every request is audit-logged with both identities.
             if let Some(impersonator) = impersonator {
-                audit::record(
+                audit::record_login_as_request(
                     conn,
                     &AuditActor {
                         user_id: Some(user.id.clone()),
                         impersonator_id: Some(impersonator),
                         ip: audit_ip,
                     },
-                    "impersonation.request",
-                    ("session", &sid),
-                    AuditScope {
-                        reseller_id: None,
-                        client_id: user.client_id.clone(),
-                    },
-                    serde_json::json!({ "method": trail.0, "path": trail.1 }),
+                    &sid,
+                    user.client_id.as_deref(),
+                    &trail.0,
+                    &trail.1,
                 )?;
             }
             Ok(Some(api_key))
@@ -332,6 +330,40 @@ impl FromRequest for TenantUser {
                 }
             };
             Ok(TenantUser { principal, tenant })
+        })
+    }
+}
+
+/// Who may manage reseller users: the vendor's staff (any reseller's) or a reseller's own staff
+/// (their colleagues), never inside a Login As session.
+#[derive(Debug, Clone)]
+pub struct StaffManager {
+    pub principal: Principal,
+    pub view: StaffView,
+}
+
+impl FromRequest for StaffManager {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<StaffManager, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let principal = Principal::from_request(req, payload);
+        Box::pin(async move {
+            let principal = principal.await?;
+            let view = match (principal.role, &principal.reseller_id) {
+                _ if principal.impersonator_id.is_some() => None,
+                (Role::PlatformAdmin, _) => Some(StaffView::All),
+                (Role::Reseller, Some(reseller_id)) => {
+                    Some(StaffView::Reseller(reseller_id.clone()))
+                }
+                _ => None,
+            };
+            match view {
+                Some(view) => Ok(StaffManager { principal, view }),
+                None => Err(ApiError::forbidden(
+                    "Only reseller users and the platform's administrators may manage reseller users.",
+                )),
+            }
         })
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! The session carries `impersonator_id`; its token carries `act` (RFC 8693). It cannot be
 //! refreshed, cannot start another Login As (the role guard refuses), cannot change passwords,
-//! emails or API keys (`RealUser`), and every request in it is audit-logged with both ids.
+//! emails or API keys (`RealUser`), and every request in it is audit-logged with both ids
+//! (the trail the reseller and the client both read). It lives only while the reseller user is
+//! active, and ends when they are deactivated or their password changes (`domain::sessions`).
 
 use chrono::Duration;
 use credence_shared::auth::Impersonator;

@@ -55,6 +55,35 @@ pub fn record(
     Ok(())
 }
 
+/// Records one request made in a Login As session (`impersonation.request`): the client user
+/// acted as, the reseller user acting, and the method and path (never the query or body). It
+/// belongs to the client (its activity shows what was done as its users) and to the client's
+/// reseller (its staff's trail).
+pub fn record_login_as_request(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    session_id: &str,
+    client_id: Option<&str>,
+    method: &str,
+    path: &str,
+) -> Result<(), ApiError> {
+    let reseller_id = match client_id {
+        Some(client_id) => crate::domain::clients::reseller_of(conn, client_id)?,
+        None => None,
+    };
+    record(
+        conn,
+        actor,
+        "impersonation.request",
+        ("session", session_id),
+        AuditScope {
+            reseller_id,
+            client_id: client_id.map(str::to_string),
+        },
+        serde_json::json!({ "method": method, "path": path }),
+    )
+}
+
 /// Keys of event details that are the reseller's business with the vendor: its cost (list
 /// price, discount, amount), its invoices and its own notes and references. A client user
 /// never sees them, whatever event carries them.
@@ -135,13 +164,9 @@ pub fn list(
     match view {
         AuditView::All => {}
         AuditView::Reseller(id) => query = query.filter(audit_events::reseller_id.eq(id.clone())),
-        // The per-request trail of a Login As session is the reseller's business; the client
-        // sees that the session started and ended, and everything done to its data.
-        AuditView::Client(id) => {
-            query = query
-                .filter(audit_events::client_id.eq(id.clone()))
-                .filter(audit_events::action.ne("impersonation.request"))
-        }
+        // Including the Login As trail on the client's users: when the reseller's staff logged
+        // in as them, each request they made, and when they left.
+        AuditView::Client(id) => query = query.filter(audit_events::client_id.eq(id.clone())),
     }
     if let Some(after) = &page.after {
         query = query.filter(audit_events::id.lt(after.clone()));

@@ -14,7 +14,7 @@ use crate::domain::tenant::Tenant;
 use crate::domain::users::{self as accounts, NewUser, UserRow};
 use crate::domain::values::{optional_text, required_text, Email};
 use crate::domain::{brands, into_page, like_pattern, outbox, sessions, PageRequest};
-use crate::error::{ApiError, FieldIssue, Validator};
+use crate::error::{ApiError, Validator};
 use crate::mail::templates;
 
 fn to_dto(user: UserRow, client: &ClientRow) -> ClientUser {
@@ -286,32 +286,9 @@ pub fn update(
         .job_title
         .as_deref()
         .and_then(|s| v.check("job_title", optional_text(s, 200)));
-    let status = patch.status.as_deref().and_then(|s| {
-        v.check(
-            "status",
-            match UserStatus::parse(s) {
-                Some(s @ (UserStatus::Active | UserStatus::Deactivated)) => Ok(s),
-                Some(UserStatus::Invited) | None => Err(FieldIssue::new(
-                    "invalid_status",
-                    "Use active or deactivated.",
-                )),
-            },
-        )
-    });
-    if status == Some(UserStatus::Deactivated) && actor.user_id.as_deref() == Some(id) {
-        v.add(
-            "status",
-            "self_deactivation",
-            "You cannot deactivate yourself.",
-        );
-    }
+    let status = accounts::status_edit(&mut v, patch.status.as_deref(), actor, id);
     v.finish()?;
-    // Re-activating a user who never set a password leaves them invited.
-    let new_status = match status {
-        Some(UserStatus::Active) if before.password_hash.is_none() => UserStatus::Invited,
-        Some(s) => s,
-        None => before.status,
-    };
+    let new_status = accounts::status_after(&before, status);
     diesel::update(users::table.find(id))
         .set((
             users::name.eq(name.unwrap_or(before.name.clone())),
@@ -342,15 +319,7 @@ pub fn update(
     audit::record(
         conn,
         actor,
-        if new_status != before.status {
-            if new_status == UserStatus::Deactivated {
-                "user.deactivated"
-            } else {
-                "user.reactivated"
-            }
-        } else {
-            "user.updated"
-        },
+        accounts::edit_action(before.status, new_status),
         ("user", id),
         AuditScope {
             reseller_id: Some(client.reseller_id.clone()),

@@ -18,6 +18,7 @@ pub mod orders;
 pub mod outbox;
 pub mod projects;
 pub mod rate_limits;
+pub mod reseller_users;
 pub mod resellers;
 pub mod retention;
 pub mod scoring;

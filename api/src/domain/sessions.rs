@@ -120,24 +120,42 @@ pub struct LiveSession {
     pub api_key_id: Option<String>,
 }
 
-/// A live session: not revoked, not expired, and the user active. The caller checks the
-/// organisation (`organisation_open`).
+/// A live session: not revoked, not expired, and the user active; in a Login As session the
+/// reseller user acting must be active too. The caller checks the organisation
+/// (`organisation_open`).
 pub fn live(
     conn: &mut DbConnection,
     session_id: &str,
     user_id: &str,
 ) -> Result<Option<LiveSession>, ApiError> {
-    let found: Option<(UserRow, Option<String>)> = sessions::table
+    let found: Option<(UserRow, Option<String>, Option<String>)> = sessions::table
         .inner_join(users::table)
         .filter(sessions::id.eq(session_id))
         .filter(sessions::user_id.eq(user_id))
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(now()))
         .filter(users::status.eq(UserStatus::Active.as_str()))
-        .select((users::all_columns, sessions::api_key_id))
+        .select((
+            users::all_columns,
+            sessions::api_key_id,
+            sessions::impersonator_id,
+        ))
         .first(conn)
         .optional()?;
-    Ok(found.map(|(user, api_key_id)| LiveSession { user, api_key_id }))
+    let Some((user, api_key_id, impersonator_id)) = found else {
+        return Ok(None);
+    };
+    if let Some(impersonator_id) = impersonator_id {
+        let acting: i64 = users::table
+            .filter(users::id.eq(impersonator_id))
+            .filter(users::status.eq(UserStatus::Active.as_str()))
+            .count()
+            .get_result(conn)?;
+        if acting == 0 {
+            return Ok(None);
+        }
+    }
+    Ok(Some(LiveSession { user, api_key_id }))
 }
 
 /// Stores a refresh token (its hash) for the session, good for `lifetime`.
@@ -224,11 +242,16 @@ pub fn revoke(conn: &mut DbConnection, session_id: &str) -> Result<(), ApiError>
     Ok(())
 }
 
-/// Ends every session of a user (deactivation, a password set by link).
+/// Ends every session of a user (deactivation, a password set by link), and every Login As
+/// session they started: a reseller user's access ends everywhere they act.
 pub fn end_all_for_user(conn: &mut DbConnection, user_id: &str) -> Result<(), ApiError> {
     diesel::update(
         sessions::table
-            .filter(sessions::user_id.eq(user_id))
+            .filter(
+                sessions::user_id
+                    .eq(user_id)
+                    .or(sessions::impersonator_id.eq(user_id)),
+            )
             .filter(sessions::revoked_at.is_null()),
     )
     .set(sessions::revoked_at.eq(Some(now())))
@@ -236,7 +259,8 @@ pub fn end_all_for_user(conn: &mut DbConnection, user_id: &str) -> Result<(), Ap
     Ok(())
 }
 
-/// Ends every session of a user but `keep` (a password change keeps the one that made it).
+/// Ends every session of a user but `keep` (a password change keeps the one that made it),
+/// and every Login As session they started.
 pub fn end_others_for_user(
     conn: &mut DbConnection,
     user_id: &str,
@@ -244,7 +268,11 @@ pub fn end_others_for_user(
 ) -> Result<(), ApiError> {
     diesel::update(
         sessions::table
-            .filter(sessions::user_id.eq(user_id))
+            .filter(
+                sessions::user_id
+                    .eq(user_id)
+                    .or(sessions::impersonator_id.eq(user_id)),
+            )
             .filter(sessions::id.ne(keep))
             .filter(sessions::revoked_at.is_null()),
     )

@@ -1,9 +1,9 @@
 //! Domain fixtures made through the API as a user would: resellers and their staff, clients,
-//! client users, API keys and their tokens, and the balance and ledger read back.
+//! client users, API keys and their tokens, Login As, and the balance and ledger read back.
 
 use credence_shared::admin::{Branding, Reseller};
 use credence_shared::auth::{ApiKey, ClientCredentialsResponse, User};
-use credence_shared::reseller::{Client, ClientUser, LedgerEntry};
+use credence_shared::reseller::{Client, ClientUser, ImpersonationResponse, LedgerEntry};
 use credence_shared::Page;
 use serde_json::json;
 
@@ -65,6 +65,39 @@ impl TestApp {
         .await
         .assert_status(204);
         self.token(email, password).await
+    }
+
+    /// A colleague the vendor adds to a reseller, who has set their password: the user and
+    /// their access token.
+    pub async fn colleague(
+        &self,
+        admin: &str,
+        reseller_id: &str,
+        name: &str,
+        email: &str,
+    ) -> (User, String) {
+        let user: User = self
+            .post(
+                &format!("/admin/resellers/{reseller_id}/users"),
+                Some(admin),
+                json!({ "name": name, "email": email }),
+            )
+            .await
+            .expect(201);
+        let token = self.accept_welcome(email, RESELLER_PASSWORD).await;
+        (user, token)
+    }
+
+    /// Login As: `reseller_token`'s user starts viewing as the client user. The Login As token.
+    pub async fn login_as(&self, reseller_token: &str, client_user_id: &str) -> String {
+        self.post(
+            &format!("/client-users/{client_user_id}/impersonate"),
+            Some(reseller_token),
+            json!({}),
+        )
+        .await
+        .expect::<ImpersonationResponse>(200)
+        .access_token
     }
 
     pub async fn create_client(

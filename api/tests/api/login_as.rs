@@ -8,14 +8,16 @@ use credence_shared::reseller::{ClientUser, ImpersonationResponse};
 use credence_shared::{Page, Role};
 use serde_json::{json, Value};
 
-use crate::app::{spawn_app, Backend};
+use crate::app::{spawn_app, Backend, TestApp};
 use crate::both_backends;
-use crate::fixtures::{reseller_with_user, CLIENT_USER_PASSWORD};
+use crate::fixtures::{reseller_with_user, CLIENT_USER_PASSWORD, RESELLER_PASSWORD};
 
 both_backends!(
     login_as_issues_a_short_audited_session_that_can_end,
     login_as_cannot_escalate_or_change_secrets,
-    only_active_users_can_be_viewed_as
+    only_active_users_can_be_viewed_as,
+    the_login_as_trail_is_shown_to_the_reseller_and_the_client_only,
+    a_new_password_ends_the_impersonators_login_as_sessions
 );
 
 fn claims(token: &str) -> Value {
@@ -247,4 +249,156 @@ async fn only_active_users_can_be_viewed_as(backend: Backend) {
     )
     .await
     .assert_problem(403, "forbidden");
+}
+
+/// The `impersonation.*` events among the first 200 a token's owner may read.
+async fn login_as_trail(app: &TestApp, token: &str) -> Vec<AuditEvent> {
+    app.get("/audit-events?limit=200", Some(token))
+        .await
+        .expect::<Page<AuditEvent>>(200)
+        .data
+        .into_iter()
+        .filter(|e| e.action.starts_with("impersonation."))
+        .collect()
+}
+
+async fn the_login_as_trail_is_shown_to_the_reseller_and_the_client_only(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let (_, rita) = reseller_with_user(&app, &admin, "Trail Partners").await;
+    let (_, stranger) = reseller_with_user(&app, &admin, "Stranger Partners").await;
+    let viewed_client = app.create_client(&rita, "Viewed Ltd", 0).await;
+    let other_client = app.create_client(&rita, "Other Ltd", 0).await;
+    let (cleo, _) = app
+        .client_user(&rita, Some(&viewed_client.id), "cleo@viewed.example")
+        .await;
+    let (_, colleague) = app
+        .client_user(&rita, Some(&viewed_client.id), "dana@viewed.example")
+        .await;
+    let (_, other) = app
+        .client_user(&rita, Some(&other_client.id), "olga@other.example")
+        .await;
+    let rita_me: Me = app.get("/me", Some(&rita)).await.json();
+
+    let viewing = app.login_as(&rita, &cleo.id).await;
+    assert_eq!(app.get("/projects", Some(&viewing)).await.status, 200);
+    app.post(
+        "/client-users",
+        Some(&viewing),
+        json!({ "name": "Added As Cleo", "email": "added@viewed.example" }),
+    )
+    .await
+    .assert_status(201);
+    app.post("/auth/impersonation/end", Some(&viewing), json!({}))
+        .await
+        .assert_status(204);
+
+    // The reseller and the client read the same trail: who acted as whom, when, and each
+    // request (method and path) in between.
+    for reader in [&rita, &colleague] {
+        let trail = login_as_trail(&app, reader).await;
+        let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            [
+                "impersonation.ended",
+                "impersonation.request",
+                "impersonation.request",
+                "impersonation.request",
+                "impersonation.started",
+            ],
+            "newest first"
+        );
+        for e in &trail {
+            assert_eq!(e.actor_id.as_deref(), Some(cleo.id.as_str()));
+            assert_eq!(e.actor_name.as_deref(), Some("Cleo Client"));
+            assert_eq!(e.impersonator_id.as_deref(), Some(rita_me.id.as_str()));
+            assert_eq!(e.impersonator_name.as_deref(), Some("Rita Reseller"));
+        }
+        let requests: Vec<(String, String)> = trail
+            .iter()
+            .filter(|e| e.action == "impersonation.request")
+            .map(|e| {
+                (
+                    e.details["method"].as_str().unwrap().to_string(),
+                    e.details["path"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            requests,
+            [
+                (
+                    "POST".to_string(),
+                    "/api/v1/auth/impersonation/end".to_string()
+                ),
+                ("POST".to_string(), "/api/v1/client-users".to_string()),
+                ("GET".to_string(), "/api/v1/projects".to_string()),
+            ]
+        );
+    }
+    // Another client of the same reseller, and another reseller, see none of it.
+    for reader in [&other, &stranger] {
+        assert_eq!(login_as_trail(&app, reader).await, Vec::<AuditEvent>::new());
+        let all: Page<AuditEvent> = app
+            .get("/audit-events?limit=200", Some(reader))
+            .await
+            .json();
+        assert!(
+            all.data
+                .iter()
+                .all(|e| e.actor_id.as_deref() != Some(cleo.id.as_str())),
+            "nothing done as the viewed client's user leaks"
+        );
+    }
+}
+
+async fn a_new_password_ends_the_impersonators_login_as_sessions(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let (_, rita) = reseller_with_user(&app, &admin, "Rotating Partners").await;
+    let client = app.create_client(&rita, "Rotated Co", 0).await;
+    let (cleo, cleo_token) = app
+        .client_user(&rita, Some(&client.id), "cleo@rotated.example")
+        .await;
+
+    // Changing one's password keeps the session that did it and ends the Login As.
+    let viewing = app.login_as(&rita, &cleo.id).await;
+    assert_eq!(app.get("/me", Some(&viewing)).await.status, 200);
+    app.post(
+        "/me/password",
+        Some(&rita),
+        json!({ "current_password": RESELLER_PASSWORD, "new_password": "a-rotated-passphrase" }),
+    )
+    .await
+    .assert_status(204);
+    app.get("/me", Some(&viewing))
+        .await
+        .assert_problem(401, "session_ended");
+    assert_eq!(app.get("/me", Some(&rita)).await.status, 200);
+
+    // A password set from a reset link ends it too (with every other session).
+    let viewing = app.login_as(&rita, &cleo.id).await;
+    app.post(
+        "/auth/password/forgot",
+        None,
+        json!({ "email": "staff@rotating-partners.example" }),
+    )
+    .await
+    .assert_status(202);
+    let reset = app.link_token_from_outbox("staff@rotating-partners.example", "password_reset");
+    app.post(
+        "/auth/password/set",
+        None,
+        json!({ "token": reset, "password": "a-reset-passphrase-here" }),
+    )
+    .await
+    .assert_status(204);
+    for token in [&viewing, &rita] {
+        app.get("/me", Some(token))
+            .await
+            .assert_problem(401, "session_ended");
+    }
+    // The client user's own session is not the reseller's to end.
+    assert_eq!(app.get("/me", Some(&cleo_token)).await.status, 200);
 }

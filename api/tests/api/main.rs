@@ -34,6 +34,7 @@ mod partner;
 mod passwords;
 mod price_leaks;
 mod results_export;
+mod reseller_users;
 mod schema;
 mod search;
 mod secrets_at_rest;

@@ -60,6 +60,15 @@ async fn client_users_never_see_the_resellers_prices_or_notes(backend: Backend) 
     let (client_user, token) = app
         .client_user(&staff, Some(&client.id), "viewer@leak.example")
         .await;
+    // The reseller's staff look around as this user (Login As): the client user reads that trail.
+    let viewing = app.login_as(&staff, &client_user.id).await;
+    for path in [
+        format!("/clients/{}", client.id),
+        format!("/clients/{}/ledger", client.id),
+        "/credit-orders".to_string(),
+    ] {
+        app.get(&path, Some(&viewing)).await;
+    }
 
     // What the client user must never read: every order's amount and invoice, the price, the
     // discount, the notes, and the invoice (issued, so it has a number too).
@@ -230,6 +239,11 @@ async fn client_users_never_see_the_resellers_prices_or_notes(backend: Backend) 
     assert!(
         audit.text().contains("credit_order.created"),
         "the client user sees that credits were ordered: {}",
+        audit.text()
+    );
+    assert!(
+        audit.text().contains("impersonation.request"),
+        "the client user reads the Login As trail: {}",
         audit.text()
     );
     let ledger = app

@@ -17,7 +17,7 @@ use crate::domain::brands::BrandRow;
 use crate::domain::links::Links;
 use crate::domain::values::{optional_text, required_text, Email};
 use crate::domain::{into_page, sessions, PageRequest};
-use crate::error::{ApiError, Validator};
+use crate::error::{ApiError, FieldIssue, Validator};
 
 /// Welcome links last 72 hours; reset links one hour; email-change links a day.
 pub const WELCOME_LINK_HOURS: i64 = 72;
@@ -306,6 +306,54 @@ pub fn change_password(
         },
         serde_json::json!({}),
     )
+}
+
+/// Reads an edit's `status` into `v`'s issues: only `active` or `deactivated` may be asked for
+/// (`invited` is where a new user starts), and nobody deactivates themselves.
+pub fn status_edit(
+    v: &mut Validator,
+    word: Option<&str>,
+    actor: &AuditActor,
+    user_id: &str,
+) -> Option<UserStatus> {
+    let status = word.and_then(|s| {
+        v.check(
+            "status",
+            match UserStatus::parse(s) {
+                Some(s @ (UserStatus::Active | UserStatus::Deactivated)) => Ok(s),
+                Some(UserStatus::Invited) | None => Err(FieldIssue::new(
+                    "invalid_status",
+                    "Use active or deactivated.",
+                )),
+            },
+        )
+    });
+    if status == Some(UserStatus::Deactivated) && actor.user_id.as_deref() == Some(user_id) {
+        v.add(
+            "status",
+            "self_deactivation",
+            "You cannot deactivate yourself.",
+        );
+    }
+    status
+}
+
+/// The status after an edit: re-activating a user who never set a password leaves them invited.
+pub fn status_after(before: &UserRow, requested: Option<UserStatus>) -> UserStatus {
+    match requested {
+        Some(UserStatus::Active) if before.password_hash.is_none() => UserStatus::Invited,
+        Some(s) => s,
+        None => before.status,
+    }
+}
+
+/// The audit action of a user edit, named after a change of status when there was one.
+pub fn edit_action(before: UserStatus, after: UserStatus) -> &'static str {
+    match (before == after, after) {
+        (true, _) => "user.updated",
+        (false, UserStatus::Deactivated) => "user.deactivated",
+        (false, _) => "user.reactivated",
+    }
 }
 
 /// Names of the given users, by id (for lists that show who did something).
