@@ -17,7 +17,7 @@ use crate::routes::idempotency;
 use crate::state::AppState;
 
 /// Exchange an API key for a 15-minute access token (OAuth 2 client credentials).
-#[utoipa::path(tag = "auth", request_body = ClientCredentialsRequest, responses(
+#[utoipa::path(operation_id = "api_key_token", tag = "auth", request_body = ClientCredentialsRequest, responses(
     (status = 200, body = ClientCredentialsResponse),
     (status = 400, description = "`unsupported_grant_type`", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "`invalid_client`", body = Problem, content_type = "application/problem+json"),
@@ -51,7 +51,7 @@ pub async fn token(
 }
 
 /// The API keys of your reseller (or client).
-#[utoipa::path(tag = "auth", responses((status = 200, body = Page<ApiKey>)), security(("bearer" = [])))]
+#[utoipa::path(operation_id = "list_api_keys", tag = "auth", responses((status = 200, body = Page<ApiKey>)), security(("bearer" = [])))]
 #[get("/api-keys")]
 pub async fn list(
     state: web::Data<AppState>,
@@ -69,7 +69,7 @@ pub async fn list(
 /// Create an API key acting as you; the secret is in this answer only. It is never stored, so
 /// a replay with the same `Idempotency-Key` cannot show it again: 409
 /// `idempotency_replay_unavailable` (the key exists; `GET /api-keys` lists it).
-#[utoipa::path(tag = "auth", request_body = ApiKeyCreate, params(("Idempotency-Key" = Option<String>, Header)), responses(
+#[utoipa::path(operation_id = "create_api_key", tag = "auth", request_body = ApiKeyCreate, params(("Idempotency-Key" = Option<String>, Header)), responses(
     (status = 201, body = ApiKey),
     (status = 409, description = "`idempotency_replay_unavailable`: a replay of a creation whose secret is not stored", body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "During Login As", body = Problem, content_type = "application/problem+json"),
@@ -94,7 +94,7 @@ pub async fn create(
 }
 
 /// Revoke a key: its tokens stop working at once.
-#[utoipa::path(tag = "auth", params(("id" = String, Path)), responses(
+#[utoipa::path(operation_id = "revoke_api_key", tag = "auth", params(("id" = String, Path)), responses(
     (status = 204, description = "Revoked"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
