@@ -1,7 +1,11 @@
 //! The OpenAPI document: `ApiDoc` holds what is not on a handler (title, bearer scheme, tags);
-//! the paths are collected from the handlers registered in `routes::configure`.
+//! the paths are collected from the handlers registered in `routes::configure`, and `errors`
+//! adds the error answers each operation's shape implies.
+
+pub mod errors;
 
 use actix_web::App;
+use credence_shared::problem::{FieldError, Problem};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
@@ -15,6 +19,7 @@ use utoipa_actix_web::AppExt;
         license(name = "MIT"),
     ),
     modifiers(&BearerScheme),
+    components(schemas(Problem, FieldError)),
     tags(
         (name = "auth", description = "Sign in, tokens, passwords"),
         (name = "admin", description = "Vendor administration [platform_admin]"),
@@ -57,6 +62,8 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .service(utoipa_actix_web::scope("/api/v1").configure(crate::routes::configure))
         .split_for_parts();
     document_key_scopes(&mut spec);
+    // After the paths are in: `ApiDoc`'s own modifiers run before any path is collected.
+    errors::StandardErrors.modify(&mut spec);
     spec
 }
 
@@ -139,3 +146,6 @@ impl ApiDoc {
         <ApiDoc as OpenApi>::openapi()
     }
 }
+
+#[cfg(test)]
+mod tests;

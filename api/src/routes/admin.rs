@@ -20,7 +20,7 @@ use crate::routes::idempotency;
 use crate::state::AppState;
 
 /// All brand skins, newest first.
-#[utoipa::path(tag = "admin", params(ListParams), responses(
+#[utoipa::path(operation_id = "admin_list_brands", tag = "admin", params(ListParams), responses(
     (status = 200, body = Page<Brand>),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -224,7 +224,7 @@ pub async fn update_reseller(
 }
 
 /// The reseller's users.
-#[utoipa::path(tag = "admin", params(("id" = String, Path), ListParams), responses(
+#[utoipa::path(operation_id = "admin_list_reseller_users", tag = "admin", params(("id" = String, Path), ListParams), responses(
     (status = 200, body = Page<User>),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -249,7 +249,7 @@ pub async fn list_reseller_users(
 }
 
 /// Add a reseller user; they receive a welcome email with a one-time set-password link.
-#[utoipa::path(tag = "admin", params(("id" = String, Path)), request_body = ResellerUserCreate, responses(
+#[utoipa::path(operation_id = "admin_create_reseller_user", tag = "admin", params(("id" = String, Path)), request_body = ResellerUserCreate, responses(
     (status = 201, body = User),
     (status = 404, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -312,7 +312,7 @@ pub struct InvoiceListParams {
 }
 
 /// Every reseller's invoices, newest first.
-#[utoipa::path(tag = "admin", params(InvoiceListParams), responses((status = 200, body = Page<Invoice>)), security(("bearer" = [])))]
+#[utoipa::path(operation_id = "admin_list_invoices", tag = "admin", params(InvoiceListParams), responses((status = 200, body = Page<Invoice>)), security(("bearer" = [])))]
 #[get("/admin/invoices")]
 pub async fn list_invoices(
     state: web::Data<AppState>,

@@ -20,7 +20,7 @@ use crate::state::AppState;
 /// may do what the key's owner may, within the key's scopes (`scope` in the answer). Every
 /// exchange of a known key, refused ones too, is in the owner's audit log
 /// (`api_key.exchanged`, `api_key.exchange_refused`).
-#[utoipa::path(tag = "auth", request_body = ClientCredentialsRequest, responses(
+#[utoipa::path(operation_id = "api_key_token", tag = "auth", request_body = ClientCredentialsRequest, responses(
     (status = 200, body = ClientCredentialsResponse),
     (status = 400, description = "`unsupported_grant_type`", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "`invalid_client`", body = Problem, content_type = "application/problem+json"),
@@ -53,7 +53,7 @@ pub async fn token(
 }
 
 /// The API keys of your reseller (or client), with their scopes and last exchange.
-#[utoipa::path(tag = "auth", responses(
+#[utoipa::path(operation_id = "list_api_keys", tag = "auth", responses(
     (status = 200, body = Page<ApiKey>),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "`api_key_not_allowed`: with an API key's token; or not a reseller or client user", body = Problem, content_type = "application/problem+json"),
@@ -76,7 +76,7 @@ pub async fn list(
 /// give); the secret is in this answer only. It is never stored, so a replay with the same
 /// `Idempotency-Key` cannot show it again: 409 `idempotency_replay_unavailable` (the key
 /// exists; `GET /api-keys` lists it).
-#[utoipa::path(tag = "auth", request_body = ApiKeyCreate, params(("Idempotency-Key" = Option<String>, Header)), responses(
+#[utoipa::path(operation_id = "create_api_key", tag = "auth", request_body = ApiKeyCreate, params(("Idempotency-Key" = Option<String>, Header)), responses(
     (status = 201, body = ApiKey),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 409, description = "`idempotency_replay_unavailable`: a replay of a creation whose secret is not stored", body = Problem, content_type = "application/problem+json"),
@@ -102,7 +102,7 @@ pub async fn create(
 }
 
 /// Revoke a key: its tokens stop working at once.
-#[utoipa::path(tag = "auth", params(("id" = String, Path)), responses(
+#[utoipa::path(operation_id = "revoke_api_key", tag = "auth", params(("id" = String, Path)), responses(
     (status = 204, description = "Revoked"),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "During Login As, or `api_key_not_allowed` with an API key's token", body = Problem, content_type = "application/problem+json"),

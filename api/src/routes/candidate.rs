@@ -85,7 +85,7 @@ pub async fn create_session(
 }
 
 /// The candidate, the branding of their test area, and their assessments.
-#[utoipa::path(tag = "candidate", responses(
+#[utoipa::path(operation_id = "candidate_me", tag = "candidate", responses(
     (status = 200, body = CandidateMe),
     (status = 403, description = "`assessment_unavailable`: invitation cancelled or expired, candidate deactivated, project closed or client suspended", body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]

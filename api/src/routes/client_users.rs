@@ -136,6 +136,7 @@ pub async fn update_client_user(
 #[utoipa::path(tag = "client users", params(("id" = String, Path)), responses(
     (status = 204, description = "Deactivated"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "`validation_failed`: `self_deactivation` (you cannot deactivate yourself)", body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[delete("/client-users/{id}")]
 pub async fn delete_client_user(

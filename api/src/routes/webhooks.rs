@@ -13,7 +13,7 @@ use crate::routes::extract::Json;
 use crate::routes::idempotency;
 use crate::state::AppState;
 
-#[utoipa::path(tag = "webhooks", responses((status = 200, body = Page<Webhook>)), security(("bearer" = [])))]
+#[utoipa::path(operation_id = "list_webhooks", tag = "webhooks", responses((status = 200, body = Page<Webhook>)), security(("bearer" = [])))]
 #[get("/webhooks")]
 pub async fn list(
     state: web::Data<AppState>,
@@ -29,7 +29,7 @@ pub async fn list(
 }
 
 /// Subscribe; the signing secret is in this answer only.
-#[utoipa::path(tag = "webhooks", request_body = WebhookCreate, params(("Idempotency-Key" = Option<String>, Header)), responses(
+#[utoipa::path(operation_id = "create_webhook", tag = "webhooks", request_body = WebhookCreate, params(("Idempotency-Key" = Option<String>, Header)), responses(
     (status = 201, body = Webhook),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -51,7 +51,7 @@ pub async fn create(
     .await
 }
 
-#[utoipa::path(tag = "webhooks", params(("id" = String, Path)), responses(
+#[utoipa::path(operation_id = "delete_webhook", tag = "webhooks", params(("id" = String, Path)), responses(
     (status = 204, description = "Deleted"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]

@@ -1,0 +1,144 @@
+//! The generated document tells the truth about its own shape: every operation lists the error
+//! answers its shape implies, each as problem+json. Written against the serialised document (not
+//! `errors::Shape`), so a route added anywhere — or a change to the modifier — is caught here.
+
+use serde_json::Value;
+
+fn document() -> Value {
+    serde_json::to_value(super::spec()).expect("the document serialises")
+}
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "patch", "head", "options", "trace",
+];
+
+/// `(method, path, operation)` of every operation.
+fn operations(doc: &Value) -> Vec<(String, String, Value)> {
+    let mut all = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in METHODS {
+            if let Some(op) = item.get(method) {
+                all.push((method.to_uppercase(), path.clone(), op.clone()));
+            }
+        }
+    }
+    all
+}
+
+fn params<'a>(op: &'a Value, location: &str) -> Vec<&'a Value> {
+    op["parameters"]
+        .as_array()
+        .map(|ps| ps.iter().filter(|p| p["in"] == location).collect())
+        .unwrap_or_default()
+}
+
+fn is_secured(op: &Value) -> bool {
+    op["security"].as_array().is_some_and(|alternatives| {
+        !alternatives.is_empty()
+            && alternatives
+                .iter()
+                .all(|a| a.as_object().is_some_and(|o| !o.is_empty()))
+    })
+}
+
+fn has_json_body(op: &Value) -> bool {
+    op["requestBody"]["content"].get("application/json").is_some()
+}
+
+#[test]
+fn every_operation_lists_the_errors_its_shape_implies() {
+    let doc = document();
+    let mut missing = Vec::new();
+    for (method, path, op) in operations(&doc) {
+        let responses = op["responses"].as_object().expect("responses");
+        let mut expect = |status: &str, why: &str| {
+            if !responses.contains_key(status) {
+                missing.push(format!("{method} {path}: no {status} ({why})"));
+            }
+        };
+        if is_secured(&op) {
+            expect("401", "it needs a bearer token");
+            expect("403", "it needs a bearer token of some role");
+        }
+        if path.contains('{') {
+            expect("404", "it names an object in its path");
+        }
+        if !params(&op, "query").is_empty() {
+            expect("400", "it takes query parameters");
+        }
+        if has_json_body(&op) {
+            for status in ["400", "413", "415", "422"] {
+                expect(status, "it takes a JSON body");
+            }
+        }
+        if params(&op, "header")
+            .iter()
+            .any(|p| p["name"] == "Idempotency-Key")
+        {
+            for status in ["400", "409", "422"] {
+                expect(status, "it takes an Idempotency-Key");
+            }
+        }
+        expect("500", "anything can fail inside");
+        if !responses.keys().any(|s| s.starts_with('2') || s.starts_with('3')) {
+            missing.push(format!("{method} {path}: no success answer"));
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+#[test]
+fn every_error_answer_is_a_described_problem() {
+    let doc = document();
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+    let mut wrong = Vec::new();
+    for (method, path, op) in operations(&doc) {
+        for (status, response) in op["responses"].as_object().expect("responses") {
+            if !(status.starts_with('4') || status.starts_with('5')) {
+                continue;
+            }
+            let content = response["content"].as_object();
+            let problem_only = content.is_some_and(|c| {
+                c.len() == 1
+                    && c["application/problem+json"]["schema"]["$ref"]
+                        == "#/components/schemas/Problem"
+            });
+            if !problem_only {
+                wrong.push(format!("{method} {path} {status}: not problem+json `Problem`"));
+            }
+            if response["description"].as_str().unwrap_or("").trim().is_empty() {
+                wrong.push(format!("{method} {path} {status}: no description"));
+            }
+            if status == "429" && response["headers"].get("Retry-After").is_none() {
+                wrong.push(format!("{method} {path} 429: no Retry-After header"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn operation_ids_are_unique_and_path_parameters_declared() {
+    let doc = document();
+    let mut seen = std::collections::BTreeMap::new();
+    let mut wrong = Vec::new();
+    for (method, path, op) in operations(&doc) {
+        let id = op["operationId"].as_str().unwrap_or_default().to_string();
+        if id.is_empty() {
+            wrong.push(format!("{method} {path}: no operationId"));
+        } else if let Some(other) = seen.insert(id.clone(), format!("{method} {path}")) {
+            wrong.push(format!("{method} {path}: operationId `{id}` also on {other}"));
+        }
+        let declared: Vec<&str> = params(&op, "path")
+            .iter()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        for segment in path.split('/').filter(|s| s.starts_with('{')) {
+            let name = segment.trim_start_matches('{').trim_end_matches('}');
+            if !declared.contains(&name) {
+                wrong.push(format!("{method} {path}: path parameter `{name}` undeclared"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
