@@ -28,6 +28,7 @@ mod invitations;
 mod invoices;
 mod login_as;
 mod mail;
+mod migrations;
 mod ops;
 mod partner;
 mod passwords;
