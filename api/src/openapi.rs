@@ -31,7 +31,7 @@ use utoipa_actix_web::AppExt;
         (name = "projects", description = "The test catalogue, projects, results, CSV import [reseller: all its clients; client users: own client]"),
         (name = "candidates", description = "Candidates and invitations [reseller: status only; client users: scores]"),
         (name = "candidate", description = "The candidates' test area [candidate]"),
-        (name = "webhooks", description = "Event subscriptions: `client.credits_low`, `candidate.completed` [reseller; client users]"),
+        (name = "webhooks", description = "Event subscriptions: `client.credits_low`, `candidate.completed`; each webhook's delivery log, redelivery and a `ping` test event [reseller; client users]"),
         (name = "public", description = "No authentication"),
     )
 )]

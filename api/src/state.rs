@@ -34,7 +34,16 @@ impl AppState {
         }
         let keys = {
             let mut conn = db.get().map_err(|e| e.to_string())?;
-            Keys::load(config.jwt_secret.as_deref(), &mut conn).map_err(|e| e.to_string())?
+            let keys =
+                Keys::load(config.jwt_secret.as_deref(), &mut conn).map_err(|e| e.to_string())?;
+            // Webhook secrets stored in clear by an older version are sealed now (SQL
+            // migrations cannot encrypt); until then they still sign.
+            let sealed = crate::domain::webhooks::seal_clear_secrets(&mut conn)
+                .map_err(|e| format!("sealing webhook secrets: {e}"))?;
+            if sealed > 0 {
+                tracing::info!(sealed, "webhook signing secrets sealed at rest");
+            }
+            keys
         };
         let spec = openapi::spec();
         let routes = spec

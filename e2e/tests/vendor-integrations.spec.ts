@@ -1,7 +1,26 @@
 // The vendor's invoices page, and a reseller connecting a partner system: an API key created in
-// the browser works over the REST API until it is revoked in the browser; a webhook is added.
+// the browser works over the REST API until it is revoked in the browser; a webhook to a local
+// receiver gets an event, which its delivery log shows, redelivers, and follows with a test event.
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
 import { admin, checkPage, login, logout, setPasswordLink, unique, waitForMail } from './support';
+
+/// A local endpoint (run.sh allows http to 127.0.0.1) that answers 200 and keeps what it got.
+async function webhookReceiver() {
+  const received: { delivery: string; body: string }[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      received.push({ delivery: String(req.headers['credence-delivery'] ?? ''), body });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/credence`;
+  return { url, received, close: () => server.close() };
+}
 
 test('the vendor sees invoices; a reseller manages API keys and webhooks', async ({ page, request }) => {
   test.setTimeout(90_000);
@@ -57,10 +76,54 @@ test('the vendor sees invoices; a reseller manages API keys and webhooks', async
   await expect(page.getByTestId('api-key-row').filter({ hasText: 'ATS sync' })).toHaveCount(0);
   expect((await request.get('/api/v1/clients', { headers: partner })).status()).toBe(401);
 
-  // A webhook for low-credit events.
-  await page.getByTestId('webhook-url').fill('https://hooks.partner.example/credence');
-  await page.getByTestId('webhook-create').click();
-  await expect(page.getByTestId('webhook-secret-value')).toContainText('whsec_');
-  await expect(page.getByTestId('webhook-row')).toContainText('client.credits_low');
-  await checkPage(page, 'integrations');
+  // A webhook for low-credit events, to a local receiver.
+  const receiver = await webhookReceiver();
+  try {
+    await page.getByTestId('webhook-url').fill(receiver.url);
+    await page.getByTestId('webhook-create').click();
+    await expect(page.getByTestId('webhook-secret-value')).toContainText('whsec_');
+    const hookRow = page.getByTestId('webhook-row').filter({ hasText: receiver.url });
+    await expect(hookRow).toContainText('client.credits_low');
+    await hookRow.getByTestId('webhook-deliveries-toggle').click();
+    const log = hookRow.getByTestId('webhook-deliveries');
+    await expect(log).toContainText('No deliveries yet');
+
+    // The client falls below its threshold: the event is delivered, and the log says so.
+    const clientId = (await client.json()).id;
+    const adjusted = await request.post(`/api/v1/clients/${clientId}/credit-adjustments`, {
+      headers: resellerHeaders,
+      data: { credits: 35, reason: 'e2e: below the threshold' },
+    });
+    expect(adjusted.status()).toBe(201);
+    await log.getByTestId('webhook-deliveries-refresh').click();
+    const rows = log.getByTestId('delivery-row');
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toContainText('client.credits_low');
+    await expect(rows.first().getByTestId('delivery-status')).toHaveText('Delivered', { timeout: 15_000 });
+    await expect(rows.first().getByTestId('delivery-response')).toHaveText(/^2\d\d$/);
+    await expect(rows.first().getByTestId('delivery-attempts')).toHaveText('1');
+    expect(receiver.received).toHaveLength(1);
+    expect(JSON.parse(receiver.received[0].body).type).toBe('client.credits_low');
+    await checkPage(page, 'webhook deliveries');
+
+    // Redeliver: a second row for the same event, delivered with the same body.
+    await rows.first().getByTestId('redeliver-delivery').click();
+    await expect(rows).toHaveCount(2);
+    await expect(rows.first()).toContainText('redelivery');
+    await expect(log.locator('[data-testid="delivery-row"][data-status="delivered"]')).toHaveCount(2, { timeout: 15_000 });
+    expect(receiver.received).toHaveLength(2);
+    expect(receiver.received[1].body).toBe(receiver.received[0].body);
+    expect(receiver.received[1].delivery).not.toBe(receiver.received[0].delivery);
+
+    // A test event: a ping, delivered like any other.
+    await log.getByTestId('webhook-send-test').click();
+    await expect(rows).toHaveCount(3);
+    await expect(rows.first()).toContainText('ping');
+    await expect(rows.first().getByTestId('delivery-status')).toHaveText('Delivered', { timeout: 15_000 });
+    await expect(rows.first().getByTestId('delivery-response')).toHaveText(/^2\d\d$/);
+    expect(JSON.parse(receiver.received[2].body).type).toBe('ping');
+    await checkPage(page, 'integrations');
+  } finally {
+    receiver.close();
+  }
 });

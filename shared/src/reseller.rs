@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{ClientStatus, CreditOrderKind, InvoiceStatus, LedgerKind, UserStatus};
+use crate::{
+    ClientStatus, CreditOrderKind, InvoiceStatus, LedgerKind, UserStatus, WebhookDeliveryStatus,
+};
 
 /// An employer account created by a reseller.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -289,6 +291,31 @@ pub struct Webhook {
 pub struct WebhookCreate {
     pub url: String,
     pub events: Vec<String>,
+}
+
+/// One delivery of an event to a webhook (`GET /webhooks/{id}/deliveries`), newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookDelivery {
+    /// Sent as the `Credence-Delivery` header.
+    pub id: String,
+    pub webhook_id: String,
+    /// `client.credits_low`, `candidate.completed`, or `ping` (`POST /webhooks/{id}/test`).
+    pub event: String,
+    pub status: WebhookDeliveryStatus,
+    /// Attempts made so far (each retry counts).
+    pub attempts: i32,
+    /// The HTTP status the receiver answered last; none when it could not be reached.
+    pub last_response_code: Option<i32>,
+    /// Why the last attempt failed, in a sentence (e.g. `HTTP 500 Internal Server Error`,
+    /// `Timed out after 10 s`); none once delivered.
+    pub last_error: Option<String>,
+    /// The delivery this one repeats (`POST …/redeliver`): the same payload, sent again.
+    pub redelivery_of: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    /// When the next attempt is due; only while `pending`.
+    pub next_attempt_at: Option<DateTime<Utc>>,
 }
 
 /// `GET /client-defaults`: what a new client gets when the form leaves a field empty.

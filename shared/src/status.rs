@@ -246,11 +246,23 @@ words! {
 }
 
 words! {
-    /// A mail of the outbox or a webhook delivery: `failed` after the last retry.
+    /// A mail of the outbox: `failed` after the last retry.
     DeliveryStatus, "delivery status" {
         Pending = "pending",
         Sent = "sent",
         Failed = "failed",
+    }
+}
+
+words! {
+    /// A webhook delivery: `pending` (queued, in flight or waiting for a retry) until the
+    /// receiver answers 2xx (`delivered`) or the last retry fails (`failed`); `cancelled` when
+    /// its webhook was deleted first.
+    WebhookDeliveryStatus, "webhook delivery status" {
+        Pending = "pending",
+        Delivered = "delivered",
+        Failed = "failed",
+        Cancelled = "cancelled",
     }
 }
 
@@ -346,6 +358,7 @@ mod tests {
         round_trip::<CreditOrderKind>();
         round_trip::<TestKind>();
         round_trip::<DeliveryStatus>();
+        round_trip::<WebhookDeliveryStatus>();
         round_trip::<ImportOutcome>();
         round_trip::<ApiKeyScope>();
     }

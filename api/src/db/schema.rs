@@ -473,6 +473,8 @@ diesel::table! {
         response_status -> Nullable<Integer>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        last_attempt_at -> Nullable<Timestamp>,
+        redelivery_of -> Nullable<Text>,
     }
 }
 

@@ -106,11 +106,21 @@ pub fn signing_key(
 /// The key that seals mail bodies in the outbox (`domain::outbox`), generated on first use and
 /// kept in `app_secrets` like the signing key.
 pub fn outbox_key(conn: &mut DbConnection) -> Result<SealingKey, ApiError> {
-    let text = stored_secret(conn, "outbox_key", crate::secrets::master_key(), || {
+    sealing_key(conn, "outbox_key")
+}
+
+/// The key that seals webhook signing secrets (`domain::webhooks`), kept like the outbox key.
+pub fn webhook_key(conn: &mut DbConnection) -> Result<SealingKey, ApiError> {
+    sealing_key(conn, "webhook_key")
+}
+
+/// A sealing key kept in `app_secrets` under `name`, generated on first use.
+fn sealing_key(conn: &mut DbConnection, name: &str) -> Result<SealingKey, ApiError> {
+    let text = stored_secret(conn, name, crate::secrets::master_key(), || {
         SealingKey::generate().1
     })?;
     SealingKey::from_stored(&text)
-        .ok_or_else(|| ApiError::internal("app_secrets.outbox_key is not a key"))
+        .ok_or_else(|| ApiError::internal(format!("app_secrets.{name} is not a key")))
 }
 
 /// A secret kept in `app_secrets` under `name`. With a master key (`CREDENCE_SECRET_KEY`) it is

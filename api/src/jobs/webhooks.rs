@@ -74,39 +74,50 @@ async fn deliver_one(db: &Db, allow: &AllowList, delivery: DueDelivery) -> Resul
         payload,
     } = delivery;
     let attempts = attempts + 1;
-    let (status, outcome) = match net_guard::resolve(&url, allow).await {
-        // Refused by the address rules: final, and nothing was sent.
-        Err(refusal) => (
-            None,
-            DeliveryOutcome::Failed {
-                error: format!("refused: {refusal}"),
-                backoff: Duration::seconds(0),
-            },
-        ),
-        Ok((target, addrs)) => {
+    let checked = match secret {
+        Some(secret) => net_guard::resolve(&url, allow)
+            .await
+            .map(|target| (secret, target))
+            // Refused by the address rules: final, and nothing was sent.
+            .map_err(|refusal| format!("refused: {refusal}")),
+        None => {
+            tracing::error!(delivery = %id, "webhook secret does not open with this installation's key");
+            Err(UNREADABLE_SECRET.to_string())
+        }
+    };
+    let (status, outcome) = match checked {
+        Err(error) => (None, DeliveryOutcome::Failed { error }),
+        Ok((secret, (target, addrs))) => {
             let (status, error) = post(&id, &secret, &payload, &target, &addrs).await;
             let outcome = match error {
                 None => DeliveryOutcome::Sent,
-                Some(error) => {
-                    let wait = Duration::seconds(backoff_seconds(attempts));
-                    if attempts >= MAX_ATTEMPTS {
-                        DeliveryOutcome::Failed {
-                            error,
-                            backoff: wait,
-                        }
-                    } else {
-                        DeliveryOutcome::RetryLater {
-                            error,
-                            retry_in: wait,
-                        }
-                    }
-                }
+                Some(error) if attempts >= MAX_ATTEMPTS => DeliveryOutcome::Failed { error },
+                Some(error) => DeliveryOutcome::RetryLater {
+                    error,
+                    retry_in: Duration::seconds(backoff_seconds(attempts)),
+                },
             };
             (status, outcome)
         }
     };
     db.run(move |conn| webhooks::record_delivery_attempt(conn, &id, attempts, status, outcome))
         .await
+}
+
+/// The log's words for a delivery whose secret cannot be read (sealed under another key).
+const UNREADABLE_SECRET: &str = "Not sent: the signing secret could not be read";
+
+/// What the delivery log says about a failed request: a sentence for the webhook's owner, never
+/// the client library's wording (which names URLs and internals); that goes to the server log.
+fn summary(id: &str, e: &reqwest::Error) -> String {
+    tracing::info!(delivery = %id, error = %e, "webhook delivery failed");
+    if e.is_timeout() {
+        format!("Timed out after {} s", DELIVERY_TIMEOUT.as_secs())
+    } else if e.is_connect() {
+        "Could not connect".to_string()
+    } else {
+        "The request failed".to_string()
+    }
 }
 
 async fn post(
@@ -127,7 +138,7 @@ async fn post(
     }
     let http = match builder.build() {
         Ok(c) => c,
-        Err(e) => return (None, Some(format!("webhook client: {e}"))),
+        Err(e) => return (None, Some(summary(id, &e))),
     };
     let sig = signature(secret, chrono::Utc::now().timestamp(), payload);
     let sent = http
@@ -144,7 +155,7 @@ async fn post(
             Some(i32::from(r.status().as_u16())),
             Some(format!("HTTP {}", r.status())),
         ),
-        Err(e) => (None, Some(e.to_string())),
+        Err(e) => (None, Some(summary(id, &e))),
     }
 }
 

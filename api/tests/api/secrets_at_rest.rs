@@ -1,9 +1,10 @@
 //! Secrets at rest: what the database keeps must not hand over accounts or keys to someone who
 //! reads it — no API-key secret in stored idempotency answers, no one-time link in clear in the
-//! outbox, the generated JWT key sealed with `CREDENCE_SECRET_KEY`, and old rows purged.
+//! outbox, no webhook signing secret in clear, the generated JWT key sealed with
+//! `CREDENCE_SECRET_KEY`, and old rows purged.
 
 use chrono::Duration;
-use credence_api::db::schema::{app_secrets, idempotency_keys, outbox};
+use credence_api::db::schema::{app_secrets, idempotency_keys, outbox, webhooks};
 use credence_shared::auth::ApiKey;
 use credence_shared::Page;
 use diesel::prelude::*;
@@ -12,11 +13,14 @@ use serde_json::json;
 use crate::app::{spawn_app, spawn_app_with, Backend, Options};
 use crate::both_backends;
 use crate::fixtures::reseller_with_user;
+use crate::hooks::{assert_signed, credits_low, receiver, subscribe, Answer};
+use crate::wait::wait_until;
 
 both_backends!(
     a_replayed_api_key_creation_never_returns_the_secret,
     outbox_bodies_keep_no_link_in_clear,
     the_generated_jwt_key_is_sealed_with_the_secret_key,
+    webhook_secrets_are_sealed_and_clear_ones_keep_signing,
     housekeeping_purges_idempotency_answers_and_sent_bodies,
 );
 
@@ -190,4 +194,86 @@ async fn housekeeping_purges_idempotency_answers_and_sent_bodies(backend: Backen
     assert!(!credence_api::domain::retention::purge(&mut conn)
         .unwrap()
         .any());
+}
+
+fn stored_webhook_secret(app: &crate::app::TestApp, id: &str) -> String {
+    let mut conn = app.conn();
+    webhooks::table
+        .find(id)
+        .select(webhooks::secret)
+        .first(&mut *conn)
+        .unwrap()
+}
+
+async fn webhook_secrets_are_sealed_and_clear_ones_keep_signing(backend: Backend) {
+    let options = Options {
+        env: [(
+            "CREDENCE_SECRET_KEY",
+            crate::app::TEST_SECRET_KEY.to_string(),
+        )]
+        .into(),
+        ..Options::default()
+    };
+    let app = spawn_app_with(backend, options.clone()).await;
+    let admin = app.admin_token().await;
+    let (_, reseller) = reseller_with_user(&app, &admin, "Sealed Hooks").await;
+    let target = receiver(Answer::Status("200 OK")).await;
+    let hook = subscribe(&app, &reseller, &target.url).await;
+    let secret = hook.secret.clone().expect("the secret, once");
+    let stored = stored_webhook_secret(&app, &hook.id);
+    assert!(stored.starts_with("enc:v1:"), "{stored}");
+    assert!(!stored.contains(&secret) && !stored.contains("whsec_"));
+    // Its key is kept sealed under CREDENCE_SECRET_KEY like the other generated keys.
+    let key: String = {
+        let mut conn = app.conn();
+        app_secrets::table
+            .find("webhook_key")
+            .select(app_secrets::value)
+            .first(&mut *conn)
+            .unwrap()
+    };
+    assert!(key.starts_with("enc:v1:"), "{key}");
+    // Deliveries are signed with the secret the owner was given.
+    credits_low(&app, &reseller, "Sealed Co").await;
+    let received = |n: usize| {
+        let target = &target;
+        move || async move {
+            let bodies = target.bodies.lock().unwrap().clone();
+            let heads = target.heads.lock().unwrap().clone();
+            (bodies.len() >= n).then(|| (heads[n - 1].clone(), bodies[n - 1].clone()))
+        }
+    };
+    let (head, body) =
+        wait_until("delivered", std::time::Duration::from_secs(5), received(1)).await;
+    assert_signed(&head, &body, &secret);
+
+    // A webhook saved in clear by an older version keeps signing with its secret...
+    let legacy = "whsec_saved_in_clear_before_sealing";
+    {
+        let mut conn = app.conn();
+        diesel::update(webhooks::table.find(&hook.id))
+            .set(webhooks::secret.eq(legacy))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    credits_low(&app, &reseller, "Legacy Co").await;
+    let (head, body) =
+        wait_until("delivered", std::time::Duration::from_secs(5), received(2)).await;
+    assert_signed(&head, &body, legacy);
+    // ...and is sealed when a server starts, still signing with the same secret.
+    let second = spawn_app_with(
+        backend,
+        Options {
+            database_url: Some(app.database_url.clone()),
+            ..options
+        },
+    )
+    .await;
+    let stored = stored_webhook_secret(&second, &hook.id);
+    assert!(stored.starts_with("enc:v1:"), "{stored}");
+    assert!(!stored.contains(legacy));
+    credits_low(&second, &reseller, "Resealed Co").await;
+    let (head, body) =
+        wait_until("delivered", std::time::Duration::from_secs(5), received(3)).await;
+    assert_signed(&head, &body, legacy);
 }

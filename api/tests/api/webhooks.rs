@@ -1,19 +1,17 @@
 //! Webhook targets (issue #7: server-side request forgery): what URLs may be saved, where
 //! deliveries may connect, redirects, cancelling on delete, and a slow receiver's reach.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use credence_shared::problem::Problem;
-use credence_shared::reseller::Webhook;
 use diesel::prelude::*;
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::app::{spawn_app, spawn_app_with, Backend, Options, TestApp};
 use crate::both_backends;
 use crate::fixtures::reseller_with_user;
+use crate::hooks::{credits_low, receiver, subscribe, Answer};
 use crate::wait::wait_until;
 
 both_backends!(
@@ -23,79 +21,6 @@ both_backends!(
     deleting_a_webhook_cancels_its_pending_deliveries,
     a_silent_receiver_does_not_hold_up_other_deliveries,
 );
-
-/// What a test receiver does with each connection.
-#[derive(Clone)]
-enum Answer {
-    Status(&'static str),
-    RedirectTo(String),
-    /// Accept, read, never answer (keep the connection open).
-    Nothing,
-}
-
-/// A listener on 127.0.0.1 that counts connections and keeps the request bodies it reads.
-struct Receiver {
-    url: String,
-    connections: Arc<AtomicUsize>,
-    bodies: Arc<Mutex<Vec<String>>>,
-}
-
-async fn receiver(answer: Answer) -> Receiver {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let connections = Arc::new(AtomicUsize::new(0));
-    let bodies = Arc::new(Mutex::new(Vec::new()));
-    let (count, store) = (connections.clone(), bodies.clone());
-    actix_web::rt::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((mut stream, _)) = listener.accept().await {
-            count.fetch_add(1, Ordering::SeqCst);
-            let mut buf = Vec::new();
-            let mut chunk = [0u8; 4096];
-            loop {
-                let n = stream.read(&mut chunk).await.unwrap_or(0);
-                if n == 0 {
-                    break;
-                }
-                buf.extend_from_slice(&chunk[..n]);
-                let text = String::from_utf8_lossy(&buf).to_string();
-                if let Some(split) = text.find("\r\n\r\n") {
-                    let length: usize = text[..split]
-                        .to_lowercase()
-                        .lines()
-                        .find_map(|l| l.strip_prefix("content-length:"))
-                        .map(|v| v.trim().parse().unwrap())
-                        .unwrap_or(0);
-                    if buf.len() >= split + 4 + length {
-                        store
-                            .lock()
-                            .unwrap()
-                            .push(text[split + 4..split + 4 + length].to_string());
-                        break;
-                    }
-                }
-            }
-            let reply = match &answer {
-                Answer::Status(status) => {
-                    format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
-                }
-                Answer::RedirectTo(to) => format!(
-                    "HTTP/1.1 302 Found\r\nlocation: {to}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
-                ),
-                Answer::Nothing => {
-                    held.push(stream);
-                    continue;
-                }
-            };
-            let _ = stream.write_all(reply.as_bytes()).await;
-        }
-    });
-    Receiver {
-        url: format!("http://127.0.0.1:{port}/hooks"),
-        connections,
-        bodies,
-    }
-}
 
 /// (status, attempts, last_error, response_status) of the webhook's deliveries, oldest first.
 fn deliveries(app: &TestApp, webhook_id: &str) -> Vec<(String, i32, Option<String>, Option<i32>)> {
@@ -107,28 +32,6 @@ fn deliveries(app: &TestApp, webhook_id: &str) -> Vec<(String, i32, Option<Strin
         .select((d::status, d::attempts, d::last_error, d::response_status))
         .load(&mut *conn)
         .unwrap()
-}
-
-async fn subscribe(app: &TestApp, token: &str, url: &str) -> Webhook {
-    app.post(
-        "/webhooks",
-        Some(token),
-        json!({ "url": url, "events": ["client.credits_low"] }),
-    )
-    .await
-    .expect(201)
-}
-
-/// A new client of the reseller falls below its threshold: one `client.credits_low` event.
-async fn credits_low(app: &TestApp, token: &str, name: &str) {
-    let client = app.create_client(token, name, 12).await;
-    app.post(
-        &format!("/clients/{}/credit-adjustments", client.id),
-        Some(token),
-        json!({ "credits": 5, "reason": "test" }),
-    )
-    .await
-    .assert_status(201);
 }
 
 async fn creation_refuses_urls_the_server_must_not_reach(backend: Backend) {
@@ -268,7 +171,7 @@ async fn deleting_a_webhook_cancels_its_pending_deliveries(backend: Backend) {
         .assert_status(204);
     let rows = deliveries(&app, &hook.id);
     assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0].0, "failed");
+    assert_eq!(rows[0].0, "cancelled");
     assert_eq!(
         rows[0].2.as_deref(),
         Some(credence_api::domain::webhooks::CANCELLED)
@@ -292,7 +195,7 @@ async fn deleting_a_webhook_cancels_its_pending_deliveries(backend: Backend) {
         || async {
             deliveries(&app, &live_hook.id)
                 .into_iter()
-                .find(|d| d.0 == "sent")
+                .find(|d| d.0 == "delivered")
         },
     )
     .await;
@@ -300,7 +203,7 @@ async fn deleting_a_webhook_cancels_its_pending_deliveries(backend: Backend) {
     let rows = deliveries(&app, &hook.id);
     assert_eq!(
         (rows.len(), rows[0].0.as_str(), rows[0].1),
-        (1, "failed", 1)
+        (1, "cancelled", 1)
     );
 }
 
@@ -320,7 +223,7 @@ async fn a_silent_receiver_does_not_hold_up_other_deliveries(backend: Backend) {
         || async {
             deliveries(&app, &prompt_hook.id)
                 .into_iter()
-                .find(|d| d.0 == "sent")
+                .find(|d| d.0 == "delivered")
         },
     )
     .await;

@@ -1,9 +1,11 @@
-//! API keys and webhook subscriptions (reseller and client portals).
+//! API keys and webhook subscriptions (reseller and client portals), with each webhook's
+//! delivery log, redelivery and test event.
 
+use credence_shared::reseller::WebhookDelivery;
 use credence_shared::Page;
 use gloo_net::http::Method;
 
-use super::{enc, get, post, send, ApiResult, Body};
+use super::{enc, get, page_query, post, send, ApiResult, Body};
 
 pub async fn list_api_keys() -> ApiResult<Page<credence_shared::auth::ApiKey>> {
     get("/api-keys").await
@@ -49,4 +51,42 @@ pub async fn delete_webhook(id: &str) -> ApiResult<()> {
     )
     .await
     .map(|_| ())
+}
+
+/// One page of a webhook's deliveries, newest first.
+pub async fn list_webhook_deliveries(
+    webhook_id: &str,
+    cursor: Option<&str>,
+) -> ApiResult<Page<WebhookDelivery>> {
+    get(&format!(
+        "/webhooks/{}/deliveries?{}",
+        enc(webhook_id),
+        page_query(20, cursor)
+    ))
+    .await
+}
+
+/// Queues the same event again (a new delivery in the log).
+pub async fn redeliver_webhook_delivery(
+    webhook_id: &str,
+    delivery_id: &str,
+) -> ApiResult<WebhookDelivery> {
+    post(
+        &format!(
+            "/webhooks/{}/deliveries/{}/redeliver",
+            enc(webhook_id),
+            enc(delivery_id)
+        ),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+/// Queues a signed `ping` to the webhook.
+pub async fn send_webhook_test(webhook_id: &str) -> ApiResult<WebhookDelivery> {
+    post(
+        &format!("/webhooks/{}/test", enc(webhook_id)),
+        &serde_json::json!({}),
+    )
+    .await
 }

@@ -2,7 +2,7 @@
 
 use credence_shared::{
     AssessmentStatus, CandidateStatus, ClientStatus, InvitationStatus, InvoiceStatus,
-    ResellerStatus, UserStatus,
+    ResellerStatus, UserStatus, WebhookDeliveryStatus,
 };
 use leptos::html;
 use leptos::prelude::*;
@@ -74,6 +74,13 @@ badge_from!(CandidateStatus, |s| match s {
     CandidateStatus::InProgress => ACCENT,
     CandidateStatus::Submitted => OK,
     CandidateStatus::Cancelled | CandidateStatus::Expired => MUTED,
+});
+
+badge_from!(WebhookDeliveryStatus, |s| match s {
+    WebhookDeliveryStatus::Pending => INFO,
+    WebhookDeliveryStatus::Delivered => OK,
+    WebhookDeliveryStatus::Failed => WARN,
+    WebhookDeliveryStatus::Cancelled => MUTED,
 });
 
 /// A status (`active`, `suspended`, `invited`, …) as a coloured badge.

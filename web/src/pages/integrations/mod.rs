@@ -1,9 +1,14 @@
 //! Integrations (reseller and client portals): API keys for partner systems, exchanged for
-//! tokens with `POST /api/v1/auth/token`, and webhooks for events. Secrets are shown once.
+//! tokens with `POST /api/v1/auth/token`, and webhooks for events (`webhooks`, each with its
+//! delivery log in `deliveries`). Secrets are shown once.
+
+mod deliveries;
+mod webhooks;
 
 use credence_shared::auth::ApiKey;
-use credence_shared::reseller::{Webhook, WebhookCreate};
 use leptos::prelude::*;
+
+use webhooks::Webhooks;
 
 use crate::api;
 use crate::components::form::{ErrorSummary, FieldErrors, SubmitButton, TextField};
@@ -11,17 +16,6 @@ use crate::components::states::{EmptyState, ErrorState, Loading};
 use crate::components::toast::use_toasts;
 use crate::components::widgets::{ConfirmButton, CopyButton, TableScroll};
 use crate::format;
-
-const EVENTS: [(&str, &str); 2] = [
-    (
-        "client.credits_low",
-        "A client's balance falls below its threshold",
-    ),
-    (
-        "candidate.completed",
-        "A candidate completes every test of a project",
-    ),
-];
 
 #[component]
 pub fn Integrations() -> impl IntoView {
@@ -42,7 +36,7 @@ pub fn Integrations() -> impl IntoView {
 
 /// A secret shown once, with a copy button.
 #[component]
-fn SecretOnce(
+pub(super) fn SecretOnce(
     #[prop(into)] label: String,
     value: String,
     #[prop(into)] testid: String,
@@ -144,108 +138,6 @@ fn ApiKeys() -> impl IntoView {
                 <ErrorSummary errors=errors known=&["name"] />
                 <TextField id="api-key-name" name="name" label="Key name" hint="What uses it, e.g. “ATS sync”" required=true value=name errors=errors />
                 <SubmitButton testid="api-key-create" label="Create API key" busy_label="Creating…" pending=create.pending() />
-            </form>
-        </div>
-    }
-}
-
-#[component]
-fn Webhooks() -> impl IntoView {
-    let toasts = use_toasts();
-    let version = RwSignal::new(0u32);
-    let hooks = LocalResource::new(move || {
-        version.get();
-        api::list_webhooks()
-    });
-    let url = RwSignal::new(String::new());
-    let chosen = RwSignal::new(vec![EVENTS[0].0.to_string()]);
-    let errors: FieldErrors = RwSignal::new(Vec::new());
-    let created = RwSignal::new(None::<Webhook>);
-    let create = Action::new_local(move |body: &WebhookCreate| {
-        let body = body.clone();
-        async move {
-            match api::create_webhook(&body).await {
-                Ok(hook) => {
-                    created.set(Some(hook));
-                    url.set(String::new());
-                    toasts.success("Webhook added");
-                    version.update(|v| *v += 1);
-                }
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    toasts.problem(&e);
-                }
-            }
-        }
-    });
-    let remove = Action::new_local(move |id: &String| {
-        let id = id.clone();
-        async move {
-            match api::delete_webhook(&id).await {
-                Ok(()) => {
-                    toasts.success("Webhook removed");
-                    version.update(|v| *v += 1);
-                }
-                Err(e) => toasts.problem(&e),
-            }
-        }
-    });
-    view! {
-        <div class="card stack" data-testid="webhooks">
-            <h2>"Webhooks"</h2>
-            <p class="muted small">
-                "Events are POSTed as JSON with a "<code>"Credence-Signature: t=…,v1=…"</code>
-                " header: the HMAC-SHA256 of "<code>"t.body"</code>" with the webhook's secret. Failed deliveries are retried with backoff."
-            </p>
-            {move || created.get().map(|h| view! {
-                <SecretOnce label=format!("Signing secret for {}", h.url) value=h.secret.unwrap_or_default() testid="webhook-secret" />
-            })}
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || hooks.get().map(|result| match result {
-                    Err(e) => view! { <ErrorState error=e /> }.into_any(),
-                    Ok(page) if page.data.is_empty() => view! { <EmptyState title="No webhooks yet." /> }.into_any(),
-                    Ok(page) => view! {
-                        <ul class="plain-list">
-                            {page.data.into_iter().map(|h| {
-                                let id = h.id.clone();
-                                view! {
-                                <li data-testid="webhook-row">
-                                    <code class="break">{h.url.clone()}</code>" — "{h.events.join(", ")}" "
-                                    <ConfirmButton testid="delete-webhook" label="Remove" small=true danger=true
-                                        question="Stop sending events to this URL?" confirm_label="Remove"
-                                        on_confirm=Callback::new(move |_| { remove.dispatch_local(id.clone()); }) />
-                                </li>
-                            }}).collect_view()}
-                        </ul>
-                    }.into_any(),
-                })}
-            </Transition>
-            <form class="stack" novalidate=true on:submit=move |ev: leptos::ev::SubmitEvent| {
-                ev.prevent_default();
-                errors.set(Vec::new());
-                create.dispatch_local(WebhookCreate { url: url.get_untracked().trim().to_string(), events: chosen.get_untracked() });
-            }>
-                <ErrorSummary errors=errors known=&["url", "events"] />
-                <TextField id="webhook-url" name="url" label="Endpoint URL" input_type="url" required=true value=url errors=errors />
-                <fieldset>
-                    <legend>"Events"</legend>
-                    {EVENTS.iter().map(|(event, description)| {
-                        let event = event.to_string();
-                        let e2 = event.clone();
-                        let shown = event.clone();
-                        view! {
-                        <label class="checkbox">
-                            <input type="checkbox" prop:checked=move || chosen.with(|c| c.contains(&e2))
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    let e = event.clone();
-                                    chosen.update(|c| { c.retain(|x| *x != e); if on { c.push(e); } });
-                                } />
-                            " "<code>{shown}</code>" — "{*description}
-                        </label>
-                    }}).collect_view()}
-                </fieldset>
-                <SubmitButton testid="webhook-create" label="Add webhook" busy_label="Adding…" pending=create.pending() />
             </form>
         </div>
     }

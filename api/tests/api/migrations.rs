@@ -1,0 +1,148 @@
+//! Migrations that rewrite data: rows an older version wrote read correctly after them.
+
+use credence_api::db::schema::webhooks;
+use credence_api::db::{DbConnection, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
+use credence_shared::reseller::WebhookDelivery;
+use credence_shared::{Page, WebhookDeliveryStatus as Status};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel_migrations::MigrationHarness;
+
+use crate::app::{spawn_app, spawn_app_with, Backend, Options};
+use crate::both_backends;
+
+both_backends!(the_delivery_log_migration_keeps_old_webhooks_and_deliveries);
+
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Reverts applied migrations until the newest is older than `version` (digits only).
+fn revert_to_before(conn: &mut DbConnection, version: &str) {
+    loop {
+        let applied = match conn {
+            DbConnection::Sqlite(c) => c.applied_migrations(),
+            DbConnection::Postgres(c) => c.applied_migrations(),
+        }
+        .unwrap();
+        let newest = applied
+            .iter()
+            .map(|v| digits(&v.to_string()))
+            .max()
+            .unwrap();
+        if newest.as_str() < version {
+            return;
+        }
+        match conn {
+            DbConnection::Sqlite(c) => c.revert_last_migration(SQLITE_MIGRATIONS),
+            DbConnection::Postgres(c) => c.revert_last_migration(POSTGRES_MIGRATIONS),
+        }
+        .unwrap();
+    }
+}
+
+async fn the_delivery_log_migration_keeps_old_webhooks_and_deliveries(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let reseller = app.create_reseller(&admin, "Old Partners").await;
+    let hook = uuid::Uuid::now_v7().to_string();
+    let ids: Vec<String> = (0..4).map(|_| uuid::Uuid::now_v7().to_string()).collect();
+    {
+        let mut conn = app.conn();
+        // What the version before the delivery log wrote: a clear secret, `sent`, a
+        // cancellation as `failed`, and an HTTP client's error naming the URL.
+        revert_to_before(&mut conn, "20261130152000");
+        conn.batch_execute(&format!(
+            "INSERT INTO webhooks (id, reseller_id, url, secret, events, created_at) VALUES \
+               ('{hook}', '{reseller}', 'https://hooks.old.example/credence', \
+                'whsec_old_clear_secret', 'client.credits_low', '2026-11-01 10:00:00'); \
+             INSERT INTO webhook_deliveries (id, webhook_id, event, payload, status, attempts, \
+                next_attempt_at, last_error, response_status, created_at, sent_at) VALUES \
+               ('{d0}', '{hook}', 'client.credits_low', '{{}}', 'sent', 1, '2026-11-01 10:00:00', \
+                NULL, 200, '2026-11-01 10:00:00', '2026-11-01 10:00:01'), \
+               ('{d1}', '{hook}', 'client.credits_low', '{{}}', 'failed', 1, '2026-11-01 10:00:00', \
+                'cancelled: the webhook was deleted', NULL, '2026-11-01 10:01:00', NULL), \
+               ('{d2}', '{hook}', 'client.credits_low', '{{}}', 'failed', 8, '2026-11-01 10:00:00', \
+                'error sending request for url (https://hooks.old.example/credence?token=abc)', \
+                NULL, '2026-11-01 10:02:00', NULL), \
+               ('{d3}', '{hook}', 'client.credits_low', '{{}}', 'pending', 1, '2099-01-01 00:00:00', \
+                'HTTP 500 Internal Server Error', 500, '2026-11-01 10:03:00', NULL);",
+            reseller = reseller.id,
+            d0 = ids[0],
+            d1 = ids[1],
+            d2 = ids[2],
+            d3 = ids[3],
+        ))
+        .unwrap();
+        credence_api::db::run_migrations(&mut conn).unwrap();
+    }
+    // A server starting on the migrated data seals the secret...
+    let second = spawn_app_with(
+        backend,
+        Options {
+            database_url: Some(app.database_url.clone()),
+            ..Options::default()
+        },
+    )
+    .await;
+    let secret: String = {
+        let mut conn = second.conn();
+        webhooks::table
+            .find(&hook)
+            .select(webhooks::secret)
+            .first(&mut *conn)
+            .unwrap()
+    };
+    assert!(secret.starts_with("enc:v1:"), "{secret}");
+    assert!(!secret.contains("whsec_old_clear_secret"));
+    // ...and the log reads the old rows in the new words, without the old error's URL.
+    let (_, token) = second
+        .reseller_user(&admin, &reseller.id, "staff@old-partners.example")
+        .await;
+    let log: Page<WebhookDelivery> = second
+        .get(&format!("/webhooks/{hook}/deliveries"), Some(&token))
+        .await
+        .json();
+    let shown: Vec<(String, Status, Option<String>, Option<i32>)> = log
+        .data
+        .iter()
+        .map(|d| {
+            (
+                d.id.clone(),
+                d.status,
+                d.last_error.clone(),
+                d.last_response_code,
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (
+                ids[3].clone(),
+                Status::Pending,
+                Some("HTTP 500 Internal Server Error".to_string()),
+                Some(500)
+            ),
+            (
+                ids[2].clone(),
+                Status::Failed,
+                Some("The request failed".to_string()),
+                None
+            ),
+            (
+                ids[1].clone(),
+                Status::Cancelled,
+                Some(credence_api::domain::webhooks::CANCELLED.to_string()),
+                None
+            ),
+            (ids[0].clone(), Status::Delivered, None, Some(200)),
+        ]
+    );
+    let delivered = &log.data[3];
+    assert_eq!(
+        delivered.last_attempt_at.map(|t| t.naive_utc().to_string()),
+        Some("2026-11-01 10:00:01".to_string())
+    );
+    assert!(log.data[0].next_attempt_at.is_some());
+}
