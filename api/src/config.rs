@@ -44,6 +44,9 @@ pub struct Config {
     pub billing_clock: BillingClock,
     /// Most PostgreSQL connections this process opens (SQLite always uses one).
     pub db_pool_size: u32,
+    /// Answers carry `X-Statement-Count`, the database statements the request sent
+    /// (`CREDENCE_COUNT_STATEMENTS`, for tests and benchmarks).
+    pub count_statements: bool,
     /// Hosts and networks webhooks may reach over http and at private addresses
     /// (`CREDENCE_WEBHOOK_ALLOW`, for development and tests); empty in production.
     pub webhook_allow: crate::net_guard::AllowList,
@@ -305,8 +308,20 @@ impl Config {
                     message,
                 })?;
 
+        let count_statements = match get("CREDENCE_COUNT_STATEMENTS").as_deref().map(str::trim) {
+            None | Some("off") => false,
+            Some("on") => true,
+            Some(other) => {
+                return Err(ConfigError {
+                    var: "CREDENCE_COUNT_STATEMENTS",
+                    message: format!("`{other}` is not one of on, off"),
+                })
+            }
+        };
+
         Ok(Config {
             webhook_allow,
+            count_statements,
             billing_clock,
             db_pool_size: number(&get, "CREDENCE_DB_POOL_SIZE", 10, 1..=500)? as u32,
             database_url,
@@ -423,6 +438,12 @@ mod tests {
             "http://127.0.0.1:8080"
         );
         assert_eq!(config(&[]).unwrap().log, LogFilter::default());
+        assert!(
+            config(&[("CREDENCE_COUNT_STATEMENTS", "on")])
+                .unwrap()
+                .count_statements
+                && !config(&[]).unwrap().count_statements
+        );
 
         for (var, value) in [
             ("CREDENCE_BIND", "localhost"),
@@ -434,6 +455,7 @@ mod tests {
             ("CREDENCE_TRUSTED_PROXIES", "proxy.internal"),
             ("CREDENCE_PROXY_HEADER", "x-real-ip"),
             ("CREDENCE_METRICS_TOKEN", "short"),
+            ("CREDENCE_COUNT_STATEMENTS", "yes"),
         ] {
             let err = config(&[(var, value)]).expect_err(value);
             assert_eq!(err.var, var, "{value}: {err}");

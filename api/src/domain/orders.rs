@@ -195,11 +195,34 @@ pub fn place(
 }
 
 pub fn order_dto(conn: &mut DbConnection, row: OrderRow) -> Result<CreditOrder, ApiError> {
-    let (code, name): (String, String) = clients::table
-        .find(&row.client_id)
-        .select((clients::code, clients::name))
-        .first(conn)?;
-    Ok(CreditOrder {
+    order_dtos(conn, vec![row])?
+        .pop()
+        .ok_or_else(|| ApiError::internal("credit order vanished"))
+}
+
+/// Orders as the API shows them: their clients' codes and names in one query for the list.
+pub fn order_dtos(
+    conn: &mut DbConnection,
+    rows: Vec<OrderRow>,
+) -> Result<Vec<CreditOrder>, ApiError> {
+    let mut client_ids: Vec<&String> = rows.iter().map(|r| &r.client_id).collect();
+    client_ids.sort();
+    client_ids.dedup();
+    let clients: std::collections::HashMap<String, (String, String)> = clients::table
+        .filter(clients::id.eq_any(&client_ids))
+        .select((clients::id, (clients::code, clients::name)))
+        .load::<(String, (String, String))>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows.into_iter().map(|row| order_of(row, &clients)).collect())
+}
+
+fn order_of(
+    row: OrderRow,
+    clients: &std::collections::HashMap<String, (String, String)>,
+) -> CreditOrder {
+    let (code, name) = clients.get(&row.client_id).cloned().unwrap_or_default();
+    CreditOrder {
         id: row.id,
         client_id: row.client_id,
         client_code: code,
@@ -214,7 +237,7 @@ pub fn order_dto(conn: &mut DbConnection, row: OrderRow) -> Result<CreditOrder, 
         po_reference: row.po_reference,
         invoice_id: row.invoice_id,
         created_at: row.created_at.and_utc(),
-    })
+    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -247,11 +270,16 @@ pub fn list_orders(
             q
         }};
     }
-    let totals: Vec<(i64, i64)> = scoped!()
-        .select((credit_orders::credits, credit_orders::amount_minor))
-        .load(conn)?;
-    let total_credits = totals.iter().map(|t| t.0).sum();
-    let total_amount_minor = totals.iter().map(|t| t.1).sum();
+    // Summed in the database (one row back, whatever the number of orders). SUM of a BIGINT
+    // is NUMERIC on PostgreSQL: cast back.
+    use diesel::dsl::sql;
+    use diesel::sql_types::BigInt;
+    let (total_credits, total_amount_minor): (i64, i64) = scoped!()
+        .select((
+            sql::<BigInt>("CAST(COALESCE(SUM(credit_orders.credits), 0) AS BIGINT)"),
+            sql::<BigInt>("CAST(COALESCE(SUM(credit_orders.amount_minor), 0) AS BIGINT)"),
+        ))
+        .first(conn)?;
     let mut query = scoped!().order(credit_orders::id.desc());
     if let Some(page) = page {
         query = query.limit(page.limit + 1);
@@ -272,10 +300,7 @@ pub fn list_orders(
         .select(resellers::currency)
         .first::<String>(conn)?;
     Ok(CreditOrderPage {
-        data: rows
-            .into_iter()
-            .map(|r| order_dto(conn, r))
-            .collect::<Result<_, _>>()?,
+        data: order_dtos(conn, rows)?,
         next_cursor,
         total_credits,
         total_amount_minor,
