@@ -44,6 +44,14 @@ pub struct Config {
     pub billing_clock: BillingClock,
     /// Most PostgreSQL connections this process opens (SQLite always uses one).
     pub db_pool_size: u32,
+    /// HTTP worker threads (`CREDENCE_WORKERS`; default: one per CPU).
+    pub workers: usize,
+    /// Threads each worker may start for blocking work — database calls and password hashing
+    /// (`CREDENCE_BLOCKING_THREADS`; default: actix's 512 ÷ CPUs).
+    pub blocking_threads: usize,
+    /// Answers carry `X-Statement-Count`, the database statements the request sent
+    /// (`CREDENCE_COUNT_STATEMENTS`, for tests and benchmarks).
+    pub count_statements: bool,
     /// Hosts and networks webhooks may reach over http and at private addresses
     /// (`CREDENCE_WEBHOOK_ALLOW`, for development and tests); empty in production.
     pub webhook_allow: crate::net_guard::AllowList,
@@ -305,8 +313,28 @@ impl Config {
                     message,
                 })?;
 
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+        let count_statements = match get("CREDENCE_COUNT_STATEMENTS").as_deref().map(str::trim) {
+            None | Some("off") => false,
+            Some("on") => true,
+            Some(other) => {
+                return Err(ConfigError {
+                    var: "CREDENCE_COUNT_STATEMENTS",
+                    message: format!("`{other}` is not one of on, off"),
+                })
+            }
+        };
+
         Ok(Config {
             webhook_allow,
+            workers: number(&get, "CREDENCE_WORKERS", cpus.min(512), 1..=512)? as usize,
+            blocking_threads: number(
+                &get,
+                "CREDENCE_BLOCKING_THREADS",
+                (512 / cpus).max(1),
+                1..=4096,
+            )? as usize,
+            count_statements,
             billing_clock,
             db_pool_size: number(&get, "CREDENCE_DB_POOL_SIZE", 10, 1..=500)? as u32,
             database_url,
@@ -423,6 +451,18 @@ mod tests {
             "http://127.0.0.1:8080"
         );
         assert_eq!(config(&[]).unwrap().log, LogFilter::default());
+        let sized = config(&[
+            ("CREDENCE_DB_POOL_SIZE", "32"),
+            ("CREDENCE_WORKERS", "3"),
+            ("CREDENCE_BLOCKING_THREADS", "16"),
+            ("CREDENCE_COUNT_STATEMENTS", "on"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (sized.db_pool_size, sized.workers, sized.blocking_threads),
+            (32, 3, 16)
+        );
+        assert!(sized.count_statements && !config(&[]).unwrap().count_statements);
 
         for (var, value) in [
             ("CREDENCE_BIND", "localhost"),
@@ -434,6 +474,9 @@ mod tests {
             ("CREDENCE_TRUSTED_PROXIES", "proxy.internal"),
             ("CREDENCE_PROXY_HEADER", "x-real-ip"),
             ("CREDENCE_METRICS_TOKEN", "short"),
+            ("CREDENCE_WORKERS", "0"),
+            ("CREDENCE_BLOCKING_THREADS", "many"),
+            ("CREDENCE_COUNT_STATEMENTS", "yes"),
         ] {
             let err = config(&[(var, value)]).expect_err(value);
             assert_eq!(err.var, var, "{value}: {err}");

@@ -77,6 +77,7 @@ impl Application {
             state.config.housekeeping_interval,
         ));
         let body_limit = state.config.body_limit;
+        let (workers, blocking_threads) = (state.config.workers, state.config.blocking_threads);
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
@@ -100,7 +101,8 @@ impl Application {
                         .default_service(web::to(api_fallback)),
                 )
                 .split_for_parts();
-            app.wrap(from_fn(telemetry::observe))
+            app.wrap(from_fn(telemetry::count_statements))
+                .wrap(from_fn(telemetry::observe))
                 .wrap(from_fn(headers::security_headers))
                 .route("/healthz", web::get().to(routes::ops::healthz))
                 .route("/readyz", web::get().to(routes::ops::readyz))
@@ -113,6 +115,8 @@ impl Application {
                 .service(web::scope("/api").default_service(web::to(api_fallback)))
                 .default_service(web::to(routes::spa::serve))
         })
+        .workers(workers)
+        .worker_max_blocking_threads(blocking_threads)
         .listen(listener)
         .map_err(|e| e.to_string())?
         .shutdown_timeout(5)

@@ -159,6 +159,29 @@ fn code_for(status: StatusCode) -> &'static str {
     }
 }
 
+/// With `CREDENCE_COUNT_STATEMENTS=on`, every answer says in `X-Statement-Count` how many
+/// statements the request sent to the database (tests prove with it that a list page costs
+/// as many queries for one row as for fifty). Off, it only passes the request on.
+pub async fn count_statements(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let on = req
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|state| state.config.count_statements);
+    if !on {
+        return next.call(req).await;
+    }
+    let (response, statements) =
+        crate::db::instrument::counting(async move { next.call(req).await }).await;
+    let mut response = response?;
+    response.headers_mut().insert(
+        header::HeaderName::from_static("x-statement-count"),
+        header::HeaderValue::from(statements),
+    );
+    Ok(response)
+}
+
 /// Wraps every request: request id, span, panic guard, problem fallback, metrics.
 pub async fn observe(
     req: ServiceRequest,

@@ -1,6 +1,7 @@
 //! The database: one connection type over SQLite and PostgreSQL, an r2d2 pool, embedded
 //! migrations, and `Db::run` to keep blocking queries off the async workers.
 
+pub mod instrument;
 pub mod schema;
 pub mod search;
 
@@ -145,9 +146,17 @@ impl Db {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        let counter = instrument::current();
         actix_web::web::block(move || {
             let mut conn = pool.get().map_err(ApiError::internal)?;
-            f(&mut conn)
+            let Some(counter) = counter else {
+                return f(&mut conn);
+            };
+            conn.set_instrumentation(instrument::StatementCounter(counter));
+            let out = f(&mut conn);
+            // The connection goes back to the pool: the next user may not be counted.
+            conn.set_instrumentation(None::<instrument::StatementCounter>);
+            out
         })
         .await
         .map_err(ApiError::internal)?

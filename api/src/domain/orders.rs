@@ -195,11 +195,34 @@ pub fn place(
 }
 
 pub fn order_dto(conn: &mut DbConnection, row: OrderRow) -> Result<CreditOrder, ApiError> {
-    let (code, name): (String, String) = clients::table
-        .find(&row.client_id)
-        .select((clients::code, clients::name))
-        .first(conn)?;
-    Ok(CreditOrder {
+    order_dtos(conn, vec![row])?
+        .pop()
+        .ok_or_else(|| ApiError::internal("credit order vanished"))
+}
+
+/// Orders as the API shows them: their clients' codes and names in one query for the list.
+pub fn order_dtos(
+    conn: &mut DbConnection,
+    rows: Vec<OrderRow>,
+) -> Result<Vec<CreditOrder>, ApiError> {
+    let mut client_ids: Vec<&String> = rows.iter().map(|r| &r.client_id).collect();
+    client_ids.sort();
+    client_ids.dedup();
+    let clients: std::collections::HashMap<String, (String, String)> = clients::table
+        .filter(clients::id.eq_any(&client_ids))
+        .select((clients::id, (clients::code, clients::name)))
+        .load::<(String, (String, String))>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows.into_iter().map(|row| order_of(row, &clients)).collect())
+}
+
+fn order_of(
+    row: OrderRow,
+    clients: &std::collections::HashMap<String, (String, String)>,
+) -> CreditOrder {
+    let (code, name) = clients.get(&row.client_id).cloned().unwrap_or_default();
+    CreditOrder {
         id: row.id,
         client_id: row.client_id,
         client_code: code,
@@ -214,7 +237,7 @@ pub fn order_dto(conn: &mut DbConnection, row: OrderRow) -> Result<CreditOrder, 
         po_reference: row.po_reference,
         invoice_id: row.invoice_id,
         created_at: row.created_at.and_utc(),
-    })
+    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -301,11 +324,7 @@ pub fn orders_page(
     let rows: Vec<OrderRow> = query.load(conn)?;
     let rows = into_page(rows, page, |r| r.id.clone(), |r| r);
     Ok(credence_shared::Page {
-        data: rows
-            .data
-            .into_iter()
-            .map(|r| order_dto(conn, r))
-            .collect::<Result<_, _>>()?,
+        data: order_dtos(conn, rows.data)?,
         next_cursor: rows.next_cursor,
     })
 }

@@ -33,34 +33,53 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<ResellerRow, ApiError> {
     Ok(resellers::table.find(id).first(conn)?)
 }
 
-fn brand_ids(conn: &mut DbConnection, id: &str) -> Result<Vec<String>, ApiError> {
-    Ok(reseller_brands::table
-        .filter(reseller_brands::reseller_id.eq(id))
-        .order(reseller_brands::position.asc())
-        .select(reseller_brands::brand_id)
-        .load(conn)?)
+/// Resellers as the API shows them: the skins and staff counts of the whole list in two
+/// queries (not two per reseller).
+pub fn to_dtos(conn: &mut DbConnection, rows: Vec<ResellerRow>) -> Result<Vec<Reseller>, ApiError> {
+    use std::collections::HashMap;
+    let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
+    let mut brand_ids: HashMap<String, Vec<String>> = HashMap::new();
+    for (reseller_id, brand_id) in reseller_brands::table
+        .filter(reseller_brands::reseller_id.eq_any(&ids))
+        .order((
+            reseller_brands::reseller_id.asc(),
+            reseller_brands::position.asc(),
+        ))
+        .select((reseller_brands::reseller_id, reseller_brands::brand_id))
+        .load::<(String, String)>(conn)?
+    {
+        brand_ids.entry(reseller_id).or_default().push(brand_id);
+    }
+    let user_counts: HashMap<Option<String>, i64> = users::table
+        .filter(users::reseller_id.eq_any(&ids))
+        .filter(users::role.eq(Role::Reseller.as_str()))
+        .group_by(users::reseller_id)
+        .select((users::reseller_id, count_star()))
+        .load::<(Option<String>, i64)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| Reseller {
+            discount_percent: DiscountPercent::from_basis_points(row.discount_bp).as_percent(),
+            brand_ids: brand_ids.remove(&row.id).unwrap_or_default(),
+            user_count: user_counts.get(&Some(row.id.clone())).copied().unwrap_or(0),
+            id: row.id,
+            name: row.name,
+            contact_email: row.contact_email,
+            currency: row.currency,
+            custom_host: row.custom_host,
+            status: row.status,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+        })
+        .collect())
 }
 
 pub fn to_dto(conn: &mut DbConnection, row: ResellerRow) -> Result<Reseller, ApiError> {
-    let brand_ids = brand_ids(conn, &row.id)?;
-    let user_count: i64 = users::table
-        .filter(users::reseller_id.eq(&row.id))
-        .filter(users::role.eq("reseller"))
-        .select(count_star())
-        .first(conn)?;
-    Ok(Reseller {
-        discount_percent: DiscountPercent::from_basis_points(row.discount_bp).as_percent(),
-        id: row.id,
-        name: row.name,
-        contact_email: row.contact_email,
-        currency: row.currency,
-        custom_host: row.custom_host,
-        brand_ids,
-        status: row.status,
-        user_count,
-        created_at: row.created_at.and_utc(),
-        updated_at: row.updated_at.and_utc(),
-    })
+    to_dtos(conn, vec![row])?
+        .pop()
+        .ok_or_else(|| ApiError::internal("reseller vanished"))
 }
 
 pub fn list(
@@ -92,11 +111,7 @@ pub fn list(
     let rows: Vec<ResellerRow> = query.load(conn)?;
     let page_of_rows = into_page(rows, page, |r| r.id.clone(), |r| r);
     Ok(credence_shared::Page {
-        data: page_of_rows
-            .data
-            .into_iter()
-            .map(|r| to_dto(conn, r))
-            .collect::<Result<_, _>>()?,
+        data: to_dtos(conn, page_of_rows.data)?,
         next_cursor: page_of_rows.next_cursor,
     })
 }

@@ -76,11 +76,7 @@ pub async fn list_projects(
                 let rows = projects::list(conn, &user.tenant, &filter, &page)?;
                 let rows = projects::page_of(rows, &page);
                 Ok(Page {
-                    data: rows
-                        .data
-                        .into_iter()
-                        .map(|(p, c)| projects::to_dto(conn, &public_url, p, &c))
-                        .collect::<Result<_, _>>()?,
+                    data: projects::to_dtos(conn, &public_url, rows.data)?,
                     next_cursor: rows.next_cursor,
                 })
             })

@@ -5,6 +5,8 @@ mod changes;
 
 pub use changes::*;
 
+use std::collections::HashMap;
+
 use credence_shared::assess::{Project, ProjectTest};
 use credence_shared::InvitationStatus;
 use diesel::prelude::*;
@@ -84,34 +86,68 @@ pub fn get_scoped_project(
 type ProjectTestRow = (String, String, String, String, String, i32, Option<i32>);
 
 pub fn tests_of(conn: &mut DbConnection, project_id: &str) -> Result<Vec<ProjectTest>, ApiError> {
-    let rows: Vec<ProjectTestRow> = project_tests::table
+    Ok(tests_by_project(conn, &[project_id])?
+        .remove(project_id)
+        .unwrap_or_default())
+}
+
+/// The tests of these projects, in each project's order, keyed by project (one query).
+fn tests_by_project(
+    conn: &mut DbConnection,
+    project_ids: &[&str],
+) -> Result<HashMap<String, Vec<ProjectTest>>, ApiError> {
+    let rows: Vec<(String, ProjectTestRow)> = project_tests::table
         .inner_join(tests::table)
         .inner_join(norm_groups::table)
-        .filter(project_tests::project_id.eq(project_id))
-        .order(project_tests::position.asc())
+        .filter(project_tests::project_id.eq_any(project_ids))
+        .order((project_tests::project_id.asc(), project_tests::position.asc()))
         .select((
-            tests::id,
-            tests::name,
-            tests::kind,
-            norm_groups::id,
-            norm_groups::name,
-            tests::credit_cost,
-            tests::duration_seconds,
+            project_tests::project_id,
+            (
+                tests::id,
+                tests::name,
+                tests::kind,
+                norm_groups::id,
+                norm_groups::name,
+                tests::credit_cost,
+                tests::duration_seconds,
+            ),
         ))
         .load(conn)?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(ProjectTest {
-                test_id: r.0,
-                test_name: r.1,
-                kind: r.2.parse()?,
-                norm_group_id: r.3,
-                norm_group_name: r.4,
-                credit_cost: i64::from(r.5),
-                duration_seconds: r.6.map(i64::from),
-            })
-        })
-        .collect()
+    let mut out: HashMap<String, Vec<ProjectTest>> = HashMap::new();
+    for (project_id, r) in rows {
+        out.entry(project_id).or_default().push(ProjectTest {
+            test_id: r.0,
+            test_name: r.1,
+            kind: r.2.parse()?,
+            norm_group_id: r.3,
+            norm_group_name: r.4,
+            credit_cost: i64::from(r.5),
+            duration_seconds: r.6.map(i64::from),
+        });
+    }
+    Ok(out)
+}
+
+/// (invited, submitted) candidates of these projects, keyed by project (one query).
+fn counts_by_project(
+    conn: &mut DbConnection,
+    project_ids: &[&str],
+) -> Result<HashMap<String, (i64, i64)>, ApiError> {
+    use diesel::dsl::{count_star, sql};
+    use diesel::sql_types::BigInt;
+    let submitted = format!(
+        "CAST(SUM(CASE WHEN invitations.status = '{}' THEN 1 ELSE 0 END) AS BIGINT)",
+        InvitationStatus::Submitted.as_str()
+    );
+    Ok(invitations::table
+        .filter(invitations::project_id.eq_any(project_ids))
+        .group_by(invitations::project_id)
+        .select((invitations::project_id, count_star(), sql::<BigInt>(&submitted)))
+        .load::<(String, i64, i64)>(conn)?
+        .into_iter()
+        .map(|(id, invited, submitted)| (id, (invited, submitted)))
+        .collect())
 }
 
 pub fn to_dto(
@@ -120,42 +156,55 @@ pub fn to_dto(
     row: ProjectRow,
     client: &ClientRow,
 ) -> Result<Project, ApiError> {
-    let tests = tests_of(conn, &row.id)?;
-    let candidate_count: i64 = invitations::table
-        .filter(invitations::project_id.eq(&row.id))
-        .count()
-        .get_result(conn)?;
-    let completed_count: i64 = invitations::table
-        .filter(invitations::project_id.eq(&row.id))
-        .filter(invitations::status.eq(InvitationStatus::Submitted.as_str()))
-        .count()
-        .get_result(conn)?;
-    let key = row.access_key.clone().filter(|_| row.access_key_enabled);
-    Ok(Project {
-        locked: row.locked(),
-        credit_cost: tests.iter().map(|t| t.credit_cost).sum(),
-        self_registration_url: key
-            .as_ref()
-            .map(|k| format!("{public_url}/test/register?key={k}")),
-        access_key: key,
-        self_registration_daily_cap: i64::from(row.self_registration_daily_cap),
-        id: row.id,
-        client_id: row.client_id,
-        client_name: client.name.clone(),
-        name: row.name,
-        description: row.description,
-        tests,
-        access_key_enabled: row.access_key_enabled,
-        expires_at: row.expires_at.map(|t| t.and_utc()),
-        support_name: row.support_name,
-        support_email: row.support_email,
-        report_email: row.report_email,
-        active: row.active,
-        candidate_count,
-        completed_count,
-        created_at: row.created_at.and_utc(),
-        updated_at: row.updated_at.and_utc(),
-    })
+    to_dtos(conn, public_url, vec![(row, client.clone())])?
+        .pop()
+        .ok_or_else(|| ApiError::internal("project vanished"))
+}
+
+/// Projects as the API shows them: the tests and candidate counts of the whole list in two
+/// queries (not three per project).
+pub fn to_dtos(
+    conn: &mut DbConnection,
+    public_url: &str,
+    rows: Vec<(ProjectRow, ClientRow)>,
+) -> Result<Vec<Project>, ApiError> {
+    let ids: Vec<&str> = rows.iter().map(|(p, _)| p.id.as_str()).collect();
+    let mut tests = tests_by_project(conn, &ids)?;
+    let counts = counts_by_project(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|(row, client)| {
+            let tests = tests.remove(&row.id).unwrap_or_default();
+            let (candidate_count, completed_count) =
+                counts.get(&row.id).copied().unwrap_or((0, 0));
+            let key = row.access_key.clone().filter(|_| row.access_key_enabled);
+            Project {
+                locked: row.locked(),
+                credit_cost: tests.iter().map(|t| t.credit_cost).sum(),
+                self_registration_url: key
+                    .as_ref()
+                    .map(|k| format!("{public_url}/test/register?key={k}")),
+                access_key: key,
+                self_registration_daily_cap: i64::from(row.self_registration_daily_cap),
+                id: row.id,
+                client_id: row.client_id,
+                client_name: client.name,
+                name: row.name,
+                description: row.description,
+                tests,
+                access_key_enabled: row.access_key_enabled,
+                expires_at: row.expires_at.map(|t| t.and_utc()),
+                support_name: row.support_name,
+                support_email: row.support_email,
+                report_email: row.report_email,
+                active: row.active,
+                candidate_count,
+                completed_count,
+                created_at: row.created_at.and_utc(),
+                updated_at: row.updated_at.and_utc(),
+            }
+        })
+        .collect())
 }
 
 #[derive(Debug, Default)]
