@@ -1,6 +1,7 @@
 // The vendor's invoices page, and a reseller connecting a partner system: an API key created in
-// the browser works over the REST API until it is revoked in the browser; a webhook to a local
-// receiver gets an event, which its delivery log shows, redelivers, and follows with a test event.
+// the browser with chosen scopes works over the REST API within them until it is revoked in the
+// browser; a webhook to a local receiver gets an event, which its delivery log shows, redelivers,
+// and follows with a test event.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
@@ -54,27 +55,56 @@ test('the vendor sees invoices; a reseller manages API keys and webhooks', async
   await expect(row).toContainText('Month still open');
   await logout(page);
 
-  // The reseller creates an API key in the browser...
+  // The reseller creates an API key in the browser, choosing its scopes (reading is ticked by
+  // default; credits and clients are offered to reseller users)...
   await login(page, email, password);
   await page.getByTestId('nav-integrations').click();
   await page.getByTestId('api-key-name').fill('ATS sync');
+  await expect(page.getByTestId('api-key-scope-read')).toBeChecked();
+  await expect(page.getByTestId('api-key-scope-credits')).not.toBeChecked();
+  await expect(page.getByTestId('api-key-scope-choices')).toContainText('Place credit orders');
+  await page.getByTestId('api-key-scope-candidates').check();
   await page.getByTestId('api-key-create').click();
   const secret = (await page.getByTestId('api-key-secret-value').textContent())!.trim();
   expect(secret).toMatch(/^cs_/);
   const row2 = page.getByTestId('api-key-row').filter({ hasText: 'ATS sync' });
-  const clientId = (await row2.locator('code').textContent())!.trim();
-  // ...which a partner system uses over the API...
+  const scopes = row2.getByTestId('api-key-scopes').locator('[data-scope]');
+  await expect(scopes).toHaveText(['read', 'candidates']);
+  await expect(row2.getByTestId('api-key-last-used')).toHaveText('Never');
+  await checkPage(page, 'integrations with a key');
+  const clientId = (await row2.locator('code').first().textContent())!.trim();
+  // ...which a partner system uses over the API, within those scopes...
   const exchanged = await request.post('/api/v1/auth/token', { data: { grant_type: 'client_credentials', client_id: clientId, client_secret: secret } });
   expect(exchanged.status()).toBe(200);
-  const partner = { Authorization: `Bearer ${(await exchanged.json()).access_token}` };
+  const grant = await exchanged.json();
+  expect(grant.scope).toBe('read candidates');
+  const partner = { Authorization: `Bearer ${grant.access_token}` };
   const clients = await request.get('/api/v1/clients', { headers: partner });
   expect(clients.status()).toBe(200);
   expect((await clients.json()).data).toHaveLength(1);
+  const order = await request.post('/api/v1/credit-orders', { headers: partner, data: { client_code: (await client.json()).code, credits: 5 } });
+  expect(order.status()).toBe(403);
+  expect((await order.json()).code).toBe('insufficient_scope');
+  const minted = await request.post('/api/v1/api-keys', { headers: partner, data: { name: 'Minted by a key' } });
+  expect(minted.status()).toBe(403);
+  expect((await minted.json()).code).toBe('api_key_not_allowed');
+  // The page shows when the key was last exchanged.
+  await page.reload();
+  await expect(row2.getByTestId('api-key-last-used')).not.toHaveText('Never');
   // ...until it is revoked in the browser.
   await row2.getByTestId('revoke-api-key').click();
   await row2.getByTestId('revoke-api-key-confirm').click();
   await expect(page.getByTestId('api-key-row').filter({ hasText: 'ATS sync' })).toHaveCount(0);
   expect((await request.get('/api/v1/clients', { headers: partner })).status()).toBe(401);
+  // Every exchange is in the reseller's audit log, the refused one (a revoked key) too.
+  const again = await request.post('/api/v1/auth/token', { data: { grant_type: 'client_credentials', client_id: clientId, client_secret: secret } });
+  expect(again.status()).toBe(401);
+  await page.getByTestId('nav-audit').click();
+  const exchangedRow = page.getByTestId('audit-row').and(page.locator('[data-action="api_key.exchanged"]'));
+  await expect(exchangedRow.getByTestId('audit-event')).toHaveText('Ivy Integrator — api_key.exchanged');
+  const refusedRow = page.getByTestId('audit-row').and(page.locator('[data-action="api_key.exchange_refused"]'));
+  await expect(refusedRow.getByTestId('audit-event')).toHaveText('Unknown caller — api_key.exchange_refused');
+  await page.getByTestId('nav-integrations').click();
 
   // A webhook for low-credit events, to a local receiver.
   const receiver = await webhookReceiver();

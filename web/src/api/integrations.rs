@@ -11,11 +11,15 @@ pub async fn list_api_keys() -> ApiResult<Page<credence_shared::auth::ApiKey>> {
     get("/api-keys").await
 }
 
-pub async fn create_api_key(name: &str) -> ApiResult<credence_shared::auth::ApiKey> {
+pub async fn create_api_key(
+    name: &str,
+    scopes: &[credence_shared::ApiKeyScope],
+) -> ApiResult<credence_shared::auth::ApiKey> {
     post(
         "/api-keys",
         &credence_shared::auth::ApiKeyCreate {
             name: name.to_string(),
+            scopes: Some(scopes.iter().map(|s| s.as_str().to_string()).collect()),
         },
     )
     .await

@@ -9,11 +9,17 @@ use crate::format;
 /// "Who" of an event, naming the reseller user behind a Login As session.
 pub fn who(row: &AuditRow) -> String {
     let e = &row.event;
+    // A refused API-key exchange has no actor: whoever presented the key id is unknown.
+    let nobody = if e.action == "api_key.exchange_refused" {
+        "Unknown caller"
+    } else {
+        "System"
+    };
     let actor = e
         .actor_name
         .clone()
         .or_else(|| e.actor_id.clone())
-        .unwrap_or_else(|| "System".into());
+        .unwrap_or_else(|| nobody.into());
     let impersonator = row
         .impersonator_name
         .clone()

@@ -6,12 +6,16 @@ mod deliveries;
 mod webhooks;
 
 use credence_shared::auth::ApiKey;
+use credence_shared::{ApiKeyScope, Role};
 use leptos::prelude::*;
 
 use webhooks::Webhooks;
 
 use crate::api;
-use crate::components::form::{ErrorSummary, FieldErrors, SubmitButton, TextField};
+use crate::auth::use_session;
+use crate::components::form::{
+    error_for, ErrorSummary, FieldErrorText, FieldErrors, SubmitButton, TextField,
+};
 use crate::components::states::{EmptyState, ErrorState, Loading};
 use crate::components::toast::use_toasts;
 use crate::components::widgets::{ConfirmButton, CopyButton, TableScroll};
@@ -25,8 +29,9 @@ pub fn Integrations() -> impl IntoView {
             <p class="muted">
                 "Connect your ATS or HR system over the REST API (documentation at "
                 <a href="/api/docs/" target="_blank" rel="noopener">"/api/docs"</a>
-                "). An API key acts as the user who created it: exchange it for a 15-minute token with "
-                <code>"POST /api/v1/auth/token"</code>" ("<code>"grant_type=client_credentials"</code>")."
+                "). An API key acts as the user who created it, within the scopes ticked when it was made: exchange it for a 15-minute token with "
+                <code>"POST /api/v1/auth/token"</code>" ("<code>"grant_type=client_credentials"</code>"). "
+                "Whatever its scopes, a key never manages API keys, users, webhooks or passwords, and never uses Login As."
             </p>
             <ApiKeys />
             <Webhooks />
@@ -53,23 +58,67 @@ pub(super) fn SecretOnce(
     }
 }
 
+/// The scopes a new key may get, as checkboxes with what each allows.
+#[component]
+fn ScopeChoices(
+    offered: Vec<ApiKeyScope>,
+    chosen: RwSignal<Vec<ApiKeyScope>>,
+    errors: FieldErrors,
+) -> impl IntoView {
+    let message = error_for(errors, "scopes");
+    view! {
+        <fieldset class="field checkbox-group" aria-describedby="api-key-scopes-hint" data-testid="api-key-scope-choices">
+            <legend>"Scopes"</legend>
+            <p class="field-hint" id="api-key-scopes-hint">"What the key's tokens may do. Tick only what the integration needs."</p>
+            {offered.into_iter().map(|scope| {
+                let input_id = format!("api-key-scope-{scope}");
+                view! {
+                    <div class="checkbox">
+                        <input type="checkbox" id=input_id.clone() data-testid=input_id.clone() value=scope.as_str()
+                            prop:checked=move || chosen.with(|c| c.contains(&scope))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                chosen.update(|c| {
+                                    c.retain(|s| *s != scope);
+                                    if on {
+                                        c.push(scope);
+                                    }
+                                });
+                            } />
+                        <label for=input_id><code>{scope.as_str()}</code>" — "{scope.description()}</label>
+                    </div>
+                }
+            }).collect_view()}
+            <FieldErrorText id="api-key-scopes-error" name="scopes" message=message />
+        </fieldset>
+    }
+}
+
 #[component]
 fn ApiKeys() -> impl IntoView {
     let toasts = use_toasts();
+    let session = use_session();
+    let role = session
+        .user
+        .with_untracked(|u| u.as_ref().map(|u| u.role))
+        .unwrap_or(Role::ClientUser);
     let version = RwSignal::new(0u32);
     let keys = LocalResource::new(move || {
         version.get();
         api::list_api_keys()
     });
     let name = RwSignal::new(String::new());
+    let chosen = RwSignal::new(vec![ApiKeyScope::Read]);
     let errors: FieldErrors = RwSignal::new(Vec::new());
     let created = RwSignal::new(None::<ApiKey>);
-    let create = Action::new_local(move |name: &String| {
-        let name = name.clone();
+    let create = Action::new_local(move |(key_name, scopes): &(String, Vec<ApiKeyScope>)| {
+        let (key_name, scopes) = (key_name.clone(), scopes.clone());
         async move {
-            match api::create_api_key(&name).await {
+            match api::create_api_key(&key_name, &scopes).await {
                 Ok(key) => {
                     created.set(Some(key));
+                    name.set(String::new());
+                    chosen.set(vec![ApiKeyScope::Read]);
                     toasts.success("API key created");
                     version.update(|v| *v += 1);
                 }
@@ -106,8 +155,8 @@ fn ApiKeys() -> impl IntoView {
                         <TableScroll label="API keys">
                             <table class="table">
                                 <thead><tr>
-                                    <th scope="col">"Name"</th><th scope="col">"client_id"</th><th scope="col">"Created by"</th>
-                                    <th scope="col">"Created"</th><th scope="col">"Last used"</th><th scope="col"><span class="sr-only">"Actions"</span></th>
+                                    <th scope="col">"Name"</th><th scope="col">"client_id"</th><th scope="col">"Scopes"</th><th scope="col">"Created by"</th>
+                                    <th scope="col">"Created"</th><th scope="col">"Last exchanged"</th><th scope="col"><span class="sr-only">"Actions"</span></th>
                                 </tr></thead>
                                 <tbody>
                                     {page.data.into_iter().map(|k| {
@@ -116,9 +165,12 @@ fn ApiKeys() -> impl IntoView {
                                         <tr data-testid="api-key-row">
                                             <td>{k.name.clone()}</td>
                                             <td><code>{k.client_id.clone()}</code></td>
+                                            <td><span class="badge-list" data-testid="api-key-scopes">
+                                                {k.scopes.iter().map(|s| view! { <span class="badge" data-scope=s.as_str() title=s.description()>{s.as_str()}</span> }).collect_view()}
+                                            </span></td>
                                             <td>{k.owner_name.clone()}</td>
                                             <td class="nowrap">{format::date_time(&k.created_at)}</td>
-                                            <td class="nowrap">{k.last_used_at.as_ref().map(format::date_time).unwrap_or_else(|| "Never".into())}</td>
+                                            <td class="nowrap" data-testid="api-key-last-used">{k.last_used_at.as_ref().map(format::date_time).unwrap_or_else(|| "Never".into())}</td>
                                             <td><ConfirmButton testid="revoke-api-key" label="Revoke" small=true danger=true
                                                 question="Revoke this key? Integrations using it stop at once." confirm_label="Revoke"
                                                 on_confirm=Callback::new(move |_| { revoke.dispatch_local(id.clone()); }) /></td>
@@ -130,13 +182,19 @@ fn ApiKeys() -> impl IntoView {
                     }.into_any(),
                 })}
             </Transition>
-            <form class="inline-form" novalidate=true on:submit=move |ev: leptos::ev::SubmitEvent| {
+            <form class="stack" novalidate=true on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
                 errors.set(Vec::new());
-                create.dispatch_local(name.get_untracked().trim().to_string());
+                let scopes: Vec<ApiKeyScope> = ApiKeyScope::ALL
+                    .iter()
+                    .copied()
+                    .filter(|s| chosen.with_untracked(|c| c.contains(s)))
+                    .collect();
+                create.dispatch_local((name.get_untracked().trim().to_string(), scopes));
             }>
-                <ErrorSummary errors=errors known=&["name"] />
+                <ErrorSummary errors=errors known=&["name", "scopes"] />
                 <TextField id="api-key-name" name="name" label="Key name" hint="What uses it, e.g. “ATS sync”" required=true value=name errors=errors />
+                <ScopeChoices offered=ApiKeyScope::for_role(role) chosen=chosen errors=errors />
                 <SubmitButton testid="api-key-create" label="Create API key" busy_label="Creating…" pending=create.pending() />
             </form>
         </div>
