@@ -233,7 +233,12 @@ test('a reseller resells tests to a new client, as the help article describes', 
   await page.getByTestId('nav-activity').click();
   const started = page.getByTestId('audit-row').and(page.locator('[data-action="impersonation.started"]'));
   await expect(started).toHaveCount(1);
-  await expect(started.getByTestId('audit-event')).toHaveText(`Login As by ${reseller.userName} — impersonation.started`);
+  await expect(started.getByTestId('audit-event')).toHaveText(
+    `${reseller.userName} (reseller) logged in as ${clientUserName} — impersonation.started`,
+  );
+  // And what was done as them: the pages opened during the Login As, request by request.
+  const requested = page.getByTestId('audit-row').and(page.locator('[data-action="impersonation.request"]'));
+  await expect(requested.filter({ hasText: `${reseller.userName} (reseller) as ${clientUserName}: GET /me` }).first()).toBeVisible();
   await checkPage(page, 'client activity');
 
   // The Quick Start Guide from the email is there.

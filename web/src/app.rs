@@ -27,7 +27,7 @@ use crate::pages::reseller::{
     clients::{ClientDetail, ClientList, ClientNew},
     credit_orders::{CreditOrderList, CreditOrderNew},
     invoices::{InvoiceDetail, InvoiceList},
-    users::ColleagueList,
+    users::{ColleagueEdit, ColleagueList},
     ResellerAudit, ResellerCandidates, ResellerDashboard, ResellerLayout, ResellerProjects,
 };
 use crate::pages::set_password::SetPassword;
@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("invoices") view=InvoiceList />
                         <Route path=path!("invoices/:id") view=InvoiceDetail />
                         <Route path=path!("users") view=ColleagueList />
+                        <Route path=path!("users/:id") view=ColleagueEdit />
                         <Route path=path!("audit") view=ResellerAudit />
                         <Route path=path!("quick-start") view=crate::pages::client::quick_start::QuickStartPreview />
                         <Route path=path!("integrations") view=crate::pages::integrations::Integrations />

@@ -6,7 +6,9 @@ use crate::api::AuditRow;
 use crate::components::widgets::TableScroll;
 use crate::format;
 
-/// "Who" of an event, naming the reseller user behind a Login As session.
+/// An event's "who" in words, naming the reseller user behind a Login As session: "Ann
+/// (reseller) logged in as Bob", "Ann (reseller) as Bob: POST /candidates", "Bob (Login As by
+/// Ann)".
 pub fn who(row: &AuditRow) -> String {
     let e = &row.event;
     // A refused API-key exchange has no actor: whoever presented the key id is unknown.
@@ -24,13 +26,20 @@ pub fn who(row: &AuditRow) -> String {
         .impersonator_name
         .clone()
         .or_else(|| e.impersonator_id.clone());
-    match impersonator {
+    let Some(by) = impersonator else {
+        return actor;
+    };
+    match e.action.as_str() {
+        "impersonation.started" => format!("{by} (reseller) logged in as {actor}"),
+        "impersonation.ended" => format!("{by} (reseller) ended Login As as {actor}"),
+        "impersonation.request" => {
+            let method = e.details["method"].as_str().unwrap_or_default();
+            let path = e.details["path"].as_str().unwrap_or_default();
+            let path = path.strip_prefix("/api/v1").unwrap_or(path);
+            format!("{by} (reseller) as {actor}: {method} {path}")
+        }
         // An action taken while a reseller user was logged in as this user.
-        Some(by) if e.action.starts_with("impersonation.") => format!("Login As by {by}"),
-        Some(by) => format!("{actor} (Login As by {by})"),
-        // The reseller user's own record of starting or ending a Login As session.
-        None if e.action.starts_with("impersonation.") => format!("Login As by {actor}"),
-        None => actor,
+        _ => format!("{actor} (Login As by {by})"),
     }
 }
 
@@ -74,5 +83,56 @@ pub fn AuditTable(items: Vec<AuditRow>) -> impl IntoView {
                 </tbody>
             </table>
         </TableScroll>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use credence_shared::admin::AuditEvent;
+
+    fn row(action: &str, impersonator: Option<&str>, details: serde_json::Value) -> AuditRow {
+        AuditRow {
+            event: AuditEvent {
+                id: "e".into(),
+                actor_id: Some("u".into()),
+                actor_name: Some("Bob".into()),
+                impersonator_id: impersonator.map(|_| "r".into()),
+                impersonator_name: None,
+                action: action.into(),
+                object_type: "session".into(),
+                object_id: None,
+                ip: None,
+                details,
+                created_at: chrono::DateTime::UNIX_EPOCH,
+            },
+            impersonator_name: impersonator.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn the_login_as_trail_reads_as_words() {
+        let none = serde_json::json!({});
+        assert_eq!(
+            who(&row("impersonation.started", Some("Ann"), none.clone())),
+            "Ann (reseller) logged in as Bob"
+        );
+        assert_eq!(
+            who(&row(
+                "impersonation.request",
+                Some("Ann"),
+                serde_json::json!({ "method": "POST", "path": "/api/v1/candidates" })
+            )),
+            "Ann (reseller) as Bob: POST /candidates"
+        );
+        assert_eq!(
+            who(&row("impersonation.ended", Some("Ann"), none.clone())),
+            "Ann (reseller) ended Login As as Bob"
+        );
+        assert_eq!(
+            who(&row("project.created", Some("Ann"), none.clone())),
+            "Bob (Login As by Ann)"
+        );
+        assert_eq!(who(&row("project.created", None, none)), "Bob");
     }
 }

@@ -315,3 +315,33 @@ pub fn optional(value: &RwSignal<String>) -> Option<String> {
     let v = value.get_untracked().trim().to_string();
     (!v.is_empty()).then_some(v)
 }
+
+/// The choices of a user's status field: active or deactivated, and "invited" only to show
+/// where a user who has not set a password stands.
+pub fn user_status_options(current: credence_shared::UserStatus) -> Vec<(String, String)> {
+    use credence_shared::UserStatus;
+    let mut options: Vec<(String, String)> = [UserStatus::Active, UserStatus::Deactivated]
+        .iter()
+        .map(|s| (s.as_str().to_string(), s.label()))
+        .collect();
+    if current == UserStatus::Invited {
+        options.insert(
+            0,
+            (
+                UserStatus::Invited.as_str().into(),
+                "Invited (has not set a password yet)".into(),
+            ),
+        );
+    }
+    options
+}
+
+/// The status an edit form sends: "invited" is not something to set (re-activating keeps an
+/// invited user invited), so only active or deactivated go out.
+pub fn settable_user_status(word: String) -> Option<String> {
+    use credence_shared::UserStatus;
+    match UserStatus::parse(&word) {
+        Some(UserStatus::Active | UserStatus::Deactivated) => Some(word),
+        Some(UserStatus::Invited) | None => None,
+    }
+}

@@ -10,7 +10,8 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use crate::api::{self, ClientUserFilter};
 use crate::components::client_users::ClientUserTable;
 use crate::components::form::{
-    optional, ErrorSummary, FieldErrors, SelectField, SubmitButton, TextField,
+    optional, settable_user_status, user_status_options, ErrorSummary, FieldErrors, SelectField,
+    SubmitButton, TextField,
 };
 use crate::components::loaded::Loaded;
 use crate::components::paged::Paged;
@@ -214,38 +215,15 @@ fn ClientUserEditor(user: ClientUser) -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         errors.set(Vec::new());
-        let s = status.get_untracked();
         save.dispatch_local(ClientUserPatch {
             name: Some(name.get_untracked().trim().to_string()),
             email: Some(email.get_untracked().trim().to_string()),
             // Empty clears the job title.
             job_title: Some(job_title.get_untracked().trim().to_string()),
-            // "invited" is not something to set; re-activating keeps an invited user invited.
-            status: match UserStatus::parse(&s) {
-                Some(UserStatus::Active | UserStatus::Deactivated) => Some(s),
-                Some(UserStatus::Invited) | None => None,
-            },
+            status: settable_user_status(status.get_untracked()),
         });
     };
-    let mut options = vec![
-        (
-            UserStatus::Active.as_str().to_string(),
-            UserStatus::Active.label(),
-        ),
-        (
-            UserStatus::Deactivated.as_str().to_string(),
-            UserStatus::Deactivated.label(),
-        ),
-    ];
-    if user.status == UserStatus::Invited {
-        options.insert(
-            0,
-            (
-                UserStatus::Invited.as_str().into(),
-                "Invited (has not set a password yet)".into(),
-            ),
-        );
-    }
+    let options = user_status_options(user.status);
     view! {
         <header class="page-header">
             <h1 data-testid="client-user-title">{user.name.clone()}</h1>
