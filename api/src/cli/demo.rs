@@ -260,7 +260,7 @@ fn seed_assessments(
         ("Jonas", "Berg", "jonas.berg@example.com", None),
     ];
     for (i, (first, last, email, correct)) in people.into_iter().enumerate() {
-        let (candidate, _) = candidates::create_and_invite(
+        let candidate = candidates::create_and_invite(
             conn,
             links,
             actor,

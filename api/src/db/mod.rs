@@ -1,6 +1,7 @@
 //! The database: one connection type over SQLite and PostgreSQL, an r2d2 pool, embedded
 //! migrations, and `Db::run` to keep blocking queries off the async workers.
 
+pub mod batch;
 pub mod instrument;
 pub mod schema;
 pub mod search;

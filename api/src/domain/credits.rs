@@ -80,7 +80,8 @@ pub fn apply(
     actor: &AuditActor,
     change: Change<'_>,
 ) -> Result<Option<LedgerRow>, ApiError> {
-    let moved = diesel::update(
+    // RETURNING: the balance this UPDATE produced, in the same round trip.
+    let moved: Option<ClientRow> = diesel::update(
         clients::table
             .find(change.client_id)
             .filter((clients::credit_balance + change.delta).ge(0i64)),
@@ -89,20 +90,19 @@ pub fn apply(
         clients::credit_balance.eq(clients::credit_balance + change.delta),
         clients::updated_at.eq(now()),
     ))
-    .execute(conn)?;
-    if moved == 0 {
+    .get_result(conn)
+    .optional()?;
+    let Some(client) = moved else {
         // Either the client is gone (a real 404) or the balance is too low.
         clients::table
             .find(change.client_id)
             .select(clients::id)
             .first::<String>(conn)?;
         return Ok(None);
-    }
-    let client: ClientRow = clients::table.find(change.client_id).first(conn)?;
-    let id = new_id();
-    diesel::insert_into(ledger_entries::table)
+    };
+    let entry: LedgerRow = diesel::insert_into(ledger_entries::table)
         .values((
-            ledger_entries::id.eq(&id),
+            ledger_entries::id.eq(new_id()),
             ledger_entries::client_id.eq(change.client_id),
             ledger_entries::kind.eq(change.kind.as_str()),
             ledger_entries::delta.eq(change.delta),
@@ -113,9 +113,9 @@ pub fn apply(
             ledger_entries::impersonator_id.eq(&actor.impersonator_id),
             ledger_entries::created_at.eq(now()),
         ))
-        .execute(conn)?;
+        .get_result(conn)?;
     check_threshold(conn, links, &client)?;
-    Ok(Some(ledger_entries::table.find(&id).first(conn)?))
+    Ok(Some(entry))
 }
 
 /// Sends one low-credit email per fall below the threshold; re-arms once back at or above it.

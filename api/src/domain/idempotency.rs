@@ -18,8 +18,9 @@ pub enum Stored {
     Same(i32, String),
     /// The key was used with another request.
     Other,
-    /// Not seen (or forgotten).
-    None,
+    /// Not seen, or seen more than the window ago (`expired`: its row is still there and
+    /// `remember` must replace it).
+    None { expired: bool },
 }
 
 pub fn lookup(
@@ -28,40 +29,46 @@ pub fn lookup(
     key: &str,
     request_hash: &str,
 ) -> Result<Stored, ApiError> {
-    let found: Option<(String, i32, String)> = idempotency_keys::table
+    let found: Option<(String, i32, String, chrono::NaiveDateTime)> = idempotency_keys::table
         .find((principal, key))
-        .filter(idempotency_keys::created_at.gt(now() - Duration::hours(WINDOW_HOURS)))
         .select((
             idempotency_keys::request_hash,
             idempotency_keys::response_status,
             idempotency_keys::response_body,
+            idempotency_keys::created_at,
         ))
         .first(conn)
         .optional()?;
     Ok(match found {
-        Some((h, status, body)) if h == request_hash => Stored::Same(status, body),
+        Some((.., created)) if created <= now() - Duration::hours(WINDOW_HOURS) => {
+            Stored::None { expired: true }
+        }
+        Some((h, status, body, _)) if h == request_hash => Stored::Same(status, body),
         Some(_) => Stored::Other,
-        None => Stored::None,
+        None => Stored::None { expired: false },
     })
 }
 
 /// Remembers the answer, in the creating transaction. A live row committed meanwhile by a
 /// concurrent request with the same key makes this fail with a unique violation (409).
+/// `replace_expired`: `lookup` found an expired row for the key, which goes first.
 pub fn remember(
     conn: &mut DbConnection,
     principal: &str,
     key: &str,
     request_hash: &str,
-    status: i32,
-    body: &str,
+    (status, body): (i32, &str),
+    replace_expired: bool,
 ) -> Result<(), ApiError> {
-    // An expired row with the same key is replaced (only an expired one).
-    diesel::delete(
-        idempotency_keys::table
-            .find((principal, key))
-            .filter(idempotency_keys::created_at.le(now() - Duration::hours(WINDOW_HOURS))),
-    )
-    .execute(conn)?;
+    if replace_expired {
+        // Only an expired one.
+        diesel::delete(
+            idempotency_keys::table
+                .find((principal, key))
+                .filter(idempotency_keys::created_at.le(now() - Duration::hours(WINDOW_HOURS))),
+        )
+        .execute(conn)?;
+    }
     diesel::insert_into(idempotency_keys::table)
         .values((
             idempotency_keys::principal.eq(principal),

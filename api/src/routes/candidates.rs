@@ -91,14 +91,8 @@ pub async fn create_candidate(
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
     let tenant = user.tenant.clone();
     idempotency::create(&state, &req, &user.principal.user_id, &value, move |conn| {
-        let (row, client) = candidates::create_and_invite(conn, &links, &actor, &tenant, &body)?;
-        serde_json::to_value(candidates::to_dto(
-            conn,
-            row,
-            &client,
-            tenant.sees_scores(),
-        )?)
-        .map_err(ApiError::internal)
+        let candidate = candidates::create_and_invite(conn, &links, &actor, &tenant, &body)?;
+        serde_json::to_value(candidate).map_err(ApiError::internal)
     })
     .await
 }
@@ -182,12 +176,7 @@ pub async fn invite_candidate(
         }
         let invitation =
             candidates::invite_existing(conn, &links, &actor, &tenant, &id, &body.project_id)?;
-        serde_json::to_value(candidates::invitation_dto(
-            conn,
-            invitation,
-            tenant.sees_scores(),
-        )?)
-        .map_err(ApiError::internal)
+        serde_json::to_value(invitation).map_err(ApiError::internal)
     })
     .await
 }

@@ -120,26 +120,27 @@ where
     ));
     let principal = principal.to_string();
     let (p, k, h) = (principal.clone(), key.clone(), hash.clone());
-    match state
+    let expired = match state
         .db
         .run(move |conn| idempotency::lookup(conn, &p, &k, &h))
         .await?
     {
         Stored::Same(status, body) => return replay_or_refuse(status, &body),
         Stored::Other => return Err(reused()),
-        Stored::None => {}
-    }
+        Stored::None { expired } => expired,
+    };
     let (p, k, h) = (principal.clone(), key.clone(), hash.clone());
     let outcome = state
         .db
         .transaction(move |conn| {
             let value = create(conn)?;
-            if replayable {
-                idempotency::remember(conn, &p, &k, &h, 201, &value.to_string())?;
+            let text = value.to_string();
+            let answer = if replayable {
+                (201, text.as_str())
             } else {
-                let (status, body) = UNREPLAYABLE;
-                idempotency::remember(conn, &p, &k, &h, status, body)?;
-            }
+                UNREPLAYABLE
+            };
+            idempotency::remember(conn, &p, &k, &h, answer, expired)?;
             Ok(value)
         })
         .await;
@@ -156,7 +157,7 @@ where
             {
                 Stored::Same(status, body) => replay_or_refuse(status, &body),
                 Stored::Other => Err(reused()),
-                Stored::None => Err(ApiError::conflict(
+                Stored::None { .. } => Err(ApiError::conflict(
                     "conflict",
                     "A concurrent request conflicted with this one; retry it.",
                 )),

@@ -28,7 +28,7 @@ mod email_change;
 mod errors;
 mod invitations;
 mod invoices;
-mod list_costs;
+mod statement_costs;
 mod login_as;
 mod mail;
 mod migrations;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use credence_shared::assess::{Assessment, Candidate, Invitation, Score};
-use credence_shared::{AssessmentStatus, CandidateStatus, InvitationStatus};
+use credence_shared::{AssessmentStatus, CandidateStatus, InvitationStatus, TestKind};
 use diesel::prelude::*;
 
 use crate::db::schema::{
@@ -64,20 +64,82 @@ pub(super) fn assessments_by_invitation(
     for (a, test_name, kind, norm_group_name) in rows {
         out.entry(a.invitation_id.clone())
             .or_default()
-            .push(Assessment {
-                scores: if with_scores { scores_of(&a) } else { None },
-                id: a.id,
-                test_id: a.test_id,
-                test_name,
-                kind: kind.parse()?,
-                status: a.status,
-                norm_group_name,
-                started_at: a.started_at.map(|t| t.and_utc()),
-                deadline_at: a.deadline_at.map(|t| t.and_utc()),
-                submitted_at: a.submitted_at.map(|t| t.and_utc()),
-            });
+            .push(assessment_of(a, test_name, kind.parse()?, norm_group_name, with_scores));
     }
     Ok(out)
+}
+
+/// An assessment as the API shows it; scores only when `with_scores` (client users).
+pub(super) fn assessment_of(
+    a: AssessmentRow,
+    test_name: String,
+    kind: TestKind,
+    norm_group_name: String,
+    with_scores: bool,
+) -> Assessment {
+    Assessment {
+        scores: if with_scores { scores_of(&a) } else { None },
+        id: a.id,
+        test_id: a.test_id,
+        test_name,
+        kind,
+        status: a.status,
+        norm_group_name,
+        started_at: a.started_at.map(|t| t.and_utc()),
+        deadline_at: a.deadline_at.map(|t| t.and_utc()),
+        submitted_at: a.submitted_at.map(|t| t.and_utc()),
+    }
+}
+
+/// An invitation as the API shows it, from its row and what it is shown with.
+pub(super) fn invitation_of(
+    row: InvitationRow,
+    project_name: String,
+    assessments: Vec<Assessment>,
+) -> Invitation {
+    Invitation {
+        assessments,
+        project_name,
+        id: row.id,
+        candidate_id: row.candidate_id,
+        project_id: row.project_id,
+        status: row.status,
+        credits_charged: i64::from(row.credits_charged),
+        expires_at: row.expires_at.and_utc(),
+        created_at: row.created_at.and_utc(),
+    }
+}
+
+/// A candidate as the API shows it, with every invitation (newest first).
+pub(super) fn candidate_of(
+    row: CandidateRow,
+    client_name: String,
+    invitations: Vec<Invitation>,
+) -> Candidate {
+    let status = invitations
+        .first()
+        .map(|i| CandidateStatus::from(i.status))
+        .unwrap_or(CandidateStatus::NotInvited);
+    let extra_time_locked = invitations
+        .iter()
+        .flat_map(|i| &i.assessments)
+        .any(|a| a.started_at.is_some());
+    Candidate {
+        extra_time_locked,
+        id: row.id,
+        client_id: row.client_id,
+        client_name,
+        first_name: row.first_name,
+        last_name: row.last_name,
+        email: row.email,
+        phone: row.phone,
+        extra_time_percent: i64::from(row.extra_time_percent),
+        active: row.active,
+        status,
+        invitations,
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+    }
 }
 
 /// One invitation's assessments; scores only when `with_scores` (client users).
@@ -116,16 +178,10 @@ fn invitation_dtos(
     let mut assessments = assessments_by_invitation(conn, &ids, with_scores)?;
     Ok(rows
         .into_iter()
-        .map(|row| Invitation {
-            assessments: assessments.remove(&row.id).unwrap_or_default(),
-            project_name: names.get(&row.project_id).cloned().unwrap_or_default(),
-            id: row.id,
-            candidate_id: row.candidate_id,
-            project_id: row.project_id,
-            status: row.status,
-            credits_charged: i64::from(row.credits_charged),
-            expires_at: row.expires_at.and_utc(),
-            created_at: row.created_at.and_utc(),
+        .map(|row| {
+            let name = names.get(&row.project_id).cloned().unwrap_or_default();
+            let assessments = assessments.remove(&row.id).unwrap_or_default();
+            invitation_of(row, name, assessments)
         })
         .collect())
 }
@@ -177,30 +233,7 @@ pub fn to_dtos(
         .into_iter()
         .map(|(row, client)| {
             let invitations = by_candidate.remove(&row.id).unwrap_or_default();
-            let status = invitations
-                .first()
-                .map(|i| CandidateStatus::from(i.status))
-                .unwrap_or(CandidateStatus::NotInvited);
-            let extra_time_locked = invitations
-                .iter()
-                .flat_map(|i| &i.assessments)
-                .any(|a| a.started_at.is_some());
-            Candidate {
-                extra_time_locked,
-                id: row.id,
-                client_id: row.client_id,
-                client_name: client.name,
-                first_name: row.first_name,
-                last_name: row.last_name,
-                email: row.email,
-                phone: row.phone,
-                extra_time_percent: i64::from(row.extra_time_percent),
-                active: row.active,
-                status,
-                invitations,
-                created_at: row.created_at.and_utc(),
-                updated_at: row.updated_at.and_utc(),
-            }
+            candidate_of(row, client.name, invitations)
         })
         .collect())
 }

@@ -16,7 +16,9 @@ use crate::error::{ApiError, Validator};
 
 use super::CandidateRow;
 
-use super::invite::{check_project_open, find_or_create, insufficient, invite, validate, Details};
+use super::invite::{
+    check_project_open, find_or_create, insufficient, invite, validate, Details, Invitee,
+};
 /// CSV import: `first_name,last_name,email[,phone][,extra_time_percent]`. Credits for every
 /// valid row are checked before anything is charged; then each valid row is invited.
 pub fn import(
@@ -170,8 +172,12 @@ pub fn import(
         return Err(insufficient(needed, balance));
     }
     for (index, details) in &valid {
-        let candidate = find_or_create(conn, &client, details)?;
-        invite(conn, links, actor, &project, &client, &candidate, true)?;
+        let (candidate, new) = find_or_create(conn, &client, details)?;
+        let invitee = Invitee {
+            candidate: &candidate,
+            new,
+        };
+        invite(conn, links, actor, &project, &client, invitee, true)?;
         rows[*index].candidate_id = Some(candidate.id);
     }
     Ok(ImportReport {

@@ -2,11 +2,12 @@
 //! the invitation and its assessments, and queue the magic-link email.
 
 use chrono::Duration;
-use credence_shared::assess::CandidateCreate;
+use credence_shared::assess::{Candidate, CandidateCreate, Invitation};
 use credence_shared::{AssessmentStatus, ClientStatus, InvitationStatus, LedgerKind};
 use diesel::prelude::*;
 
-use crate::db::schema::{assessments, candidates, clients, invitations, project_tests};
+use crate::db::batch::{InsertRows, Value};
+use crate::db::schema::{candidates, clients, invitations};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::brands;
@@ -21,7 +22,10 @@ use crate::error::{ApiError, Failure, Validator};
 use crate::mail::templates;
 use crate::secrets::{random_token, token_hash};
 
-use super::{extra_time, get_scoped_candidate, CandidateRow, InvitationRow, INVITATION_DAYS};
+use super::dto::{assessment_of, candidate_of, invitation_of, to_dto};
+use super::{
+    extra_time, get_scoped_candidate, AssessmentRow, CandidateRow, InvitationRow, INVITATION_DAYS,
+};
 
 /// Validated candidate details.
 pub(super) struct Details {
@@ -78,25 +82,33 @@ pub(super) fn check_project_open(project: &ProjectRow, client: &ClientRow) -> Re
     Ok(())
 }
 
-/// Finds the client's candidate with this email, or creates one.
+/// Who is invited: the candidate, and whether this request created them (a new candidate has
+/// no invitations yet: nothing to check, nothing to load for the answer).
+#[derive(Clone, Copy)]
+pub(super) struct Invitee<'a> {
+    pub(super) candidate: &'a CandidateRow,
+    pub(super) new: bool,
+}
+
+/// Finds the client's candidate with this email, or creates one; `true` when created.
 pub(super) fn find_or_create(
     conn: &mut DbConnection,
     client: &ClientRow,
     d: &Details,
-) -> Result<CandidateRow, ApiError> {
+) -> Result<(CandidateRow, bool), ApiError> {
     let existing: Option<CandidateRow> = candidates::table
         .filter(candidates::client_id.eq(&client.id))
         .filter(candidates::email.eq(d.email.as_str()))
         .first(conn)
         .optional()?;
     if let Some(c) = existing {
-        return Ok(c);
+        return Ok((c, false));
     }
-    let id = new_id();
     let at = now();
-    diesel::insert_into(candidates::table)
+    // RETURNING: the row as stored (times at the database's precision) in the same round trip.
+    let created = diesel::insert_into(candidates::table)
         .values((
-            candidates::id.eq(&id),
+            candidates::id.eq(new_id()),
             candidates::client_id.eq(&client.id),
             candidates::reseller_id.eq(&client.reseller_id),
             candidates::first_name.eq(&d.first_name),
@@ -108,22 +120,27 @@ pub(super) fn find_or_create(
             candidates::created_at.eq(at),
             candidates::updated_at.eq(at),
         ))
-        .execute(conn)?;
-    Ok(candidates::table.find(&id).first(conn)?)
+        .get_result(conn)?;
+    Ok((created, true))
 }
 
 /// Invites a candidate to a project: charges the credits, creates the invitation and one
 /// assessment per test, and (with `send_email`) queues the magic-link email. Returns the
-/// invitation and the raw magic-link token.
-pub fn invite(
+/// invitation as the API shows it and the raw magic-link token.
+///
+/// Every statement counts on this path (it is the busiest write): rows come back from their
+/// INSERT or UPDATE (RETURNING), the assessments go in one INSERT, and the answer is built
+/// from what was written rather than read again.
+pub(super) fn invite(
     conn: &mut DbConnection,
     links: &Links,
     actor: &AuditActor,
     project: &ProjectRow,
     client: &ClientRow,
-    candidate: &CandidateRow,
+    invitee: Invitee<'_>,
     send_email: bool,
-) -> Result<(InvitationRow, String), ApiError> {
+) -> Result<(Invitation, String), ApiError> {
+    let candidate = invitee.candidate;
     check_project_open(project, client)?;
     if !candidate.active {
         return Err(ApiError::conflict(
@@ -131,16 +148,18 @@ pub fn invite(
             "This candidate is deactivated.",
         ));
     }
-    let already: i64 = invitations::table
-        .filter(invitations::candidate_id.eq(&candidate.id))
-        .filter(invitations::project_id.eq(&project.id))
-        .count()
-        .get_result(conn)?;
-    if already > 0 {
-        return Err(ApiError::conflict(
-            "already_invited",
-            "This candidate is already invited to this project.",
-        ));
+    if !invitee.new {
+        let already: i64 = invitations::table
+            .filter(invitations::candidate_id.eq(&candidate.id))
+            .filter(invitations::project_id.eq(&project.id))
+            .count()
+            .get_result(conn)?;
+        if already > 0 {
+            return Err(ApiError::conflict(
+                "already_invited",
+                "This candidate is already invited to this project.",
+            ));
+        }
     }
     let tests = tests_of(conn, &project.id)?;
     let cost: i64 = tests.iter().map(|t| t.credit_cost).sum();
@@ -172,7 +191,7 @@ pub fn invite(
     if let Some(project_expiry) = project.expires_at {
         expires = expires.min(project_expiry);
     }
-    diesel::insert_into(invitations::table)
+    let row: InvitationRow = diesel::insert_into(invitations::table)
         .values((
             invitations::id.eq(&id),
             invitations::candidate_id.eq(&candidate.id),
@@ -185,28 +204,44 @@ pub fn invite(
             invitations::created_at.eq(at),
             invitations::updated_at.eq(at),
         ))
-        .execute(conn)?;
-    let rows: Vec<(String, String, i32)> = project_tests::table
-        .filter(project_tests::project_id.eq(&project.id))
-        .order(project_tests::position.asc())
-        .select((
-            project_tests::test_id,
-            project_tests::norm_group_id,
-            project_tests::position,
-        ))
-        .load(conn)?;
-    for (test_id, norm_group_id, position) in rows {
-        diesel::insert_into(assessments::table)
-            .values((
-                assessments::id.eq(new_id()),
-                assessments::invitation_id.eq(&id),
-                assessments::test_id.eq(test_id),
-                assessments::norm_group_id.eq(norm_group_id),
-                assessments::position.eq(position),
-                assessments::status.eq(AssessmentStatus::NotStarted.as_str()),
-            ))
-            .execute(conn)?;
+        .get_result(conn)?;
+    // One assessment per test, in the project's order (`projects::changes` numbers the tests
+    // 0, 1, … in that order).
+    let assessments: Vec<AssessmentRow> = tests
+        .iter()
+        .enumerate()
+        .map(|(position, t)| AssessmentRow {
+            id: new_id(),
+            invitation_id: id.clone(),
+            test_id: t.test_id.clone(),
+            norm_group_id: t.norm_group_id.clone(),
+            position: position as i32,
+            status: AssessmentStatus::NotStarted,
+            started_at: None,
+            deadline_at: None,
+            submitted_at: None,
+            raw_score: None,
+            percentile: None,
+            sten: None,
+            t_score: None,
+            trait_scores: None,
+        })
+        .collect();
+    let mut rows = InsertRows::new(
+        "assessments",
+        &["id", "invitation_id", "test_id", "norm_group_id", "position", "status"],
+    );
+    for a in &assessments {
+        rows.row(vec![
+            Value::Text(a.id.clone()),
+            Value::Text(a.invitation_id.clone()),
+            Value::Text(a.test_id.clone()),
+            Value::Text(a.norm_group_id.clone()),
+            Value::Integer(a.position),
+            Value::Text(a.status.as_str().to_string()),
+        ]);
     }
+    rows.execute(conn)?;
     if send_email {
         send_invitation(conn, links, project, client, candidate, &token, expires)?;
     }
@@ -221,7 +256,12 @@ pub fn invite(
         },
         serde_json::json!({ "candidate_id": candidate.id, "project_id": project.id, "credits": cost }),
     )?;
-    Ok((invitations::table.find(&id).first(conn)?, token))
+    let assessments = assessments
+        .into_iter()
+        .zip(tests)
+        .map(|(a, t)| assessment_of(a, t.test_name, t.kind, t.norm_group_name, false))
+        .collect();
+    Ok((invitation_of(row, project.name.clone(), assessments), token))
 }
 
 pub(super) fn send_invitation(
@@ -258,13 +298,15 @@ pub(super) fn send_invitation(
     )
 }
 
+/// Creates the candidate (or finds them by email) and invites them; the candidate as the API
+/// shows it to `tenant`.
 pub fn create_and_invite(
     conn: &mut DbConnection,
     links: &Links,
     actor: &AuditActor,
     tenant: &Tenant,
     input: &CandidateCreate,
-) -> Result<(CandidateRow, ClientRow), ApiError> {
+) -> Result<Candidate, ApiError> {
     let mut v = Validator::new();
     let project = if input.project_id.trim().is_empty() {
         v.add(
@@ -298,11 +340,20 @@ pub fn create_and_invite(
     let (Some((project, client)), Some(details)) = (project, details) else {
         return Err(ApiError::internal("validated candidate fields missing"));
     };
-    let candidate = find_or_create(conn, &client, &details)?;
-    invite(conn, links, actor, &project, &client, &candidate, true)?;
-    Ok((candidates::table.find(&candidate.id).first(conn)?, client))
+    let (candidate, new) = find_or_create(conn, &client, &details)?;
+    let invitee = Invitee {
+        candidate: &candidate,
+        new,
+    };
+    let (invitation, _) = invite(conn, links, actor, &project, &client, invitee, true)?;
+    if new {
+        // Their only invitation is the one just made.
+        return Ok(candidate_of(candidate, client.name, vec![invitation]));
+    }
+    to_dto(conn, candidate, &client, tenant.sees_scores())
 }
 
+/// Invites a known candidate to another project; the invitation as the API shows it.
 pub fn invite_existing(
     conn: &mut DbConnection,
     links: &Links,
@@ -310,7 +361,7 @@ pub fn invite_existing(
     tenant: &Tenant,
     candidate_id: &str,
     project_id: &str,
-) -> Result<InvitationRow, ApiError> {
+) -> Result<Invitation, ApiError> {
     let (candidate, client) = get_scoped_candidate(conn, tenant, candidate_id)?;
     let (project, project_client) = match get_scoped_project(conn, tenant, project_id.trim()) {
         Ok(p) => p,
@@ -329,5 +380,9 @@ pub fn invite_existing(
             "The project belongs to another client.",
         ));
     }
-    Ok(invite(conn, links, actor, &project, &client, &candidate, true)?.0)
+    let invitee = Invitee {
+        candidate: &candidate,
+        new: false,
+    };
+    Ok(invite(conn, links, actor, &project, &client, invitee, true)?.0)
 }

@@ -13,7 +13,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{clients, invitations, norm_groups, project_tests, projects, tests};
 use crate::db::{now, DbConnection};
-use crate::domain::clients::{get_scoped, ClientRow};
+use crate::domain::clients::ClientRow;
 use crate::domain::tenant::Tenant;
 use crate::domain::{into_page, like_pattern, PageRequest};
 use crate::error::ApiError;
@@ -77,8 +77,19 @@ pub fn get_scoped_project(
     tenant: &Tenant,
     id: &str,
 ) -> Result<(ProjectRow, ClientRow), ApiError> {
-    let project: ProjectRow = projects::table.find(id).first(conn)?;
-    let client = get_scoped(conn, tenant, &project.client_id)?;
+    // One query for both; another tenant's project is "not found".
+    let (project, client): (ProjectRow, ClientRow) = projects::table
+        .inner_join(clients::table)
+        .filter(projects::id.eq(id))
+        .select((projects::all_columns, clients::all_columns))
+        .first(conn)?;
+    let visible = match tenant {
+        Tenant::Reseller { reseller_id } => &client.reseller_id == reseller_id,
+        Tenant::Client { client_id } => &client.id == client_id,
+    };
+    if !visible {
+        return Err(ApiError::not_found());
+    }
     Ok((project, client))
 }
 

@@ -229,7 +229,7 @@ pub fn register_with_access_key(
     if let Some(wait) = hit(conn, &daily_cap_bucket(&project.id), cap)? {
         return Err(daily_cap_reached(wait));
     }
-    let (candidate, _) = people::create_and_invite(
+    let candidate = people::create_and_invite(
         conn,
         links,
         &AuditActor::system(),

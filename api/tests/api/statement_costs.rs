@@ -1,6 +1,7 @@
-//! Every list answers a page in a fixed number of database statements: with
-//! `CREDENCE_COUNT_STATEMENTS=on` each answer says in `X-Statement-Count` how many statements it
-//! sent, and a page of fifty rows (with their children) must cost no more than a page of one.
+//! What requests cost in database statements: with `CREDENCE_COUNT_STATEMENTS=on` each answer
+//! says in `X-Statement-Count` how many statements (round trips) it sent. A list page of fifty
+//! rows (with their children) costs no more than a page of one; an invitation costs a fixed,
+//! small number.
 
 use credence_api::db::schema::invoices;
 use credence_shared::assess::Project;
@@ -12,7 +13,10 @@ use crate::assessments_world::World;
 use crate::both_backends;
 use crate::fixtures::reseller_with_user;
 
-both_backends!(every_list_costs_the_same_for_one_row_as_for_fifty);
+both_backends!(
+    every_list_costs_the_same_for_one_row_as_for_fifty,
+    an_invitation_costs_a_fixed_number_of_statements,
+);
 
 /// Rows of each kind: enough for a full page of fifty and a cursor.
 const ROWS: usize = 51;
@@ -302,4 +306,53 @@ async fn every_list_costs_the_same_for_one_row_as_for_fifty(backend: Backend) {
         "lists whose cost grows with the page:\n{}",
         ledger.grew.join("\n")
     );
+}
+
+/// Statements of `POST /candidates` for a new candidate, on PostgreSQL: the session check
+/// (3), BEGIN, the project with its client, the candidate looked up and inserted, the tests,
+/// the charge (balance UPDATE … RETURNING, ledger INSERT), the invitation, its assessments (one
+/// INSERT), the skin and the outbox key for the mail, the mail, the audit event, COMMIT.
+/// SQLite takes its write lock with one statement more.
+const INVITE_STATEMENTS: u64 = 17;
+
+async fn an_invitation_costs_a_fixed_number_of_statements(backend: Backend) {
+    let world = crate::assessments_world::world_with(
+        backend,
+        1_000,
+        Options {
+            env: [("CREDENCE_COUNT_STATEMENTS", "on".to_string())].into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    let two_tests = world.project(&["numerical", "verbal"], json!({})).await;
+    let mut costs = vec![];
+    for i in 0..3 {
+        let reply = world
+            .invite(&two_tests, &format!("invitee{i}@hiring.example"))
+            .await;
+        reply.assert_status(201);
+        // The answer is built from what was written; it says what reading it back says.
+        let id = reply.body["id"].as_str().unwrap();
+        let read = world
+            .app
+            .get(&format!("/candidates/{id}"), Some(&world.client_user))
+            .await;
+        assert_eq!(reply.body, read.json::<Value>());
+        costs.push(
+            reply
+                .header("x-statement-count")
+                .expect("statement counting is on")
+                .parse::<u64>()
+                .unwrap(),
+        );
+    }
+    eprintln!("statements per invitation ({backend:?}): {costs:?}");
+    let least = *costs.iter().min().unwrap();
+    let most = INVITE_STATEMENTS + u64::from(backend == Backend::Sqlite);
+    assert!(
+        least <= most,
+        "an invitation took {least} statements; it should take at most {most}"
+    );
+    assert_eq!(world.balance(), 1_000 - 3 * 2, "each invitation charged both tests");
 }
