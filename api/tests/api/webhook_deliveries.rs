@@ -144,13 +144,9 @@ async fn the_log_shows_failures_and_the_next_attempt(backend: Backend) {
         (credence_api::jobs::mail::MAX_ATTEMPTS, Some(500), None)
     );
     // An endpoint nobody listens on: no response code, and a sentence without internals.
-    let closed = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        format!(
-            "http://127.0.0.1:{}/hooks",
-            listener.local_addr().unwrap().port()
-        )
-    };
+    // Port 1 (tcpmux) is never served here; a port freed by a test listener could be taken by
+    // another test's server before the delivery connects.
+    let closed = "http://127.0.0.1:1/hooks".to_string();
     let unreachable = subscribe(&app, &reseller, &closed).await;
     credits_low(&app, &reseller, "Unreachable Co").await;
     let rows = log_when(
