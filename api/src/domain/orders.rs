@@ -214,7 +214,10 @@ pub fn order_dtos(
         .load::<(String, (String, String))>(conn)?
         .into_iter()
         .collect();
-    Ok(rows.into_iter().map(|row| order_of(row, &clients)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|row| order_of(row, &clients))
+        .collect())
 }
 
 fn order_of(

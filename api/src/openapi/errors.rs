@@ -59,14 +59,18 @@ impl Shape {
     /// Each status this shape can answer, with the problem codes behind it.
     pub fn implied(self) -> Vec<(u16, String)> {
         let mut implied: Vec<(u16, Vec<&str>)> = Vec::new();
-        let mut add = |status: u16, codes: &[&'static str]| {
-            match implied.iter_mut().find(|(s, _)| *s == status) {
-                Some((_, existing)) => existing.extend_from_slice(codes),
-                None => implied.push((status, codes.to_vec())),
-            }
+        let mut add = |status: u16, codes: &[&'static str]| match implied
+            .iter_mut()
+            .find(|(s, _)| *s == status)
+        {
+            Some((_, existing)) => existing.extend_from_slice(codes),
+            None => implied.push((status, codes.to_vec())),
         };
         if self.json_body {
-            add(400, &["malformed_json", "json_object_expected", "invalid_body"]);
+            add(
+                400,
+                &["malformed_json", "json_object_expected", "invalid_body"],
+            );
         }
         if self.query {
             add(400, &["invalid_query"]);

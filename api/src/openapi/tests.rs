@@ -42,7 +42,9 @@ fn is_secured(op: &Value) -> bool {
 }
 
 fn has_json_body(op: &Value) -> bool {
-    op["requestBody"]["content"].get("application/json").is_some()
+    op["requestBody"]["content"]
+        .get("application/json")
+        .is_some()
 }
 
 #[test]
@@ -80,7 +82,10 @@ fn every_operation_lists_the_errors_its_shape_implies() {
             }
         }
         expect("500", "anything can fail inside");
-        if !responses.keys().any(|s| s.starts_with('2') || s.starts_with('3')) {
+        if !responses
+            .keys()
+            .any(|s| s.starts_with('2') || s.starts_with('3'))
+        {
             missing.push(format!("{method} {path}: no success answer"));
         }
     }
@@ -104,9 +109,16 @@ fn every_error_answer_is_a_described_problem() {
                         == "#/components/schemas/Problem"
             });
             if !problem_only {
-                wrong.push(format!("{method} {path} {status}: not problem+json `Problem`"));
+                wrong.push(format!(
+                    "{method} {path} {status}: not problem+json `Problem`"
+                ));
             }
-            if response["description"].as_str().unwrap_or("").trim().is_empty() {
+            if response["description"]
+                .as_str()
+                .unwrap_or("")
+                .trim()
+                .is_empty()
+            {
                 wrong.push(format!("{method} {path} {status}: no description"));
             }
             if status == "429" && response["headers"].get("Retry-After").is_none() {
@@ -127,7 +139,9 @@ fn operation_ids_are_unique_and_path_parameters_declared() {
         if id.is_empty() {
             wrong.push(format!("{method} {path}: no operationId"));
         } else if let Some(other) = seen.insert(id.clone(), format!("{method} {path}")) {
-            wrong.push(format!("{method} {path}: operationId `{id}` also on {other}"));
+            wrong.push(format!(
+                "{method} {path}: operationId `{id}` also on {other}"
+            ));
         }
         let declared: Vec<&str> = params(&op, "path")
             .iter()
@@ -136,7 +150,9 @@ fn operation_ids_are_unique_and_path_parameters_declared() {
         for segment in path.split('/').filter(|s| s.starts_with('{')) {
             let name = segment.trim_start_matches('{').trim_end_matches('}');
             if !declared.contains(&name) {
-                wrong.push(format!("{method} {path}: path parameter `{name}` undeclared"));
+                wrong.push(format!(
+                    "{method} {path}: path parameter `{name}` undeclared"
+                ));
             }
         }
     }

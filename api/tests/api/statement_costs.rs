@@ -216,7 +216,10 @@ async fn every_list_costs_the_same_for_one_row_as_for_fifty(backend: Backend) {
             .unwrap()
     };
     let one = app
-        .measure(&format!("/invoices/{}/lines", invoice_ids[1]), &reseller_token)
+        .measure(
+            &format!("/invoices/{}/lines", invoice_ids[1]),
+            &reseller_token,
+        )
         .await;
     let fifty = app
         .measure(
@@ -248,10 +251,16 @@ async fn every_list_costs_the_same_for_one_row_as_for_fifty(backend: Backend) {
             .await;
     }
     // A second invitation for some candidates (more children than rows).
-    let newest: Value = app.get("/candidates?limit=10", Some(&client_token)).await.json();
+    let newest: Value = app
+        .get("/candidates?limit=10", Some(&client_token))
+        .await
+        .json();
     for candidate in newest["data"].as_array().unwrap() {
         app.post(
-            &format!("/candidates/{}/invitations", candidate["id"].as_str().unwrap()),
+            &format!(
+                "/candidates/{}/invitations",
+                candidate["id"].as_str().unwrap()
+            ),
             Some(&client_token),
             json!({ "project_id": projects[4].id }),
         )
@@ -354,5 +363,9 @@ async fn an_invitation_costs_a_fixed_number_of_statements(backend: Backend) {
         least <= most,
         "an invitation took {least} statements; it should take at most {most}"
     );
-    assert_eq!(world.balance(), 1_000 - 3 * 2, "each invitation charged both tests");
+    assert_eq!(
+        world.balance(),
+        1_000 - 3 * 2,
+        "each invitation charged both tests"
+    );
 }

@@ -64,7 +64,13 @@ pub(super) fn assessments_by_invitation(
     for (a, test_name, kind, norm_group_name) in rows {
         out.entry(a.invitation_id.clone())
             .or_default()
-            .push(assessment_of(a, test_name, kind.parse()?, norm_group_name, with_scores));
+            .push(assessment_of(
+                a,
+                test_name,
+                kind.parse()?,
+                norm_group_name,
+                with_scores,
+            ));
     }
     Ok(out)
 }

@@ -229,7 +229,14 @@ pub(super) fn invite(
         .collect();
     let mut rows = InsertRows::new(
         "assessments",
-        &["id", "invitation_id", "test_id", "norm_group_id", "position", "status"],
+        &[
+            "id",
+            "invitation_id",
+            "test_id",
+            "norm_group_id",
+            "position",
+            "status",
+        ],
     );
     for a in &assessments {
         rows.row(vec![

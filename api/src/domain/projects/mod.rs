@@ -111,7 +111,10 @@ fn tests_by_project(
         .inner_join(tests::table)
         .inner_join(norm_groups::table)
         .filter(project_tests::project_id.eq_any(project_ids))
-        .order((project_tests::project_id.asc(), project_tests::position.asc()))
+        .order((
+            project_tests::project_id.asc(),
+            project_tests::position.asc(),
+        ))
         .select((
             project_tests::project_id,
             (
@@ -154,7 +157,11 @@ fn counts_by_project(
     Ok(invitations::table
         .filter(invitations::project_id.eq_any(project_ids))
         .group_by(invitations::project_id)
-        .select((invitations::project_id, count_star(), sql::<BigInt>(&submitted)))
+        .select((
+            invitations::project_id,
+            count_star(),
+            sql::<BigInt>(&submitted),
+        ))
         .load::<(String, i64, i64)>(conn)?
         .into_iter()
         .map(|(id, invited, submitted)| (id, (invited, submitted)))
@@ -186,8 +193,7 @@ pub fn to_dtos(
         .into_iter()
         .map(|(row, client)| {
             let tests = tests.remove(&row.id).unwrap_or_default();
-            let (candidate_count, completed_count) =
-                counts.get(&row.id).copied().unwrap_or((0, 0));
+            let (candidate_count, completed_count) = counts.get(&row.id).copied().unwrap_or((0, 0));
             let key = row.access_key.clone().filter(|_| row.access_key_enabled);
             Project {
                 locked: row.locked(),
