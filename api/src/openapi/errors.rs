@@ -180,13 +180,9 @@ fn add_implied(path: &str, operation: &mut Operation) {
     let shape = Shape::of(path, operation);
     for (status, codes) in shape.implied() {
         let key = status.to_string();
-        if !operation.responses.responses.contains_key(&key) {
-            let response = problem_response(format!("{}: {codes}", title(status))).build();
-            operation
-                .responses
-                .responses
-                .insert(key, RefOr::T(response));
-        }
+        operation.responses.responses.entry(key).or_insert_with(|| {
+            RefOr::T(problem_response(format!("{}: {codes}", title(status))).build())
+        });
     }
     for (status, response) in operation.responses.responses.iter_mut() {
         if let (true, RefOr::T(response)) = (is_error(status), response) {
