@@ -152,8 +152,8 @@ async fn every_list_costs_the_same_for_one_row_as_for_fifty(backend: Backend) {
     }
 
     // Paged lists: fifty-one rows of each kind, each with its children.
-    for i in 0..ROWS {
-        app.post("/admin/resellers", Some(&admin), json!({ "name": format!("Reseller {i}"), "contact_email": format!("ops{i}@resellers.example"), "discount_percent": 10, "currency": "GBP", "brand_ids": [brands[i]] }))
+    for (i, brand) in brands.iter().enumerate().take(ROWS) {
+        app.post("/admin/resellers", Some(&admin), json!({ "name": format!("Reseller {i}"), "contact_email": format!("ops{i}@resellers.example"), "discount_percent": 10, "currency": "GBP", "brand_ids": [brand] }))
             .await
             .assert_status(201);
         app.post(
