@@ -25,7 +25,12 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// `smtp://host:port`; `None` keeps mail in the outbox (and logs it).
     pub smtp_url: Option<String>,
+    /// The platform mailbox (`CREDENCE_MAIL_FROM`): its address is the From address of mail
+    /// whose reseller has none of its own; its display name is used only for mail to the vendor.
     pub mail_from: String,
+    /// The vendor's support address (`CREDENCE_SUPPORT_EMAIL`): the Reply-To of mail to
+    /// reseller staff; `None` leaves that mail without a Reply-To.
+    pub support_email: Option<String>,
     pub web_dir: PathBuf,
     /// HS256 signing key; `None` means generate one once and keep it in the database.
     pub jwt_secret: Option<String>,
@@ -187,6 +192,7 @@ impl Config {
     /// Where links in emails point.
     pub fn links(&self) -> crate::domain::links::Links {
         crate::domain::links::Links::new(&self.public_url)
+            .with_vendor_support(self.support_email.clone())
     }
 
     /// Reads every `CREDENCE_*` variable and `DATABASE_URL`; the error names the bad variable.
@@ -262,6 +268,19 @@ impl Config {
                 message,
             })?;
         }
+
+        let support_email = match get("CREDENCE_SUPPORT_EMAIL") {
+            Some(raw) => Some(
+                raw.trim()
+                    .parse::<lettre::Address>()
+                    .map_err(|e| ConfigError {
+                        var: "CREDENCE_SUPPORT_EMAIL",
+                        message: format!("`{raw}` is not an email address: {e}"),
+                    })?
+                    .to_string(),
+            ),
+            None => None,
+        };
 
         let jwt_secret = get("CREDENCE_JWT_SECRET");
         if let Some(secret) = &jwt_secret {
@@ -347,6 +366,7 @@ impl Config {
             smtp_url,
             mail_from: get("CREDENCE_MAIL_FROM")
                 .unwrap_or_else(|| "Credence <no-reply@credence.localhost>".to_string()),
+            support_email,
             web_dir: PathBuf::from(get("CREDENCE_WEB_DIR").unwrap_or_else(|| "dist".into())),
             jwt_secret,
             secret_key,

@@ -75,6 +75,10 @@ pub struct Reseller {
     pub currency: String,
     /// Host on which the portals show this reseller's default skin, e.g. `assess.partner.example`.
     pub custom_host: Option<String>,
+    /// The From address of this reseller's mail (a domain it has verified with its mail
+    /// provider), set by the vendor; without it mail comes from the platform address.
+    #[serde(default)]
+    pub mail_from: Option<String>,
     /// Skins this reseller may give its clients; the first is its default skin.
     pub brand_ids: Vec<String>,
     pub status: ResellerStatus,
@@ -92,6 +96,8 @@ pub struct ResellerCreate {
     pub discount_percent: Option<f64>,
     pub currency: String,
     pub custom_host: Option<String>,
+    /// The From address of the reseller's mail; none: the platform address.
+    pub mail_from: Option<String>,
     pub brand_ids: Vec<String>,
 }
 
@@ -105,6 +111,9 @@ pub struct ResellerPatch {
     pub currency: Option<String>,
     /// An empty string removes the custom host.
     pub custom_host: Option<String>,
+    /// The From address of the reseller's mail; an empty string goes back to the platform
+    /// address.
+    pub mail_from: Option<String>,
     pub brand_ids: Option<Vec<String>>,
     /// A word of the enum; any other word is a 422 with the other bad fields (not a serde error).
     #[cfg_attr(feature = "openapi", schema(value_type = Option<ResellerStatus>))]

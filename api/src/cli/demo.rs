@@ -51,6 +51,7 @@ pub fn seed(config: &Config) -> Result<String, String> {
                 discount_percent: Some(20.0),
                 currency: "GBP".into(),
                 custom_host: None,
+                mail_from: None,
                 brand_ids: vec![default_brand.id.clone()],
             },
         )?;

@@ -39,6 +39,7 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        mail_from -> Nullable<Text>,
     }
 }
 
@@ -234,6 +235,8 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        from_name -> Nullable<Text>,
+        from_address -> Nullable<Text>,
     }
 }
 

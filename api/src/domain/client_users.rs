@@ -13,7 +13,7 @@ use crate::domain::links::Links;
 use crate::domain::tenant::Tenant;
 use crate::domain::users::{self as accounts, NewUser, UserRow};
 use crate::domain::values::{optional_text, required_text, Email};
-use crate::domain::{brands, into_page, like_pattern, outbox, sessions, PageRequest};
+use crate::domain::{brands, into_page, like_pattern, outbox, senders, sessions, PageRequest};
 use crate::error::{ApiError, Validator};
 use crate::mail::templates;
 
@@ -377,14 +377,15 @@ pub fn send_guide(
         None => client.name.clone(),
     };
     let brand = brands::get(conn, &client.brand_id)?;
+    let mail_from = senders::for_client_user(conn, links, &client)?;
     let message = templates::quick_start_guide(
         &brand.skin(),
-        &links.public_url,
+        &mail_from.links.public_url,
         &user.name,
         &client.name,
         &sender,
     );
-    outbox::enqueue(conn, "quick_start_guide", &user.email, None, &message)?;
+    outbox::enqueue(conn, "quick_start_guide", &user.email, &mail_from, &message)?;
     audit::record(
         conn,
         actor,

@@ -14,7 +14,7 @@ use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::AuditActor;
 use crate::domain::clients::ClientRow;
 use crate::domain::links::Links;
-use crate::domain::{brands, into_page, outbox, PageRequest};
+use crate::domain::{brands, into_page, outbox, senders, PageRequest};
 use crate::error::ApiError;
 use crate::mail::templates;
 
@@ -154,15 +154,20 @@ fn check_threshold(
         )
         .select((users::email, users::name, users::client_id))
         .load(conn)?;
+    // Client users hear from the client's brand, the reseller's staff from the reseller's.
+    let to_client = senders::for_client_user(conn, links, client)?;
+    let to_staff = senders::for_reseller_staff(conn, links, &client.reseller_id)?;
     for (email, name, client_id) in recipients {
-        let link = if client_id.is_some() {
-            format!("{}/client/credits", links.public_url)
+        let (sender, link) = if client_id.is_some() {
+            let base = &to_client.links.public_url;
+            (&to_client, format!("{base}/client/credits"))
         } else {
-            format!("{}/reseller/clients/{}", links.public_url, client.id)
+            let base = &to_staff.links.public_url;
+            (&to_staff, format!("{base}/reseller/clients/{}", client.id))
         };
         let message = templates::low_credit(
             &brand.skin(),
-            &links.public_url,
+            &sender.links.public_url,
             &name,
             &client.name,
             &client.code,
@@ -170,7 +175,7 @@ fn check_threshold(
             client.credit_threshold,
             &link,
         );
-        outbox::enqueue(conn, "low_credit", &email, None, &message)?;
+        outbox::enqueue(conn, "low_credit", &email, sender, &message)?;
     }
     crate::domain::webhooks::emit(
         conn,

@@ -22,6 +22,7 @@ pub mod reseller_users;
 pub mod resellers;
 pub mod retention;
 pub mod scoring;
+pub mod senders;
 pub mod sessions;
 pub mod settings;
 pub mod tenant;

@@ -15,6 +15,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::outbox;
 use crate::db::{new_id, now, DbConnection};
+use crate::domain::senders::Sender;
 use crate::domain::settings;
 use crate::error::ApiError;
 
@@ -22,14 +23,27 @@ use crate::error::ApiError;
 pub const SENT_BODY_RETENTION_DAYS: i64 = 7;
 use crate::mail::MailMessage;
 
-/// Queues a mail; it is sent after the surrounding transaction commits.
+/// Queues a mail from `sender` (`domain::senders` decides it); it is sent after the
+/// surrounding transaction commits. A sender's name or address with a line break (a header
+/// injection) is refused.
 pub fn enqueue(
     conn: &mut DbConnection,
     kind: &str,
     to: &str,
-    reply_to: Option<&str>,
+    sender: &Sender,
     message: &MailMessage,
 ) -> Result<(), ApiError> {
+    for (what, value) in [
+        ("From name", &sender.name),
+        ("From address", &sender.address),
+        ("Reply-To", &sender.reply_to),
+    ] {
+        if value.as_deref().is_some_and(|v| v.chars().any(char::is_control)) {
+            return Err(ApiError::internal(format!(
+                "refused to queue a {kind} mail: its {what} has a control character"
+            )));
+        }
+    }
     let id = new_id();
     let at = now();
     let key = settings::outbox_key(conn)?;
@@ -38,7 +52,9 @@ pub fn enqueue(
             outbox::id.eq(&id),
             outbox::kind.eq(kind),
             outbox::to_address.eq(to),
-            outbox::reply_to.eq(reply_to),
+            outbox::reply_to.eq(&sender.reply_to),
+            outbox::from_name.eq(&sender.name),
+            outbox::from_address.eq(&sender.address),
             outbox::subject.eq(&message.subject),
             outbox::text_body.eq(key.seal(&message.text)),
             outbox::html_body.eq(key.seal(&message.html)),
@@ -69,6 +85,10 @@ pub struct OutboxRow {
     pub last_error: Option<String>,
     pub created_at: chrono::NaiveDateTime,
     pub sent_at: Option<chrono::NaiveDateTime>,
+    /// The From display name; `None`: the platform mailbox's (and rows queued before senders).
+    pub from_name: Option<String>,
+    /// The From address; `None`: the platform address.
+    pub from_address: Option<String>,
 }
 
 /// Claims up to `limit` due mails (oldest due first) for `claim_for`, so nobody else sends

@@ -27,6 +27,8 @@ pub struct ResellerRow {
     pub status: ResellerStatus,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    /// The From address of this reseller's mail (vendor-set); none: the platform address.
+    pub mail_from: Option<String>,
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<ResellerRow, ApiError> {
@@ -69,6 +71,7 @@ pub fn to_dtos(conn: &mut DbConnection, rows: Vec<ResellerRow>) -> Result<Vec<Re
             contact_email: row.contact_email,
             currency: row.currency,
             custom_host: row.custom_host,
+            mail_from: row.mail_from,
             status: row.status,
             created_at: row.created_at.and_utc(),
             updated_at: row.updated_at.and_utc(),
@@ -187,10 +190,20 @@ pub fn create(
             v.add("custom_host", "taken", "Another reseller uses this host.");
         }
     }
+    let mail_from = v.check(
+        "mail_from",
+        optional_email(input.mail_from.as_deref().unwrap_or_default()),
+    );
     let brand_ids = check_brands(conn, &mut v, &input.brand_ids)?;
     v.finish()?;
-    let (Some(name), Some(contact_email), Some(discount), Some(currency), Some(custom_host)) =
-        (name, contact_email, discount, currency, custom_host)
+    let (
+        Some(name),
+        Some(contact_email),
+        Some(discount),
+        Some(currency),
+        Some(custom_host),
+        Some(mail_from),
+    ) = (name, contact_email, discount, currency, custom_host, mail_from)
     else {
         return Err(ApiError::internal("validated reseller fields missing"));
     };
@@ -204,6 +217,7 @@ pub fn create(
             resellers::discount_bp.eq(discount.basis_points()),
             resellers::currency.eq(&currency),
             resellers::custom_host.eq(&custom_host),
+            resellers::mail_from.eq(&mail_from),
             resellers::status.eq(ResellerStatus::Active.as_str()),
             resellers::created_at.eq(at),
             resellers::updated_at.eq(at),
@@ -257,6 +271,10 @@ pub fn update(
             v.add("custom_host", "taken", "Another reseller uses this host.");
         }
     }
+    let mail_from = patch
+        .mail_from
+        .as_deref()
+        .and_then(|s| v.check("mail_from", optional_email(s)));
     let status = patch.status.as_deref().and_then(|s| {
         v.check(
             "status",
@@ -280,6 +298,7 @@ pub fn update(
                 .unwrap_or(before.discount_bp)),
             resellers::currency.eq(currency.unwrap_or(before.currency.clone())),
             resellers::custom_host.eq(custom_host.unwrap_or(before.custom_host.clone())),
+            resellers::mail_from.eq(mail_from.unwrap_or(before.mail_from.clone())),
             resellers::status.eq(status.unwrap_or(before.status).as_str()),
             resellers::updated_at.eq(now()),
         ))
@@ -301,6 +320,14 @@ pub fn update(
         serde_json::json!({ "before": before_dto, "after": after_dto }),
     )?;
     Ok(after)
+}
+
+/// A From address for a reseller's mail: empty is none (the platform address).
+fn optional_email(raw: &str) -> Result<Option<String>, FieldIssue> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    Email::parse(raw).map(|e| Some(e.into_string()))
 }
 
 /// A reseller's default skin: its first allowed skin, else the platform default.

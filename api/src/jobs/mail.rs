@@ -78,13 +78,31 @@ pub async fn deliver_due(
     Ok(count)
 }
 
+/// The From of a queued mail: its stored name and address, each falling back to the platform
+/// mailbox's (`platform`); a row with no name at all goes out as the platform mailbox.
+pub fn from_of(platform: &Mailbox, mail: &OutboxRow) -> Result<Mailbox, String> {
+    let address = match &mail.from_address {
+        Some(a) => a
+            .parse()
+            .map_err(|e| format!("bad from address `{a}`: {e}"))?,
+        None => platform.email.clone(),
+    };
+    let name = match &mail.from_name {
+        Some(name) => Some(name.clone()),
+        None if mail.from_address.is_none() => platform.name.clone(),
+        None => None,
+    };
+    Ok(Mailbox::new(name, address))
+}
+
 async fn send(transport: &SmtpTransport, from: &Mailbox, mail: &OutboxRow) -> Result<(), String> {
+    let from = from_of(from, mail)?;
     let to: Mailbox = mail
         .to_address
         .parse()
         .map_err(|e| format!("bad recipient: {e}"))?;
     let mut builder = Message::builder()
-        .from(from.clone())
+        .from(from)
         .to(to)
         .subject(mail.subject.clone());
     if let Some(reply_to) = &mail.reply_to {

@@ -14,7 +14,7 @@ use crate::domain::brands;
 use crate::domain::clients::ClientRow;
 use crate::domain::credits::{self, Change};
 use crate::domain::links::Links;
-use crate::domain::outbox;
+use crate::domain::{outbox, senders};
 use crate::domain::projects::{get_scoped_project, tests_of, ProjectRow};
 use crate::domain::tenant::Tenant;
 use crate::domain::values::{optional_text, required_text, Email};
@@ -281,10 +281,12 @@ pub(super) fn send_invitation(
     expires: chrono::NaiveDateTime,
 ) -> Result<(), ApiError> {
     let brand = brands::get(conn, &client.brand_id)?;
-    let link = format!("{}/test?token={token}", links.public_url);
+    let sender = senders::for_candidate(conn, links, client, project.support_email.as_deref())?;
+    let base = &sender.links.public_url;
+    let link = format!("{base}/test?token={token}");
     let message = templates::invitation(
         &brand.skin(),
-        &links.public_url,
+        base,
         &candidate.first_name,
         &client.name,
         &templates::InvitedProject {
@@ -296,13 +298,7 @@ pub(super) fn send_invitation(
         &link,
         expires,
     );
-    outbox::enqueue(
-        conn,
-        "invitation",
-        &candidate.email,
-        project.support_email.as_deref(),
-        &message,
-    )
+    outbox::enqueue(conn, "invitation", &candidate.email, &sender, &message)
 }
 
 /// Creates the candidate (or finds them by email) and invites them; the candidate as the API

@@ -85,6 +85,11 @@ fn threshold(value: i64) -> Result<i64, FieldIssue> {
     }
 }
 
+/// A client by id, whoever asks (for the server's own work, e.g. mail).
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<ClientRow, ApiError> {
+    Ok(clients::table.find(id).first(conn)?)
+}
+
 /// The client, if the tenant may see it; another tenant's client is "not found".
 pub fn get_scoped(
     conn: &mut DbConnection,

@@ -11,7 +11,7 @@ use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::candidates::{self as people, AssessmentRow, InvitationRow};
 use crate::domain::catalogue::{self};
 use crate::domain::links::Links;
-use crate::domain::{brands, outbox, scoring};
+use crate::domain::{brands, outbox, scoring, senders};
 use crate::error::ApiError;
 use crate::mail::templates;
 
@@ -164,17 +164,19 @@ pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Re
         if let Some(report_to) = &report_to {
             let results = people::assessments_of(conn, &invitation.id, true)?;
             let brand = brands::get(conn, &client.brand_id)?;
-            let link = format!("{}/client/candidates/{}", links.public_url, candidate.id);
+            let sender = senders::for_client_user(conn, links, &client)?;
+            let base = &sender.links.public_url;
+            let link = format!("{base}/client/candidates/{}", candidate.id);
             let message = templates::report_summary(
                 &brand.skin(),
-                &links.public_url,
+                base,
                 &candidate.first_name,
                 &candidate.last_name,
                 &project.name,
                 &results,
                 &link,
             );
-            outbox::enqueue(conn, "report_summary", report_to, None, &message)?;
+            outbox::enqueue(conn, "report_summary", report_to, &sender, &message)?;
         }
     }
     Ok(())

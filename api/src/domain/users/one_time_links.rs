@@ -11,7 +11,7 @@ use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::brands::BrandRow;
 use crate::domain::links::Links;
 use crate::domain::values::Email;
-use crate::domain::{outbox, sessions};
+use crate::domain::{outbox, senders, sessions};
 use crate::error::ApiError;
 use crate::mail::templates;
 use crate::secrets::{random_token, token_hash};
@@ -34,15 +34,11 @@ pub fn send_welcome(
         "welcome",
         Duration::hours(WELCOME_LINK_HOURS),
     )?;
-    let link = set_password_link(&links.public_url, &token, &user.email);
-    let message = templates::welcome(
-        &brand.skin(),
-        &links.public_url,
-        &user.name,
-        &user.role(),
-        &link,
-    );
-    outbox::enqueue(conn, "welcome", &user.email, None, &message)
+    let sender = senders::for_user(conn, links, user)?;
+    let base = &sender.links.public_url;
+    let link = set_password_link(base, &token, &user.email);
+    let message = templates::welcome(&brand.skin(), base, &user.name, &user.role(), &link);
+    outbox::enqueue(conn, "welcome", &user.email, &sender, &message)
 }
 
 /// The page that takes a one-time token. It also names the account's email, so that a link
@@ -188,9 +184,11 @@ pub fn request_password_reset(
         "password_reset",
         Duration::hours(RESET_LINK_HOURS),
     )?;
-    let link = set_password_link(&links.public_url, &token, &user.email);
-    let message = templates::password_reset(&brand.skin(), &links.public_url, &user.name, &link);
-    outbox::enqueue(conn, "password_reset", &user.email, None, &message)
+    let sender = senders::for_user(conn, links, &user)?;
+    let base = &sender.links.public_url;
+    let link = set_password_link(base, &token, &user.email);
+    let message = templates::password_reset(&brand.skin(), base, &user.name, &link);
+    outbox::enqueue(conn, "password_reset", &user.email, &sender, &message)
 }
 
 /// Asks for a change of a user's sign-in email: nothing changes until the new address confirms
@@ -217,24 +215,15 @@ pub fn request_email_change(
     )?;
     let brand = brand_for_user(conn, user)?;
     let skin = brand.skin();
-    let link = format!("{}/confirm-email?token={token}", links.public_url);
-    let confirm = templates::email_change_confirm(
-        &skin,
-        &links.public_url,
-        &user.name,
-        new_email.as_str(),
-        &link,
-    );
-    outbox::enqueue(conn, "email_change", new_email.as_str(), None, &confirm)?;
-    let notice = templates::email_change_notice(
-        &skin,
-        &links.public_url,
-        &user.name,
-        new_email.as_str(),
-        by,
-        false,
-    );
-    outbox::enqueue(conn, "email_change_notice", &user.email, None, &notice)
+    let sender = senders::for_user(conn, links, user)?;
+    let base = &sender.links.public_url;
+    let link = format!("{base}/confirm-email?token={token}");
+    let confirm =
+        templates::email_change_confirm(&skin, base, &user.name, new_email.as_str(), &link);
+    outbox::enqueue(conn, "email_change", new_email.as_str(), &sender, &confirm)?;
+    let notice =
+        templates::email_change_notice(&skin, base, &user.name, new_email.as_str(), by, false);
+    outbox::enqueue(conn, "email_change_notice", &user.email, &sender, &notice)
 }
 
 /// Confirms an email change from the link mailed to the new address: the email changes, every
@@ -307,15 +296,16 @@ pub fn confirm_email_change(
     sessions::end_all_for_user(conn, &user.id)?;
     let after = get(conn, &user.id)?;
     let brand = brand_for_user(conn, &after)?;
+    let sender = senders::for_user(conn, links, &after)?;
     let notice = templates::email_change_notice(
         &brand.skin(),
-        &links.public_url,
+        &sender.links.public_url,
         &user.name,
         &new_email,
         "",
         true,
     );
-    outbox::enqueue(conn, "email_change_notice", &user.email, None, &notice)?;
+    outbox::enqueue(conn, "email_change_notice", &user.email, &sender, &notice)?;
     if after.status == UserStatus::Invited {
         send_welcome(conn, links, &after, &brand)?;
     }
