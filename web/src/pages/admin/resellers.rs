@@ -29,6 +29,7 @@ const RESELLER_FIELDS: &[&str] = &[
     "discount_percent",
     "currency",
     "custom_host",
+    "mail_from",
     "brand_ids",
     "status",
 ];
@@ -170,6 +171,7 @@ struct ResellerFields {
     discount: RwSignal<String>,
     currency: RwSignal<String>,
     custom_host: RwSignal<String>,
+    mail_from: RwSignal<String>,
     brand_ids: RwSignal<Vec<String>>,
     status: RwSignal<String>,
 }
@@ -188,6 +190,7 @@ impl ResellerFields {
                     .unwrap_or_else(|| "GBP".into()),
             ),
             custom_host: RwSignal::new(r.and_then(|r| r.custom_host.clone()).unwrap_or_default()),
+            mail_from: RwSignal::new(r.and_then(|r| r.mail_from.clone()).unwrap_or_default()),
             brand_ids: RwSignal::new(r.map(|r| r.brand_ids.clone()).unwrap_or_default()),
             status: RwSignal::new(
                 r.map(|r| r.status)
@@ -216,6 +219,11 @@ impl ResellerFields {
         let h = self.custom_host.get_untracked().trim().to_string();
         (!h.is_empty()).then_some(h)
     }
+
+    fn mail_from(&self) -> Option<String> {
+        let m = self.mail_from.get_untracked().trim().to_string();
+        (!m.is_empty()).then_some(m)
+    }
 }
 
 #[component]
@@ -239,6 +247,9 @@ fn ResellerFormFields(
         <TextField id="reseller-custom-host" name="custom_host" label="Custom host" value=fields.custom_host
             errors=errors placeholder="assess.partner.example"
             hint="Optional. Portals on this host show the reseller's default skin." />
+        <TextField id="reseller-mail-from" name="mail_from" label="Mail From address" input_type="email"
+            value=fields.mail_from errors=errors placeholder="no-reply@partner.example"
+            hint="Optional. Emails to this reseller, its clients and their candidates come from this address; use only a domain the reseller has verified with its mail provider. Empty: the platform address." />
         {with_status.then(|| view! {
             <SelectField id="reseller-status" name="status" label="Status" required=true value=fields.status
                 errors=errors options=ResellerStatus::ALL.iter().map(|s| (s.as_str().to_string(), s.label())).collect() />
@@ -285,6 +296,7 @@ pub fn ResellerNew() -> impl IntoView {
             discount_percent: discount,
             currency: fields.currency.get_untracked(),
             custom_host: fields.custom_host(),
+            mail_from: fields.mail_from(),
             brand_ids: fields.brand_ids.get_untracked(),
         });
     };
@@ -359,6 +371,8 @@ fn ResellerEditor(reseller: Reseller) -> impl IntoView {
             currency: Some(fields.currency.get_untracked()),
             // An empty string removes the custom host.
             custom_host: Some(fields.custom_host().unwrap_or_default()),
+            // An empty string goes back to the platform address.
+            mail_from: Some(fields.mail_from().unwrap_or_default()),
             brand_ids: Some(fields.brand_ids.get_untracked()),
             status: Some(fields.status.get_untracked()),
         });
