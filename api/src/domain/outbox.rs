@@ -38,7 +38,10 @@ pub fn enqueue(
         ("From address", &sender.address),
         ("Reply-To", &sender.reply_to),
     ] {
-        if value.as_deref().is_some_and(|v| v.chars().any(char::is_control)) {
+        if value
+            .as_deref()
+            .is_some_and(|v| v.chars().any(char::is_control))
+        {
             return Err(ApiError::internal(format!(
                 "refused to queue a {kind} mail: its {what} has a control character"
             )));

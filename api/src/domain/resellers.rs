@@ -203,7 +203,14 @@ pub fn create(
         Some(currency),
         Some(custom_host),
         Some(mail_from),
-    ) = (name, contact_email, discount, currency, custom_host, mail_from)
+    ) = (
+        name,
+        contact_email,
+        discount,
+        currency,
+        custom_host,
+        mail_from,
+    )
     else {
         return Err(ApiError::internal("validated reseller fields missing"));
     };

@@ -132,7 +132,41 @@ async fn send(transport: &SmtpTransport, from: &Mailbox, mail: &OutboxRow) -> Re
 
 #[cfg(test)]
 mod tests {
-    use super::backoff_seconds;
+    use super::*;
+
+    fn row(from_name: Option<&str>, from_address: Option<&str>) -> OutboxRow {
+        let at = chrono::Utc::now().naive_utc();
+        OutboxRow {
+            id: "m".into(),
+            kind: "welcome".into(),
+            to_address: "to@example.com".into(),
+            reply_to: None,
+            subject: "s".into(),
+            text_body: String::new(),
+            html_body: String::new(),
+            status: "pending".into(),
+            attempts: 0,
+            next_attempt_at: at,
+            locked_until: None,
+            last_error: None,
+            created_at: at,
+            sent_at: None,
+            from_name: from_name.map(str::to_string),
+            from_address: from_address.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn the_from_falls_back_to_the_platform_mailbox_part_by_part() {
+        let platform: Mailbox = "Credence <no-reply@platform.example>".parse().unwrap();
+        let both = from_of(&platform, &row(Some("Acme"), Some("mail@acme.example"))).unwrap();
+        assert_eq!(both.to_string(), "Acme <mail@acme.example>");
+        let name_only = from_of(&platform, &row(Some("Acme"), None)).unwrap();
+        assert_eq!(name_only.to_string(), "Acme <no-reply@platform.example>");
+        let vendor = from_of(&platform, &row(None, None)).unwrap();
+        assert_eq!(vendor, platform);
+        assert!(from_of(&platform, &row(Some("Acme"), Some("not an address"))).is_err());
+    }
 
     #[test]
     fn backoff_doubles_and_is_capped() {

@@ -30,6 +30,7 @@ mod invitations;
 mod invoices;
 mod login_as;
 mod mail;
+mod mail_identity;
 mod migrations;
 mod ops;
 mod partner;
