@@ -36,6 +36,12 @@ pub struct Config {
     /// How often invitations are expired and overdue tests submitted.
     pub housekeeping_interval: Duration,
     pub login_attempts_per_minute: u32,
+    /// How long a process may trust a session it found live without looking again
+    /// (`CREDENCE_SESSION_CACHE_SECONDS`; 0 turns the cache off). Ending a session or
+    /// suspending an organisation empties every process's cache at once whatever this is.
+    pub session_cache_ttl: Duration,
+    /// Most sessions one process caches (`CREDENCE_SESSION_CACHE_SIZE`; 0 turns it off).
+    pub session_cache_size: usize,
     pub password_hashing: PasswordHashing,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
@@ -368,6 +374,14 @@ impl Config {
                 10,
                 1..=10_000,
             )? as u32,
+            session_cache_ttl: Duration::from_secs(number(
+                &get,
+                "CREDENCE_SESSION_CACHE_SECONDS",
+                30,
+                0..=3600,
+            )?),
+            session_cache_size: number(&get, "CREDENCE_SESSION_CACHE_SIZE", 10_000, 0..=1_000_000)?
+                as usize,
             password_hashing,
             body_limit: number(
                 &get,
