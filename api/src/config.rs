@@ -477,6 +477,20 @@ mod tests {
             (32, 3, 16)
         );
         assert!(sized.count_statements && !config(&[]).unwrap().count_statements);
+        let defaults = config(&[]).unwrap();
+        assert_eq!(
+            (defaults.session_cache_ttl, defaults.session_cache_size),
+            (Duration::from_secs(30), 10_000)
+        );
+        let uncached = config(&[
+            ("CREDENCE_SESSION_CACHE_SECONDS", "0"),
+            ("CREDENCE_SESSION_CACHE_SIZE", "0"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (uncached.session_cache_ttl, uncached.session_cache_size),
+            (Duration::ZERO, 0)
+        );
 
         for (var, value) in [
             ("CREDENCE_BIND", "localhost"),
@@ -491,6 +505,8 @@ mod tests {
             ("CREDENCE_WORKERS", "0"),
             ("CREDENCE_BLOCKING_THREADS", "many"),
             ("CREDENCE_COUNT_STATEMENTS", "yes"),
+            ("CREDENCE_SESSION_CACHE_SECONDS", "3601"),
+            ("CREDENCE_SESSION_CACHE_SIZE", "-1"),
         ] {
             let err = config(&[(var, value)]).expect_err(value);
             assert_eq!(err.var, var, "{value}: {err}");

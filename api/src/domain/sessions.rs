@@ -508,3 +508,52 @@ fn ended(conn: &mut DbConnection, count: usize) -> Result<(), ApiError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn access() -> Access {
+        Access {
+            client_id: None,
+            api_key: None,
+        }
+    }
+
+    fn later() -> NaiveDateTime {
+        now() + Duration::hours(1)
+    }
+
+    #[test]
+    fn a_moved_epoch_empties_the_cache_and_stale_finds_are_not_kept() {
+        let cache = SessionCache::new(std::time::Duration::from_secs(60), 10);
+        assert!(cache.get(1, "s1", "u1").is_none());
+        cache.put(1, "s1", "u1", &access(), later());
+        assert!(cache.get(1, "s1", "u1").is_some());
+        // Another user's token naming this session is not served from it.
+        assert!(cache.get(1, "s1", "u2").is_none());
+        cache.put(1, "s1", "u1", &access(), later());
+        // The epoch moved: everything is forgotten.
+        assert!(cache.get(2, "s1", "u1").is_none());
+        assert!(cache.is_empty());
+        // A session found live under the old epoch is not remembered under the new one.
+        cache.put(1, "s1", "u1", &access(), later());
+        assert!(cache.is_empty());
+        // Nor is an expired one served.
+        cache.put(2, "s2", "u1", &access(), now() - Duration::seconds(1));
+        assert!(cache.get(2, "s2", "u1").is_none());
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_size() {
+        let cache = SessionCache::new(std::time::Duration::from_secs(60), 3);
+        cache.get(7, "none", "none");
+        for i in 0..10 {
+            cache.put(7, &format!("s{i}"), "u", &access(), later());
+            assert!(cache.len() <= 3);
+        }
+        assert!(cache.get(7, "s9", "u").is_some());
+        assert!(!SessionCache::new(std::time::Duration::ZERO, 3).enabled());
+        assert!(!SessionCache::new(std::time::Duration::from_secs(1), 0).enabled());
+    }
+}

@@ -65,6 +65,7 @@ impl TestApp {
         let (cold_status, cold) = self.me(token).await;
         let (warm_status, warm) = self.me(token).await;
         assert_eq!((cold_status, warm_status), (200, 200));
+        eprintln!("GET /me: {cold} statements with the session looked up, {warm} from the cache");
         assert!(
             warm < cold,
             "the second request should come from the cache: {warm} statements, then {cold}"
