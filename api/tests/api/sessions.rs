@@ -1,5 +1,6 @@
 //! Two API processes on one database: each caches the sessions it found live, and an ending
-//! made through either is refused by both at once; sign-in throttling counts the attempts made
+//! made through either (logout, a new password, a revoked API key, a deactivated colleague, a
+//! suspended client or reseller) is refused by both at once; sign-in throttling counts the attempts made
 //! on both together.
 //!
 //! The two servers are independent `Application`s (own pool, own session cache, own throttle
@@ -123,6 +124,35 @@ async fn an_ending_on_one_process_is_refused_at_once_by_the_other(backend: Backe
         .await
         .assert_status(204);
     b.get("/me", Some(&key_token))
+        .await
+        .assert_problem(401, "session_ended");
+
+    // Deactivating a colleague on A ends their session on B.
+    let (carl, carl_token) = a
+        .colleague(&admin, &reseller.id, "Carl Colleague", "carl@twin.example")
+        .await;
+    b.cache(&carl_token).await;
+    a.delete(&format!("/reseller-users/{}", carl.id), Some(&first))
+        .await
+        .assert_status(204);
+    b.get("/me", Some(&carl_token))
+        .await
+        .assert_problem(401, "session_ended");
+
+    // Suspending a client on A shuts its users out on B.
+    let client = a.create_client(&first, "Twin Client", 0).await;
+    let (_, cleo) = a
+        .client_user(&first, Some(&client.id), "cleo@twin.example")
+        .await;
+    b.cache(&cleo).await;
+    a.patch(
+        &format!("/clients/{}", client.id),
+        Some(&first),
+        json!({ "status": "suspended" }),
+    )
+    .await
+    .assert_status(200);
+    b.get("/me", Some(&cleo))
         .await
         .assert_problem(401, "session_ended");
 
