@@ -41,6 +41,12 @@ pub struct Config {
     /// How often invitations are expired and overdue tests submitted.
     pub housekeeping_interval: Duration,
     pub login_attempts_per_minute: u32,
+    /// How long a process may trust a session it found live without looking again
+    /// (`CREDENCE_SESSION_CACHE_SECONDS`; 0 turns the cache off). Ending a session or
+    /// suspending an organisation empties every process's cache at once whatever this is.
+    pub session_cache_ttl: Duration,
+    /// Most sessions one process caches (`CREDENCE_SESSION_CACHE_SIZE`; 0 turns it off).
+    pub session_cache_size: usize,
     pub password_hashing: PasswordHashing,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
@@ -388,6 +394,14 @@ impl Config {
                 10,
                 1..=10_000,
             )? as u32,
+            session_cache_ttl: Duration::from_secs(number(
+                &get,
+                "CREDENCE_SESSION_CACHE_SECONDS",
+                30,
+                0..=3600,
+            )?),
+            session_cache_size: number(&get, "CREDENCE_SESSION_CACHE_SIZE", 10_000, 0..=1_000_000)?
+                as usize,
             password_hashing,
             body_limit: number(
                 &get,
@@ -483,6 +497,20 @@ mod tests {
             (32, 3, 16)
         );
         assert!(sized.count_statements && !config(&[]).unwrap().count_statements);
+        let defaults = config(&[]).unwrap();
+        assert_eq!(
+            (defaults.session_cache_ttl, defaults.session_cache_size),
+            (Duration::from_secs(30), 10_000)
+        );
+        let uncached = config(&[
+            ("CREDENCE_SESSION_CACHE_SECONDS", "0"),
+            ("CREDENCE_SESSION_CACHE_SIZE", "0"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (uncached.session_cache_ttl, uncached.session_cache_size),
+            (Duration::ZERO, 0)
+        );
 
         for (var, value) in [
             ("CREDENCE_BIND", "localhost"),
@@ -497,6 +525,8 @@ mod tests {
             ("CREDENCE_WORKERS", "0"),
             ("CREDENCE_BLOCKING_THREADS", "many"),
             ("CREDENCE_COUNT_STATEMENTS", "yes"),
+            ("CREDENCE_SESSION_CACHE_SECONDS", "3601"),
+            ("CREDENCE_SESSION_CACHE_SIZE", "-1"),
         ] {
             let err = config(&[(var, value)]).expect_err(value);
             assert_eq!(err.var, var, "{value}: {err}");

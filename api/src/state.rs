@@ -8,6 +8,7 @@ use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::Keys;
 use crate::config::Config;
 use crate::db::Db;
+use crate::domain::sessions::SessionCache;
 use crate::openapi;
 use crate::telemetry::Metrics;
 
@@ -17,6 +18,8 @@ pub struct AppState {
     pub db: Db,
     pub keys: Keys,
     pub throttle: LoginThrottle,
+    /// This process's cache of live sessions (`domain::sessions::check`).
+    pub sessions: SessionCache,
     pub metrics: Metrics,
     /// Verified against when the email is unknown, so both failures cost the same.
     pub dummy_password_hash: String,
@@ -68,6 +71,7 @@ impl AppState {
             .collect();
         Ok(AppState {
             throttle: LoginThrottle::new(config.login_attempts_per_minute),
+            sessions: SessionCache::new(config.session_cache_ttl, config.session_cache_size),
             dummy_password_hash: password::hash(
                 "dummy password for timing",
                 config.password_hashing,

@@ -12,7 +12,7 @@ use credence_shared::{ApiKeyScope, Role};
 use super::key_scopes::{self, KeyAccess};
 use crate::domain::audit::{self, AuditActor};
 use crate::domain::reseller_users::StaffView;
-use crate::domain::{api_keys, sessions};
+use crate::domain::sessions;
 use crate::error::{ApiError, Failure};
 use crate::state::AppState;
 
@@ -157,40 +157,32 @@ async fn authenticate(
     let impersonator = claims.act.as_ref().map(|a| a.sub.clone());
     let audit_ip = ip.clone();
     let trail = (request.method.clone(), request.path.clone());
+    let cached = state.clone();
     let live = state
         .db
         .run(move |conn| {
-            let Some(sessions::LiveSession { user, api_key_id }) =
-                sessions::live(conn, &sid, &sub)?
-            else {
+            let Some(access) = sessions::check(conn, &cached.sessions, &sid, &sub)? else {
                 return Ok(None);
-            };
-            if !sessions::organisation_open(conn, &user)? {
-                return Ok(None);
-            }
-            let api_key = match api_key_id {
-                Some(api_key_id) => Some(KeyGrant {
-                    scopes: api_keys::scopes(conn, &api_key_id)?,
-                    api_key_id,
-                }),
-                None => None,
             };
             // Login As: every request is audit-logged with both identities.
             if let Some(impersonator) = impersonator {
                 audit::record_login_as_request(
                     conn,
                     &AuditActor {
-                        user_id: Some(user.id.clone()),
+                        user_id: Some(sub.clone()),
                         impersonator_id: Some(impersonator),
                         ip: audit_ip,
                     },
                     &sid,
-                    user.client_id.as_deref(),
+                    access.client_id.as_deref(),
                     &trail.0,
                     &trail.1,
                 )?;
             }
-            Ok(Some(api_key))
+            Ok(Some(access.api_key.map(|(api_key_id, scopes)| KeyGrant {
+                api_key_id,
+                scopes,
+            })))
         })
         .await?;
     let Some(api_key) = live else {

@@ -1,46 +1,54 @@
-//! Throttling of sign-in attempts and password-reset requests per client IP and per account
-//! (in memory, per process). The two have separate budgets, so asking for reset links for
-//! someone's email never locks them out of signing in.
+//! Throttling of sign-in attempts and password-reset requests per client IP and per account,
+//! counted in the database (`domain::rate_limits`), so every process on one database shares
+//! one budget. The two have separate budgets, so asking for reset links for someone's email
+//! never locks them out of signing in.
 
-use std::num::NonZeroU32;
+use chrono::Duration;
 
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-
+use crate::db::Db;
+use crate::domain::rate_limits::{self, Limit};
 use crate::error::ApiError;
+use crate::secrets::token_hash;
 
+/// One budget: `per_minute` per account; an IP (maybe an office behind NAT) gets three times
+/// that. `name` keeps the budgets' buckets apart.
 struct Budget {
-    by_account: DefaultKeyedRateLimiter<String>,
-    by_ip: DefaultKeyedRateLimiter<String>,
+    name: &'static str,
+    per_minute: u32,
 }
 
 impl Budget {
-    /// `per_minute` per account; an IP (maybe an office behind NAT) gets three times that.
-    fn new(per_minute: u32) -> Budget {
-        let account = NonZeroU32::new(per_minute.max(1)).expect("at least one");
-        let ip = NonZeroU32::new(per_minute.max(1).saturating_mul(3)).expect("at least one");
-        Budget {
-            by_account: RateLimiter::keyed(Quota::per_minute(account)),
-            by_ip: RateLimiter::keyed(Quota::per_minute(ip)),
-        }
-    }
-
-    fn check(&self, ip: &str, account: &str) -> Result<(), ApiError> {
-        let clock = DefaultClock::default();
-        for (limiter, key) in [
-            (&self.by_ip, ip.to_string()),
-            (&self.by_account, account.trim().to_lowercase()),
-        ] {
-            if let Err(not_until) = limiter.check_key(&key) {
-                let wait = not_until.wait_time_from(clock.now());
-                return Err(ApiError::RateLimited {
-                    retry_after_secs: wait.as_secs().max(1),
-                });
+    async fn check(&self, db: &Db, ip: &str, account: &str) -> Result<(), ApiError> {
+        let per_minute = i32::try_from(self.per_minute.max(1)).unwrap_or(i32::MAX);
+        let window = Duration::minutes(1);
+        // Accounts are kept hashed: the buckets table names no one.
+        let buckets = [
+            (
+                format!("{}:ip:{ip}", self.name),
+                per_minute.saturating_mul(3),
+            ),
+            (
+                format!(
+                    "{}:account:{}",
+                    self.name,
+                    token_hash(&account.trim().to_lowercase())
+                ),
+                per_minute,
+            ),
+        ];
+        db.transaction(move |conn| {
+            for (bucket, limit) in &buckets {
+                let limit = Limit {
+                    limit: *limit,
+                    window,
+                };
+                if let Some(retry_after_secs) = rate_limits::hit(conn, bucket, limit)? {
+                    return Ok(Err(ApiError::RateLimited { retry_after_secs }));
+                }
             }
-        }
-        self.by_account.retain_recent();
-        self.by_ip.retain_recent();
-        Ok(())
+            Ok(Ok(()))
+        })
+        .await?
     }
 }
 
@@ -53,19 +61,25 @@ impl LoginThrottle {
     /// `per_minute` attempts per account; an IP gets three times that.
     pub fn new(per_minute: u32) -> LoginThrottle {
         LoginThrottle {
-            sign_in: Budget::new(per_minute),
-            reset: Budget::new(per_minute),
+            sign_in: Budget {
+                name: "sign-in",
+                per_minute,
+            },
+            reset: Budget {
+                name: "password-reset",
+                per_minute,
+            },
         }
     }
 
     /// Counts one sign-in attempt (password or API key); 429 with the seconds to wait once
     /// either budget is spent.
-    pub fn check(&self, ip: &str, account: &str) -> Result<(), ApiError> {
-        self.sign_in.check(ip, account)
+    pub async fn check(&self, db: &Db, ip: &str, account: &str) -> Result<(), ApiError> {
+        self.sign_in.check(db, ip, account).await
     }
 
     /// Counts one password-reset request, on budgets of its own.
-    pub fn check_reset(&self, ip: &str, email: &str) -> Result<(), ApiError> {
-        self.reset.check(ip, email)
+    pub async fn check_reset(&self, db: &Db, ip: &str, email: &str) -> Result<(), ApiError> {
+        self.reset.check(db, ip, email).await
     }
 }

@@ -362,6 +362,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    session_epoch (id) {
+        id -> Integer,
+        epoch -> BigInt,
+    }
+}
+
+diesel::table! {
     rate_buckets (bucket) {
         bucket -> Text,
         window_started_at -> Timestamp,
@@ -521,6 +528,7 @@ diesel::joinable!(api_key_scopes -> api_keys (api_key_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     rate_buckets,
+    session_epoch,
     logos,
     brands,
     resellers,

@@ -12,7 +12,7 @@ use crate::domain::brands::BrandRow;
 use crate::domain::links::Links;
 use crate::domain::users::{self as accounts, NewUser, UserRow};
 use crate::domain::values::{currency, host, required_text, DiscountPercent, Email};
-use crate::domain::{into_page, like_pattern, PageRequest};
+use crate::domain::{into_page, like_pattern, sessions, PageRequest};
 use crate::error::{ApiError, FieldIssue, Validator};
 
 #[derive(Queryable, Debug, Clone)]
@@ -310,6 +310,10 @@ pub fn update(
             resellers::updated_at.eq(now()),
         ))
         .execute(conn)?;
+    // A suspension ends the sessions of everyone it shuts out, in every process.
+    if status.is_some_and(|s| s != before.status) {
+        sessions::invalidate(conn)?;
+    }
     if let Some(ids) = &brand_ids {
         set_brands(conn, id, ids)?;
     }

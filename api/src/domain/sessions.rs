@@ -2,15 +2,214 @@
 //!
 //! `auth/` decides when a session opens, rotates or ends (and mints the tokens); this module
 //! keeps the rows. Revoking a session ends its access and refresh tokens at once.
+//!
+//! **Which sessions are live, and when a process may answer that from memory** ([`check`]).
+//! Each process keeps a small cache of sessions it found live ([`SessionCache`]: at most
+//! `capacity` entries, each trusted for at most `ttl`, never past the session's expiry). Every
+//! change that can make a live session dead — revoking sessions (logout, a new password, a
+//! password set by link, a confirmed email change, deactivating a user, ending a Login As,
+//! revoking an API key) or suspending a client or reseller — raises the one-row *session
+//! epoch* ([`invalidate`]) in the same transaction. Before every use of the cache a request
+//! reads the epoch (one primary-key read) and, if it moved, the process forgets its whole
+//! cache. So a session ended by any process is refused by every process from the moment the
+//! ending commits, on SQLite (several processes on one file) and PostgreSQL alike, and a lost
+//! message cannot leave a stale entry behind: there are no messages. Login As sessions are
+//! never cached (every request in one is audit-logged anyway, and it also depends on the
+//! reseller user acting).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Instant;
 
 use chrono::{Duration, NaiveDateTime};
-use credence_shared::{ClientStatus, ResellerStatus, UserStatus};
+use credence_shared::{ApiKeyScope, ClientStatus, ResellerStatus, UserStatus};
 use diesel::prelude::*;
 
-use crate::db::schema::{api_keys, clients, refresh_tokens, resellers, sessions, users};
+use crate::db::schema::{
+    api_keys, clients, refresh_tokens, resellers, session_epoch, sessions, users,
+};
 use crate::db::{new_id, now, DbConnection};
+use crate::domain::api_keys as keys;
 use crate::domain::users::UserRow;
 use crate::error::ApiError;
+
+/// Raises the session epoch, so every process forgets its cached live sessions before it
+/// answers its next request. Call it in the transaction of any change that may end a live
+/// session (this module's `revoke`/`end_*` do; a client's or reseller's suspension does).
+pub fn invalidate(conn: &mut DbConnection) -> Result<(), ApiError> {
+    diesel::update(session_epoch::table.find(1))
+        .set(session_epoch::epoch.eq(session_epoch::epoch + 1))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The current session epoch.
+pub fn epoch(conn: &mut DbConnection) -> Result<i64, ApiError> {
+    Ok(session_epoch::table
+        .find(1)
+        .select(session_epoch::epoch)
+        .first(conn)?)
+}
+
+/// What a live session grants, as the extractor needs it.
+#[derive(Debug, Clone)]
+pub struct Access {
+    /// The user's client (for a client user).
+    pub client_id: Option<String>,
+    /// The API key the session was opened with, and its scopes.
+    pub api_key: Option<(String, Vec<ApiKeyScope>)>,
+}
+
+struct Cached {
+    user_id: String,
+    access: Access,
+    session_expires_at: NaiveDateTime,
+    cached_at: Instant,
+}
+
+#[derive(Default)]
+struct CacheState {
+    /// The epoch the entries were found live under.
+    epoch: Option<i64>,
+    entries: HashMap<String, Cached>,
+}
+
+/// A process's cache of live sessions (see the module's documentation). Each process — each
+/// `AppState` — has its own.
+pub struct SessionCache {
+    ttl: std::time::Duration,
+    capacity: usize,
+    state: Mutex<CacheState>,
+}
+
+impl SessionCache {
+    /// At most `capacity` sessions, each trusted for at most `ttl`; either zero turns the
+    /// cache off (every request checks its session in the database).
+    pub fn new(ttl: std::time::Duration, capacity: usize) -> SessionCache {
+        SessionCache {
+            ttl,
+            capacity,
+            state: Mutex::new(CacheState::default()),
+        }
+    }
+
+    fn enabled(&self) -> bool {
+        self.capacity > 0 && !self.ttl.is_zero()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, CacheState> {
+        // A panic while holding the lock leaves nothing half-done worth keeping.
+        self.state.lock().unwrap_or_else(|poisoned| {
+            let mut state = poisoned.into_inner();
+            *state = CacheState::default();
+            state
+        })
+    }
+
+    /// The cached access for this session under `epoch`, forgetting everything first if the
+    /// epoch moved since the entries were found live.
+    fn get(&self, epoch: i64, session_id: &str, user_id: &str) -> Option<Access> {
+        let mut state = self.lock();
+        if state.epoch != Some(epoch) {
+            state.entries.clear();
+            state.epoch = Some(epoch);
+            return None;
+        }
+        let entry = state.entries.get(session_id)?;
+        if entry.user_id == user_id
+            && entry.session_expires_at > now()
+            && entry.cached_at.elapsed() < self.ttl
+        {
+            return Some(entry.access.clone());
+        }
+        state.entries.remove(session_id);
+        None
+    }
+
+    /// Remembers a session found live after reading `epoch` (only if the epoch has not moved
+    /// on meanwhile: then what was read may already be out of date).
+    fn put(
+        &self,
+        epoch: i64,
+        session_id: &str,
+        user_id: &str,
+        access: &Access,
+        session_expires_at: NaiveDateTime,
+    ) {
+        let mut state = self.lock();
+        if state.epoch != Some(epoch) {
+            return;
+        }
+        if state.entries.len() >= self.capacity {
+            let at = now();
+            let ttl = self.ttl;
+            state
+                .entries
+                .retain(|_, e| e.session_expires_at > at && e.cached_at.elapsed() < ttl);
+            if state.entries.len() >= self.capacity {
+                state.entries.clear();
+            }
+        }
+        state.entries.insert(
+            session_id.to_string(),
+            Cached {
+                user_id: user_id.to_string(),
+                access: access.clone(),
+                session_expires_at,
+                cached_at: Instant::now(),
+            },
+        );
+    }
+
+    /// How many sessions are cached (for tests and metrics).
+    pub fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Whether `session_id` of `user_id` is live — not revoked, not expired, the user active, their
+/// client and reseller active (in a Login As session, the reseller user acting too) — and what
+/// it grants; `None` when it is not. Answers from `cache` when the session epoch has not moved
+/// since the session was found live there (one primary-key read), else from the database.
+pub fn check(
+    conn: &mut DbConnection,
+    cache: &SessionCache,
+    session_id: &str,
+    user_id: &str,
+) -> Result<Option<Access>, ApiError> {
+    // The epoch is read before the session: what is read next is at least as new as it.
+    let epoch = if cache.enabled() {
+        let epoch = epoch(conn)?;
+        if let Some(access) = cache.get(epoch, session_id, user_id) {
+            return Ok(Some(access));
+        }
+        Some(epoch)
+    } else {
+        None
+    };
+    let Some(found) = live(conn, session_id, user_id)? else {
+        return Ok(None);
+    };
+    if !organisation_open(conn, &found.user)? {
+        return Ok(None);
+    }
+    let api_key = match found.api_key_id {
+        Some(api_key_id) => Some((api_key_id.clone(), keys::scopes(conn, &api_key_id)?)),
+        None => None,
+    };
+    let access = Access {
+        client_id: found.user.client_id.clone(),
+        api_key,
+    };
+    if let (Some(epoch), None) = (epoch, &found.impersonator_id) {
+        cache.put(epoch, session_id, user_id, &access, found.expires_at);
+    }
+    Ok(Some(access))
+}
 
 /// Whether the user's organisation lets them in: a suspended (or archived) client's users and
 /// a suspended reseller's staff (and its clients' users) cannot sign in.
@@ -113,22 +312,25 @@ pub fn open_for_api_key(
     Ok(session_id)
 }
 
-/// A live session: its user, and the API key it was opened with (if any).
+/// A live session: its user, the API key it was opened with (if any), the reseller user
+/// acting in it (Login As) and when it expires.
 #[derive(Debug)]
 pub struct LiveSession {
     pub user: UserRow,
     pub api_key_id: Option<String>,
+    pub impersonator_id: Option<String>,
+    pub expires_at: NaiveDateTime,
 }
 
 /// A live session: not revoked, not expired, and the user active; in a Login As session the
 /// reseller user acting must be active too. The caller checks the organisation
-/// (`organisation_open`).
-pub fn live(
+/// (`organisation_open`); [`check`] does both.
+fn live(
     conn: &mut DbConnection,
     session_id: &str,
     user_id: &str,
 ) -> Result<Option<LiveSession>, ApiError> {
-    let found: Option<(UserRow, Option<String>, Option<String>)> = sessions::table
+    let found: Option<(UserRow, Option<String>, Option<String>, NaiveDateTime)> = sessions::table
         .inner_join(users::table)
         .filter(sessions::id.eq(session_id))
         .filter(sessions::user_id.eq(user_id))
@@ -139,13 +341,14 @@ pub fn live(
             users::all_columns,
             sessions::api_key_id,
             sessions::impersonator_id,
+            sessions::expires_at,
         ))
         .first(conn)
         .optional()?;
-    let Some((user, api_key_id, impersonator_id)) = found else {
+    let Some((user, api_key_id, impersonator_id, expires_at)) = found else {
         return Ok(None);
     };
-    if let Some(impersonator_id) = impersonator_id {
+    if let Some(impersonator_id) = &impersonator_id {
         let acting: i64 = users::table
             .filter(users::id.eq(impersonator_id))
             .filter(users::status.eq(UserStatus::Active.as_str()))
@@ -155,7 +358,12 @@ pub fn live(
             return Ok(None);
         }
     }
-    Ok(Some(LiveSession { user, api_key_id }))
+    Ok(Some(LiveSession {
+        user,
+        api_key_id,
+        impersonator_id,
+        expires_at,
+    }))
 }
 
 /// Stores a refresh token (its hash) for the session, good for `lifetime`.
@@ -232,20 +440,20 @@ pub fn use_refresh_token(
 
 /// Ends one session (and so its refresh-token family and access tokens).
 pub fn revoke(conn: &mut DbConnection, session_id: &str) -> Result<(), ApiError> {
-    diesel::update(
+    let ended_count = diesel::update(
         sessions::table
             .find(session_id)
             .filter(sessions::revoked_at.is_null()),
     )
     .set(sessions::revoked_at.eq(Some(now())))
     .execute(conn)?;
-    Ok(())
+    ended(conn, ended_count)
 }
 
 /// Ends every session of a user (deactivation, a password set by link), and every Login As
 /// session they started: a reseller user's access ends everywhere they act.
 pub fn end_all_for_user(conn: &mut DbConnection, user_id: &str) -> Result<(), ApiError> {
-    diesel::update(
+    let ended_count = diesel::update(
         sessions::table
             .filter(
                 sessions::user_id
@@ -256,7 +464,7 @@ pub fn end_all_for_user(conn: &mut DbConnection, user_id: &str) -> Result<(), Ap
     )
     .set(sessions::revoked_at.eq(Some(now())))
     .execute(conn)?;
-    Ok(())
+    ended(conn, ended_count)
 }
 
 /// Ends every session of a user but `keep` (a password change keeps the one that made it),
@@ -266,7 +474,7 @@ pub fn end_others_for_user(
     user_id: &str,
     keep: &str,
 ) -> Result<(), ApiError> {
-    diesel::update(
+    let ended_count = diesel::update(
         sessions::table
             .filter(
                 sessions::user_id
@@ -278,17 +486,74 @@ pub fn end_others_for_user(
     )
     .set(sessions::revoked_at.eq(Some(now())))
     .execute(conn)?;
-    Ok(())
+    ended(conn, ended_count)
 }
 
 /// Ends the sessions opened with an API key (the key was revoked).
 pub fn end_for_api_key(conn: &mut DbConnection, api_key_id: &str) -> Result<(), ApiError> {
-    diesel::update(
+    let ended_count = diesel::update(
         sessions::table
             .filter(sessions::api_key_id.eq(api_key_id))
             .filter(sessions::revoked_at.is_null()),
     )
     .set(sessions::revoked_at.eq(Some(now())))
     .execute(conn)?;
+    ended(conn, ended_count)
+}
+
+/// After revoking `count` sessions: raise the epoch if any was live until now.
+fn ended(conn: &mut DbConnection, count: usize) -> Result<(), ApiError> {
+    if count > 0 {
+        invalidate(conn)?;
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn access() -> Access {
+        Access {
+            client_id: None,
+            api_key: None,
+        }
+    }
+
+    fn later() -> NaiveDateTime {
+        now() + Duration::hours(1)
+    }
+
+    #[test]
+    fn a_moved_epoch_empties_the_cache_and_stale_finds_are_not_kept() {
+        let cache = SessionCache::new(std::time::Duration::from_secs(60), 10);
+        assert!(cache.get(1, "s1", "u1").is_none());
+        cache.put(1, "s1", "u1", &access(), later());
+        assert!(cache.get(1, "s1", "u1").is_some());
+        // Another user's token naming this session is not served from it.
+        assert!(cache.get(1, "s1", "u2").is_none());
+        cache.put(1, "s1", "u1", &access(), later());
+        // The epoch moved: everything is forgotten.
+        assert!(cache.get(2, "s1", "u1").is_none());
+        assert!(cache.is_empty());
+        // A session found live under the old epoch is not remembered under the new one.
+        cache.put(1, "s1", "u1", &access(), later());
+        assert!(cache.is_empty());
+        // Nor is an expired one served.
+        cache.put(2, "s2", "u1", &access(), now() - Duration::seconds(1));
+        assert!(cache.get(2, "s2", "u1").is_none());
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_size() {
+        let cache = SessionCache::new(std::time::Duration::from_secs(60), 3);
+        cache.get(7, "none", "none");
+        for i in 0..10 {
+            cache.put(7, &format!("s{i}"), "u", &access(), later());
+            assert!(cache.len() <= 3);
+        }
+        assert!(cache.get(7, "s9", "u").is_some());
+        assert!(!SessionCache::new(std::time::Duration::ZERO, 3).enabled());
+        assert!(!SessionCache::new(std::time::Duration::from_secs(1), 0).enabled());
+    }
 }

@@ -41,7 +41,12 @@ pub async fn token(
     let ip = client_ip(&req);
     state
         .throttle
-        .check(ip.as_deref().unwrap_or("unknown"), &body.client_id)?;
+        .check(
+            &state.db,
+            ip.as_deref().unwrap_or("unknown"),
+            &body.client_id,
+        )
+        .await?;
     let keys = state.keys.clone();
     let answer = state
         .db

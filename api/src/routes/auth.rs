@@ -77,7 +77,8 @@ pub async fn login(
     let ip = client_ip(&req);
     state
         .throttle
-        .check(ip.as_deref().unwrap_or("unknown"), &body.email)?;
+        .check(&state.db, ip.as_deref().unwrap_or("unknown"), &body.email)
+        .await?;
 
     let email = body.email.clone();
     let user = state
@@ -278,7 +279,8 @@ pub async fn password_forgot(
     let ip = client_ip(&req);
     state
         .throttle
-        .check_reset(ip.as_deref().unwrap_or("unknown"), &body.email)?;
+        .check_reset(&state.db, ip.as_deref().unwrap_or("unknown"), &body.email)
+        .await?;
     let links = state.config.links();
     state
         .db

@@ -42,6 +42,7 @@ mod schema;
 mod search;
 mod secrets_at_rest;
 mod self_registration;
+mod sessions;
 mod statement_costs;
 mod test_area;
 mod webhook_deliveries;

@@ -12,7 +12,7 @@ use crate::domain::calendar::BillingClock;
 use crate::domain::links::Links;
 use crate::domain::tenant::Tenant;
 use crate::domain::values::{multiline_text, optional_text, required_text, Email};
-use crate::domain::{logos, orders, resellers, settings};
+use crate::domain::{logos, orders, resellers, sessions, settings};
 use crate::error::{ApiError, FieldIssue, Validator};
 
 use super::{allowed_brands, credits, generate_code, get_scoped, threshold, ClientRow};
@@ -245,6 +245,10 @@ pub fn update(
             clients::updated_at.eq(now()),
         ))
         .execute(conn)?;
+    // A suspension ends the sessions of everyone it shuts out, in every process.
+    if status.is_some_and(|s| s != before.status) {
+        sessions::invalidate(conn)?;
+    }
     let after: ClientRow = clients::table.find(id).first(conn)?;
     let action = match status {
         Some(s) if s != before.status => format!("client.{s}"),
