@@ -21,13 +21,13 @@ export CREDENCE_WEB_DIR ?= $(DIST)
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
 export TEST_POSTGRES_URL
 
-.PHONY: help run build web api test test-rust e2e openapi bench fmt lint screenshots tools tools-web tools-test postgres-up clean
+.PHONY: help run build web api test test-rust fuzz e2e openapi bench fmt lint screenshots tools tools-web tools-test postgres-up clean
 
 help:
 	@echo "make run    build everything and start Credence on SQLite (prints the URL and logins)"
 	@echo "make test   unit tests, API tests on SQLite and PostgreSQL, browser journeys"
 	@echo "make build  build the SPA and the API without starting"
-	@echo "make openapi | e2e | fmt | lint | bench | clean"
+	@echo "make openapi | fuzz | e2e | fmt | lint | bench | clean"
 
 ## ---- run --------------------------------------------------------------------------------
 
@@ -65,7 +65,7 @@ $(DIST)/.built: $(WASM) web/index.html $(wildcard web/*.css) $(wildcard web/asse
 
 ## ---- tests ------------------------------------------------------------------------------
 
-test: tools-test postgres-up lint test-rust e2e
+test: tools-test postgres-up lint test-rust fuzz e2e
 
 # Unit and API tests. Every API case runs on SQLite and on PostgreSQL; the run fails if no
 # PostgreSQL case ran (a silent skip must never look green). Then the SPA's unit tests (skin
@@ -78,6 +78,23 @@ test-rust:
 	 echo "API cases passed: $$sq on SQLite, $$pg on PostgreSQL"; \
 	 if [ "$$pg" -eq 0 ] || [ "$$pg" -ne "$$sq" ]; then echo "PostgreSQL API tests did not all run" >&2; exit 1; fi
 	cargo test -p credence-web --lib
+
+# The API against its own OpenAPI document: schemathesis (pinned in api/fuzz/requirements.txt)
+# for each role on a fresh server — no 5xx, no answer the document does not list, no response
+# that breaks its schema, no invalid request accepted. A bounded budget per operation.
+FUZZ_VENV := $(CARGO_TARGET_DIR)/fuzz-venv
+FUZZ_STAMP := $(FUZZ_VENV)/.credence-installed
+FUZZ_EXAMPLES ?= 20
+FUZZ_BIN := $(CARGO_TARGET_DIR)/fuzz-credence-$(notdir $(CURDIR))
+$(FUZZ_STAMP): api/fuzz/requirements.txt
+	python3 -m venv $(FUZZ_VENV)
+	$(FUZZ_VENV)/bin/pip install --quiet -r api/fuzz/requirements.txt
+	touch $@
+
+fuzz: $(FUZZ_STAMP)
+	cargo build -p credence-api
+	cp $(DEBUG_BIN) $(FUZZ_BIN)
+	$(FUZZ_VENV)/bin/python api/fuzz/run.py --bin $(FUZZ_BIN) --spec openapi.yaml --max-examples $(FUZZ_EXAMPLES)
 
 # Every journey on SQLite; the article and candidate journeys again on PostgreSQL, so the
 # production database is exercised from a browser too.

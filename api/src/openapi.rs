@@ -3,6 +3,7 @@
 //! adds the error answers each operation's shape implies.
 
 pub mod errors;
+pub mod parameters;
 
 use actix_web::App;
 use credence_shared::problem::{FieldError, Problem};
@@ -64,6 +65,7 @@ pub fn spec() -> utoipa::openapi::OpenApi {
     document_key_scopes(&mut spec);
     // After the paths are in: `ApiDoc`'s own modifiers run before any path is collected.
     errors::StandardErrors.modify(&mut spec);
+    parameters::SharedParameters.modify(&mut spec);
     spec
 }
 

@@ -29,11 +29,23 @@ pub struct Brand {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct BrandCreate {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub name: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub product_name: String,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub primary_color: String,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub accent_color: String,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub background_color: String,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub text_color: String,
 }
 
@@ -41,7 +53,15 @@ pub struct BrandCreate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct BrandPatch {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub name: Option<String>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub product_name: Option<String>,
     pub primary_color: Option<String>,
     pub accent_color: Option<String>,
@@ -91,9 +111,16 @@ pub struct Reseller {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ResellerCreate {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 200, pattern = "\\S")
+    )]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1, format = Email, max_length = 254))]
     pub contact_email: String,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100))]
     pub discount_percent: Option<f64>,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub currency: String,
     pub custom_host: Option<String>,
     /// The From address of the reseller's mail; none: the platform address.
@@ -105,8 +132,14 @@ pub struct ResellerCreate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ResellerPatch {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = "\\S")
+    )]
     pub name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub contact_email: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100))]
     pub discount_percent: Option<f64>,
     pub currency: Option<String>,
     /// An empty string removes the custom host.
@@ -125,7 +158,12 @@ pub struct ResellerPatch {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ResellerUserCreate {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 200, pattern = "\\S")
+    )]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1, format = Email, max_length = 254))]
     pub email: String,
 }
 
@@ -135,6 +173,10 @@ pub struct ResellerUserCreate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ResellerUserPatch {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = "\\S")
+    )]
     pub name: Option<String>,
     /// `active` or `deactivated` (re-activating an invited user keeps them invited).
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::UserStatus>))]
@@ -156,8 +198,10 @@ pub struct Settings {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SettingsPatch {
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100000000))]
     pub list_price_minor: Option<i64>,
     pub currency: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000000))]
     pub default_credit_threshold: Option<i64>,
 }
 

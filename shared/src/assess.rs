@@ -93,13 +93,20 @@ pub struct Project {
 pub struct ProjectCreate {
     /// Required for resellers (one of their clients); implied for client users.
     pub client_id: Option<String>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 200, pattern = "\\S")
+    )]
     pub name: String,
     pub description: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub tests: Vec<ProjectTestInput>,
     pub access_key_enabled: Option<bool>,
     /// 0 to 10,000 self-registrations a day; 50 if not given.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000))]
     pub self_registration_daily_cap: Option<i64>,
     pub expires_at: Option<DateTime<Utc>>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub support_name: Option<String>,
     pub support_email: Option<String>,
     /// Gets a summary (with scores) when a candidate completes: only the sign-in email of one
@@ -112,6 +119,10 @@ pub struct ProjectCreate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ProjectPatch {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = "\\S")
+    )]
     pub name: Option<String>,
     /// An empty string clears the optional texts.
     pub description: Option<String>,
@@ -121,10 +132,12 @@ pub struct ProjectPatch {
     /// `true` replaces the access key (the old one stops working).
     pub regenerate_access_key: Option<bool>,
     /// 0 to 10,000 self-registrations a day.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000))]
     pub self_registration_daily_cap: Option<i64>,
     pub expires_at: Option<DateTime<Utc>>,
     /// `true` removes the expiry.
     pub clear_expires_at: Option<bool>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub support_name: Option<String>,
     pub support_email: Option<String>,
     /// Gets a summary (with scores) when a candidate completes: only the sign-in email of one
@@ -200,12 +213,24 @@ pub struct Candidate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct CandidateCreate {
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub project_id: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub first_name: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub last_name: String,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1, format = Email, max_length = 254))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
     pub phone: Option<String>,
     /// 0, or 1 to 100 (25 is the usual adjustment).
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100))]
     pub extra_time_percent: Option<i64>,
 }
 
@@ -213,10 +238,21 @@ pub struct CandidateCreate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct CandidatePatch {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub first_name: Option<String>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub last_name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
     pub phone: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100))]
     pub extra_time_percent: Option<i64>,
     pub active: Option<bool>,
 }
@@ -225,6 +261,7 @@ pub struct CandidatePatch {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct InvitationCreate {
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub project_id: String,
 }
 

@@ -9,7 +9,9 @@ use crate::{ApiKeyScope, Role, UserStatus};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct LoginRequest {
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub password: String,
 }
 
@@ -39,7 +41,12 @@ pub struct TokenResponse {
 #[serde(default)]
 pub struct PasswordSetRequest {
     /// The one-time token from the welcome or reset link.
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub token: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 10, max_length = 256)
+    )]
     pub password: String,
 }
 
@@ -97,8 +104,14 @@ pub struct Impersonator {
 #[serde(default)]
 pub struct ClientCredentialsRequest {
     /// Always `client_credentials`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, pattern = "^client_credentials$")
+    )]
     pub grant_type: String,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub client_id: String,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub client_secret: String,
 }
 
@@ -135,6 +148,10 @@ pub struct ApiKey {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ApiKeyCreate {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub name: String,
     /// What the key's tokens may do: `read`, `candidates`, `projects`, and for reseller users
     /// `credits` and `clients`. Absent: every scope the owner's role may hold. An empty list,

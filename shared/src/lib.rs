@@ -14,7 +14,7 @@ pub mod status;
 pub use status::{
     ApiKeyScope, AssessmentStatus, CandidateStatus, ClientStatus, CreditOrderKind, DeliveryStatus,
     ImportOutcome, InvitationStatus, InvoiceStatus, LedgerKind, ResellerStatus, TestKind,
-    UnknownWord, UserStatus, WebhookDeliveryStatus, Word,
+    UnknownWord, UserStatus, WebhookDeliveryStatus, WebhookEvent, Word,
 };
 
 use serde::{Deserialize, Serialize};

@@ -39,17 +39,29 @@ pub struct Client {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ClientCreate {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 200, pattern = "\\S")
+    )]
     pub name: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 200, pattern = "\\S")
+    )]
     pub contact_name: String,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1, format = Email, max_length = 254))]
     pub contact_email: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
     pub phone: Option<String>,
     pub address: Option<String>,
     pub notes: Option<String>,
     /// Defaults to the default skin; otherwise one of the reseller's skins (`GET /brands`).
     pub brand_id: Option<String>,
     /// Credits the client starts with (an initial credit order, invoiced like any other).
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000000))]
     pub initial_credits: Option<i64>,
     /// Defaults to the platform's default credit threshold.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000000))]
     pub credit_threshold: Option<i64>,
 }
 
@@ -57,14 +69,25 @@ pub struct ClientCreate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ClientPatch {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = "\\S")
+    )]
     pub name: Option<String>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = "\\S")
+    )]
     pub contact_name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub contact_email: Option<String>,
     /// An empty string clears the optional fields.
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
     pub phone: Option<String>,
     pub address: Option<String>,
     pub notes: Option<String>,
     pub brand_id: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000000))]
     pub credit_threshold: Option<i64>,
     /// A word of the enum; any other word is a 422 with the other bad fields (not a serde error).
     #[cfg_attr(feature = "openapi", schema(value_type = Option<ClientStatus>))]
@@ -115,7 +138,9 @@ pub enum LedgerReferenceKind {
 #[serde(default)]
 pub struct CreditAdjustmentCreate {
     /// How many credits to remove (1 to 1,000,000; never more than the balance).
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub credits: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub reason: String,
 }
 
@@ -144,9 +169,16 @@ pub struct CreditOrder {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct CreditOrderCreate {
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub client_code: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, minimum = 1, maximum = 1000000)
+    )]
     pub credits: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub note: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub po_reference: Option<String>,
 }
 
@@ -204,8 +236,14 @@ pub struct InvoiceLine {
 #[serde(default)]
 pub struct ClientUserCreate {
     pub client_id: Option<String>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 200, pattern = "\\S")
+    )]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1, format = Email, max_length = 254))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub job_title: Option<String>,
 }
 
@@ -213,8 +251,14 @@ pub struct ClientUserCreate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ClientUserPatch {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = "\\S")
+    )]
     pub name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub job_title: Option<String>,
     /// `active` or `deactivated` (re-activating an invited user keeps them invited).
     #[cfg_attr(feature = "openapi", schema(value_type = Option<UserStatus>))]
@@ -246,6 +290,7 @@ pub struct ClientUser {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct EmailConfirm {
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub token: String,
 }
 
@@ -289,7 +334,12 @@ pub struct Webhook {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct WebhookCreate {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, format = "uri", min_length = 1)
+    )]
     pub url: String,
+    #[cfg_attr(feature = "openapi", schema(required = true, value_type = Vec<crate::WebhookEvent>, min_items = 1))]
     pub events: Vec<String>,
 }
 

@@ -267,6 +267,18 @@ words! {
 }
 
 words! {
+    /// An event a webhook subscribes to.
+    WebhookEvent, "webhook event" {
+        /// A client's balance fell below its credit threshold.
+        #[serde(rename = "client.credits_low")]
+        ClientCreditsLow = "client.credits_low",
+        /// A candidate submitted their last assessment.
+        #[serde(rename = "candidate.completed")]
+        CandidateCompleted = "candidate.completed",
+    }
+}
+
+words! {
     /// One row of a CSV import.
     ImportOutcome, "import outcome" {
         Invited = "invited",

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use credence_shared::reseller::{LedgerEntry, LedgerReferenceKind};
-use credence_shared::{InvitationStatus, LedgerKind, UserStatus};
+use credence_shared::{InvitationStatus, LedgerKind, UserStatus, WebhookEvent};
 use diesel::prelude::*;
 
 use crate::db::schema::{
@@ -179,7 +179,7 @@ fn check_threshold(
     }
     crate::domain::webhooks::emit(
         conn,
-        "client.credits_low",
+        WebhookEvent::ClientCreditsLow.as_str(),
         &client.reseller_id,
         &client.id,
         serde_json::json!({ "client_id": client.id, "client_code": client.code, "credit_balance": client.credit_balance, "credit_threshold": client.credit_threshold }),

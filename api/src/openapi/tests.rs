@@ -158,3 +158,104 @@ fn operation_ids_are_unique_and_path_parameters_declared() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+#[test]
+fn every_list_and_idempotent_create_states_the_bounds_the_server_checks() {
+    let doc = document();
+    let mut wrong = Vec::new();
+    for (method, path, op) in operations(&doc) {
+        for p in params(&op, "query") {
+            let schema = &p["schema"];
+            match p["name"].as_str() {
+                Some("limit") if schema["minimum"] != 1.0 || schema["maximum"] != 200.0 => {
+                    wrong.push(format!("{method} {path}: `limit` is not 1 to 200"))
+                }
+                Some("cursor") if schema["pattern"].as_str().is_none() => {
+                    wrong.push(format!("{method} {path}: `cursor` has no pattern"))
+                }
+                Some("from" | "to") if schema["pattern"].as_str().is_none() => {
+                    wrong.push(format!("{method} {path}: a day filter has no pattern"))
+                }
+                _ => {}
+            }
+        }
+        for p in params(&op, "header") {
+            if p["name"] == "Idempotency-Key"
+                && (p["schema"]["minLength"] != 1 || p["schema"]["maxLength"] != 255)
+            {
+                wrong.push(format!("{method} {path}: Idempotency-Key is not 1 to 255"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn request_bodies_state_required_fields_formats_and_enums() {
+    let doc = document();
+    let schemas = &doc["components"]["schemas"];
+    let required = |name: &str| -> Vec<String> {
+        schemas[name]["required"]
+            .as_array()
+            .map(|r| {
+                r.iter()
+                    .filter_map(|f| f.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // What each create must carry, as the server's validation requires it.
+    for (schema, fields) in [
+        ("LoginRequest", &["email", "password"][..]),
+        (
+            "CandidateCreate",
+            &["project_id", "first_name", "last_name", "email"],
+        ),
+        ("ClientCreate", &["name", "contact_name", "contact_email"]),
+        ("ClientUserCreate", &["name", "email"]),
+        ("CreditOrderCreate", &["client_code", "credits"]),
+        ("ProjectCreate", &["name", "tests"]),
+        ("WebhookCreate", &["url", "events"]),
+    ] {
+        let have = required(schema);
+        for field in fields {
+            assert!(
+                have.iter().any(|f| f == field),
+                "{schema}.{field} is not required"
+            );
+        }
+    }
+    // Every email a create takes says so.
+    for (schema, field) in [
+        ("CandidateCreate", "email"),
+        ("ClientCreate", "contact_email"),
+        ("ClientUserCreate", "email"),
+        ("ResellerCreate", "contact_email"),
+        ("ResellerUserCreate", "email"),
+    ] {
+        assert_eq!(
+            schemas[schema]["properties"][field]["format"], "email",
+            "{schema}.{field}"
+        );
+    }
+    assert_eq!(
+        schemas["WebhookCreate"]["properties"]["url"]["format"],
+        "uri"
+    );
+    // The events a webhook may name are the enum the server checks against.
+    let events: Vec<&str> = schemas["WebhookEvent"]["enum"]
+        .as_array()
+        .expect("WebhookEvent is an enum")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let words: Vec<&str> = credence_shared::WebhookEvent::ALL
+        .iter()
+        .map(|e| e.as_str())
+        .collect();
+    assert_eq!(events, words);
+    // Names are bounded as `domain::values::required_text` bounds them.
+    let first_name = &schemas["CandidateCreate"]["properties"]["first_name"];
+    assert_eq!(first_name["minLength"], 1);
+    assert_eq!(first_name["maxLength"], 100);
+}

@@ -15,12 +15,12 @@ use utoipa::IntoParams;
 use crate::auth::PlatformAdmin;
 use crate::domain::{brands, invoices, logos, resellers, settings, users};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::extract::{Json, ListParams};
+use crate::routes::extract::{Json, ListParams, PageParams};
 use crate::routes::idempotency;
 use crate::state::AppState;
 
 /// All brand skins, newest first.
-#[utoipa::path(operation_id = "admin_list_brands", tag = "admin", params(ListParams), responses(
+#[utoipa::path(operation_id = "admin_list_brands", tag = "admin", params(PageParams), responses(
     (status = 200, body = Page<Brand>),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -29,7 +29,7 @@ use crate::state::AppState;
 pub async fn list_brands(
     state: web::Data<AppState>,
     _admin: PlatformAdmin,
-    params: web::Query<ListParams>,
+    params: web::Query<PageParams>,
 ) -> ApiResult<web::Json<Page<Brand>>> {
     let page = params.page()?;
     Ok(web::Json(
@@ -135,7 +135,19 @@ pub async fn put_brand_logo(
 }
 
 /// All resellers, newest first; `q` searches name and contact email.
-#[utoipa::path(tag = "admin", params(ListParams), responses(
+/// `?limit=&cursor=&q=&status=` of the vendor's reseller list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ResellerListParams {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    /// Searches the reseller's name.
+    pub q: Option<String>,
+    #[param(value_type = Option<ResellerStatus>)]
+    pub status: Option<String>,
+}
+
+#[utoipa::path(tag = "admin", params(ResellerListParams), responses(
     (status = 200, body = Page<Reseller>),
     (status = 400, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -143,11 +155,18 @@ pub async fn put_brand_logo(
 pub async fn list_resellers(
     state: web::Data<AppState>,
     _admin: PlatformAdmin,
-    params: web::Query<ListParams>,
+    params: web::Query<ResellerListParams>,
 ) -> ApiResult<web::Json<Page<Reseller>>> {
-    let page = params.page()?;
-    let status = params.status::<ResellerStatus>()?;
-    let q = params.q.clone();
+    let params = params.into_inner();
+    let list = ListParams {
+        limit: params.limit,
+        cursor: params.cursor,
+        q: params.q,
+        status: params.status,
+    };
+    let page = list.page()?;
+    let status = list.status::<ResellerStatus>()?;
+    let q = list.q.clone();
     Ok(web::Json(
         state
             .db
@@ -224,7 +243,7 @@ pub async fn update_reseller(
 }
 
 /// The reseller's users.
-#[utoipa::path(operation_id = "admin_list_reseller_users", tag = "admin", params(("id" = String, Path), ListParams), responses(
+#[utoipa::path(operation_id = "admin_list_reseller_users", tag = "admin", params(("id" = String, Path), PageParams), responses(
     (status = 200, body = Page<User>),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -233,7 +252,7 @@ pub async fn list_reseller_users(
     state: web::Data<AppState>,
     _admin: PlatformAdmin,
     id: web::Path<String>,
-    params: web::Query<ListParams>,
+    params: web::Query<PageParams>,
 ) -> ApiResult<web::Json<Page<User>>> {
     let page = params.page()?;
     let id = id.into_inner();

@@ -9,10 +9,10 @@ use credence_shared::{Page, Role};
 use crate::auth::AnyUser;
 use crate::domain::audit::{self, AuditView};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::extract::ListParams;
+use crate::routes::extract::PageParams;
 use crate::state::AppState;
 
-#[utoipa::path(tag = "audit", params(ListParams), responses(
+#[utoipa::path(tag = "audit", params(PageParams), responses(
     (status = 200, body = Page<AuditEvent>),
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -20,7 +20,7 @@ use crate::state::AppState;
 pub async fn list_audit_events(
     state: web::Data<AppState>,
     user: AnyUser,
-    params: web::Query<ListParams>,
+    params: web::Query<PageParams>,
 ) -> ApiResult<web::Json<Page<AuditEvent>>> {
     let page = params.page()?;
     let view = match (user.0.role, &user.0.reseller_id, &user.0.client_id) {

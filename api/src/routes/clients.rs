@@ -16,7 +16,7 @@ use crate::domain::credits::{self, Change};
 use crate::domain::values::required_text;
 use crate::domain::{audit, logos};
 use crate::error::{ApiError, ApiResult, Validator};
-use crate::routes::extract::{Json, ListParams};
+use crate::routes::extract::{Json, ListParams, PageParams};
 use crate::routes::idempotency;
 use crate::state::AppState;
 
@@ -255,7 +255,7 @@ pub async fn delete_client_logo(
 /// Every change of the client's balance, newest first, each with a `description` of what it was
 /// for and, where the caller may open it, a link target (`reference_kind`, `reference_id`).
 /// Client users never see the reseller's order notes, PO references or invoices.
-#[utoipa::path(tag = "clients", params(("id" = String, Path), ListParams), responses(
+#[utoipa::path(tag = "clients", params(("id" = String, Path), PageParams), responses(
     (status = 200, body = Page<LedgerEntry>),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -264,7 +264,7 @@ pub async fn client_ledger(
     state: web::Data<AppState>,
     user: TenantUser,
     id: web::Path<String>,
-    params: web::Query<ListParams>,
+    params: web::Query<PageParams>,
 ) -> ApiResult<web::Json<Page<LedgerEntry>>> {
     let page = params.page()?;
     let id = id.into_inner();

@@ -20,11 +20,10 @@ use crate::routes::extract::{Json, ListParams, PageParams};
 use crate::routes::idempotency;
 use crate::state::AppState;
 
+/// The filters of the credit-order list and its CSV export.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct OrderListParams {
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
+pub struct OrderFilterParams {
     pub client_id: Option<String>,
     /// First day included, `YYYY-MM-DD` (UTC).
     pub from: Option<String>,
@@ -32,7 +31,7 @@ pub struct OrderListParams {
     pub to: Option<String>,
 }
 
-impl OrderListParams {
+impl OrderFilterParams {
     fn filter(&self) -> ApiResult<OrderFilter> {
         let day = |name: &str, v: &Option<String>| -> ApiResult<Option<chrono::NaiveDate>> {
             match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -58,7 +57,7 @@ impl OrderListParams {
 }
 
 /// Credit orders, newest first, with the totals of everything the filters match.
-#[utoipa::path(tag = "credits", params(OrderListParams), responses(
+#[utoipa::path(tag = "credits", params(PageParams, OrderFilterParams), responses(
     (status = 200, body = CreditOrderPage),
     (status = 400, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -66,15 +65,11 @@ impl OrderListParams {
 pub async fn list_credit_orders(
     state: web::Data<AppState>,
     staff: ResellerStaff,
-    params: web::Query<OrderListParams>,
+    page: web::Query<PageParams>,
+    params: web::Query<OrderFilterParams>,
 ) -> ApiResult<web::Json<CreditOrderPage>> {
     let reseller_id = staff.reseller_id()?;
-    let page = ListParams {
-        limit: params.limit,
-        cursor: params.cursor.clone(),
-        ..Default::default()
-    }
-    .page()?;
+    let page = page.page()?;
     let filter = params.filter()?;
     Ok(web::Json(
         state
@@ -85,7 +80,7 @@ pub async fn list_credit_orders(
 }
 
 /// The same orders as CSV (all of them, not one page), streamed, with a total line.
-#[utoipa::path(tag = "credits", params(OrderListParams), responses(
+#[utoipa::path(tag = "credits", params(OrderFilterParams), responses(
     (status = 200, description = "CSV", content_type = "text/csv"),
     (status = 400, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -93,7 +88,7 @@ pub async fn list_credit_orders(
 pub async fn export_credit_orders(
     state: web::Data<AppState>,
     staff: ResellerStaff,
-    params: web::Query<OrderListParams>,
+    params: web::Query<OrderFilterParams>,
 ) -> ApiResult<HttpResponse> {
     let reseller_id = staff.reseller_id()?;
     let filter = params.filter()?;
@@ -217,18 +212,31 @@ pub async fn create_credit_order(
     .await
 }
 
+/// `?status=` of the reseller's invoice list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InvoiceStatusParams {
+    #[param(value_type = Option<InvoiceStatus>)]
+    pub status: Option<String>,
+}
+
 /// The reseller's invoices (one per calendar month), newest first.
-#[utoipa::path(tag = "credits", params(ListParams), responses((status = 200, body = Page<Invoice>)), security(("bearer" = [])))]
+#[utoipa::path(tag = "credits", params(PageParams, InvoiceStatusParams), responses((status = 200, body = Page<Invoice>)), security(("bearer" = [])))]
 #[get("/invoices")]
 pub async fn list_invoices(
     state: web::Data<AppState>,
     staff: ResellerStaff,
-    params: web::Query<ListParams>,
+    page: web::Query<PageParams>,
+    params: web::Query<InvoiceStatusParams>,
 ) -> ApiResult<web::Json<Page<Invoice>>> {
     let clock = state.config.billing_clock;
     let reseller_id = staff.reseller_id()?;
-    let page = params.page()?;
-    let status = params.status::<InvoiceStatus>()?;
+    let page = page.page()?;
+    let status = ListParams {
+        status: params.status.clone(),
+        ..Default::default()
+    }
+    .status::<InvoiceStatus>()?;
     Ok(web::Json(
         state
             .db

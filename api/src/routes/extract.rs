@@ -125,16 +125,20 @@ impl PageParams {
     }
 }
 
+/// The bounds of `limit` (the OpenAPI document states them: `openapi::parameters`).
+pub const LIMIT_MIN: i64 = 1;
+pub const LIMIT_MAX: i64 = 200;
+
 /// `limit` from 1 to 200 (default 50) and a cursor this API returned (an id).
 fn page_request(limit: Option<i64>, cursor: Option<&str>) -> Result<PageRequest, ApiError> {
     let limit = limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
+    if !(LIMIT_MIN..=LIMIT_MAX).contains(&limit) {
         return Err(ApiError::bad_request(
             "invalid_query",
             "`limit` must be from 1 to 200.",
         ));
     }
-    let after = match cursor.map(str::trim) {
+    let after = match cursor {
         None | Some("") => None,
         Some(c) if c.len() == 36 && uuid::Uuid::parse_str(c).is_ok() => Some(c.to_string()),
         Some(_) => {

@@ -19,6 +19,8 @@ use crate::error::{ApiError, Failure};
 use crate::state::AppState;
 
 const HEADER: &str = "Idempotency-Key";
+/// The longest key accepted (the OpenAPI document states it: `openapi::parameters`).
+pub const MAX_KEY_LEN: usize = 255;
 
 fn key_of(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     let Some(value) = req.headers().get(HEADER) else {
@@ -34,7 +36,13 @@ fn key_of(req: &HttpRequest) -> Result<Option<String>, ApiError> {
         })?
         .trim()
         .to_string();
-    if key.is_empty() || key.len() > 255 {
+    if key.chars().any(|c| c.is_ascii_control()) {
+        return Err(ApiError::bad_request(
+            "invalid_idempotency_key",
+            "Idempotency-Key must be printable ASCII.",
+        ));
+    }
+    if key.is_empty() || key.len() > MAX_KEY_LEN {
         return Err(ApiError::bad_request(
             "invalid_idempotency_key",
             "Idempotency-Key must be 1 to 255 characters.",

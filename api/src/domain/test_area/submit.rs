@@ -2,7 +2,7 @@
 
 use chrono::Duration;
 use credence_shared::assess::Score;
-use credence_shared::{AssessmentStatus, InvitationStatus, TestKind};
+use credence_shared::{AssessmentStatus, InvitationStatus, TestKind, WebhookEvent};
 use diesel::prelude::*;
 
 use crate::db::schema::{answers, assessments, invitations, question_options, questions};
@@ -149,7 +149,7 @@ pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Re
         }
         crate::domain::webhooks::emit(
             conn,
-            "candidate.completed",
+            WebhookEvent::CandidateCompleted.as_str(),
             &client.reseller_id,
             &client.id,
             serde_json::json!({ "candidate_id": candidate.id, "invitation_id": invitation.id, "project_id": project.id, "client_id": client.id }),

@@ -7,7 +7,7 @@
 pub mod deliveries;
 
 use credence_shared::reseller::{Webhook, WebhookCreate};
-use credence_shared::WebhookDeliveryStatus;
+use credence_shared::{WebhookDeliveryStatus, WebhookEvent};
 use diesel::prelude::*;
 
 pub use deliveries::{claim_due_deliveries, record_delivery_attempt, DeliveryOutcome, DueDelivery};
@@ -21,7 +21,10 @@ use crate::error::{ApiError, FieldIssue, Validator};
 use crate::net_guard::{self, AllowList};
 use crate::secrets::{is_sealed, random_token};
 
-pub const EVENTS: [&str; 2] = ["client.credits_low", "candidate.completed"];
+/// Every event a webhook may subscribe to, in the words of the wire (`WebhookEvent`).
+fn events() -> Vec<&'static str> {
+    WebhookEvent::ALL.iter().map(|e| e.as_str()).collect()
+}
 
 /// `last_error` of a delivery cancelled because its webhook was deleted.
 pub const CANCELLED: &str = "cancelled: the webhook was deleted";
@@ -130,13 +133,17 @@ pub fn create(
         v.add(
             "events",
             "required",
-            format!("Choose one or more of {}.", EVENTS.join(", ")),
+            format!("Choose one or more of {}.", events().join(", ")),
         );
-    } else if input.events.iter().any(|e| !EVENTS.contains(&e.as_str())) {
+    } else if input
+        .events
+        .iter()
+        .any(|e| WebhookEvent::parse(e).is_none())
+    {
         v.add(
             "events",
             "unknown_event",
-            format!("Events are {}.", EVENTS.join(", ")),
+            format!("Events are {}.", events().join(", ")),
         );
     }
     v.finish()?;
