@@ -36,7 +36,10 @@ LOGINS = {
     "client": ("client@credence.local", "credence-client-demo"),
 }
 
-# What every run checks: no 5xx, nothing undocumented, and bad input refused.
+# What every run checks: no 5xx, nothing undocumented, and bad input refused. Not
+# `positive_data_acceptance`: a request can keep to the schema and still be refused with a 422
+# for a rule a schema cannot state (a password on the common-passwords list, an email already
+# taken, a logo that is not an image, deactivating yourself).
 CHECKS = ",".join(
     [
         "not_a_server_error",
@@ -44,7 +47,6 @@ CHECKS = ",".join(
         "content_type_conformance",
         "response_schema_conformance",
         "negative_data_rejection",
-        "positive_data_acceptance",
     ]
 )
 
