@@ -1,8 +1,9 @@
 """Fuzzes the API against its own OpenAPI document, once for each role, with schemathesis.
 
-A fresh `credence serve` on a throwaway SQLite database with the demo data, a local SMTP
-catcher (so a candidate can open a real invitation link), then one bounded schemathesis run
-per role: no token, the vendor admin, a reseller user, a client user and a candidate. Each run
+A fresh `credence serve` on a throwaway SQLite or PostgreSQL database with the demo data, a
+local SMTP catcher (so a candidate can open a real invitation link), then one bounded schemathesis run
+per role and database: no token, the vendor admin, a reseller user, a client user and a
+candidate, on SQLite and on PostgreSQL (`TEST_POSTGRES_URL`). Each run
 must find no server error, no answer outside the document (status code, content type, response
 schema) and no invalid request accepted. Exit code: 0 when every run is clean.
 
@@ -27,6 +28,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+PG_BASE = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 ROOT = HERE.parent.parent
 
 # The demo logins `credence seed-demo` creates (api/src/cli/demo.rs).
@@ -162,16 +164,24 @@ def fuzz(schemathesis: str, spec: str, server: "Server", role: str, token: str |
 class Server:
     """`credence serve` on a throwaway SQLite database with the demo data and a mail catcher."""
 
-    def __init__(self, binary: str, tmp: Path) -> None:
+    def __init__(self, binary: str, tmp: Path, database: str) -> None:
         tmp.mkdir()
         self.tmp = tmp
         self.mail_dir = tmp / "mail"
         self.mail_dir.mkdir()
         port, smtp_port = free_port(), free_port()
         self.base = f"http://127.0.0.1:{port}"
+        self.pg_database = None
+        if database == "postgres":
+            # A fresh PostgreSQL database, dropped in `stop`.
+            self.pg_database = f"credence_fuzz_{os.getpid()}_{tmp.name}"
+            self.psql(f"CREATE DATABASE {self.pg_database}")
+            url = f"{PG_BASE}/{self.pg_database}"
+        else:
+            url = str(tmp / "fuzz.db")
         env = dict(
             os.environ,
-            DATABASE_URL=str(tmp / "fuzz.db"),
+            DATABASE_URL=url,
             CREDENCE_BIND=f"127.0.0.1:{port}",
             CREDENCE_PUBLIC_URL=self.base,
             CREDENCE_SMTP_URL=f"smtp://127.0.0.1:{smtp_port}",
@@ -189,10 +199,16 @@ class Server:
         self.process = subprocess.Popen([binary, "serve"], env=env, stdout=log, stderr=log)
         wait_until_up(self.base, self.process)
 
+    @staticmethod
+    def psql(sql: str) -> None:
+        subprocess.run(["psql", f"{PG_BASE}/postgres", "-qc", sql], check=True, stdout=subprocess.DEVNULL)
+
     def stop(self) -> None:
         for process in (self.process, self.catcher):
             process.terminate()
             process.wait()
+        if self.pg_database:
+            self.psql(f"DROP DATABASE IF EXISTS {self.pg_database} WITH (FORCE)")
 
 
 def main() -> int:
@@ -202,17 +218,19 @@ def main() -> int:
     parser.add_argument("--max-examples", type=int, default=8)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--roles", default="public,admin,reseller,client,candidate")
+    parser.add_argument("--databases", default="sqlite,postgres")
     args = parser.parse_args()
 
     schemathesis = shutil.which("schemathesis") or str(Path(sys.executable).parent / "schemathesis")
     tmp = Path(tempfile.mkdtemp(prefix="credence-fuzz."))
     spec = str(Path(args.spec).resolve())
     failed = []
-    for role in args.roles.split(","):
+    runs = [(d, r) for d in args.databases.split(",") for r in args.roles.split(",")]
+    for database, role in runs:
         # Each role gets its own server and demo data: the fuzzer finds real ids in the answers
         # and really suspends, deactivates and edits what it finds, which would leave the next
         # role nobody to sign in as.
-        server = Server(args.bin, tmp / role)
+        server = Server(args.bin, tmp / f"{database}_{role}", database)
         try:
             if role == "public":
                 token = None
@@ -220,8 +238,8 @@ def main() -> int:
                 token = candidate_token(server.base, login(server.base, "client"), server.mail_dir)
             else:
                 token = login(server.base, role)
-            if fuzz(schemathesis, spec, server, role, token, args) != 0:
-                failed.append(role)
+            if fuzz(schemathesis, spec, server, f"{role} on {database}", token, args) != 0:
+                failed.append(f"{role} on {database}")
         finally:
             server.stop()
     if failed:

@@ -101,7 +101,8 @@ impl Application {
                         .default_service(web::to(api_fallback)),
                 )
                 .split_for_parts();
-            app.wrap(from_fn(telemetry::count_statements))
+            app.wrap(from_fn(routes::extract::refuse_null_characters))
+                .wrap(from_fn(telemetry::count_statements))
                 .wrap(from_fn(telemetry::observe))
                 .wrap(from_fn(headers::security_headers))
                 .route("/healthz", web::get().to(routes::ops::healthz))

@@ -4,8 +4,10 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::dev::Payload;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::{header, StatusCode};
+use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpRequest};
 use credence_shared::Word;
 use serde::de::DeserializeOwned;
@@ -47,6 +49,53 @@ pub fn payload_error(e: actix_web::Error) -> ApiError {
     }
 }
 
+/// No text the API takes may hold a null character: PostgreSQL cannot store one, and no person
+/// types one. In the path it names no object (404), in the query it is a 400 `invalid_query`;
+/// in a JSON body `parse_json` answers a 422 naming the field.
+pub async fn refuse_null_characters(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // A URI cannot carry a raw null byte; `%00` is its only spelling.
+    if req.path().contains("%00") {
+        return Ok(req.error_response(ApiError::not_found()));
+    }
+    if req.query_string().contains("%00") {
+        return Ok(req.error_response(ApiError::bad_request(
+            "invalid_query",
+            "A query parameter holds a null character.",
+        )));
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_boxed_body)
+}
+
+/// The path (`a.b[2]`) of the first string or key in `value` holding a null character.
+fn null_character_at(value: &serde_json::Value, path: String) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if s.contains('\0') => Some(path),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| null_character_at(v, format!("{path}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(k, v)| {
+            let here = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            if k.contains('\0') {
+                Some(here)
+            } else {
+                null_character_at(v, here)
+            }
+        }),
+        _ => None,
+    }
+}
+
 /// Parses a request body, which is always a JSON object: serde would otherwise fill a struct
 /// from an array by position (`["email","password"]` signing in as a login form).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
@@ -58,6 +107,18 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "json_object_expected",
             "The body must be a JSON object.",
         ));
+    }
+    // JSON spells a null character only as the escape `\u0000`.
+    if bytes.windows(6).any(|w| w == b"\\u0000") {
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) {
+            if let Some(field) = null_character_at(&value, String::new()) {
+                return Err(ApiError::field(
+                    &field,
+                    "invalid_characters",
+                    "Remove the special character (a null character) from this field.",
+                ));
+            }
+        }
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
