@@ -422,6 +422,60 @@ pub fn invitation(
     }
 }
 
+/// A reminder to a candidate who has not started: it says it is a reminder, the deadline, and
+/// a fresh magic link (the earlier one stops working).
+pub fn reminder(
+    brand: &Skin,
+    public_url: &str,
+    first_name: &str,
+    client_name: &str,
+    project: &InvitedProject<'_>,
+    link: &str,
+    expires: chrono::NaiveDateTime,
+) -> MailMessage {
+    let subject = format!("Reminder: {client_name} invites you to an online assessment");
+    let paragraphs = {
+        let mut p = vec![
+            format!("Hello {first_name},"),
+            format!(
+                "This is a reminder: {client_name} has invited you to complete an online assessment, {}, and you have not started it yet.",
+                project.name
+            ),
+            format!(
+                "Please complete it by {} (UTC); after that the link no longer works. Use a quiet place and a reliable connection; timed tests show a countdown and save your answers as you go.",
+                expires.format("%-d %B %Y %H:%M")
+            ),
+            "This email has a new link: earlier links to this assessment no longer work.".to_string(),
+        ];
+        match (project.support_name, project.support_email) {
+            (Some(n), Some(e)) => p.push(format!(
+                "Questions? Contact {n} at {e} (or reply to this email)."
+            )),
+            (None, Some(e)) => p.push(format!("Questions? Contact {e} (or reply to this email).")),
+            _ => {}
+        }
+        p
+    };
+    let mut text = paragraphs.join("\n\n");
+    text.push_str(&format!(
+        "\n\nStart your assessment: {link}\n\nThis link is personal: do not share it.\n\n{}\n",
+        brand.product_name
+    ));
+    let html = layout(
+        brand,
+        public_url,
+        &subject,
+        &paras(&paragraphs),
+        Some(("Start your assessment", link)),
+        &[],
+    );
+    MailMessage {
+        subject,
+        text,
+        html,
+    }
+}
+
 /// The summary sent to "email reports to" when a candidate completes a project.
 pub fn report_summary(
     brand: &Skin,

@@ -1,0 +1,37 @@
+//! Reminders to invited candidates who have not started (`domain::candidates::due_reminders`
+//! and `remind`), every `CREDENCE_HOUSEKEEPING_MS`. Each reminder is claimed and sent in its own
+//! transaction with a conditional UPDATE, so several processes never send one reminder twice.
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::domain::candidates;
+use crate::domain::links::Links;
+use crate::error::ApiError;
+
+pub async fn run(db: Db, config: Config, interval: std::time::Duration) {
+    loop {
+        match round(&db, &config.links()).await {
+            Ok(0) => {}
+            Ok(sent) => tracing::info!(sent, "reminders sent"),
+            Err(e) => tracing::warn!(error = %e, "reminder round failed"),
+        }
+        tokio::time::sleep(interval).await;
+    }
+}
+
+/// One round: finds the reminders due and sends each that no other process sent first.
+/// Returns how many this call sent.
+pub async fn round(db: &Db, links: &Links) -> Result<usize, ApiError> {
+    let due = db.run(candidates::due_reminders).await?;
+    let mut sent = 0;
+    for id in due {
+        let links = links.clone();
+        if db
+            .transaction(move |conn| candidates::remind(conn, &links, &id))
+            .await?
+        {
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
