@@ -95,10 +95,7 @@ async fn reminder_settings_are_validated(backend: Backend) {
     }
     // Off unless chosen, one reminder at most by default.
     let plain = w.project(&["numerical"], json!({})).await;
-    assert_eq!(
-        (plain.reminder_after_days, plain.reminder_max),
-        (None, 1)
-    );
+    assert_eq!((plain.reminder_after_days, plain.reminder_max), (None, 1));
     let p = w
         .project(
             &["numerical"],
@@ -124,7 +121,10 @@ async fn reminder_settings_are_validated(backend: Backend) {
         )
         .await
         .expect(200);
-    assert_eq!((edited.reminder_after_days, edited.reminder_max), (Some(1), 2));
+    assert_eq!(
+        (edited.reminder_after_days, edited.reminder_max),
+        (Some(1), 2)
+    );
     let off: Project = w
         .app
         .patch(
@@ -156,7 +156,11 @@ async fn a_reminder_goes_after_n_days_at_most_m_times_with_a_working_link(backen
     // Not yet: two days after the invitation.
     w.app.age_mail(&invitation, 2);
     w.app.run_reminders().await;
-    assert_eq!(w.app.outbox_count(email, "reminder"), 0, "not due after 2 of 3 days");
+    assert_eq!(
+        w.app.outbox_count(email, "reminder"),
+        0,
+        "not due after 2 of 3 days"
+    );
 
     // Three days after: one reminder, recorded, audited, free.
     w.app.age_mail(&invitation, 3);
@@ -179,7 +183,10 @@ async fn a_reminder_goes_after_n_days_at_most_m_times_with_a_working_link(backen
     let text = w.app.mail_text(email, "reminder");
     assert!(text.contains("This is a reminder"), "{text}");
     let deadline = c.invitations[0].expires_at.format("%-d %B %Y").to_string();
-    assert!(text.contains(&deadline), "the deadline {deadline} in {text}");
+    assert!(
+        text.contains(&deadline),
+        "the deadline {deadline} in {text}"
+    );
     assert!(text.contains("http://credence.test/test?token="), "{text}");
     let fresh = token_in(&w.app, email, "reminder");
     assert_ne!(fresh, first_link);
@@ -193,7 +200,11 @@ async fn a_reminder_goes_after_n_days_at_most_m_times_with_a_working_link(backen
         .assert_problem(401, "invalid_invitation");
     let session: CandidateSession = w
         .app
-        .post("/candidate/sessions", None, json!({ "invitation_token": fresh }))
+        .post(
+            "/candidate/sessions",
+            None,
+            json!({ "invitation_token": fresh }),
+        )
         .await
         .expect(200);
     let me = w.candidate_me(&session.access_token).await;
@@ -209,7 +220,11 @@ async fn a_reminder_goes_after_n_days_at_most_m_times_with_a_working_link(backen
     assert_eq!(w.app.outbox_count(email, "reminder"), 2);
     w.app.age_mail(&invitation, 10);
     w.app.run_reminders().await;
-    assert_eq!(w.app.outbox_count(email, "reminder"), 2, "at most reminder_max");
+    assert_eq!(
+        w.app.outbox_count(email, "reminder"),
+        2,
+        "at most reminder_max"
+    );
     assert_eq!(w.app.reminders_recorded(&invitation), 2);
 
     // The candidate shows both reminders, oldest first.
@@ -323,7 +338,11 @@ async fn a_reminder_is_sent_once_when_the_job_runs_twice(backend: Backend) {
     }
     // Two rounds at once (two processes), then another one.
     let (a, b) = futures_util::future::join(w.app.run_reminders(), w.app.run_reminders()).await;
-    assert!(a + b <= ids.len(), "{a} + {b} reminders for {} invitations", ids.len());
+    assert!(
+        a + b <= ids.len(),
+        "{a} + {b} reminders for {} invitations",
+        ids.len()
+    );
     w.app.run_reminders().await;
     for (e, id) in emails.iter().zip(&ids) {
         assert_eq!(w.app.outbox_count(e, "reminder"), 1, "{e}: one reminder");

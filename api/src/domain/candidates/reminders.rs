@@ -75,7 +75,11 @@ pub fn due_reminders(conn: &mut DbConnection) -> Result<Vec<String>, ApiError> {
 /// Sends the reminder due on this invitation, if it is still due and no other process sent it
 /// first. Returns whether this call sent it. Run it in a transaction: the claim, the reminder
 /// row, the mail and the audit event commit together.
-pub fn remind(conn: &mut DbConnection, links: &Links, invitation_id: &str) -> Result<bool, ApiError> {
+pub fn remind(
+    conn: &mut DbConnection,
+    links: &Links,
+    invitation_id: &str,
+) -> Result<bool, ApiError> {
     let found: Option<(InvitationRow, ProjectRow, CandidateRow, ClientRow)> = invitations::table
         .inner_join(projects::table)
         .inner_join(candidates::table)
