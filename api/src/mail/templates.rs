@@ -596,6 +596,41 @@ mod tests {
     }
 
     #[test]
+    fn a_reminder_says_so_with_the_deadline_and_the_link_in_both_parts() {
+        let expires = chrono::NaiveDate::from_ymd_opt(2027, 3, 9)
+            .unwrap()
+            .and_hms_opt(17, 30, 0)
+            .unwrap();
+        let m = reminder(
+            &brand(),
+            "http://x",
+            "Jo",
+            "Hiring <Co>",
+            &InvitedProject {
+                name: "Graduates",
+                description: None,
+                support_name: Some("Pat"),
+                support_email: Some("pat@hiring.example"),
+            },
+            "http://x/test?token=abc",
+            expires,
+        );
+        assert_eq!(
+            m.subject,
+            "Reminder: Hiring <Co> invites you to an online assessment"
+        );
+        for part in [&m.text, &m.html] {
+            assert!(part.contains("This is a reminder"), "{part}");
+            assert!(part.contains("9 March 2027 17:30"), "{part}");
+            assert!(part.contains("pat@hiring.example"), "{part}");
+        }
+        assert!(m.text.contains("http://x/test?token=abc"));
+        assert!(m.html.contains(r#"href="http://x/test?token=abc""#));
+        assert!(m.html.contains("Hiring &lt;Co&gt;"));
+        assert!(m.html.contains("#112233"), "the brand's look");
+    }
+
+    #[test]
     fn line_breaks_become_br_after_escaping() {
         assert_eq!(escape_lines("a <b>\nc & d"), "a &lt;b&gt;<br>c &amp; d");
     }
