@@ -20,17 +20,21 @@ pub async fn run(db: Db, config: Config, interval: std::time::Duration) {
 }
 
 /// One round: finds the reminders due and sends each that no other process sent first.
-/// Returns how many this call sent.
+/// Returns how many this call sent; fails only when the due reminders cannot be read.
 pub async fn round(db: &Db, links: &Links) -> Result<usize, ApiError> {
     let due = db.run(candidates::due_reminders).await?;
     let mut sent = 0;
     for id in due {
         let links = links.clone();
-        if db
+        let invitation = id.clone();
+        // One invitation that fails (rolled back: no mail, no record) does not hold up the rest.
+        match db
             .transaction(move |conn| candidates::remind(conn, &links, &id))
-            .await?
+            .await
         {
-            sent += 1;
+            Ok(true) => sent += 1,
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, %invitation, "reminder failed"),
         }
     }
     Ok(sent)
