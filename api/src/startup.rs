@@ -76,6 +76,11 @@ impl Application {
             state.config.clone(),
             state.config.housekeeping_interval,
         ));
+        actix_web::rt::spawn(jobs::reminders::run(
+            state.db.clone(),
+            state.config.clone(),
+            state.config.housekeeping_interval,
+        ));
         let body_limit = state.config.body_limit;
         let (workers, blocking_threads) = (state.config.workers, state.config.blocking_threads);
         let server = HttpServer::new(move || {

@@ -72,6 +72,13 @@ pub struct Project {
     /// Most candidates who may register themselves with the access key per day (UTC, rolling
     /// from the first registration of the day); then registration answers 429 until the next.
     pub self_registration_daily_cap: i64,
+    /// Days after the invitation (or the last reminder) mail that an invited candidate who has
+    /// not started is reminded; `null`: no reminders.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 30))]
+    pub reminder_after_days: Option<i64>,
+    /// Most reminders one invitation gets.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
+    pub reminder_max: i64,
     pub expires_at: Option<DateTime<Utc>>,
     /// Expired or inactive: no new candidates, no new starts.
     pub locked: bool,
@@ -105,6 +112,14 @@ pub struct ProjectCreate {
     /// 0 to 10,000 self-registrations a day; 50 if not given.
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000))]
     pub self_registration_daily_cap: Option<i64>,
+    /// 1 to 30: remind invited candidates who have not started this many days after the
+    /// invitation (or the last reminder) mail, never after the invitation expires; not given or
+    /// `null`: no reminders.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 30))]
+    pub reminder_after_days: Option<i64>,
+    /// 1 to 5 reminders at most per invitation; 1 if not given.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
+    pub reminder_max: Option<i64>,
     pub expires_at: Option<DateTime<Utc>>,
     #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub support_name: Option<String>,
@@ -134,6 +149,15 @@ pub struct ProjectPatch {
     /// 0 to 10,000 self-registrations a day.
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000))]
     pub self_registration_daily_cap: Option<i64>,
+    /// 1 to 30: remind invited candidates who have not started this many days after the
+    /// invitation (or the last reminder) mail.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 30))]
+    pub reminder_after_days: Option<i64>,
+    /// `true` turns reminders off.
+    pub clear_reminder_after_days: Option<bool>,
+    /// 1 to 5 reminders at most per invitation.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
+    pub reminder_max: Option<i64>,
     pub expires_at: Option<DateTime<Utc>>,
     /// `true` removes the expiry.
     pub clear_expires_at: Option<bool>,
@@ -185,6 +209,8 @@ pub struct Invitation {
     pub credits_charged: i64,
     pub expires_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
+    /// When each reminder was sent (oldest first).
+    pub reminded_at: Vec<DateTime<Utc>>,
     pub assessments: Vec<Assessment>,
 }
 

@@ -358,6 +358,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         self_registration_daily_cap -> Integer,
+        reminder_after_days -> Nullable<Integer>,
+        reminder_max -> Integer,
     }
 }
 
@@ -413,6 +415,16 @@ diesel::table! {
         expires_at -> Timestamp,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        mailed_at -> Nullable<Timestamp>,
+        reminders_sent -> Integer,
+    }
+}
+
+diesel::table! {
+    invitation_reminders (invitation_id, number) {
+        invitation_id -> Text,
+        number -> Integer,
+        sent_at -> Timestamp,
     }
 }
 
@@ -517,6 +529,7 @@ diesel::joinable!(candidates -> clients (client_id));
 diesel::joinable!(invitations -> candidates (candidate_id));
 diesel::joinable!(invitations -> projects (project_id));
 diesel::joinable!(assessments -> invitations (invitation_id));
+diesel::joinable!(invitation_reminders -> invitations (invitation_id));
 diesel::joinable!(assessments -> tests (test_id));
 diesel::joinable!(assessments -> norm_groups (norm_group_id));
 diesel::joinable!(answers -> assessments (assessment_id));
@@ -557,6 +570,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     project_tests,
     candidates,
     invitations,
+    invitation_reminders,
     assessments,
     answers,
     candidate_sessions,

@@ -2,4 +2,5 @@
 
 pub mod housekeeping;
 pub mod mail;
+pub mod reminders;
 pub mod webhooks;

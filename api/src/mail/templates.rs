@@ -422,6 +422,60 @@ pub fn invitation(
     }
 }
 
+/// A reminder to a candidate who has not started: it says it is a reminder, the deadline, and
+/// a fresh magic link (the earlier one stops working).
+pub fn reminder(
+    brand: &Skin,
+    public_url: &str,
+    first_name: &str,
+    client_name: &str,
+    project: &InvitedProject<'_>,
+    link: &str,
+    expires: chrono::NaiveDateTime,
+) -> MailMessage {
+    let subject = format!("Reminder: {client_name} invites you to an online assessment");
+    let paragraphs = {
+        let mut p = vec![
+            format!("Hello {first_name},"),
+            format!(
+                "This is a reminder: {client_name} has invited you to complete an online assessment, {}, and you have not started it yet.",
+                project.name
+            ),
+            format!(
+                "Please complete it by {} (UTC); after that the link no longer works. Use a quiet place and a reliable connection; timed tests show a countdown and save your answers as you go.",
+                expires.format("%-d %B %Y %H:%M")
+            ),
+            "This email has a new link: earlier links to this assessment no longer work.".to_string(),
+        ];
+        match (project.support_name, project.support_email) {
+            (Some(n), Some(e)) => p.push(format!(
+                "Questions? Contact {n} at {e} (or reply to this email)."
+            )),
+            (None, Some(e)) => p.push(format!("Questions? Contact {e} (or reply to this email).")),
+            _ => {}
+        }
+        p
+    };
+    let mut text = paragraphs.join("\n\n");
+    text.push_str(&format!(
+        "\n\nStart your assessment: {link}\n\nThis link is personal: do not share it.\n\n{}\n",
+        brand.product_name
+    ));
+    let html = layout(
+        brand,
+        public_url,
+        &subject,
+        &paras(&paragraphs),
+        Some(("Start your assessment", link)),
+        &[],
+    );
+    MailMessage {
+        subject,
+        text,
+        html,
+    }
+}
+
 /// The summary sent to "email reports to" when a candidate completes a project.
 pub fn report_summary(
     brand: &Skin,
@@ -539,6 +593,41 @@ mod tests {
         assert!(m
             .html
             .contains(r#"<a href="http://x/login">http://x/login</a>"#));
+    }
+
+    #[test]
+    fn a_reminder_says_so_with_the_deadline_and_the_link_in_both_parts() {
+        let expires = chrono::NaiveDate::from_ymd_opt(2027, 3, 9)
+            .unwrap()
+            .and_hms_opt(17, 30, 0)
+            .unwrap();
+        let m = reminder(
+            &brand(),
+            "http://x",
+            "Jo",
+            "Hiring <Co>",
+            &InvitedProject {
+                name: "Graduates",
+                description: None,
+                support_name: Some("Pat"),
+                support_email: Some("pat@hiring.example"),
+            },
+            "http://x/test?token=abc",
+            expires,
+        );
+        assert_eq!(
+            m.subject,
+            "Reminder: Hiring <Co> invites you to an online assessment"
+        );
+        for part in [&m.text, &m.html] {
+            assert!(part.contains("This is a reminder"), "{part}");
+            assert!(part.contains("9 March 2027 17:30"), "{part}");
+            assert!(part.contains("pat@hiring.example"), "{part}");
+        }
+        assert!(m.text.contains("http://x/test?token=abc"));
+        assert!(m.html.contains(r#"href="http://x/test?token=abc""#));
+        assert!(m.html.contains("Hiring &lt;Co&gt;"));
+        assert!(m.html.contains("#112233"), "the brand's look");
     }
 
     #[test]

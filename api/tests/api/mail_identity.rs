@@ -39,13 +39,14 @@ const CANDIDATE: &str = "cand@mail.example";
 const CANDIDATE_NO_SUPPORT: &str = "cand2@mail.example";
 
 /// Every kind of mail the platform sends.
-const ALL_KINDS: [&str; 8] = [
+const ALL_KINDS: [&str; 9] = [
     "email_change",
     "email_change_notice",
     "invitation",
     "low_credit",
     "password_reset",
     "quick_start_guide",
+    "reminder",
     "report_summary",
     "welcome",
 ];
@@ -238,7 +239,7 @@ impl World {
             .post(
                 "/projects",
                 Some(&self.hr_token),
-                json!({ "name": "Bare project", "tests": tests }),
+                json!({ "name": "Bare project", "tests": tests, "reminder_after_days": 1 }),
             )
             .await
             .expect(201);
@@ -250,7 +251,11 @@ impl World {
             )
         };
         let candidate: Candidate = invite(&supported, CANDIDATE).await.expect(201);
-        invite(&bare, CANDIDATE_NO_SUPPORT).await.assert_status(201);
+        let unstarted: Candidate = invite(&bare, CANDIDATE_NO_SUPPORT).await.expect(201);
+        // A reminder to the candidate who has not started, a day later.
+        app.age_mail(&unstarted.invitations[0].id, 1);
+        app.run_reminders().await;
+        assert_eq!(app.outbox_count(CANDIDATE_NO_SUPPORT, "reminder"), 1);
         app.post(
             &format!("/invitations/{}/resend", candidate.invitations[0].id),
             Some(&self.hr_token),
@@ -393,6 +398,7 @@ fn check_every_mail(app: &TestApp, address: Option<&str>, base: &str) {
     assert!(text_of("password_reset", STAFF).contains(&format!("{base}/set-password?token=")));
     assert!(text_of("email_change", HR_NEW).contains(&format!("{base}/confirm-email?token=")));
     assert!(text_of("invitation", CANDIDATE).contains(&format!("{base}/test?token=")));
+    assert!(text_of("reminder", CANDIDATE_NO_SUPPORT).contains(&format!("{base}/test?token=")));
     assert!(text_of("low_credit", HR).contains(&format!("{base}/client/credits")));
     assert!(text_of("low_credit", STAFF).contains(&format!("{base}/reseller/clients/")));
     assert!(text_of("quick_start_guide", HR).contains(&format!("{base}/client/quick-start")));

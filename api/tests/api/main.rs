@@ -36,6 +36,7 @@ mod ops;
 mod partner;
 mod passwords;
 mod price_leaks;
+mod reminders;
 mod reseller_users;
 mod results_export;
 mod schema;

@@ -17,6 +17,7 @@ use crate::domain::tenant::Tenant;
 use crate::domain::PageRequest;
 use crate::error::ApiError;
 
+use super::reminders::reminders_by_invitation;
 use super::{AssessmentRow, CandidateRow, InvitationRow};
 
 /// Scores as stored on an assessment, or `None` before submission.
@@ -113,6 +114,7 @@ pub(super) fn invitation_of(
         credits_charged: i64::from(row.credits_charged),
         expires_at: row.expires_at.and_utc(),
         created_at: row.created_at.and_utc(),
+        reminded_at: vec![],
     }
 }
 
@@ -161,7 +163,8 @@ pub fn assessments_of(
     )
 }
 
-/// Invitations as the API shows them: project names and assessments in two queries.
+/// Invitations as the API shows them: project names, assessments and (when any invitation was
+/// reminded) reminder times in at most three queries.
 fn invitation_dtos(
     conn: &mut DbConnection,
     rows: Vec<InvitationRow>,
@@ -182,12 +185,17 @@ fn invitation_dtos(
             .collect()
     };
     let mut assessments = assessments_by_invitation(conn, &ids, with_scores)?;
+    let mut reminders = reminders_by_invitation(conn, &rows)?;
     Ok(rows
         .into_iter()
         .map(|row| {
             let name = names.get(&row.project_id).cloned().unwrap_or_default();
             let assessments = assessments.remove(&row.id).unwrap_or_default();
-            invitation_of(row, name, assessments)
+            let reminded_at = reminders.remove(&row.id).unwrap_or_default();
+            Invitation {
+                reminded_at: reminded_at.into_iter().map(|t| t.and_utc()).collect(),
+                ..invitation_of(row, name, assessments)
+            }
         })
         .collect())
 }

@@ -203,6 +203,7 @@ pub(super) fn invite(
             invitations::expires_at.eq(expires),
             invitations::created_at.eq(at),
             invitations::updated_at.eq(at),
+            invitations::mailed_at.eq(send_email.then_some(at)),
         ))
         .get_result(conn)?;
     // One assessment per test, in the project's order (`projects::changes` numbers the tests

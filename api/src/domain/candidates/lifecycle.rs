@@ -124,6 +124,7 @@ pub fn resend(
         .set((
             invitations::token_hash.eq(Some(token_hash(&token))),
             invitations::updated_at.eq(now()),
+            invitations::mailed_at.eq(Some(now())),
         ))
         .execute(conn)?;
     send_invitation(

@@ -1,18 +1,22 @@
 //! Candidates and invitations: inviting charges the project's credit cost at once (or refuses
 //! with insufficient credits and charges nothing); cancelling or expiry refunds the tests never
 //! started. One file per seam: `invite` (charge and invite), `lifecycle` (edit, resend, close,
-//! expire), `import` (CSV), `dto` (pages of candidates in a fixed number of queries), `results` (a project's results).
+//! expire), `reminders` (automatic reminders to invited candidates who have not started),
+//! `import` (CSV), `dto` (pages of candidates in a fixed number of queries), `results` (a
+//! project's results).
 
 mod dto;
 mod import;
 mod invite;
 mod lifecycle;
+mod reminders;
 mod results;
 
 pub use dto::*;
 pub use import::import;
 pub use invite::*;
 pub use lifecycle::*;
+pub use reminders::*;
 pub use results::*;
 
 use credence_shared::{AssessmentStatus, InvitationStatus};
@@ -57,6 +61,9 @@ pub struct InvitationRow {
     pub expires_at: chrono::NaiveDateTime,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    /// When the invitation, a resend or a reminder was last mailed.
+    pub mailed_at: Option<chrono::NaiveDateTime>,
+    pub reminders_sent: i32,
 }
 
 #[derive(Queryable, Debug, Clone)]

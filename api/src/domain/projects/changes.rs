@@ -1,5 +1,5 @@
 //! Creating and editing a project: its tests and norm groups, access key and daily cap,
-//! expiry, support contact and report address (one of the client's users).
+//! expiry, support contact, report address (one of the client's users) and reminders.
 
 use chrono::Duration;
 use credence_shared::assess::{ProjectCreate, ProjectPatch, ProjectTestInput};
@@ -16,7 +16,8 @@ use crate::domain::values::{multiline_text, optional_text, required_text, Email}
 use crate::error::{ApiError, FieldIssue, Validator};
 
 use super::{
-    daily_cap, get_scoped_project, new_access_key, ProjectRow, DEFAULT_SELF_REGISTRATION_DAILY_CAP,
+    daily_cap, get_scoped_project, new_access_key, reminder_after_days, reminder_max, ProjectRow,
+    DEFAULT_REMINDER_MAX, DEFAULT_SELF_REGISTRATION_DAILY_CAP,
 };
 
 fn check_tests(
@@ -203,6 +204,14 @@ pub fn create(
                 .unwrap_or(DEFAULT_SELF_REGISTRATION_DAILY_CAP),
         ),
     );
+    let reminder_days = match input.reminder_after_days {
+        Some(d) => v.check("reminder_after_days", reminder_after_days(d).map(Some)),
+        None => Some(None),
+    };
+    let reminders = v.check(
+        "reminder_max",
+        reminder_max(input.reminder_max.unwrap_or(DEFAULT_REMINDER_MAX)),
+    );
     v.finish()?;
     let (
         Some(client),
@@ -236,6 +245,8 @@ pub fn create(
             projects::access_key_enabled.eq(input.access_key_enabled.unwrap_or(false)),
             projects::self_registration_daily_cap
                 .eq(cap.unwrap_or(DEFAULT_SELF_REGISTRATION_DAILY_CAP as i32)),
+            projects::reminder_after_days.eq(reminder_days.flatten()),
+            projects::reminder_max.eq(reminders.unwrap_or(DEFAULT_REMINDER_MAX as i32)),
             projects::expires_at.eq(expires_at),
             projects::support_name.eq(&support_name),
             projects::support_email.eq(&support_email),
@@ -320,6 +331,18 @@ pub fn update(
         Some(c) => v.check("self_registration_daily_cap", daily_cap(c)),
         None => Some(before.self_registration_daily_cap),
     };
+    let reminder_days = match (
+        patch.clear_reminder_after_days.unwrap_or(false),
+        patch.reminder_after_days,
+    ) {
+        (true, _) => Some(None),
+        (false, Some(d)) => v.check("reminder_after_days", reminder_after_days(d).map(Some)),
+        (false, None) => Some(before.reminder_after_days),
+    };
+    let reminders = match patch.reminder_max {
+        Some(m) => v.check("reminder_max", reminder_max(m)),
+        None => Some(before.reminder_max),
+    };
     v.finish()?;
     let access_key = if patch.regenerate_access_key.unwrap_or(false) {
         Some(new_access_key())
@@ -341,6 +364,8 @@ pub fn update(
             projects::active.eq(patch.active.unwrap_or(before.active)),
             projects::self_registration_daily_cap
                 .eq(cap.unwrap_or(before.self_registration_daily_cap)),
+            projects::reminder_after_days.eq(reminder_days.unwrap_or(before.reminder_after_days)),
+            projects::reminder_max.eq(reminders.unwrap_or(before.reminder_max)),
             projects::updated_at.eq(now()),
         ))
         .execute(conn)?;
@@ -357,7 +382,7 @@ pub fn update(
             reseller_id: Some(client.reseller_id.clone()),
             client_id: Some(client.id.clone()),
         },
-        serde_json::json!({ "before": { "name": before.name, "active": before.active, "access_key_enabled": before.access_key_enabled }, "after": { "name": after.name, "active": after.active, "access_key_enabled": after.access_key_enabled, "key_regenerated": patch.regenerate_access_key.unwrap_or(false), "self_registration_daily_cap": after.self_registration_daily_cap } }),
+        serde_json::json!({ "before": { "name": before.name, "active": before.active, "access_key_enabled": before.access_key_enabled }, "after": { "name": after.name, "active": after.active, "access_key_enabled": after.access_key_enabled, "key_regenerated": patch.regenerate_access_key.unwrap_or(false), "self_registration_daily_cap": after.self_registration_daily_cap, "reminder_after_days": after.reminder_after_days, "reminder_max": after.reminder_max } }),
     )?;
     Ok((after, client))
 }

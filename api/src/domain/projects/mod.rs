@@ -34,6 +34,10 @@ pub struct ProjectRow {
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
     pub self_registration_daily_cap: i32,
+    /// Days after the last invitation or reminder mail that a reminder is due; `None`: off.
+    pub reminder_after_days: Option<i32>,
+    /// Most reminders one invitation gets.
+    pub reminder_max: i32,
 }
 
 /// Self-registrations a project takes per day unless its client chooses otherwise.
@@ -47,6 +51,31 @@ fn daily_cap(value: i64) -> Result<i32, crate::error::FieldIssue> {
         Err(crate::error::FieldIssue::new(
             "out_of_range",
             "The daily self-registration cap must be between 0 and 10,000.",
+        ))
+    }
+}
+
+/// Reminders: after 1 to 30 days, at most 1 to 5 of them (1 unless chosen).
+pub const DEFAULT_REMINDER_MAX: i64 = 1;
+
+fn reminder_after_days(value: i64) -> Result<i32, crate::error::FieldIssue> {
+    if (1..=30).contains(&value) {
+        Ok(value as i32)
+    } else {
+        Err(crate::error::FieldIssue::new(
+            "out_of_range",
+            "Reminders go out after 1 to 30 days.",
+        ))
+    }
+}
+
+fn reminder_max(value: i64) -> Result<i32, crate::error::FieldIssue> {
+    if (1..=5).contains(&value) {
+        Ok(value as i32)
+    } else {
+        Err(crate::error::FieldIssue::new(
+            "out_of_range",
+            "A candidate gets 1 to 5 reminders at most.",
         ))
     }
 }
@@ -203,6 +232,8 @@ pub fn to_dtos(
                     .map(|k| format!("{public_url}/test/register?key={k}")),
                 access_key: key,
                 self_registration_daily_cap: i64::from(row.self_registration_daily_cap),
+                reminder_after_days: row.reminder_after_days.map(i64::from),
+                reminder_max: i64::from(row.reminder_max),
                 id: row.id,
                 client_id: row.client_id,
                 client_name: client.name,

@@ -194,6 +194,13 @@ fn InvitationCard(
                 <Fact label="Expires">{format::date_time(&invitation.expires_at)}</Fact>
                 <Fact label="Credits charged">{invitation.credits_charged}</Fact>
             </dl>
+            {(!invitation.reminded_at.is_empty()).then(|| view! {
+                <ul class="plain-list small muted" data-testid="invitation-reminders">
+                    {invitation.reminded_at.iter().map(|t| view! {
+                        <li data-testid="invitation-reminder">{format!("Reminded on {}", format::date(t))}</li>
+                    }).collect_view()}
+                </ul>
+            })}
             {open.then(|| view! {
                 <div class="form-actions">
                     <ConfirmButton testid="invitation-resend" label="Resend email" question="Send the invitation email again?"

@@ -140,6 +140,18 @@ fn ProjectPage(project: Project, portal: Portal) -> impl IntoView {
                 <Fact label="Reports to">
                     {move || current.with(|p| p.report_email.clone().unwrap_or_else(|| "—".into()))}
                 </Fact>
+                <Fact label="Reminders">
+                    <span data-testid="project-reminders">
+                        {move || current.with(|p| match p.reminder_after_days {
+                            Some(d) => format!(
+                                "After {}, at most {}",
+                                plural(d, "day", "days"),
+                                plural(p.reminder_max, "reminder", "reminders")
+                            ),
+                            None => "Off".into(),
+                        })}
+                    </span>
+                </Fact>
             </dl>
             {move || current.with(|p| p.description.clone()).map(|d| view! {
                 <div><h2 class="small-heading">"Description (shown to candidates)"</h2><p class="pre-line">{d}</p></div>

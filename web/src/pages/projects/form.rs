@@ -11,7 +11,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api;
 use crate::components::assess::{Portal, TestPicker};
 use crate::components::form::{
-    optional, ErrorSummary, FieldErrors, SubmitButton, TextAreaField, TextField,
+    optional, parse_whole, ErrorSummary, FieldErrors, SubmitButton, TextAreaField, TextField,
 };
 use crate::components::pickers::ClientPicker;
 use crate::components::toast::use_toasts;
@@ -31,6 +31,9 @@ struct ProjectDraft {
     support_name: RwSignal<String>,
     support_email: RwSignal<String>,
     report_email: RwSignal<String>,
+    /// Days before a reminder; blank: no reminders.
+    reminder_days: RwSignal<String>,
+    reminder_max: RwSignal<String>,
     active: RwSignal<bool>,
 }
 
@@ -46,6 +49,8 @@ impl ProjectDraft {
             support_name: RwSignal::new(String::new()),
             support_email: RwSignal::new(String::new()),
             report_email: RwSignal::new(String::new()),
+            reminder_days: RwSignal::new(String::new()),
+            reminder_max: RwSignal::new("1".into()),
             active: RwSignal::new(true),
         }
     }
@@ -74,8 +79,29 @@ impl ProjectDraft {
             support_name: RwSignal::new(p.support_name.clone().unwrap_or_default()),
             support_email: RwSignal::new(p.support_email.clone().unwrap_or_default()),
             report_email: RwSignal::new(p.report_email.clone().unwrap_or_default()),
+            reminder_days: RwSignal::new(
+                p.reminder_after_days
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            ),
+            reminder_max: RwSignal::new(p.reminder_max.to_string()),
             active: RwSignal::new(p.active),
         }
+    }
+
+    /// The reminder settings typed: (days, or `None` for no reminders; at most how many).
+    fn reminders(&self) -> Result<(Option<i64>, Option<i64>), FieldError> {
+        let days = parse_whole(
+            &self.reminder_days.get_untracked(),
+            "reminder_after_days",
+            "the days before a reminder",
+        )?;
+        let max = parse_whole(
+            &self.reminder_max.get_untracked(),
+            "reminder_max",
+            "the number of reminders",
+        )?;
+        Ok((days, max))
     }
 
     /// The expiry typed, as UTC; a field error when the browser could not read it.
@@ -154,6 +180,14 @@ fn ProjectFields(
         </div>
         <TextField id="project-report-email" name="report_email" label="Email reports to" input_type="email"
             value=draft.report_email errors=errors hint="Optional: gets a summary when a candidate completes." />
+        <div class="field-row">
+            <TextField id="project-reminder-days" name="reminder_after_days" label="Remind after (days)" input_type="number"
+                min="1" max="30" step="1" value=draft.reminder_days errors=errors
+                hint="Optional, 1 to 30: invited candidates who have not started get a reminder with a new link this many days after the last email. Blank: no reminders." />
+            <TextField id="project-reminder-max" name="reminder_max" label="Reminders at most" input_type="number"
+                min="1" max="5" step="1" value=draft.reminder_max errors=errors
+                hint="1 to 5 per candidate; none after the invitation expires." />
+        </div>
         <div class="checkbox">
             <input type="checkbox" id="project-active" data-testid="project-active"
                 prop:checked=move || draft.active.get()
@@ -204,6 +238,13 @@ pub fn ProjectNewPage(portal: Portal) -> impl IntoView {
                 return;
             }
         };
+        let (reminder_after_days, reminder_max) = match draft.reminders() {
+            Ok(r) => r,
+            Err(e) => {
+                errors.set(vec![e]);
+                return;
+            }
+        };
         create.dispatch_local(ProjectCreate {
             client_id: portal
                 .is_reseller()
@@ -213,6 +254,8 @@ pub fn ProjectNewPage(portal: Portal) -> impl IntoView {
             tests: draft.tests.get_untracked(),
             access_key_enabled: Some(draft.access_key_enabled.get_untracked()),
             self_registration_daily_cap: None,
+            reminder_after_days,
+            reminder_max,
             expires_at,
             support_name: optional(&draft.support_name),
             support_email: optional(&draft.support_email),
@@ -272,6 +315,13 @@ pub(super) fn ProjectEditForm(current: RwSignal<Project>, on_close: Callback<()>
                 return;
             }
         };
+        let (reminder_after_days, reminder_max) = match draft.reminders() {
+            Ok(r) => r,
+            Err(e) => {
+                errors.set(vec![e]);
+                return;
+            }
+        };
         // Empty strings clear the optional texts.
         save.dispatch_local(ProjectPatch {
             name: Some(draft.name.get_untracked().trim().to_string()),
@@ -279,6 +329,9 @@ pub(super) fn ProjectEditForm(current: RwSignal<Project>, on_close: Callback<()>
             tests: (!tests_locked).then(|| draft.tests.get_untracked()),
             access_key_enabled: Some(draft.access_key_enabled.get_untracked()),
             self_registration_daily_cap: None,
+            clear_reminder_after_days: reminder_after_days.is_none().then_some(true),
+            reminder_after_days,
+            reminder_max,
             regenerate_access_key: None,
             clear_expires_at: (expires_at.is_none() && had_expiry).then_some(true),
             expires_at,

@@ -30,6 +30,8 @@ const PROJECT_FIELDS: &[&str] = &[
     "support_name",
     "support_email",
     "report_email",
+    "reminder_after_days",
+    "reminder_max",
     "active",
 ];
 const INVITE_FIELDS: &[&str] = &[
