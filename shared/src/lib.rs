@@ -13,7 +13,7 @@ pub mod status;
 
 pub use status::{
     ApiKeyScope, AssessmentStatus, CandidateStatus, ClientStatus, CreditOrderKind, DeliveryStatus,
-    ImportOutcome, InvitationStatus, InvoiceStatus, LedgerKind, ResellerStatus, TestKind,
+    HostCheckResult, HostStatus, ImportOutcome, InvitationStatus, InvoiceStatus, LedgerKind, ResellerStatus, TestKind,
     UnknownWord, UserStatus, WebhookDeliveryStatus, WebhookEvent, Word,
 };
 

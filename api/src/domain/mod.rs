@@ -9,6 +9,7 @@ pub mod candidates;
 pub mod catalogue;
 pub mod client_users;
 pub mod clients;
+pub mod custom_hosts;
 pub mod credits;
 pub mod idempotency;
 pub mod invoices;
