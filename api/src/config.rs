@@ -114,7 +114,10 @@ impl PublicUrl {
     pub fn host(&self) -> String {
         url::Url::parse(&self.0)
             .ok()
-            .and_then(|u| u.host_str().map(|h| h.trim_matches(['[', ']']).to_ascii_lowercase()))
+            .and_then(|u| {
+                u.host_str()
+                    .map(|h| h.trim_matches(['[', ']']).to_ascii_lowercase())
+            })
             .unwrap_or_default()
     }
 

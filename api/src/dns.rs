@@ -62,7 +62,8 @@ mod tests {
 
     #[test]
     fn overrides_parse_and_refuse_junk() {
-        let r = Resolver::parse_overrides("App.Example.=192.0.2.1 2001:db8::1, x.example=").unwrap();
+        let r =
+            Resolver::parse_overrides("App.Example.=192.0.2.1 2001:db8::1, x.example=").unwrap();
         assert_eq!(
             r.overrides["app.example"],
             vec![

@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ClientStatus, HostCheckResult, HostStatus, CreditOrderKind, InvoiceStatus, LedgerKind, UserStatus, WebhookDeliveryStatus,
+    ClientStatus, CreditOrderKind, HostCheckResult, HostStatus, InvoiceStatus, LedgerKind,
+    UserStatus, WebhookDeliveryStatus,
 };
 
 /// An employer account created by a reseller.

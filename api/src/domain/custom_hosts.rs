@@ -47,7 +47,11 @@ pub fn check_host(
                 "This is the platform's own host; use a host of your own domain.",
             );
         } else if taken(conn, h, reseller_id)? {
-            v.add(field, "taken", "Another reseller uses or has asked for this host.");
+            v.add(
+                field,
+                "taken",
+                "Another reseller uses or has asked for this host.",
+            );
         }
     }
     Ok(Some(parsed))
@@ -70,7 +74,11 @@ fn taken(conn: &mut DbConnection, host: &str, except: &str) -> Result<bool, ApiE
 /// The reseller's custom host as its portal and the vendor see it.
 pub fn view(row: &ResellerRow, platform: &Platform) -> CustomHost {
     let shown = row.requested_host.clone().or(row.custom_host.clone());
-    let last_check = match (&row.host_checked_host, &row.host_check_result, row.host_checked_at) {
+    let last_check = match (
+        &row.host_checked_host,
+        &row.host_check_result,
+        row.host_checked_at,
+    ) {
         (Some(checked), Some(result), Some(at)) if Some(checked) == shown.as_ref() => {
             HostCheckResult::parse(result).map(|result| HostCheck {
                 host: checked.clone(),

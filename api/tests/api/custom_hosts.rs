@@ -34,14 +34,21 @@ async fn app_with_dns(backend: Backend) -> TestApp {
 }
 
 async fn request(app: &TestApp, token: &str, host: &str) -> crate::reply::Reply {
-    app.post("/reseller/custom-host", Some(token), json!({ "host": host }))
-        .await
+    app.post(
+        "/reseller/custom-host",
+        Some(token),
+        json!({ "host": host }),
+    )
+    .await
 }
 
 fn field_code(reply: &crate::reply::Reply) -> (String, String) {
     let problem = reply.assert_problem(422, "validation_failed");
     assert_eq!(problem.errors.len(), 1, "{}", reply.text());
-    (problem.errors[0].field.clone(), problem.errors[0].code.clone())
+    (
+        problem.errors[0].field.clone(),
+        problem.errors[0].code.clone(),
+    )
 }
 
 async fn audit_actions(app: &TestApp, token: &str) -> Vec<(String, serde_json::Value)> {
@@ -180,9 +187,13 @@ async fn the_vendor_approves_or_rejects_and_the_reseller_withdraws_or_removes(ba
     let admin_path = format!("/admin/resellers/{}", reseller.id);
 
     // Nothing to decide yet.
-    app.post(&format!("{admin_path}/custom-host/approve"), Some(&admin), json!({}))
-        .await
-        .assert_problem(409, "no_host_request");
+    app.post(
+        &format!("{admin_path}/custom-host/approve"),
+        Some(&admin),
+        json!({}),
+    )
+    .await
+    .assert_problem(409, "no_host_request");
 
     request(&app, &staff, "assess.first.example")
         .await
@@ -190,7 +201,11 @@ async fn the_vendor_approves_or_rejects_and_the_reseller_withdraws_or_removes(ba
     // The vendor's list shows the request waiting.
     let listed: Reseller = app.get(&admin_path, Some(&admin)).await.expect(200);
     assert_eq!(
-        (listed.host_status, listed.requested_host.as_deref(), listed.custom_host),
+        (
+            listed.host_status,
+            listed.requested_host.as_deref(),
+            listed.custom_host
+        ),
         (HostStatus::Requested, Some("assess.first.example"), None)
     );
 
@@ -223,16 +238,24 @@ async fn the_vendor_approves_or_rejects_and_the_reseller_withdraws_or_removes(ba
         )
     );
     // A rejected request cannot be approved.
-    app.post(&format!("{admin_path}/custom-host/approve"), Some(&admin), json!({}))
-        .await
-        .assert_problem(409, "no_host_request");
+    app.post(
+        &format!("{admin_path}/custom-host/approve"),
+        Some(&admin),
+        json!({}),
+    )
+    .await
+    .assert_problem(409, "no_host_request");
 
     // A new request replaces it; the vendor approves it and it is the reseller's host.
     request(&app, &staff, "portal.first.example")
         .await
         .assert_status(200);
     let approved: CustomHost = app
-        .post(&format!("{admin_path}/custom-host/approve"), Some(&admin), json!({}))
+        .post(
+            &format!("{admin_path}/custom-host/approve"),
+            Some(&admin),
+            json!({}),
+        )
         .await
         .expect(200);
     assert_eq!(
@@ -242,10 +265,18 @@ async fn the_vendor_approves_or_rejects_and_the_reseller_withdraws_or_removes(ba
             approved.requested_host,
             approved.rejection_reason
         ),
-        (HostStatus::Approved, Some("portal.first.example"), None, None)
+        (
+            HostStatus::Approved,
+            Some("portal.first.example"),
+            None,
+            None
+        )
     );
     let vendor_view: Reseller = app.get(&admin_path, Some(&admin)).await.expect(200);
-    assert_eq!(vendor_view.custom_host.as_deref(), Some("portal.first.example"));
+    assert_eq!(
+        vendor_view.custom_host.as_deref(),
+        Some("portal.first.example")
+    );
 
     // A replacement request leaves the host in use until it is approved; withdrawing it too.
     let replacing: CustomHost = request(&app, &staff, "new.first.example").await.expect(200);
@@ -294,7 +325,11 @@ async fn the_vendor_approves_or_rejects_and_the_reseller_withdraws_or_removes(ba
 
     // The vendor's PATCH sets a host as before, and it counts as approved.
     let patched: Reseller = app
-        .patch(&admin_path, Some(&admin), json!({ "custom_host": "Vendor.First.Example" }))
+        .patch(
+            &admin_path,
+            Some(&admin),
+            json!({ "custom_host": "Vendor.First.Example" }),
+        )
         .await
         .expect(200);
     assert_eq!(
@@ -344,15 +379,22 @@ async fn only_the_resellers_staff_and_the_vendor_reach_its_custom_host(backend: 
         .get("/reseller/custom-host", Some(&second_staff))
         .await
         .expect(200);
-    assert_eq!((theirs.status, theirs.requested_host), (HostStatus::NoHost, None));
+    assert_eq!(
+        (theirs.status, theirs.requested_host),
+        (HostStatus::NoHost, None)
+    );
     let first_path = format!("/admin/resellers/{}/custom-host", first.id);
     app.get(&first_path, Some(&second_staff))
         .await
         .assert_status(403);
     for action in ["approve", "reject", "check"] {
-        app.post(&format!("{first_path}/{action}"), Some(&second_staff), json!({}))
-            .await
-            .assert_status(403);
+        app.post(
+            &format!("{first_path}/{action}"),
+            Some(&second_staff),
+            json!({}),
+        )
+        .await
+        .assert_status(403);
     }
     app.delete(&first_path, Some(&second_staff))
         .await
@@ -371,9 +413,13 @@ async fn only_the_resellers_staff_and_the_vendor_reach_its_custom_host(backend: 
     request(&app, &client_token, "client.acme.example")
         .await
         .assert_status(403);
-    app.post("/reseller/custom-host/check", Some(&client_token), json!({}))
-        .await
-        .assert_status(403);
+    app.post(
+        "/reseller/custom-host/check",
+        Some(&client_token),
+        json!({}),
+    )
+    .await
+    .assert_status(403);
     app.delete("/reseller/custom-host/request", Some(&client_token))
         .await
         .assert_status(403);
@@ -449,7 +495,10 @@ async fn the_dns_check_resolves_the_host_and_compares_it_with_the_platform(backe
         .get("/reseller/custom-host", Some(&staff))
         .await
         .expect(200);
-    assert_eq!(replaced.last_check, None, "a check of another host is not shown");
+    assert_eq!(
+        replaced.last_check, None,
+        "a check of another host is not shown"
+    );
     let elsewhere: CustomHost = app
         .post(
             &format!("/admin/resellers/{}/custom-host/check", reseller.id),
@@ -484,5 +533,12 @@ async fn the_dns_check_resolves_the_host_and_compares_it_with_the_platform(backe
         .filter(|(a, _)| a == "custom_host.checked")
         .map(|(_, d)| d["result"].clone())
         .collect();
-    assert_eq!(checks, [json!("not_found"), json!("points_elsewhere"), json!("points_here")]);
+    assert_eq!(
+        checks,
+        [
+            json!("not_found"),
+            json!("points_elsewhere"),
+            json!("points_here")
+        ]
+    );
 }

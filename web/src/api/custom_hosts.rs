@@ -63,7 +63,10 @@ pub async fn approve_custom_host(reseller_id: &str) -> ApiResult<CustomHost> {
     .await
 }
 
-pub async fn reject_custom_host(reseller_id: &str, reason: Option<String>) -> ApiResult<CustomHost> {
+pub async fn reject_custom_host(
+    reseller_id: &str,
+    reason: Option<String>,
+) -> ApiResult<CustomHost> {
     post(
         &format!("{}/reject", base(Some(reseller_id))),
         &CustomHostRejection { reason },

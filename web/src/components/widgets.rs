@@ -1,8 +1,8 @@
 //! Small pieces several portals share: status badges, confirmed actions, copy-to-clipboard.
 
 use credence_shared::{
-    AssessmentStatus, CandidateStatus, ClientStatus, HostCheckResult, HostStatus,
-    InvitationStatus, InvoiceStatus, ResellerStatus, UserStatus, WebhookDeliveryStatus,
+    AssessmentStatus, CandidateStatus, ClientStatus, HostCheckResult, HostStatus, InvitationStatus,
+    InvoiceStatus, ResellerStatus, UserStatus, WebhookDeliveryStatus,
 };
 use leptos::html;
 use leptos::prelude::*;

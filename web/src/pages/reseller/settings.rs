@@ -68,7 +68,10 @@ fn CustomHostBody(initial: CustomHost, reseller_id: Option<String>) -> impl Into
             let id = id.as_deref();
             let (result, done) = match op {
                 Op::Request(h) => (api::request_custom_host(&h).await, "Custom host requested"),
-                Op::Withdraw => (api::withdraw_custom_host_request().await, "Request withdrawn"),
+                Op::Withdraw => (
+                    api::withdraw_custom_host_request().await,
+                    "Request withdrawn",
+                ),
                 Op::Remove => (api::remove_custom_host(id).await, "Custom host removed"),
                 Op::Check => (api::check_custom_host(id).await, "DNS checked"),
                 Op::Approve => (
@@ -110,7 +113,12 @@ fn CustomHostBody(initial: CustomHost, reseller_id: Option<String>) -> impl Into
     };
     let status = move || current.with(|c| c.status);
     let record_value = Signal::derive(move || {
-        current.with(|c| c.dns_record.as_ref().map(|r| r.value.clone()).unwrap_or_default())
+        current.with(|c| {
+            c.dns_record
+                .as_ref()
+                .map(|r| r.value.clone())
+                .unwrap_or_default()
+        })
     });
     view! {
         <dl class="facts">
