@@ -514,6 +514,34 @@ mod tests {
     }
 
     #[test]
+    fn custom_host_settings_default_to_the_public_host_and_name_a_bad_variable() {
+        let c = config(&[("CREDENCE_PUBLIC_URL", "https://App.Credence.example/")]).unwrap();
+        assert_eq!(c.host_target, "app.credence.example");
+        assert_eq!(
+            c.custom_hosts(),
+            crate::domain::custom_hosts::Platform {
+                public_host: "app.credence.example".into(),
+                target: "app.credence.example".into(),
+            }
+        );
+        assert!(c.host_addresses.is_empty());
+        let c = config(&[
+            ("CREDENCE_HOST_TARGET", "Edge.Credence.example."),
+            ("CREDENCE_HOST_ADDRESSES", "192.0.2.1, 2001:db8::1"),
+        ])
+        .unwrap();
+        assert_eq!(c.host_target, "edge.credence.example");
+        assert_eq!(c.host_addresses.len(), 2);
+        for (var, value) in [
+            ("CREDENCE_HOST_TARGET", "https://edge.example/"),
+            ("CREDENCE_HOST_ADDRESSES", "192.0.2.1, edge.example"),
+            ("CREDENCE_DNS_OVERRIDES", "edge.example"),
+        ] {
+            assert_eq!(config(&[(var, value)]).unwrap_err().var, var);
+        }
+    }
+
+    #[test]
     fn values_are_typed_and_errors_name_the_variable() {
         let c = config(&[
             ("CREDENCE_BIND", "0.0.0.0:9000"),

@@ -3,9 +3,10 @@
 //! platform host or another reseller's host); the DNS check resolves the name (never connects)
 //! and compares it with the platform's addresses.
 
-use credence_shared::admin::{AuditEvent, Reseller};
+use credence_shared::admin::{AuditEvent, Branding, Reseller};
 use credence_shared::reseller::CustomHost;
 use credence_shared::{HostCheckResult, HostStatus, Page};
+use reqwest::Method;
 use serde_json::json;
 
 use crate::app::{spawn_app, spawn_app_with, Backend, Options, TestApp};
@@ -49,6 +50,17 @@ fn field_code(reply: &crate::reply::Reply) -> (String, String) {
         problem.errors[0].field.clone(),
         problem.errors[0].code.clone(),
     )
+}
+
+/// The reseller whose skin `/branding` shows on `host`, if any.
+async fn branded_for(app: &TestApp, host: &str) -> Option<String> {
+    let reply = app
+        .send(
+            app.request(Method::GET, "/branding", None)
+                .header("host", host),
+        )
+        .await;
+    reply.json::<Branding>().reseller_name
 }
 
 async fn audit_actions(app: &TestApp, token: &str) -> Vec<(String, serde_json::Value)> {
@@ -209,6 +221,8 @@ async fn the_vendor_approves_or_rejects_and_the_reseller_withdraws_or_removes(ba
         (HostStatus::Requested, Some("assess.first.example"), None)
     );
 
+    assert_eq!(branded_for(&app, "assess.first.example").await, None);
+
     // Rejected with a reason the reseller sees; nothing is in use.
     let rejected: CustomHost = app
         .post(
@@ -277,6 +291,12 @@ async fn the_vendor_approves_or_rejects_and_the_reseller_withdraws_or_removes(ba
         vendor_view.custom_host.as_deref(),
         Some("portal.first.example")
     );
+    // The approved host shows the reseller's skin; a host merely asked for never did.
+    assert_eq!(
+        branded_for(&app, "portal.first.example").await.as_deref(),
+        Some("First")
+    );
+    assert_eq!(branded_for(&app, "assess.first.example").await, None);
 
     // A replacement request leaves the host in use until it is approved; withdrawing it too.
     let replacing: CustomHost = request(&app, &staff, "new.first.example").await.expect(200);
@@ -319,6 +339,7 @@ async fn the_vendor_approves_or_rejects_and_the_reseller_withdraws_or_removes(ba
     );
     let vendor_view: Reseller = app.get(&admin_path, Some(&admin)).await.expect(200);
     assert_eq!(vendor_view.custom_host, None);
+    assert_eq!(branded_for(&app, "portal.first.example").await, None);
     app.delete("/reseller/custom-host", Some(&staff))
         .await
         .assert_problem(409, "no_custom_host");
