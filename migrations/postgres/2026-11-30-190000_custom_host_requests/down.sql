@@ -1,3 +1,4 @@
+DROP INDEX resellers_requested_host_waiting;
 ALTER TABLE resellers DROP COLUMN host_checked_at;
 ALTER TABLE resellers DROP COLUMN host_check_addresses;
 ALTER TABLE resellers DROP COLUMN host_check_result;

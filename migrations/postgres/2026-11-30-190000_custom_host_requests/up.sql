@@ -12,3 +12,7 @@ ALTER TABLE resellers ADD COLUMN host_check_result TEXT
 ALTER TABLE resellers ADD COLUMN host_check_addresses TEXT;
 ALTER TABLE resellers ADD COLUMN host_checked_at TIMESTAMP;
 UPDATE resellers SET host_status = 'approved' WHERE custom_host IS NOT NULL;
+-- Two requests waiting for one host cannot both be stored, whatever the concurrency (the
+-- check against hosts in use is domain::custom_hosts::check_host's, in the same transaction).
+CREATE UNIQUE INDEX resellers_requested_host_waiting ON resellers (requested_host)
+    WHERE host_status = 'requested';
