@@ -404,7 +404,7 @@ pub struct CustomHost {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DnsRecord {
-    /// Always `CNAME`.
+    /// `CNAME`; `A` or `AAAA` when the platform is reached by an IP address.
     #[serde(rename = "type")]
     pub record_type: String,
     pub name: String,

@@ -71,6 +71,16 @@ fn taken(conn: &mut DbConnection, host: &str, except: &str) -> Result<bool, ApiE
     Ok(n > 0)
 }
 
+/// The record that points a host at `target`: a CNAME of a name, an A or AAAA record of an
+/// address (a platform reached by its IP address).
+fn record_type(target: &str) -> &'static str {
+    match target.parse::<IpAddr>() {
+        Ok(IpAddr::V4(_)) => "A",
+        Ok(IpAddr::V6(_)) => "AAAA",
+        Err(_) => "CNAME",
+    }
+}
+
 /// The reseller's custom host as its portal and the vendor see it.
 pub fn view(row: &ResellerRow, platform: &Platform) -> CustomHost {
     let shown = row.requested_host.clone().or(row.custom_host.clone());
@@ -102,7 +112,7 @@ pub fn view(row: &ResellerRow, platform: &Platform) -> CustomHost {
         rejection_reason: row.host_rejection_reason.clone(),
         requested_at: row.host_requested_at.map(|t| t.and_utc()),
         dns_record: shown.map(|name| DnsRecord {
-            record_type: "CNAME".to_string(),
+            record_type: record_type(&platform.target).to_string(),
             name,
             value: platform.target.clone(),
         }),
@@ -406,6 +416,13 @@ pub fn record_check(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_is_a_cname_target_and_an_address_an_a_or_aaaa_record() {
+        assert_eq!(record_type("app.credence.example"), "CNAME");
+        assert_eq!(record_type("192.0.2.1"), "A");
+        assert_eq!(record_type("2001:db8::1"), "AAAA");
+    }
 
     #[test]
     fn the_verdict_wants_only_platform_addresses() {
