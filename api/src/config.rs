@@ -66,6 +66,15 @@ pub struct Config {
     /// Hosts and networks webhooks may reach over http and at private addresses
     /// (`CREDENCE_WEBHOOK_ALLOW`, for development and tests); empty in production.
     pub webhook_allow: crate::net_guard::AllowList,
+    /// The host a reseller's custom host should be a CNAME of (`CREDENCE_HOST_TARGET`;
+    /// default: the public URL's host).
+    pub host_target: String,
+    /// The platform's addresses a custom host must resolve to (`CREDENCE_HOST_ADDRESSES`;
+    /// default: whatever the host target resolves to).
+    pub host_addresses: Vec<IpAddr>,
+    /// Fixed DNS answers consulted before the system resolver (`CREDENCE_DNS_OVERRIDES`,
+    /// for development and tests); empty in production.
+    pub dns: crate::dns::Resolver,
 }
 
 /// Argon2id cost. `Interactive` is the production default; `Fast` exists for tests only.
@@ -99,6 +108,17 @@ impl PublicUrl {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The host (lower-case, ASCII, without port), e.g. `app.credence.example`.
+    pub fn host(&self) -> String {
+        url::Url::parse(&self.0)
+            .ok()
+            .and_then(|u| {
+                u.host_str()
+                    .map(|h| h.trim_matches(['[', ']']).to_ascii_lowercase())
+            })
+            .unwrap_or_default()
     }
 
     /// Whether browsers reach the app over TLS (secure cookies, HSTS).
@@ -199,6 +219,14 @@ impl Config {
     pub fn links(&self) -> crate::domain::links::Links {
         crate::domain::links::Links::new(&self.public_url)
             .with_vendor_support(self.support_email.clone())
+    }
+
+    /// The platform's side of custom hosts: the names no reseller may take, the CNAME target.
+    pub fn custom_hosts(&self) -> crate::domain::custom_hosts::Platform {
+        crate::domain::custom_hosts::Platform {
+            public_host: self.public_url.host(),
+            target: self.host_target.clone(),
+        }
     }
 
     /// Reads every `CREDENCE_*` variable and `DATABASE_URL`; the error names the bad variable.
@@ -338,6 +366,41 @@ impl Config {
                     message,
                 })?;
 
+        let host_target = match get("CREDENCE_HOST_TARGET") {
+            None => public_url.host(),
+            Some(raw) => crate::domain::values::host(&raw)
+                .ok()
+                .flatten()
+                .or_else(|| {
+                    // A single-label name (`localhost`) is a valid target on a test bench.
+                    let s = raw.trim().trim_end_matches('.').to_ascii_lowercase();
+                    (!s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+                        .then_some(s)
+                })
+                .ok_or_else(|| ConfigError {
+                    var: "CREDENCE_HOST_TARGET",
+                    message: format!("`{raw}` is not a host name like app.credence.example"),
+                })?,
+        };
+        let host_addresses = get("CREDENCE_HOST_ADDRESSES")
+            .unwrap_or_default()
+            .split([',', ' '])
+            .filter(|a| !a.trim().is_empty())
+            .map(|a| {
+                a.trim().parse::<IpAddr>().map_err(|_| ConfigError {
+                    var: "CREDENCE_HOST_ADDRESSES",
+                    message: format!("`{a}` is not an IP address"),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let dns = crate::dns::Resolver::parse_overrides(
+            &get("CREDENCE_DNS_OVERRIDES").unwrap_or_default(),
+        )
+        .map_err(|message| ConfigError {
+            var: "CREDENCE_DNS_OVERRIDES",
+            message,
+        })?;
+
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
         let count_statements = match get("CREDENCE_COUNT_STATEMENTS").as_deref().map(str::trim) {
             None | Some("off") => false,
@@ -352,6 +415,9 @@ impl Config {
 
         Ok(Config {
             webhook_allow,
+            host_target,
+            host_addresses,
+            dns,
             workers: number(&get, "CREDENCE_WORKERS", cpus.min(512), 1..=512)? as usize,
             blocking_threads: number(
                 &get,
@@ -445,6 +511,34 @@ mod tests {
                 .find(|(k, _)| *k == name)
                 .map(|(_, v)| v.to_string())
         })
+    }
+
+    #[test]
+    fn custom_host_settings_default_to_the_public_host_and_name_a_bad_variable() {
+        let c = config(&[("CREDENCE_PUBLIC_URL", "https://App.Credence.example/")]).unwrap();
+        assert_eq!(c.host_target, "app.credence.example");
+        assert_eq!(
+            c.custom_hosts(),
+            crate::domain::custom_hosts::Platform {
+                public_host: "app.credence.example".into(),
+                target: "app.credence.example".into(),
+            }
+        );
+        assert!(c.host_addresses.is_empty());
+        let c = config(&[
+            ("CREDENCE_HOST_TARGET", "Edge.Credence.example."),
+            ("CREDENCE_HOST_ADDRESSES", "192.0.2.1, 2001:db8::1"),
+        ])
+        .unwrap();
+        assert_eq!(c.host_target, "edge.credence.example");
+        assert_eq!(c.host_addresses.len(), 2);
+        for (var, value) in [
+            ("CREDENCE_HOST_TARGET", "https://edge.example/"),
+            ("CREDENCE_HOST_ADDRESSES", "192.0.2.1, edge.example"),
+            ("CREDENCE_DNS_OVERRIDES", "edge.example"),
+        ] {
+            assert_eq!(config(&[(var, value)]).unwrap_err().var, var);
+        }
     }
 
     #[test]

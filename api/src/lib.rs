@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod csv_io;
 pub mod db;
+pub mod dns;
 pub mod domain;
 pub mod error;
 pub mod headers;

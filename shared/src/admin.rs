@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ResellerStatus;
+use crate::{HostStatus, ResellerStatus};
 
 /// A brand skin: the colours, logo and product name a portal and test area are shown in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -99,6 +99,12 @@ pub struct Reseller {
     /// provider), set by the vendor; without it mail comes from the platform address.
     #[serde(default)]
     pub mail_from: Option<String>,
+    /// Where the reseller's custom host request stands (`requested`: waiting for the vendor).
+    #[serde(default)]
+    pub host_status: HostStatus,
+    /// The host the reseller asked for, while `requested` or `rejected`.
+    #[serde(default)]
+    pub requested_host: Option<String>,
     /// Skins this reseller may give its clients; the first is its default skin.
     pub brand_ids: Vec<String>,
     pub status: ResellerStatus,

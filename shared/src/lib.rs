@@ -13,8 +13,8 @@ pub mod status;
 
 pub use status::{
     ApiKeyScope, AssessmentStatus, CandidateStatus, ClientStatus, CreditOrderKind, DeliveryStatus,
-    ImportOutcome, InvitationStatus, InvoiceStatus, LedgerKind, ResellerStatus, TestKind,
-    UnknownWord, UserStatus, WebhookDeliveryStatus, WebhookEvent, Word,
+    HostCheckResult, HostStatus, ImportOutcome, InvitationStatus, InvoiceStatus, LedgerKind,
+    ResellerStatus, TestKind, UnknownWord, UserStatus, WebhookDeliveryStatus, WebhookEvent, Word,
 };
 
 use serde::{Deserialize, Serialize};

@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ClientStatus, CreditOrderKind, InvoiceStatus, LedgerKind, UserStatus, WebhookDeliveryStatus,
+    ClientStatus, CreditOrderKind, HostCheckResult, HostStatus, InvoiceStatus, LedgerKind,
+    UserStatus, WebhookDeliveryStatus,
 };
 
 /// An employer account created by a reseller.
@@ -376,4 +377,67 @@ pub struct ClientDefaults {
     pub credit_threshold: i64,
     /// The default brand skin.
     pub brand_id: String,
+}
+
+/// A reseller's custom host: the one in use, the request waiting for the vendor, the DNS
+/// record to create and the last DNS check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomHost {
+    /// The host links and branding use (ASCII form), once approved or set by the vendor.
+    pub active_host: Option<String>,
+    /// The host asked for (ASCII form, punycode for international names) while `requested`
+    /// or `rejected`.
+    pub requested_host: Option<String>,
+    pub status: HostStatus,
+    /// The vendor's reason when `rejected`.
+    pub rejection_reason: Option<String>,
+    pub requested_at: Option<DateTime<Utc>>,
+    /// The DNS record to create for the requested host, else for the active one.
+    pub dns_record: Option<DnsRecord>,
+    /// The last DNS check, while it concerns the host it shows.
+    pub last_check: Option<HostCheck>,
+}
+
+/// A DNS record the reseller creates at its DNS provider, e.g. `CNAME assess.partner.example
+/// → app.credence.example`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DnsRecord {
+    /// `CNAME`; `A` or `AAAA` when the platform is reached by an IP address.
+    #[serde(rename = "type")]
+    pub record_type: String,
+    pub name: String,
+    pub value: String,
+}
+
+/// What resolving a custom host found (resolution only: nothing is contacted).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HostCheck {
+    pub host: String,
+    pub result: HostCheckResult,
+    /// The addresses the host resolved to.
+    pub addresses: Vec<String>,
+    pub checked_at: DateTime<Utc>,
+}
+
+/// Ask for a custom host (replaces a request still waiting or rejected).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct CustomHostRequest {
+    /// A host name such as `assess.partner.example` or `prüfung.partner.example`: no scheme,
+    /// port, path, IP address or wildcard.
+    #[cfg_attr(feature = "openapi", schema(required = true, max_length = 253))]
+    pub host: String,
+}
+
+/// The vendor refuses a custom host request.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct CustomHostRejection {
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
+    pub reason: Option<String>,
 }

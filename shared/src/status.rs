@@ -199,6 +199,31 @@ words! {
 }
 
 words! {
+    /// A reseller's custom host request: `none` (nothing asked), `requested` (waiting for the
+    /// vendor), `approved` (the host is the reseller's active custom host) or `rejected` (with
+    /// the vendor's reason). A vendor-set host is `approved`.
+    #[derive(Default)]
+    HostStatus, "custom host status" {
+        #[default]
+        #[serde(rename = "none")]
+        NoHost = "none",
+        Requested = "requested",
+        Approved = "approved",
+        Rejected = "rejected",
+    }
+}
+
+words! {
+    /// What a custom host's DNS check found: the name resolves only to the platform's
+    /// addresses (`points_here`), to other addresses (`points_elsewhere`), or not at all.
+    HostCheckResult, "host check result" {
+        PointsHere = "points_here",
+        PointsElsewhere = "points_elsewhere",
+        NotFound = "not_found",
+    }
+}
+
+words! {
     /// A monthly invoice: a `draft` while its month is open, then `issued`, then `paid` or `void`.
     InvoiceStatus, "invoice status" {
         Draft = "draft",
@@ -373,6 +398,8 @@ mod tests {
         round_trip::<WebhookDeliveryStatus>();
         round_trip::<ImportOutcome>();
         round_trip::<ApiKeyScope>();
+        round_trip::<HostStatus>();
+        round_trip::<HostCheckResult>();
     }
 
     #[test]

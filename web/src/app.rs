@@ -27,6 +27,7 @@ use crate::pages::reseller::{
     clients::{ClientDetail, ClientList, ClientNew},
     credit_orders::{CreditOrderList, CreditOrderNew},
     invoices::{InvoiceDetail, InvoiceList},
+    settings::ResellerSettings,
     users::{ColleagueEdit, ColleagueList},
     ResellerAudit, ResellerCandidates, ResellerDashboard, ResellerLayout, ResellerProjects,
 };
@@ -84,6 +85,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("invoices/:id") view=InvoiceDetail />
                         <Route path=path!("users") view=ColleagueList />
                         <Route path=path!("users/:id") view=ColleagueEdit />
+                        <Route path=path!("settings") view=ResellerSettings />
                         <Route path=path!("audit") view=ResellerAudit />
                         <Route path=path!("quick-start") view=crate::pages::client::quick_start::QuickStartPreview />
                         <Route path=path!("integrations") view=crate::pages::integrations::Integrations />

@@ -33,6 +33,7 @@ pub fn seed(config: &Config) -> Result<String, String> {
     }
     let cost = config.password_hashing;
     let links = config.links();
+    let platform = config.custom_hosts();
     let clock = config.billing_clock;
     db.transaction_blocking(|conn| {
         crate::domain::users::upsert_admin(
@@ -54,6 +55,7 @@ pub fn seed(config: &Config) -> Result<String, String> {
                 mail_from: None,
                 brand_ids: vec![default_brand.id.clone()],
             },
+            &platform,
         )?;
         let riley = active_user(
             conn,

@@ -40,6 +40,14 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         mail_from -> Nullable<Text>,
+        requested_host -> Nullable<Text>,
+        host_status -> Text,
+        host_requested_at -> Nullable<Timestamp>,
+        host_rejection_reason -> Nullable<Text>,
+        host_checked_host -> Nullable<Text>,
+        host_check_result -> Nullable<Text>,
+        host_check_addresses -> Nullable<Text>,
+        host_checked_at -> Nullable<Timestamp>,
     }
 }
 

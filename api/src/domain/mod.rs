@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod client_users;
 pub mod clients;
 pub mod credits;
+pub mod custom_hosts;
 pub mod idempotency;
 pub mod invoices;
 pub mod links;

@@ -1,7 +1,7 @@
 //! Resellers: agreed discount, currency, custom host, the skins they may use, and their staff.
 
 use credence_shared::admin::{Reseller, ResellerCreate, ResellerPatch, ResellerUserCreate};
-use credence_shared::{ResellerStatus, Role};
+use credence_shared::{HostStatus, ResellerStatus, Role};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
@@ -9,9 +9,10 @@ use crate::db::schema::{brands, reseller_brands, resellers, users};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::brands::BrandRow;
+use crate::domain::custom_hosts::{self, Platform};
 use crate::domain::links::Links;
 use crate::domain::users::{self as accounts, NewUser, UserRow};
-use crate::domain::values::{currency, host, required_text, DiscountPercent, Email};
+use crate::domain::values::{currency, required_text, DiscountPercent, Email};
 use crate::domain::{into_page, like_pattern, sessions, PageRequest};
 use crate::error::{ApiError, FieldIssue, Validator};
 
@@ -29,6 +30,17 @@ pub struct ResellerRow {
     pub updated_at: chrono::NaiveDateTime,
     /// The From address of this reseller's mail (vendor-set); none: the platform address.
     pub mail_from: Option<String>,
+    /// A custom host request (`domain::custom_hosts`): the host asked for, where it stands,
+    /// when, the vendor's reason for a rejection, and the last DNS check.
+    pub requested_host: Option<String>,
+    #[diesel(deserialize_as = String)]
+    pub host_status: HostStatus,
+    pub host_requested_at: Option<chrono::NaiveDateTime>,
+    pub host_rejection_reason: Option<String>,
+    pub host_checked_host: Option<String>,
+    pub host_check_result: Option<String>,
+    pub host_check_addresses: Option<String>,
+    pub host_checked_at: Option<chrono::NaiveDateTime>,
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<ResellerRow, ApiError> {
@@ -72,6 +84,8 @@ pub fn to_dtos(conn: &mut DbConnection, rows: Vec<ResellerRow>) -> Result<Vec<Re
             currency: row.currency,
             custom_host: row.custom_host,
             mail_from: row.mail_from,
+            host_status: row.host_status,
+            requested_host: row.requested_host,
             status: row.status,
             created_at: row.created_at.and_utc(),
             updated_at: row.updated_at.and_utc(),
@@ -144,15 +158,6 @@ fn check_brands(
     Ok(unique)
 }
 
-fn host_taken(conn: &mut DbConnection, host: &str, except: &str) -> Result<bool, ApiError> {
-    let n: i64 = resellers::table
-        .filter(resellers::custom_host.eq(host))
-        .filter(resellers::id.ne(except))
-        .count()
-        .get_result(conn)?;
-    Ok(n > 0)
-}
-
 fn set_brands(conn: &mut DbConnection, reseller_id: &str, ids: &[String]) -> Result<(), ApiError> {
     diesel::delete(reseller_brands::table.filter(reseller_brands::reseller_id.eq(reseller_id)))
         .execute(conn)?;
@@ -172,6 +177,7 @@ pub fn create(
     conn: &mut DbConnection,
     actor: &AuditActor,
     input: &ResellerCreate,
+    platform: &Platform,
 ) -> Result<ResellerRow, ApiError> {
     let mut v = Validator::new();
     let name = v.check("name", required_text(&input.name, 200));
@@ -181,15 +187,14 @@ pub fn create(
         DiscountPercent::parse(input.discount_percent),
     );
     let currency = v.check("currency", currency(&input.currency));
-    let custom_host = v.check(
+    let custom_host = custom_hosts::check_host(
+        conn,
+        &mut v,
         "custom_host",
-        host(input.custom_host.as_deref().unwrap_or_default()),
-    );
-    if let Some(Some(h)) = &custom_host {
-        if host_taken(conn, h, "")? {
-            v.add("custom_host", "taken", "Another reseller uses this host.");
-        }
-    }
+        input.custom_host.as_deref().unwrap_or_default(),
+        "",
+        platform,
+    )?;
     let mail_from = v.check(
         "mail_from",
         optional_email(input.mail_from.as_deref().unwrap_or_default()),
@@ -224,6 +229,11 @@ pub fn create(
             resellers::discount_bp.eq(discount.basis_points()),
             resellers::currency.eq(&currency),
             resellers::custom_host.eq(&custom_host),
+            resellers::host_status.eq(if custom_host.is_some() {
+                HostStatus::Approved.as_str()
+            } else {
+                HostStatus::NoHost.as_str()
+            }),
             resellers::mail_from.eq(&mail_from),
             resellers::status.eq(ResellerStatus::Active.as_str()),
             resellers::created_at.eq(at),
@@ -250,6 +260,7 @@ pub fn update(
     actor: &AuditActor,
     id: &str,
     patch: &ResellerPatch,
+    platform: &Platform,
 ) -> Result<ResellerRow, ApiError> {
     let before = get(conn, id)?;
     let before_dto = to_dto(conn, before.clone())?;
@@ -269,15 +280,10 @@ pub fn update(
         .currency
         .as_deref()
         .and_then(|s| v.check("currency", currency(s)));
-    let custom_host = patch
-        .custom_host
-        .as_deref()
-        .and_then(|s| v.check("custom_host", host(s)));
-    if let Some(Some(h)) = &custom_host {
-        if host_taken(conn, h, id)? {
-            v.add("custom_host", "taken", "Another reseller uses this host.");
-        }
-    }
+    let custom_host = match patch.custom_host.as_deref() {
+        Some(raw) => custom_hosts::check_host(conn, &mut v, "custom_host", raw, id, platform)?,
+        None => None,
+    };
     let mail_from = patch
         .mail_from
         .as_deref()
@@ -304,7 +310,7 @@ pub fn update(
                 .map(|d| d.basis_points())
                 .unwrap_or(before.discount_bp)),
             resellers::currency.eq(currency.unwrap_or(before.currency.clone())),
-            resellers::custom_host.eq(custom_host.unwrap_or(before.custom_host.clone())),
+            resellers::custom_host.eq(custom_host.clone().unwrap_or(before.custom_host.clone())),
             resellers::mail_from.eq(mail_from.unwrap_or(before.mail_from.clone())),
             resellers::status.eq(status.unwrap_or(before.status).as_str()),
             resellers::updated_at.eq(now()),
@@ -316,6 +322,9 @@ pub fn update(
     }
     if let Some(ids) = &brand_ids {
         set_brands(conn, id, ids)?;
+    }
+    if custom_host.is_some() {
+        custom_hosts::after_vendor_set(conn, id)?;
     }
     let after = get(conn, id)?;
     let after_dto = to_dto(conn, after.clone())?;

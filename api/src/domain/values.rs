@@ -169,11 +169,53 @@ impl DiscountPercent {
     }
 }
 
-/// A host name such as `assess.partner.example` (no scheme, port or path), lower-cased.
+/// A host name such as `assess.partner.example` (no scheme, port or path), as its lower-case
+/// ASCII form: an international name (`prüfung.partner.example`) becomes its punycode
+/// (`xn--prfung-4ya.partner.example`). No port, IP address (v4 or v6) or wildcard; at least
+/// two labels of letters, digits and inner hyphens, 63 characters each, 253 in all.
 pub fn host(raw: &str) -> Result<Option<String>, FieldIssue> {
-    let s = raw.trim().trim_end_matches('.').to_lowercase();
+    let s = raw.trim();
+    let s = s.strip_suffix('.').unwrap_or(s);
     if s.is_empty() {
         return Ok(None);
+    }
+    let invalid = || {
+        FieldIssue::new(
+            "invalid_host",
+            "Use a host name like assess.partner.example, without http:// or a path.",
+        )
+    };
+    let ip = || FieldIssue::new("host_ip", "Use a host name, not an IP address.");
+    if s.contains("://") || s.contains('/') || s.contains('@') {
+        return Err(invalid());
+    }
+    let bracketed = s.starts_with('[');
+    if bracketed || s.parse::<std::net::IpAddr>().is_ok() {
+        return Err(ip());
+    }
+    if s.contains(':') {
+        return Err(FieldIssue::new(
+            "host_port",
+            "Use a host name without a port: the platform answers on the standard ports.",
+        ));
+    }
+    if s.contains('*') {
+        return Err(FieldIssue::new(
+            "host_wildcard",
+            "Use one host name, not a wildcard.",
+        ));
+    }
+    let ascii = idna::domain_to_ascii_strict(s)
+        .map_err(|_| invalid())?
+        .to_ascii_lowercase();
+    // A name whose every label is a number is an IPv4 address in another spelling.
+    if ascii.parse::<std::net::IpAddr>().is_ok()
+        || ascii
+            .rsplit('.')
+            .next()
+            .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Err(ip());
     }
     let label_ok = |l: &str| {
         !l.is_empty()
@@ -182,13 +224,10 @@ pub fn host(raw: &str) -> Result<Option<String>, FieldIssue> {
             && !l.ends_with('-')
             && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
     };
-    if s.len() <= 253 && s.contains('.') && s.split('.').all(label_ok) {
-        Ok(Some(s))
+    if ascii.len() <= 253 && ascii.contains('.') && ascii.split('.').all(label_ok) {
+        Ok(Some(ascii))
     } else {
-        Err(FieldIssue::new(
-            "invalid_host",
-            "Use a host name like assess.partner.example, without http:// or a path.",
-        ))
+        Err(invalid())
     }
 }
 
@@ -284,5 +323,20 @@ mod tests {
         );
         assert_eq!(host("").unwrap(), None);
         assert!(host("https://x.example/path").is_err());
+        assert_eq!(
+            host(" Prüfung.Partner.example. ").unwrap().as_deref(),
+            Some("xn--prfung-4ya.partner.example")
+        );
+        let code = |raw: &str| host(raw).unwrap_err().code;
+        assert_eq!(code("assess.partner.example:8443"), "host_port");
+        assert_eq!(code("192.0.2.7"), "host_ip");
+        assert_eq!(code("[2001:db8::1]"), "host_ip");
+        assert_eq!(code("2001:db8::1"), "host_ip");
+        assert_eq!(code("１９２.０.２.７"), "host_ip");
+        assert_eq!(code("*.partner.example"), "host_wildcard");
+        assert_eq!(code("localhost"), "invalid_host");
+        assert_eq!(code("-bad.example"), "invalid_host");
+        assert_eq!(code("a..example"), "invalid_host");
+        assert_eq!(code(&format!("{}.example", "a".repeat(64))), "invalid_host");
     }
 }

@@ -188,8 +188,9 @@ pub async fn create_reseller(
 ) -> ApiResult<HttpResponse> {
     let actor = admin.0.audit_actor();
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
+    let platform = state.config.custom_hosts();
     idempotency::create(&state, &req, &admin.0.user_id, &value, move |conn| {
-        let row = resellers::create(conn, &actor, &body)?;
+        let row = resellers::create(conn, &actor, &body, &platform)?;
         serde_json::to_value(resellers::to_dto(conn, row)?).map_err(ApiError::internal)
     })
     .await
@@ -231,11 +232,12 @@ pub async fn update_reseller(
 ) -> ApiResult<web::Json<Reseller>> {
     let actor = admin.0.audit_actor();
     let id = id.into_inner();
+    let platform = state.config.custom_hosts();
     Ok(web::Json(
         state
             .db
             .transaction(move |conn| {
-                let row = resellers::update(conn, &actor, &id, &body)?;
+                let row = resellers::update(conn, &actor, &id, &body, &platform)?;
                 resellers::to_dto(conn, row)
             })
             .await?,

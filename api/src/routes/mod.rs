@@ -11,6 +11,7 @@ pub mod client_users;
 pub mod clients;
 pub mod credit_orders;
 pub mod csv;
+pub mod custom_hosts;
 pub mod extract;
 pub mod idempotency;
 pub mod ops;
@@ -71,6 +72,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(reseller::get_reseller_user)
         .service(reseller::update_reseller_user)
         .service(reseller::delete_reseller_user)
+        .service(custom_hosts::get_custom_host)
+        .service(custom_hosts::request_custom_host)
+        .service(custom_hosts::withdraw_custom_host_request)
+        .service(custom_hosts::remove_custom_host)
+        .service(custom_hosts::check_custom_host)
+        .service(custom_hosts::admin_get_custom_host)
+        .service(custom_hosts::approve_custom_host)
+        .service(custom_hosts::reject_custom_host)
+        .service(custom_hosts::admin_check_custom_host)
+        .service(custom_hosts::admin_remove_custom_host)
         .service(clients::client_defaults)
         .service(clients::list_clients)
         .service(clients::create_client)

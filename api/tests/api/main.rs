@@ -23,6 +23,7 @@ mod cli;
 mod client_users;
 mod clients;
 mod credits;
+mod custom_hosts;
 mod edge;
 mod email_change;
 mod errors;

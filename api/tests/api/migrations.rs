@@ -11,7 +11,10 @@ use diesel_migrations::MigrationHarness;
 use crate::app::{spawn_app, spawn_app_with, Backend, Options};
 use crate::both_backends;
 
-both_backends!(the_delivery_log_migration_keeps_old_webhooks_and_deliveries);
+both_backends!(
+    the_delivery_log_migration_keeps_old_webhooks_and_deliveries,
+    a_host_set_before_custom_host_requests_reads_as_approved,
+);
 
 fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
@@ -145,4 +148,47 @@ async fn the_delivery_log_migration_keeps_old_webhooks_and_deliveries(backend: B
         Some("2026-11-01 10:00:01".to_string())
     );
     assert!(log.data[0].next_attempt_at.is_some());
+}
+
+async fn a_host_set_before_custom_host_requests_reads_as_approved(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let hosted = app.create_reseller(&admin, "Hosted Before").await;
+    let plain = app.create_reseller(&admin, "Plain Before").await;
+    {
+        let mut conn = app.conn();
+        revert_to_before(&mut conn, "20261130190000");
+        conn.batch_execute(&format!(
+            "UPDATE resellers SET custom_host = 'assess.before.example' WHERE id = '{}'",
+            hosted.id
+        ))
+        .unwrap();
+        credence_api::db::run_migrations(&mut conn).unwrap();
+    }
+    let read = |id: String| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            app.get(&format!("/admin/resellers/{id}"), Some(&admin))
+                .await
+                .expect::<credence_shared::admin::Reseller>(200)
+        }
+    };
+    let hosted = read(hosted.id).await;
+    assert_eq!(
+        (
+            hosted.custom_host.as_deref(),
+            hosted.host_status,
+            hosted.requested_host
+        ),
+        (
+            Some("assess.before.example"),
+            credence_shared::HostStatus::Approved,
+            None
+        )
+    );
+    assert_eq!(
+        read(plain.id).await.host_status,
+        credence_shared::HostStatus::NoHost
+    );
 }

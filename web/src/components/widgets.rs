@@ -1,8 +1,8 @@
 //! Small pieces several portals share: status badges, confirmed actions, copy-to-clipboard.
 
 use credence_shared::{
-    AssessmentStatus, CandidateStatus, ClientStatus, InvitationStatus, InvoiceStatus,
-    ResellerStatus, UserStatus, WebhookDeliveryStatus,
+    AssessmentStatus, CandidateStatus, ClientStatus, HostCheckResult, HostStatus, InvitationStatus,
+    InvoiceStatus, ResellerStatus, UserStatus, WebhookDeliveryStatus,
 };
 use leptos::html;
 use leptos::prelude::*;
@@ -81,6 +81,19 @@ badge_from!(WebhookDeliveryStatus, |s| match s {
     WebhookDeliveryStatus::Delivered => OK,
     WebhookDeliveryStatus::Failed => WARN,
     WebhookDeliveryStatus::Cancelled => MUTED,
+});
+
+badge_from!(HostStatus, |s| match s {
+    HostStatus::NoHost => MUTED,
+    HostStatus::Requested => INFO,
+    HostStatus::Approved => OK,
+    HostStatus::Rejected => WARN,
+});
+
+badge_from!(HostCheckResult, |s| match s {
+    HostCheckResult::PointsHere => OK,
+    HostCheckResult::PointsElsewhere => WARN,
+    HostCheckResult::NotFound => MUTED,
 });
 
 /// A status (`active`, `suspended`, `invited`, …) as a coloured badge.

@@ -16,6 +16,7 @@ use crate::components::paged::Paged;
 use crate::components::toast::use_toasts;
 use crate::components::widgets::{StatusBadge, TableScroll};
 use crate::format;
+use crate::pages::reseller::settings::CustomHostCard;
 use credence_shared::ResellerStatus;
 
 const CURRENCIES: &[(&str, &str)] = &[
@@ -390,7 +391,10 @@ fn ResellerEditor(reseller: Reseller) -> impl IntoView {
                     <SubmitButton testid="reseller-save" label="Save changes" busy_label="Saving…" pending=save.pending() />
                 </div>
             </form>
-            <ResellerUsers reseller_id=reseller.id.clone() />
+            <div class="stack">
+                <CustomHostCard reseller_id=reseller.id.clone() />
+                <ResellerUsers reseller_id=reseller.id.clone() />
+            </div>
         </div>
     }
 }

@@ -5,6 +5,7 @@ pub mod client_users;
 pub mod clients;
 pub mod credit_orders;
 pub mod invoices;
+pub mod settings;
 pub mod users;
 
 use credence_shared::Role;
@@ -72,6 +73,12 @@ const NAV: &[NavItem] = &[
         href: "/reseller/integrations",
         label: "Integrations",
         testid: "nav-integrations",
+        exact: false,
+    },
+    NavItem {
+        href: "/reseller/settings",
+        label: "Settings",
+        testid: "nav-settings",
         exact: false,
     },
     NavItem {
