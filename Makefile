@@ -84,7 +84,7 @@ test-rust:
 # that breaks its schema, no invalid request accepted. A bounded budget per operation.
 FUZZ_VENV := $(CARGO_TARGET_DIR)/fuzz-venv
 FUZZ_STAMP := $(FUZZ_VENV)/.credence-installed
-FUZZ_EXAMPLES ?= 20
+FUZZ_EXAMPLES ?= 10
 FUZZ_BIN := $(CARGO_TARGET_DIR)/fuzz-credence-$(notdir $(CURDIR))
 $(FUZZ_STAMP): api/fuzz/requirements.txt
 	python3 -m venv $(FUZZ_VENV)
