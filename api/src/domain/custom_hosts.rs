@@ -414,37 +414,6 @@ pub fn record_check(
     get_view(conn, reseller_id, platform)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_name_is_a_cname_target_and_an_address_an_a_or_aaaa_record() {
-        assert_eq!(record_type("app.credence.example"), "CNAME");
-        assert_eq!(record_type("192.0.2.1"), "A");
-        assert_eq!(record_type("2001:db8::1"), "AAAA");
-    }
-
-    #[test]
-    fn the_verdict_wants_only_platform_addresses() {
-        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
-        let platform = [ip("192.0.2.1"), ip("2001:db8::1")];
-        assert_eq!(verdict(&[], &platform), HostCheckResult::NotFound);
-        assert_eq!(
-            verdict(&[ip("192.0.2.1"), ip("2001:db8::1")], &platform),
-            HostCheckResult::PointsHere
-        );
-        assert_eq!(
-            verdict(&[ip("192.0.2.1"), ip("198.51.100.7")], &platform),
-            HostCheckResult::PointsElsewhere
-        );
-        assert_eq!(
-            verdict(&[ip("192.0.2.1")], &[]),
-            HostCheckResult::PointsElsewhere
-        );
-    }
-}
-
 /// The host a request asked for, as custom hosts are stored: no port, no trailing dot,
 /// lower case. `None` for no host or an unusable one.
 pub fn request_host(raw: Option<&str>) -> Option<String> {
@@ -496,4 +465,53 @@ pub fn admits(
         (None, reseller_id) => reseller_id.clone(),
     };
     Ok(reseller.as_deref() == Some(owner.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_is_a_cname_target_and_an_address_an_a_or_aaaa_record() {
+        assert_eq!(record_type("app.credence.example"), "CNAME");
+        assert_eq!(record_type("192.0.2.1"), "A");
+        assert_eq!(record_type("2001:db8::1"), "AAAA");
+    }
+
+    #[test]
+    fn the_verdict_wants_only_platform_addresses() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let platform = [ip("192.0.2.1"), ip("2001:db8::1")];
+        assert_eq!(verdict(&[], &platform), HostCheckResult::NotFound);
+        assert_eq!(
+            verdict(&[ip("192.0.2.1"), ip("2001:db8::1")], &platform),
+            HostCheckResult::PointsHere
+        );
+        assert_eq!(
+            verdict(&[ip("192.0.2.1"), ip("198.51.100.7")], &platform),
+            HostCheckResult::PointsElsewhere
+        );
+        assert_eq!(
+            verdict(&[ip("192.0.2.1")], &[]),
+            HostCheckResult::PointsElsewhere
+        );
+    }
+
+    #[test]
+    fn request_hosts_are_compared_as_stored() {
+        use super::request_host;
+        for raw in [
+            "Assess.Alpha.Example",
+            "assess.alpha.example:8443",
+            "assess.alpha.example.",
+        ] {
+            assert_eq!(
+                request_host(Some(raw)).as_deref(),
+                Some("assess.alpha.example"),
+                "{raw}"
+            );
+        }
+        assert_eq!(request_host(Some("")), None);
+        assert_eq!(request_host(None), None);
+    }
 }
