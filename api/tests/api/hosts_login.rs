@@ -291,6 +291,25 @@ async fn the_page_title_is_the_hosts_product(backend: Backend) {
         );
     }
 
+    // The API docs (Swagger UI reads this document) carry the host's product name too; the
+    // platform's host keeps the vendor's.
+    let spec_on = |host: &'static str| {
+        app.send(
+            app.request(Method::GET, "/openapi.json", None)
+                .header("host", host),
+        )
+    };
+    let skinned: serde_json::Value = spec_on(ALPHA_HOST).await.json();
+    assert_eq!(skinned["info"]["title"], "Tests & <Co> API");
+    assert!(!skinned.to_string().contains("Credence API"));
+    assert!(!skinned["info"]["description"]
+        .as_str()
+        .unwrap()
+        .contains("White-label"));
+    assert!(skinned["paths"]["/api/v1/auth/login"].is_object());
+    let platform: serde_json::Value = spec_on("credence.test").await.json();
+    assert_eq!(platform["info"]["title"], "Credence API");
+
     // Each host's page has its own ETag, so a cached page never crosses hosts.
     let alpha = page_on(&app, "/login", ALPHA_HOST).await;
     let other = page_on(&app, "/login", "unknown.example").await;
