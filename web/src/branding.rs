@@ -6,8 +6,9 @@ use wasm_bindgen::JsCast;
 
 use crate::api;
 
-/// Shown until (or if never) `GET /branding` answers.
-pub const FALLBACK_PRODUCT_NAME: &str = "Credence";
+/// Shown until (or if never) `GET /branding` answers: no name rather than the vendor's, which
+/// must never show on a reseller's host.
+pub const FALLBACK_PRODUCT_NAME: &str = "";
 
 #[derive(Clone, Copy)]
 pub struct Brand {
@@ -84,6 +85,7 @@ fn apply_branding(b: &Branding) {
         &b.brand.text_color,
     );
     set_document_title(&b.brand.product_name);
+    set_icon(b.brand.logo_url.as_deref());
 }
 
 pub fn use_brand() -> Brand {
@@ -91,9 +93,32 @@ pub fn use_brand() -> Brand {
 }
 
 fn set_document_title(name: &str) {
+    let name = name.trim();
+    if name.is_empty() {
+        return;
+    }
     if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
         doc.set_title(name);
     }
+}
+
+/// The icon of a skin without a logo: a neutral mark that names no product.
+pub const NEUTRAL_ICON: &str = "/favicon.svg";
+
+/// The tab's icon: the skin's logo (always a PNG), else the neutral one.
+fn set_icon(logo_url: Option<&str>) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(Some(link)) = doc.query_selector("link[rel~='icon']") else {
+        return;
+    };
+    let (href, kind) = match logo_url {
+        Some(url) => (url, "image/png"),
+        None => (NEUTRAL_ICON, "image/svg+xml"),
+    };
+    let _ = link.set_attribute("href", href);
+    let _ = link.set_attribute("type", kind);
 }
 
 fn root_style() -> Option<web_sys::CssStyleDeclaration> {

@@ -10,6 +10,7 @@ use credence_shared::{Role, UserStatus};
 use crate::auth::tokens::{Actor, Claims, Keys, ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
+use crate::domain::custom_hosts;
 use crate::domain::sessions::{self, RefreshTokenRow};
 use crate::domain::users::{self, UserRow};
 use crate::error::ApiError;
@@ -88,14 +89,17 @@ fn new_refresh_token(conn: &mut DbConnection, session_id: &str) -> Result<String
     Ok(token)
 }
 
-/// Opens a session for a user whose password was already checked.
+/// Opens a session for a user whose password was already checked, signing in on `host` (the
+/// request's host: a reseller's custom host admits only its own people,
+/// `custom_hosts::admits`).
 pub fn open(
     conn: &mut DbConnection,
     keys: &Keys,
     user: UserRow,
     ip: Option<String>,
+    host: Option<&str>,
 ) -> Result<Issued, ApiError> {
-    if !sessions::organisation_open(conn, &user)? {
+    if !sessions::organisation_open(conn, &user)? || !custom_hosts::admits(conn, host, &user)? {
         return Err(invalid_credentials());
     }
     let session_id = sessions::open(conn, &user.id, ip.as_deref(), Duration::days(SESSION_DAYS))?;

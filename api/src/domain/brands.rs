@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use crate::db::schema::{brands, reseller_brands, resellers};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
-use crate::domain::values::{hex_color, optional_text, required_text};
-use crate::domain::{into_page, logos, PageRequest};
+use crate::domain::values::{hex_color, required_text};
+use crate::domain::{custom_hosts, into_page, logos, PageRequest};
 use crate::error::{ApiError, Validator};
 
 #[derive(Queryable, Debug, Clone)]
@@ -240,15 +240,10 @@ pub fn branding_for_host(
     conn: &mut DbConnection,
     host: Option<&str>,
 ) -> Result<Branding, ApiError> {
-    let host = host.and_then(|h| {
-        optional_text(h.split(':').next().unwrap_or(h), 253)
-            .ok()
-            .flatten()
-    });
-    if let Some(host) = host {
+    if let Some(host) = custom_hosts::request_host(host) {
         let found = resellers::table
             .inner_join(reseller_brands::table.inner_join(brands::table))
-            .filter(resellers::custom_host.eq(host.to_lowercase()))
+            .filter(resellers::custom_host.eq(host))
             .filter(resellers::status.eq(ResellerStatus::Active.as_str()))
             .order(reseller_brands::position.asc())
             .select((resellers::name, brands::all_columns))

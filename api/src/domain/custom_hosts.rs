@@ -10,10 +10,11 @@ use credence_shared::reseller::{CustomHost, DnsRecord, HostCheck};
 use credence_shared::{HostCheckResult, HostStatus};
 use diesel::prelude::*;
 
-use crate::db::schema::resellers;
+use crate::db::schema::{clients, resellers};
 use crate::db::{now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::resellers::{get, ResellerRow};
+use crate::domain::users::UserRow;
 use crate::domain::values::{host, optional_text};
 use crate::error::{ApiError, Validator};
 
@@ -413,6 +414,59 @@ pub fn record_check(
     get_view(conn, reseller_id, platform)
 }
 
+/// The host a request asked for, as custom hosts are stored: no port, no trailing dot,
+/// lower case. `None` for no host or an unusable one.
+pub fn request_host(raw: Option<&str>) -> Option<String> {
+    let raw = raw?;
+    let name = raw.split(':').next().unwrap_or(raw);
+    let name = name.strip_suffix('.').unwrap_or(name);
+    optional_text(name, 253)
+        .ok()
+        .flatten()
+        .map(|h| h.to_lowercase())
+}
+
+/// The reseller whose (approved) custom host `host` is, whatever that reseller's status.
+pub fn owner_of_host(
+    conn: &mut DbConnection,
+    host: Option<&str>,
+) -> Result<Option<String>, ApiError> {
+    let Some(host) = request_host(host) else {
+        return Ok(None);
+    };
+    Ok(resellers::table
+        .filter(resellers::custom_host.eq(host))
+        .select(resellers::id)
+        .first::<String>(conn)
+        .optional()?)
+}
+
+/// **Who may sign in on a host.** A reseller's custom host is that reseller's alone: its staff
+/// and its clients' users sign in there, nobody else — not another reseller's people (they
+/// would see a brand that is not theirs) and not the vendor's staff (the vendor's portal is
+/// the platform's). Every other host (the platform's, or one no reseller has) admits everyone;
+/// there a client user gets their own skin after signing in. A refusal is answered as a wrong
+/// password is, so a host tells nobody who has an account elsewhere.
+pub fn admits(
+    conn: &mut DbConnection,
+    host: Option<&str>,
+    user: &UserRow,
+) -> Result<bool, ApiError> {
+    let Some(owner) = owner_of_host(conn, host)? else {
+        return Ok(true);
+    };
+    let reseller = match (&user.client_id, &user.reseller_id) {
+        (Some(client_id), _) => Some(
+            clients::table
+                .find(client_id)
+                .select(clients::reseller_id)
+                .first::<String>(conn)?,
+        ),
+        (None, reseller_id) => reseller_id.clone(),
+    };
+    Ok(reseller.as_deref() == Some(owner.as_str()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -441,5 +495,23 @@ mod tests {
             verdict(&[ip("192.0.2.1")], &[]),
             HostCheckResult::PointsElsewhere
         );
+    }
+
+    #[test]
+    fn request_hosts_are_compared_as_stored() {
+        use super::request_host;
+        for raw in [
+            "Assess.Alpha.Example",
+            "assess.alpha.example:8443",
+            "assess.alpha.example.",
+        ] {
+            assert_eq!(
+                request_host(Some(raw)).as_deref(),
+                Some("assess.alpha.example"),
+                "{raw}"
+            );
+        }
+        assert_eq!(request_host(Some("")), None);
+        assert_eq!(request_host(None), None);
     }
 }

@@ -49,7 +49,9 @@ fn token_response(state: &AppState, issued: Issued) -> HttpResponse {
 
 /// Sign in with email and password.
 ///
-/// Unknown emails and wrong passwords get the same answer after the same work.
+/// Unknown emails and wrong passwords get the same answer after the same work, and so does a
+/// sign-in on a reseller's custom host by anyone but that reseller's staff and its clients'
+/// users.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -98,9 +100,11 @@ pub async fn login(
         _ => return Err(session::invalid_credentials()),
     };
     let keys = state.keys.clone();
+    // Never `connection_info()`: it believes `X-Forwarded-Host` from anyone.
+    let host = crate::auth::extract::client_host(&req);
     let issued = state
         .db
-        .transaction(move |conn| session::open(conn, &keys, user, ip))
+        .transaction(move |conn| session::open(conn, &keys, user, ip, host.as_deref()))
         .await?;
     Ok(token_response(&state, issued))
 }

@@ -133,9 +133,28 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(openapi_json);
 }
 
-/// This API's OpenAPI document (the same as `openapi.yaml`).
+/// This API's OpenAPI document (the same as `openapi.yaml`); on a reseller's custom host it is
+/// titled with that host's product name and names no vendor.
 #[utoipa::path(tag = "public", responses((status = 200, description = "OpenAPI 3.1 document", content_type = "application/json")))]
 #[get("/openapi.json")]
-pub async fn openapi_json(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok().json(&*state.openapi)
+pub async fn openapi_json(
+    state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
+) -> crate::error::ApiResult<HttpResponse> {
+    // Never `connection_info()`: it believes `X-Forwarded-Host` from anyone.
+    let host = crate::auth::extract::client_host(&req);
+    let branding = state
+        .db
+        .run(move |conn| crate::domain::brands::branding_for_host(conn, host.as_deref()))
+        .await?;
+    if branding.reseller_name.is_none() {
+        return Ok(HttpResponse::Ok().json(&*state.openapi));
+    }
+    let mut spec = (*state.openapi).clone();
+    spec.info.title = format!("{} API", branding.brand.product_name.trim());
+    spec.info.description = Some(
+        "Every error is an RFC 9457 `application/problem+json` document with a stable `code`."
+            .into(),
+    );
+    Ok(HttpResponse::Ok().json(&spec))
 }

@@ -1,11 +1,16 @@
 //! Serves the built SPA: files from `CREDENCE_WEB_DIR` (precompressed `.br`/`.gz` when the
-//! browser accepts them) and `index.html` for every client-side route.
+//! browser accepts them) and `index.html` for every client-side route, with the page title
+//! and icon of the request host's skin written in, so the browser tab names the host's
+//! product before the app starts.
 
 use std::path::{Path, PathBuf};
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
+use sha2::{Digest, Sha256};
 
+use crate::domain::brands;
+use crate::mail::templates::escape;
 use crate::state::AppState;
 
 fn content_type(path: &Path) -> &'static str {
@@ -103,10 +108,85 @@ fn serve_file(req: &HttpRequest, path: &Path, cache: &'static str) -> HttpRespon
     }
 }
 
+/// `index.html` with the skin's product name as its title and, when the skin has a logo, the
+/// logo as its icon (else the neutral `/favicon.svg` it names). Both are escaped; nothing else
+/// changes, so the page keeps its no-inline-script CSP.
+pub fn skinned(html: &str, product_name: &str, logo_url: Option<&str>) -> String {
+    let mut page = html.to_string();
+    let name = product_name.trim();
+    if let (false, Some(open), Some(close)) =
+        (name.is_empty(), page.find("<title>"), page.find("</title>"))
+    {
+        if open < close {
+            page.replace_range(open + "<title>".len()..close, &escape(name));
+        }
+    }
+    if let Some(url) = logo_url {
+        if let Some(start) = page.find("<link rel=\"icon\"") {
+            if let Some(len) = page[start..].find('>') {
+                let tag = format!(
+                    "<link rel=\"icon\" href=\"{}\" type=\"image/png\">",
+                    escape(url)
+                );
+                page.replace_range(start..=start + len, &tag);
+            }
+        }
+    }
+    page
+}
+
+/// The SPA's page for the request's host (see [`skinned`]); the plain file if the skin cannot
+/// be read. Built per request (it is small), so never served precompressed.
+async fn serve_index(req: &HttpRequest, state: &AppState, index: &Path) -> HttpResponse {
+    let Ok(html) = std::fs::read_to_string(index) else {
+        return HttpResponse::NotFound().finish();
+    };
+    // Never `connection_info()`: it believes `X-Forwarded-Host` from anyone.
+    let host = crate::auth::extract::client_host(req);
+    let page = match state
+        .db
+        .run(move |conn| brands::branding_for_host(conn, host.as_deref()))
+        .await
+    {
+        Ok(b) => skinned(&html, &b.brand.product_name, b.brand.logo_url.as_deref()),
+        Err(_) => html,
+    };
+    let digest = Sha256::digest(page.as_bytes());
+    let etag = format!(
+        "\"{}\"",
+        digest[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let fresh = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let mut response = if fresh {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header(("X-Content-Type-Options", "nosniff"));
+    if fresh {
+        return response.finish();
+    }
+    response.content_type("text/html; charset=utf-8").body(page)
+}
+
 /// Default service for every path outside `/api`.
 pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let web_dir = &state.config.web_dir;
+    let index = web_dir.join("index.html");
     if let Some(file) = resolve(web_dir, req.path()) {
+        if file == index {
+            return serve_index(&req, &state, &index).await;
+        }
         // Asset names are not content-hashed: revalidate each time (cheap 304s via ETag).
         return serve_file(&req, &file, "no-cache");
     }
@@ -116,9 +196,8 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
             .content_type("text/plain")
             .body("not found");
     }
-    let index = web_dir.join("index.html");
     if index.is_file() {
-        serve_file(&req, &index, "no-cache")
+        serve_index(&req, &state, &index).await
     } else {
         HttpResponse::ServiceUnavailable()
             .content_type("text/plain; charset=utf-8")
@@ -126,5 +205,35 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
                 "The web app is not built in {}. Run `make build` (or set CREDENCE_WEB_DIR).",
                 web_dir.display()
             ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::skinned;
+
+    const PAGE: &str = "<head><title>Loading…</title>\n<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n<link rel=\"stylesheet\" href=\"/style.css\"></head>";
+
+    #[test]
+    fn the_title_and_icon_are_the_skins_and_escaped() {
+        let page = skinned(PAGE, " Tests & <Co> ", Some("/api/v1/logos/a\"b"));
+        assert!(
+            page.contains("<title>Tests &amp; &lt;Co&gt;</title>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<link rel=\"icon\" href=\"/api/v1/logos/a&quot;b\" type=\"image/png\">"),
+            "{page}"
+        );
+        assert!(page.contains("href=\"/style.css\""), "{page}");
+        assert!(!page.contains("favicon.svg"), "{page}");
+    }
+
+    #[test]
+    fn without_a_logo_or_a_name_the_neutral_page_stays() {
+        let page = skinned(PAGE, "Assess", None);
+        assert!(page.contains("<title>Assess</title>"), "{page}");
+        assert!(page.contains("href=\"/favicon.svg\""), "{page}");
+        assert_eq!(skinned(PAGE, "  ", None), PAGE);
     }
 }

@@ -27,6 +27,7 @@ mod custom_hosts;
 mod edge;
 mod email_change;
 mod errors;
+mod hosts_login;
 mod invitations;
 mod invoices;
 mod login_as;

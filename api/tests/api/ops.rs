@@ -80,7 +80,7 @@ async fn the_spa_is_served_precompressed_with_client_side_routes(backend: Backen
     std::fs::create_dir_all(web.path().join("pkg")).unwrap();
     std::fs::write(
         web.path().join("index.html"),
-        "<!doctype html><title>Credence</title>",
+        "<!doctype html><title>Loading…</title>",
     )
     .unwrap();
     std::fs::write(web.path().join("pkg/app_bg.wasm"), b"\0asm plain").unwrap();
@@ -117,6 +117,13 @@ async fn the_spa_is_served_precompressed_with_client_side_routes(backend: Backen
     assert!(plain.headers().get("content-encoding").is_none());
     assert_eq!(plain.bytes().await.unwrap().as_ref(), b"\0asm plain");
 
+    // index.html goes out titled with the host's skin (here the default one).
+    let product = app
+        .get("/branding", None)
+        .await
+        .json::<credence_shared::admin::Branding>()
+        .brand
+        .product_name;
     for route in ["/", "/login", "/admin/resellers/123", "/set-password"] {
         let page = get(route, "identity").await.unwrap();
         assert_eq!(page.status(), 200, "{route}");
@@ -128,7 +135,7 @@ async fn the_spa_is_served_precompressed_with_client_side_routes(backend: Backen
             .text()
             .await
             .unwrap()
-            .contains("<title>Credence</title>"));
+            .contains(&format!("<title>{product}</title>")));
     }
     assert_eq!(get("/missing.js", "identity").await.unwrap().status(), 404);
     for escape in [
