@@ -24,6 +24,10 @@ export interface Mail {
   file: string;
   to: string;
   subject: string;
+  /** The From header, encoded words decoded, e.g. `Acme Assess <noreply@platform.example>`. */
+  from: string;
+  /** The Reply-To header, or '' when there is none. */
+  replyTo: string;
   /** All decoded text of the message (every text part, transfer encodings undone). */
   text: string;
 }
@@ -90,6 +94,8 @@ export function readMail(file: string): Mail {
     file,
     to: `${headers.get('to') ?? ''} ${headers.get('x-envelope-to') ?? ''}`,
     subject: decodeHeader(headers.get('subject') ?? ''),
+    from: decodeHeader(headers.get('from') ?? ''),
+    replyTo: decodeHeader(headers.get('reply-to') ?? ''),
     text: textOf(raw),
   };
 }
