@@ -47,9 +47,12 @@ function linkIn(mail: Mail, path: string): URL {
   return new URL(m[0].replace(/&amp;/g, '&'));
 }
 
-/** Chooses a password through the welcome email (over the API); the link is on the custom host. */
+/** Chooses a password through the welcome email (over the API). The reseller's people get it
+ * from the skin's name, with nothing of the vendor in it, and its link is on the custom host. */
 async function setPasswordFromWelcome(request: APIRequestContext, email: string, password: string): Promise<Mail> {
   const welcome = await waitForMail(email);
+  expect(welcome.from, 'the welcome email From').toMatch(new RegExp(`^"?${PRODUCT}"? <`));
+  expectNoVendorWords('the welcome email', `${welcome.from}\n${welcome.subject}\n${welcome.text}`);
   expect(linkIn(welcome, '/set-password?').host, 'the welcome link is on the custom host').toBe(HOST);
   const token = new URL(setPasswordLink(welcome), 'http://x').searchParams.get('token');
   const set = await request.post('/api/v1/auth/password/set', { data: { token, password } });
@@ -155,10 +158,8 @@ async function setUp(request: APIRequestContext): Promise<World> {
   });
   expect(cu.status(), await cu.text()).toBe(201);
   const welcome = await setPasswordFromWelcome(request, clientUser.email, clientUser.password);
-  // A client user's mail: the skin's name, replies to the reseller.
-  expect(welcome.from).toMatch(new RegExp(`^"?${PRODUCT}"? <`));
+  // A client user's replies go to the reseller.
   expect(welcome.replyTo).toContain(resellerContact);
-  expectNoVendorWords('the welcome email', `${welcome.from}\n${welcome.subject}\n${welcome.text}`);
   const clientAuth = await signIn(request, clientUser.email, clientUser.password);
 
   const tests = await request.get('/api/v1/tests', { headers: clientAuth });
@@ -245,6 +246,7 @@ test.describe.serial('a reseller on its custom host', () => {
     expectNoVendorWords('the served page', html);
 
     await expect(page.getByTestId('login-product-name')).toHaveText(PRODUCT);
+    await expect(page.getByText(`Provided by ${world.resellerName}`)).toBeVisible();
     await expect(page.getByTestId('login-submit')).toBeVisible();
     await expectOnlyTheBrand(page, 'the login page');
     await checkPage(page, 'custom host login');
