@@ -1,10 +1,12 @@
 //! Reminders (issue #8): a project may remind invited candidates who have not started, N days
 //! after the last invitation or reminder mail, at most M times, never after expiry, never for
-//! started, cancelled or expired invitations, inactive projects or candidates; the job is safe
+//! started, cancelled or expired invitations, inactive projects or candidates, suspended resellers; the job is safe
 //! with several processes; the candidate shows when each reminder went.
 
 use chrono::{Duration, Utc};
-use credence_api::db::schema::{audit_events, invitation_reminders, invitations};
+use credence_api::db::schema::{
+    audit_events, clients, invitation_reminders, invitations, resellers,
+};
 use credence_api::domain::links::Links;
 use credence_shared::assess::{Candidate, CandidateSession, Project};
 use diesel::prelude::*;
@@ -19,6 +21,7 @@ both_backends!(
     a_reminder_goes_after_n_days_at_most_m_times_with_a_working_link,
     no_reminder_for_started_closed_expired_or_inactive,
     a_reminder_is_sent_once_when_the_job_runs_twice,
+    a_suspended_resellers_candidates_are_not_reminded,
 );
 
 impl TestApp {
@@ -362,4 +365,40 @@ async fn a_reminder_is_sent_once_when_the_job_runs_twice(backend: Backend) {
         assert_eq!(w.app.outbox_count(e, "reminder"), 1, "{e}: one reminder");
         assert_eq!(w.app.reminders_recorded(id), 1, "{e}");
     }
+}
+
+/// A suspended reseller's clients send nothing in its name, reminders included; once it is
+/// active again the reminder goes.
+async fn a_suspended_resellers_candidates_are_not_reminded(backend: Backend) {
+    let w = world(backend, 100).await;
+    let app = &w.app;
+    let p = w
+        .project(
+            &["numerical"],
+            json!({ "reminder_after_days": 1, "reminder_max": 1 }),
+        )
+        .await;
+    let c = w.invited(&p, "paused@mail.example").await;
+    let invitation = c.invitations[0].id.clone();
+    app.age_mail(&invitation, 5);
+    let set_reseller_status = |status: &str| {
+        let mut conn = app.conn();
+        let reseller_id: String = clients::table
+            .find(&w.client.id)
+            .select(clients::reseller_id)
+            .first(&mut *conn)
+            .unwrap();
+        diesel::update(resellers::table.find(reseller_id))
+            .set(resellers::status.eq(status))
+            .execute(&mut *conn)
+            .unwrap();
+    };
+    set_reseller_status("suspended");
+    app.run_reminders().await;
+    assert_eq!(app.outbox_count("paused@mail.example", "reminder"), 0);
+    assert_eq!(app.reminders_recorded(&invitation), 0);
+    set_reseller_status("active");
+    app.run_reminders().await;
+    assert_eq!(app.outbox_count("paused@mail.example", "reminder"), 1);
+    assert_eq!(app.reminders_recorded(&invitation), 1);
 }

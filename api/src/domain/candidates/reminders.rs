@@ -1,7 +1,7 @@
 //! Reminders: a project with `reminder_after_days` set reminds each invited candidate who has
 //! not started, that many days after the last invitation, resend or reminder mail, at most
 //! `reminder_max` times, never once the invitation has expired or closed, the project is
-//! locked, or the client or candidate is inactive. A reminder carries a fresh magic link (as a
+//! locked, the reseller suspended, or the client or candidate is inactive. A reminder carries a fresh magic link (as a
 //! resend does: the earlier link stops working) and costs no credits.
 //!
 //! Safe with several processes: a due reminder is claimed with a conditional UPDATE of the
@@ -11,10 +11,12 @@
 use std::collections::HashMap;
 
 use chrono::Duration;
-use credence_shared::{ClientStatus, InvitationStatus};
+use credence_shared::{ClientStatus, InvitationStatus, ResellerStatus};
 use diesel::prelude::*;
 
-use crate::db::schema::{candidates, clients, invitation_reminders, invitations, projects};
+use crate::db::schema::{
+    candidates, clients, invitation_reminders, invitations, projects, resellers,
+};
 use crate::db::{now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::brands;
@@ -41,6 +43,7 @@ pub fn due_reminders(conn: &mut DbConnection) -> Result<Vec<String>, ApiError> {
         .inner_join(projects::table)
         .inner_join(candidates::table)
         .inner_join(clients::table.on(clients::id.eq(invitations::client_id)))
+        .inner_join(resellers::table.on(resellers::id.eq(clients::reseller_id)))
         .select(invitations::id)
         .order(invitations::mailed_at.asc())
         .limit(BATCH)
@@ -68,7 +71,8 @@ pub fn due_reminders(conn: &mut DbConnection) -> Result<Vec<String>, ApiError> {
                 .or(projects::expires_at.gt(at)),
         )
         .filter(candidates::active.eq(true))
-        .filter(clients::status.eq(ClientStatus::Active.as_str()));
+        .filter(clients::status.eq(ClientStatus::Active.as_str()))
+        .filter(resellers::status.eq(ResellerStatus::Active.as_str()));
     Ok(query.load(conn)?)
 }
 
