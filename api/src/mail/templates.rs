@@ -370,6 +370,46 @@ pub struct InvitedProject<'a> {
     pub support_email: Option<&'a str>,
 }
 
+/// "Questions? Contact …" for a project with a support email.
+fn support_line(project: &InvitedProject<'_>) -> Option<String> {
+    match (project.support_name, project.support_email) {
+        (Some(n), Some(e)) => Some(format!(
+            "Questions? Contact {n} at {e} (or reply to this email)."
+        )),
+        (None, Some(e)) => Some(format!("Questions? Contact {e} (or reply to this email).")),
+        _ => None,
+    }
+}
+
+/// A mail whose point is the candidate's personal magic link: the paragraphs, then the link
+/// (a button in HTML) and the product name.
+fn magic_link_mail(
+    brand: &Skin,
+    public_url: &str,
+    subject: String,
+    paragraphs: &[String],
+    link: &str,
+) -> MailMessage {
+    let mut text = paragraphs.join("\n\n");
+    text.push_str(&format!(
+        "\n\nStart your assessment: {link}\n\nThis link is personal: do not share it.\n\n{}\n",
+        brand.product_name
+    ));
+    let html = layout(
+        brand,
+        public_url,
+        &subject,
+        &paras(paragraphs),
+        Some(("Start your assessment", link)),
+        &[],
+    );
+    MailMessage {
+        subject,
+        text,
+        html,
+    }
+}
+
 /// The candidate's invitation: the magic link, the project, the support contact.
 pub fn invitation(
     brand: &Skin,
@@ -381,45 +421,19 @@ pub fn invitation(
     expires: chrono::NaiveDateTime,
 ) -> MailMessage {
     let subject = format!("{client_name} invites you to an online assessment");
-    let intro = format!("Hello {first_name},");
-    let what = format!(
-        "{client_name} has invited you to complete an online assessment: {}.",
-        project.name
-    );
-    let mut paragraphs = vec![intro.clone(), what.clone()];
+    let mut paragraphs = vec![
+        format!("Hello {first_name},"),
+        format!(
+            "{client_name} has invited you to complete an online assessment: {}.",
+            project.name
+        ),
+    ];
     if let Some(d) = project.description {
         paragraphs.push(d.to_string());
     }
-    let when = format!("Please complete it by {} (UTC). Use a quiet place and a reliable connection; timed tests show a countdown and save your answers as you go.", expires.format("%-d %B %Y %H:%M"));
-    paragraphs.push(when.clone());
-    let help = match (project.support_name, project.support_email) {
-        (Some(n), Some(e)) => Some(format!(
-            "Questions? Contact {n} at {e} (or reply to this email)."
-        )),
-        (None, Some(e)) => Some(format!("Questions? Contact {e} (or reply to this email).")),
-        _ => None,
-    };
-    if let Some(h) = &help {
-        paragraphs.push(h.clone());
-    }
-    let mut text = paragraphs.join("\n\n");
-    text.push_str(&format!(
-        "\n\nStart your assessment: {link}\n\nThis link is personal: do not share it.\n\n{}\n",
-        brand.product_name
-    ));
-    let html = layout(
-        brand,
-        public_url,
-        &subject,
-        &paras(&paragraphs),
-        Some(("Start your assessment", link)),
-        &[],
-    );
-    MailMessage {
-        subject,
-        text,
-        html,
-    }
+    paragraphs.push(format!("Please complete it by {} (UTC). Use a quiet place and a reliable connection; timed tests show a countdown and save your answers as you go.", expires.format("%-d %B %Y %H:%M")));
+    paragraphs.extend(support_line(project));
+    magic_link_mail(brand, public_url, subject, &paragraphs, link)
 }
 
 /// A reminder to a candidate who has not started: it says it is a reminder, the deadline, and
@@ -434,46 +448,20 @@ pub fn reminder(
     expires: chrono::NaiveDateTime,
 ) -> MailMessage {
     let subject = format!("Reminder: {client_name} invites you to an online assessment");
-    let paragraphs = {
-        let mut p = vec![
-            format!("Hello {first_name},"),
-            format!(
-                "This is a reminder: {client_name} has invited you to complete an online assessment, {}, and you have not started it yet.",
-                project.name
-            ),
-            format!(
-                "Please complete it by {} (UTC); after that the link no longer works. Use a quiet place and a reliable connection; timed tests show a countdown and save your answers as you go.",
-                expires.format("%-d %B %Y %H:%M")
-            ),
-            "This email has a new link: earlier links to this assessment no longer work.".to_string(),
-        ];
-        match (project.support_name, project.support_email) {
-            (Some(n), Some(e)) => p.push(format!(
-                "Questions? Contact {n} at {e} (or reply to this email)."
-            )),
-            (None, Some(e)) => p.push(format!("Questions? Contact {e} (or reply to this email).")),
-            _ => {}
-        }
-        p
-    };
-    let mut text = paragraphs.join("\n\n");
-    text.push_str(&format!(
-        "\n\nStart your assessment: {link}\n\nThis link is personal: do not share it.\n\n{}\n",
-        brand.product_name
-    ));
-    let html = layout(
-        brand,
-        public_url,
-        &subject,
-        &paras(&paragraphs),
-        Some(("Start your assessment", link)),
-        &[],
-    );
-    MailMessage {
-        subject,
-        text,
-        html,
-    }
+    let mut paragraphs = vec![
+        format!("Hello {first_name},"),
+        format!(
+            "This is a reminder: {client_name} has invited you to complete an online assessment, {}, and you have not started it yet.",
+            project.name
+        ),
+        format!(
+            "Please complete it by {} (UTC); after that the link no longer works. Use a quiet place and a reliable connection; timed tests show a countdown and save your answers as you go.",
+            expires.format("%-d %B %Y %H:%M")
+        ),
+        "This email has a new link: earlier links to this assessment no longer work.".to_string(),
+    ];
+    paragraphs.extend(support_line(project));
+    magic_link_mail(brand, public_url, subject, &paragraphs, link)
 }
 
 /// The summary sent to "email reports to" when a candidate completes a project.

@@ -19,7 +19,7 @@ use crate::domain::tenant::Tenant;
 use crate::domain::values::{optional_text, required_text, Email};
 use crate::domain::{outbox, senders};
 use crate::error::{ApiError, Failure, Validator};
-use crate::mail::templates;
+use crate::mail::{templates, MailMessage};
 use crate::secrets::{random_token, token_hash};
 
 use super::dto::{assessment_of, candidate_of, invitation_of, to_dto};
@@ -251,7 +251,16 @@ pub(super) fn invite(
     }
     rows.execute(conn)?;
     if send_email {
-        send_invitation(conn, links, project, client, candidate, &token, expires)?;
+        send_link_mail(
+            conn,
+            links,
+            LinkMail::Invitation,
+            project,
+            client,
+            candidate,
+            &token,
+            expires,
+        )?;
     }
     audit::record(
         conn,
@@ -272,20 +281,44 @@ pub(super) fn invite(
     Ok((invitation_of(row, project.name.clone(), assessments), token))
 }
 
-pub(super) fn send_invitation(
+/// The mails whose point is a candidate's magic link.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum LinkMail {
+    Invitation,
+    Reminder,
+}
+
+/// Queues a link mail to the candidate: the invitation's sender, Reply-To and link base
+/// (`domain::senders`), the client's skin and the project's support contact.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn send_link_mail(
     conn: &mut DbConnection,
     links: &Links,
+    mail: LinkMail,
     project: &ProjectRow,
     client: &ClientRow,
     candidate: &CandidateRow,
     token: &str,
     expires: chrono::NaiveDateTime,
 ) -> Result<(), ApiError> {
+    type Compose = fn(
+        &templates::Skin,
+        &str,
+        &str,
+        &str,
+        &templates::InvitedProject<'_>,
+        &str,
+        chrono::NaiveDateTime,
+    ) -> MailMessage;
+    let (kind, compose): (&str, Compose) = match mail {
+        LinkMail::Invitation => ("invitation", templates::invitation),
+        LinkMail::Reminder => ("reminder", templates::reminder),
+    };
     let brand = brands::get(conn, &client.brand_id)?;
     let sender = senders::for_candidate(conn, links, client, project.support_email.as_deref())?;
     let base = &sender.links.public_url;
     let link = format!("{base}/test?token={token}");
-    let message = templates::invitation(
+    let message = compose(
         &brand.skin(),
         base,
         &candidate.first_name,
@@ -299,7 +332,7 @@ pub(super) fn send_invitation(
         &link,
         expires,
     );
-    outbox::enqueue(conn, "invitation", &candidate.email, &sender, &message)
+    outbox::enqueue(conn, kind, &candidate.email, &sender, &message)
 }
 
 /// Creates the candidate (or finds them by email) and invites them; the candidate as the API

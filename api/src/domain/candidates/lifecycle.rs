@@ -17,7 +17,7 @@ use crate::error::{ApiError, Validator};
 use crate::secrets::{random_token, token_hash};
 
 use super::dto::started_any;
-use super::invite::send_invitation;
+use super::invite::{send_link_mail, LinkMail};
 use super::{extra_time, get_scoped_candidate, scoped_invitation, CandidateRow, InvitationRow};
 
 pub fn update(
@@ -127,9 +127,10 @@ pub fn resend(
             invitations::mailed_at.eq(Some(now())),
         ))
         .execute(conn)?;
-    send_invitation(
+    send_link_mail(
         conn,
         links,
+        LinkMail::Invitation,
         &project,
         &client,
         &candidate,

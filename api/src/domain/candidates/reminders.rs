@@ -19,15 +19,13 @@ use crate::db::schema::{
 };
 use crate::db::{now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
-use crate::domain::brands;
 use crate::domain::clients::ClientRow;
 use crate::domain::links::Links;
 use crate::domain::projects::ProjectRow;
-use crate::domain::{outbox, senders};
 use crate::error::ApiError;
-use crate::mail::templates;
 use crate::secrets::{random_token, token_hash};
 
+use super::invite::{send_link_mail, LinkMail};
 use super::{CandidateRow, InvitationRow};
 
 /// Most reminders one round of the job considers (the next round takes the rest).
@@ -143,9 +141,10 @@ pub fn remind(
             invitation_reminders::sent_at.eq(at),
         ))
         .execute(conn)?;
-    send_reminder(
+    send_link_mail(
         conn,
         links,
+        LinkMail::Reminder,
         &project,
         &client,
         &candidate,
@@ -164,38 +163,6 @@ pub fn remind(
         serde_json::json!({ "number": number, "of": project.reminder_max }),
     )?;
     Ok(true)
-}
-
-/// The reminder mail: the same sender, Reply-To and link base as the invitation
-/// (`domain::senders`), a fresh link.
-fn send_reminder(
-    conn: &mut DbConnection,
-    links: &Links,
-    project: &ProjectRow,
-    client: &ClientRow,
-    candidate: &CandidateRow,
-    token: &str,
-    expires: chrono::NaiveDateTime,
-) -> Result<(), ApiError> {
-    let brand = brands::get(conn, &client.brand_id)?;
-    let sender = senders::for_candidate(conn, links, client, project.support_email.as_deref())?;
-    let base = &sender.links.public_url;
-    let link = format!("{base}/test?token={token}");
-    let message = templates::reminder(
-        &brand.skin(),
-        base,
-        &candidate.first_name,
-        &client.name,
-        &templates::InvitedProject {
-            name: &project.name,
-            description: project.description.as_deref(),
-            support_name: project.support_name.as_deref(),
-            support_email: project.support_email.as_deref(),
-        },
-        &link,
-        expires,
-    );
-    outbox::enqueue(conn, "reminder", &candidate.email, &sender, &message)
 }
 
 /// When each reminder of these invitations was sent (oldest first), keyed by invitation (one
