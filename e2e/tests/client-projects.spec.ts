@@ -3,74 +3,12 @@
 // a second invitation with the 402 message (balance stays 1), cancels the first (refunded: 3),
 // imports a CSV with one good and one bad row; the reseller then sees the project and candidates
 // with the client's name and no scores.
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { admin, checkPage, login, setPasswordLink, unique, waitForMail } from './support';
-
-interface Account {
-  email: string;
-  password: string;
-}
-
-async function bearer(request: APIRequestContext, email: string, password: string): Promise<Record<string, string>> {
-  const resp = await request.post('/api/v1/auth/login', { data: { email, password } });
-  expect(resp.status()).toBe(200);
-  return { Authorization: `Bearer ${(await resp.json()).access_token}` };
-}
-
-/** Chooses a password through the welcome email's one-time link. */
-async function acceptWelcome(request: APIRequestContext, email: string, password: string): Promise<void> {
-  const welcome = await waitForMail(email);
-  const token = new URL(setPasswordLink(welcome), 'http://x').searchParams.get('token');
-  const set = await request.post('/api/v1/auth/password/set', { data: { token, password } });
-  expect(set.status()).toBe(204);
-}
-
-/** Over the API: admin → reseller (+ user), reseller → client with 3 credits → client user. */
-async function setUp(request: APIRequestContext): Promise<{ reseller: Account; client: Account; clientName: string }> {
-  const asAdmin = await bearer(request, admin.email, admin.password);
-  const reseller = await request.post('/api/v1/admin/resellers', {
-    headers: asAdmin,
-    data: {
-      name: unique('Projects Partner'),
-      contact_email: `${unique('pp')}@e2e.test`.toLowerCase(),
-      discount_percent: 10,
-      currency: 'GBP',
-      brand_ids: [],
-    },
-  });
-  expect(reseller.status()).toBe(201);
-  const resellerAccount = { email: `${unique('rory')}@e2e.test`.toLowerCase(), password: `Reseller-${unique('pw')}` };
-  const rUser = await request.post(`/api/v1/admin/resellers/${(await reseller.json()).id}/users`, {
-    headers: asAdmin,
-    data: { name: 'Rory Reseller', email: resellerAccount.email },
-  });
-  expect(rUser.status()).toBe(201);
-  await acceptWelcome(request, resellerAccount.email, resellerAccount.password);
-
-  const asReseller = await bearer(request, resellerAccount.email, resellerAccount.password);
-  const clientName = unique('Initech');
-  const client = await request.post('/api/v1/clients', {
-    headers: asReseller,
-    data: {
-      name: clientName,
-      contact_name: 'Ivy Contact',
-      contact_email: `${unique('ivy')}@e2e.test`.toLowerCase(),
-      initial_credits: 3,
-    },
-  });
-  expect(client.status()).toBe(201);
-  const clientAccount = { email: `${unique('cara')}@e2e.test`.toLowerCase(), password: `Client-${unique('pw')}` };
-  const cUser = await request.post('/api/v1/client-users', {
-    headers: asReseller,
-    data: { client_id: (await client.json()).id, name: 'Cara Client', email: clientAccount.email },
-  });
-  expect(cUser.status()).toBe(201);
-  await acceptWelcome(request, clientAccount.email, clientAccount.password);
-  return { reseller: resellerAccount, client: clientAccount, clientName };
-}
+import { checkPage, login, unique } from './support';
+import { resellerWithClient } from './world';
 
 test('a client runs a project: invite, out of credits, cancel and refund, CSV import; the reseller sees it', async ({
   browser,
@@ -78,7 +16,7 @@ test('a client runs a project: invite, out of credits, cancel and refund, CSV im
   request,
 }) => {
   test.setTimeout(120_000);
-  const { reseller, client, clientName } = await setUp(request);
+  const { reseller, client, clientName } = await resellerWithClient(request, 3);
   const projectName = unique('Graduate intake');
   const first = { first: 'Grace', last: 'Hopper', email: `${unique('grace')}@e2e.test`.toLowerCase() };
   const second = { first: 'Linus', last: 'Second', email: `${unique('linus')}@e2e.test`.toLowerCase() };

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod assess;
 pub mod auth;
+pub mod mail_texts;
 pub mod problem;
 pub mod reseller;
 pub mod status;
@@ -14,7 +15,8 @@ pub mod status;
 pub use status::{
     ApiKeyScope, AssessmentStatus, CandidateStatus, ClientStatus, CreditOrderKind, DeliveryStatus,
     HostCheckResult, HostStatus, ImportOutcome, InvitationStatus, InvoiceStatus, LedgerKind,
-    ResellerStatus, TestKind, UnknownWord, UserStatus, WebhookDeliveryStatus, WebhookEvent, Word,
+    MailTextKind, ResellerStatus, TestKind, UnknownWord, UserStatus, WebhookDeliveryStatus,
+    WebhookEvent, Word,
 };
 
 use serde::{Deserialize, Serialize};

@@ -368,6 +368,18 @@ impl ApiKeyScope {
     }
 }
 
+words! {
+    /// An email whose text a reseller may edit per skin: the candidate's invitation, the
+    /// reminder, and the completion report to the client.
+    #[derive(Default)]
+    MailTextKind, "mail text kind" {
+        #[default]
+        Invitation = "invitation",
+        Reminder = "reminder",
+        Completion = "completion",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

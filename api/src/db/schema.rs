@@ -437,6 +437,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    mail_texts (reseller_id, brand_id, kind) {
+        reseller_id -> Text,
+        brand_id -> Text,
+        kind -> Text,
+        subject -> Text,
+        body -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_invitation_texts (project_id) {
+        project_id -> Text,
+        subject -> Text,
+        body -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     assessments (id) {
         id -> Text,
         invitation_id -> Text,
@@ -538,6 +558,9 @@ diesel::joinable!(invitations -> candidates (candidate_id));
 diesel::joinable!(invitations -> projects (project_id));
 diesel::joinable!(assessments -> invitations (invitation_id));
 diesel::joinable!(invitation_reminders -> invitations (invitation_id));
+diesel::joinable!(mail_texts -> resellers (reseller_id));
+diesel::joinable!(mail_texts -> brands (brand_id));
+diesel::joinable!(project_invitation_texts -> projects (project_id));
 diesel::joinable!(assessments -> tests (test_id));
 diesel::joinable!(assessments -> norm_groups (norm_group_id));
 diesel::joinable!(answers -> assessments (assessment_id));
@@ -579,6 +602,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     candidates,
     invitations,
     invitation_reminders,
+    mail_texts,
+    project_invitation_texts,
     assessments,
     answers,
     candidate_sessions,

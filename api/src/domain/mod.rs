@@ -15,6 +15,7 @@ pub mod idempotency;
 pub mod invoices;
 pub mod links;
 pub mod logos;
+pub mod mail_texts;
 pub mod orders;
 pub mod outbox;
 pub mod projects;

@@ -117,6 +117,15 @@ fn client_sender(
     })
 }
 
+/// Where the links of mail in a reseller's tenant point (`links_of`).
+pub fn links_for_reseller(
+    conn: &mut DbConnection,
+    base: &Links,
+    reseller_id: &str,
+) -> Result<Links, ApiError> {
+    Ok(links_of(base, &resellers::get(conn, reseller_id)?))
+}
+
 /// The reseller's custom host while it is set and the reseller active (as `GET /branding`
 /// serves it), else the public URL.
 fn links_of(base: &Links, reseller: &ResellerRow) -> Links {

@@ -14,6 +14,7 @@ pub mod csv;
 pub mod custom_hosts;
 pub mod extract;
 pub mod idempotency;
+pub mod mail_texts;
 pub mod ops;
 pub mod problem;
 pub mod projects;
@@ -72,6 +73,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(reseller::get_reseller_user)
         .service(reseller::update_reseller_user)
         .service(reseller::delete_reseller_user)
+        .service(mail_texts::list_mail_texts)
+        .service(mail_texts::preview_mail_text)
+        .service(mail_texts::send_test_mail_text)
+        .service(mail_texts::get_mail_text)
+        .service(mail_texts::set_mail_text)
+        .service(mail_texts::reset_mail_text)
+        .service(mail_texts::get_project_invitation_text)
+        .service(mail_texts::set_project_invitation_text)
+        .service(mail_texts::reset_project_invitation_text)
         .service(custom_hosts::get_custom_host)
         .service(custom_hosts::request_custom_host)
         .service(custom_hosts::withdraw_custom_host_request)

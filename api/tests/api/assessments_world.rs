@@ -89,10 +89,15 @@ impl World {
 
     /// The magic-link token mailed to `email`.
     pub fn magic_token(&self, email: &str) -> String {
+        self.magic_token_in(email, "invitation")
+    }
+
+    /// The magic-link token in the newest mail of `kind` (invitation, reminder) to `email`.
+    pub fn magic_token_in(&self, email: &str, kind: &str) -> String {
         let mut conn = self.app.conn();
         let text: String = outbox::table
             .filter(outbox::to_address.eq(email))
-            .filter(outbox::kind.eq("invitation"))
+            .filter(outbox::kind.eq(kind))
             .order(outbox::id.desc())
             .select(outbox::text_body)
             .first(&mut *conn)
@@ -106,11 +111,16 @@ impl World {
     }
 
     pub async fn candidate_token(&self, email: &str) -> String {
+        self.candidate_token_from(email, "invitation").await
+    }
+
+    /// Signs the candidate in with the link in the newest mail of `kind` to them.
+    pub async fn candidate_token_from(&self, email: &str, kind: &str) -> String {
         self.app
             .post(
                 "/candidate/sessions",
                 None,
-                json!({ "invitation_token": self.magic_token(email) }),
+                json!({ "invitation_token": self.magic_token_in(email, kind) }),
             )
             .await
             .expect::<CandidateSession>(200)

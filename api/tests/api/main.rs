@@ -33,6 +33,7 @@ mod invoices;
 mod login_as;
 mod mail;
 mod mail_identity;
+mod mail_texts;
 mod migrations;
 mod ops;
 mod partner;

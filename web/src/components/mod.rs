@@ -8,6 +8,7 @@ pub mod layout;
 pub mod ledger;
 pub mod loaded;
 pub mod logo_file;
+pub mod mail_text_editor;
 pub mod paged;
 pub mod pickers;
 pub mod states;

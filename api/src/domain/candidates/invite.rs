@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 use credence_shared::assess::{Candidate, CandidateCreate, Invitation};
-use credence_shared::{AssessmentStatus, ClientStatus, InvitationStatus, LedgerKind};
+use credence_shared::{AssessmentStatus, ClientStatus, InvitationStatus, LedgerKind, MailTextKind};
 use diesel::prelude::*;
 
 use crate::db::batch::{InsertRows, Value};
@@ -17,9 +17,9 @@ use crate::domain::links::Links;
 use crate::domain::projects::{get_scoped_project, tests_of, ProjectRow};
 use crate::domain::tenant::Tenant;
 use crate::domain::values::{optional_text, required_text, Email};
-use crate::domain::{outbox, senders};
+use crate::domain::{mail_texts, outbox, senders};
 use crate::error::{ApiError, Failure, Validator};
-use crate::mail::{templates, MailMessage};
+use crate::mail::templates;
 use crate::secrets::{random_token, token_hash};
 
 use super::dto::{assessment_of, candidate_of, invitation_of, to_dto};
@@ -301,36 +301,32 @@ pub(super) fn send_link_mail(
     token: &str,
     expires: chrono::NaiveDateTime,
 ) -> Result<(), ApiError> {
-    type Compose = fn(
-        &templates::Skin,
-        &str,
-        &str,
-        &str,
-        &templates::InvitedProject<'_>,
-        &str,
-        chrono::NaiveDateTime,
-    ) -> MailMessage;
-    let (kind, compose): (&str, Compose) = match mail {
-        LinkMail::Invitation => ("invitation", templates::invitation),
-        LinkMail::Reminder => ("reminder", templates::reminder),
+    let (kind, text) = match mail {
+        LinkMail::Invitation => ("invitation", MailTextKind::Invitation),
+        LinkMail::Reminder => ("reminder", MailTextKind::Reminder),
     };
     let brand = brands::get(conn, &client.brand_id)?;
+    let wording = mail_texts::wording_for(conn, text, client, &project.id)?;
     let sender = senders::for_candidate(conn, links, client, project.support_email.as_deref())?;
     let base = &sender.links.public_url;
     let link = format!("{base}/test?token={token}");
-    let message = compose(
+    let message = templates::link_mail(
         &brand.skin(),
         base,
-        &candidate.first_name,
-        &client.name,
-        &templates::InvitedProject {
-            name: &project.name,
-            description: project.description.as_deref(),
-            support_name: project.support_name.as_deref(),
-            support_email: project.support_email.as_deref(),
+        &wording,
+        &templates::CandidateMail {
+            first_name: &candidate.first_name,
+            last_name: &candidate.last_name,
+            client_name: &client.name,
+            project: templates::InvitedProject {
+                name: &project.name,
+                description: project.description.as_deref(),
+                support_name: project.support_name.as_deref(),
+                support_email: project.support_email.as_deref(),
+            },
+            link: &link,
+            expires,
         },
-        &link,
-        expires,
     );
     outbox::enqueue(conn, kind, &candidate.email, &sender, &message)
 }

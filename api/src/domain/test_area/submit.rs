@@ -2,7 +2,7 @@
 
 use chrono::Duration;
 use credence_shared::assess::Score;
-use credence_shared::{AssessmentStatus, InvitationStatus, TestKind, WebhookEvent};
+use credence_shared::{AssessmentStatus, InvitationStatus, MailTextKind, TestKind, WebhookEvent};
 use diesel::prelude::*;
 
 use crate::db::schema::{answers, assessments, invitations, question_options, questions};
@@ -11,7 +11,7 @@ use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::candidates::{self as people, AssessmentRow, InvitationRow};
 use crate::domain::catalogue::{self};
 use crate::domain::links::Links;
-use crate::domain::{brands, outbox, scoring, senders};
+use crate::domain::{brands, mail_texts, outbox, scoring, senders};
 use crate::error::ApiError;
 use crate::mail::templates;
 
@@ -167,14 +167,20 @@ pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Re
             let sender = senders::for_client_user(conn, links, &client)?;
             let base = &sender.links.public_url;
             let link = format!("{base}/client/candidates/{}", candidate.id);
+            let wording =
+                mail_texts::wording_for(conn, MailTextKind::Completion, &client, &project.id)?;
             let message = templates::report_summary(
                 &brand.skin(),
                 base,
-                &candidate.first_name,
-                &candidate.last_name,
-                &project.name,
-                &results,
-                &link,
+                &wording,
+                &templates::CompletionMail {
+                    first_name: &candidate.first_name,
+                    last_name: &candidate.last_name,
+                    client_name: &client.name,
+                    project_name: &project.name,
+                    results: &results,
+                    link: &link,
+                },
             );
             outbox::enqueue(conn, "report_summary", report_to, &sender, &message)?;
         }

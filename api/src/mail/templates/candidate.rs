@@ -1,6 +1,8 @@
 //! The mails a candidate receives (the invitation, its reminders) and the completion report
-//! about a candidate: each carries the project's support contact.
+//! about a candidate, in the wording the reseller (or the project) chose (`wording`); the
+//! personal link and the product name close every one.
 
+use super::wording::{self, Values, Wording};
 use super::{layout, paras, Skin};
 use crate::mail::MailMessage;
 
@@ -52,76 +54,72 @@ fn magic_link_mail(
     }
 }
 
-/// The candidate's invitation: the magic link, the project, the support contact.
-pub fn invitation(
-    brand: &Skin,
-    public_url: &str,
-    first_name: &str,
-    client_name: &str,
-    project: &InvitedProject<'_>,
-    link: &str,
-    expires: chrono::NaiveDateTime,
-) -> MailMessage {
-    let subject = format!("{client_name} invites you to an online assessment");
-    let mut paragraphs = vec![
-        format!("Hello {first_name},"),
-        format!(
-            "{client_name} has invited you to complete an online assessment: {}.",
-            project.name
-        ),
-    ];
-    if let Some(d) = project.description {
-        paragraphs.push(d.to_string());
-    }
-    paragraphs.push(format!("Please complete it by {} (UTC). Use a quiet place and a reliable connection; timed tests show a countdown and save your answers as you go.", expires.format("%-d %B %Y %H:%M")));
-    paragraphs.extend(support_line(project));
-    magic_link_mail(brand, public_url, subject, &paragraphs, link)
+/// What a candidate's link mail (invitation or reminder) is about.
+pub struct CandidateMail<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub client_name: &'a str,
+    pub project: InvitedProject<'a>,
+    pub link: &'a str,
+    pub expires: chrono::NaiveDateTime,
 }
 
-/// A reminder to a candidate who has not started: it says it is a reminder, the deadline, and
-/// a fresh magic link (the earlier one stops working).
-pub fn reminder(
-    brand: &Skin,
-    public_url: &str,
-    first_name: &str,
-    client_name: &str,
-    project: &InvitedProject<'_>,
-    link: &str,
-    expires: chrono::NaiveDateTime,
-) -> MailMessage {
-    let subject = format!("Reminder: {client_name} invites you to an online assessment");
-    let mut paragraphs = vec![
-        format!("Hello {first_name},"),
-        format!(
-            "This is a reminder: {client_name} has invited you to complete an online assessment, {}, and you have not started it yet.",
-            project.name
-        ),
-        format!(
-            "Please complete it by {} (UTC); after that the link no longer works. Use a quiet place and a reliable connection; timed tests show a countdown and save your answers as you go.",
-            expires.format("%-d %B %Y %H:%M")
-        ),
-        "This email has a new link: earlier links to this assessment no longer work.".to_string(),
-    ];
-    paragraphs.extend(support_line(project));
-    magic_link_mail(brand, public_url, subject, &paragraphs, link)
+/// The values an invitation or reminder's wording may use.
+pub fn candidate_values(brand: &Skin, mail: &CandidateMail<'_>) -> Values {
+    Values::new()
+        .with("candidate_first_name", mail.first_name)
+        .with("candidate_last_name", mail.last_name)
+        .with("client_name", mail.client_name)
+        .with("project_name", mail.project.name)
+        .with(
+            "project_description",
+            mail.project.description.unwrap_or_default(),
+        )
+        .with(
+            "deadline",
+            mail.expires.format("%-d %B %Y %H:%M").to_string(),
+        )
+        .with(
+            "support_contact",
+            support_line(&mail.project).unwrap_or_default(),
+        )
+        .with("link", mail.link)
+        .with("product_name", brand.product_name.as_str())
 }
 
-/// The summary sent to "email reports to" when a candidate completes a project.
-pub fn report_summary(
+/// The candidate's invitation or reminder in `wording`: its paragraphs, then the personal
+/// magic link (a button in HTML) and the product name.
+pub fn link_mail(
     brand: &Skin,
     public_url: &str,
-    first_name: &str,
-    last_name: &str,
-    project_name: &str,
-    results: &[credence_shared::assess::Assessment],
-    link: &str,
+    wording: &Wording,
+    mail: &CandidateMail<'_>,
 ) -> MailMessage {
-    let subject = format!("Completed: {first_name} {last_name} — {project_name}");
-    let mut paragraphs = vec![format!(
-        "{first_name} {last_name} has completed {project_name}."
-    )];
-    for a in results {
-        let line = match &a.scores {
+    let values = candidate_values(brand, mail);
+    magic_link_mail(
+        brand,
+        public_url,
+        wording::subject(wording, &values),
+        &wording::paragraphs(wording, &values),
+        mail.link,
+    )
+}
+
+/// The completion report sent to "email reports to" when a candidate completes a project.
+pub struct CompletionMail<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub client_name: &'a str,
+    pub project_name: &'a str,
+    pub results: &'a [credence_shared::assess::Assessment],
+    pub link: &'a str,
+}
+
+/// One line per assessment: its scores, or its status.
+fn result_lines(results: &[credence_shared::assess::Assessment]) -> String {
+    results
+        .iter()
+        .map(|a| match &a.scores {
             Some(scores) => {
                 let parts: Vec<String> = scores
                     .iter()
@@ -144,12 +142,37 @@ pub fn report_summary(
                 )
             }
             None => format!("{}: {}", a.test_name, a.status.as_str().replace('_', " ")),
-        };
-        paragraphs.push(line);
-    }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The values a completion report's wording may use.
+pub fn completion_values(brand: &Skin, mail: &CompletionMail<'_>) -> Values {
+    Values::new()
+        .with("candidate_first_name", mail.first_name)
+        .with("candidate_last_name", mail.last_name)
+        .with("client_name", mail.client_name)
+        .with("project_name", mail.project_name)
+        .with("results", result_lines(mail.results))
+        .with("link", mail.link)
+        .with("product_name", brand.product_name.as_str())
+}
+
+/// The completion report in `wording`, then the link to the full results.
+pub fn report_summary(
+    brand: &Skin,
+    public_url: &str,
+    wording: &Wording,
+    mail: &CompletionMail<'_>,
+) -> MailMessage {
+    let values = completion_values(brand, mail);
+    let subject = wording::subject(wording, &values);
+    let paragraphs = wording::paragraphs(wording, &values);
     let text = format!(
-        "{}\n\nFull results: {link}\n\n{}\n",
-        paragraphs.join("\n"),
+        "{}\n\nFull results: {}\n\n{}\n",
+        paragraphs.join("\n\n"),
+        mail.link,
         brand.product_name
     );
     let html = layout(
@@ -157,7 +180,7 @@ pub fn report_summary(
         public_url,
         &subject,
         &paras(&paragraphs),
-        Some(("View the results", link)),
+        Some(("View the results", mail.link)),
         &[],
     );
     MailMessage {

@@ -5,8 +5,13 @@ use credence_shared::Role;
 use crate::mail::MailMessage;
 
 mod candidate;
+pub mod wording;
 
-pub use candidate::{invitation, reminder, report_summary, InvitedProject};
+pub use candidate::{
+    candidate_values, completion_values, link_mail, report_summary, CandidateMail, CompletionMail,
+    InvitedProject,
+};
+pub use wording::Wording;
 
 /// The brand skin as mail needs it: colours, logo and the product name people see.
 #[derive(Debug, Clone)]
@@ -430,19 +435,23 @@ mod tests {
             .unwrap()
             .and_hms_opt(17, 30, 0)
             .unwrap();
-        let m = reminder(
+        let m = link_mail(
             &brand(),
             "http://x",
-            "Jo",
-            "Hiring <Co>",
-            &InvitedProject {
-                name: "Graduates",
-                description: None,
-                support_name: Some("Pat"),
-                support_email: Some("pat@hiring.example"),
+            &wording::default_wording(credence_shared::MailTextKind::Reminder),
+            &CandidateMail {
+                first_name: "Jo",
+                last_name: "Bloggs",
+                client_name: "Hiring <Co>",
+                project: InvitedProject {
+                    name: "Graduates",
+                    description: None,
+                    support_name: Some("Pat"),
+                    support_email: Some("pat@hiring.example"),
+                },
+                link: "http://x/test?token=abc",
+                expires,
             },
-            "http://x/test?token=abc",
-            expires,
         );
         assert_eq!(
             m.subject,

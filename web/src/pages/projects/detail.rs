@@ -1,13 +1,15 @@
-//! The project page: header, panels, self-registration key, candidates and results.
+//! The project page: header, panels (invite, import, settings, the invitation email),
+//! self-registration key, candidates and results.
 
 use credence_shared::assess::{Project, ProjectPatch, ProjectResult};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api;
+use crate::api::{self, TextOwner};
 use crate::components::assess::{Portal, ProjectStatus};
 use crate::components::loaded::Loaded;
+use crate::components::mail_text_editor::MailTextEditor;
 use crate::components::paged::Paged;
 use crate::components::toast::use_toasts;
 use crate::components::widgets::{ConfirmButton, CopyButton, Fact};
@@ -43,6 +45,7 @@ enum Panel {
     Invite,
     Import,
     Edit,
+    Email,
 }
 
 #[component]
@@ -94,6 +97,11 @@ fn ProjectPage(project: Project, portal: Portal) -> impl IntoView {
                 aria-expanded=move || (panel.get() == Panel::Edit).to_string()
                 on:click=move |_| toggle(Panel::Edit)>
                 "Edit settings"
+            </button>
+            <button type="button" class="btn" data-testid="project-email-open"
+                aria-expanded=move || (panel.get() == Panel::Email).to_string()
+                on:click=move |_| toggle(Panel::Email)>
+                "Invitation email"
             </button>
         </header>
         <Show when=locked>
@@ -165,6 +173,13 @@ fn ProjectPage(project: Project, portal: Portal) -> impl IntoView {
             Panel::Import => view! { <ImportPanel current=current portal=portal on_done=reload /> }.into_any(),
             Panel::Edit => view! {
                 <ProjectEditForm current=current on_close=Callback::new(move |_| panel.set(Panel::None)) />
+            }.into_any(),
+            Panel::Email => view! {
+                <section class="card stack" aria-labelledby="project-email-heading" data-testid="project-invitation-text">
+                    <h2 id="project-email-heading">"Invitation email"</h2>
+                    <p class="muted small">"What this project's invitations say. Without its own text, the project uses the text for the client's skin."</p>
+                    <MailTextEditor owner=TextOwner::Project { project_id: id.get_value() } fallback_label="the text for the client's skin" />
+                </section>
             }.into_any(),
             Panel::None => ().into_any(),
         }}

@@ -5,6 +5,7 @@ pub mod client_users;
 pub mod clients;
 pub mod credit_orders;
 pub mod invoices;
+pub mod mail_texts;
 pub mod settings;
 pub mod users;
 

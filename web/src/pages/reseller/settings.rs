@@ -1,5 +1,5 @@
-//! `/reseller/settings`: the reseller's account settings — its custom host: the request, its
-//! status, the DNS record to create and the DNS check. `CustomHostCard` also sits on the
+//! `/reseller/settings`: the reseller's account settings — its custom host (the request, its
+//! status, the DNS record to create and the DNS check) and its wording of the candidate emails. `CustomHostCard` also sits on the
 //! vendor's reseller screen, where the waiting request is approved or rejected.
 
 use credence_shared::reseller::CustomHost;
@@ -19,6 +19,7 @@ pub fn ResellerSettings() -> impl IntoView {
         <section class="page" data-testid="reseller-settings">
             <header class="page-header"><h1>"Settings"</h1></header>
             <CustomHostCard />
+            <crate::pages::reseller::mail_texts::MailTextsCard />
         </section>
     }
 }

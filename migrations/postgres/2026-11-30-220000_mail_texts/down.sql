@@ -1,0 +1,2 @@
+DROP TABLE project_invitation_texts;
+DROP TABLE mail_texts;
