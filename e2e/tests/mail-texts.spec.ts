@@ -53,9 +53,9 @@ test('a reseller words the invitation per skin and a client words one project', 
   const before = mailsTo(reseller.email);
   await card.getByTestId('mail-text-test').click();
   await expect(page.getByTestId('toast').filter({ hasText: `Test email sent to ${reseller.email}` })).toBeVisible();
-  const test = await waitForMail(reseller.email, before);
-  expect(test.subject).toBe('[Test] Alex, Example Client Ltd would like to meet you');
-  expect(test.text).toContain('Graduate Programme 2027 is waiting for you.');
+  const testMail = await waitForMail(reseller.email, before);
+  expect(testMail.subject).toBe('[Test] Alex, Example Client Ltd would like to meet you');
+  expect(testMail.text).toContain('Graduate Programme 2027 is waiting for you.');
 
   await card.getByTestId('mail-text-save').click();
   await expect(page.getByTestId('toast').filter({ hasText: 'Email text saved' })).toBeVisible();

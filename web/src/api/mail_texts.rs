@@ -7,12 +7,7 @@ use credence_shared::mail_texts::{
 use credence_shared::MailTextKind;
 use gloo_net::http::Method;
 
-use super::{decode, enc, get, post, send, ApiResult, Body};
-
-/// Every text of every skin the reseller may use.
-pub async fn list_mail_texts() -> ApiResult<Vec<MailText>> {
-    get("/mail-texts").await
-}
+use super::{decode, enc, post, send, ApiResult, Body};
 
 /// Where one editable text lives: a skin's kind of email, or a project's invitation.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,7 +1,7 @@
 //! The reseller's wording of the candidate emails (invitation, reminder, completion report),
 //! per skin it may use: pick the skin and the email, then edit it with a live preview.
 
-use credence_shared::{MailTextKind, Word};
+use credence_shared::MailTextKind;
 use leptos::prelude::*;
 
 use crate::api::{self, TextOwner};
