@@ -13,6 +13,7 @@
 #   BENCH_BIN                    the release binary (default $CARGO_TARGET_DIR/release/credence)
 #   BENCH_DB=credence_bench      the scratch database (dropped before and after)
 #   BENCH_OUT                    where the logs and results go (default a temp directory)
+#   BENCH_DIST                   the built SPA whose sizes are listed (default dist/)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -56,15 +57,28 @@ name, r = sys.argv[1], json.loads(sys.argv[2])
 print(f"{name}.rps {r['rps']}\n{name}.p50 {r['p50_ms']}\n{name}.p99 {r['p99_ms']}")
 print(f"{name}.errors {r['non2xx'] + r['socket_errors']}")
 EOF
-  say "$name: $(echo "$line" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"{r[\"rps\"]:.0f} req/s, p50 {r[\"p50_ms\"]:.2f} ms, errors {r[\"non2xx\"]+r[\"socket_errors\"]}")')"
+  say "$name: $(python3 -c 'import json, sys; r = json.loads(sys.argv[1]); print("%.0f req/s, p50 %.2f ms, errors %d" % (r["rps"], r["p50_ms"], r["non2xx"] + r["socket_errors"]))' "$line")"
+}
+
+CANDIDATE_IDS='{}' INVITATION_IDS='{}' PROJECT_IDS='{}'
+# page_ids WHERE: the ids the API's follow-up queries are given for the first page (50) of the
+# candidates matching WHERE, newest first — the same on every request of a read-only run.
+page_ids() {
+  CANDIDATE_IDS=$(sql_value "$BENCH_DB" "SELECT coalesce(array_agg(id), '{}') FROM
+    (SELECT id FROM candidates WHERE $1 ORDER BY id DESC LIMIT 50) p")
+  INVITATION_IDS=$(sql_value "$BENCH_DB" "SELECT coalesce(array_agg(id), '{}') FROM invitations
+    WHERE candidate_id = ANY('$CANDIDATE_IDS'::text[])")
+  PROJECT_IDS=$(sql_value "$BENCH_DB" "SELECT coalesce(array_agg(DISTINCT project_id), '{}') FROM invitations
+    WHERE candidate_id = ANY('$CANDIDATE_IDS'::text[])")
 }
 
 # pgbench_run NAME SCRIPT: the endpoint's SQL at the same concurrency; records tps.
 pgbench_run() {
   local name="$1" script="$2" tps
   tps=$("$PGBENCH" -n -c "$BENCH_CONNECTIONS" -j "$THREADS" -T "$BENCH_SECONDS" -M prepared \
-    -D reseller_id="$RESELLER_ID" -D client_id="$CLIENT_ID" -D project_id="$PROJECT_ID" \
-    -D user_id="$CLIENT_USER_ID" -D q="%$SEARCH%" -f "$BENCH_DIR/pgbench/$script" \
+    -D reseller_id="$RESELLER_ID" -D client_id="$CLIENT_ID" -D project_id="$PROJECT_ID" -D q="%$SEARCH%" \
+    -D candidate_ids="$CANDIDATE_IDS" -D invitation_ids="$INVITATION_IDS" \
+    -D project_ids="$PROJECT_IDS" -f "$BENCH_DIR/pgbench/$script" \
     "$BENCH_PG/$BENCH_DB" 2>>"$BENCH_OUT/pgbench.log" | tee -a "$BENCH_OUT/pgbench.log" |
     sed -n 's/^tps = \([0-9.]*\).*/\1/p')
   [[ -n "$tps" ]] || { say "pgbench gave no result for $name (see $BENCH_OUT/pgbench.log)"; exit 1; }
@@ -79,7 +93,6 @@ DATABASE_URL="$BENCH_PG/$BENCH_DB" "$BENCH_BIN" seed-demo >>"$LOG" 2>&1
 PROJECT_ID=$(sql_value "$BENCH_DB" "SELECT id FROM projects WHERE name = 'Graduate Scheme 2027'")
 CLIENT_ID=$(sql_value "$BENCH_DB" "SELECT client_id FROM projects WHERE id = '$PROJECT_ID'")
 RESELLER_ID=$(sql_value "$BENCH_DB" "SELECT reseller_id FROM clients WHERE id = '$CLIENT_ID'")
-CLIENT_USER_ID=$(sql_value "$BENCH_DB" "SELECT id FROM users WHERE email = 'client@credence.local'")
 export BENCH_PROJECT="$PROJECT_ID"
 
 seeded=0
@@ -103,12 +116,18 @@ for size in $BENCH_SIZES; do
   CLIENT_TOKEN=$(login "$port" client@credence.local credence-client-demo)
 
   BENCH_TOKEN="$RESELLER_TOKEN" wrk_run "$size.reseller_list" "$base/api/v1/candidates?limit=50"
+  page_ids "reseller_id = '$RESELLER_ID'"
   pgbench_run "$size.reseller_list" reseller_list.sql
   BENCH_TOKEN="$RESELLER_TOKEN" wrk_run "$size.reseller_search" "$base/api/v1/candidates?limit=50&q=$SEARCH"
+  page_ids "reseller_id = '$RESELLER_ID' AND (lower(first_name || ' ' || last_name) LIKE '%$SEARCH%'
+    OR lower(email) LIKE '%$SEARCH%')"
   pgbench_run "$size.reseller_search" reseller_search.sql
   BENCH_TOKEN="$CLIENT_TOKEN" wrk_run "$size.client_list" "$base/api/v1/candidates?limit=50"
+  page_ids "client_id = '$CLIENT_ID'"
   pgbench_run "$size.client_list" client_list.sql
   BENCH_TOKEN="$CLIENT_TOKEN" wrk_run "$size.results" "$base/api/v1/projects/$PROJECT_ID/results?limit=50"
+  INVITATION_IDS=$(sql_value "$BENCH_DB" "SELECT coalesce(array_agg(id), '{}') FROM
+    (SELECT id FROM invitations WHERE project_id = '$PROJECT_ID' ORDER BY id DESC LIMIT 50) p")
   pgbench_run "$size.results" results.sql
   BENCH_TOKEN="" wrk_run "$size.healthz" "$base/healthz"
   BENCH_TOKEN="$CLIENT_TOKEN" wrk_run "$size.me" "$base/api/v1/me"
@@ -160,11 +179,12 @@ if (( BENCH_EXPORT_ROWS > 0 )); then
   stop_server
 fi
 
-if [[ -d "$ROOT/dist" ]]; then
+DIST="${BENCH_DIST:-$ROOT/dist}"
+if [[ -d "$DIST" ]]; then
   while IFS= read -r f; do
     br=$([[ -f "$f.br" ]] && stat -c %s "$f.br" || echo 0)
-    echo "spa ${f#"$ROOT/dist/"} $(stat -c %s "$f") $br" >>"$RESULTS"
-  done < <(find "$ROOT/dist" -type f \( -name '*.wasm' -o -name '*.js' \) | sort)
+    echo "spa ${f#"$DIST/"} $(stat -c %s "$f") $br" >>"$RESULTS"
+  done < <(find "$DIST" -type f \( -name '*.wasm' -o -name '*.js' \) | sort)
 fi
 
 python3 "$BENCH_DIR/report.py" "$RESULTS" \

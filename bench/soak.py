@@ -250,20 +250,23 @@ def check_books(invites, mail_dir, run):
     if mismatched:
         bad.append(f"{len(mismatched)} acknowledged id(s) differ from the stored ones")
     # Mail: one per soak invitation, to its candidate.
-    per_address = {}
+    per_address, dates = {}, {}
     for name in os.listdir(mail_dir):
         if name.startswith("."):
             continue
         with open(os.path.join(mail_dir, name), "rb") as f:
-            first = f.readline().decode("utf-8", "replace")
-        for address in first.removeprefix("X-Envelope-To:").strip().split(", "):
+            head = f.read(4096).decode("utf-8", "replace").splitlines()
+        date = next((line[5:].strip() for line in head if line.startswith("Date:")), "?")
+        for address in head[0].removeprefix("X-Envelope-To:").strip().split(", "):
             per_address[address] = per_address.get(address, 0) + 1
+            dates.setdefault(address, []).append(date)
     no_mail = [e for e in stored if per_address.get(e, 0) == 0]
     twice = [e for e in stored if per_address.get(e, 0) > 1]
     if no_mail:
         bad.append(f"{len(no_mail)} soak invitation(s) got no mail, e.g. {no_mail[0]}")
     if twice:
-        bad.append(f"{len(twice)} soak invitation(s) got more than one mail, e.g. {twice[0]}")
+        bad.append(f"{len(twice)} soak invitation(s) got more than one mail, e.g. {twice[0]} "
+                   f"(sent {' and '.join(sorted(dates[twice[0]]))})")
     return bad, len(stored), sum(per_address.get(e, 0) for e in stored)
 
 
@@ -398,6 +401,9 @@ def main():
         log(f"books: {stored} soak invitations, {mails} mails to them")
         if failures:
             print("SOAK FAILED:\n  " + "\n  ".join(failures))
+            if KILL and any("more than one mail" in f for f in failures):
+                print("  (jobs::mail marks a mail sent after the SMTP server accepted it: a process killed in"
+                      " between leaves it claimed, and another process sends it again when the claim ends)")
             return 1
         print(f"SOAK PASSED: {SECONDS} s{', kill -9 and restart of the invites process' if KILL else ''}; "
               f"reads {requests / elapsed:.0f}/s (p50 {p50:.2f} ms), invites {len(invites.acked) / elapsed:.0f}/s, "

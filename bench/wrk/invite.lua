@@ -3,12 +3,14 @@
 dofile(os.getenv("BENCH_DIR") .. "/wrk/report.lua")
 
 local project = os.getenv("BENCH_PROJECT")
-local run = os.getenv("BENCH_RUN") or tostring(os.time())
+-- Unique per wrk run (a warm-up and the run after it never share an email).
+local prefix = (os.getenv("BENCH_RUN") or "run") .. "-" .. os.time() .. "-" .. math.random(1000000)
 local threads = 0
 
 function setup(thread)
   threads = threads + 1
   thread:set("tid", threads)
+  thread:set("run", prefix)
 end
 
 local n = 0
