@@ -47,8 +47,8 @@ say() { echo "bench: $*" >&2; }
 # wrk_run NAME URL [SCRIPT]: warm-up, then the measured run; records rps and p50 of NAME.
 wrk_run() {
   local name="$1" url="$2" script="${3:-get.lua}" line
-  wrk -t"$THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_WARMUP_SECONDS}s" -s "$BENCH_DIR/wrk/$script" "$url" >/dev/null
-  line=$(wrk -t"$THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_SECONDS}s" -s "$BENCH_DIR/wrk/$script" "$url" |
+  wrk -t"$THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_WARMUP_SECONDS}s" --timeout 10s -s "$BENCH_DIR/wrk/$script" "$url" >/dev/null
+  line=$(wrk -t"$THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_SECONDS}s" --timeout 10s -s "$BENCH_DIR/wrk/$script" "$url" |
     tee -a "$BENCH_OUT/wrk.log" | sed -n 's/^WRK_JSON //p')
   [[ -n "$line" ]] || { say "wrk gave no result for $name"; exit 1; }
   python3 - "$name" "$line" >>"$RESULTS" <<'EOF'
@@ -87,7 +87,8 @@ pgbench_run() {
 }
 
 say "scratch database $BENCH_DB; logs in $BENCH_OUT"
-psql "$BENCH_PG/postgres" -X -q -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" -c "CREATE DATABASE $BENCH_DB" >/dev/null
+psql "$BENCH_PG/postgres" -X -q -c "SET client_min_messages = warning" \
+  -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" -c "CREATE DATABASE $BENCH_DB" >/dev/null
 DATABASE_URL="$BENCH_PG/$BENCH_DB" "$BENCH_BIN" migrate >>"$LOG" 2>&1
 DATABASE_URL="$BENCH_PG/$BENCH_DB" "$BENCH_BIN" seed-demo >>"$LOG" 2>&1
 PROJECT_ID=$(sql_value "$BENCH_DB" "SELECT id FROM projects WHERE name = 'Graduate Scheme 2027'")

@@ -134,7 +134,7 @@ class Server:
 
 def wrk(url, seconds, env, script):
     """One wrk run; its JSON summary."""
-    cmd = ["wrk", f"-t{min(2, CONNS)}", f"-c{CONNS}", f"-d{seconds}s", "-s", os.path.join(HERE, "wrk", script), url]
+    cmd = ["wrk", f"-t{min(2, CONNS)}", f"-c{CONNS}", f"-d{seconds}s", "--timeout", "10s", "-s", os.path.join(HERE, "wrk", script), url]
     out = subprocess.run(cmd, env={**os.environ, **env, "BENCH_DIR": HERE}, capture_output=True, text=True)
     for line in out.stdout.splitlines():
         if line.startswith("WRK_JSON "):
