@@ -21,13 +21,15 @@ export CREDENCE_WEB_DIR ?= $(DIST)
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
 export TEST_POSTGRES_URL
 
-.PHONY: help run build web api test test-rust fuzz e2e openapi bench fmt lint screenshots tools tools-web tools-test postgres-up clean
+.PHONY: help run build web api test test-rust fuzz e2e openapi bench bench-bin soak fmt lint screenshots tools tools-web tools-test tools-bench postgres-up clean
 
 help:
 	@echo "make run    build everything and start Credence on SQLite (prints the URL and logins)"
 	@echo "make test   unit tests, API tests on SQLite and PostgreSQL, browser journeys"
 	@echo "make build  build the SPA and the API without starting"
-	@echo "make openapi | fuzz | e2e | fmt | lint | bench | clean"
+	@echo "make openapi | fuzz | e2e | fmt | lint | clean"
+	@echo "make bench  measure the release server against PostgreSQL at 10k and 1M candidates"
+	@echo "make soak   two servers on one database under steady load (SOAK_SECONDS, SOAK_KILL=1)"
 
 ## ---- run --------------------------------------------------------------------------------
 
@@ -123,9 +125,32 @@ screenshots: web tools-test
 openapi:
 	cargo run -q -p credence-api --bin credence -- openapi > openapi.yaml
 
-# Throughput of a release build over loopback, on SQLite and PostgreSQL (prints numbers).
-bench: postgres-up
-	cargo bench -p credence-api --bench throughput
+## ---- measuring (docs/SCALING.md): make bench, make soak [SOAK_KILL=1] ----------------------
+
+# A copy of the release binary, so a build elsewhere into the same target directory cannot swap
+# it halfway. BENCH_BIN=path uses that binary instead (no build).
+BENCH_COPY := $(CARGO_TARGET_DIR)/bench-credence-$(notdir $(CURDIR))
+export BENCH_SIZES BENCH_SECONDS BENCH_WARMUP_SECONDS BENCH_CONNECTIONS BENCH_EXPORT_ROWS BENCH_DB BENCH_OUT BENCH_DIST
+export SOAK_SECONDS SOAK_KILL SOAK_CONNECTIONS SOAK_PROBE_SECONDS SOAK_CANDIDATES SOAK_DB SOAK_DRAIN_SECONDS
+
+bench-bin:
+	@if [ -z "$${BENCH_BIN:-}" ]; then cargo build --release -p credence-api && cp $(RELEASE_BIN) $(BENCH_COPY); fi
+
+tools-bench:
+	@$(call apt_install,wrk)
+	@python3 -c 'import aiosmtpd' 2>/dev/null || pip install --quiet aiosmtpd
+
+# Seeds 10k and 1M candidates on a scratch PostgreSQL database, loads the release server with
+# wrk and each endpoint's SQL with pgbench (16 connections each) and prints the ratios
+# (BENCH_SIZES, BENCH_SECONDS, BENCH_EXPORT_ROWS; about 15 minutes with the defaults).
+bench: tools-bench postgres-up bench-bin
+	BENCH_BIN=$${BENCH_BIN:-$(BENCH_COPY)} bash bench/run.sh
+
+# Two API processes on one database at half their measured capacity for SOAK_SECONDS (600),
+# then the books: no error, exact ledger, every replay the same, one mail per invitation, flat
+# memory. SOAK_KILL=1 kills the invites process with SIGKILL halfway and starts it again.
+soak: tools-bench postgres-up bench-bin
+	BENCH_BIN=$${BENCH_BIN:-$(BENCH_COPY)} python3 bench/soak.py
 
 fmt:
 	cargo fmt --all
