@@ -95,13 +95,22 @@ pub fn from_of(platform: &Mailbox, mail: &OutboxRow) -> Result<Mailbox, String> 
     Ok(Mailbox::new(name, address))
 }
 
+/// One `Message-ID` per queued mail, the same on every attempt: a mail sent again after a crash
+/// between the SMTP server's acceptance and `mark_sent` is the same message, which receivers
+/// drop as a duplicate.
+pub fn message_id(mail: &OutboxRow, from: &Mailbox) -> String {
+    format!("<{}@{}>", mail.id, from.email.domain())
+}
+
 async fn send(transport: &SmtpTransport, from: &Mailbox, mail: &OutboxRow) -> Result<(), String> {
     let from = from_of(from, mail)?;
     let to: Mailbox = mail
         .to_address
         .parse()
         .map_err(|e| format!("bad recipient: {e}"))?;
+    let message_id = message_id(mail, &from);
     let mut builder = Message::builder()
+        .message_id(Some(message_id))
         .from(from)
         .to(to)
         .subject(mail.subject.clone());
@@ -166,6 +175,18 @@ mod tests {
         let vendor = from_of(&platform, &row(None, None)).unwrap();
         assert_eq!(vendor, platform);
         assert!(from_of(&platform, &row(Some("Acme"), Some("not an address"))).is_err());
+    }
+
+    #[test]
+    fn every_attempt_of_a_mail_carries_its_one_message_id() {
+        let from: Mailbox = "Acme <mail@acme.example>".parse().unwrap();
+        let mail = row(Some("Acme"), Some("mail@acme.example"));
+        assert_eq!(message_id(&mail, &from), "<m@acme.example>");
+        let retried = OutboxRow {
+            attempts: 3,
+            ..row(Some("Acme"), Some("mail@acme.example"))
+        };
+        assert_eq!(message_id(&retried, &from), "<m@acme.example>");
     }
 
     #[test]

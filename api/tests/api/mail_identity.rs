@@ -522,6 +522,18 @@ async fn the_smtp_headers_carry_the_sender_and_names_cannot_inject_headers(backe
         [format!("Reply-To: {VENDOR_SUPPORT}")],
         "{staff}"
     );
+    // One Message-ID per queued mail, from the outbox row (the same on a second attempt).
+    let ids: BTreeSet<String> = sink
+        .messages_to(HR)
+        .iter()
+        .chain(sink.messages_to(STAFF).iter())
+        .map(|m| header(&headers(&m.data), "Message-ID").concat())
+        .collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert!(
+        ids.iter().all(|id| id.ends_with("@partner.example>")),
+        "{ids:?}"
+    );
     for received in sink.messages_to(HR) {
         let head = headers(&received.data);
         assert_eq!(
