@@ -1,0 +1,1 @@
+DROP INDEX assessments_in_progress_deadline;
