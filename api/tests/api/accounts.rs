@@ -4,7 +4,7 @@
 //! per-tenant rule, and Login As and the audit trail name the exact account.
 
 use credence_shared::admin::AuditEvent;
-use credence_shared::auth::{AccountChoiceProblem, TokenResponse, User};
+use credence_shared::auth::{AccountChoiceProblem, Me, TokenResponse};
 use credence_shared::reseller::ClientUser;
 use credence_shared::{Page, Role};
 use serde_json::json;
@@ -45,7 +45,7 @@ async fn reseller_who_is_also_a_client_user(
 ) -> (String, String, ClientUser) {
     let admin = app.admin_token().await;
     let (_, token) = reseller_with_user(app, &admin, "Acme Partners").await;
-    let me: User = app.get("/me", Some(&token)).await.json();
+    let me: Me = app.get("/me", Some(&token)).await.json();
     let client = app.create_client(&token, "Acme Ltd", 5).await;
     let mine: ClientUser = app
         .post(
@@ -103,7 +103,7 @@ async fn a_reseller_user_adds_themself_as_a_client_user_and_chooses_at_sign_in(b
         .iter()
         .map(|a| (a.id.clone(), a.role, a.label.clone(), a.tenant_name.clone()))
         .collect();
-    offered.sort();
+    offered.sort_by(|a, b| a.0.cmp(&b.0));
     let mut expected = vec![
         (
             reseller_user_id.clone(),
@@ -118,7 +118,7 @@ async fn a_reseller_user_adds_themself_as_a_client_user_and_chooses_at_sign_in(b
             Some("Acme Ltd".to_string()),
         ),
     ];
-    expected.sort();
+    expected.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(offered, expected);
 
     // Each choice opens its own account.
@@ -342,7 +342,7 @@ async fn login_as_and_the_audit_trail_name_the_exact_account(backend: Backend) {
         .await
         .expect::<TokenResponse>(200);
     let viewing = app.login_as(&token, &mine.id).await;
-    let me: credence_shared::auth::Me = app.get("/me", Some(&viewing)).await.json();
+    let me: Me = app.get("/me", Some(&viewing)).await.json();
     assert_eq!(me.id, mine.id);
     assert_eq!(
         me.impersonator.map(|i| i.id).as_deref(),
