@@ -69,7 +69,8 @@ pub fn choose(
 ) -> Result<UserRow, ApiError> {
     let mut open = Vec::with_capacity(verified.len());
     for account in verified {
-        if sessions::organisation_open(conn, &account)? && custom_hosts::admits(conn, host, &account)?
+        if sessions::organisation_open(conn, &account)?
+            && custom_hosts::admits(conn, host, &account)?
         {
             open.push(account);
         }

@@ -4,8 +4,8 @@ use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use credence_shared::admin::Branding;
 use credence_shared::auth::{
-    AccountChoiceProblem, Impersonator, LoginRequest, Me, PasswordForgotRequest, PasswordSetRequest, RefreshRequest,
-    TokenResponse,
+    AccountChoiceProblem, Impersonator, LoginRequest, Me, PasswordForgotRequest,
+    PasswordSetRequest, RefreshRequest, TokenResponse,
 };
 use credence_shared::problem::Problem;
 use credence_shared::reseller::{EmailConfirm, PasswordChangeRequest};

@@ -164,9 +164,7 @@ async fn a_reseller_user_adds_themself_as_a_client_user_and_chooses_at_sign_in(b
     )
     .await
     .assert_status(204);
-    let only_client: TokenResponse = sign_in(&app, CLIENT_USER_PASSWORD, None)
-        .await
-        .expect(200);
+    let only_client: TokenResponse = sign_in(&app, CLIENT_USER_PASSWORD, None).await.expect(200);
     assert_eq!(only_client.user.id, mine.id);
     let only_reseller: TokenResponse = sign_in(&app, RESELLER_PASSWORD, None).await.expect(200);
     assert_eq!(only_reseller.user.id, reseller_user_id);
@@ -303,10 +301,7 @@ async fn email_changes_are_unique_within_the_tenant(backend: Backend) {
     app.post("/auth/email/confirm", None, json!({ "token": confirm }))
         .await
         .assert_status(204);
-    let signed_in: TokenResponse = app
-        .login(STAFF, CLIENT_USER_PASSWORD)
-        .await
-        .expect(200);
+    let signed_in: TokenResponse = app.login(STAFF, CLIENT_USER_PASSWORD).await.expect(200);
     assert_eq!(signed_in.user.id, first.id);
     // Back within the client, the address someone there took meanwhile is refused at
     // confirmation too.
@@ -403,7 +398,10 @@ async fn an_email_holds_at_most_five_accounts(backend: Backend) {
         let answered: ClientUser = reply.expect(201);
         assert_eq!(answered.email, STAFF);
         let listed: Page<ClientUser> = app
-            .get(&format!("/client-users?client_id={}", client.id), Some(&token))
+            .get(
+                &format!("/client-users?client_id={}", client.id),
+                Some(&token),
+            )
             .await
             .json();
         assert_eq!(listed.data.len(), usize::from(i < 5), "client {i}");
@@ -412,9 +410,18 @@ async fn an_email_holds_at_most_five_accounts(backend: Backend) {
         .get("/audit-events?limit=200", Some(&admin))
         .await
         .json();
-    assert!(all.data.iter().any(|e| e.action == "user.create_suppressed"));
-    let mine: Page<AuditEvent> = app.get("/audit-events?limit=200", Some(&token)).await.json();
-    assert!(!mine.data.iter().any(|e| e.action == "user.create_suppressed"));
+    assert!(all
+        .data
+        .iter()
+        .any(|e| e.action == "user.create_suppressed"));
+    let mine: Page<AuditEvent> = app
+        .get("/audit-events?limit=200", Some(&token))
+        .await
+        .json();
+    assert!(!mine
+        .data
+        .iter()
+        .any(|e| e.action == "user.create_suppressed"));
     // The vendor adding a sixth account is told plainly.
     let reseller = app.create_reseller(&admin, "Second Partners").await;
     let sixth = app

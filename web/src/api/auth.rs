@@ -2,7 +2,8 @@
 
 use credence_shared::admin::Branding;
 use credence_shared::auth::{
-    AccountChoice, AccountChoiceProblem, LoginRequest, Me, PasswordForgotRequest, PasswordSetRequest, TokenResponse,
+    AccountChoice, AccountChoiceProblem, LoginRequest, Me, PasswordForgotRequest,
+    PasswordSetRequest, TokenResponse,
 };
 use credence_shared::reseller::PasswordChangeRequest;
 use gloo_net::http::Method;

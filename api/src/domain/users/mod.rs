@@ -213,7 +213,11 @@ pub fn upsert_admin(
     };
     let existing = in_tenant(conn, email.as_str(), admins, None)?;
     if existing.is_none() && at_capacity(conn, email.as_str())? {
-        return Err(ApiError::field("email", "too_many_accounts", TOO_MANY_ACCOUNTS));
+        return Err(ApiError::field(
+            "email",
+            "too_many_accounts",
+            TOO_MANY_ACCOUNTS,
+        ));
     }
     let id = match existing {
         Some(existing) => {

@@ -17,8 +17,8 @@ use crate::mail::templates;
 use crate::secrets::{random_token, token_hash};
 
 use super::{
-    all_by_email, at_capacity, brand_for_user, choice, get, in_tenant, UserRow, EMAIL_CHANGE, EMAIL_CHANGE_LINK_HOURS,
-    PASSWORD_PURPOSES, RESET_LINK_HOURS, WELCOME_LINK_HOURS,
+    all_by_email, at_capacity, brand_for_user, choice, get, in_tenant, UserRow, EMAIL_CHANGE,
+    EMAIL_CHANGE_LINK_HOURS, PASSWORD_PURPOSES, RESET_LINK_HOURS, WELCOME_LINK_HOURS,
 };
 
 /// Issues a fresh welcome link (older unused ones stop working) and queues the email.
