@@ -48,6 +48,10 @@ pub enum ApiError {
         detail: String,
         retry_after_secs: u64,
     },
+    /// The email has several accounts with this password: which one (409
+    /// `account_choice_required`, the choices in `accounts`).
+    #[error("account choice required")]
+    AccountChoice(Vec<credence_shared::auth::AccountChoice>),
     #[error("method not allowed")]
     MethodNotAllowed { allow: Vec<String> },
     #[error("internal error: {0}")]
@@ -116,6 +120,7 @@ impl ApiError {
             ApiError::Validation(_) => "validation_failed",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::QuotaReached { code, .. } => code,
+            ApiError::AccountChoice(_) => "account_choice_required",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::Internal(_) => "internal_error",
         }
@@ -134,6 +139,11 @@ impl ApiError {
                 vec![],
             ),
             ApiError::QuotaReached { detail, .. } => (detail.clone(), vec![]),
+            ApiError::AccountChoice(_) => (
+                "This email has several accounts with this password: choose the one to open."
+                    .into(),
+                vec![],
+            ),
             ApiError::MethodNotAllowed { allow } => {
                 (format!("This path supports {}.", allow.join(", ")), vec![])
             }

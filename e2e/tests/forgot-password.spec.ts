@@ -1,45 +1,13 @@
 // Forgot password: a reset link by email, a new password, and signing in with it.
-import { expect, test, type APIRequestContext } from '@playwright/test';
-import { admin, checkPage, choosePassword, login, logout, mailsTo, setPasswordLink, unique, waitForMail } from './support';
-
-/** A reseller with one user who has already set a password, made through the API. */
-async function resellerUserWithPassword(request: APIRequestContext, email: string, name: string, password: string) {
-  const loginResp = await request.post('/api/v1/auth/login', { data: { email: admin.email, password: admin.password } });
-  expect(loginResp.status()).toBe(200);
-  const headers = { Authorization: `Bearer ${(await loginResp.json()).access_token}` };
-
-  const brands = await request.get('/api/v1/admin/brands', { headers });
-  expect(brands.status()).toBe(200);
-  const brandIds = ((await brands.json()).data as { id: string }[]).slice(0, 1).map((b) => b.id);
-
-  const reseller = await request.post('/api/v1/admin/resellers', {
-    headers,
-    data: {
-      name: unique('Forgetful Partners'),
-      contact_email: `${unique('contact')}@e2e.test`.toLowerCase(),
-      discount_percent: 15,
-      currency: 'EUR',
-      brand_ids: brandIds,
-    },
-  });
-  expect(reseller.status()).toBe(201);
-  const resellerId = (await reseller.json()).id;
-
-  const user = await request.post(`/api/v1/admin/resellers/${resellerId}/users`, { headers, data: { name, email } });
-  expect(user.status()).toBe(201);
-
-  const welcome = await waitForMail(email);
-  const token = new URL(setPasswordLink(welcome), 'http://x').searchParams.get('token');
-  const set = await request.post('/api/v1/auth/password/set', { data: { token, password } });
-  expect(set.status()).toBe(204);
-}
+import { expect, test } from '@playwright/test';
+import { checkPage, choosePassword, login, logout, mailsTo, resellerUserWithPassword, setPasswordLink, unique, waitForMail } from './support';
 
 test('a user who forgot their password resets it by email and signs in', async ({ page, request }) => {
   const email = `${unique('forgetful')}@e2e.test`.toLowerCase();
   const name = `Fred ${unique('Forgetful')}`;
   const oldPassword = `Old-password-${unique('pw')}`;
   const newPassword = `New-password-${unique('pw')}`;
-  await resellerUserWithPassword(request, email, name, oldPassword);
+  await resellerUserWithPassword(request, unique('Forgetful Partners'), { name, email, password: oldPassword });
   const before = mailsTo(email);
 
   await page.goto('/login');

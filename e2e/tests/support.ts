@@ -1,7 +1,7 @@
 // Shared helpers of the journeys: the mail catcher's inbox, signing in through the UI, and the
 // accessibility and layout check of every page a journey visits.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -14,6 +14,42 @@ function required(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set; start the journeys with e2e/run.sh`);
   return value;
+}
+
+/**
+ * The vendor's part, through the API: a reseller on the first skin and its user, who has set
+ * `password` through the welcome link. The reseller's name and id.
+ */
+export async function resellerUserWithPassword(
+  request: APIRequestContext,
+  resellerName: string,
+  user: { name: string; email: string; password: string },
+): Promise<{ name: string; id: string }> {
+  const loginResp = await request.post('/api/v1/auth/login', { data: { email: admin.email, password: admin.password } });
+  expect(loginResp.status()).toBe(200);
+  const headers = { Authorization: `Bearer ${(await loginResp.json()).access_token}` };
+  const brands = await request.get('/api/v1/admin/brands', { headers });
+  expect(brands.status()).toBe(200);
+  const brandIds = ((await brands.json()).data as { id: string }[]).slice(0, 1).map((b) => b.id);
+  const reseller = await request.post('/api/v1/admin/resellers', {
+    headers,
+    data: {
+      name: resellerName,
+      contact_email: `${unique('contact')}@e2e.test`.toLowerCase(),
+      discount_percent: 15,
+      currency: 'EUR',
+      brand_ids: brandIds,
+    },
+  });
+  expect(reseller.status()).toBe(201);
+  const id = (await reseller.json()).id as string;
+  const created = await request.post(`/api/v1/admin/resellers/${id}/users`, { headers, data: { name: user.name, email: user.email } });
+  expect(created.status()).toBe(201);
+  const welcome = await waitForMail(user.email);
+  const token = new URL(setPasswordLink(welcome), 'http://x').searchParams.get('token');
+  const set = await request.post('/api/v1/auth/password/set', { data: { token, password: user.password } });
+  expect(set.status()).toBe(204);
+  return { name: resellerName, id };
 }
 
 export function unique(prefix: string): string {

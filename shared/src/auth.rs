@@ -13,6 +13,35 @@ pub struct LoginRequest {
     pub email: String,
     #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub password: String,
+    /// Which account to open when the email has several (an `id` from the choices of a 409
+    /// `account_choice_required`). An account that is not this email's, or whose password is
+    /// another, gets the same 401 as a wrong password.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+}
+
+/// One account a person may open: what the sign-in form shows when an email has several
+/// accounts whose password matches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountChoice {
+    /// The account to send back as `account` (the user's id).
+    pub id: String,
+    pub role: Role,
+    /// The reseller's or the client's name; none for the vendor's administrators.
+    pub tenant_name: Option<String>,
+    /// Role and tenant in words, e.g. "Client user at Acme Ltd".
+    pub label: String,
+}
+
+/// 409 `account_choice_required`: the email has several accounts with this password; sign in
+/// again with one of `accounts` as `account`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountChoiceProblem {
+    #[serde(flatten)]
+    pub problem: crate::problem::Problem,
+    pub accounts: Vec<AccountChoice>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

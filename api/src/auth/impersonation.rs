@@ -70,7 +70,8 @@ pub fn start(
             reseller_id: Some(reseller_id),
             client_id: Some(client.id.clone()),
         },
-        serde_json::json!({ "reseller_user": { "id": by.id, "name": by.name, "email": by.email }, "session_id": session_id }),
+        // Both accounts by id and tenant: the same email may hold both.
+        serde_json::json!({ "reseller_user": { "id": by.id, "name": by.name, "email": by.email, "reseller_id": by.reseller_id }, "client_user": { "id": target.id, "client_id": client.id }, "session_id": session_id }),
     )?;
     Ok(ImpersonationResponse {
         access_token: token,

@@ -8,6 +8,7 @@ pub mod key_scopes;
 pub mod password;
 pub mod peer;
 pub mod session;
+pub mod sign_in;
 pub mod throttle;
 pub mod tokens;
 

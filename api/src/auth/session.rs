@@ -117,7 +117,8 @@ pub fn open(
             reseller_id: user.reseller_id.clone(),
             client_id: None,
         },
-        serde_json::json!({}),
+        // One email may hold several accounts: the event names the tenant of the one opened.
+        serde_json::json!({ "role": user.role, "reseller_id": user.reseller_id, "client_id": user.client_id }),
     )?;
     Ok(Issued {
         access_token: access_token(keys, &user, &session_id, ACCESS_TOKEN_SECONDS, None)?,

@@ -11,7 +11,7 @@ use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::clients::{get_scoped, ClientRow};
 use crate::domain::links::Links;
 use crate::domain::tenant::Tenant;
-use crate::domain::users::{self as accounts, NewUser, UserRow};
+use crate::domain::users::{self as accounts, AccountTenant, NewUser, UserRow};
 use crate::domain::values::{optional_text, required_text, Email};
 use crate::domain::{brands, into_page, like_pattern, outbox, senders, sessions, PageRequest};
 use crate::error::{ApiError, Validator};
@@ -157,7 +157,7 @@ pub fn create(
             "This client is archived: reactivate it before adding users.",
         ));
     }
-    if let Some(stand_in) = stand_in_for_foreign_email(conn, actor, tenant, &client, input)? {
+    if let Some(stand_in) = stand_in_for_full_email(conn, actor, &client, input)? {
         return Ok(stand_in);
     }
     let brand = brands::get(conn, &client.brand_id)?;
@@ -179,41 +179,36 @@ pub fn create(
     Ok(to_dto(user, &client))
 }
 
-/// Whether `user` is someone this tenant may see (so may be told the email is taken).
-fn visible_to(conn: &mut DbConnection, tenant: &Tenant, user: &UserRow) -> Result<bool, ApiError> {
-    Ok(match tenant {
-        Tenant::Client { client_id } => user.client_id.as_deref() == Some(client_id.as_str()),
-        Tenant::Reseller { reseller_id } => {
-            user.reseller_id.as_deref() == Some(reseller_id.as_str())
-                || match &user.client_id {
-                    Some(client_id) => get_scoped(conn, tenant, client_id).is_ok(),
-                    None => false,
-                }
-        }
-    })
-}
-
-/// Emails are unique across the platform (they sign in), so an email that belongs to someone
-/// outside the caller's tenant cannot be added, yet refusing would tell the caller that the
-/// person has an account elsewhere. Such a request is answered exactly as for a new email
-/// (a valid body gets 201 with an invited user) and changes nothing; the vendor sees it in
-/// the audit trail (`user.create_suppressed`). Emails of the tenant's own users stay a 422.
-fn stand_in_for_foreign_email(
+/// An email holds at most `MAX_ACCOUNTS_PER_EMAIL` accounts (one per tenant), yet refusing one
+/// more would tell the caller that the person has accounts elsewhere. Such a request is answered
+/// exactly as for a new email (a valid body gets 201 with an invited user) and changes nothing;
+/// the vendor sees it in the audit trail (`user.create_suppressed`). An email already used in
+/// this client stays a 422 (`taken`, from `users::create_invited`).
+fn stand_in_for_full_email(
     conn: &mut DbConnection,
     actor: &AuditActor,
-    tenant: &Tenant,
     client: &ClientRow,
     input: &ClientUserCreate,
 ) -> Result<Option<ClientUser>, ApiError> {
     let Ok(email) = Email::parse(&input.email) else {
         return Ok(None);
     };
-    let Some(existing) = accounts::find_by_email(conn, email.as_str())? else {
-        return Ok(None);
+    let here = AccountTenant {
+        role: Role::ClientUser,
+        reseller_id: None,
+        client_id: Some(&client.id),
     };
-    if visible_to(conn, tenant, &existing)? {
+    if accounts::taken_in_tenant(conn, email.as_str(), here, None)?
+        || !accounts::at_capacity(conn, email.as_str())?
+    {
         return Ok(None);
     }
+    let Some(existing) = accounts::all_by_email(conn, email.as_str())?
+        .into_iter()
+        .next()
+    else {
+        return Ok(None);
+    };
     let mut v = Validator::new();
     let name = v.check("name", required_text(&input.name, 200));
     let job_title = v.check(
@@ -276,8 +271,9 @@ pub fn update(
         .as_deref()
         .and_then(|s| v.check("email", Email::parse(s)));
     if let Some(email) = &email {
+        // Unique within the client; other tenants' accounts with it are the person's own.
         if email.as_str() != before.email
-            && accounts::find_by_email(conn, email.as_str())?.is_some()
+            && accounts::taken_in_tenant(conn, email.as_str(), before.tenant(), Some(id))?
         {
             v.add("email", "taken", "A user with this email exists already.");
         }

@@ -4,15 +4,15 @@ use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use credence_shared::admin::Branding;
 use credence_shared::auth::{
-    Impersonator, LoginRequest, Me, PasswordForgotRequest, PasswordSetRequest, RefreshRequest,
-    TokenResponse,
+    AccountChoiceProblem, Impersonator, LoginRequest, Me, PasswordForgotRequest,
+    PasswordSetRequest, RefreshRequest, TokenResponse,
 };
 use credence_shared::problem::Problem;
 use credence_shared::reseller::{EmailConfirm, PasswordChangeRequest};
 
 use crate::auth::extract::client_ip;
 use crate::auth::session::{self, Issued};
-use crate::auth::{password, AnyUser, Principal, RealUser};
+use crate::auth::{password, sign_in, AnyUser, Principal, RealUser};
 use crate::domain::{sessions, users};
 use crate::error::{ApiError, ApiResult, Validator};
 use crate::routes::extract::Json;
@@ -51,13 +51,17 @@ fn token_response(state: &AppState, issued: Issued) -> HttpResponse {
 ///
 /// Unknown emails and wrong passwords get the same answer after the same work, and so does a
 /// sign-in on a reseller's custom host by anyone but that reseller's staff and its clients'
-/// users.
+/// users. One email may hold accounts in several tenants: when the password opens more than
+/// one, the answer is 409 `account_choice_required` listing them (`accounts`: id and a label
+/// such as "Client user at Acme Ltd"), and the client signs in again naming one as `account`.
+/// An `account` the password does not open is a wrong password.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in; also sets the HttpOnly `credence_refresh` cookie", body = TokenResponse),
         (status = 401, description = "`invalid_credentials`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`account_choice_required`: the password opens several accounts of this email; sign in again with one of `accounts` as `account`", body = AccountChoiceProblem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`, with Retry-After", body = Problem, content_type = "application/problem+json"),
     )
@@ -82,29 +86,16 @@ pub async fn login(
         .check(&state.db, ip.as_deref().unwrap_or("unknown"), &body.email)
         .await?;
 
-    let email = body.email.clone();
-    let user = state
-        .db
-        .run(move |conn| users::find_by_email(conn, &email))
-        .await?;
-    let stored = user
-        .as_ref()
-        .and_then(|u| u.password_hash.clone())
-        .unwrap_or_else(|| state.dummy_password_hash.clone());
-    let password = body.password.clone();
-    let matches = web::block(move || password::verify(&password, &stored))
-        .await
-        .map_err(ApiError::internal)?;
-    let user = match user {
-        Some(user) if matches && session::may_sign_in(&user) => user,
-        _ => return Err(session::invalid_credentials()),
-    };
+    let verified = sign_in::verified_accounts(&state, &body.email, &body.password).await?;
     let keys = state.keys.clone();
     // Never `connection_info()`: it believes `X-Forwarded-Host` from anyone.
     let host = crate::auth::extract::client_host(&req);
     let issued = state
         .db
-        .transaction(move |conn| session::open(conn, &keys, user, ip, host.as_deref()))
+        .transaction(move |conn| {
+            let user = sign_in::choose(conn, verified, body.account.as_deref(), host.as_deref())?;
+            session::open(conn, &keys, user, ip, host.as_deref())
+        })
         .await?;
     Ok(token_response(&state, issued))
 }

@@ -3,6 +3,7 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
+use credence_shared::auth::AccountChoiceProblem;
 use credence_shared::problem::{FieldError, Problem};
 
 use crate::error::{ApiError, Failure};
@@ -48,6 +49,7 @@ impl ResponseError for ApiError {
             ApiError::RateLimited { .. } | ApiError::QuotaReached { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }
+            ApiError::AccountChoice(_) => StatusCode::CONFLICT,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -72,12 +74,14 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let (detail, errors) = self.explanation();
-        response.json(problem(
-            self.status_code(),
-            self.code(),
-            Some(detail),
-            errors,
-        ))
+        let problem = problem(self.status_code(), self.code(), Some(detail), errors);
+        match self {
+            ApiError::AccountChoice(accounts) => response.json(AccountChoiceProblem {
+                problem,
+                accounts: accounts.clone(),
+            }),
+            _ => response.json(problem),
+        }
     }
 }
 

@@ -72,9 +72,10 @@ fn create_admin_reads_the_password_from_stdin_and_checks_it() {
         let db = credence_api::db::Db::connect(&credence_api::db::DbUrl::parse(&url).unwrap(), 2)
             .unwrap();
         let mut conn = db.get().unwrap();
-        let user = credence_api::domain::users::find_by_email(&mut conn, "boss@vendor.example")
-            .unwrap()
-            .unwrap();
+        let mut accounts =
+            credence_api::domain::users::all_by_email(&mut conn, "boss@vendor.example").unwrap();
+        assert_eq!(accounts.len(), 1);
+        let user = accounts.remove(0);
         assert_eq!(user.role, "platform_admin");
         assert!(credence_api::auth::password::verify(
             "a-strong-admin-password",

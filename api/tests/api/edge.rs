@@ -418,6 +418,8 @@ async fn another_tenants_email_is_not_revealed(backend: Backend) {
     let their_client = app.create_client(&theirs, "Their Client", 0).await;
     app.client_user(&theirs, Some(&their_client.id), "taken@their.example")
         .await;
+    app.client_user(&theirs, Some(&their_client.id), "taken2@their.example")
+        .await;
     let (_, colleague) = app
         .client_user(&mine, Some(&my_client.id), "colleague@my.example")
         .await;
@@ -437,13 +439,18 @@ async fn another_tenants_email_is_not_revealed(backend: Backend) {
         (mine.clone(), Some(my_client.id.clone())),
         (colleague.clone(), None),
     ] {
-        // Someone else's user, a reseller's staff, a brand-new address: one answer.
-        let fresh = if client_id.is_some() {
-            "fresh1@new.example"
+        // Someone else's user, a reseller's staff, a brand-new address: one answer (an email
+        // is unique within its tenant, so each is a new account of this client).
+        let emails: &[&str] = if client_id.is_some() {
+            &[
+                "taken@their.example",
+                "staff@their-partners.example",
+                "fresh1@new.example",
+            ]
         } else {
-            "fresh2@new.example"
+            &["taken2@their.example", "fresh2@new.example"]
         };
-        for email in ["taken@their.example", "staff@their-partners.example", fresh] {
+        for &email in emails {
             let created: ClientUser = add(token.clone(), client_id.clone(), email)
                 .await
                 .expect(201);
@@ -457,7 +464,7 @@ async fn another_tenants_email_is_not_revealed(backend: Backend) {
             .post(
                 "/client-users",
                 Some(&token),
-                json!({ "client_id": client_id, "name": "", "email": "taken@their.example" }),
+                json!({ "client_id": client_id, "name": "", "email": "other@their.example" }),
             )
             .await;
         assert_eq!(
@@ -479,4 +486,5 @@ async fn another_tenants_email_is_not_revealed(backend: Backend) {
     // The other tenant's user is untouched and still theirs.
     let users: Page<ClientUser> = app.get("/client-users", Some(&theirs)).await.json();
     assert!(users.data.iter().any(|u| u.email == "taken@their.example"));
+    assert!(users.data.iter().all(|u| u.client_id == their_client.id));
 }

@@ -13,6 +13,7 @@ mod reply;
 mod smtp;
 mod wait;
 
+mod accounts;
 mod admin;
 mod api_key_limits;
 mod api_key_scopes;

@@ -2,23 +2,42 @@
 
 use credence_shared::admin::Branding;
 use credence_shared::auth::{
-    LoginRequest, Me, PasswordForgotRequest, PasswordSetRequest, TokenResponse,
+    AccountChoice, AccountChoiceProblem, LoginRequest, Me, PasswordForgotRequest,
+    PasswordSetRequest, TokenResponse,
 };
 use credence_shared::reseller::PasswordChangeRequest;
 use gloo_net::http::Method;
 
 use super::session::{clear_impersonation, clear_session, impersonation_token, store_tokens};
-use super::{decode, get, problem_from, send, send_once, ApiResult, Body};
+use super::{check, decode, get, problem_from, send, send_once, ApiError, ApiResult, Body};
 
 pub async fn branding() -> ApiResult<Branding> {
     decode(send(Method::GET, "/branding", Body::Empty, false).await?).await
 }
 
-pub async fn login(req: &LoginRequest) -> ApiResult<TokenResponse> {
-    let resp = send(Method::POST, "/auth/login", Body::json(req)?, false).await?;
-    let tokens: TokenResponse = decode(resp).await?;
+/// What a sign-in ends in: a session, or — when the email has several accounts this password
+/// opens — the accounts to choose from (sign in again with one as `account`).
+pub enum SignIn {
+    Done(TokenResponse),
+    Choose(Vec<AccountChoice>),
+}
+
+pub async fn login(req: &LoginRequest) -> ApiResult<SignIn> {
+    let resp = send_once(&Method::POST, "/auth/login", &Body::json(req)?, None, &[]).await?;
+    if resp.status() == 409 {
+        let text = resp.text().await.unwrap_or_default();
+        return match serde_json::from_str::<AccountChoiceProblem>(&text) {
+            Ok(choice) => Ok(SignIn::Choose(choice.accounts)),
+            Err(_) => Err(ApiError::synthetic(
+                409,
+                "unexpected_response",
+                "The server sent an answer this page does not understand",
+            )),
+        };
+    }
+    let tokens: TokenResponse = decode(check(resp).await?).await?;
     store_tokens(&tokens);
-    Ok(tokens)
+    Ok(SignIn::Done(tokens))
 }
 
 pub async fn logout() -> ApiResult<()> {

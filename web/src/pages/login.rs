@@ -1,13 +1,15 @@
-//! `/login`: the branded sign-in page; sends each role to its own portal.
+//! `/login`: the branded sign-in page; sends each role to its own portal. When the email has
+//! several accounts this password opens (a reseller user who is also a client user), it asks
+//! which one to open and signs in again with that account.
 
-use credence_shared::auth::LoginRequest;
+use credence_shared::auth::{AccountChoice, LoginRequest};
 use credence_shared::Role;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, SignIn};
 use crate::auth::{home_for, use_session};
 use crate::components::form::{FieldErrors, SubmitButton, TextField};
 use crate::pages::public_shell::PublicShell;
@@ -31,14 +33,21 @@ pub fn Login() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let errors: FieldErrors = RwSignal::new(Vec::new());
     let failure = RwSignal::new(None::<String>);
+    // The accounts to choose from, once the API has asked which one to open.
+    let choices = RwSignal::new(Vec::<AccountChoice>::new());
 
     let submit = Action::new_local(move |req: &LoginRequest| {
         let req = req.clone();
         let navigate = navigate.clone();
         async move {
             match api::login(&req).await {
-                Ok(tokens) => {
+                Ok(SignIn::Choose(accounts)) => {
                     failure.set(None);
+                    choices.set(accounts);
+                }
+                Ok(SignIn::Done(tokens)) => {
+                    failure.set(None);
+                    choices.set(Vec::new());
                     navigate(
                         home_for(tokens.user.role),
                         NavigateOptions {
@@ -48,6 +57,7 @@ pub fn Login() -> impl IntoView {
                     );
                 }
                 Err(err) => {
+                    choices.set(Vec::new());
                     errors.set(err.field_errors());
                     failure.set(Some(if err.is_validation() {
                         "Please check the highlighted fields.".into()
@@ -66,7 +76,20 @@ pub fn Login() -> impl IntoView {
         submit.dispatch_local(LoginRequest {
             email: email.get_untracked().trim().to_string(),
             password: password.get_untracked(),
+            account: None,
         });
+    };
+    let open_account = move |account: String| {
+        failure.set(None);
+        submit.dispatch_local(LoginRequest {
+            email: email.get_untracked().trim().to_string(),
+            password: password.get_untracked(),
+            account: Some(account),
+        });
+    };
+    let start_over = move || {
+        choices.set(Vec::new());
+        password.set(String::new());
     };
 
     // Someone already signed in who opens /login goes to their portal; after a fresh login the
@@ -78,6 +101,18 @@ pub fn Login() -> impl IntoView {
     view! {
         {already_signed_in.map(|role| view! { <Redirect path=home_for(role) /> })}
         <PublicShell title="Sign in">
+            <Show
+                when=move || choices.with(Vec::is_empty)
+                fallback=move || view! {
+                    <AccountChooser
+                        choices=choices
+                        failure=failure
+                        pending=submit.pending()
+                        on_choose=open_account
+                        on_back=start_over
+                    />
+                }
+            >
             <form class="stack" on:submit=on_submit novalidate=true data-testid="login-form">
                 <Show when=move || failure.get().is_some()>
                     <div class="alert alert-error" role="alert" data-testid="login-error">
@@ -109,6 +144,57 @@ pub fn Login() -> impl IntoView {
                     <A href="/forgot-password" attr:data-testid="forgot-password-link">"Forgot your password?"</A>
                 </p>
             </form>
+            </Show>
         </PublicShell>
+    }
+}
+
+/// Which account to open: one button per account, named by role and tenant.
+#[component]
+fn AccountChooser(
+    choices: RwSignal<Vec<AccountChoice>>,
+    failure: RwSignal<Option<String>>,
+    #[prop(into)] pending: Signal<bool>,
+    on_choose: impl Fn(String) + Copy + Send + Sync + 'static,
+    on_back: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <section class="stack" data-testid="account-chooser" aria-labelledby="account-chooser-title">
+            <h2 id="account-chooser-title">"Choose an account"</h2>
+            <p>"This email has more than one account with this password. Which one do you want to open?"</p>
+            <Show when=move || failure.get().is_some()>
+                <div class="alert alert-error" role="alert" data-testid="login-error">
+                    {move || failure.get().unwrap_or_default()}
+                </div>
+            </Show>
+            <ul class="stack" role="list">
+                <For
+                    each=move || choices.get()
+                    key=|choice| choice.id.clone()
+                    children=move |choice: AccountChoice| {
+                        let AccountChoice { id, role, label, .. } = choice;
+                        view! {
+                            <li>
+                                <button
+                                    type="button"
+                                    class="btn"
+                                    data-testid="account-choice"
+                                    data-role=role.as_str()
+                                    disabled=move || pending.get()
+                                    on:click=move |_| on_choose(id.clone())
+                                >
+                                    {label}
+                                </button>
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+            <p class="form-footer">
+                <button type="button" class="btn btn-ghost" data-testid="account-choice-back" on:click=move |_| on_back()>
+                    "Use another email"
+                </button>
+            </p>
+        </section>
     }
 }

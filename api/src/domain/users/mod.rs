@@ -1,9 +1,11 @@
 //! Users who sign in (vendor staff, reseller staff, client users): creation, lookups,
 //! passwords. The one-time links they are mailed (welcome, reset, email change) are
-//! `one_time_links`.
+//! `one_time_links`. An email is unique within its tenant only (`accounts`).
 
+mod accounts;
 mod one_time_links;
 
+pub use accounts::*;
 pub use one_time_links::*;
 
 use credence_shared::auth::User;
@@ -72,12 +74,9 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<UserRow, ApiError> {
     Ok(users::table.find(id).first(conn)?)
 }
 
-pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<UserRow>, ApiError> {
-    Ok(users::table
-        .filter(users::email.eq(email.trim().to_lowercase()))
-        .first(conn)
-        .optional()?)
-}
+/// Why an email cannot get one more account.
+pub const TOO_MANY_ACCOUNTS: &str =
+    "This email has as many accounts as one person may hold: use another address.";
 
 /// What a new user is; the tenant ids come from the caller's scope, never from input.
 pub struct NewUser<'a> {
@@ -110,8 +109,15 @@ pub fn create_invited(
         optional_text(input.job_title.unwrap_or_default(), 200),
     );
     if let Some(email) = &email {
-        if find_by_email(conn, email.as_str())?.is_some() {
+        let tenant = AccountTenant {
+            role: input.role,
+            reseller_id: input.reseller_id.as_deref(),
+            client_id: input.client_id.as_deref(),
+        };
+        if taken_in_tenant(conn, email.as_str(), tenant, None)? {
             v.add("email", "taken", "A user with this email exists already.");
+        } else if at_capacity(conn, email.as_str())? {
+            v.add("email", "too_many_accounts", TOO_MANY_ACCOUNTS);
         }
     }
     v.finish()?;
@@ -200,8 +206,21 @@ pub fn upsert_admin(
         return Err(ApiError::internal("validated admin fields missing"));
     };
     let at = now();
-    let id = match find_by_email(conn, email.as_str())? {
-        Some(existing) if existing.role == "platform_admin" => {
+    let admins = AccountTenant {
+        role: Role::PlatformAdmin,
+        reseller_id: None,
+        client_id: None,
+    };
+    let existing = in_tenant(conn, email.as_str(), admins, None)?;
+    if existing.is_none() && at_capacity(conn, email.as_str())? {
+        return Err(ApiError::field(
+            "email",
+            "too_many_accounts",
+            TOO_MANY_ACCOUNTS,
+        ));
+    }
+    let id = match existing {
+        Some(existing) => {
             diesel::update(users::table.find(&existing.id))
                 .set((
                     users::name.eq(&name),
@@ -211,13 +230,6 @@ pub fn upsert_admin(
                 ))
                 .execute(conn)?;
             existing.id
-        }
-        Some(_) => {
-            return Err(ApiError::field(
-                "email",
-                "taken",
-                "This email belongs to a user who is not an administrator.",
-            ))
         }
         None => {
             let id = new_id();

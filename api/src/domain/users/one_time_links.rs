@@ -17,8 +17,8 @@ use crate::mail::templates;
 use crate::secrets::{random_token, token_hash};
 
 use super::{
-    brand_for_user, find_by_email, get, UserRow, EMAIL_CHANGE, EMAIL_CHANGE_LINK_HOURS,
-    PASSWORD_PURPOSES, RESET_LINK_HOURS, WELCOME_LINK_HOURS,
+    all_by_email, at_capacity, brand_for_user, choice, get, in_tenant, UserRow, EMAIL_CHANGE,
+    EMAIL_CHANGE_LINK_HOURS, PASSWORD_PURPOSES, RESET_LINK_HOURS, WELCOME_LINK_HOURS,
 };
 
 /// Issues a fresh welcome link (older unused ones stop working) and queues the email.
@@ -162,7 +162,10 @@ pub fn set_password_with_token(
     Ok(())
 }
 
-/// Queues a reset link if the email belongs to a user who may sign in; silent otherwise.
+/// Queues a reset link for each account of the email that is not deactivated; silent
+/// otherwise. Each account gets its own mail — in its own skin, from its own sender, with its
+/// link on its own host — so no tenant's name reaches another tenant's mail; when the email has
+/// several accounts, each mail names the account its link resets.
 pub fn request_password_reset(
     conn: &mut DbConnection,
     links: &Links,
@@ -171,24 +174,31 @@ pub fn request_password_reset(
     let Ok(email) = Email::parse(email) else {
         return Ok(());
     };
-    let Some(user) = find_by_email(conn, email.as_str())? else {
-        return Ok(());
-    };
-    if user.status == UserStatus::Deactivated {
-        return Ok(());
+    let accounts: Vec<UserRow> = all_by_email(conn, email.as_str())?
+        .into_iter()
+        .filter(|user| user.status != UserStatus::Deactivated)
+        .collect();
+    let several = accounts.len() > 1;
+    for user in &accounts {
+        let label = match several {
+            true => Some(choice(conn, user)?.label),
+            false => None,
+        };
+        let brand = brand_for_user(conn, user)?;
+        let token = issue_token(
+            conn,
+            &user.id,
+            "password_reset",
+            Duration::hours(RESET_LINK_HOURS),
+        )?;
+        let sender = senders::for_user(conn, links, user)?;
+        let base = &sender.links.public_url;
+        let link = set_password_link(base, &token, &user.email);
+        let message =
+            templates::password_reset(&brand.skin(), base, &user.name, &link, label.as_deref());
+        outbox::enqueue(conn, "password_reset", &user.email, &sender, &message)?;
     }
-    let brand = brand_for_user(conn, &user)?;
-    let token = issue_token(
-        conn,
-        &user.id,
-        "password_reset",
-        Duration::hours(RESET_LINK_HOURS),
-    )?;
-    let sender = senders::for_user(conn, links, &user)?;
-    let base = &sender.links.public_url;
-    let link = set_password_link(base, &token, &user.email);
-    let message = templates::password_reset(&brand.skin(), base, &user.name, &link);
-    outbox::enqueue(conn, "password_reset", &user.email, &sender, &message)
+    Ok(())
 }
 
 /// Asks for a change of a user's sign-in email: nothing changes until the new address confirms
@@ -260,11 +270,19 @@ pub fn confirm_email_change(
     if user.status == UserStatus::Deactivated {
         return Err(invalid());
     }
-    if find_by_email(conn, &new_email)?.is_some_and(|other| other.id != user.id) {
+    // Unique within the user's tenant; elsewhere the address may hold the person's other accounts.
+    if in_tenant(conn, &new_email, user.tenant(), Some(&user.id))?.is_some() {
         return Err(ApiError::field(
             "token",
             "email_taken",
             "Another account uses this email now: ask for a change to another address.",
+        ));
+    }
+    if at_capacity(conn, &new_email)? {
+        return Err(ApiError::field(
+            "token",
+            "too_many_accounts",
+            super::TOO_MANY_ACCOUNTS,
         ));
     }
     let consumed = diesel::update(

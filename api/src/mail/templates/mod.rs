@@ -273,10 +273,25 @@ pub fn low_credit(
     }
 }
 
-pub fn password_reset(brand: &Skin, public_url: &str, name: &str, link: &str) -> MailMessage {
+/// `account` names the account the link resets when the email has several (e.g. "Client user
+/// at Acme Ltd"); each account gets its own mail in its own skin.
+pub fn password_reset(
+    brand: &Skin,
+    public_url: &str,
+    name: &str,
+    link: &str,
+    account: Option<&str>,
+) -> MailMessage {
     let subject = format!("Reset your {} password", brand.product_name);
     let intro = format!("Hello {name},");
-    let what = "We received a request to reset your password. The link below works once and expires in one hour.".to_string();
+    let which = match account {
+        Some(account) => format!(
+            " This email has several accounts: this link is for your {} account ({account}); each of the others gets its own email.",
+            brand.product_name
+        ),
+        None => String::new(),
+    };
+    let what = format!("We received a request to reset your password. The link below works once and expires in one hour.{which}");
     let ignore =
         "If you did not ask for this, you can ignore this email: your password stays as it is."
             .to_string();
