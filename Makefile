@@ -21,7 +21,7 @@ export CREDENCE_WEB_DIR ?= $(DIST)
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
 export TEST_POSTGRES_URL
 
-.PHONY: help run build web api test test-rust fuzz e2e openapi bench bench-bin soak fmt lint screenshots tools tools-web tools-test tools-bench postgres-up clean
+.PHONY: help run build web web-budget api test test-rust fuzz e2e openapi bench bench-bin soak fmt lint screenshots tools tools-web tools-test tools-bench postgres-up clean
 
 help:
 	@echo "make run    build everything and start Credence on SQLite (prints the URL and logins)"
@@ -47,27 +47,40 @@ build: web api
 api:
 	cargo build --release -p credence-api
 
-## ---- the SPA: cargo (wasm32) → wasm-bindgen → wasm-opt → precompressed files in dist/ ----
+## ---- the SPA: cargo (wasm32) → wasm-bindgen → wasm-opt → hashed, precompressed files in dist/ ----
+
+# One wasm program per area (credence_shared::bundle; web/src/bin/*.rs), so a candidate's phone
+# downloads only the test area. `erase_components` type-erases Leptos views: smaller wasm.
+WEB_BUNDLES := public admin reseller client test-area
+WEB_RUSTFLAGS := --cfg erase_components
 
 web: tools-web
-	CARGO_TARGET_DIR=$(WEB_TARGET_DIR) cargo build -p credence-web --target wasm32-unknown-unknown --profile wasm-release
+	CARGO_TARGET_DIR=$(WEB_TARGET_DIR) RUSTFLAGS="$(WEB_RUSTFLAGS)" cargo build -p credence-web --bins --target wasm32-unknown-unknown --profile wasm-release
 	@$(MAKE) --no-print-directory $(DIST)/.built
 
-WASM := $(WEB_TARGET_DIR)/wasm32-unknown-unknown/wasm-release/credence_web.wasm
+WASM_DIR := $(WEB_TARGET_DIR)/wasm32-unknown-unknown/wasm-release
+WASMS := $(foreach b,$(WEB_BUNDLES),$(WASM_DIR)/$(b).wasm)
 
-# Redone only when the wasm or a static file changed (wasm-opt takes a while).
-$(DIST)/.built: $(WASM) web/index.html $(wildcard web/*.css) $(wildcard web/assets/*) web/precompress.mjs
+# Redone only when a wasm or a static file changed (wasm-opt takes a while).
+$(DIST)/.built: $(WASMS) web/index.html $(wildcard web/*.css) $(wildcard web/assets/*) web/precompress.mjs web/assemble.mjs
 	rm -rf $(DIST) && mkdir -p $(DIST)/pkg
-	wasm-bindgen --target web --no-typescript --out-dir $(DIST)/pkg --out-name credence_web $(WASM)
-	$(WASM_OPT) -Oz $(DIST)/pkg/credence_web_bg.wasm -o $(DIST)/pkg/credence_web_bg.wasm
+	for b in $(WEB_BUNDLES); do \
+	  wasm-bindgen --target web --no-typescript --out-dir $(DIST)/pkg --out-name $$b $(WASM_DIR)/$$b.wasm; \
+	  $(WASM_OPT) -Oz $(DIST)/pkg/$${b}_bg.wasm -o $(DIST)/pkg/$${b}_bg.wasm; \
+	done
 	cp web/index.html web/*.css $(DIST)/
 	if [ -d web/assets ]; then cp -r web/assets/. $(DIST)/; fi
+	node web/assemble.mjs $(DIST) $(WEB_BUNDLES)
 	node web/precompress.mjs $(DIST)
 	touch $@
 
+# Each bundle's wasm + JS, brotli, against its budget (web/budget.mjs); fails when one is over.
+web-budget: web
+	node web/budget.mjs $(DIST)
+
 ## ---- tests ------------------------------------------------------------------------------
 
-test: tools-test postgres-up lint test-rust fuzz e2e
+test: tools-test postgres-up lint web-budget test-rust fuzz e2e
 
 # Unit and API tests. Every API case runs on SQLite and on PostgreSQL; the run fails if no
 # PostgreSQL case ran (a silent skip must never look green). Then the SPA's unit tests (skin
@@ -158,7 +171,7 @@ fmt:
 lint:
 	cargo fmt --all -- --check
 	cargo clippy -p credence-shared -p credence-api --all-targets -- -D warnings
-	CARGO_TARGET_DIR=$(WEB_TARGET_DIR) cargo clippy -p credence-web --target wasm32-unknown-unknown -- -D warnings
+	CARGO_TARGET_DIR=$(WEB_TARGET_DIR) RUSTFLAGS="$(WEB_RUSTFLAGS)" cargo clippy -p credence-web --target wasm32-unknown-unknown -- -D warnings
 
 clean:
 	rm -rf $(DIST) $(CARGO_TARGET_DIR)

@@ -84,7 +84,7 @@ test('signed out: no 401 on a page load, a neutral loading page, a branded 404',
   // Hold the app back to see what index.html shows on its own.
   let release: () => void = () => {};
   const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route('**/pkg/credence_web_bg.wasm', async (route) => {
+  await page.route('**/pkg/*.wasm', async (route) => {
     await held;
     await route.continue();
   });
@@ -96,7 +96,7 @@ test('signed out: no 401 on a page load, a neutral loading page, a branded 404',
   release();
   await expect(page.getByTestId('login-submit')).toBeVisible();
   await expect(preload).toHaveCount(0);
-  await page.unroute('**/pkg/credence_web_bg.wasm');
+  await page.unroute('**/pkg/*.wasm');
 
   // Reloads and other signed-out pages never ask for a session that cannot exist.
   await page.reload();

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod assess;
 pub mod auth;
+pub mod bundle;
 pub mod mail_texts;
 pub mod problem;
 pub mod reseller;

@@ -1,7 +1,10 @@
-//! The root component: contexts (session, skin, toasts) and the route table.
+//! The root component of each bundle (see `credence_shared::bundle`): its contexts (skin, and
+//! for staff and public pages the session and toasts) and its part of the route table.
 
 use leptos::prelude::*;
+use credence_shared::bundle::Bundle;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes, A};
+use leptos_router::hooks::use_url;
 use leptos_router::path;
 
 use crate::auth::{home_for, provide_session, use_session};
@@ -33,82 +36,162 @@ use crate::pages::reseller::{
 };
 use crate::pages::set_password::SetPassword;
 
+/// The frame of every staff bundle and of the public pages: toasts, the host's skin, the
+/// session, and the bundle's routes once the refresh cookie has had its say (so guards never
+/// flash /login).
 #[component]
-pub fn App() -> impl IntoView {
+fn StaffShell(children: ChildrenFn) -> impl IntoView {
     provide_toasts();
     provide_branding();
     let session = provide_session();
+    let ready = Memo::new(move |_| session.ready.get());
     view! {
-        // Routes render once the refresh cookie has had its say, so guards never flash /login.
-        <Show when=move || session.ready.get() fallback=|| view! { <div class="boot"><Loading label="Starting…" /></div> }>
-            <Router>
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=Home />
-                    <Route path=path!("/login") view=Login />
-                    <Route path=path!("/forgot-password") view=ForgotPassword />
-                    <Route path=path!("/set-password") view=SetPassword />
-                    <Route path=path!("/confirm-email") view=crate::pages::confirm_email::ConfirmEmail />
-                    <ParentRoute path=path!("/test") view=crate::pages::test_area::TestArea>
-                        <Route path=path!("") view=crate::pages::test_area::TestHome />
-                        <Route path=path!("register") view=crate::pages::test_area::TestRegister />
-                        <Route path=path!("assessment/:id") view=crate::pages::test_area::TestInstructions />
-                        <Route path=path!("assessment/:id/run") view=crate::pages::test_area::TestRunner />
-                    </ParentRoute>
-                    <ParentRoute path=path!("/admin") view=AdminLayout>
-                        <Route path=path!("") view=AdminHome />
-                        <Route path=path!("brands") view=BrandList />
-                        <Route path=path!("brands/new") view=BrandNew />
-                        <Route path=path!("brands/:id") view=BrandEdit />
-                        <Route path=path!("resellers") view=ResellerList />
-                        <Route path=path!("resellers/new") view=ResellerNew />
-                        <Route path=path!("resellers/:id") view=ResellerDetail />
-                        <Route path=path!("settings") view=SettingsPage />
-                        <Route path=path!("invoices") view=crate::pages::admin::invoices::InvoiceAdmin />
-                        <Route path=path!("audit") view=|| view! { <AuditLog /> } />
-                    </ParentRoute>
-                    <ParentRoute path=path!("/reseller") view=ResellerLayout>
-                        <Route path=path!("") view=ResellerDashboard />
-                        <Route path=path!("clients") view=ClientList />
-                        <Route path=path!("clients/new") view=ClientNew />
-                        <Route path=path!("clients/:id") view=ClientDetail />
-                        <Route path=path!("client-users") view=ClientUserList />
-                        <Route path=path!("client-users/new") view=ClientUserNew />
-                        <Route path=path!("client-users/:id") view=ClientUserEdit />
-                        <Route path=path!("projects") view=ResellerProjects />
-                        <Route path=path!("projects/new") view=crate::pages::projects::ResellerProjectNew />
-                        <Route path=path!("projects/:id") view=crate::pages::projects::ResellerProjectDetail />
-                        <Route path=path!("candidates") view=ResellerCandidates />
-                        <Route path=path!("candidates/:id") view=crate::pages::candidates::ResellerCandidateDetail />
-                        <Route path=path!("credit-orders") view=CreditOrderList />
-                        <Route path=path!("credit-orders/new") view=CreditOrderNew />
-                        <Route path=path!("invoices") view=InvoiceList />
-                        <Route path=path!("invoices/:id") view=InvoiceDetail />
-                        <Route path=path!("users") view=ColleagueList />
-                        <Route path=path!("users/:id") view=ColleagueEdit />
-                        <Route path=path!("settings") view=ResellerSettings />
-                        <Route path=path!("audit") view=ResellerAudit />
-                        <Route path=path!("quick-start") view=crate::pages::client::quick_start::QuickStartPreview />
-                        <Route path=path!("integrations") view=crate::pages::integrations::Integrations />
-                    </ParentRoute>
-                    <ParentRoute path=path!("/client") view=ClientLayout>
-                        <Route path=path!("") view=ClientDashboard />
-                        <Route path=path!("quick-start") view=QuickStart />
-                        <Route path=path!("projects") view=ClientProjects />
-                        <Route path=path!("projects/new") view=crate::pages::projects::ClientProjectNew />
-                        <Route path=path!("projects/:id") view=crate::pages::projects::ClientProjectDetail />
-                        <Route path=path!("candidates") view=ClientCandidates />
-                        <Route path=path!("candidates/:id") view=crate::pages::candidates::ClientCandidateDetail />
-                        <Route path=path!("candidates/:id/report") view=crate::pages::candidates::ClientCandidateReport />
-                        <Route path=path!("credits") view=ClientCredits />
-                        <Route path=path!("users") view=ClientUsers />
-                        <Route path=path!("activity") view=ClientActivity />
-                        <Route path=path!("password") view=ChangePassword />
-                        <Route path=path!("integrations") view=crate::pages::integrations::Integrations />
-                    </ParentRoute>
-                </Routes>
-            </Router>
-        </Show>
+        {move || {
+            if ready.get() {
+                let routes = children.clone();
+                view! { <Router>{routes()}</Router> }.into_any()
+            } else {
+                view! { <div class="boot"><Loading label="Starting…" /></div> }.into_any()
+            }
+        }}
         <ToastRegion />
+    }
+}
+
+/// A path this bundle has no route for: another bundle's (a full page load fetches it, the
+/// router having put the address in the bar already), else "not found".
+fn elsewhere(own: Bundle) -> AnyView {
+    let url = use_url().get_untracked();
+    if Bundle::for_path(url.path()) != own {
+        let mut target = url.path().to_string();
+        if !url.search().is_empty() {
+            target.push('?');
+            target.push_str(url.search());
+        }
+        if let Some(location) = web_sys::window().map(|w| w.location()) {
+            let _ = location.assign(&target);
+        }
+        return view! { <div class="boot"><Loading /></div> }.into_any();
+    }
+    view! { <NotFound /> }.into_any()
+}
+
+/// `/`, sign-in, password and email links, and unknown addresses.
+#[component]
+pub fn PublicApp() -> impl IntoView {
+    view! {
+        <StaffShell>
+            <Routes fallback=|| elsewhere(Bundle::Public)>
+                <Route path=path!("/") view=Home />
+                <Route path=path!("/login") view=Login />
+                <Route path=path!("/forgot-password") view=ForgotPassword />
+                <Route path=path!("/set-password") view=SetPassword />
+                <Route path=path!("/confirm-email") view=crate::pages::confirm_email::ConfirmEmail />
+            </Routes>
+        </StaffShell>
+    }
+}
+
+/// The vendor's portal.
+#[component]
+pub fn AdminApp() -> impl IntoView {
+    view! {
+        <StaffShell>
+            <Routes fallback=|| elsewhere(Bundle::Admin)>
+                <ParentRoute path=path!("/admin") view=AdminLayout>
+                    <Route path=path!("") view=AdminHome />
+                    <Route path=path!("brands") view=BrandList />
+                    <Route path=path!("brands/new") view=BrandNew />
+                    <Route path=path!("brands/:id") view=BrandEdit />
+                    <Route path=path!("resellers") view=ResellerList />
+                    <Route path=path!("resellers/new") view=ResellerNew />
+                    <Route path=path!("resellers/:id") view=ResellerDetail />
+                    <Route path=path!("settings") view=SettingsPage />
+                    <Route path=path!("invoices") view=crate::pages::admin::invoices::InvoiceAdmin />
+                    <Route path=path!("audit") view=|| view! { <AuditLog /> } />
+                </ParentRoute>
+            </Routes>
+        </StaffShell>
+    }
+}
+
+/// The reseller portal.
+#[component]
+pub fn ResellerApp() -> impl IntoView {
+    view! {
+        <StaffShell>
+            <Routes fallback=|| elsewhere(Bundle::Reseller)>
+                <ParentRoute path=path!("/reseller") view=ResellerLayout>
+                    <Route path=path!("") view=ResellerDashboard />
+                    <Route path=path!("clients") view=ClientList />
+                    <Route path=path!("clients/new") view=ClientNew />
+                    <Route path=path!("clients/:id") view=ClientDetail />
+                    <Route path=path!("client-users") view=ClientUserList />
+                    <Route path=path!("client-users/new") view=ClientUserNew />
+                    <Route path=path!("client-users/:id") view=ClientUserEdit />
+                    <Route path=path!("projects") view=ResellerProjects />
+                    <Route path=path!("projects/new") view=crate::pages::projects::ResellerProjectNew />
+                    <Route path=path!("projects/:id") view=crate::pages::projects::ResellerProjectDetail />
+                    <Route path=path!("candidates") view=ResellerCandidates />
+                    <Route path=path!("candidates/:id") view=crate::pages::candidates::ResellerCandidateDetail />
+                    <Route path=path!("credit-orders") view=CreditOrderList />
+                    <Route path=path!("credit-orders/new") view=CreditOrderNew />
+                    <Route path=path!("invoices") view=InvoiceList />
+                    <Route path=path!("invoices/:id") view=InvoiceDetail />
+                    <Route path=path!("users") view=ColleagueList />
+                    <Route path=path!("users/:id") view=ColleagueEdit />
+                    <Route path=path!("settings") view=ResellerSettings />
+                    <Route path=path!("audit") view=ResellerAudit />
+                    <Route path=path!("quick-start") view=crate::pages::client::quick_start::QuickStartPreview />
+                    <Route path=path!("integrations") view=crate::pages::integrations::Integrations />
+                </ParentRoute>
+            </Routes>
+        </StaffShell>
+    }
+}
+
+/// The client portal.
+#[component]
+pub fn ClientApp() -> impl IntoView {
+    view! {
+        <StaffShell>
+            <Routes fallback=|| elsewhere(Bundle::Client)>
+                <ParentRoute path=path!("/client") view=ClientLayout>
+                    <Route path=path!("") view=ClientDashboard />
+                    <Route path=path!("quick-start") view=QuickStart />
+                    <Route path=path!("projects") view=ClientProjects />
+                    <Route path=path!("projects/new") view=crate::pages::projects::ClientProjectNew />
+                    <Route path=path!("projects/:id") view=crate::pages::projects::ClientProjectDetail />
+                    <Route path=path!("candidates") view=ClientCandidates />
+                    <Route path=path!("candidates/:id") view=crate::pages::candidates::ClientCandidateDetail />
+                    <Route path=path!("candidates/:id/report") view=crate::pages::candidates::ClientCandidateReport />
+                    <Route path=path!("credits") view=ClientCredits />
+                    <Route path=path!("users") view=ClientUsers />
+                    <Route path=path!("activity") view=ClientActivity />
+                    <Route path=path!("password") view=ChangePassword />
+                    <Route path=path!("integrations") view=crate::pages::integrations::Integrations />
+                </ParentRoute>
+            </Routes>
+        </StaffShell>
+    }
+}
+
+/// The candidates' test area: the host's skin and the test screens, without the staff session,
+/// toasts or any staff page (its own small bundle).
+#[component]
+pub fn TestAreaApp() -> impl IntoView {
+    provide_branding();
+    view! {
+        <Router>
+            <Routes fallback=|| elsewhere(Bundle::TestArea)>
+                <ParentRoute path=path!("/test") view=crate::pages::test_area::TestArea>
+                    <Route path=path!("") view=crate::pages::test_area::TestHome />
+                    <Route path=path!("register") view=crate::pages::test_area::TestRegister />
+                    <Route path=path!("assessment/:id") view=crate::pages::test_area::TestInstructions />
+                    <Route path=path!("assessment/:id/run") view=crate::pages::test_area::TestRunner />
+                </ParentRoute>
+            </Routes>
+        </Router>
     }
 }
 

@@ -1,4 +1,7 @@
-//! Credence SPA: the vendor admin, reseller and client portals (Leptos, client-side rendered).
+//! Credence SPA: the vendor admin, reseller and client portals and the candidates' test area
+//! (Leptos, client-side rendered). Built as one small program per area (`src/bin/*.rs`, see
+//! `credence_shared::bundle`): each starts here with its own root component, and the linker
+//! keeps only what that root reaches.
 
 mod api;
 mod api_email;
@@ -9,13 +12,41 @@ mod components;
 mod format;
 mod pages;
 
-use wasm_bindgen::prelude::wasm_bindgen;
+use leptos::prelude::IntoView;
 
-#[wasm_bindgen(start)]
-pub fn start() {
+fn start<F, N>(root: F)
+where
+    F: FnOnce() -> N + 'static,
+    N: IntoView,
+{
     console_error_panic_hook::set_once();
     remove_preload();
-    leptos::mount::mount_to_body(app::App);
+    leptos::mount::mount_to_body(root);
+}
+
+/// The public pages' bundle (`/`, sign-in, password and email links).
+pub fn start_public() {
+    start(app::PublicApp);
+}
+
+/// The vendor admin portal's bundle.
+pub fn start_admin() {
+    start(app::AdminApp);
+}
+
+/// The reseller portal's bundle.
+pub fn start_reseller() {
+    start(app::ResellerApp);
+}
+
+/// The client portal's bundle.
+pub fn start_client() {
+    start(app::ClientApp);
+}
+
+/// The candidates' test area's bundle.
+pub fn start_test_area() {
+    start(app::TestAreaApp);
 }
 
 /// Removes index.html's plain loading state: the app shows its own from now on.

@@ -1,13 +1,20 @@
 //! Serves the built SPA: files from `CREDENCE_WEB_DIR` (precompressed `.br`/`.gz` when the
 //! browser accepts them) and `index.html` for every client-side route, with the page title
 //! and icon of the request host's skin written in, so the browser tab names the host's
-//! product before the app starts.
+//! product before the app starts, and the script of the path's bundle (one wasm program per
+//! area, [`Bundle::for_path`]; `manifest.json` of the build names their hashed files).
+//!
+//! Files whose name carries a content hash (`name.<16 hex digits>.ext`, written by
+//! `web/assemble.mjs`) never change: browsers may keep them a year. Everything else, and
+//! `index.html` above all, is revalidated on every use.
 
 use std::path::{Path, PathBuf};
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
+
+use credence_shared::bundle::Bundle;
 
 use crate::domain::brands;
 use crate::mail::templates::escape;
@@ -135,11 +142,55 @@ pub fn skinned(html: &str, product_name: &str, logo_url: Option<&str>) -> String
     page
 }
 
-/// The SPA's page for the request's host (see [`skinned`]); the plain file if the skin cannot
-/// be read. Built per request (it is small), so never served precompressed.
+/// How long a browser keeps a file whose name carries its content's hash.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// Whether a file name carries a content hash: `name.<16 lowercase hex digits>.ext`.
+pub fn is_hashed(file_name: &str) -> bool {
+    let parts: Vec<&str> = file_name.split('.').collect();
+    parts.len() >= 3
+        && parts[1..parts.len() - 1].iter().any(|p| {
+            p.len() == 16
+                && p.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        })
+}
+
+/// The placeholder in `web/index.html` that the page's bundle replaces.
+const BUNDLE_SLOT: &str = "<script type=\"module\" src=\"/app.js\"></script>";
+
+/// `index.html` starting `bundle`: the slot becomes a preload of the bundle's wasm and its JS
+/// module (which starts the app), both named by the build's `manifest.json`. Unchanged when
+/// the manifest does not name the bundle.
+pub fn with_bundle(html: &str, manifest: &str, bundle: Bundle) -> String {
+    let Ok(manifest) = serde_json::from_str::<serde_json::Value>(manifest) else {
+        return html.to_string();
+    };
+    let files = &manifest["bundles"][bundle.name()];
+    let (Some(js), Some(wasm)) = (files["js"].as_str(), files["wasm"].as_str()) else {
+        return html.to_string();
+    };
+    let tags = format!(
+        "<link rel=\"preload\" href=\"/{}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n    <script type=\"module\" src=\"/{}\"></script>",
+        escape(wasm),
+        escape(js)
+    );
+    html.replacen(BUNDLE_SLOT, &tags, 1)
+}
+
+/// The SPA's page for the request's host (see [`skinned`]) and path (see [`with_bundle`]); the
+/// plain file if the skin cannot be read. Built per request (it is small), so never served
+/// precompressed.
 async fn serve_index(req: &HttpRequest, state: &AppState, index: &Path) -> HttpResponse {
     let Ok(html) = std::fs::read_to_string(index) else {
         return HttpResponse::NotFound().finish();
+    };
+    let html = match index
+        .parent()
+        .and_then(|dir| std::fs::read_to_string(dir.join("manifest.json")).ok())
+    {
+        Some(manifest) => with_bundle(&html, &manifest, Bundle::for_path(req.path())),
+        None => html,
     };
     // Never `connection_info()`: it believes `X-Forwarded-Host` from anyone.
     let host = crate::auth::extract::client_host(req);
@@ -187,8 +238,12 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
         if file == index {
             return serve_index(&req, &state, &index).await;
         }
-        // Asset names are not content-hashed: revalidate each time (cheap 304s via ETag).
-        return serve_file(&req, &file, "no-cache");
+        // A hashed name never changes content; any other is revalidated (cheap 304s via ETag).
+        let hashed = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(is_hashed);
+        return serve_file(&req, &file, if hashed { IMMUTABLE } else { "no-cache" });
     }
     let last = req.path().rsplit('/').next().unwrap_or_default();
     if last.contains('.') {
@@ -210,7 +265,38 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
 
 #[cfg(test)]
 mod tests {
-    use super::skinned;
+    use super::{is_hashed, skinned, with_bundle, Bundle};
+
+    #[test]
+    fn hashed_names_are_recognised() {
+        assert!(is_hashed("test-area.0123456789abcdef.wasm"));
+        assert!(is_hashed("style.0123456789abcdef.css"));
+        assert!(!is_hashed("style.css"));
+        assert!(!is_hashed("favicon.svg"));
+        assert!(!is_hashed("index.html"));
+        assert!(!is_hashed("x.0123456789ABCDEF.js"));
+        assert!(!is_hashed("x.0123456789abcde.js"));
+        assert!(!is_hashed("0123456789abcdef.js"));
+    }
+
+    #[test]
+    fn the_page_starts_its_paths_bundle() {
+        let page = "<head><script type=\"module\" src=\"/app.js\"></script></head>";
+        let manifest = r#"{"bundles":{"test-area":{"js":"pkg/test-area.1111111111111111.js","wasm":"pkg/test-area.2222222222222222.wasm"}}}"#;
+        let out = with_bundle(page, manifest, Bundle::TestArea);
+        assert!(
+            out.contains("<script type=\"module\" src=\"/pkg/test-area.1111111111111111.js\"></script>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<link rel=\"preload\" href=\"/pkg/test-area.2222222222222222.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>"),
+            "{out}"
+        );
+        assert!(!out.contains("/app.js"), "{out}");
+        // A bundle the manifest does not name, or no readable manifest: the page as it is.
+        assert_eq!(with_bundle(page, manifest, Bundle::Admin), page);
+        assert_eq!(with_bundle(page, "not json", Bundle::TestArea), page);
+    }
 
     const PAGE: &str = "<head><title>Loading…</title>\n<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n<link rel=\"stylesheet\" href=\"/style.css\"></head>";
 

@@ -11,8 +11,10 @@ use gloo_net::http::Method;
 use super::session::{clear_impersonation, clear_session, impersonation_token, store_tokens};
 use super::{check, decode, get, problem_from, send, send_once, ApiError, ApiResult, Body};
 
+/// The host's skin. A plain call (no bearer, no refresh), so the test area's bundle does not
+/// carry the staff session's code.
 pub async fn branding() -> ApiResult<Branding> {
-    decode(send(Method::GET, "/branding", Body::Empty, false).await?).await
+    decode(check(send_once(&Method::GET, "/branding", &Body::Empty, None, &[]).await?).await?).await
 }
 
 /// What a sign-in ends in: a session, or — when the email has several accounts this password

@@ -1,0 +1,5 @@
+//! The SPA's `client` bundle (see `credence_shared::bundle`).
+
+fn main() {
+    credence_web::start_client();
+}
