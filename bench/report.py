@@ -95,7 +95,14 @@ def main():
         w("SPA (dist/): file, bytes, brotli bytes")
         for name, size, br in spa:
             w(f"  {name:<50}{size:>10}{br:>10}")
-        w(f"  {'total':<50}{sum(s for _, s, _ in spa):>10}{sum(b for _, _, b in spa):>10}")
+        # One bundle per area (pkg/<bundle>.<hash>.js and .wasm): what a first visit downloads.
+        bundles = {}
+        for name, size, br in spa:
+            bundle = name.split("/")[-1].split(".")[0]
+            s, b = bundles.get(bundle, (0, 0))
+            bundles[bundle] = (s + size, b + br)
+        for bundle, (size, br) in sorted(bundles.items()):
+            w(f"  {'bundle ' + bundle + ' (js + wasm)':<50}{size:>10}{br:>10}")
     else:
         w("SPA: dist/ not built (make web), no sizes")
     print("\n".join(out))

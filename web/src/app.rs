@@ -1,10 +1,9 @@
 //! The root component of each bundle (see `credence_shared::bundle`): its contexts (skin, and
 //! for staff and public pages the session and toasts) and its part of the route table.
 
-use leptos::prelude::*;
 use credence_shared::bundle::Bundle;
+use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes, A};
-use leptos_router::hooks::use_url;
 use leptos_router::path;
 
 use crate::auth::{home_for, provide_session, use_session};
@@ -58,22 +57,30 @@ fn StaffShell(children: ChildrenFn) -> impl IntoView {
     }
 }
 
-/// A path this bundle has no route for: another bundle's (a full page load fetches it, the
-/// router having put the address in the bar already), else "not found".
+/// A path this bundle has no route for: another bundle's (the page is loaded again from the
+/// server, which starts that bundle), else "not found". Checked once rendered, when the router
+/// has put the new address in the bar.
 fn elsewhere(own: Bundle) -> AnyView {
-    let url = use_url().get_untracked();
-    if Bundle::for_path(url.path()) != own {
-        let mut target = url.path().to_string();
-        if !url.search().is_empty() {
-            target.push('?');
-            target.push_str(url.search());
+    let foreign = RwSignal::new(true);
+    Effect::new(move |_| {
+        let Some(location) = web_sys::window().map(|w| w.location()) else {
+            return;
+        };
+        let path = location.pathname().unwrap_or_default();
+        if Bundle::for_path(&path) != own {
+            let _ = location.reload();
+        } else {
+            foreign.set(false);
         }
-        if let Some(location) = web_sys::window().map(|w| w.location()) {
-            let _ = location.assign(&target);
+    });
+    (move || {
+        if foreign.get() {
+            view! { <div class="boot"><Loading /></div> }.into_any()
+        } else {
+            view! { <NotFound /> }.into_any()
         }
-        return view! { <div class="boot"><Loading /></div> }.into_any();
-    }
-    view! { <NotFound /> }.into_any()
+    })
+    .into_any()
 }
 
 /// `/`, sign-in, password and email links, and unknown addresses.
@@ -177,22 +184,13 @@ pub fn ClientApp() -> impl IntoView {
 }
 
 /// The candidates' test area: the host's skin and the test screens, without the staff session,
-/// toasts or any staff page (its own small bundle).
+/// toasts, `leptos_router` (`pages::test_area::nav` instead) or any staff page: its own small
+/// bundle.
 #[component]
 pub fn TestAreaApp() -> impl IntoView {
     provide_branding();
-    view! {
-        <Router>
-            <Routes fallback=|| elsewhere(Bundle::TestArea)>
-                <ParentRoute path=path!("/test") view=crate::pages::test_area::TestArea>
-                    <Route path=path!("") view=crate::pages::test_area::TestHome />
-                    <Route path=path!("register") view=crate::pages::test_area::TestRegister />
-                    <Route path=path!("assessment/:id") view=crate::pages::test_area::TestInstructions />
-                    <Route path=path!("assessment/:id/run") view=crate::pages::test_area::TestRunner />
-                </ParentRoute>
-            </Routes>
-        </Router>
-    }
+    crate::pages::test_area::nav::provide_nav();
+    view! { <crate::pages::test_area::TestArea /> }
 }
 
 /// `/`: the signed-in user's portal, or the login page.

@@ -285,7 +285,9 @@ mod tests {
         let manifest = r#"{"bundles":{"test-area":{"js":"pkg/test-area.1111111111111111.js","wasm":"pkg/test-area.2222222222222222.wasm"}}}"#;
         let out = with_bundle(page, manifest, Bundle::TestArea);
         assert!(
-            out.contains("<script type=\"module\" src=\"/pkg/test-area.1111111111111111.js\"></script>"),
+            out.contains(
+                "<script type=\"module\" src=\"/pkg/test-area.1111111111111111.js\"></script>"
+            ),
             "{out}"
         );
         assert!(

@@ -2,6 +2,7 @@
 
 use crate::app::{spawn_app, spawn_app_with, Backend, Options};
 use crate::both_backends;
+use serde_json::json;
 
 both_backends!(
     health_ready_and_metrics,
@@ -153,4 +154,102 @@ async fn the_spa_is_served_precompressed_with_client_side_routes(backend: Backen
         api_404.headers()["content-type"],
         "application/problem+json"
     );
+}
+
+both_backends!(each_area_gets_its_own_bundle_and_hashed_files_are_immutable);
+
+async fn each_area_gets_its_own_bundle_and_hashed_files_are_immutable(backend: Backend) {
+    use credence_shared::bundle::Bundle;
+
+    // A build as `make web` lays it out: the real index.html, a manifest naming each bundle's
+    // hashed files (web/assemble.mjs), and those files.
+    let web = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(web.path().join("pkg")).unwrap();
+    let index =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../web/index.html")).unwrap();
+    std::fs::write(web.path().join("index.html"), &index).unwrap();
+    let files = |b: Bundle| {
+        let n = b.name();
+        (
+            format!("pkg/{n}.{:016x}.js", n.len() as u64 * 17),
+            format!("pkg/{n}.{:016x}.wasm", n.len() as u64 * 31),
+        )
+    };
+    let mut bundles = serde_json::Map::new();
+    for b in Bundle::ALL {
+        let (js, wasm) = files(b);
+        std::fs::write(web.path().join(&js), "// js").unwrap();
+        std::fs::write(web.path().join(&wasm), b"\0asm").unwrap();
+        bundles.insert(b.name().into(), json!({ "js": js, "wasm": wasm }));
+    }
+    std::fs::write(
+        web.path().join("manifest.json"),
+        json!({ "bundles": bundles, "files": {} }).to_string(),
+    )
+    .unwrap();
+    std::fs::write(web.path().join("favicon.svg"), "<svg/>").unwrap();
+    let app = spawn_app_with(
+        backend,
+        Options {
+            env: [("CREDENCE_WEB_DIR", web.path().display().to_string())].into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    let get = |path: &str| app.client.get(format!("{}{path}", app.address)).send();
+
+    // A candidate's page names the test area's files and no other bundle's.
+    for (path, own) in [
+        ("/test", Bundle::TestArea),
+        ("/test/assessment/abc/run", Bundle::TestArea),
+        ("/admin/resellers", Bundle::Admin),
+        ("/reseller/clients/1", Bundle::Reseller),
+        ("/client", Bundle::Client),
+        ("/login", Bundle::Public),
+        ("/", Bundle::Public),
+        ("/no-such-page", Bundle::Public),
+    ] {
+        let page = get(path).await.unwrap();
+        assert_eq!(page.status(), 200, "{path}");
+        assert_eq!(page.headers()["cache-control"], "no-cache", "{path}");
+        let html = page.text().await.unwrap();
+        let (js, wasm) = files(own);
+        assert!(
+            html.contains(&format!("<script type=\"module\" src=\"/{js}\"></script>")),
+            "{path}: {html}"
+        );
+        assert!(
+            html.contains(&format!("<link rel=\"preload\" href=\"/{wasm}\"")),
+            "{path}: {html}"
+        );
+        for other in Bundle::ALL.into_iter().filter(|b| *b != own) {
+            let (js, wasm) = files(other);
+            assert!(
+                !html.contains(&js) && !html.contains(&wasm),
+                "{path}: {html}"
+            );
+        }
+        assert!(!html.contains("/app.js"), "{path}: {html}");
+        // Still no inline script: every script has a src.
+        for script in html.split("<script").skip(1) {
+            assert!(script.split('>').next().unwrap().contains("src="), "{path}");
+        }
+    }
+
+    // The hashed files are kept a year; other files and index.html itself are revalidated.
+    let (js, wasm) = files(Bundle::TestArea);
+    for file in [js, wasm] {
+        let reply = get(&format!("/{file}")).await.unwrap();
+        assert_eq!(reply.status(), 200, "{file}");
+        assert_eq!(
+            reply.headers()["cache-control"],
+            "public, max-age=31536000, immutable",
+            "{file}"
+        );
+    }
+    for file in ["/favicon.svg", "/index.html", "/manifest.json"] {
+        let reply = get(file).await.unwrap();
+        assert_eq!(reply.status(), 200, "{file}");
+        assert_eq!(reply.headers()["cache-control"], "no-cache", "{file}");
+    }
 }

@@ -1,10 +1,10 @@
 //! `/test`: the candidate's home — the project, the tests with their status, and the
 //! completion page once every test is submitted.
 
+use super::nav::Link as A;
 use credence_shared::assess::{CandidateAssessment, CandidateMe};
 use credence_shared::{AssessmentStatus, TestKind};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use super::{use_area, AreaState, Support, SupportContact};
 use crate::format::duration_text;

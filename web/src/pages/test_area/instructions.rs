@@ -1,19 +1,17 @@
 //! `/test/assessment/:id`: a test's instructions, its length and time, and "Start test".
 
+use super::nav::Link as A;
 use credence_shared::AssessmentStatus;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use super::use_area;
 use crate::format::duration_text;
 
 #[component]
-pub fn TestInstructions() -> impl IntoView {
+pub fn TestInstructions(id: String) -> impl IntoView {
     let area = use_area();
     area.notice.set(None);
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id")).unwrap_or_default());
+    let id = Memo::new(move |_| id.clone());
 
     move || {
         let id = id.get();

@@ -12,6 +12,7 @@
 pub mod home;
 pub mod instructions;
 pub mod likert;
+pub mod nav;
 pub mod register;
 pub mod runner;
 pub mod timed;
@@ -28,8 +29,6 @@ pub use crate::api::candidate::{
 use credence_shared::admin::Branding;
 use credence_shared::assess::{CandidateMe, CandidateSessionCreate};
 use leptos::prelude::*;
-use leptos_router::components::Outlet;
-use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::api::candidate::{clear_stored, read_stored, write_stored};
 use crate::api::ApiError;
@@ -281,15 +280,11 @@ pub fn TestArea() -> impl IntoView {
     let area = Area::new();
     provide_context(area);
     let brand = use_brand();
-    let location = use_location();
-    let query = use_query_map();
+    let nav = nav::use_nav();
 
-    let path = location.pathname.get_untracked();
+    let path = nav::current_path();
     if !path.trim_end_matches('/').ends_with("/register") {
-        match query
-            .with_untracked(|q| q.get("token"))
-            .filter(|t| !t.trim().is_empty())
-        {
+        match nav::query_param("token").filter(|t| !t.trim().is_empty()) {
             Some(token) => area.enter_with_token(token),
             None => area.ensure(),
         }
@@ -306,6 +301,22 @@ pub fn TestArea() -> impl IntoView {
         AreaState::Loading if area.me.with(Option::is_none) => Face::Loading,
         _ => Face::Screen,
     });
+
+    // The screen of the address (rendered again only when the screen changes).
+    let screen = Memo::new(move |_| nav.screen());
+    let screen = move || match screen.get() {
+        nav::Screen::Home => view! { <TestHome /> }.into_any(),
+        nav::Screen::Register => view! { <TestRegister /> }.into_any(),
+        nav::Screen::Instructions(id) => view! { <TestInstructions id=id /> }.into_any(),
+        nav::Screen::Run(id) => view! { <TestRunner id=id /> }.into_any(),
+        nav::Screen::Unknown => view! {
+            <div class="ta-card ta-state" data-testid="not-found">
+                <h1>"Page not found"</h1>
+                <p><nav::Link href="/test">"Back to your tests"</nav::Link></p>
+            </div>
+        }
+        .into_any(),
+    };
 
     let header = move || {
         match area.me.get() {
@@ -338,7 +349,7 @@ pub fn TestArea() -> impl IntoView {
             <header class="ta-header">{header}</header>
             <main class="ta-main" id="main" tabindex="-1">
                 {move || match face.get() {
-                    Face::Screen => view! { <Outlet /> }.into_any(),
+                    Face::Screen => screen(),
                     Face::Loading => view! { <Loading label="Loading your assessment…" /> }.into_any(),
                     Face::Trouble(t) => view! { <TroublePage trouble=t /> }.into_any(),
                 }}

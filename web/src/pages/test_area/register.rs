@@ -2,7 +2,6 @@
 
 use credence_shared::assess::CandidateSessionCreate;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use super::{register, use_area};
 use crate::components::form::{ErrorSummary, FieldErrors, SubmitButton, TextField};
@@ -18,8 +17,7 @@ enum Outcome {
 #[component]
 pub fn TestRegister() -> impl IntoView {
     let area = use_area();
-    let query = use_query_map();
-    let key = RwSignal::new(query.with_untracked(|q| q.get("key")).unwrap_or_default());
+    let key = RwSignal::new(super::nav::query_param("key").unwrap_or_default());
     let first_name = RwSignal::new(String::new());
     let last_name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());

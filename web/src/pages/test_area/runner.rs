@@ -5,14 +5,13 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use super::nav::{use_nav, Link as A};
 use credence_shared::assess::{
     Answer, AnswersSave, CandidateAssessment, Question, StartedAssessment,
 };
 use credence_shared::TestKind;
 use gloo_timers::future::sleep;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::likert::LikertRunner;
 use super::timed::TimedRunner;
@@ -73,7 +72,7 @@ pub struct Run {
 
 impl Run {
     fn new(a: &CandidateAssessment, started: &StartedAssessment, area: Area) -> Self {
-        let navigate = use_navigate();
+        let nav = use_nav();
         let answers = started
             .answers
             .iter()
@@ -90,9 +89,7 @@ impl Run {
             phase: RwSignal::new(Phase::Answering),
             submit_error: RwSignal::new(None),
             area,
-            go_home: StoredValue::new_local(Box::new(move || {
-                navigate("/test", Default::default())
-            })),
+            go_home: StoredValue::new_local(Box::new(move || nav.go("/test"))),
         }
     }
 
@@ -378,11 +375,9 @@ enum Loaded {
 }
 
 #[component]
-pub fn TestRunner() -> impl IntoView {
+pub fn TestRunner(id: String) -> impl IntoView {
     let area = use_area();
     area.notice.set(None);
-    let params = use_params_map();
-    let id = params.with_untracked(|p| p.get("id")).unwrap_or_default();
     let loaded = RwSignal::new_local(None::<Loaded>);
 
     let load = {
