@@ -3,8 +3,10 @@
 
 use credence_shared::bundle::Bundle;
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes, A};
+use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
+use leptos_router::hooks::use_navigate;
 use leptos_router::path;
+use leptos_router::NavigateOptions;
 
 use crate::auth::{home_for, provide_session, use_session};
 use crate::branding::provide_branding;
@@ -81,6 +83,47 @@ fn elsewhere(own: Bundle) -> AnyView {
         }
     })
     .into_any()
+}
+
+/// The page's bundle: the one of the path it shows (a bundle never shows another's path).
+fn current_bundle() -> Bundle {
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    Bundle::for_path(&path)
+}
+
+/// The router's `navigate`, except to another bundle's path: that page is loaded from the
+/// server straight away (the address changes when it arrives, not before). `replace` keeps the
+/// page left out of the history.
+pub fn use_go() -> impl Fn(&str, bool) + Clone + 'static {
+    let navigate = use_navigate();
+    move |path: &str, replace: bool| {
+        if Bundle::for_path(path) != current_bundle() {
+            if let Some(location) = web_sys::window().map(|w| w.location()) {
+                let _ = if replace {
+                    location.replace(path)
+                } else {
+                    location.assign(path)
+                };
+            }
+            return;
+        }
+        navigate(
+            path,
+            NavigateOptions {
+                replace,
+                ..Default::default()
+            },
+        );
+    }
+}
+
+/// `<Redirect>` that goes to another bundle's path by loading it (see [`use_go`]).
+#[component]
+pub fn Goto(#[prop(into)] path: String) -> impl IntoView {
+    let go = use_go();
+    Effect::new(move |_| go(&path, Bundle::for_path(&path) != current_bundle()));
 }
 
 /// `/`, sign-in, password and email links, and unknown addresses.
@@ -201,7 +244,7 @@ fn Home() -> impl IntoView {
         Some(u) => home_for(u.role),
         None => "/login",
     });
-    view! { <Redirect path=target /> }
+    view! { <Goto path=target /> }
 }
 
 /// An unknown address, in the skin's signed-out frame (logo, product name).

@@ -2,8 +2,7 @@
 
 use credence_shared::Role;
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, Redirect, A};
-use leptos_router::hooks::use_navigate;
+use leptos_router::components::{Outlet, A};
 
 use crate::api;
 use crate::auth::{home_for, use_session};
@@ -57,7 +56,7 @@ pub fn PortalLayout(
             }
             _ => "/login".to_string(),
         });
-        view! { <Redirect path=target /> }
+        view! { <crate::app::Goto path=target /> }
     };
     view! {
         <Show when=allowed fallback=redirect>
@@ -80,7 +79,7 @@ pub fn PortalLayout(
 fn TopBar(portal_name: &'static str, role: Role) -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
-    let navigate = use_navigate();
+    let go = crate::app::use_go();
     let home = move || {
         session.user.with(|u| {
             u.as_ref()
@@ -90,7 +89,7 @@ fn TopBar(portal_name: &'static str, role: Role) -> impl IntoView {
         })
     };
     let sign_out = Action::new_local(move |_: &()| {
-        let navigate = navigate.clone();
+        let go = go.clone();
         async move {
             // During Login As, "Log out" leaves the client user's view only: the Login As
             // session ends and the reseller portal comes back (its own "Log out" signs out).
@@ -106,7 +105,7 @@ fn TopBar(portal_name: &'static str, role: Role) -> impl IntoView {
                     toasts.error(e.message());
                 }
             }
-            navigate("/login", Default::default());
+            go("/login", false);
         }
     });
     let signing_out = sign_out.pending();

@@ -5,9 +5,7 @@
 use credence_shared::auth::{AccountChoice, LoginRequest};
 use credence_shared::Role;
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, A};
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
+use leptos_router::components::A;
 
 use crate::api::{self, ApiError, SignIn};
 use crate::auth::{home_for, use_session};
@@ -28,7 +26,7 @@ fn login_failure_text(err: &ApiError) -> String {
 #[component]
 pub fn Login() -> impl IntoView {
     let session = use_session();
-    let navigate = use_navigate();
+    let go = crate::app::use_go();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let errors: FieldErrors = RwSignal::new(Vec::new());
@@ -38,7 +36,7 @@ pub fn Login() -> impl IntoView {
 
     let submit = Action::new_local(move |req: &LoginRequest| {
         let req = req.clone();
-        let navigate = navigate.clone();
+        let go = go.clone();
         async move {
             match api::login(&req).await {
                 Ok(SignIn::Choose(accounts)) => {
@@ -48,13 +46,7 @@ pub fn Login() -> impl IntoView {
                 Ok(SignIn::Done(tokens)) => {
                     failure.set(None);
                     choices.set(Vec::new());
-                    navigate(
-                        home_for(tokens.user.role),
-                        NavigateOptions {
-                            replace: true,
-                            ..Default::default()
-                        },
-                    );
+                    go(home_for(tokens.user.role), true);
                 }
                 Err(err) => {
                     choices.set(Vec::new());
@@ -99,7 +91,7 @@ pub fn Login() -> impl IntoView {
         .with_untracked(|u| u.as_ref().map(|u| u.role).filter(|r| *r != Role::Candidate));
 
     view! {
-        {already_signed_in.map(|role| view! { <Redirect path=home_for(role) /> })}
+        {already_signed_in.map(|role| view! { <crate::app::Goto path=home_for(role) /> })}
         <PublicShell title="Sign in">
             <Show
                 when=move || choices.with(Vec::is_empty)
