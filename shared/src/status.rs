@@ -234,6 +234,16 @@ words! {
 }
 
 words! {
+    /// A price per credit in time: `scheduled` before it applies, `current` while it does,
+    /// `ended` once a newer price replaced it or its own end passed.
+    PriceStatus, "price status" {
+        Scheduled = "scheduled",
+        Current = "current",
+        Ended = "ended",
+    }
+}
+
+words! {
     /// Why a client's balance changed.
     LedgerKind, "ledger entry kind" {
         Initial = "initial",

@@ -18,6 +18,7 @@ pub mod logos;
 pub mod mail_texts;
 pub mod orders;
 pub mod outbox;
+pub mod prices;
 pub mod projects;
 pub mod rate_limits;
 pub mod reseller_users;

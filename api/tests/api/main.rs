@@ -40,6 +40,7 @@ mod ops;
 mod partner;
 mod passwords;
 mod price_leaks;
+mod prices;
 mod reminders;
 mod reseller_users;
 mod results_export;
