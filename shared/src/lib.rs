@@ -14,8 +14,8 @@ pub mod status;
 
 pub use status::{
     ApiKeyScope, AssessmentStatus, CandidateStatus, ClientStatus, CreditOrderKind, DeliveryStatus,
-    HostCheckResult, HostStatus, ImportOutcome, InvitationStatus, InvoiceStatus, LedgerKind,
-    MailTextKind, PriceStatus, ResellerStatus, TestKind, UnknownWord, UserStatus,
+    HostCheckResult, HostStatus, ImportOutcome, InvitationStatus, InvoiceKind, InvoiceStatus,
+    LedgerKind, MailTextKind, PriceStatus, ResellerStatus, TestKind, UnknownWord, UserStatus,
     WebhookDeliveryStatus, WebhookEvent, Word,
 };
 

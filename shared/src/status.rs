@@ -244,6 +244,15 @@ words! {
 }
 
 words! {
+    /// A billing document: an `invoice` for credits ordered, or a `credit_note` for credits
+    /// taken back after their month's invoice was issued.
+    InvoiceKind, "invoice kind" {
+        Invoice = "invoice",
+        CreditNote = "credit_note",
+    }
+}
+
+words! {
     /// Why a client's balance changed.
     LedgerKind, "ledger entry kind" {
         Initial = "initial",

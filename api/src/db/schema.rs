@@ -127,6 +127,7 @@ diesel::table! {
         paid_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        kind -> Text,
     }
 }
 
@@ -146,6 +147,7 @@ diesel::table! {
         invoice_id -> Text,
         actor_id -> Nullable<Text>,
         created_at -> Timestamp,
+        credits_returned -> BigInt,
     }
 }
 

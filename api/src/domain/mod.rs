@@ -9,6 +9,7 @@ pub mod candidates;
 pub mod catalogue;
 pub mod client_users;
 pub mod clients;
+pub mod credit_notes;
 pub mod credits;
 pub mod custom_hosts;
 pub mod idempotency;

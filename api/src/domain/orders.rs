@@ -4,7 +4,7 @@
 //! (`domain::prices`) − the reseller's discount, in integer minor units.
 
 use credence_shared::reseller::{CreditOrder, CreditOrderCreate, CreditOrderPage};
-use credence_shared::{ClientStatus, CreditOrderKind};
+use credence_shared::{ClientStatus, CreditOrderKind, InvoiceKind};
 use diesel::prelude::*;
 
 use crate::db::schema::{clients, credit_orders, invoice_lines, invoices, resellers};
@@ -45,6 +45,8 @@ pub struct OrderRow {
     pub invoice_id: String,
     pub actor_id: Option<String>,
     pub created_at: chrono::NaiveDateTime,
+    /// How many of its credits were taken back and credited (`domain::credit_notes`).
+    pub credits_returned: i64,
 }
 
 /// `POST /credit-orders`: checks every field (one 422 naming each bad one), finds the client
@@ -124,7 +126,8 @@ pub fn place(
     note: Option<&str>,
     po_reference: Option<&str>,
 ) -> Result<OrderRow, ApiError> {
-    let invoice = crate::domain::invoices::open_invoice(conn, reseller, clock)?;
+    let invoice =
+        crate::domain::invoices::open_document(conn, reseller, clock, InvoiceKind::Invoice)?;
     let price = prices::unit_price_now(conn, &reseller.id, &invoice.currency)?;
     let amount = amount_minor(credits, price, reseller.discount_bp);
     let id = new_id();

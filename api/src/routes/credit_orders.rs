@@ -5,7 +5,7 @@ use credence_shared::problem::Problem;
 use credence_shared::reseller::{
     CreditOrder, CreditOrderCreate, CreditOrderPage, Invoice, InvoiceLine,
 };
-use credence_shared::{InvoiceStatus, Page};
+use credence_shared::{InvoiceKind, InvoiceStatus, Page};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -322,7 +322,11 @@ pub async fn invoice_csv(
             .await?
     };
     let name = format!(
-        "invoice-{}.csv",
+        "{}-{}.csv",
+        match invoice.kind {
+            InvoiceKind::Invoice => "invoice",
+            InvoiceKind::CreditNote => "credit-note",
+        },
         invoice
             .number
             .clone()

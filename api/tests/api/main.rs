@@ -23,6 +23,7 @@ mod catalogue_projects;
 mod cli;
 mod client_users;
 mod clients;
+mod credit_notes;
 mod credits;
 mod custom_hosts;
 mod edge;
