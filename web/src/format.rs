@@ -18,6 +18,14 @@ pub fn percent(p: f64) -> String {
     format!("{s}%")
 }
 
+/// What a billing document is called on a page: "Invoice" or "Credit note".
+pub fn document_name(kind: credence_shared::InvoiceKind) -> &'static str {
+    match kind {
+        credence_shared::InvoiceKind::Invoice => "Invoice",
+        credence_shared::InvoiceKind::CreditNote => "Credit note",
+    }
+}
+
 /// Every currency the platform invoices in, as select options ("USD — US dollar").
 pub fn currency_options() -> Vec<(String, String)> {
     credence_shared::CURRENCIES
