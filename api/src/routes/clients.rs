@@ -118,6 +118,7 @@ pub async fn list_clients(
 #[utoipa::path(tag = "clients", request_body = ClientCreate, params(("Idempotency-Key" = Option<String>, Header)), responses(
     (status = 201, body = Client),
     (status = 403, description = "Not a reseller user; or `insufficient_scope` for an API key without `clients` (or `credits` with initial credits)", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`no_price`: initial credits, but no price per credit applies in the reseller's currency", body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/clients")]
@@ -289,6 +290,7 @@ pub async fn client_ledger(
 #[utoipa::path(tag = "clients", params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = CreditAdjustmentCreate, responses(
     (status = 201, body = LedgerEntry),
     (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`concurrent_change` (try again) or `currency_changed` (the credits were billed in another currency)", body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/clients/{id}/credit-adjustments")]
