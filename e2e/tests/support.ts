@@ -37,7 +37,7 @@ export async function resellerUserWithPassword(
       name: resellerName,
       contact_email: `${unique('contact')}@e2e.test`.toLowerCase(),
       discount_percent: 15,
-      currency: 'EUR',
+      currency: 'GBP',
       brand_ids: brandIds,
     },
   });

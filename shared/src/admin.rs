@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{HostStatus, ResellerStatus};
+use crate::{HostStatus, PriceStatus, ResellerStatus};
 
 /// A brand skin: the colours, logo and product name a portal and test area are shown in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -189,11 +189,46 @@ pub struct ResellerUserPatch {
     pub status: Option<String>,
 }
 
+/// A price per credit in one currency: the list price (no `reseller_id`) or one reseller's
+/// own price, which overrides the list price for that reseller while it applies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreditPrice {
+    pub id: String,
+    pub currency: String,
+    pub reseller_id: Option<String>,
+    /// The reseller's name, for a reseller's own price.
+    pub reseller_name: Option<String>,
+    /// One credit, in minor units of `currency`, before the reseller's discount.
+    pub unit_price_minor: i64,
+    pub valid_from: DateTime<Utc>,
+    /// When it stops applying; none while no newer price replaces it.
+    pub valid_until: Option<DateTime<Utc>>,
+    pub status: PriceStatus,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A new price. It applies from `valid_from` (now when left out; never in the past) and
+/// replaces the price of the same currency (and reseller) that applies at that time. Only a
+/// reseller's own price may end on its own (`valid_until`); the list price then applies again.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreditPriceCreate {
+    pub currency: String,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100000000))]
+    pub unit_price_minor: i64,
+    pub reseller_id: Option<String>,
+    pub valid_from: Option<DateTime<Utc>>,
+    pub valid_until: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Settings {
-    /// List price of one credit in minor units of `currency`.
+    /// The list price of one credit in `currency` that applies now, in minor units (the price
+    /// lists hold every currency's; setting this adds a list price from now).
     pub list_price_minor: i64,
+    /// The platform's main currency: the one a new reseller is offered first.
     pub currency: String,
     /// Credit threshold a new client starts with.
     pub default_credit_threshold: i64,

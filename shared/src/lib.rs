@@ -15,12 +15,18 @@ pub mod status;
 
 pub use status::{
     ApiKeyScope, AssessmentStatus, CandidateStatus, ClientStatus, CreditOrderKind, DeliveryStatus,
-    HostCheckResult, HostStatus, ImportOutcome, InvitationStatus, InvoiceStatus, LedgerKind,
-    MailTextKind, ResellerStatus, TestKind, UnknownWord, UserStatus, WebhookDeliveryStatus,
-    WebhookEvent, Word,
+    HostCheckResult, HostStatus, ImportOutcome, InvitationStatus, InvoiceKind, InvoiceStatus,
+    LedgerKind, MailTextKind, PriceStatus, ResellerStatus, TestKind, UnknownWord, UserStatus,
+    WebhookDeliveryStatus, WebhookEvent, Word,
 };
 
 use serde::{Deserialize, Serialize};
+
+/// The ISO 4217 currencies the platform invoices in (each needs a price before a reseller can
+/// be billed in it).
+pub const CURRENCIES: [&str; 10] = [
+    "GBP", "EUR", "USD", "AUD", "CAD", "NZD", "ZAR", "SGD", "CHF", "SEK",
+];
 
 /// One page of a cursor-paginated list: `{"data":[...],"next_cursor":...}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ClientStatus, CreditOrderKind, HostCheckResult, HostStatus, InvoiceStatus, LedgerKind,
-    UserStatus, WebhookDeliveryStatus,
+    ClientStatus, CreditOrderKind, HostCheckResult, HostStatus, InvoiceKind, InvoiceStatus,
+    LedgerKind, UserStatus, WebhookDeliveryStatus,
 };
 
 /// An employer account created by a reseller.
@@ -203,8 +203,11 @@ pub struct Invoice {
     /// Calendar month, `YYYY-MM` (UTC).
     pub period: String,
     pub currency: String,
+    /// `invoice`, or `credit_note` (its lines and total are negative).
+    pub kind: InvoiceKind,
     pub status: InvoiceStatus,
-    /// Gap-free sequential number, set when issued (e.g. `INV-000042`).
+    /// Gap-free sequential number, set when issued (`INV-000042`; a credit note's from its own
+    /// sequence, `CN-000007`).
     pub number: Option<String>,
     /// Whether the invoice's month is still open (a draft can be issued only once it is not).
     pub period_open: bool,

@@ -234,6 +234,25 @@ words! {
 }
 
 words! {
+    /// A price per credit in time: `scheduled` before it applies, `current` while it does,
+    /// `ended` once a newer price replaced it or its own end passed.
+    PriceStatus, "price status" {
+        Scheduled = "scheduled",
+        Current = "current",
+        Ended = "ended",
+    }
+}
+
+words! {
+    /// A billing document: an `invoice` for credits ordered, or a `credit_note` for credits
+    /// taken back after their month's invoice was issued.
+    InvoiceKind, "invoice kind" {
+        Invoice = "invoice",
+        CreditNote = "credit_note",
+    }
+}
+
+words! {
     /// Why a client's balance changed.
     LedgerKind, "ledger entry kind" {
         Initial = "initial",

@@ -18,6 +18,37 @@ pub fn percent(p: f64) -> String {
     format!("{s}%")
 }
 
+/// What a billing document is called on a page: "Invoice" or "Credit note".
+pub fn document_name(kind: credence_shared::InvoiceKind) -> &'static str {
+    match kind {
+        credence_shared::InvoiceKind::Invoice => "Invoice",
+        credence_shared::InvoiceKind::CreditNote => "Credit note",
+    }
+}
+
+/// Every currency the platform invoices in, as select options ("USD — US dollar").
+pub fn currency_options() -> Vec<(String, String)> {
+    credence_shared::CURRENCIES
+        .iter()
+        .map(|code| {
+            let name = match *code {
+                "GBP" => "Pound sterling",
+                "EUR" => "Euro",
+                "USD" => "US dollar",
+                "AUD" => "Australian dollar",
+                "CAD" => "Canadian dollar",
+                "NZD" => "New Zealand dollar",
+                "ZAR" => "South African rand",
+                "SGD" => "Singapore dollar",
+                "CHF" => "Swiss franc",
+                "SEK" => "Swedish krona",
+                _ => "",
+            };
+            (code.to_string(), format!("{code} — {name}"))
+        })
+        .collect()
+}
+
 /// Digits after the decimal point of a currency's major unit (ISO 4217 exponent).
 pub fn minor_digits(currency: &str) -> u32 {
     match currency {

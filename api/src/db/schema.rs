@@ -127,6 +127,7 @@ diesel::table! {
         paid_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        kind -> Text,
     }
 }
 
@@ -146,6 +147,7 @@ diesel::table! {
         invoice_id -> Text,
         actor_id -> Nullable<Text>,
         created_at -> Timestamp,
+        credits_returned -> BigInt,
     }
 }
 
@@ -265,9 +267,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    credit_prices (id) {
+        id -> Text,
+        currency -> Text,
+        reseller_id -> Nullable<Text>,
+        unit_price_minor -> BigInt,
+        valid_from -> Timestamp,
+        valid_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     settings (id) {
         id -> Integer,
-        list_price_minor -> BigInt,
         currency -> Text,
         default_credit_threshold -> BigInt,
         updated_at -> Timestamp,
@@ -529,6 +542,7 @@ diesel::table! {
 }
 
 diesel::joinable!(brands -> logos (logo_id));
+diesel::joinable!(credit_prices -> resellers (reseller_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(reseller_brands -> brands (brand_id));
 diesel::joinable!(reseller_brands -> resellers (reseller_id));
@@ -584,6 +598,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     audit_events,
     settings,
+    credit_prices,
     app_secrets,
     idempotency_keys,
     clients,

@@ -4,7 +4,7 @@
 //! void).
 
 use credence_shared::reseller::{Invoice, InvoiceLine};
-use credence_shared::InvoiceStatus;
+use credence_shared::{InvoiceKind, InvoiceStatus};
 use diesel::prelude::*;
 
 use crate::db::schema::{clients, counters, credit_orders, invoice_lines, invoices, resellers};
@@ -30,19 +30,23 @@ pub struct InvoiceRow {
     pub paid_at: Option<chrono::NaiveDateTime>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    #[diesel(deserialize_as = String)]
+    pub kind: InvoiceKind,
 }
 
-/// The reseller's draft invoice for the open month, created when missing.
-pub(super) fn open_invoice(
+/// The reseller's draft invoice (or credit note) for the open month, created when missing.
+pub(super) fn open_document(
     conn: &mut DbConnection,
     reseller: &ResellerRow,
     clock: &BillingClock,
+    kind: InvoiceKind,
 ) -> Result<InvoiceRow, ApiError> {
     let period = clock.open_period();
     let find = |conn: &mut DbConnection| -> Result<Option<InvoiceRow>, ApiError> {
         Ok(invoices::table
             .filter(invoices::reseller_id.eq(&reseller.id))
             .filter(invoices::period.eq(&period))
+            .filter(invoices::kind.eq(kind.as_str()))
             .first(conn)
             .optional()?)
     };
@@ -59,6 +63,7 @@ pub(super) fn open_invoice(
                 invoices::period.eq(&period),
                 invoices::currency.eq(&reseller.currency),
                 invoices::status.eq(InvoiceStatus::Draft.as_str()),
+                invoices::kind.eq(kind.as_str()),
                 invoices::total_minor.eq(0i64),
                 invoices::created_at.eq(at),
                 invoices::updated_at.eq(at),
@@ -123,6 +128,7 @@ pub fn invoice_dtos(
             reseller_id: row.reseller_id,
             period: row.period,
             currency: row.currency,
+            kind: row.kind,
             status: row.status,
             number: row.number,
             total_minor: row.total_minor,
@@ -276,15 +282,20 @@ pub fn issue(
     if claimed == 0 {
         return Err(not_draft(InvoiceStatus::Issued));
     }
-    // The counter row is locked by this UPDATE until commit: numbers are unique and gap-free.
-    diesel::update(counters::table.find("invoice_number"))
+    // The counter row is locked by this UPDATE until commit: numbers are unique and gap-free,
+    // invoices and credit notes each in their own sequence.
+    let (counter, prefix) = match invoice.kind {
+        InvoiceKind::Invoice => ("invoice_number", "INV"),
+        InvoiceKind::CreditNote => ("credit_note_number", "CN"),
+    };
+    diesel::update(counters::table.find(counter))
         .set(counters::value.eq(counters::value + 1))
         .execute(conn)?;
     let n: i64 = counters::table
-        .find("invoice_number")
+        .find(counter)
         .select(counters::value)
         .first(conn)?;
-    let number = format!("INV-{n:06}");
+    let number = format!("{prefix}-{n:06}");
     diesel::update(invoices::table.find(id))
         .set(invoices::number.eq(Some(&number)))
         .execute(conn)?;
@@ -340,6 +351,7 @@ pub fn record_past_month(
     use crate::db::schema::ledger_entries;
     let invoice: String = invoices::table
         .filter(invoices::reseller_id.eq(reseller_id))
+        .filter(invoices::kind.eq(InvoiceKind::Invoice.as_str()))
         .order(invoices::id.asc())
         .select(invoices::id)
         .first(conn)?;

@@ -1,9 +1,10 @@
 //! Credit orders (reseller → client). An order adds credits to the client at once and a line
 //! to the reseller's open invoice (`domain::invoices`) for the open calendar month (UTC):
-//! credits × list price − the reseller's discount, in integer minor units.
+//! credits × the price per credit that applies to the reseller in the invoice's currency
+//! (`domain::prices`) − the reseller's discount, in integer minor units.
 
 use credence_shared::reseller::{CreditOrder, CreditOrderCreate, CreditOrderPage};
-use credence_shared::{ClientStatus, CreditOrderKind};
+use credence_shared::{ClientStatus, CreditOrderKind, InvoiceKind};
 use diesel::prelude::*;
 
 use crate::db::schema::{clients, credit_orders, invoice_lines, invoices, resellers};
@@ -15,10 +16,12 @@ use crate::domain::credits::{self, Change};
 use crate::domain::links::Links;
 use crate::domain::resellers::ResellerRow;
 use crate::domain::values::{optional_text, DiscountPercent};
-use crate::domain::{into_page, settings, PageRequest};
+use crate::domain::{into_page, prices, PageRequest};
 use crate::error::{ApiError, Validator};
 
-/// credits × unit price × (1 − discount), rounded half up, in minor units.
+/// credits × unit price × (1 − discount), in minor units, rounded once for the whole line,
+/// half up: an exact half of a minor unit (0.5 of a penny or a cent) rounds up, anything less
+/// down. Amounts are never negative here, so "half up" and "half away from zero" agree.
 pub fn amount_minor(credits: i64, unit_price_minor: i64, discount_bp: i32) -> i64 {
     let gross =
         i128::from(credits) * i128::from(unit_price_minor) * i128::from(10_000 - discount_bp);
@@ -42,6 +45,8 @@ pub struct OrderRow {
     pub invoice_id: String,
     pub actor_id: Option<String>,
     pub created_at: chrono::NaiveDateTime,
+    /// How many of its credits were taken back and credited (`domain::credit_notes`).
+    pub credits_returned: i64,
 }
 
 /// `POST /credit-orders`: checks every field (one 422 naming each bad one), finds the client
@@ -121,9 +126,10 @@ pub fn place(
     note: Option<&str>,
     po_reference: Option<&str>,
 ) -> Result<OrderRow, ApiError> {
-    let price = settings::get(conn)?.list_price_minor;
+    let invoice =
+        crate::domain::invoices::open_document(conn, reseller, clock, InvoiceKind::Invoice)?;
+    let price = prices::unit_price_now(conn, &reseller.id, &invoice.currency)?;
     let amount = amount_minor(credits, price, reseller.discount_bp);
-    let invoice = crate::domain::invoices::open_invoice(conn, reseller, clock)?;
     let id = new_id();
     let at = now();
     diesel::insert_into(credit_orders::table)
@@ -343,5 +349,17 @@ mod tests {
         assert_eq!(amount_minor(1, 333, 3333), 222); // 221.99 rounds half up to 222
         assert_eq!(amount_minor(3, 199, 1250), 522); // 522.375
         assert_eq!(amount_minor(1_000_000, 100_000_000, 0), 100_000_000_000_000);
+    }
+
+    #[test]
+    fn an_exact_half_cent_rounds_up_and_less_rounds_down() {
+        assert_eq!(amount_minor(1, 5, 5000), 3); // 2.5 → 3
+        assert_eq!(amount_minor(1, 1, 5000), 1); // 0.5 → 1
+        assert_eq!(amount_minor(1, 3, 5000), 2); // 1.5 → 2
+        assert_eq!(amount_minor(1, 999, 5005), 499); // 499.0005 → 499
+        assert_eq!(amount_minor(1, 999, 4995), 500); // 500.0005 → 500
+        assert_eq!(amount_minor(7, 15, 5000), 53); // 52.5 → 53: the line rounds once, not each credit
+        assert_eq!(amount_minor(1, 1, 5001), 0); // 0.4999 → 0
+        assert_eq!(amount_minor(5, 0, 0), 0);
     }
 }

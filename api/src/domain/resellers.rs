@@ -13,7 +13,7 @@ use crate::domain::custom_hosts::{self, Platform};
 use crate::domain::links::Links;
 use crate::domain::users::{self as accounts, NewUser, UserRow};
 use crate::domain::values::{currency, required_text, DiscountPercent, Email};
-use crate::domain::{into_page, like_pattern, sessions, PageRequest};
+use crate::domain::{into_page, like_pattern, prices, sessions, PageRequest};
 use crate::error::{ApiError, FieldIssue, Validator};
 
 #[derive(Queryable, Debug, Clone)]
@@ -187,6 +187,7 @@ pub fn create(
         DiscountPercent::parse(input.discount_percent),
     );
     let currency = v.check("currency", currency(&input.currency));
+    let currency = prices::check_priced(conn, &mut v, "currency", None, currency)?;
     let custom_host = custom_hosts::check_host(
         conn,
         &mut v,
@@ -280,6 +281,7 @@ pub fn update(
         .currency
         .as_deref()
         .and_then(|s| v.check("currency", currency(s)));
+    let currency = prices::check_priced(conn, &mut v, "currency", Some(id), currency)?;
     let custom_host = match patch.custom_host.as_deref() {
         Some(raw) => custom_hosts::check_host(conn, &mut v, "custom_host", raw, id, platform)?,
         None => None,

@@ -1,26 +1,29 @@
-//! Platform settings: the list price per credit and the default credit threshold; and the
-//! stored JWT signing key (`app_secrets`), for when none is configured.
+//! Platform settings: the main currency (its list price comes from `domain::prices`) and the
+//! default credit threshold; and the stored JWT signing key (`app_secrets`), for when none is
+//! configured.
 
-use credence_shared::admin::{Settings, SettingsPatch};
+use credence_shared::admin::{CreditPriceCreate, Settings, SettingsPatch};
 use diesel::prelude::*;
 
 use crate::db::schema::{app_secrets, settings};
 use crate::db::{now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
-use crate::domain::values;
+use crate::domain::{prices, values};
 use crate::error::{ApiError, FieldIssue, Validator};
 use crate::secrets::{is_sealed, SealingKey};
 
 pub fn get(conn: &mut DbConnection) -> Result<Settings, ApiError> {
-    let (list_price_minor, currency, default_credit_threshold, updated_at) = settings::table
+    let (currency, default_credit_threshold, updated_at) = settings::table
         .find(1)
         .select((
-            settings::list_price_minor,
             settings::currency,
             settings::default_credit_threshold,
             settings::updated_at,
         ))
-        .first::<(i64, String, i64, chrono::NaiveDateTime)>(conn)?;
+        .first::<(String, i64, chrono::NaiveDateTime)>(conn)?;
+    let list_price_minor = prices::list_price_now(conn, &currency)?
+        .map(|p| p.unit_price_minor)
+        .unwrap_or_default();
     Ok(Settings {
         list_price_minor,
         currency,
@@ -35,19 +38,9 @@ pub fn update(
     patch: &SettingsPatch,
 ) -> Result<Settings, ApiError> {
     let mut v = Validator::new();
-    let price = patch.list_price_minor.and_then(|p| {
-        v.check(
-            "list_price_minor",
-            if (0..=100_000_000).contains(&p) {
-                Ok(p)
-            } else {
-                Err(FieldIssue::new(
-                    "out_of_range",
-                    "Use a price from 0 to 100000000 minor units.",
-                ))
-            },
-        )
-    });
+    let price = patch
+        .list_price_minor
+        .and_then(|p| v.check("list_price_minor", prices::unit_price(p)));
     let currency = patch
         .currency
         .as_deref()
@@ -65,12 +58,29 @@ pub fn update(
             },
         )
     });
+    // A new main currency needs a list price: one already set, or the one in this change.
+    let currency = match price {
+        Some(_) => currency,
+        None => prices::check_priced(conn, &mut v, "currency", None, currency)?,
+    };
     v.finish()?;
     let before = get(conn)?;
+    let currency = currency.unwrap_or(before.currency.clone());
+    let current = prices::list_price_now(conn, &currency)?.map(|p| p.unit_price_minor);
+    if let Some(price) = price.filter(|p| current != Some(*p)) {
+        prices::add(
+            conn,
+            actor,
+            &CreditPriceCreate {
+                currency: currency.clone(),
+                unit_price_minor: price,
+                ..CreditPriceCreate::default()
+            },
+        )?;
+    }
     diesel::update(settings::table.find(1))
         .set((
-            settings::list_price_minor.eq(price.unwrap_or(before.list_price_minor)),
-            settings::currency.eq(currency.unwrap_or(before.currency.clone())),
+            settings::currency.eq(currency),
             settings::default_credit_threshold
                 .eq(threshold.unwrap_or(before.default_credit_threshold)),
             settings::updated_at.eq(now()),

@@ -116,10 +116,7 @@ pub fn hex_color(raw: &str) -> Result<String, FieldIssue> {
     }
 }
 
-/// The ISO 4217 currencies the platform invoices in.
-pub const CURRENCIES: [&str; 10] = [
-    "GBP", "EUR", "USD", "AUD", "CAD", "NZD", "ZAR", "SGD", "CHF", "SEK",
-];
+pub use credence_shared::CURRENCIES;
 
 pub fn currency(raw: &str) -> Result<String, FieldIssue> {
     let s = raw.trim().to_uppercase();

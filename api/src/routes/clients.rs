@@ -14,7 +14,7 @@ use crate::auth::{ResellerStaff, TenantUser};
 use crate::domain::clients::{self, ClientFilter};
 use crate::domain::credits::{self, Change};
 use crate::domain::values::required_text;
-use crate::domain::{audit, logos};
+use crate::domain::{audit, credit_notes, logos};
 use crate::error::{ApiError, ApiResult, Validator};
 use crate::routes::extract::{Json, ListParams, PageParams};
 use crate::routes::idempotency;
@@ -118,6 +118,7 @@ pub async fn list_clients(
 #[utoipa::path(tag = "clients", request_body = ClientCreate, params(("Idempotency-Key" = Option<String>, Header)), responses(
     (status = 201, body = Client),
     (status = 403, description = "Not a reseller user; or `insufficient_scope` for an API key without `clients` (or `credits` with initial credits)", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`no_price`: initial credits, but no price per credit applies in the reseller's currency", body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/clients")]
@@ -283,10 +284,13 @@ pub async fn client_ledger(
     ))
 }
 
-/// Take back unused credits, with a reason; never below zero.
+/// Take back unused credits, with a reason; never below zero. The reseller is credited what it
+/// paid for them (oldest orders first): a negative line on the order's invoice while that is a
+/// draft, else on the reseller's credit note for the month.
 #[utoipa::path(tag = "clients", params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = CreditAdjustmentCreate, responses(
     (status = 201, body = LedgerEntry),
     (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`concurrent_change` (try again) or `currency_changed` (the credits were billed in another currency)", body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/clients/{id}/credit-adjustments")]
@@ -300,6 +304,7 @@ pub async fn create_credit_adjustment(
     let tenant = staff.tenant()?;
     let actor = staff.0.audit_actor();
     let links = state.config.links();
+    let clock = state.config.billing_clock;
     let id = id.into_inner();
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
     idempotency::create(&state, &req, &staff.0.user_id, &value, move |conn| {
@@ -344,6 +349,7 @@ pub async fn create_credit_adjustment(
             },
             serde_json::json!({ "credits": -n, "reason": reason }),
         )?;
+        credit_notes::credit_returned(conn, &clock, &actor, &client, n)?;
         serde_json::to_value(entry.to_dto()).map_err(ApiError::internal)
     })
     .await

@@ -5,7 +5,7 @@ use credence_shared::problem::Problem;
 use credence_shared::reseller::{
     CreditOrder, CreditOrderCreate, CreditOrderPage, Invoice, InvoiceLine,
 };
-use credence_shared::{InvoiceStatus, Page};
+use credence_shared::{InvoiceKind, InvoiceStatus, Page};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -191,6 +191,7 @@ impl csv::Export for OrdersExport {
 /// minus its discount. Send an `Idempotency-Key` so a retry never adds twice.
 #[utoipa::path(tag = "credits", request_body = CreditOrderCreate, params(("Idempotency-Key" = Option<String>, Header)), responses(
     (status = 201, body = CreditOrder),
+    (status = 409, description = "`no_price`: no price per credit applies in the reseller's currency", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "`validation_failed` (unknown code, credits out of range) or `idempotency_key_reused`", body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/credit-orders")]
@@ -322,7 +323,11 @@ pub async fn invoice_csv(
             .await?
     };
     let name = format!(
-        "invoice-{}.csv",
+        "{}-{}.csv",
+        match invoice.kind {
+            InvoiceKind::Invoice => "invoice",
+            InvoiceKind::CreditNote => "credit-note",
+        },
         invoice
             .number
             .clone()

@@ -16,6 +16,7 @@ pub mod extract;
 pub mod idempotency;
 pub mod mail_texts;
 pub mod ops;
+pub mod prices;
 pub mod problem;
 pub mod projects;
 pub mod public;
@@ -61,6 +62,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(admin::update_reseller)
         .service(admin::list_reseller_users)
         .service(admin::create_reseller_user)
+        .service(prices::list_prices)
+        .service(prices::create_price)
+        .service(prices::delete_price)
         .service(admin::get_settings)
         .service(admin::update_settings)
         .service(admin::list_invoices)

@@ -183,6 +183,13 @@ async fn resellers_are_created_searched_paged_and_edited(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
     let brand = create_skin(&app, &admin, "Partner Skin").await.id;
+    app.post(
+        "/admin/prices",
+        Some(&admin),
+        json!({ "currency": "EUR", "unit_price_minor": 590 }),
+    )
+    .await
+    .assert_status(201);
     let created: Reseller = app
         .post("/admin/resellers", Some(&admin), json!({ "name": "Talent Tools", "contact_email": "ops@talent.example", "discount_percent": 12.5, "currency": "eur", "custom_host": "Assess.Talent.example", "brand_ids": [brand] }))
         .await

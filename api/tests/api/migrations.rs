@@ -14,6 +14,7 @@ use crate::both_backends;
 both_backends!(
     the_delivery_log_migration_keeps_old_webhooks_and_deliveries,
     a_host_set_before_custom_host_requests_reads_as_approved,
+    the_one_list_price_becomes_a_price_in_every_currency_in_use,
 );
 
 fn digits(s: &str) -> String {
@@ -190,5 +191,60 @@ async fn a_host_set_before_custom_host_requests_reads_as_approved(backend: Backe
     assert_eq!(
         read(plain.id).await.host_status,
         credence_shared::HostStatus::NoHost
+    );
+}
+
+async fn the_one_list_price_becomes_a_price_in_every_currency_in_use(backend: Backend) {
+    use credence_shared::admin::{CreditPrice, Settings};
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    app.post(
+        "/admin/prices",
+        Some(&admin),
+        serde_json::json!({ "currency": "USD", "unit_price_minor": 700 }),
+    )
+    .await
+    .assert_status(201);
+    let brand = app
+        .get("/branding", None)
+        .await
+        .json::<credence_shared::admin::Branding>()
+        .brand
+        .id;
+    app.post("/admin/resellers", Some(&admin), serde_json::json!({ "name": "Dollars Before", "contact_email": "a@before.example", "discount_percent": 10, "currency": "USD", "brand_ids": [brand] }))
+        .await
+        .assert_status(201);
+    {
+        let mut conn = app.conn();
+        revert_to_before(&mut conn, "20261201010000");
+        // Before price lists, one number was billed in every currency.
+        conn.batch_execute("UPDATE settings SET list_price_minor = 650")
+            .unwrap();
+        credence_api::db::run_migrations(&mut conn).unwrap();
+    }
+    let prices: Page<CreditPrice> = app.get("/admin/prices", Some(&admin)).await.json();
+    let mut found: Vec<(String, i64, bool)> = prices
+        .data
+        .iter()
+        .map(|p| {
+            (
+                p.currency.clone(),
+                p.unit_price_minor,
+                p.reseller_id.is_none(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("GBP".to_string(), 650, true),
+            ("USD".to_string(), 650, true)
+        ]
+    );
+    let settings: Settings = app.get("/admin/settings", Some(&admin)).await.json();
+    assert_eq!(
+        (settings.list_price_minor, settings.currency.as_str()),
+        (650, "GBP")
     );
 }

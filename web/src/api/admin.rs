@@ -1,8 +1,8 @@
 //! The vendor admin: brand skins, resellers and their users, settings, audit events, invoices.
 
 use credence_shared::admin::{
-    AuditEvent, Brand, BrandCreate, BrandPatch, Reseller, ResellerCreate, ResellerPatch,
-    ResellerUserCreate, Settings, SettingsPatch,
+    AuditEvent, Brand, BrandCreate, BrandPatch, CreditPrice, CreditPriceCreate, Reseller,
+    ResellerCreate, ResellerPatch, ResellerUserCreate, Settings, SettingsPatch,
 };
 use credence_shared::auth::User;
 use credence_shared::reseller::Invoice;
@@ -73,6 +73,26 @@ pub async fn list_reseller_users(id: &str, cursor: Option<&str>) -> ApiResult<Pa
 
 pub async fn create_reseller_user(id: &str, body: &ResellerUserCreate) -> ApiResult<User> {
     post(&format!("/admin/resellers/{}/users", enc(id)), body).await
+}
+
+/// Prices per credit, newest first.
+pub async fn list_prices(cursor: Option<&str>) -> ApiResult<Page<CreditPrice>> {
+    get(&format!("/admin/prices?{}", page_query(50, cursor))).await
+}
+
+pub async fn create_price(body: &CreditPriceCreate) -> ApiResult<CreditPrice> {
+    post("/admin/prices", body).await
+}
+
+pub async fn delete_price(id: &str) -> ApiResult<()> {
+    send(
+        Method::DELETE,
+        &format!("/admin/prices/{}", enc(id)),
+        Body::Empty,
+        true,
+    )
+    .await
+    .map(|_| ())
 }
 
 pub async fn get_settings() -> ApiResult<Settings> {

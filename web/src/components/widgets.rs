@@ -2,7 +2,7 @@
 
 use credence_shared::{
     AssessmentStatus, CandidateStatus, ClientStatus, HostCheckResult, HostStatus, InvitationStatus,
-    InvoiceStatus, ResellerStatus, UserStatus, WebhookDeliveryStatus,
+    InvoiceStatus, PriceStatus, ResellerStatus, UserStatus, WebhookDeliveryStatus,
 };
 use leptos::html;
 use leptos::prelude::*;
@@ -55,6 +55,11 @@ badge_from!(InvoiceStatus, |s| match s {
     InvoiceStatus::Draft | InvoiceStatus::Issued => INFO,
     InvoiceStatus::Paid => OK,
     InvoiceStatus::Void => WARN,
+});
+badge_from!(PriceStatus, |s| match s {
+    PriceStatus::Scheduled => INFO,
+    PriceStatus::Current => OK,
+    PriceStatus::Ended => MUTED,
 });
 badge_from!(InvitationStatus, |s| match s {
     InvitationStatus::Invited => INFO,

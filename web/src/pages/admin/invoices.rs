@@ -9,7 +9,7 @@ use crate::components::paged::Paged;
 use crate::components::toast::use_toasts;
 use crate::components::widgets::{ConfirmButton, StatusBadge, TableScroll};
 use crate::format;
-use credence_shared::InvoiceStatus;
+use credence_shared::{InvoiceKind, InvoiceStatus};
 
 #[component]
 pub fn InvoiceAdmin() -> impl IntoView {
@@ -50,8 +50,8 @@ pub fn InvoiceAdmin() -> impl IntoView {
                 </label>
             </header>
             <p class="muted">
-                "One invoice per reseller per calendar month (UTC), built from its credit orders at the list price "
-                "minus the reseller's discount. Drafts are issued automatically once their month has ended (or here, "
+                "One invoice per reseller per calendar month (UTC), built from its credit orders at the reseller's "
+                "price minus its discount, and a credit note for credits taken back after their invoice was issued. Drafts are issued automatically once their month has ended (or here, "
                 "by hand); issued invoices never change."
             </p>
             {invoices.view("No invoices yet: they start with the first credit order of a month.", move |items: Vec<Invoice>| {
@@ -79,7 +79,10 @@ pub fn InvoiceAdmin() -> impl IntoView {
                                 view! {
                                 <tr data-testid="admin-invoice-row" data-status=i.status.as_str()>
                                     <td>{i.reseller_name.clone()}</td>
-                                    <td>{i.period.clone()}</td>
+                                    <td>{match i.kind {
+                                        InvoiceKind::Invoice => i.period.clone(),
+                                        InvoiceKind::CreditNote => format!("{} · credit note", i.period),
+                                    }}</td>
                                     <td>{i.number.clone().unwrap_or_else(|| "—".into())}</td>
                                     <td><StatusBadge status=i.status /></td>
                                     <td class="num">{i.line_count}</td>

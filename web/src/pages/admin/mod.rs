@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod brands;
 pub mod invoices;
+pub mod prices;
 pub mod resellers;
 pub mod settings;
 

@@ -19,11 +19,6 @@ use crate::format;
 use crate::pages::reseller::settings::CustomHostCard;
 use credence_shared::ResellerStatus;
 
-const CURRENCIES: &[(&str, &str)] = &[
-    ("GBP", "GBP — Pound sterling"),
-    ("EUR", "EUR — Euro"),
-    ("USD", "USD — US dollar"),
-];
 const RESELLER_FIELDS: &[&str] = &[
     "name",
     "contact_email",
@@ -34,13 +29,6 @@ const RESELLER_FIELDS: &[&str] = &[
     "brand_ids",
     "status",
 ];
-
-fn currency_options() -> Vec<(String, String)> {
-    CURRENCIES
-        .iter()
-        .map(|(v, l)| (v.to_string(), l.to_string()))
-        .collect()
-}
 
 #[component]
 pub fn ResellerList() -> impl IntoView {
@@ -243,7 +231,7 @@ fn ResellerFormFields(
                 step="0.01" min="0" max="100" required=true value=fields.discount errors=errors
                 hint="Off the list price per credit, up to two decimals." />
             <SelectField id="reseller-currency" name="currency" label="Currency" required=true
-                value=fields.currency errors=errors options=currency_options() />
+                value=fields.currency errors=errors options=format::currency_options() />
         </div>
         <TextField id="reseller-custom-host" name="custom_host" label="Custom host" value=fields.custom_host
             errors=errors placeholder="assess.partner.example"

@@ -1,4 +1,5 @@
-//! `/admin/settings`: the list price of one credit and the default credit threshold.
+//! `/admin/settings`: the main currency and its list price per credit, the default credit
+//! threshold, and the price lists of every currency (`prices::PricesCard`).
 
 use credence_shared::admin::{Settings, SettingsPatch};
 use credence_shared::problem::FieldError;
@@ -9,6 +10,7 @@ use crate::components::form::{ErrorSummary, FieldErrors, SelectField, SubmitButt
 use crate::components::loaded::Loaded;
 use crate::components::toast::use_toasts;
 use crate::format;
+use crate::pages::admin::prices::PricesCard;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -18,6 +20,7 @@ pub fn SettingsPage() -> impl IntoView {
             <Loaded fetch=api::get_settings let:s>
                 <SettingsForm settings=s />
             </Loaded>
+            <PricesCard />
         </section>
     }
 }
@@ -87,13 +90,7 @@ fn SettingsForm(settings: Settings) -> impl IntoView {
         });
     };
 
-    let mut currencies: Vec<(String, String)> = ["GBP", "EUR", "USD"]
-        .iter()
-        .map(|c| (c.to_string(), c.to_string()))
-        .collect();
-    if !currencies.iter().any(|(c, _)| *c == settings.currency) {
-        currencies.push((settings.currency.clone(), settings.currency.clone()));
-    }
+    let currencies = format::currency_options();
 
     view! {
         <form class="card stack form-narrow" on:submit=on_submit novalidate=true data-testid="settings-form">
@@ -101,7 +98,7 @@ fn SettingsForm(settings: Settings) -> impl IntoView {
             <div class="field-row">
                 <TextField id="settings-list-price" name="list_price_minor" label="List price per credit"
                     input_type="text" required=true value=price errors=errors
-                    hint="In major units, e.g. 12.50. Resellers pay this minus their discount." />
+                    hint="The list price in the main currency, in major units, e.g. 12.50. Saving adds it to the price lists below from now." />
                 <SelectField id="settings-currency" name="currency" label="Currency" required=true
                     value=currency errors=errors options=currencies />
             </div>

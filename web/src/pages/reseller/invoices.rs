@@ -1,6 +1,7 @@
 //! `/reseller/invoices…`: the vendor's monthly invoices to this reseller, with their lines.
 
 use credence_shared::reseller::{Invoice, InvoiceLine};
+use credence_shared::InvoiceKind;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -43,9 +44,12 @@ pub fn InvoiceList() -> impl IntoView {
                         </thead>
                         <tbody>
                             {items.into_iter().map(|i| {
-                                let period = i.period.clone();
+                                let period = match i.kind {
+                                    InvoiceKind::Invoice => i.period.clone(),
+                                    InvoiceKind::CreditNote => format!("{} · credit note", i.period),
+                                };
                                 view! {
-                                <tr data-testid="invoice-row" data-period=i.period.clone() data-status=i.status.as_str()>
+                                <tr data-testid="invoice-row" data-period=i.period.clone() data-kind=i.kind.as_str() data-status=i.status.as_str()>
                                     <td><A href=format!("/reseller/invoices/{}", i.id)>{period}</A></td>
                                     <td>{number_or_draft(&i)}</td>
                                     <td><StatusBadge status=i.status /></td>
@@ -89,7 +93,10 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
         async move { api::list_invoice_lines(&id, cursor.as_deref()).await }
     });
     let filename = format!(
-        "invoice-{}-lines.csv",
+        "{}-{}-lines.csv",
+        format::document_name(invoice.kind)
+            .to_lowercase()
+            .replace(' ', "-"),
         invoice
             .number
             .clone()
@@ -121,7 +128,7 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
     let total_fact = total.clone();
     view! {
         <header class="page-header">
-            <h1 data-testid="invoice-title">{format!("Invoice {}", invoice.period)}</h1>
+            <h1 data-testid="invoice-title">{format!("{} {}", format::document_name(invoice.kind), invoice.period)}</h1>
             <StatusBadge status=invoice.status testid="invoice-status" />
             <button type="button" class="btn" data-testid="invoice-csv" disabled=move || downloading.get() on:click=download>
                 {move || if downloading.get() { "Downloading…" } else { "Download CSV" }}

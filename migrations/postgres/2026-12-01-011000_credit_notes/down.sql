@@ -1,0 +1,11 @@
+DELETE FROM counters WHERE name = 'credit_note_number';
+UPDATE invoices SET total_minor = total_minor - COALESCE((SELECT SUM(l.amount_minor) FROM invoice_lines l WHERE l.invoice_id = invoices.id AND l.credits < 0), 0);
+DELETE FROM invoice_lines WHERE credits < 0;
+DROP INDEX invoice_lines_billed_order;
+ALTER TABLE invoice_lines ADD CONSTRAINT invoice_lines_credit_order_id_key UNIQUE (credit_order_id);
+ALTER TABLE credit_orders DROP COLUMN credits_returned;
+DELETE FROM invoice_lines WHERE invoice_id IN (SELECT id FROM invoices WHERE kind = 'credit_note');
+DELETE FROM invoices WHERE kind = 'credit_note';
+ALTER TABLE invoices DROP CONSTRAINT invoices_reseller_period_kind;
+ALTER TABLE invoices ADD CONSTRAINT invoices_reseller_id_period_key UNIQUE (reseller_id, period);
+ALTER TABLE invoices DROP COLUMN kind;
