@@ -18,7 +18,8 @@ pub struct AppState {
     pub db: Db,
     pub keys: Keys,
     pub throttle: LoginThrottle,
-    /// This process's cache of live sessions (`domain::sessions::check`).
+    /// This process's cache of live sessions (`domain::sessions::check`), and on PostgreSQL
+    /// the listener that keeps the session epoch in memory (`domain::session_epoch`).
     pub sessions: SessionCache,
     pub metrics: Metrics,
     /// Verified against when the email is unknown, so both failures cost the same.
@@ -69,9 +70,13 @@ impl AppState {
                 (actix_web::dev::ResourceDef::new(path.as_str()), methods)
             })
             .collect();
+        let sessions = SessionCache::new(config.session_cache_ttl, config.session_cache_size);
+        if config.session_listen {
+            sessions.listen(&config.database_url, db.session_epoch_raises());
+        }
         Ok(AppState {
+            sessions,
             throttle: LoginThrottle::new(config.login_attempts_per_minute),
-            sessions: SessionCache::new(config.session_cache_ttl, config.session_cache_size),
             dummy_password_hash: password::hash(
                 "dummy password for timing",
                 config.password_hashing,

@@ -49,6 +49,10 @@ pub struct Config {
     pub session_cache_ttl: Duration,
     /// Most sessions one process caches (`CREDENCE_SESSION_CACHE_SIZE`; 0 turns it off).
     pub session_cache_size: usize,
+    /// On PostgreSQL, keep the session epoch in memory with a `LISTEN` connection
+    /// (`CREDENCE_SESSION_LISTEN`, on by default; off for a pooler that cannot `LISTEN`, such
+    /// as PgBouncer in transaction mode: each cached request then reads the epoch).
+    pub session_listen: bool,
     pub password_hashing: PasswordHashing,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
@@ -288,7 +292,19 @@ impl Config {
             }
         };
 
+        let session_listen = match get("CREDENCE_SESSION_LISTEN").as_deref().map(str::trim) {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(other) => {
+                return Err(ConfigError {
+                    var: "CREDENCE_SESSION_LISTEN",
+                    message: format!("`{other}` is not one of on, off"),
+                })
+            }
+        };
+
         Ok(Config {
+            session_listen,
             webhook_allow,
             host_target,
             host_addresses,
@@ -471,6 +487,13 @@ mod tests {
             (defaults.session_cache_ttl, defaults.session_cache_size),
             (Duration::from_secs(30), 10_000)
         );
+        assert!(defaults.session_listen);
+        assert!(
+            !config(&[("CREDENCE_SESSION_LISTEN", "off")])
+                .unwrap()
+                .session_listen
+        );
+        assert!(config(&[("CREDENCE_SESSION_LISTEN", "maybe")]).is_err());
         let uncached = config(&[
             ("CREDENCE_SESSION_CACHE_SECONDS", "0"),
             ("CREDENCE_SESSION_CACHE_SIZE", "0"),

@@ -6,6 +6,9 @@ pub mod instrument;
 pub mod schema;
 pub mod search;
 
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -105,11 +108,41 @@ impl r2d2::ManageConnection for Manager {
 pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConnection = r2d2::PooledConnection<Manager>;
 
+thread_local! {
+    /// Whether the work running on this thread raised the session epoch (see
+    /// [`Db::session_epoch_raises`]).
+    static RAISED_SESSION_EPOCH: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Called by `domain::sessions::invalidate`: the work running on this thread raised the
+/// session epoch; once it is over (committed or not), its `Db` counts it.
+pub fn note_session_epoch_raise() {
+    RAISED_SESSION_EPOCH.with(|raised| raised.set(true));
+}
+
+/// Runs `f` on `conn`, counting into `raises` whether it raised the session epoch, once it is
+/// over (after its commit).
+fn counting_raises<T>(
+    raises: &AtomicU64,
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    RAISED_SESSION_EPOCH.with(|raised| raised.set(false));
+    let out = f(conn);
+    if RAISED_SESSION_EPOCH.with(|raised| raised.replace(false)) {
+        raises.fetch_add(1, Ordering::SeqCst);
+    }
+    out
+}
+
 /// The shared handle to the database.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
     backend: &'static str,
+    /// How many pieces of work run through this handle raised the session epoch, counted when
+    /// each was over (after its commit).
+    session_epoch_raises: Arc<AtomicU64>,
 }
 
 impl Db {
@@ -121,6 +154,10 @@ impl Db {
             DbUrl::Sqlite(_) => 1,
             DbUrl::Postgres(_) => pool_size.max(1),
         };
+        // r2d2 tests each connection as it is checked out (one round trip). That stays on:
+        // diesel's `is_broken` (our `has_broken`) only notices a connection left in a broken
+        // transaction, not one the server or the network dropped, which would otherwise fail
+        // requests until replaced. Requests answered from the session cache check nothing out.
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
             .min_idle(Some(1))
@@ -130,6 +167,7 @@ impl Db {
         let db = Db {
             pool,
             backend: url.backend(),
+            session_epoch_raises: Arc::new(AtomicU64::new(0)),
         };
         let mut conn = db.pool.get().map_err(|e| e.to_string())?;
         run_migrations(&mut conn)?;
@@ -140,6 +178,14 @@ impl Db {
         self.backend
     }
 
+    /// How many `run`s and transactions through this handle raised the session epoch, each
+    /// counted once it was over. This process's epoch listener trusts what it read only when
+    /// it read it after all of them (`domain::session_epoch`): a process sees its own endings
+    /// at once, without waiting for its own notification.
+    pub fn session_epoch_raises(&self) -> Arc<AtomicU64> {
+        self.session_epoch_raises.clone()
+    }
+
     /// Runs `f` with a pooled connection on the blocking thread pool.
     pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
     where
@@ -148,13 +194,14 @@ impl Db {
     {
         let pool = self.pool.clone();
         let counter = instrument::current();
+        let raises = self.session_epoch_raises.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get().map_err(ApiError::internal)?;
             let Some(counter) = counter else {
-                return f(&mut conn);
+                return counting_raises(&raises, &mut conn, f);
             };
             conn.set_instrumentation(instrument::StatementCounter(counter));
-            let out = f(&mut conn);
+            let out = counting_raises(&raises, &mut conn, f);
             // The connection goes back to the pool: the next user may not be counted.
             conn.set_instrumentation(None::<instrument::StatementCounter>);
             out
@@ -181,7 +228,9 @@ impl Db {
         &self,
         f: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        in_transaction(&mut *self.get()?, f)
+        counting_raises(&self.session_epoch_raises, &mut *self.get()?, |conn| {
+            in_transaction(conn, f)
+        })
     }
 
     /// A connection for synchronous callers (CLI commands, start-up).

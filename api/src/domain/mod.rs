@@ -27,6 +27,7 @@ pub mod resellers;
 pub mod retention;
 pub mod scoring;
 pub mod senders;
+pub mod session_epoch;
 pub mod sessions;
 pub mod settings;
 pub mod tenant;

@@ -77,11 +77,14 @@ pub fn update(
     }
     diesel::update(users::table.find(id))
         .set((
-            users::name.eq(name.unwrap_or(before.name.clone())),
+            users::name.eq(name.as_deref().unwrap_or(&before.name)),
             users::status.eq(new_status.as_str()),
             users::updated_at.eq(now()),
         ))
         .execute(conn)?;
+    if let Some(name) = &name {
+        sessions::renamed(conn, &before.name, name)?;
+    }
     if new_status == UserStatus::Deactivated {
         sessions::end_all_for_user(conn, id)?;
     }

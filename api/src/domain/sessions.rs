@@ -3,22 +3,28 @@
 //! `auth/` decides when a session opens, rotates or ends (and mints the tokens); this module
 //! keeps the rows. Revoking a session ends its access and refresh tokens at once.
 //!
-//! **Which sessions are live, and when a process may answer that from memory** ([`check`]).
-//! Each process keeps a small cache of sessions it found live ([`SessionCache`]: at most
-//! `capacity` entries, each trusted for at most `ttl`, never past the session's expiry). Every
-//! change that can make a live session dead — revoking sessions (logout, a new password, a
-//! password set by link, a confirmed email change, deactivating a user, ending a Login As,
-//! revoking an API key) or suspending a client or reseller — raises the one-row *session
-//! epoch* ([`invalidate`]) in the same transaction. Before every use of the cache a request
-//! reads the epoch (one primary-key read) and, if it moved, the process forgets its whole
-//! cache. So a session ended by any process is refused by every process from the moment the
-//! ending commits, on SQLite (several processes on one file) and PostgreSQL alike, and a lost
-//! message cannot leave a stale entry behind: there are no messages. Login As sessions are
+//! **Which sessions are live, and when a process may answer that from memory** ([`check`],
+//! [`cached`]). Each process keeps a small cache of sessions it found live ([`SessionCache`]:
+//! at most `capacity` entries, each trusted for at most `ttl`, never past the session's
+//! expiry), with what a request needs of them (the user's client, name and email, the API key's
+//! scopes). Every change that can make a live session dead or a cached entry wrong — revoking
+//! sessions (logout, a new password, a password set by link, a confirmed email change,
+//! deactivating a user, ending a Login As, revoking an API key), suspending a client or
+//! reseller, renaming a user — raises the one-row *session epoch* ([`invalidate`]) in the same
+//! transaction. An entry is only used under the epoch it was found live under: when the epoch
+//! moves, the process forgets its whole cache.
+//!
+//! Where a request gets the epoch from: on PostgreSQL, from memory, kept current by this
+//! process's listener (`LISTEN`/`NOTIFY`, see `domain::session_epoch`) while that listener is
+//! healthy, so a cache hit touches no database at all; otherwise (SQLite, or the listener not
+//! connected) by reading it (one primary-key read) before every use of the cache. So a session
+//! ended by any process is refused by every process from the moment the ending commits (on
+//! PostgreSQL with the listener: within about one listener poll of it). Login As sessions are
 //! never cached (every request in one is audit-logged anyway, and it also depends on the
 //! reseller user acting).
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use chrono::{Duration, NaiveDateTime};
@@ -30,16 +36,36 @@ use crate::db::schema::{
 };
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::api_keys as keys;
+use crate::domain::session_epoch::{self as listener, EpochWatch};
 use crate::domain::users::UserRow;
 use crate::error::ApiError;
 
 /// Raises the session epoch, so every process forgets its cached live sessions before it
 /// answers its next request. Call it in the transaction of any change that may end a live
-/// session (this module's `revoke`/`end_*` do; a client's or reseller's suspension does).
+/// session or change what a cached one holds (this module's `revoke`/`end_*` do; a client's
+/// or reseller's suspension does; renaming a user does). On PostgreSQL it also notifies the
+/// other processes' listeners, delivered when the transaction commits.
 pub fn invalidate(conn: &mut DbConnection) -> Result<(), ApiError> {
     diesel::update(session_epoch::table.find(1))
         .set(session_epoch::epoch.eq(session_epoch::epoch + 1))
         .execute(conn)?;
+    if let DbConnection::Postgres(pg) = conn {
+        // A wake-up only: listeners read the epoch from the table.
+        diesel::sql_query(format!("NOTIFY {}", listener::CHANNEL)).execute(pg)?;
+    }
+    // This process's own listener is not trusted again until it has read the table after this
+    // work is over (see `domain::session_epoch`).
+    crate::db::note_session_epoch_raise();
+    Ok(())
+}
+
+/// After a user's name was set from `before` to `after`: cached sessions carry the name (for
+/// `GET /me`), so a real change raises the epoch. (An email changes only with all the user's
+/// sessions ended, which raises it too.)
+pub fn renamed(conn: &mut DbConnection, before: &str, after: &str) -> Result<(), ApiError> {
+    if before != after {
+        invalidate(conn)?;
+    }
     Ok(())
 }
 
@@ -56,6 +82,10 @@ pub fn epoch(conn: &mut DbConnection) -> Result<i64, ApiError> {
 pub struct Access {
     /// The user's client (for a client user).
     pub client_id: Option<String>,
+    /// The user's name and email, as `GET /me` shows them (a rename raises the epoch; an
+    /// email change ends the user's sessions).
+    pub name: String,
+    pub email: String,
     /// The API key the session was opened with, and its scopes.
     pub api_key: Option<(String, Vec<ApiKeyScope>)>,
 }
@@ -80,6 +110,8 @@ pub struct SessionCache {
     ttl: std::time::Duration,
     capacity: usize,
     state: Mutex<CacheState>,
+    /// The epoch as this process's listener knows it (PostgreSQL; see [`SessionCache::listen`]).
+    watch: Arc<EpochWatch>,
 }
 
 impl SessionCache {
@@ -90,7 +122,22 @@ impl SessionCache {
             ttl,
             capacity,
             state: Mutex::new(CacheState::default()),
+            watch: Arc::new(EpochWatch::default()),
         }
+    }
+
+    /// Keeps the epoch in memory with a listener on `url` (PostgreSQL only; the cache must be
+    /// on), trusted only after `own_raises` (this process's, `Db::session_epoch_raises`).
+    /// Without it, every use of the cache reads the epoch from the database.
+    pub fn listen(&self, url: &crate::db::DbUrl, own_raises: Arc<std::sync::atomic::AtomicU64>) {
+        if self.enabled() {
+            listener::listen(url, &self.watch, own_raises);
+        }
+    }
+
+    /// The listener's view of the epoch (for metrics and tests).
+    pub fn watch(&self) -> &EpochWatch {
+        &self.watch
     }
 
     fn enabled(&self) -> bool {
@@ -171,19 +218,34 @@ impl SessionCache {
     }
 }
 
+/// What `session_id` of `user_id` grants, if this process can vouch for it without the
+/// database: it is cached and the listener's in-memory epoch (PostgreSQL) is trusted and has
+/// not moved since the session was found live. `None` means "ask [`check`]".
+pub fn cached(cache: &SessionCache, session_id: &str, user_id: &str) -> Option<Access> {
+    if !cache.enabled() {
+        return None;
+    }
+    let epoch = cache.watch.current()?;
+    cache.get(epoch, session_id, user_id)
+}
+
 /// Whether `session_id` of `user_id` is live — not revoked, not expired, the user active, their
 /// client and reseller active (in a Login As session, the reseller user acting too) — and what
 /// it grants; `None` when it is not. Answers from `cache` when the session epoch has not moved
-/// since the session was found live there (one primary-key read), else from the database.
+/// since the session was found live there, else from the database. The epoch comes from the
+/// listener when it is trusted, else from the database (one primary-key read).
 pub fn check(
     conn: &mut DbConnection,
     cache: &SessionCache,
     session_id: &str,
     user_id: &str,
 ) -> Result<Option<Access>, ApiError> {
-    // The epoch is read before the session: what is read next is at least as new as it.
+    // The epoch is known before the session is read: what is read next is at least as new.
     let epoch = if cache.enabled() {
-        let epoch = epoch(conn)?;
+        let epoch = match cache.watch.current() {
+            Some(epoch) => epoch,
+            None => epoch(conn)?,
+        };
         if let Some(access) = cache.get(epoch, session_id, user_id) {
             return Ok(Some(access));
         }
@@ -203,6 +265,8 @@ pub fn check(
     };
     let access = Access {
         client_id: found.user.client_id.clone(),
+        name: found.user.name.clone(),
+        email: found.user.email.clone(),
         api_key,
     };
     if let (Some(epoch), None) = (epoch, &found.impersonator_id) {
@@ -516,6 +580,8 @@ mod tests {
     fn access() -> Access {
         Access {
             client_id: None,
+            name: "Ann".into(),
+            email: "ann@example.test".into(),
             api_key: None,
         }
     }

@@ -296,34 +296,29 @@ pub async fn password_forgot(
 )]
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, principal: Principal) -> ApiResult<web::Json<Me>> {
-    let me = state
-        .db
-        .run(move |conn| {
-            let user = users::get(conn, &principal.user_id)?;
-            let impersonator = match &principal.impersonator_id {
-                Some(id) => {
-                    let by = users::get(conn, id)?;
-                    Some(Impersonator {
-                        id: by.id,
-                        name: by.name,
-                        email: by.email,
-                    })
-                }
-                None => None,
-            };
-            Ok(Me {
-                id: user.id,
-                email: user.email,
-                name: user.name,
-                role: principal.role,
-                reseller_id: principal.reseller_id,
-                client_id: principal.client_id,
-                impersonator,
-                api_key_scopes: principal.api_key.map(|key| key.scopes),
+    // The user's name and email came with the session check (usually from this process's
+    // session cache); only a Login As needs the database, for the reseller user acting.
+    let impersonator = match principal.impersonator_id.clone() {
+        Some(id) => {
+            let by = state.db.run(move |conn| users::get(conn, &id)).await?;
+            Some(Impersonator {
+                id: by.id,
+                name: by.name,
+                email: by.email,
             })
-        })
-        .await?;
-    Ok(web::Json(me))
+        }
+        None => None,
+    };
+    Ok(web::Json(Me {
+        id: principal.user_id,
+        email: principal.email,
+        name: principal.name,
+        role: principal.role,
+        reseller_id: principal.reseller_id,
+        client_id: principal.client_id,
+        impersonator,
+        api_key_scopes: principal.api_key.map(|key| key.scopes),
+    }))
 }
 
 /// Change one's own password (never inside a Login As session). Other sessions end.

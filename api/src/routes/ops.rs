@@ -54,8 +54,25 @@ pub async fn metrics(
             "Send the metrics token as a bearer token.",
         ));
     }
+    let mut body = state.metrics.render();
+    let watch = state.sessions.watch();
+    body.push_str(&format!(
+        "# HELP credence_session_epoch_listener_up Whether the session epoch is known from the \
+         PostgreSQL listener (0: read per request).\n\
+         # TYPE credence_session_epoch_listener_up gauge\n\
+         credence_session_epoch_listener_up {}\n\
+         # HELP credence_session_epoch_notifications_total Session epoch notifications received.\n\
+         # TYPE credence_session_epoch_notifications_total counter\n\
+         credence_session_epoch_notifications_total {}\n\
+         # HELP credence_session_epoch_listener_connections_total Connections the session epoch listener opened.\n\
+         # TYPE credence_session_epoch_listener_connections_total counter\n\
+         credence_session_epoch_listener_connections_total {}\n",
+        u8::from(watch.is_up()),
+        watch.notifications(),
+        watch.connections(),
+    ));
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(state.metrics.render()))
+        .body(body))
 }

@@ -1,12 +1,16 @@
 //! Two API processes on one database: each caches the sessions it found live, and an ending
 //! made through either (logout, a new password, a revoked API key, a deactivated colleague, a
-//! suspended client or reseller) is refused by both at once; sign-in throttling counts the attempts made
-//! on both together.
+//! suspended client or reseller) is refused by both; a rename shows on both; sign-in throttling
+//! counts the attempts made on both together.
 //!
-//! The two servers are independent `Application`s (own pool, own session cache, own throttle
-//! state) sharing only the database URL, as two `credence serve` processes would.
+//! The two servers are independent `Application`s (own pool, own session cache, own epoch
+//! listener, own throttle state) sharing only the database URL, as two `credence serve`
+//! processes would. On PostgreSQL the other process learns of an ending by a notification,
+//! delivered a moment after the commit: the checks there wait for it (up to a few seconds).
 
+use credence_api::db::DbConnection;
 use credence_shared::auth::TokenResponse;
+use diesel::RunQueryDsl;
 use serde_json::json;
 
 use crate::app::{spawn_app_with, Backend, Options, TestApp};
@@ -14,9 +18,14 @@ use crate::both_backends;
 use crate::fixtures::RESELLER_PASSWORD;
 
 both_backends!(
-    an_ending_on_one_process_is_refused_at_once_by_the_other,
+    an_ending_on_one_process_is_refused_by_the_other,
+    an_ending_is_refused_by_the_other_without_the_listener,
     sign_in_attempts_are_counted_across_processes,
 );
+
+/// How long a check waits for the other process to learn of a change (PostgreSQL delivers the
+/// notification after the commit; a listener polls for it every few milliseconds).
+const PROPAGATION: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Two servers on one database: the first makes it, the second joins it. Sessions are cached
 /// for an hour, so only the session epoch can make the second process look again.
@@ -24,6 +33,10 @@ async fn two_processes(backend: Backend, extra: &[(&'static str, &str)]) -> (Tes
     let mut env: std::collections::HashMap<&'static str, String> = [
         ("CREDENCE_COUNT_STATEMENTS", "on".to_string()),
         ("CREDENCE_SESSION_CACHE_SECONDS", "3600".to_string()),
+        (
+            "CREDENCE_METRICS_TOKEN",
+            crate::edge::METRICS_TOKEN.to_string(),
+        ),
     ]
     .into();
     for (k, v) in extra {
@@ -72,10 +85,75 @@ impl TestApp {
             "the second request should come from the cache: {warm} statements, then {cold}"
         );
     }
+
+    /// Waits until this process refuses `token` as an ended session (see [`PROPAGATION`]).
+    async fn refuses(&self, token: &str) {
+        let deadline = std::time::Instant::now() + PROPAGATION;
+        loop {
+            let reply = self.get("/me", Some(token)).await;
+            if reply.status == 401 || std::time::Instant::now() > deadline {
+                reply.assert_problem(401, "session_ended");
+                return;
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Waits until this process's `GET /me` with `token` shows `name`.
+    async fn shows_name(&self, token: &str, name: &str) {
+        let deadline = std::time::Instant::now() + PROPAGATION;
+        loop {
+            let reply = self.get("/me", Some(token)).await;
+            reply.assert_status(200);
+            if reply.body["name"] == name || std::time::Instant::now() > deadline {
+                assert_eq!(reply.body["name"], name);
+                return;
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    /// A line of this process's `/metrics`, as a number.
+    async fn metric(&self, name: &str) -> u64 {
+        let text = self
+            .get("/metrics", Some(crate::edge::METRICS_TOKEN))
+            .await
+            .assert_status(200)
+            .text();
+        text.lines()
+            .find_map(|line| line.strip_prefix(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{name} missing from {text}"))
+            .trim()
+            .parse()
+            .unwrap()
+    }
+
+    /// Waits until `name` satisfies `ok` (see [`PROPAGATION`]); returns its last value.
+    async fn wait_for_metric(&self, name: &str, ok: impl Fn(u64) -> bool) -> u64 {
+        let deadline = std::time::Instant::now() + PROPAGATION;
+        loop {
+            let value = self.metric(name).await;
+            if ok(value) || std::time::Instant::now() > deadline {
+                assert!(ok(value), "{name} stayed at {value}");
+                return value;
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
 }
 
-async fn an_ending_on_one_process_is_refused_at_once_by_the_other(backend: Backend) {
-    let (a, b) = two_processes(backend, &[]).await;
+async fn an_ending_on_one_process_is_refused_by_the_other(backend: Backend) {
+    endings_reach_the_other_process(backend, &[]).await;
+}
+
+/// Without the listener (`CREDENCE_SESSION_LISTEN=off`, or while it is reconnecting) each
+/// process reads the epoch per request: endings still reach the other process.
+async fn an_ending_is_refused_by_the_other_without_the_listener(backend: Backend) {
+    endings_reach_the_other_process(backend, &[("CREDENCE_SESSION_LISTEN", "off")]).await;
+}
+
+async fn endings_reach_the_other_process(backend: Backend, extra: &[(&'static str, &str)]) {
+    let (a, b) = two_processes(backend, extra).await;
     let admin = a.admin_token().await;
     let reseller = a.create_reseller(&admin, "Twin Ltd").await;
     let (_, first) = a
@@ -95,9 +173,7 @@ async fn an_ending_on_one_process_is_refused_at_once_by_the_other(backend: Backe
     ))
     .await
     .assert_status(204);
-    b.get("/me", Some(&login.access_token))
-        .await
-        .assert_problem(401, "session_ended");
+    b.refuses(&login.access_token).await;
 
     // A password change on A ends the user's other sessions on B, and keeps the one that
     // made it (on both).
@@ -111,9 +187,7 @@ async fn an_ending_on_one_process_is_refused_at_once_by_the_other(backend: Backe
     )
     .await
     .assert_status(204);
-    b.get("/me", Some(&other))
-        .await
-        .assert_problem(401, "session_ended");
+    b.refuses(&other).await;
     assert_eq!(b.get("/me", Some(&first)).await.status, 200);
 
     // A revoked API key's token stops on B too.
@@ -123,21 +197,29 @@ async fn an_ending_on_one_process_is_refused_at_once_by_the_other(backend: Backe
     a.delete(&format!("/api-keys/{}", key.id), Some(&first))
         .await
         .assert_status(204);
-    b.get("/me", Some(&key_token))
-        .await
-        .assert_problem(401, "session_ended");
+    b.refuses(&key_token).await;
 
-    // Deactivating a colleague on A ends their session on B.
+    // Renaming a colleague on A shows on B (`GET /me` answers from B's cache).
     let (carl, carl_token) = a
         .colleague(&admin, &reseller.id, "Carl Colleague", "carl@twin.example")
         .await;
     b.cache(&carl_token).await;
+    a.patch(
+        &format!("/reseller-users/{}", carl.id),
+        Some(&first),
+        json!({ "name": "Carl Renamed" }),
+    )
+    .await
+    .assert_status(200);
+    b.shows_name(&carl_token, "Carl Renamed").await;
+
+    // Deactivating a colleague on A ends their session on B (which has it cached again: it
+    // looked it up to show the new name).
+    assert_eq!(b.me(&carl_token).await.0, 200);
     a.delete(&format!("/reseller-users/{}", carl.id), Some(&first))
         .await
         .assert_status(204);
-    b.get("/me", Some(&carl_token))
-        .await
-        .assert_problem(401, "session_ended");
+    b.refuses(&carl_token).await;
 
     // Suspending a client on A shuts its users out on B.
     let client = a.create_client(&first, "Twin Client", 0).await;
@@ -152,9 +234,7 @@ async fn an_ending_on_one_process_is_refused_at_once_by_the_other(backend: Backe
     )
     .await
     .assert_status(200);
-    b.get("/me", Some(&cleo))
-        .await
-        .assert_problem(401, "session_ended");
+    b.refuses(&cleo).await;
 
     // Suspending the reseller on A shuts its staff out on B (no session was revoked: the
     // organisation's status changed).
@@ -166,9 +246,7 @@ async fn an_ending_on_one_process_is_refused_at_once_by_the_other(backend: Backe
     )
     .await
     .assert_status(200);
-    b.get("/me", Some(&first))
-        .await
-        .assert_problem(401, "session_ended");
+    b.refuses(&first).await;
     // Everyone else's cached session on B is looked up again and still works.
     assert_eq!(b.get("/me", Some(&admin)).await.status, 200);
 }
@@ -202,4 +280,59 @@ async fn sign_in_attempts_are_counted_across_processes(backend: Backend) {
         );
     }
     assert_eq!(statuses, [202, 202, 202, 429]);
+}
+
+/// On PostgreSQL a process hears of a raised epoch by notification: a raise committed through
+/// process A (nothing else changed) makes process B drop its cache, whose hits until then cost
+/// B no statement at all; after B's listener loses its connection it reconnects and hears again.
+#[actix_web::test]
+async fn a_notification_from_one_process_empties_the_others_cache() {
+    let (a, b) = two_processes(Backend::Postgres, &[]).await;
+    let admin = a.admin_token().await;
+    b.wait_for_metric("credence_session_epoch_listener_up", |up| up == 1)
+        .await;
+    b.cache(&admin).await;
+    let (status, statements) = b.me(&admin).await;
+    assert_eq!(
+        (status, statements),
+        (200, 0),
+        "a cache hit with the listener up sends no statement"
+    );
+
+    for round in 0..2 {
+        let heard = b.metric("credence_session_epoch_notifications_total").await;
+        credence_api::domain::sessions::invalidate(&mut a.conn()).unwrap();
+        b.wait_for_metric("credence_session_epoch_notifications_total", |n| n > heard)
+            .await;
+        // The next request finds the cache empty and looks the session up again.
+        let (status, statements) = b.me(&admin).await;
+        assert_eq!(status, 200);
+        assert!(
+            statements > 0,
+            "round {round}: B still answered from its cache"
+        );
+        if round == 0 {
+            // Cut both listeners' connections: they reconnect, and hear the next raise.
+            let connections = b
+                .metric("credence_session_epoch_listener_connections_total")
+                .await;
+            let mut conn = a.conn();
+            let DbConnection::Postgres(pg) = &mut *conn else {
+                unreachable!("a PostgreSQL test")
+            };
+            diesel::sql_query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() \
+                 AND application_name = 'credence-session-epoch'",
+            )
+            .execute(pg)
+            .unwrap();
+            b.wait_for_metric("credence_session_epoch_listener_connections_total", |n| {
+                n > connections
+            })
+            .await;
+            // The epoch did not move: the session is still cached, and costs nothing.
+            assert_eq!(b.me(&admin).await, (200, 0));
+        }
+    }
 }

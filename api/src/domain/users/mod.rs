@@ -229,6 +229,7 @@ pub fn upsert_admin(
                     users::updated_at.eq(at),
                 ))
                 .execute(conn)?;
+            sessions::renamed(conn, &existing.name, &name)?;
             existing.id
         }
         None => {
