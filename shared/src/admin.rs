@@ -264,3 +264,34 @@ pub struct AuditEvent {
     pub details: serde_json::Value,
     pub created_at: DateTime<Utc>,
 }
+
+/// A test of the catalogue as the vendor manages it, active or not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CatalogueTest {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub kind: crate::TestKind,
+    /// `numerical`, `verbal`, `inductive` or `personality`.
+    pub category: String,
+    pub description: String,
+    /// Credits charged per invitation from now on; invitations made before keep their charge.
+    pub credit_cost: i64,
+    /// An inactive test is not offered for new projects; existing projects keep it.
+    pub active: bool,
+    pub position: i64,
+}
+
+/// Changes to a catalogue test; absent fields are left as they are.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct CatalogueTestPatch {
+    pub name: Option<String>,
+    /// `numerical`, `verbal`, `inductive` or `personality`.
+    pub category: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000))]
+    pub credit_cost: Option<i64>,
+    pub active: Option<bool>,
+}

@@ -319,6 +319,7 @@ diesel::table! {
         duration_seconds -> Nullable<Integer>,
         credit_cost -> Integer,
         position -> Integer,
+        active -> Bool,
     }
 }
 
@@ -485,6 +486,7 @@ diesel::table! {
         sten -> Nullable<Integer>,
         t_score -> Nullable<Double>,
         trait_scores -> Nullable<Text>,
+        credit_cost -> Integer,
     }
 }
 

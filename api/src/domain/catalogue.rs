@@ -1,13 +1,23 @@
-//! The test catalogue (migration data): tests, items, norm groups and norms.
+//! The test catalogue: tests, items, norm groups and norms (migration data), and the vendor's
+//! edits to each test's name, category, credit cost and availability. A cost change applies
+//! to new invitations only: each assessment keeps the cost charged when it was invited.
 //! Correct answers never leave this module's callers in the server.
 
+use credence_shared::admin::{CatalogueTest, CatalogueTestPatch};
 use credence_shared::assess::{NormGroupRef, TestSummary};
 use credence_shared::TestKind;
 use diesel::prelude::*;
 
 use crate::db::schema::{norm_groups, norms, question_options, questions, tests};
 use crate::db::DbConnection;
-use crate::error::ApiError;
+use crate::domain::audit::{self, AuditActor, AuditScope};
+use crate::domain::values::required_text;
+use crate::error::{ApiError, FieldIssue, Validator};
+
+/// The categories a test can be filed under.
+pub const CATEGORIES: [&str; 4] = ["numerical", "verbal", "inductive", "personality"];
+/// The highest credit cost of one test.
+pub const MAX_CREDIT_COST: i64 = 1000;
 
 #[derive(Queryable, Debug, Clone)]
 pub struct TestRow {
@@ -23,11 +33,110 @@ pub struct TestRow {
     pub duration_seconds: Option<i32>,
     pub credit_cost: i32,
     pub position: i32,
+    /// Offered for new projects.
+    pub active: bool,
 }
 
+impl TestRow {
+    pub fn to_admin_dto(&self) -> CatalogueTest {
+        CatalogueTest {
+            id: self.id.clone(),
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+            kind: self.kind,
+            category: self.category.clone(),
+            description: self.description.clone(),
+            credit_cost: i64::from(self.credit_cost),
+            active: self.active,
+            position: i64::from(self.position),
+        }
+    }
+}
+
+/// The tests offered for new projects (active ones), in catalogue order.
 pub fn list(conn: &mut DbConnection) -> Result<Vec<TestSummary>, ApiError> {
-    let rows: Vec<TestRow> = tests::table.order(tests::position.asc()).load(conn)?;
+    let rows: Vec<TestRow> = tests::table
+        .filter(tests::active.eq(true))
+        .order(tests::position.asc())
+        .load(conn)?;
     rows.into_iter().map(|t| summary(conn, t)).collect()
+}
+
+/// Every test, active or not, in catalogue order. [platform_admin]
+pub fn list_all(conn: &mut DbConnection) -> Result<Vec<CatalogueTest>, ApiError> {
+    let rows: Vec<TestRow> = tests::table.order(tests::position.asc()).load(conn)?;
+    Ok(rows.iter().map(TestRow::to_admin_dto).collect())
+}
+
+fn credit_cost(raw: i64) -> Result<i32, FieldIssue> {
+    if (0..=MAX_CREDIT_COST).contains(&raw) {
+        Ok(raw as i32)
+    } else {
+        Err(FieldIssue::new(
+            "out_of_range",
+            "Use a whole number of credits from 0 to 1000.",
+        ))
+    }
+}
+
+fn category(raw: &str) -> Result<String, FieldIssue> {
+    let s = raw.trim().to_ascii_lowercase();
+    if CATEGORIES.contains(&s.as_str()) {
+        Ok(s)
+    } else {
+        Err(FieldIssue::new(
+            "invalid_category",
+            "Choose numerical, verbal, inductive or personality.",
+        ))
+    }
+}
+
+/// Edits a test. Every bad field is reported and nothing changes; a new cost applies to
+/// invitations made from now on. Audited as `test.updated` with before and after.
+/// [platform_admin]
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    id: &str,
+    patch: &CatalogueTestPatch,
+) -> Result<CatalogueTest, ApiError> {
+    let before = get(conn, id)?.ok_or_else(ApiError::not_found)?;
+    let mut v = Validator::new();
+    let name = patch
+        .name
+        .as_deref()
+        .and_then(|s| v.check("name", required_text(s, 200)));
+    let category = patch
+        .category
+        .as_deref()
+        .and_then(|s| v.check("category", category(s)));
+    let cost = patch
+        .credit_cost
+        .and_then(|c| v.check("credit_cost", credit_cost(c)));
+    v.finish()?;
+    diesel::update(tests::table.find(id))
+        .set((
+            tests::name.eq(name.unwrap_or_else(|| before.name.clone())),
+            tests::category.eq(category.unwrap_or_else(|| before.category.clone())),
+            tests::credit_cost.eq(cost.unwrap_or(before.credit_cost)),
+            tests::active.eq(patch.active.unwrap_or(before.active)),
+        ))
+        .execute(conn)?;
+    let after = get(conn, id)?
+        .ok_or_else(ApiError::not_found)?
+        .to_admin_dto();
+    let before = before.to_admin_dto();
+    if before != after {
+        audit::record(
+            conn,
+            actor,
+            "test.updated",
+            ("test", id),
+            AuditScope::default(),
+            serde_json::json!({ "before": before, "after": after }),
+        )?;
+    }
+    Ok(after)
 }
 
 pub fn summary(conn: &mut DbConnection, t: TestRow) -> Result<TestSummary, ApiError> {

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod candidate;
 pub mod candidates;
+pub mod catalogue;
 pub mod client_users;
 pub mod clients;
 pub mod credit_orders;
@@ -65,6 +66,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(prices::list_prices)
         .service(prices::create_price)
         .service(prices::delete_price)
+        .service(catalogue::list_catalogue)
+        .service(catalogue::update_catalogue_test)
         .service(admin::get_settings)
         .service(admin::update_settings)
         .service(admin::list_invoices)

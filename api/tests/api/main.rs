@@ -19,6 +19,7 @@ mod api_key_limits;
 mod api_key_scopes;
 mod auth;
 mod candidate_access;
+mod catalogue_admin;
 mod catalogue_projects;
 mod cli;
 mod client_users;

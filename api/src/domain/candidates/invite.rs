@@ -226,6 +226,7 @@ pub(super) fn invite(
             sten: None,
             t_score: None,
             trait_scores: None,
+            credit_cost: t.credit_cost as i32,
         })
         .collect();
     let mut rows = InsertRows::new(
@@ -237,6 +238,7 @@ pub(super) fn invite(
             "norm_group_id",
             "position",
             "status",
+            "credit_cost",
         ],
     );
     for a in &assessments {
@@ -247,6 +249,7 @@ pub(super) fn invite(
             Value::Text(a.norm_group_id.clone()),
             Value::Integer(a.position),
             Value::Text(a.status.as_str().to_string()),
+            Value::Integer(a.credit_cost),
         ]);
     }
     rows.execute(conn)?;

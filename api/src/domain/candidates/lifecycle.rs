@@ -5,7 +5,7 @@ use credence_shared::assess::CandidatePatch;
 use credence_shared::{AssessmentStatus, InvitationStatus, LedgerKind};
 use diesel::prelude::*;
 
-use crate::db::schema::{assessments, candidates, clients, invitations, tests};
+use crate::db::schema::{assessments, candidates, clients, invitations};
 use crate::db::{now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::clients::ClientRow;
@@ -171,11 +171,11 @@ pub fn close(
     if closed == 0 {
         return Ok(0); // someone else closed it first
     }
+    // Each test refunds the cost charged when invited, not the catalogue's cost today.
     let unstarted: Vec<(String, i32)> = assessments::table
-        .inner_join(tests::table)
         .filter(assessments::invitation_id.eq(&invitation.id))
         .filter(assessments::status.eq(AssessmentStatus::NotStarted.as_str()))
-        .select((assessments::id, tests::credit_cost))
+        .select((assessments::id, assessments::credit_cost))
         .load(conn)?;
     let refund: i64 = unstarted.iter().map(|(_, c)| i64::from(*c)).sum();
     diesel::update(

@@ -83,6 +83,8 @@ pub struct AssessmentRow {
     pub sten: Option<i32>,
     pub t_score: Option<f64>,
     pub trait_scores: Option<String>,
+    /// The test's credit cost when invited: what a refund gives back, whatever the cost now.
+    pub credit_cost: i32,
 }
 
 /// 0, or 1 to 100.

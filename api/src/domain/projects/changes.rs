@@ -20,10 +20,13 @@ use super::{
     DEFAULT_REMINDER_MAX, DEFAULT_SELF_REGISTRATION_DAILY_CAP,
 };
 
+/// The chosen tests, each known, with one of its norm groups, once. A test the vendor made
+/// inactive is refused unless `kept` (already in the project being edited).
 fn check_tests(
     conn: &mut DbConnection,
     v: &mut Validator,
     input: &[ProjectTestInput],
+    kept: &[String],
 ) -> Result<Vec<(String, String)>, ApiError> {
     if input.is_empty() {
         v.add("tests", "required", "Choose at least one test.");
@@ -31,11 +34,19 @@ fn check_tests(
     }
     let mut chosen: Vec<(String, String)> = Vec::new();
     for (i, t) in input.iter().enumerate() {
-        if catalogue::get(conn, &t.test_id)?.is_none() {
+        let Some(test) = catalogue::get(conn, &t.test_id)? else {
             v.add(
                 &format!("tests[{i}].test_id"),
                 "unknown_test",
                 "There is no such test.",
+            );
+            continue;
+        };
+        if !test.active && !kept.contains(&test.id) {
+            v.add(
+                &format!("tests[{i}].test_id"),
+                "test_inactive",
+                "This test is no longer offered for new projects.",
             );
         } else if catalogue::norm_group_of(conn, &t.test_id, &t.norm_group_id)?.is_none() {
             v.add(
@@ -176,7 +187,7 @@ pub fn create(
         "description",
         multiline_text(input.description.as_deref().unwrap_or_default(), 4000),
     );
-    let chosen = check_tests(conn, &mut v, &input.tests)?;
+    let chosen = check_tests(conn, &mut v, &input.tests, &[])?;
     let expires_at = match input.expires_at {
         Some(at) => v.check("expires_at", future(at).map(Some)),
         None => Some(None),
@@ -302,7 +313,11 @@ pub fn update(
                 );
                 None
             } else {
-                Some(check_tests(conn, &mut v, t)?)
+                let kept: Vec<String> = project_tests::table
+                    .filter(project_tests::project_id.eq(id))
+                    .select(project_tests::test_id)
+                    .load(conn)?;
+                Some(check_tests(conn, &mut v, t, &kept)?)
             }
         }
         None => None,

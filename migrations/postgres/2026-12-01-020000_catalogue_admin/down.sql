@@ -1,0 +1,2 @@
+ALTER TABLE assessments DROP COLUMN credit_cost;
+ALTER TABLE tests DROP COLUMN active;
