@@ -157,6 +157,7 @@ pub fn AdminApp() -> impl IntoView {
                     <Route path=path!("resellers/new") view=ResellerNew />
                     <Route path=path!("resellers/:id") view=ResellerDetail />
                     <Route path=path!("settings") view=SettingsPage />
+                    <Route path=path!("tests") view=crate::pages::admin::tests::TestCatalogue />
                     <Route path=path!("invoices") view=crate::pages::admin::invoices::InvoiceAdmin />
                     <Route path=path!("audit") view=|| view! { <AuditLog /> } />
                 </ParentRoute>

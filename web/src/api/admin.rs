@@ -1,8 +1,9 @@
 //! The vendor admin: brand skins, resellers and their users, settings, audit events, invoices.
 
 use credence_shared::admin::{
-    AuditEvent, Brand, BrandCreate, BrandPatch, CreditPrice, CreditPriceCreate, Reseller,
-    ResellerCreate, ResellerPatch, ResellerUserCreate, Settings, SettingsPatch,
+    AuditEvent, Brand, BrandCreate, BrandPatch, CatalogueTest, CatalogueTestPatch, CreditPrice,
+    CreditPriceCreate, Reseller, ResellerCreate, ResellerPatch, ResellerUserCreate, Settings,
+    SettingsPatch,
 };
 use credence_shared::auth::User;
 use credence_shared::reseller::Invoice;
@@ -93,6 +94,15 @@ pub async fn delete_price(id: &str) -> ApiResult<()> {
     )
     .await
     .map(|_| ())
+}
+
+/// Every test of the catalogue, active or not, with its credit cost.
+pub async fn list_catalogue() -> ApiResult<Page<CatalogueTest>> {
+    get("/admin/tests").await
+}
+
+pub async fn patch_catalogue_test(id: &str, body: &CatalogueTestPatch) -> ApiResult<CatalogueTest> {
+    patch(&format!("/admin/tests/{}", enc(id)), body).await
 }
 
 pub async fn get_settings() -> ApiResult<Settings> {

@@ -1,4 +1,5 @@
-//! `/admin`: the vendor's pages (brand skins, resellers, platform settings, audit log).
+//! `/admin`: the vendor's pages (brand skins, resellers, test catalogue, platform settings,
+//! audit log).
 
 pub mod audit;
 pub mod brands;
@@ -6,6 +7,7 @@ pub mod invoices;
 pub mod prices;
 pub mod resellers;
 pub mod settings;
+pub mod tests;
 
 use credence_shared::Role;
 use leptos::prelude::*;
@@ -31,6 +33,12 @@ const NAV: &[NavItem] = &[
         href: "/admin/resellers",
         label: "Resellers",
         testid: "nav-resellers",
+        exact: false,
+    },
+    NavItem {
+        href: "/admin/tests",
+        label: "Tests",
+        testid: "nav-tests",
         exact: false,
     },
     NavItem {
@@ -79,6 +87,10 @@ pub fn AdminHome() -> impl IntoView {
                 <A href="/admin/resellers" attr:class="card card-link">
                     <h2>"Resellers"</h2>
                     <p class="muted">"Partners who resell credits, their discounts and their users."</p>
+                </A>
+                <A href="/admin/tests" attr:class="card card-link">
+                    <h2>"Tests"</h2>
+                    <p class="muted">"The test catalogue: names, credit costs, which tests are offered."</p>
                 </A>
                 <A href="/admin/invoices" attr:class="card card-link">
                     <h2>"Invoices"</h2>
