@@ -7,7 +7,7 @@
 // regression fails; lower them as bundles shrink. The targets (issue 14) are lower still: test
 // area ≤ 150 kB, each staff portal ≤ 300 kB (measured 2026-12-01: test area 175.9, public
 // 190.3, admin 321.9, reseller 475.9, client 410.5; the price lists card then took admin to
-// 331.8).
+// 331.8; the Tests page (test catalogue) then took it to 339.7).
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
@@ -15,7 +15,7 @@ import { brotliCompressSync, constants } from "node:zlib";
 export const BUDGET_KB = {
   "test-area": 180,
   public: 195,
-  admin: 335,
+  admin: 343,
   reseller: 480,
   client: 415,
 };
