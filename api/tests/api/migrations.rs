@@ -15,6 +15,7 @@ both_backends!(
     the_delivery_log_migration_keeps_old_webhooks_and_deliveries,
     a_host_set_before_custom_host_requests_reads_as_approved,
     the_one_list_price_becomes_a_price_in_every_currency_in_use,
+    existing_assessments_keep_the_cost_of_their_test_and_tests_stay_active,
 );
 
 fn digits(s: &str) -> String {
@@ -247,4 +248,42 @@ async fn the_one_list_price_becomes_a_price_in_every_currency_in_use(backend: Ba
         (settings.list_price_minor, settings.currency.as_str()),
         (650, "GBP")
     );
+}
+
+async fn existing_assessments_keep_the_cost_of_their_test_and_tests_stay_active(backend: Backend) {
+    use credence_api::db::schema::{assessments, tests};
+    let w = crate::assessments_world::world(backend, 10).await;
+    let p = w
+        .project(&["numerical", "verbal"], serde_json::json!({}))
+        .await;
+    let invited = w.invited(&p, "old@cand.example").await;
+    let numerical = p.tests[0].test_id.clone();
+    {
+        let mut conn = w.app.conn();
+        // Before the catalogue could be edited: no cost per assessment, no `active`; the
+        // numerical test then cost 3.
+        revert_to_before(&mut conn, "20261201020000");
+        conn.batch_execute(&format!(
+            "UPDATE tests SET credit_cost = 3 WHERE id = '{numerical}'"
+        ))
+        .unwrap();
+        credence_api::db::run_migrations(&mut conn).unwrap();
+        let costs: Vec<(String, i32)> = assessments::table
+            .filter(assessments::invitation_id.eq(&invited.invitations[0].id))
+            .order(assessments::position.asc())
+            .select((assessments::test_id, assessments::credit_cost))
+            .load(&mut *conn)
+            .unwrap();
+        assert_eq!(
+            costs,
+            [(numerical.clone(), 3), (p.tests[1].test_id.clone(), 1)],
+            "backfilled from the cost at migration time"
+        );
+        let inactive: i64 = tests::table
+            .filter(tests::active.eq(false))
+            .count()
+            .get_result(&mut *conn)
+            .unwrap();
+        assert_eq!(inactive, 0);
+    }
 }
