@@ -305,6 +305,7 @@ pub async fn get_settings(
 
 #[utoipa::path(tag = "admin", request_body = SettingsPatch, responses(
     (status = 200, body = Settings),
+    (status = 409, description = "`price_scheduled`: a newer list price is already scheduled in this currency", body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[patch("/admin/settings")]
