@@ -12,12 +12,12 @@
 use credence_shared::{InvoiceKind, InvoiceStatus};
 use diesel::prelude::*;
 
-use crate::db::schema::{credit_orders, invoice_lines, invoices};
-use crate::db::{new_id, now, DbConnection};
+use crate::db::schema::credit_orders;
+use crate::db::{now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::calendar::BillingClock;
 use crate::domain::clients::ClientRow;
-use crate::domain::invoices::{self as documents, InvoiceRow};
+use crate::domain::invoices::{self as documents, InvoiceRow, NewLine};
 use crate::domain::orders::{amount_minor, OrderRow};
 use crate::error::ApiError;
 
@@ -66,6 +66,8 @@ pub fn credit_returned(
         .map(|o| (o.id.clone(), o.credits - o.credits_returned))
         .collect();
     let reseller = crate::domain::resellers::get(conn, &client.reseller_id)?;
+    // The month's credit note, opened at most once however many orders it credits.
+    let mut credit_note: Option<InvoiceRow> = None;
     for share in allocate(&creditable, returned) {
         let Some(order) = orders.iter().find(|o| o.id == share.order_id) else {
             continue;
@@ -89,9 +91,14 @@ pub fn credit_returned(
         let document = match billed_on.status {
             InvoiceStatus::Void => continue,
             InvoiceStatus::Draft => billed_on,
-            InvoiceStatus::Issued | InvoiceStatus::Paid => {
-                documents::open_document(conn, &reseller, clock, InvoiceKind::CreditNote)?
-            }
+            InvoiceStatus::Issued | InvoiceStatus::Paid => match &credit_note {
+                Some(note) => note.clone(),
+                None => {
+                    let note =
+                        documents::open_document(conn, &reseller, clock, InvoiceKind::CreditNote)?;
+                    credit_note.insert(note).clone()
+                }
+            },
         };
         if document.currency != order.currency {
             return Err(ApiError::conflict(
@@ -116,32 +123,25 @@ fn add_line(
     credits: i64,
 ) -> Result<(), ApiError> {
     let amount = -amount_minor(credits, order.list_price_minor, order.discount_bp);
-    let at = now();
-    diesel::insert_into(invoice_lines::table)
-        .values((
-            invoice_lines::id.eq(new_id()),
-            invoice_lines::invoice_id.eq(&document.id),
-            invoice_lines::credit_order_id.eq(&order.id),
-            invoice_lines::client_id.eq(&client.id),
-            invoice_lines::description.eq(format!(
+    documents::add_line(
+        conn,
+        &document.id,
+        NewLine {
+            credit_order_id: &order.id,
+            client_id: &client.id,
+            description: format!(
                 "{credits} credits taken back from {} ({}), ordered {}",
                 client.name,
                 client.code,
                 order.created_at.format("%Y-%m-%d")
-            )),
-            invoice_lines::credits.eq(-credits),
-            invoice_lines::unit_price_minor.eq(order.list_price_minor),
-            invoice_lines::discount_bp.eq(order.discount_bp),
-            invoice_lines::amount_minor.eq(amount),
-            invoice_lines::created_at.eq(at),
-        ))
-        .execute(conn)?;
-    diesel::update(invoices::table.find(&document.id))
-        .set((
-            invoices::total_minor.eq(invoices::total_minor + amount),
-            invoices::updated_at.eq(at),
-        ))
-        .execute(conn)?;
+            ),
+            credits: -credits,
+            unit_price_minor: order.list_price_minor,
+            discount_bp: order.discount_bp,
+            amount_minor: amount,
+        },
+        now(),
+    )?;
     audit::record(
         conn,
         actor,

@@ -84,6 +84,49 @@ pub(super) fn open_document(
     find(conn)?.ok_or_else(|| ApiError::internal("open invoice vanished"))
 }
 
+/// A line for [`add_line`]: an order billed (positive credits and amount) or credits of an
+/// order credited back (negative).
+pub struct NewLine<'a> {
+    pub credit_order_id: &'a str,
+    pub client_id: &'a str,
+    pub description: String,
+    pub credits: i64,
+    pub unit_price_minor: i64,
+    pub discount_bp: i32,
+    pub amount_minor: i64,
+}
+
+/// Adds a line to a draft invoice or credit note and moves its total by the line's amount:
+/// the one place a document's lines and total change together.
+pub(super) fn add_line(
+    conn: &mut DbConnection,
+    invoice_id: &str,
+    line: NewLine<'_>,
+    at: chrono::NaiveDateTime,
+) -> Result<(), ApiError> {
+    diesel::insert_into(invoice_lines::table)
+        .values((
+            invoice_lines::id.eq(new_id()),
+            invoice_lines::invoice_id.eq(invoice_id),
+            invoice_lines::credit_order_id.eq(line.credit_order_id),
+            invoice_lines::client_id.eq(line.client_id),
+            invoice_lines::description.eq(&line.description),
+            invoice_lines::credits.eq(line.credits),
+            invoice_lines::unit_price_minor.eq(line.unit_price_minor),
+            invoice_lines::discount_bp.eq(line.discount_bp),
+            invoice_lines::amount_minor.eq(line.amount_minor),
+            invoice_lines::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    diesel::update(invoices::table.find(invoice_id))
+        .set((
+            invoices::total_minor.eq(invoices::total_minor + line.amount_minor),
+            invoices::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn invoice_dto(
     conn: &mut DbConnection,
     clock: &BillingClock,

@@ -7,12 +7,13 @@ use credence_shared::reseller::{CreditOrder, CreditOrderCreate, CreditOrderPage}
 use credence_shared::{ClientStatus, CreditOrderKind, InvoiceKind};
 use diesel::prelude::*;
 
-use crate::db::schema::{clients, credit_orders, invoice_lines, invoices, resellers};
+use crate::db::schema::{clients, credit_orders, resellers};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::calendar::BillingClock;
 use crate::domain::clients::ClientRow;
 use crate::domain::credits::{self, Change};
+use crate::domain::invoices::NewLine;
 use crate::domain::links::Links;
 use crate::domain::resellers::ResellerRow;
 use crate::domain::values::{optional_text, DiscountPercent};
@@ -150,29 +151,20 @@ pub fn place(
             credit_orders::created_at.eq(at),
         ))
         .execute(conn)?;
-    diesel::insert_into(invoice_lines::table)
-        .values((
-            invoice_lines::id.eq(new_id()),
-            invoice_lines::invoice_id.eq(&invoice.id),
-            invoice_lines::credit_order_id.eq(&id),
-            invoice_lines::client_id.eq(&client.id),
-            invoice_lines::description.eq(format!(
-                "{credits} credits for {} ({})",
-                client.name, client.code
-            )),
-            invoice_lines::credits.eq(credits),
-            invoice_lines::unit_price_minor.eq(price),
-            invoice_lines::discount_bp.eq(reseller.discount_bp),
-            invoice_lines::amount_minor.eq(amount),
-            invoice_lines::created_at.eq(at),
-        ))
-        .execute(conn)?;
-    diesel::update(invoices::table.find(&invoice.id))
-        .set((
-            invoices::total_minor.eq(invoices::total_minor + amount),
-            invoices::updated_at.eq(at),
-        ))
-        .execute(conn)?;
+    crate::domain::invoices::add_line(
+        conn,
+        &invoice.id,
+        NewLine {
+            credit_order_id: &id,
+            client_id: &client.id,
+            description: format!("{credits} credits for {} ({})", client.name, client.code),
+            credits,
+            unit_price_minor: price,
+            discount_bp: reseller.discount_bp,
+            amount_minor: amount,
+        },
+        at,
+    )?;
     credits::apply(
         conn,
         links,

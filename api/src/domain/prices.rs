@@ -63,6 +63,23 @@ impl PriceRow {
     }
 }
 
+/// The prices in `currency` that apply at `at` (list and resellers' own): the one rule of
+/// what "applies" means in a query, as `PriceRow::applies_at` is in memory.
+fn in_effect<'a>(
+    currency: &'a str,
+    at: NaiveDateTime,
+) -> credit_prices::BoxedQuery<'a, crate::db::MultiBackend> {
+    credit_prices::table
+        .filter(credit_prices::currency.eq(currency))
+        .filter(credit_prices::valid_from.le(at))
+        .filter(
+            credit_prices::valid_until
+                .is_null()
+                .or(credit_prices::valid_until.gt(at)),
+        )
+        .into_boxed()
+}
+
 /// The price per credit that applies to `reseller_id` in `currency` at `at`: its own price if
 /// one applies, else the list price; `None` when the currency has neither.
 pub fn applying(
@@ -71,18 +88,11 @@ pub fn applying(
     currency: &str,
     at: NaiveDateTime,
 ) -> Result<Option<PriceRow>, ApiError> {
-    let rows: Vec<PriceRow> = credit_prices::table
-        .filter(credit_prices::currency.eq(currency))
+    let rows: Vec<PriceRow> = in_effect(currency, at)
         .filter(
             credit_prices::reseller_id
                 .eq(reseller_id)
                 .or(credit_prices::reseller_id.is_null()),
-        )
-        .filter(credit_prices::valid_from.le(at))
-        .filter(
-            credit_prices::valid_until
-                .is_null()
-                .or(credit_prices::valid_until.gt(at)),
         )
         .load(conn)?;
     let own = rows.iter().find(|r| r.reseller_id.is_some()).cloned();
@@ -112,16 +122,8 @@ pub fn list_price_now(
     conn: &mut DbConnection,
     currency: &str,
 ) -> Result<Option<PriceRow>, ApiError> {
-    let at = now();
-    Ok(credit_prices::table
-        .filter(credit_prices::currency.eq(currency))
+    Ok(in_effect(currency, now())
         .filter(credit_prices::reseller_id.is_null())
-        .filter(credit_prices::valid_from.le(at))
-        .filter(
-            credit_prices::valid_until
-                .is_null()
-                .or(credit_prices::valid_until.gt(at)),
-        )
         .first(conn)
         .optional()?)
 }
