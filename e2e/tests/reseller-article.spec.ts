@@ -298,6 +298,13 @@ test('a reseller manages a client; the client user manages their colleagues and 
   await page.getByTestId('client-user-submit').click();
   await expect(page.getByTestId('toast').filter({ hasText: `Welcome email sent to ${userEmail}` })).toBeVisible();
   const welcome = await waitForMail(userEmail);
+
+  // The reseller is credited what it paid for the 25 credits taken back: a negative line on its
+  // draft invoice, under the line for the 30 it bought.
+  await page.getByTestId('nav-invoices').click();
+  await page.getByTestId('invoice-row').first().getByRole('link').click();
+  await expect(page.getByTestId('invoice-line-amount')).toHaveCount(2);
+  await expect(page.getByTestId('invoice-line-amount').filter({ hasText: /^-\d/ })).toHaveCount(1);
   await logout(page);
 
   await page.goto(setPasswordLink(welcome));
