@@ -10,14 +10,15 @@ pub mod auth;
 pub mod bundle;
 pub mod mail_texts;
 pub mod problem;
+pub mod resale;
 pub mod reseller;
 pub mod status;
 
 pub use status::{
     ApiKeyScope, AssessmentStatus, CandidateStatus, ClientStatus, CreditOrderKind, DeliveryStatus,
     HostCheckResult, HostStatus, ImportOutcome, InvitationStatus, InvoiceKind, InvoiceStatus,
-    LedgerKind, MailTextKind, PriceStatus, ResellerStatus, TestKind, UnknownWord, UserStatus,
-    WebhookDeliveryStatus, WebhookEvent, Word,
+    LedgerKind, MailTextKind, PriceStatus, ResellerStatus, StatementLineKind, TestKind,
+    UnknownWord, UserStatus, WebhookDeliveryStatus, WebhookEvent, Word,
 };
 
 use serde::{Deserialize, Serialize};

@@ -164,6 +164,9 @@ pub struct CreditOrder {
     pub po_reference: Option<String>,
     pub invoice_id: String,
     pub created_at: DateTime<Utc>,
+    /// What the reseller resells one of these credits at (its resale price when the order was
+    /// placed), minor units; none: no resale price was set.
+    pub resale_price_minor: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -281,6 +281,17 @@ impl From<CreditOrderKind> for LedgerKind {
 }
 
 words! {
+    /// A line of a client statement: credits ordered (`order`, or a new client's first credits,
+    /// `initial`), given free by an adjustment (`grant`) or taken back (`return`).
+    StatementLineKind, "statement line kind" {
+        Initial = "initial",
+        Order = "order",
+        Grant = "grant",
+        Return = "return",
+    }
+}
+
+words! {
     /// A test of the catalogue: aptitude tests have right answers and a total score,
     /// personality tests a score per trait.
     TestKind, "test kind" {
@@ -424,6 +435,7 @@ mod tests {
         round_trip::<InvoiceStatus>();
         round_trip::<LedgerKind>();
         round_trip::<CreditOrderKind>();
+        round_trip::<StatementLineKind>();
         round_trip::<TestKind>();
         round_trip::<DeliveryStatus>();
         round_trip::<WebhookDeliveryStatus>();

@@ -31,6 +31,7 @@ use crate::pages::reseller::{
     clients::{ClientDetail, ClientList, ClientNew},
     credit_orders::{CreditOrderList, CreditOrderNew},
     invoices::{InvoiceDetail, InvoiceList},
+    resale::{StatementPage, StatementPrint},
     settings::ResellerSettings,
     users::{ColleagueEdit, ColleagueList},
     ResellerAudit, ResellerCandidates, ResellerDashboard, ResellerLayout, ResellerProjects,
@@ -172,11 +173,13 @@ pub fn ResellerApp() -> impl IntoView {
     view! {
         <StaffShell>
             <Routes fallback=|| elsewhere(Bundle::Reseller)>
+                <Route path=path!("/reseller/clients/:id/statements/:period/print") view=StatementPrint />
                 <ParentRoute path=path!("/reseller") view=ResellerLayout>
                     <Route path=path!("") view=ResellerDashboard />
                     <Route path=path!("clients") view=ClientList />
                     <Route path=path!("clients/new") view=ClientNew />
                     <Route path=path!("clients/:id") view=ClientDetail />
+                    <Route path=path!("clients/:id/statements/:period") view=StatementPage />
                     <Route path=path!("client-users") view=ClientUserList />
                     <Route path=path!("client-users/new") view=ClientUserNew />
                     <Route path=path!("client-users/:id") view=ClientUserEdit />

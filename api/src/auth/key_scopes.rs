@@ -65,7 +65,8 @@ pub fn required(method: &str, path: &str) -> KeyAccess {
         )
         | ("PATCH", "/candidates/{id}") => Scope(Candidates),
         ("POST", "/projects") | ("PATCH", "/projects/{id}") => Scope(Projects),
-        ("POST", "/credit-orders" | "/clients/{id}/credit-adjustments") => Scope(Credits),
+        ("POST", "/credit-orders" | "/clients/{id}/credit-adjustments")
+        | ("PUT", "/reseller/resale-price" | "/clients/{id}/resale-price") => Scope(Credits),
         ("POST", "/clients")
         | ("PATCH", "/clients/{id}")
         | ("PUT" | "DELETE", "/clients/{id}/logo") => Scope(Clients),

@@ -9,7 +9,8 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::domain::audit::AuditActor;
 use crate::domain::links::Links;
-use crate::domain::{brands, clients, invoices, orders, resellers};
+use crate::domain::{brands, clients, invoices, orders, resale, resellers};
+use credence_shared::resale::ResalePriceSet;
 use credence_shared::reseller::ClientCreate;
 use credence_shared::{CreditOrderKind, Role};
 
@@ -72,6 +73,15 @@ pub fn seed(config: &Config) -> Result<String, String> {
             impersonator_id: None,
             ip: None,
         };
+        // What the reseller charges its clients per credit, so statements and margins show money.
+        resale::set_default(
+            conn,
+            &actor,
+            &reseller.id,
+            &ResalePriceSet {
+                unit_price_minor: Some(800),
+            },
+        )?;
         // Last month: an order on an invoice that has been issued.
         let acme = clients::create(
             conn,

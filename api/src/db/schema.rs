@@ -148,6 +148,29 @@ diesel::table! {
         actor_id -> Nullable<Text>,
         created_at -> Timestamp,
         credits_returned -> BigInt,
+        resale_price_minor -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    resale_prices (id) {
+        id -> Text,
+        reseller_id -> Text,
+        client_id -> Nullable<Text>,
+        unit_price_minor -> Nullable<BigInt>,
+        actor_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    credit_returns (id) {
+        id -> Text,
+        client_id -> Text,
+        credit_order_id -> Text,
+        credits -> BigInt,
+        period -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -559,6 +582,7 @@ diesel::joinable!(ledger_entries -> clients (client_id));
 diesel::joinable!(invoices -> resellers (reseller_id));
 diesel::joinable!(credit_orders -> clients (client_id));
 diesel::joinable!(credit_orders -> invoices (invoice_id));
+diesel::joinable!(credit_returns -> credit_orders (credit_order_id));
 diesel::joinable!(invoice_lines -> invoices (invoice_id));
 diesel::joinable!(invoice_lines -> clients (client_id));
 diesel::joinable!(questions -> tests (test_id));
@@ -607,6 +631,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     ledger_entries,
     invoices,
     credit_orders,
+    resale_prices,
+    credit_returns,
     invoice_lines,
     counters,
     tests,

@@ -7,13 +7,14 @@
 //! that order's discount, rounded like the order (`orders::amount_minor`) — on the order's own
 //! invoice while that is still a draft, else on the reseller's credit note for the open month
 //! (created when missing; issued like an invoice, numbered `CN-…`). Credits of a void invoice
-//! were never billed, so nothing is credited for them.
+//! were never billed, so nothing is credited for them. Every match is also kept in
+//! `credit_returns`, from which the client's statement refunds the order's resale price.
 
 use credence_shared::{InvoiceKind, InvoiceStatus};
 use diesel::prelude::*;
 
-use crate::db::schema::credit_orders;
-use crate::db::{now, DbConnection};
+use crate::db::schema::{credit_orders, credit_returns};
+use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::calendar::BillingClock;
 use crate::domain::clients::ClientRow;
@@ -87,6 +88,7 @@ pub fn credit_returned(
                 "The client's credits changed at the same time: try again.",
             ));
         }
+        record_return(conn, clock, client, order, share.credits)?;
         let billed_on = documents::get_invoice(conn, None, &order.invoice_id)?;
         let document = match billed_on.status {
             InvoiceStatus::Void => continue,
@@ -111,6 +113,28 @@ pub fn credit_returned(
         }
         add_line(conn, actor, &document, order, client, share.credits)?;
     }
+    Ok(())
+}
+
+/// What the client's statement refunds (`domain::statements`): the share, whatever the vendor
+/// credits for it.
+fn record_return(
+    conn: &mut DbConnection,
+    clock: &BillingClock,
+    client: &ClientRow,
+    order: &OrderRow,
+    credits: i64,
+) -> Result<(), ApiError> {
+    diesel::insert_into(credit_returns::table)
+        .values((
+            credit_returns::id.eq(new_id()),
+            credit_returns::client_id.eq(&client.id),
+            credit_returns::credit_order_id.eq(&order.id),
+            credit_returns::credits.eq(credits),
+            credit_returns::period.eq(clock.open_period()),
+            credit_returns::created_at.eq(now()),
+        ))
+        .execute(conn)?;
     Ok(())
 }
 

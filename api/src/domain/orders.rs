@@ -1,7 +1,8 @@
 //! Credit orders (reseller → client). An order adds credits to the client at once and a line
 //! to the reseller's open invoice (`domain::invoices`) for the open calendar month (UTC):
 //! credits × the price per credit that applies to the reseller in the invoice's currency
-//! (`domain::prices`) − the reseller's discount, in integer minor units.
+//! (`domain::prices`) − the reseller's discount, in integer minor units. The order also copies
+//! the client's resale price (`domain::resale`) for the client's statement.
 
 use credence_shared::reseller::{CreditOrder, CreditOrderCreate, CreditOrderPage};
 use credence_shared::{ClientStatus, CreditOrderKind, InvoiceKind};
@@ -17,7 +18,7 @@ use crate::domain::invoices::NewLine;
 use crate::domain::links::Links;
 use crate::domain::resellers::ResellerRow;
 use crate::domain::values::{optional_text, DiscountPercent};
-use crate::domain::{into_page, prices, PageRequest};
+use crate::domain::{into_page, prices, resale, PageRequest};
 use crate::error::{ApiError, Validator};
 
 /// credits × unit price × (1 − discount), in minor units, rounded once for the whole line,
@@ -48,6 +49,8 @@ pub struct OrderRow {
     pub created_at: chrono::NaiveDateTime,
     /// How many of its credits were taken back and credited (`domain::credit_notes`).
     pub credits_returned: i64,
+    /// The resale price per credit in effect when the order was placed (`domain::resale`).
+    pub resale_price_minor: Option<i64>,
 }
 
 /// `POST /credit-orders`: checks every field (one 422 naming each bad one), finds the client
@@ -131,6 +134,7 @@ pub fn place(
         crate::domain::invoices::open_document(conn, reseller, clock, InvoiceKind::Invoice)?;
     let price = prices::unit_price_now(conn, &reseller.id, &invoice.currency)?;
     let amount = amount_minor(credits, price, reseller.discount_bp);
+    let resale_price = resale::price_now(conn, client)?;
     let id = new_id();
     let at = now();
     diesel::insert_into(credit_orders::table)
@@ -149,6 +153,7 @@ pub fn place(
             credit_orders::invoice_id.eq(&invoice.id),
             credit_orders::actor_id.eq(&actor.user_id),
             credit_orders::created_at.eq(at),
+            credit_orders::resale_price_minor.eq(resale_price),
         ))
         .execute(conn)?;
     crate::domain::invoices::add_line(
@@ -238,6 +243,7 @@ fn order_of(
         po_reference: row.po_reference,
         invoice_id: row.invoice_id,
         created_at: row.created_at.and_utc(),
+        resale_price_minor: row.resale_price_minor,
     }
 }
 

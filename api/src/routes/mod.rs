@@ -23,6 +23,7 @@ pub mod projects;
 pub mod public;
 pub mod reseller;
 pub mod spa;
+pub mod statements;
 pub mod upload;
 pub mod webhooks;
 
@@ -68,6 +69,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(prices::delete_price)
         .service(catalogue::list_catalogue)
         .service(catalogue::update_catalogue_test)
+        .service(statements::get_default_price)
+        .service(statements::set_default_price)
+        .service(statements::get_client_price)
+        .service(statements::set_client_price)
+        .service(statements::get_statement)
+        .service(statements::statement_csv)
+        .service(statements::get_margins)
+        .service(statements::margins_csv)
         .service(admin::get_settings)
         .service(admin::update_settings)
         .service(admin::list_invoices)

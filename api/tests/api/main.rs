@@ -44,6 +44,7 @@ mod passwords;
 mod price_leaks;
 mod prices;
 mod reminders;
+mod resale;
 mod reseller_users;
 mod results_export;
 mod schema;

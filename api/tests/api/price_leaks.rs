@@ -1,5 +1,6 @@
 //! Client users never see the reseller's commercial terms: what a credit costs it (list price,
-//! discount, amount), its invoices, its order notes and PO references, its notes on the client.
+//! discount, amount), its invoices, its order notes and PO references, its notes on the client,
+//! and what it resells the client's credits at.
 //! After orders with distinctive values, every GET in the OpenAPI document is walked as a client
 //! user (with every id the world has) and no body may carry one of those values.
 
@@ -22,6 +23,8 @@ const DISCOUNT: f64 = 13.57;
 const ORDER_NOTE: &str = "NOTE-zebra-7731 internal margin talk";
 const PO: &str = "PO-quokka-5519";
 const CLIENT_NOTES: &str = "NOTES-ibis-2468 pays late";
+/// What the reseller charges this client per credit: its business, not the client user's.
+const RESALE_PRICE: i64 = 48213;
 
 async fn client_users_never_see_the_resellers_prices_or_notes(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -49,6 +52,13 @@ async fn client_users_never_see_the_resellers_prices_or_notes(backend: Backend) 
         )
         .await
         .expect(201);
+    app.put(
+        &format!("/clients/{}/resale-price", client.id),
+        Some(&staff),
+        json!({ "unit_price_minor": RESALE_PRICE }),
+    )
+    .await
+    .assert_status(200);
     let order: CreditOrder = app
         .post(
             "/credit-orders",
@@ -76,10 +86,15 @@ async fn client_users_never_see_the_resellers_prices_or_notes(backend: Backend) 
     assert_eq!(orders.data.len(), 2, "the initial order and the order");
     let invoices: Page<Invoice> = app.get("/invoices", Some(&staff)).await.json();
     let invoice = invoices.data[0].clone();
-    let mut numbers: BTreeSet<String> = [LIST_PRICE, invoice.total_minor]
-        .iter()
-        .map(i64::to_string)
-        .collect();
+    let mut numbers: BTreeSet<String> = [
+        LIST_PRICE,
+        invoice.total_minor,
+        RESALE_PRICE,
+        37 * RESALE_PRICE,
+    ]
+    .iter()
+    .map(i64::to_string)
+    .collect();
     let mut needles: Vec<String> = vec![
         ORDER_NOTE.into(),
         PO.into(),
@@ -87,6 +102,8 @@ async fn client_users_never_see_the_resellers_prices_or_notes(backend: Backend) 
         invoice.id.clone(),
         money(LIST_PRICE),
         money(invoice.total_minor),
+        money(RESALE_PRICE),
+        money(37 * RESALE_PRICE),
         format!("{DISCOUNT}%"),
         format!("{DISCOUNT} %"),
     ];
@@ -97,6 +114,7 @@ async fn client_users_never_see_the_resellers_prices_or_notes(backend: Backend) 
         needles.push(o.invoice_id.clone());
     }
     assert_eq!(order.list_price_minor, LIST_PRICE);
+    assert_eq!(order.resale_price_minor, Some(RESALE_PRICE));
 
     // The client user's own world: a project, a candidate, an API key, a webhook.
     let catalogue: Page<TestSummary> = app.get("/tests", Some(&token)).await.json();

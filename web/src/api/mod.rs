@@ -16,6 +16,7 @@ mod integrations;
 mod mail_texts;
 mod orders;
 mod projects;
+mod resale;
 mod session;
 
 pub use admin::*;
@@ -29,6 +30,7 @@ pub use integrations::*;
 pub use mail_texts::*;
 pub use orders::*;
 pub use projects::*;
+pub use resale::*;
 pub use session::*;
 
 use std::fmt;

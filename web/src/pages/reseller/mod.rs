@@ -6,6 +6,7 @@ pub mod clients;
 pub mod credit_orders;
 pub mod invoices;
 pub mod mail_texts;
+pub mod resale;
 pub mod settings;
 pub mod users;
 
@@ -162,6 +163,7 @@ pub fn ResellerDashboard() -> impl IntoView {
                     <p class="muted">"Preview the guide your clients' users get, then send it from Client Users."</p>
                 </A>
             </div>
+            <resale::MarginCard />
         </section>
     }
 }

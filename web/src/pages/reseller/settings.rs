@@ -1,4 +1,4 @@
-//! `/reseller/settings`: the reseller's account settings — its custom host (the request, its
+//! `/reseller/settings`: the reseller's account settings — its default resale price, its custom host (the request, its
 //! status, the DNS record to create and the DNS check) and its wording of the candidate emails. `CustomHostCard` also sits on the
 //! vendor's reseller screen, where the waiting request is approved or rejected.
 
@@ -18,6 +18,7 @@ pub fn ResellerSettings() -> impl IntoView {
     view! {
         <section class="page" data-testid="reseller-settings">
             <header class="page-header"><h1>"Settings"</h1></header>
+            <crate::pages::reseller::resale::ResalePriceCard />
             <CustomHostCard />
             <crate::pages::reseller::mail_texts::MailTextsCard />
         </section>

@@ -1,5 +1,5 @@
 //! The client page: code, balance, status, users, ledger, projects and candidates; taking back
-//! credits.
+//! credits, the client's resale price and a link to its statements.
 
 use credence_shared::reseller::{
     Client, ClientPatch, ClientUser, CreditAdjustmentCreate, LedgerEntry,
@@ -129,6 +129,8 @@ fn ClientPage(client: Client) -> impl IntoView {
                     attr:class="btn btn-primary" attr:data-testid="order-credits">"Order credits"</A>
                 <A href=move || format!("/reseller/client-users/new?client_id={}", api::enc(&id.get_value()))
                     attr:class="btn" attr:data-testid="add-client-user">"Add user"</A>
+                <A href=move || format!("/reseller/clients/{}/statements/{}", api::enc(&id.get_value()), crate::pages::reseller::resale::this_month())
+                    attr:class="btn" attr:data-testid="client-statement">"Statement"</A>
                 {move || match status() {
                     ClientStatus::Active => view! {
                         <ConfirmButton testid="client-suspend" label="Suspend"
@@ -162,6 +164,7 @@ fn ClientPage(client: Client) -> impl IntoView {
             <div class="stack">
                 <ClientLogo current=current />
                 <TakeBackCredits current=current on_done=Callback::new(move |_| ledger.reload()) />
+                <crate::pages::reseller::resale::ResalePriceCard client_id=client.id.clone() />
             </div>
         </div>
         <section class="stack" aria-labelledby="client-users-heading" data-testid="client-users">
@@ -243,7 +246,7 @@ fn TakeBackCredits(current: RwSignal<Client>, on_done: Callback<()>) -> impl Int
     view! {
         <form class="card stack" on:submit=on_submit novalidate=true data-testid="take-back-form">
             <h2>"Take back credits"</h2>
-            <p class="muted small">"Removes unused credits from the client's balance. This is not a refund on your invoice."</p>
+            <p class="muted small">"Removes unused credits from the client's balance. Your invoice credits them at the price you paid (oldest order first), and the client's statement at your resale price."</p>
             <ErrorSummary errors=errors known=&["credits", "reason"] />
             <TextField id="take-back-credits" name="credits" label="Credits" input_type="number" min="1" step="1"
                 required=true value=credits errors=errors />
