@@ -3,6 +3,7 @@
 //! adds the error answers each operation's shape implies.
 
 pub mod errors;
+pub mod events;
 pub mod parameters;
 
 use actix_web::App;
@@ -20,7 +21,16 @@ use utoipa_actix_web::AppExt;
         license(name = "MIT"),
     ),
     modifiers(&BearerScheme),
-    components(schemas(Problem, FieldError)),
+    components(schemas(
+        Problem,
+        FieldError,
+        credence_shared::events::InvitationEvent,
+        credence_shared::events::ClientEvent,
+        credence_shared::events::CreditsLowEvent,
+        credence_shared::events::CreditOrderEvent,
+        credence_shared::events::InvoiceEvent,
+        credence_shared::events::PingEvent,
+    )),
     tags(
         (name = "auth", description = "Sign in, tokens, passwords"),
         (name = "admin", description = "Vendor administration [platform_admin]"),
@@ -32,7 +42,7 @@ use utoipa_actix_web::AppExt;
         (name = "projects", description = "The test catalogue, projects, results, CSV import [reseller: all its clients; client users: own client]"),
         (name = "candidates", description = "Candidates and invitations [reseller: status only; client users: scores]"),
         (name = "candidate", description = "The candidates' test area [candidate]"),
-        (name = "webhooks", description = "Event subscriptions: `client.credits_low`, `candidate.completed`; each webhook's delivery log, redelivery and a `ping` test event [reseller; client users]"),
+        (name = "webhooks", description = "Event subscriptions (every event and its payload: the `webhooks` section); each webhook's delivery log, redelivery and a `ping` test event [reseller; client users]"),
         (name = "public", description = "No authentication"),
     )
 )]
@@ -66,6 +76,7 @@ pub fn spec() -> utoipa::openapi::OpenApi {
     // After the paths are in: `ApiDoc`'s own modifiers run before any path is collected.
     errors::StandardErrors.modify(&mut spec);
     parameters::SharedParameters.modify(&mut spec);
+    events::document(&mut spec);
     spec
 }
 

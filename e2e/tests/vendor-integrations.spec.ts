@@ -106,6 +106,11 @@ test('the vendor sees invoices; a reseller manages API keys and webhooks', async
   await expect(refusedRow.getByTestId('audit-event')).toHaveText('Unknown caller — api_key.exchange_refused');
   await page.getByTestId('nav-integrations').click();
 
+  // Every event is on offer to a reseller, its invoices too; low credit is ticked first.
+  await expect(page.getByTestId('webhook-event-invoice.issued')).toBeVisible();
+  await expect(page.getByTestId('webhook-event-candidate.invited')).toBeVisible();
+  await expect(page.getByTestId('webhook-event-client.credits_low')).toBeChecked();
+
   // A webhook for low-credit events, to a local receiver.
   const receiver = await webhookReceiver();
   try {

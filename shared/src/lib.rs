@@ -8,6 +8,7 @@ pub mod admin;
 pub mod assess;
 pub mod auth;
 pub mod bundle;
+pub mod events;
 pub mod mail_texts;
 pub mod problem;
 pub mod resale;

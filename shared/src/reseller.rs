@@ -324,7 +324,8 @@ pub struct ImpersonationResponse {
     pub client_name: String,
 }
 
-/// A partner's subscription to events (`client.credits_low`, `candidate.completed`).
+/// A partner's subscription to events (the OpenAPI document's `webhooks` section lists each
+/// event and its payload).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Webhook {
@@ -357,7 +358,7 @@ pub struct WebhookDelivery {
     /// Sent as the `Credence-Delivery` header.
     pub id: String,
     pub webhook_id: String,
-    /// `client.credits_low`, `candidate.completed`, or `ping` (`POST /webhooks/{id}/test`).
+    /// An event (`WebhookEvent`), or `ping` (`POST /webhooks/{id}/test`).
     pub event: String,
     pub status: WebhookDeliveryStatus,
     /// Attempts made so far (each retry counts).

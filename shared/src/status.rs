@@ -330,6 +330,53 @@ words! {
         /// A candidate submitted their last assessment.
         #[serde(rename = "candidate.completed")]
         CandidateCompleted = "candidate.completed",
+        /// A candidate was invited to a project (credits charged).
+        #[serde(rename = "candidate.invited")]
+        CandidateInvited = "candidate.invited",
+        /// A candidate started the first test of an invitation.
+        #[serde(rename = "candidate.started")]
+        CandidateStarted = "candidate.started",
+        /// Staff cancelled an invitation (unstarted tests refunded).
+        #[serde(rename = "invitation.cancelled")]
+        InvitationCancelled = "invitation.cancelled",
+        /// An invitation passed its deadline unfinished (unstarted tests refunded).
+        #[serde(rename = "invitation.expired")]
+        InvitationExpired = "invitation.expired",
+        /// A reseller created a client.
+        #[serde(rename = "client.created")]
+        ClientCreated = "client.created",
+        /// Credits were ordered for a client (or given to a new client).
+        #[serde(rename = "credit_order.created")]
+        CreditOrderCreated = "credit_order.created",
+        /// The vendor issued an invoice or credit note to the reseller.
+        #[serde(rename = "invoice.issued")]
+        InvoiceIssued = "invoice.issued",
+    }
+}
+
+impl WebhookEvent {
+    /// Whether a client's own webhooks may receive it: the reseller's invoices, and the creation
+    /// of clients, are the reseller's business only.
+    pub fn for_clients(self) -> bool {
+        !matches!(
+            self,
+            WebhookEvent::InvoiceIssued | WebhookEvent::ClientCreated
+        )
+    }
+
+    /// One line for people choosing what to subscribe to.
+    pub fn description(self) -> &'static str {
+        match self {
+            WebhookEvent::ClientCreditsLow => "A client's balance falls below its threshold",
+            WebhookEvent::CandidateCompleted => "A candidate completes every test of a project",
+            WebhookEvent::CandidateInvited => "A candidate is invited to a project",
+            WebhookEvent::CandidateStarted => "A candidate starts their first test",
+            WebhookEvent::InvitationCancelled => "An invitation is cancelled",
+            WebhookEvent::InvitationExpired => "An invitation expires unfinished",
+            WebhookEvent::ClientCreated => "A client account is created",
+            WebhookEvent::CreditOrderCreated => "Credits are ordered for a client",
+            WebhookEvent::InvoiceIssued => "An invoice or credit note is issued to you",
+        }
     }
 }
 

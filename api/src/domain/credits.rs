@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use credence_shared::events::CreditsLowEvent;
 use credence_shared::reseller::{LedgerEntry, LedgerReferenceKind};
 use credence_shared::{InvitationStatus, LedgerKind, UserStatus, WebhookEvent};
 use diesel::prelude::*;
@@ -179,10 +180,15 @@ fn check_threshold(
     }
     crate::domain::webhooks::emit(
         conn,
-        WebhookEvent::ClientCreditsLow.as_str(),
+        WebhookEvent::ClientCreditsLow,
         &client.reseller_id,
-        &client.id,
-        serde_json::json!({ "client_id": client.id, "client_code": client.code, "credit_balance": client.credit_balance, "credit_threshold": client.credit_threshold }),
+        Some(&client.id),
+        &CreditsLowEvent {
+            client_id: client.id.clone(),
+            client_code: client.code.clone(),
+            credit_balance: client.credit_balance,
+            credit_threshold: client.credit_threshold,
+        },
     )?;
     tracing::info!(client_id = %client.id, balance = client.credit_balance, "low-credit emails queued");
     Ok(())

@@ -3,8 +3,9 @@
 //! issuing gives the next gap-free number, after which an invoice never changes (only paid or
 //! void).
 
+use credence_shared::events::InvoiceEvent;
 use credence_shared::reseller::{Invoice, InvoiceLine};
-use credence_shared::{InvoiceKind, InvoiceStatus};
+use credence_shared::{InvoiceKind, InvoiceStatus, WebhookEvent};
 use diesel::prelude::*;
 
 use crate::db::schema::{clients, counters, credit_orders, invoice_lines, invoices, resellers};
@@ -352,6 +353,20 @@ pub fn issue(
             client_id: None,
         },
         serde_json::json!({ "number": number, "total_minor": invoice.total_minor }),
+    )?;
+    crate::domain::webhooks::emit(
+        conn,
+        WebhookEvent::InvoiceIssued,
+        &invoice.reseller_id,
+        None,
+        &InvoiceEvent {
+            invoice_id: invoice.id.clone(),
+            kind: invoice.kind,
+            number,
+            period: invoice.period.clone(),
+            currency: invoice.currency.clone(),
+            total_minor: invoice.total_minor,
+        },
     )?;
     get_invoice(conn, None, id)
 }

@@ -4,8 +4,9 @@
 //! (`domain::prices`) − the reseller's discount, in integer minor units. The order also copies
 //! the client's resale price (`domain::resale`) for the client's statement.
 
+use credence_shared::events::CreditOrderEvent;
 use credence_shared::reseller::{CreditOrder, CreditOrderCreate, CreditOrderPage};
-use credence_shared::{ClientStatus, CreditOrderKind, InvoiceKind};
+use credence_shared::{ClientStatus, CreditOrderKind, InvoiceKind, WebhookEvent};
 use diesel::prelude::*;
 
 use crate::db::schema::{clients, credit_orders, resellers};
@@ -183,6 +184,23 @@ pub fn place(
         },
     )?
     .ok_or_else(|| ApiError::internal("adding credits cannot overdraw"))?;
+    let event = CreditOrderEvent {
+        credit_order_id: id.clone(),
+        client_id: client.id.clone(),
+        client_code: client.code.clone(),
+        kind,
+        credits,
+        amount_minor: Some(amount),
+        currency: Some(invoice.currency.clone()),
+    };
+    crate::domain::webhooks::emit_views(
+        conn,
+        WebhookEvent::CreditOrderCreated,
+        &reseller.id,
+        Some(&client.id),
+        &event,
+        &event.for_client(),
+    )?;
     audit::record(
         conn,
         actor,

@@ -1,6 +1,6 @@
-//! `/webhooks`: subscribe a URL to this tenant's events (`client.credits_low`,
-//! `candidate.completed`); deliveries are signed (`Credence-Signature`). Each webhook's
-//! delivery log, redelivery, and a test event (`ping`).
+//! `/webhooks`: subscribe a URL to this tenant's events (`WebhookEvent`, documented in the
+//! OpenAPI document's `webhooks` section); deliveries are signed (`Credence-Signature`). Each
+//! webhook's delivery log, redelivery, and a test event (`ping`).
 
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use credence_shared::problem::Problem;

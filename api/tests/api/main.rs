@@ -30,6 +30,7 @@ mod custom_hosts;
 mod edge;
 mod email_change;
 mod errors;
+mod events;
 mod hosts_login;
 mod invitations;
 mod invoices;

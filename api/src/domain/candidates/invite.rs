@@ -3,7 +3,10 @@
 
 use chrono::Duration;
 use credence_shared::assess::{Candidate, CandidateCreate, Invitation};
-use credence_shared::{AssessmentStatus, ClientStatus, InvitationStatus, LedgerKind, MailTextKind};
+use credence_shared::events::InvitationEvent;
+use credence_shared::{
+    AssessmentStatus, ClientStatus, InvitationStatus, LedgerKind, MailTextKind, WebhookEvent,
+};
 use diesel::prelude::*;
 
 use crate::db::batch::{InsertRows, Value};
@@ -275,6 +278,18 @@ pub(super) fn invite(
             client_id: Some(client.id.clone()),
         },
         serde_json::json!({ "candidate_id": candidate.id, "project_id": project.id, "credits": cost }),
+    )?;
+    crate::domain::webhooks::emit(
+        conn,
+        WebhookEvent::CandidateInvited,
+        &client.reseller_id,
+        Some(&client.id),
+        &InvitationEvent {
+            candidate_id: candidate.id.clone(),
+            invitation_id: id.clone(),
+            project_id: project.id.clone(),
+            client_id: client.id.clone(),
+        },
     )?;
     let assessments = assessments
         .into_iter()

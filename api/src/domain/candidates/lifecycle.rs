@@ -2,7 +2,8 @@
 //! tests never started).
 
 use credence_shared::assess::CandidatePatch;
-use credence_shared::{AssessmentStatus, InvitationStatus, LedgerKind};
+use credence_shared::events::InvitationEvent;
+use credence_shared::{AssessmentStatus, InvitationStatus, LedgerKind, WebhookEvent};
 use diesel::prelude::*;
 
 use crate::db::schema::{assessments, candidates, clients, invitations};
@@ -214,11 +215,30 @@ pub fn close(
         &format!("invitation.{to}"),
         ("invitation", &invitation.id),
         AuditScope {
-            reseller_id: Some(reseller_id),
+            reseller_id: Some(reseller_id.clone()),
             client_id: Some(invitation.client_id.clone()),
         },
         serde_json::json!({ "refunded_credits": refund }),
     )?;
+    let event = match to {
+        InvitationStatus::Cancelled => Some(WebhookEvent::InvitationCancelled),
+        InvitationStatus::Expired => Some(WebhookEvent::InvitationExpired),
+        _ => None,
+    };
+    if let Some(event) = event {
+        crate::domain::webhooks::emit(
+            conn,
+            event,
+            &reseller_id,
+            Some(&invitation.client_id),
+            &InvitationEvent {
+                candidate_id: invitation.candidate_id.clone(),
+                invitation_id: invitation.id.clone(),
+                project_id: invitation.project_id.clone(),
+                client_id: invitation.client_id.clone(),
+            },
+        )?;
+    }
     Ok(refund)
 }
 

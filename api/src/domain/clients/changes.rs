@@ -1,8 +1,9 @@
 //! Creating a client (with its initial credit order) and changing one: details, skin,
 //! threshold, status, logo.
 
+use credence_shared::events::ClientEvent;
 use credence_shared::reseller::{ClientCreate, ClientPatch};
-use credence_shared::{ClientStatus, CreditOrderKind};
+use credence_shared::{ClientStatus, CreditOrderKind, WebhookEvent};
 use diesel::prelude::*;
 
 use crate::db::schema::clients;
@@ -143,6 +144,17 @@ pub fn create(
             client_id: Some(id.clone()),
         },
         serde_json::json!({ "name": name, "code": code, "initial_credits": initial, "brand_id": brand_id }),
+    )?;
+    crate::domain::webhooks::emit(
+        conn,
+        WebhookEvent::ClientCreated,
+        reseller_id,
+        None,
+        &ClientEvent {
+            client_id: id.clone(),
+            client_code: code.clone(),
+            client_name: name.clone(),
+        },
     )?;
     let client: ClientRow = clients::table.find(&id).first(conn)?;
     if initial > 0 {

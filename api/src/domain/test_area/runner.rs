@@ -6,7 +6,8 @@ use credence_shared::assess::{
     Answer, CandidateAssessment, CandidateBranding, CandidateMe, CandidateProfile,
     CandidateProject, CandidateTest, Question, QuestionOption, StartedAssessment,
 };
-use credence_shared::{AssessmentStatus, InvitationStatus};
+use credence_shared::events::InvitationEvent;
+use credence_shared::{AssessmentStatus, InvitationStatus, WebhookEvent};
 use diesel::prelude::*;
 
 use crate::db::schema::{answers, assessments, invitations, question_options, questions, tests};
@@ -151,7 +152,7 @@ pub fn start(
             assessments::deadline_at.eq(deadline),
         ))
         .execute(conn)?;
-        diesel::update(
+        let first = diesel::update(
             invitations::table
                 .find(&invitation.id)
                 .filter(invitations::status.eq(InvitationStatus::Invited.as_str())),
@@ -161,6 +162,21 @@ pub fn start(
             invitations::updated_at.eq(at),
         ))
         .execute(conn)?;
+        // Only the start that moved the invitation out of `invited` tells the webhooks.
+        if first == 1 {
+            crate::domain::webhooks::emit(
+                conn,
+                WebhookEvent::CandidateStarted,
+                &client.reseller_id,
+                Some(&client.id),
+                &InvitationEvent {
+                    candidate_id: candidate.id.clone(),
+                    invitation_id: invitation.id.clone(),
+                    project_id: project.id.clone(),
+                    client_id: client.id.clone(),
+                },
+            )?;
+        }
     }
     let a: AssessmentRow = assessments::table.find(id).first(conn)?;
     Ok(StartedAssessment {

@@ -2,6 +2,7 @@
 
 use chrono::Duration;
 use credence_shared::assess::Score;
+use credence_shared::events::InvitationEvent;
 use credence_shared::{AssessmentStatus, InvitationStatus, MailTextKind, TestKind, WebhookEvent};
 use diesel::prelude::*;
 
@@ -149,10 +150,15 @@ pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Re
         }
         crate::domain::webhooks::emit(
             conn,
-            WebhookEvent::CandidateCompleted.as_str(),
+            WebhookEvent::CandidateCompleted,
             &client.reseller_id,
-            &client.id,
-            serde_json::json!({ "candidate_id": candidate.id, "invitation_id": invitation.id, "project_id": project.id, "client_id": client.id }),
+            Some(&client.id),
+            &InvitationEvent {
+                candidate_id: candidate.id.clone(),
+                invitation_id: invitation.id.clone(),
+                project_id: project.id.clone(),
+                client_id: client.id.clone(),
+            },
         )?;
         // Only to one of the client's own users (checked again now: they may have left).
         let report_to = match &project.report_email {

@@ -6,6 +6,7 @@
 //! `id` in the body, for receivers that de-duplicate) under a new `Credence-Delivery` id.
 
 use chrono::{Duration, NaiveDateTime};
+use credence_shared::events::PingEvent;
 use credence_shared::reseller::WebhookDelivery;
 use credence_shared::{Page, WebhookDeliveryStatus};
 use diesel::prelude::*;
@@ -256,10 +257,11 @@ pub fn send_test(
         conn,
         &webhook_id,
         PING,
-        serde_json::json!({
-            "webhook_id": webhook_id,
-            "message": "A test event from Credence: your endpoint is reachable.",
-        }),
+        serde_json::to_value(PingEvent {
+            webhook_id: webhook_id.clone(),
+            message: "A test event from Credence: your endpoint is reachable.".into(),
+        })
+        .map_err(ApiError::internal)?,
     )?;
     audit::record(
         conn,

@@ -9,6 +9,7 @@ pub mod deliveries;
 use credence_shared::reseller::{Webhook, WebhookCreate};
 use credence_shared::{WebhookDeliveryStatus, WebhookEvent};
 use diesel::prelude::*;
+use serde::Serialize;
 
 pub use deliveries::{claim_due_deliveries, record_delivery_attempt, DeliveryOutcome, DueDelivery};
 
@@ -21,9 +22,14 @@ use crate::error::{ApiError, FieldIssue, Validator};
 use crate::net_guard::{self, AllowList};
 use crate::secrets::{is_sealed, random_token};
 
-/// Every event a webhook may subscribe to, in the words of the wire (`WebhookEvent`).
-fn events() -> Vec<&'static str> {
-    WebhookEvent::ALL.iter().map(|e| e.as_str()).collect()
+/// Every event the tenant's webhooks may subscribe to, in the words of the wire
+/// (`WebhookEvent`): a client's, only those meant for clients.
+fn events(tenant: &Tenant) -> Vec<&'static str> {
+    WebhookEvent::ALL
+        .iter()
+        .filter(|e| matches!(tenant, Tenant::Reseller { .. }) || e.for_clients())
+        .map(|e| e.as_str())
+        .collect()
 }
 
 /// `last_error` of a delivery cancelled because its webhook was deleted.
@@ -129,21 +135,18 @@ pub fn create(
 ) -> Result<Webhook, ApiError> {
     let mut v = Validator::new();
     let url = v.check("url", url(&input.url, allow));
+    let allowed = events(tenant);
     if input.events.is_empty() {
         v.add(
             "events",
             "required",
-            format!("Choose one or more of {}.", events().join(", ")),
+            format!("Choose one or more of {}.", allowed.join(", ")),
         );
-    } else if input
-        .events
-        .iter()
-        .any(|e| WebhookEvent::parse(e).is_none())
-    {
+    } else if input.events.iter().any(|e| !allowed.contains(&e.as_str())) {
         v.add(
             "events",
             "unknown_event",
-            format!("Events are {}.", events().join(", ")),
+            format!("Events are {}.", allowed.join(", ")),
         );
     }
     v.finish()?;
@@ -211,27 +214,57 @@ pub fn delete(
     )
 }
 
-/// Queues `event` for the client's webhooks and its reseller's.
-pub fn emit(
+/// Queues `event` for the reseller's webhooks and, if it concerns a client, the client's, each
+/// receiving the same `data`.
+pub fn emit<T: Serialize>(
     conn: &mut DbConnection,
-    event: &str,
+    event: WebhookEvent,
     reseller_id: &str,
-    client_id: &str,
-    data: serde_json::Value,
+    client_id: Option<&str>,
+    data: &T,
 ) -> Result<(), ApiError> {
-    let targets: Vec<String> = webhooks::table
+    emit_views(conn, event, reseller_id, client_id, data, data)
+}
+
+/// Queues `event` with what each side may see: `for_reseller` to the reseller's webhooks,
+/// `for_client` to the client's own — and those only for an event meant for clients
+/// (`WebhookEvent::for_clients`). Runs in the caller's transaction.
+pub fn emit_views<T: Serialize>(
+    conn: &mut DbConnection,
+    event: WebhookEvent,
+    reseller_id: &str,
+    client_id: Option<&str>,
+    for_reseller: &T,
+    for_client: &T,
+) -> Result<(), ApiError> {
+    let client_id = client_id.filter(|_| event.for_clients());
+    let mut query = webhooks::table
         .filter(webhooks::deleted_at.is_null())
-        .filter(
+        .into_boxed();
+    query = match client_id {
+        Some(c) => query.filter(
             webhooks::reseller_id
-                .eq(reseller_id)
-                .or(webhooks::client_id.eq(client_id)),
-        )
-        .filter(webhooks::events.like(format!("%{event}%")))
-        .select(webhooks::id)
+                .eq(reseller_id.to_string())
+                .or(webhooks::client_id.eq(c.to_string())),
+        ),
+        None => query.filter(webhooks::reseller_id.eq(reseller_id.to_string())),
+    };
+    let hooks: Vec<(String, Option<String>, String)> = query
+        .select((webhooks::id, webhooks::client_id, webhooks::events))
         .order(webhooks::id.asc())
         .load(conn)?;
-    for webhook_id in targets {
-        deliveries::queue_event(conn, &webhook_id, event, data.clone())?;
+    let as_value = |data: &T| serde_json::to_value(data).map_err(ApiError::internal);
+    let (to_reseller, to_client) = (as_value(for_reseller)?, as_value(for_client)?);
+    for (webhook_id, owner_client, events) in hooks {
+        if !events.split(',').any(|e| e == event.as_str()) {
+            continue;
+        }
+        let data = if owner_client.is_some() {
+            &to_client
+        } else {
+            &to_reseller
+        };
+        deliveries::queue_event(conn, &webhook_id, event.as_str(), data.clone())?;
     }
     Ok(())
 }

@@ -2,26 +2,31 @@
 //! shown once), remove one, and open a webhook's delivery log.
 
 use credence_shared::reseller::{Webhook, WebhookCreate};
+use credence_shared::{Role, WebhookEvent};
 use leptos::prelude::*;
 
 use super::deliveries::DeliveryLog;
 use super::SecretOnce;
 use crate::api;
+use crate::auth::use_session;
 use crate::components::form::{ErrorSummary, FieldErrors, SubmitButton, TextField};
 use crate::components::states::{EmptyState, ErrorState, Loading};
 use crate::components::toast::use_toasts;
 use crate::components::widgets::ConfirmButton;
 
-const EVENTS: [(&str, &str); 2] = [
-    (
-        "client.credits_low",
-        "A client's balance falls below its threshold",
-    ),
-    (
-        "candidate.completed",
-        "A candidate completes every test of a project",
-    ),
-];
+/// The events the signed-in user's webhooks may subscribe to: a client user's, only those
+/// meant for clients.
+fn offered() -> Vec<WebhookEvent> {
+    let reseller = use_session()
+        .user
+        .with_untracked(|u| u.as_ref().map(|u| u.role))
+        == Some(Role::Reseller);
+    WebhookEvent::ALL
+        .iter()
+        .copied()
+        .filter(|e| reseller || e.for_clients())
+        .collect()
+}
 
 #[component]
 pub(super) fn Webhooks() -> impl IntoView {
@@ -32,7 +37,8 @@ pub(super) fn Webhooks() -> impl IntoView {
         api::list_webhooks()
     });
     let url = RwSignal::new(String::new());
-    let chosen = RwSignal::new(vec![EVENTS[0].0.to_string()]);
+    let events = offered();
+    let chosen = RwSignal::new(vec![WebhookEvent::ClientCreditsLow.as_str().to_string()]);
     let errors: FieldErrors = RwSignal::new(Vec::new());
     let created = RwSignal::new(None::<Webhook>);
     let create = Action::new_local(move |body: &WebhookCreate| {
@@ -122,19 +128,21 @@ pub(super) fn Webhooks() -> impl IntoView {
                 <TextField id="webhook-url" name="url" label="Endpoint URL" input_type="url" required=true value=url errors=errors />
                 <fieldset>
                     <legend>"Events"</legend>
-                    {EVENTS.iter().map(|(event, description)| {
-                        let event = event.to_string();
+                    {events.iter().map(|e| {
+                        let description = e.description();
+                        let event = e.as_str().to_string();
                         let e2 = event.clone();
                         let shown = event.clone();
+                        let testid = format!("webhook-event-{event}");
                         view! {
                         <label class="checkbox">
-                            <input type="checkbox" prop:checked=move || chosen.with(|c| c.contains(&e2))
+                            <input type="checkbox" data-testid=testid prop:checked=move || chosen.with(|c| c.contains(&e2))
                                 on:change=move |ev| {
                                     let on = event_target_checked(&ev);
                                     let e = event.clone();
                                     chosen.update(|c| { c.retain(|x| *x != e); if on { c.push(e); } });
                                 } />
-                            " "<code>{shown}</code>" — "{*description}
+                            " "<code>{shown}</code>" — "{description}
                         </label>
                     }}).collect_view()}
                 </fieldset>
