@@ -1,14 +1,17 @@
 //! Security headers on every response: no sniffing, no framing, no referrer, no powerful
 //! browser features, HSTS when the public URL is https; a Content-Security-Policy on the
 //! SPA's HTML (no inline script) and a deny-all one on API JSON; API answers are never cached
-//! unless the handler said otherwise (logos).
+//! unless the handler said otherwise (logos). A request made with an API key's token also gets
+//! the key's `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds until the
+//! bucket is full), which the `Principal` extractor left in the request's extensions.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::web;
+use actix_web::{web, HttpMessage};
 
+use crate::domain::key_limits::Allowance;
 use crate::state::AppState;
 
 /// The SPA: its own scripts and the wasm module (`wasm-unsafe-eval` is what
@@ -70,6 +73,17 @@ pub async fn security_headers(
     if api && !res.headers().contains_key(header::CACHE_CONTROL) {
         res.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    let allowance = res.request().extensions().get::<Allowance>().copied();
+    if let Some(a) = allowance {
+        let headers = res.headers_mut();
+        for (name, value) in [
+            ("ratelimit-limit", i64::from(a.limit)),
+            ("ratelimit-remaining", a.remaining),
+            ("ratelimit-reset", a.reset_secs as i64),
+        ] {
+            headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
+        }
     }
     Ok(res)
 }

@@ -121,6 +121,22 @@ fn document_key_scopes(spec: &mut utoipa::openapi::OpenApi) {
                 Some(extensions) => extensions.merge(extension),
                 None => operation.extensions = Some(extension),
             }
+            if access != KeyAccess::Never {
+                operation
+                    .responses
+                    .responses
+                    .entry("429".to_string())
+                    .or_insert_with(|| {
+                        ResponseBuilder::new()
+                            .description(
+                                "`rate_limited`: an API key's requests per minute are used up \
+                                 (its answers carry `RateLimit-Limit`, `RateLimit-Remaining` and \
+                                 `RateLimit-Reset`); try again after `Retry-After` seconds",
+                            )
+                            .build()
+                            .into()
+                    });
+            }
             if access != KeyAccess::AnyKey {
                 operation
                     .responses

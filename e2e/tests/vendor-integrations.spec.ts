@@ -64,6 +64,7 @@ test('the vendor sees invoices; a reseller manages API keys and webhooks', async
   await expect(page.getByTestId('api-key-scope-credits')).not.toBeChecked();
   await expect(page.getByTestId('api-key-scope-choices')).toContainText('Place credit orders');
   await page.getByTestId('api-key-scope-candidates').check();
+  await page.getByTestId('api-key-rate').fill('50');
   await page.getByTestId('api-key-create').click();
   const secret = (await page.getByTestId('api-key-secret-value').textContent())!.trim();
   expect(secret).toMatch(/^cs_/);
@@ -71,6 +72,8 @@ test('the vendor sees invoices; a reseller manages API keys and webhooks', async
   const scopes = row2.getByTestId('api-key-scopes').locator('[data-scope]');
   await expect(scopes).toHaveText(['read', 'candidates']);
   await expect(row2.getByTestId('api-key-last-used')).toHaveText('Never');
+  await expect(row2.getByTestId('api-key-rate')).toHaveText('50');
+  await expect(row2.getByTestId('api-key-requests')).toHaveText('0');
   await checkPage(page, 'integrations with a key');
   const clientId = (await row2.locator('code').first().textContent())!.trim();
   // ...which a partner system uses over the API, within those scopes...
@@ -81,6 +84,8 @@ test('the vendor sees invoices; a reseller manages API keys and webhooks', async
   const partner = { Authorization: `Bearer ${grant.access_token}` };
   const clients = await request.get('/api/v1/clients', { headers: partner });
   expect(clients.status()).toBe(200);
+  expect(clients.headers()['ratelimit-limit']).toBe('50');
+  expect(clients.headers()['ratelimit-remaining']).toBe('49');
   expect((await clients.json()).data).toHaveLength(1);
   const order = await request.post('/api/v1/credit-orders', { headers: partner, data: { client_code: (await client.json()).code, credits: 5 } });
   expect(order.status()).toBe(403);
@@ -91,6 +96,8 @@ test('the vendor sees invoices; a reseller manages API keys and webhooks', async
   // The page shows when the key was last exchanged.
   await page.reload();
   await expect(row2.getByTestId('api-key-last-used')).not.toHaveText('Never');
+  // One request counted: the refused ones (scope, never for keys) took nothing.
+  await expect(row2.getByTestId('api-key-requests')).toHaveText('1');
   // ...until it is revoked in the browser.
   await row2.getByTestId('revoke-api-key').click();
   await row2.getByTestId('revoke-api-key-confirm').click();

@@ -169,8 +169,12 @@ pub struct ApiKey {
     #[serde(default)]
     pub scopes: Vec<ApiKeyScope>,
     pub created_at: DateTime<Utc>,
-    /// When the key was last exchanged for a token.
+    /// When the key was last exchanged for a token or its token last made a request.
     pub last_used_at: Option<DateTime<Utc>>,
+    /// The key's own rate limit: requests per minute (and at most that many at once).
+    pub rate_per_minute: i32,
+    /// Requests its tokens made that the limit allowed.
+    pub request_count: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -188,4 +192,9 @@ pub struct ApiKeyCreate {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<ApiKeyScope>>))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
+    /// Requests per minute its tokens may make, 1 to 6000 (and at most that many at once);
+    /// absent: 120.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 6000))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_per_minute: Option<i64>,
 }

@@ -6,11 +6,12 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
 use credence_shared::{ApiKeyScope, Role};
 
 use super::key_scopes::{self, KeyAccess};
 use crate::domain::audit::{self, AuditActor};
+use crate::domain::key_limits::{self, Allowance};
 use crate::domain::reseller_users::StaffView;
 use crate::domain::sessions;
 use crate::error::{ApiError, Failure};
@@ -147,6 +148,7 @@ async fn authenticate(
     token: Option<String>,
     ip: Option<String>,
     request: RequestLine,
+    http: HttpRequest,
 ) -> Result<Principal, ApiError> {
     let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
     let token = token.ok_or_else(|| {
@@ -218,7 +220,36 @@ async fn authenticate(
     };
     // Authorisation of keys in one place: the scope this operation needs, from one table.
     principal.allow(key_scopes::required(&request.method, &request.route))?;
+    if let Some(key) = &principal.api_key {
+        limit_key(&state, &http, &key.api_key_id).await?;
+    }
     Ok(principal)
+}
+
+/// A key's token spends one token of the key's bucket per request (however many extractors
+/// ask), and is refused with 429 once the bucket is empty; the headers say where it stands.
+async fn limit_key(
+    state: &web::Data<AppState>,
+    http: &HttpRequest,
+    api_key_id: &str,
+) -> Result<(), ApiError> {
+    let known = http.extensions().get::<Allowance>().copied();
+    let allowance = match known {
+        Some(a) => a,
+        None => {
+            let id = api_key_id.to_string();
+            let a = state
+                .db
+                .run(move |conn| key_limits::take(conn, &id))
+                .await?;
+            http.extensions_mut().insert(a);
+            a
+        }
+    };
+    match allowance.retry_after_secs {
+        Some(retry_after_secs) => Err(ApiError::RateLimited { retry_after_secs }),
+        None => Ok(()),
+    }
 }
 
 impl FromRequest for Principal {
@@ -231,6 +262,7 @@ impl FromRequest for Principal {
             bearer(req),
             client_ip(req),
             RequestLine::of(req),
+            req.clone(),
         ))
     }
 }

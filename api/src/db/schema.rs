@@ -219,6 +219,10 @@ diesel::table! {
         created_at -> Timestamp,
         last_used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        rate_per_minute -> Integer,
+        bucket_tokens -> Double,
+        bucket_at -> Nullable<Timestamp>,
+        request_count -> BigInt,
     }
 }
 

@@ -12,10 +12,10 @@ use diesel::prelude::*;
 use crate::db::schema::{api_key_scopes, api_keys, users};
 use crate::db::{new_id, now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
-use crate::domain::sessions;
 use crate::domain::tenant::Tenant;
 use crate::domain::users::{self as accounts, UserRow};
 use crate::domain::values::required_text;
+use crate::domain::{key_limits, sessions};
 use crate::error::{ApiError, FieldIssue, Validator};
 use crate::secrets::{random_token, token_hash};
 
@@ -26,6 +26,8 @@ type KeyRow = (
     chrono::NaiveDateTime,
     Option<chrono::NaiveDateTime>,
     String,
+    i32,
+    i64,
 );
 
 fn scope_of(user: &UserRow) -> AuditScope {
@@ -73,6 +75,8 @@ pub fn list(conn: &mut DbConnection, tenant: &Tenant) -> Result<Vec<ApiKey>, Api
             api_keys::created_at,
             api_keys::last_used_at,
             users::name,
+            api_keys::rate_per_minute,
+            api_keys::request_count,
         ))
         .into_boxed();
     match tenant {
@@ -97,6 +101,8 @@ pub fn list(conn: &mut DbConnection, tenant: &Tenant) -> Result<Vec<ApiKey>, Api
             created_at: r.3.and_utc(),
             last_used_at: r.4.map(|t| t.and_utc()),
             owner_name: r.5,
+            rate_per_minute: r.6,
+            request_count: r.7,
         })
         .collect())
 }
@@ -164,13 +170,16 @@ pub fn create(
     owner_id: &str,
     name: &str,
     scopes: Option<&[String]>,
+    rate_per_minute: Option<i64>,
 ) -> Result<ApiKey, ApiError> {
     let owner = accounts::get(conn, owner_id)?;
     let mut v = Validator::new();
     let name = v.check("name", required_text(name, 100));
     let scopes = v.check("scopes", chosen_scopes(scopes, owner.role()));
+    let rate = v.check("rate_per_minute", key_limits::per_minute(rate_per_minute));
     v.finish()?;
     let (name, scopes) = (name.unwrap_or_default(), scopes.unwrap_or_default());
+    let rate = rate.unwrap_or(key_limits::DEFAULT_PER_MINUTE);
     let (id, key_id, secret) = (
         new_id(),
         format!("ck_{}", random_token(12)),
@@ -185,6 +194,7 @@ pub fn create(
             api_keys::key_id.eq(&key_id),
             api_keys::secret_hash.eq(token_hash(&secret)),
             api_keys::created_at.eq(at),
+            api_keys::rate_per_minute.eq(rate),
         ))
         .execute(conn)?;
     for scope in &scopes {
@@ -201,7 +211,7 @@ pub fn create(
         "api_key.created",
         ("api_key", &id),
         scope_of(&owner),
-        serde_json::json!({ "name": name, "client_id": key_id, "scopes": scopes }),
+        serde_json::json!({ "name": name, "client_id": key_id, "scopes": scopes, "rate_per_minute": rate }),
     )?;
     Ok(ApiKey {
         id,
@@ -212,6 +222,8 @@ pub fn create(
         scopes,
         created_at: at.and_utc(),
         last_used_at: None,
+        rate_per_minute: rate,
+        request_count: 0,
     })
 }
 

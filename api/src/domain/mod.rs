@@ -14,6 +14,7 @@ pub mod credits;
 pub mod custom_hosts;
 pub mod idempotency;
 pub mod invoices;
+pub mod key_limits;
 pub mod links;
 pub mod logos;
 pub mod mail_texts;

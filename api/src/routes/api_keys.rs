@@ -100,7 +100,14 @@ pub async fn create(
     let owner = user.0.user_id.clone();
     let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
     idempotency::create_with_secret(&state, &req, &user.0.user_id, &value, move |conn| {
-        let key = api_keys::create(conn, &actor, &owner, &body.name, body.scopes.as_deref())?;
+        let key = api_keys::create(
+            conn,
+            &actor,
+            &owner,
+            &body.name,
+            body.scopes.as_deref(),
+            body.rate_per_minute,
+        )?;
         serde_json::to_value(key).map_err(ApiError::internal)
     })
     .await

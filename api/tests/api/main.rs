@@ -34,6 +34,7 @@ mod events;
 mod hosts_login;
 mod invitations;
 mod invoices;
+mod key_rates;
 mod login_as;
 mod mail;
 mod mail_identity;

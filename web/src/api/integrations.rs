@@ -11,15 +11,18 @@ pub async fn list_api_keys() -> ApiResult<Page<credence_shared::auth::ApiKey>> {
     get("/api-keys").await
 }
 
+/// `rate_per_minute` `None`: the server's default.
 pub async fn create_api_key(
     name: &str,
     scopes: &[credence_shared::ApiKeyScope],
+    rate_per_minute: Option<i64>,
 ) -> ApiResult<credence_shared::auth::ApiKey> {
     post(
         "/api-keys",
         &credence_shared::auth::ApiKeyCreate {
             name: name.to_string(),
             scopes: Some(scopes.iter().map(|s| s.as_str().to_string()).collect()),
+            rate_per_minute,
         },
     )
     .await

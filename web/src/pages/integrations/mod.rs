@@ -14,7 +14,7 @@ use webhooks::Webhooks;
 use crate::api;
 use crate::auth::use_session;
 use crate::components::form::{
-    error_for, ErrorSummary, FieldErrorText, FieldErrors, SubmitButton, TextField,
+    error_for, parse_whole, ErrorSummary, FieldErrorText, FieldErrors, SubmitButton, TextField,
 };
 use crate::components::states::{EmptyState, ErrorState, Loading};
 use crate::components::toast::use_toasts;
@@ -108,27 +108,31 @@ fn ApiKeys() -> impl IntoView {
         api::list_api_keys()
     });
     let name = RwSignal::new(String::new());
+    let rate = RwSignal::new(String::new());
     let chosen = RwSignal::new(vec![ApiKeyScope::Read]);
     let errors: FieldErrors = RwSignal::new(Vec::new());
     let created = RwSignal::new(None::<ApiKey>);
-    let create = Action::new_local(move |(key_name, scopes): &(String, Vec<ApiKeyScope>)| {
-        let (key_name, scopes) = (key_name.clone(), scopes.clone());
-        async move {
-            match api::create_api_key(&key_name, &scopes).await {
-                Ok(key) => {
-                    created.set(Some(key));
-                    name.set(String::new());
-                    chosen.set(vec![ApiKeyScope::Read]);
-                    toasts.success("API key created");
-                    version.update(|v| *v += 1);
-                }
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    toasts.problem(&e);
+    let create = Action::new_local(
+        move |(key_name, scopes, per_minute): &(String, Vec<ApiKeyScope>, Option<i64>)| {
+            let (key_name, scopes, per_minute) = (key_name.clone(), scopes.clone(), *per_minute);
+            async move {
+                match api::create_api_key(&key_name, &scopes, per_minute).await {
+                    Ok(key) => {
+                        created.set(Some(key));
+                        name.set(String::new());
+                        rate.set(String::new());
+                        chosen.set(vec![ApiKeyScope::Read]);
+                        toasts.success("API key created");
+                        version.update(|v| *v += 1);
+                    }
+                    Err(e) => {
+                        errors.set(e.field_errors());
+                        toasts.problem(&e);
+                    }
                 }
             }
-        }
-    });
+        },
+    );
     let revoke = Action::new_local(move |id: &String| {
         let id = id.clone();
         async move {
@@ -156,7 +160,8 @@ fn ApiKeys() -> impl IntoView {
                             <table class="table">
                                 <thead><tr>
                                     <th scope="col">"Name"</th><th scope="col">"client_id"</th><th scope="col">"Scopes"</th><th scope="col">"Created by"</th>
-                                    <th scope="col">"Created"</th><th scope="col">"Last exchanged"</th><th scope="col"><span class="sr-only">"Actions"</span></th>
+                                    <th scope="col">"Created"</th><th scope="col">"Last used"</th><th scope="col" class="num">"Requests"</th>
+                                    <th scope="col" class="num">"Per minute"</th><th scope="col"><span class="sr-only">"Actions"</span></th>
                                 </tr></thead>
                                 <tbody>
                                     {page.data.into_iter().map(|k| {
@@ -171,6 +176,8 @@ fn ApiKeys() -> impl IntoView {
                                             <td>{k.owner_name.clone()}</td>
                                             <td class="nowrap">{format::date_time(&k.created_at)}</td>
                                             <td class="nowrap" data-testid="api-key-last-used">{k.last_used_at.as_ref().map(format::date_time).unwrap_or_else(|| "Never".into())}</td>
+                                            <td class="num" data-testid="api-key-requests">{k.request_count}</td>
+                                            <td class="num" data-testid="api-key-rate">{k.rate_per_minute}</td>
                                             <td><ConfirmButton testid="revoke-api-key" label="Revoke" small=true danger=true
                                                 question="Revoke this key? Integrations using it stop at once." confirm_label="Revoke"
                                                 on_confirm=Callback::new(move |_| { revoke.dispatch_local(id.clone()); }) /></td>
@@ -190,10 +197,19 @@ fn ApiKeys() -> impl IntoView {
                     .copied()
                     .filter(|s| chosen.with_untracked(|c| c.contains(s)))
                     .collect();
-                create.dispatch_local((name.get_untracked().trim().to_string(), scopes));
+                let per_minute = match parse_whole(&rate.get_untracked(), "rate_per_minute", "the requests per minute") {
+                    Ok(n) => n,
+                    Err(e) => {
+                        errors.set(vec![e]);
+                        return;
+                    }
+                };
+                create.dispatch_local((name.get_untracked().trim().to_string(), scopes, per_minute));
             }>
-                <ErrorSummary errors=errors known=&["name", "scopes"] />
+                <ErrorSummary errors=errors known=&["name", "scopes", "rate_per_minute"] />
                 <TextField id="api-key-name" name="name" label="Key name" hint="What uses it, e.g. “ATS sync”" required=true value=name errors=errors />
+                <TextField id="api-key-rate" name="rate_per_minute" label="Requests per minute" input_type="number" min="1" max="6000" step="1"
+                    hint="1 to 6000; empty: 120. Beyond it the key's requests get 429 with Retry-After." value=rate errors=errors />
                 <ScopeChoices offered=ApiKeyScope::for_role(role) chosen=chosen errors=errors />
                 <SubmitButton testid="api-key-create" label="Create API key" busy_label="Creating…" pending=create.pending() />
             </form>
