@@ -32,6 +32,7 @@ pub mod sessions;
 pub mod settings;
 pub mod tenant;
 pub mod test_area;
+pub mod usage;
 pub mod users;
 pub mod values;
 pub mod webhooks;

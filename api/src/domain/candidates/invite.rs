@@ -16,6 +16,7 @@ use crate::domain::credits::{self, Change};
 use crate::domain::links::Links;
 use crate::domain::projects::{get_scoped_project, tests_of, ProjectRow};
 use crate::domain::tenant::Tenant;
+use crate::domain::usage::rollup;
 use crate::domain::values::{optional_text, required_text, Email};
 use crate::domain::{mail_texts, outbox, senders};
 use crate::error::{ApiError, Failure, Validator};
@@ -253,6 +254,18 @@ pub(super) fn invite(
         ]);
     }
     rows.execute(conn)?;
+    for a in &assessments {
+        rollup::funnel(
+            conn,
+            &rollup::FunnelKey {
+                client_id: &client.id,
+                project_id: &project.id,
+                test_id: &a.test_id,
+                invited_at: at,
+            },
+            rollup::FunnelStep::Invited,
+        )?;
+    }
     if send_email {
         send_link_mail(
             conn,
