@@ -392,7 +392,7 @@ pub fn revenue(conn: &mut DbConnection, months: &[String]) -> Result<RevenueRepo
 }
 
 #[cfg(test)]
-mod tests {
+mod unit_tests {
     use super::super::rollup::BUCKET_HOURS;
     use super::*;
 
