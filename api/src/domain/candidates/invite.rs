@@ -254,18 +254,8 @@ pub(super) fn invite(
         ]);
     }
     rows.execute(conn)?;
-    for a in &assessments {
-        rollup::funnel(
-            conn,
-            &rollup::FunnelKey {
-                client_id: &client.id,
-                project_id: &project.id,
-                test_id: &a.test_id,
-                invited_at: at,
-            },
-            rollup::FunnelStep::Invited,
-        )?;
-    }
+    let test_ids: Vec<&str> = assessments.iter().map(|a| a.test_id.as_str()).collect();
+    rollup::funnel_invited(conn, &client.id, &project.id, &test_ids, at)?;
     if send_email {
         send_link_mail(
             conn,

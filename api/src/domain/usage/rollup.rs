@@ -95,6 +95,32 @@ pub fn ledger_entry(
     )
 }
 
+/// Rebuilds one client's days from its ledger, for history rewritten in place (the demo's past
+/// month moves ledger entries to an earlier date): O(the client's entries), never on a request.
+pub fn rebuild_client_days(conn: &mut DbConnection, client_id: &str) -> Result<(), ApiError> {
+    use crate::db::schema::{clients, ledger_entries};
+    let reseller_id: String = clients::table
+        .find(client_id)
+        .select(clients::reseller_id)
+        .first(conn)?;
+    let entries: Vec<(String, i64, NaiveDateTime)> = ledger_entries::table
+        .filter(ledger_entries::client_id.eq(client_id))
+        .select((
+            ledger_entries::kind,
+            ledger_entries::delta,
+            ledger_entries::created_at,
+        ))
+        .load(conn)?;
+    diesel::delete(usage_days::table.filter(usage_days::client_id.eq(client_id))).execute(conn)?;
+    for (kind, delta, at) in entries {
+        let kind: LedgerKind = kind
+            .parse()
+            .map_err(|_| ApiError::internal("unknown ledger kind"))?;
+        ledger_entry(conn, client_id, &reseller_id, kind, delta, at)?;
+    }
+    Ok(())
+}
+
 /// Which funnel row an assessment counts in: its invitation's client, project, test and the
 /// month the invitation was created (a cohort: a test started later still counts there).
 pub struct FunnelKey<'a> {
@@ -181,6 +207,51 @@ pub fn funnel(conn: &mut DbConnection, key: &FunnelKey, step: FunnelStep) -> Res
                 .execute(conn)
         },
     )
+}
+
+/// Counts a new invitation's tests as invited: one UPDATE for all of them once their rows exist
+/// (so an invitation costs a fixed number of statements), then the missing rows one at a time.
+pub fn funnel_invited(
+    conn: &mut DbConnection,
+    client_id: &str,
+    project_id: &str,
+    test_ids: &[&str],
+    invited_at: NaiveDateTime,
+) -> Result<(), ApiError> {
+    use funnel_months as f;
+    let month = month_of(invited_at);
+    let moved = diesel::update(
+        f::table
+            .filter(f::client_id.eq(client_id))
+            .filter(f::project_id.eq(project_id))
+            .filter(f::month.eq(&month))
+            .filter(f::test_id.eq_any(test_ids)),
+    )
+    .set(f::invited.eq(f::invited + 1))
+    .execute(conn)?;
+    if moved == test_ids.len() {
+        return Ok(());
+    }
+    let present: Vec<String> = f::table
+        .filter(f::client_id.eq(client_id))
+        .filter(f::project_id.eq(project_id))
+        .filter(f::month.eq(&month))
+        .filter(f::test_id.eq_any(test_ids))
+        .select(f::test_id)
+        .load(conn)?;
+    for test_id in test_ids.iter().filter(|t| !present.iter().any(|p| p == *t)) {
+        funnel(
+            conn,
+            &FunnelKey {
+                client_id,
+                project_id,
+                test_id,
+                invited_at,
+            },
+            FunnelStep::Invited,
+        )?;
+    }
+    Ok(())
 }
 
 /// Counts a submitted test's sten (1–10) for its client and test; other values are ignored.
