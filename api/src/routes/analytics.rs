@@ -139,6 +139,7 @@ fn funnel_csv(report: &FunnelReport) -> String {
 /// and adjusted.
 #[utoipa::path(tag = "analytics", params(MonthsParams), responses(
     (status = 200, body = UsageReport),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -156,6 +157,7 @@ pub async fn reseller_usage(
 /// The same numbers as CSV: one line per client per month.
 #[utoipa::path(tag = "analytics", params(MonthsParams), responses(
     (status = 200, description = "CSV", content_type = "text/csv"),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -241,6 +243,7 @@ pub async fn reseller_forecast_csv(
 /// Invited → started → completed tests per client and per test, by the month of invitation.
 #[utoipa::path(tag = "analytics", params(MonthsParams), responses(
     (status = 200, body = FunnelReport),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -258,6 +261,7 @@ pub async fn reseller_funnel(
 /// The funnel as CSV: the total, then one line per client and per test.
 #[utoipa::path(tag = "analytics", params(MonthsParams), responses(
     (status = 200, description = "CSV", content_type = "text/csv"),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -276,6 +280,7 @@ pub async fn reseller_funnel_csv(
 /// The client's own credits per month (added, used, refunded, adjusted; no money).
 #[utoipa::path(tag = "analytics", params(MonthsParams), responses(
     (status = 200, body = UsageReport),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -296,6 +301,7 @@ pub async fn client_usage(
 /// The client's credits per month as CSV.
 #[utoipa::path(tag = "analytics", params(MonthsParams), responses(
     (status = 200, description = "CSV", content_type = "text/csv"),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -316,6 +322,7 @@ pub async fn client_usage_csv(
 /// complete.
 #[utoipa::path(tag = "analytics", params(MonthsParams), responses(
     (status = 200, body = FunnelReport),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -336,6 +343,7 @@ pub async fn client_funnel(
 /// The client's funnel as CSV.
 #[utoipa::path(tag = "analytics", params(MonthsParams), responses(
     (status = 200, description = "CSV", content_type = "text/csv"),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -406,6 +414,7 @@ pub async fn client_scores_csv(
 /// outstanding per reseller.
 #[utoipa::path(tag = "analytics", params(MonthsParams), responses(
     (status = 200, body = RevenueReport),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -428,6 +437,7 @@ pub async fn admin_revenue(
 /// Revenue as CSV: one line per reseller, currency and month, then credits outstanding.
 #[utoipa::path(tag = "analytics", params(MonthsParams), responses(
     (status = 200, description = "CSV", content_type = "text/csv"),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),

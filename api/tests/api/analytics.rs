@@ -498,6 +498,15 @@ async fn a_bad_number_of_months_is_a_422(backend: Backend) {
             assert_eq!(reply.error_fields(), ["months"], "{path}?months={bad}");
         }
     }
+    // A query that is not even a query string is a 400, as documented.
+    let garbled = w
+        .app
+        .get(
+            "/reseller/analytics/usage?months=%ZZ&months=1",
+            Some(&w.reseller),
+        )
+        .await;
+    assert_eq!(garbled.status, 400, "{}", garbled.text());
     let one: UsageReport = w
         .app
         .get("/reseller/analytics/usage?months=24", Some(&w.reseller))
