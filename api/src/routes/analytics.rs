@@ -22,6 +22,7 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct MonthsParams {
     /// How many months, ending with the current one (1–24, default 12).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 24)]
     pub months: Option<String>,
 }
 
