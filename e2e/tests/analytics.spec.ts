@@ -4,7 +4,7 @@
 // score distribution); the vendor sees revenue per reseller and credits outstanding.
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
-import { admin, checkPage, login, unique, waitForMail } from './support';
+import { admin, checkPage, login, logout, unique, waitForMail } from './support';
 import { bearer, resellerWithClient } from './world';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -103,14 +103,14 @@ test('reseller, client and vendor analytics: charts, tables and CSV', async ({ p
   // The table fallback: this month's row says 6 for the first client, 0 for the second (its
   // returned credits are not use), 6 in total — the API's numbers.
   await chart.locator('summary').click();
-  const headers = await chart.locator('thead th').allInnerTexts();
+  const headers = await chart.locator('thead th').allTextContents();
   expect(headers).toEqual(['Month', ...usage.clients.map((c: { client_name: string }) => c.client_name), 'Total']);
-  const row = chart.getByTestId('chart-row').filter({ hasText: month.label });
+  const row = chart.getByTestId('table-row').filter({ hasText: month.label });
   const expected = usage.clients.map((c: { months: { month: string; net_used: number }[] }) =>
     String(c.months.find((m) => m.month === month.key)!.net_used),
   );
   await expect(row.locator('td')).toHaveText([...expected, '6']);
-  await expect(chart.getByTestId('chart-row')).toHaveCount(12);
+  await expect(chart.getByTestId('table-row')).toHaveCount(12);
   const csv = await downloadCsv(page, chart);
   expect(csv.name).toBe('credits-per-month.csv');
   expect(csv.text.split('\n')[0]).toBe('month,client_code,client_name,added,used,refunded,adjusted,net_used');
@@ -118,23 +118,26 @@ test('reseller, client and vendor analytics: charts, tables and CSV', async ({ p
   expect(csv.text).toContain(`,${secondName},10,0,0,-4,0\n`);
 
   // The forecast: 24 left after 6 used in 30 days = 120 days; the funnel: 6 tests invited.
-  const forecastRow = page.getByTestId('forecast-row').filter({ hasText: clientName });
-  await expect(forecastRow.getByTestId('days-left')).toHaveText('120');
+  const forecastRow = page.getByTestId('forecast-table').getByTestId('table-row').filter({ hasText: clientName });
+  // Balance, threshold, used in the last 30 days, days left, the day it runs out.
+  await expect(forecastRow.locator('td').nth(0)).toHaveText('24');
+  await expect(forecastRow.locator('td').nth(2)).toHaveText('6');
+  await expect(forecastRow.locator('td').nth(3)).toHaveText('120');
   await expect(page.getByTestId('funnel-summary')).toHaveText('Completion rate 17%; median time to complete: within 1 hour.');
-  await expect(page.getByTestId('funnel-by-client').getByTestId('funnel-row')).toHaveText([
+  await expect(page.getByTestId('funnel-by-client').getByTestId('table-row')).toHaveText([
     new RegExp(`${clientName}\\s*6\\s*1\\s*1\\s*17%\\s*within 1 hour`),
   ]);
   await checkPage(page, 'reseller analytics');
 
   // The client user: its own months, the funnel per project, the score distribution.
-  await page.getByTestId('logout').click();
+  await logout(page);
   await login(page, client.email, client.password);
   await expect(page).toHaveURL(/\/client$/);
   await page.getByTestId('nav-analytics').click();
   await expect(page).toHaveURL(/\/client\/analytics$/);
   const own = page.getByTestId('usage-chart');
   await expect(own.locator('rect[data-value="6"] title')).toHaveText(`${month.label}: 6`);
-  await expect(page.getByTestId('funnel-by-project').getByTestId('funnel-row')).toContainText('Analytics intake');
+  await expect(page.getByTestId('funnel-by-project').getByTestId('table-row')).toContainText('Analytics intake');
   const scores = page.getByTestId('score-chart');
   await expect(scores).toHaveCount(1);
   await expect(scores.locator('rect')).toHaveCount(1);
@@ -151,14 +154,14 @@ test('reseller, client and vendor analytics: charts, tables and CSV', async ({ p
   const ours = revenue.revenue.find((r: { reseller_id: string }) => r.reseller_id === resellerId);
   expect(ours.currency).toBe('GBP');
   expect(ours.total_minor).toBeGreaterThan(0);
-  await page.getByTestId('logout').click();
+  await logout(page);
   await login(page, admin.email, admin.password);
   await page.getByTestId('nav-analytics').click();
   await expect(page).toHaveURL(/\/admin\/analytics$/);
   await expect(page.getByTestId('revenue-chart').first().locator('svg[role="img"]')).toBeVisible();
   const outstanding = page.getByTestId('outstanding-chart');
   await outstanding.locator('summary').click();
-  const resellerRow = outstanding.getByTestId('chart-row').filter({ hasText: ours.reseller_name });
+  const resellerRow = outstanding.getByTestId('table-row').filter({ hasText: ours.reseller_name });
   await expect(resellerRow.locator('td')).toHaveText(['30']);
   const revenueCsv = await downloadCsv(page, page.getByTestId('revenue-chart').first());
   expect(revenueCsv.text).toContain(`,${ours.reseller_name},GBP,`);

@@ -137,20 +137,47 @@ fn svg(data: &ChartData) -> String {
     out
 }
 
-/// The chart, its legend, its table and its CSV download (`csv_path` under `/api/v1`).
+/// A table as HTML (every cell escaped): a header row, then rows whose first cell is their
+/// heading. A string, like the SVG, so the tables of every report cost the bundles one function.
+/// `numeric` marks the columns after the first that hold numbers (right-aligned).
+pub fn table_html(caption: &str, heads: &[String], rows: &[Vec<String>], numeric: bool) -> String {
+    let class = if numeric { r#" class="num""# } else { "" };
+    let mut out = format!(
+        r#"<table class="table"><caption class="sr-only">{}</caption><thead><tr>"#,
+        escape(caption)
+    );
+    for (i, h) in heads.iter().enumerate() {
+        out += &format!(
+            r#"<th scope="col"{}>{}</th>"#,
+            if i > 0 { class } else { "" },
+            escape(h)
+        );
+    }
+    out += "</tr></thead><tbody>";
+    for row in rows {
+        out += r#"<tr data-testid="table-row">"#;
+        for (i, cell) in row.iter().enumerate() {
+            if i == 0 {
+                out += &format!(r#"<th scope="row">{}</th>"#, escape(cell));
+            } else {
+                out += &format!("<td{class}>{}</td>", escape(cell));
+            }
+        }
+        out += "</tr>";
+    }
+    out += "</tbody></table>";
+    out
+}
+
+/// A "Download CSV" button for a report's CSV sibling (`path` under `/api/v1`).
 #[component]
-pub fn BarChart(
-    data: ChartData,
-    #[prop(into)] testid: String,
-    #[prop(into)] csv_path: String,
-    #[prop(into)] csv_name: String,
-) -> impl IntoView {
+pub fn CsvButton(path: String, name: String) -> impl IntoView {
     let toasts = use_toasts();
     let busy = RwSignal::new(false);
-    let csv = StoredValue::new((csv_path, csv_name));
+    let file = StoredValue::new((path, name));
     let download = move |_| {
         busy.set(true);
-        let (path, name) = csv.get_value();
+        let (path, name) = file.get_value();
         leptos::task::spawn_local(async move {
             if let Err(e) = api::download_analytics_csv(&path, &name).await {
                 toasts.problem(&e);
@@ -158,17 +185,41 @@ pub fn BarChart(
             busy.set(false);
         });
     };
+    view! {
+        <button type="button" class="btn btn-small" data-testid="download-csv" on:click=download disabled=move || busy.get()>
+            "Download CSV"
+        </button>
+    }
+}
+
+/// The chart, its legend, its table (in a `<details>`) and its CSV download (`csv_path` under
+/// `/api/v1`).
+#[component]
+pub fn BarChart(
+    data: ChartData,
+    #[prop(into)] testid: String,
+    #[prop(into)] csv_path: String,
+    #[prop(into)] csv_name: String,
+) -> impl IntoView {
     let stacked = data.series.len() > 1;
-    let legend = stacked.then(|| {
-        view! {
-            <ul class="chart-legend" aria-hidden="true">
-                {data.series.iter().enumerate().map(|(k, s)| view! {
-                    <li><span class=format!("chart-swatch chart-s{}", k % 8)></span>{s.label.clone()}</li>
-                }).collect_view()}
-            </ul>
+    let mut legend = String::new();
+    if stacked {
+        legend += r#"<ul class="chart-legend" aria-hidden="true">"#;
+        for (k, s) in data.series.iter().enumerate() {
+            legend += &format!(
+                r#"<li><span class="chart-swatch chart-s{}"></span>{}</li>"#,
+                k % 8,
+                escape(&s.label)
+            );
         }
-    });
-    let rows = data
+        legend += "</ul>";
+    }
+    let mut heads = vec![data.category_heading.clone()];
+    heads.extend(data.series.iter().map(|s| s.label.clone()));
+    if stacked {
+        heads.push("Total".into());
+    }
+    let rows: Vec<Vec<String>> = data
         .categories
         .iter()
         .enumerate()
@@ -178,39 +229,23 @@ pub fn BarChart(
                 .iter()
                 .map(|s| s.values.get(i).copied().unwrap_or(0))
                 .collect();
-            let total: i64 = cells.iter().sum();
-            view! {
-                <tr data-testid="chart-row">
-                    <th scope="row">{c.clone()}</th>
-                    {cells.into_iter().map(|v| view! { <td class="num">{data.value(v)}</td> }).collect_view()}
-                    {stacked.then(|| view! { <td class="num">{data.value(total)}</td> })}
-                </tr>
+            let mut row = vec![c.clone()];
+            row.extend(cells.iter().map(|v| data.value(*v)));
+            if stacked {
+                row.push(data.value(cells.iter().sum()));
             }
+            row
         })
-        .collect_view();
+        .collect();
+    let table = table_html(&data.title, &heads, &rows, true);
     view! {
         <figure class="chart" data-testid=testid>
-            <div class="chart-frame" inner_html=svg(&data)></div>
-            {legend}
+            <div class="chart-frame" inner_html=svg(&data) + &legend></div>
             <details class="chart-table">
                 <summary>"Show as a table"</summary>
-                <div class="table-wrap" tabindex="0" role="region" aria-label=data.title.clone()>
-                    <table class="table">
-                        <caption class="sr-only">{data.title.clone()}</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">{data.category_heading.clone()}</th>
-                                {data.series.iter().map(|s| view! { <th scope="col" class="num">{s.label.clone()}</th> }).collect_view()}
-                                {stacked.then(|| view! { <th scope="col" class="num">"Total"</th> })}
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
+                <div class="table-wrap" tabindex="0" role="region" aria-label=data.title.clone() inner_html=table></div>
             </details>
-            <button type="button" class="btn btn-small" data-testid="download-csv" on:click=download disabled=move || busy.get()>
-                "Download CSV"
-            </button>
+            <CsvButton path=csv_path name=csv_name />
         </figure>
     }
 }
@@ -248,5 +283,12 @@ mod tests {
         );
         assert!(s.contains("<title>X, May: 2</title>"));
         assert!(!data.is_empty());
+        let t = table_html(
+            "T",
+            &["A".into(), "B".into()],
+            &[vec!["x<".into(), "1".into()]],
+            true,
+        );
+        assert!(t.contains(r#"<th scope="row">x&lt;</th><td class="num">1</td>"#));
     }
 }

@@ -9,10 +9,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api;
-use crate::components::chart::{month_label, BarChart, ChartData, Series};
+use crate::components::chart::{month_label, table_html, BarChart, ChartData, CsvButton, Series};
 use crate::components::loaded::Loaded;
 use crate::components::states::EmptyState;
-use crate::components::widgets::TableScroll;
 
 /// Credits used (net of refunds) per month, a segment per client.
 fn usage_chart(report: &UsageReport, title: &str) -> ChartData {
@@ -53,34 +52,36 @@ fn FunnelTable(
     #[prop(into)] heading: String,
     #[prop(into)] testid: String,
 ) -> impl IntoView {
-    let percent = |p: Option<i64>| p.map(|p| format!("{p}%")).unwrap_or_else(|| "—".into());
+    let heads: Vec<String> = [
+        heading.as_str(),
+        "Invited",
+        "Started",
+        "Completed",
+        "Completion rate",
+        "Median time to complete",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|r| {
+            vec![
+                r.label,
+                r.invited.to_string(),
+                r.started.to_string(),
+                r.completed.to_string(),
+                r.completion_percent
+                    .map(|p| format!("{p}%"))
+                    .unwrap_or_else(|| "—".into()),
+                r.median_completion
+                    .map(|m| format!("within {m}"))
+                    .unwrap_or_else(|| "—".into()),
+            ]
+        })
+        .collect();
     view! {
-        <TableScroll label=heading.clone()>
-            <table class="table" data-testid=testid>
-                <thead>
-                    <tr>
-                        <th scope="col">{heading}</th>
-                        <th scope="col" class="num">"Invited"</th>
-                        <th scope="col" class="num">"Started"</th>
-                        <th scope="col" class="num">"Completed"</th>
-                        <th scope="col" class="num">"Completion rate"</th>
-                        <th scope="col">"Median time to complete"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {rows.into_iter().map(|r| view! {
-                        <tr data-testid="funnel-row" data-id=r.id.clone()>
-                            <th scope="row">{r.label}</th>
-                            <td class="num">{r.invited}</td>
-                            <td class="num">{r.started}</td>
-                            <td class="num">{r.completed}</td>
-                            <td class="num">{percent(r.completion_percent)}</td>
-                            <td>{r.median_completion.map(|m| format!("within {m}")).unwrap_or_else(|| "—".into())}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </TableScroll>
+        <div class="table-wrap" tabindex="0" role="region" aria-label=heading.clone() data-testid=testid
+            inner_html=table_html(&heading, &heads, &rows, true)></div>
     }
 }
 
@@ -148,51 +149,43 @@ fn Forecast(report: ForecastReport) -> impl IntoView {
     } else {
         format!("Below threshold: {}.", below.join(", "))
     };
-    let toasts = crate::components::toast::use_toasts();
-    let download = move |_| {
-        leptos::task::spawn_local(async move {
-            if let Err(e) = api::download_analytics_csv(
-                "/reseller/analytics/forecast.csv",
-                "run-out-forecast.csv",
-            )
-            .await
-            {
-                toasts.problem(&e);
-            }
-        });
-    };
+    let heads: Vec<String> = [
+        "Client",
+        "Balance",
+        "Threshold",
+        "Used, last 30 days",
+        "Days left",
+        "Runs out on",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows: Vec<Vec<String>> = report
+        .clients
+        .into_iter()
+        .map(|c| {
+            vec![
+                if c.below_threshold {
+                    format!("{} (below threshold)", c.client_name)
+                } else {
+                    c.client_name
+                },
+                c.balance.to_string(),
+                c.threshold.to_string(),
+                c.used_last_30_days.to_string(),
+                c.days_left
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "—".into()),
+                c.runs_out_on
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "No recent use".into()),
+            ]
+        })
+        .collect();
     view! {
         <p data-testid="below-threshold">{below}</p>
-        <TableScroll label="Run-out forecast">
-            <table class="table" data-testid="forecast-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Client"</th>
-                        <th scope="col" class="num">"Balance"</th>
-                        <th scope="col" class="num">"Threshold"</th>
-                        <th scope="col" class="num">"Used, last 30 days"</th>
-                        <th scope="col" class="num">"Days left"</th>
-                        <th scope="col">"Runs out on"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {report.clients.into_iter().map(|c| view! {
-                        <tr data-testid="forecast-row" data-client=c.client_code.clone()>
-                            <th scope="row">
-                                <A href=format!("/reseller/clients/{}", c.client_id)>{c.client_name}</A>
-                                {c.below_threshold.then(|| view! { " " <span class="badge badge-warn">"Below threshold"</span> })}
-                            </th>
-                            <td class="num">{c.balance}</td>
-                            <td class="num">{c.threshold}</td>
-                            <td class="num">{c.used_last_30_days}</td>
-                            <td class="num" data-testid="days-left">{c.days_left.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</td>
-                            <td>{c.runs_out_on.map(|d| d.to_string()).unwrap_or_else(|| "No recent use".into())}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </TableScroll>
-        <button type="button" class="btn btn-small" data-testid="forecast-csv" on:click=download>"Download CSV"</button>
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Run-out forecast" data-testid="forecast-table"
+            inner_html=table_html("Run-out forecast", &heads, &rows, true)></div>
+        <CsvButton path="/reseller/analytics/forecast.csv".to_string() name="run-out-forecast.csv".to_string() />
     }
     .into_any()
 }
