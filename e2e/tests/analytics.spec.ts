@@ -4,7 +4,7 @@
 // score distribution); the vendor sees revenue per reseller and credits outstanding.
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
-import { admin, checkPage, login, logout, unique, waitForMail } from './support';
+import { admin, checkPage, login, logout, resellerUserWithPassword, unique, waitForMail } from './support';
 import { bearer, resellerWithClient } from './world';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -166,4 +166,19 @@ test('reseller, client and vendor analytics: charts, tables and CSV', async ({ p
   const revenueCsv = await downloadCsv(page, page.getByTestId('revenue-chart').first());
   expect(revenueCsv.text).toContain(`,${ours.reseller_name},GBP,`);
   await checkPage(page, 'vendor analytics');
+});
+
+test('a new reseller’s analytics say what to do next', async ({ page, request }) => {
+  const user = { name: 'Nell New', email: `${unique('nell')}@e2e.test`.toLowerCase(), password: `Reseller-${unique('pw')}` };
+  await resellerUserWithPassword(request, unique('New Partners'), user);
+  await login(page, user.email, user.password);
+  await expect(page).toHaveURL(/\/reseller$/);
+  await page.goto('/reseller/analytics');
+  const empty = page.getByTestId('empty-state');
+  await expect(empty).toHaveCount(3);
+  await expect(empty.nth(0)).toContainText('No credits used yet');
+  await expect(empty.nth(0).getByRole('link', { name: 'Go to projects' })).toHaveAttribute('href', '/reseller/projects');
+  await expect(empty.nth(1)).toContainText('No active clients yet');
+  await expect(empty.nth(2)).toContainText('No invitations yet');
+  await checkPage(page, 'reseller analytics, empty');
 });
