@@ -43,6 +43,7 @@ use utoipa_actix_web::AppExt;
         (name = "candidates", description = "Candidates and invitations [reseller: status only; client users: scores]"),
         (name = "candidate", description = "The candidates' test area [candidate]"),
         (name = "webhooks", description = "Event subscriptions (every event and its payload: the `webhooks` section); each webhook's delivery log, redelivery and a `ping` test event [reseller; client users]"),
+        (name = "analytics", description = "Usage analytics with CSV siblings: credits per month, the invitation funnel, run-out forecast, score distributions, revenue [reseller: its clients; client users: own client; platform_admin: revenue]"),
         (name = "public", description = "No authentication"),
     )
 )]

@@ -5,6 +5,7 @@
 //! bad field can be reported in one 422, instead of serde stopping at the first one.
 
 pub mod admin;
+pub mod analytics;
 pub mod assess;
 pub mod auth;
 pub mod bundle;

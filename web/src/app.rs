@@ -160,6 +160,7 @@ pub fn AdminApp() -> impl IntoView {
                     <Route path=path!("settings") view=SettingsPage />
                     <Route path=path!("tests") view=crate::pages::admin::tests::TestCatalogue />
                     <Route path=path!("invoices") view=crate::pages::admin::invoices::InvoiceAdmin />
+                    <Route path=path!("analytics") view=crate::pages::analytics::AdminAnalytics />
                     <Route path=path!("audit") view=|| view! { <AuditLog /> } />
                 </ParentRoute>
             </Routes>
@@ -192,6 +193,7 @@ pub fn ResellerApp() -> impl IntoView {
                     <Route path=path!("credit-orders/new") view=CreditOrderNew />
                     <Route path=path!("invoices") view=InvoiceList />
                     <Route path=path!("invoices/:id") view=InvoiceDetail />
+                    <Route path=path!("analytics") view=crate::pages::analytics::ResellerAnalytics />
                     <Route path=path!("users") view=ColleagueList />
                     <Route path=path!("users/:id") view=ColleagueEdit />
                     <Route path=path!("settings") view=ResellerSettings />
@@ -220,6 +222,7 @@ pub fn ClientApp() -> impl IntoView {
                     <Route path=path!("candidates/:id") view=crate::pages::candidates::ClientCandidateDetail />
                     <Route path=path!("candidates/:id/report") view=crate::pages::candidates::ClientCandidateReport />
                     <Route path=path!("credits") view=ClientCredits />
+                    <Route path=path!("analytics") view=crate::pages::analytics::ClientAnalytics />
                     <Route path=path!("users") view=ClientUsers />
                     <Route path=path!("activity") view=ClientActivity />
                     <Route path=path!("password") view=ChangePassword />

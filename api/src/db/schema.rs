@@ -570,6 +570,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    usage_days (client_id, day) {
+        client_id -> Text,
+        day -> Text,
+        reseller_id -> Text,
+        added -> BigInt,
+        used -> BigInt,
+        refunded -> BigInt,
+        adjusted -> BigInt,
+    }
+}
+
+diesel::table! {
+    funnel_months (client_id, project_id, test_id, month) {
+        client_id -> Text,
+        project_id -> Text,
+        test_id -> Text,
+        month -> Text,
+        invited -> Integer,
+        started -> Integer,
+        completed -> Integer,
+        done_1h -> Integer,
+        done_1d -> Integer,
+        done_2d -> Integer,
+        done_3d -> Integer,
+        done_7d -> Integer,
+        done_14d -> Integer,
+        done_30d -> Integer,
+        done_later -> Integer,
+    }
+}
+
+diesel::table! {
+    sten_counts (client_id, test_id, sten) {
+        client_id -> Text,
+        test_id -> Text,
+        sten -> Integer,
+        candidates -> Integer,
+    }
+}
+
 diesel::joinable!(brands -> logos (logo_id));
 diesel::joinable!(credit_prices -> resellers (reseller_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
@@ -613,6 +654,9 @@ diesel::joinable!(answers -> question_options (option_id));
 diesel::joinable!(candidate_sessions -> candidates (candidate_id));
 diesel::joinable!(api_keys -> users (owner_id));
 diesel::joinable!(api_key_scopes -> api_keys (api_key_id));
+diesel::joinable!(usage_days -> clients (client_id));
+diesel::joinable!(funnel_months -> tests (test_id));
+diesel::joinable!(sten_counts -> tests (test_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     rate_buckets,
@@ -658,4 +702,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_key_scopes,
     webhooks,
     webhook_deliveries,
+    usage_days,
+    funnel_months,
+    sten_counts,
 );

@@ -115,6 +115,15 @@ pub fn apply(
             ledger_entries::created_at.eq(now()),
         ))
         .get_result(conn)?;
+    // The day's rollup, in this transaction: the UPDATE above holds the client row.
+    crate::domain::usage::rollup::ledger_entry(
+        conn,
+        &client.id,
+        &client.reseller_id,
+        change.kind,
+        change.delta,
+        entry.created_at,
+    )?;
     check_threshold(conn, links, &client)?;
     Ok(Some(entry))
 }

@@ -431,6 +431,7 @@ pub fn record_past_month(
     diesel::update(ledger_entries::table.filter(ledger_entries::client_id.eq(client_id)))
         .set(ledger_entries::created_at.eq(at))
         .execute(conn)?;
+    crate::domain::usage::rollup::rebuild_client_days(conn, client_id)?;
     issue(conn, clock, &AuditActor::system(), &invoice)?;
     diesel::update(invoices::table.find(&invoice))
         .set(invoices::issued_at.eq(Some(issued_at)))

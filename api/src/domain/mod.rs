@@ -35,6 +35,7 @@ pub mod settings;
 pub mod statements;
 pub mod tenant;
 pub mod test_area;
+pub mod usage;
 pub mod users;
 pub mod values;
 pub mod webhooks;

@@ -2,6 +2,7 @@
 //! `/api/v1` so that utoipa collects it into the spec.
 
 pub mod admin;
+pub mod analytics;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
@@ -156,6 +157,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(audit::list_audit_events)
         .service(public::branding)
         .service(public::logo)
+        .service(analytics::reseller_usage)
+        .service(analytics::reseller_usage_csv)
+        .service(analytics::reseller_forecast)
+        .service(analytics::reseller_forecast_csv)
+        .service(analytics::reseller_funnel)
+        .service(analytics::reseller_funnel_csv)
+        .service(analytics::client_usage)
+        .service(analytics::client_usage_csv)
+        .service(analytics::client_funnel)
+        .service(analytics::client_funnel_csv)
+        .service(analytics::client_scores)
+        .service(analytics::client_scores_csv)
+        .service(analytics::admin_revenue)
+        .service(analytics::admin_revenue_csv)
         .service(openapi_json);
 }
 

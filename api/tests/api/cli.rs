@@ -162,6 +162,49 @@ fn seed_demo_fills_an_empty_database_once() {
                 .unwrap();
             assert_eq!(deltas.iter().sum::<i64>(), balance);
         }
+        // The analytics rollup follows the ledger, also where the past month moved it.
+        use credence_api::db::schema::usage_days;
+        let days: Vec<(String, String, i64, i64, i64, i64)> = usage_days::table
+            .select((
+                usage_days::client_id,
+                usage_days::day,
+                usage_days::added,
+                usage_days::used,
+                usage_days::refunded,
+                usage_days::adjusted,
+            ))
+            .load(&mut *conn)
+            .unwrap();
+        let entries: Vec<(String, String, i64, chrono::NaiveDateTime)> = ledger_entries::table
+            .select((
+                ledger_entries::client_id,
+                ledger_entries::kind,
+                ledger_entries::delta,
+                ledger_entries::created_at,
+            ))
+            .load(&mut *conn)
+            .unwrap();
+        let mut from_ledger = std::collections::BTreeMap::new();
+        for (client, kind, delta, at) in entries {
+            let day: &mut [i64; 4] = from_ledger
+                .entry((client, at.format("%Y-%m-%d").to_string()))
+                .or_default();
+            match kind.as_str() {
+                "initial" | "order" => day[0] += delta,
+                "invite_charge" => day[1] -= delta,
+                "refund" => day[2] += delta,
+                _ => day[3] += delta,
+            }
+        }
+        let rolled: std::collections::BTreeMap<(String, String), [i64; 4]> = days
+            .into_iter()
+            .map(|(c, d, a, u, r, j)| ((c, d), [a, u, r, j]))
+            .collect();
+        assert_eq!(rolled, from_ledger);
+        assert!(
+            rolled.keys().any(|(_, d)| d.starts_with("2026-05")),
+            "the past month's days"
+        );
         use credence_api::db::schema::invitations;
         let mut states: Vec<String> = invitations::table
             .select(invitations::status)

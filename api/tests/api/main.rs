@@ -15,6 +15,7 @@ mod wait;
 
 mod accounts;
 mod admin;
+mod analytics;
 mod api_key_limits;
 mod api_key_scopes;
 mod auth;

@@ -16,6 +16,7 @@ both_backends!(
     a_host_set_before_custom_host_requests_reads_as_approved,
     the_one_list_price_becomes_a_price_in_every_currency_in_use,
     existing_assessments_keep_the_cost_of_their_test_and_tests_stay_active,
+    the_usage_rollups_are_backfilled_from_the_ledger_and_the_assessments,
 );
 
 fn digits(s: &str) -> String {
@@ -286,4 +287,82 @@ async fn existing_assessments_keep_the_cost_of_their_test_and_tests_stay_active(
             .unwrap();
         assert_eq!(inactive, 0);
     }
+}
+
+async fn the_usage_rollups_are_backfilled_from_the_ledger_and_the_assessments(backend: Backend) {
+    use credence_api::db::schema::{funnel_months, sten_counts, usage_days};
+    type Funnel = (
+        String,
+        String,
+        String,
+        String,
+        i32,
+        i32,
+        i32,
+        (i32, i32, i32, i32, i32, i32, i32, i32),
+    );
+    let w = crate::assessments_world::world(backend, 20).await;
+    let p = w
+        .project(&["numerical", "verbal"], serde_json::json!({}))
+        .await;
+    crate::analytics::take_first_test(&w, &p, "done@cand.example", true).await;
+    crate::analytics::take_first_test(&w, &p, "started@cand.example", false).await;
+    let cancelled = w.invited(&p, "cancelled@cand.example").await;
+    w.app
+        .post(
+            &format!("/invitations/{}/cancel", cancelled.invitations[0].id),
+            Some(&w.client_user),
+            serde_json::json!({}),
+        )
+        .await
+        .assert_status(200);
+    let read = |conn: &mut DbConnection| {
+        let days: Vec<(String, String, String, i64, i64, i64, i64)> = usage_days::table
+            .order((usage_days::client_id, usage_days::day))
+            .load(conn)
+            .unwrap();
+        let funnel: Vec<Funnel> = funnel_months::table
+            .order((funnel_months::project_id, funnel_months::test_id))
+            .select((
+                funnel_months::client_id,
+                funnel_months::project_id,
+                funnel_months::test_id,
+                funnel_months::month,
+                funnel_months::invited,
+                funnel_months::started,
+                funnel_months::completed,
+                (
+                    funnel_months::done_1h,
+                    funnel_months::done_1d,
+                    funnel_months::done_2d,
+                    funnel_months::done_3d,
+                    funnel_months::done_7d,
+                    funnel_months::done_14d,
+                    funnel_months::done_30d,
+                    funnel_months::done_later,
+                ),
+            ))
+            .load(conn)
+            .unwrap();
+        let stens: Vec<(String, String, i32, i32)> = sten_counts::table
+            .order((sten_counts::test_id, sten_counts::sten))
+            .load(conn)
+            .unwrap();
+        (days, funnel, stens)
+    };
+    let mut conn = w.app.conn();
+    let kept = read(&mut conn);
+    // What the writes kept: one day (20 added, 6 charged, 2 refunded), 3 invited per test,
+    // 2 started and 1 completed numerical tests, one sten.
+    assert_eq!(kept.0.len(), 1);
+    assert_eq!(
+        (kept.0[0].3, kept.0[0].4, kept.0[0].5, kept.0[0].6),
+        (20, 6, 2, 0)
+    );
+    assert_eq!(kept.1.len(), 2);
+    assert_eq!(kept.2.len(), 1);
+    // Before the rollups existed: the migration builds them from the rows already there.
+    revert_to_before(&mut conn, "20261201040000");
+    credence_api::db::run_migrations(&mut conn).unwrap();
+    assert_eq!(read(&mut conn), kept);
 }

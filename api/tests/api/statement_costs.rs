@@ -319,12 +319,13 @@ async fn every_list_costs_the_same_for_one_row_as_for_fifty(backend: Backend) {
 
 /// Statements of `POST /candidates` for a new candidate, on PostgreSQL: the session check
 /// (3), BEGIN, the project with its client, the candidate looked up and inserted, the tests,
-/// the charge (balance UPDATE … RETURNING, ledger INSERT), the invitation, its assessments (one
-/// INSERT), the skin, the wording (the project's own invitation text, then the reseller's for
-/// the skin) and the outbox key for the mail, the mail, the audit event, the webhooks that
-/// want `candidate.invited`, COMMIT.
+/// the charge (balance UPDATE … RETURNING, ledger INSERT, the day's usage rollup UPDATE), the
+/// invitation, its assessments (one INSERT) and the funnel rollup (one UPDATE), the skin, the
+/// wording (the project's own invitation text, then the reseller's for the skin) and the outbox
+/// key for the mail, the mail, the audit event, the webhooks that want `candidate.invited`,
+/// COMMIT.
 /// SQLite takes its write lock with one statement more.
-const INVITE_STATEMENTS: u64 = 20;
+const INVITE_STATEMENTS: u64 = 22;
 
 async fn an_invitation_costs_a_fixed_number_of_statements(backend: Backend) {
     let world = crate::assessments_world::world_with(

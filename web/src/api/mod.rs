@@ -5,6 +5,7 @@
 //! This file is the transport; the endpoints live in one file per area.
 
 mod admin;
+mod analytics;
 mod auth;
 pub mod candidate;
 mod candidates;
@@ -20,6 +21,7 @@ mod resale;
 mod session;
 
 pub use admin::*;
+pub use analytics::*;
 pub use auth::*;
 pub use candidates::*;
 pub use client_users::*;

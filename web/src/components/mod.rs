@@ -2,6 +2,7 @@
 
 pub mod assess;
 pub mod audit;
+pub mod chart;
 pub mod client_users;
 pub mod form;
 pub mod layout;

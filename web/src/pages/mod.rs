@@ -1,6 +1,7 @@
 //! One module per page (or per group of pages of a portal).
 
 pub mod admin;
+pub mod analytics;
 pub mod candidates;
 pub mod client;
 pub mod confirm_email;

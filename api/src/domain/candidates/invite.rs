@@ -19,6 +19,7 @@ use crate::domain::credits::{self, Change};
 use crate::domain::links::Links;
 use crate::domain::projects::{get_scoped_project, tests_of, ProjectRow};
 use crate::domain::tenant::Tenant;
+use crate::domain::usage::rollup;
 use crate::domain::values::{optional_text, required_text, Email};
 use crate::domain::{mail_texts, outbox, senders};
 use crate::error::{ApiError, Failure, Validator};
@@ -256,6 +257,8 @@ pub(super) fn invite(
         ]);
     }
     rows.execute(conn)?;
+    let test_ids: Vec<&str> = assessments.iter().map(|a| a.test_id.as_str()).collect();
+    rollup::funnel_invited(conn, &client.id, &project.id, &test_ids, at)?;
     if send_email {
         send_link_mail(
             conn,

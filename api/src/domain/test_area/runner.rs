@@ -14,6 +14,7 @@ use crate::db::schema::{answers, assessments, invitations, question_options, que
 use crate::db::{now, DbConnection};
 use crate::domain::candidates::{AssessmentRow, InvitationRow};
 use crate::domain::catalogue::{self, TestRow};
+use crate::domain::usage::rollup;
 use crate::domain::{brands, logos};
 use crate::error::{ApiError, Validator};
 
@@ -141,7 +142,7 @@ pub fn start(
         let at = now();
         let deadline = duration_with_extra(&test, candidate.extra_time_percent)
             .map(|s| at + Duration::seconds(s));
-        diesel::update(
+        let started = diesel::update(
             assessments::table
                 .find(id)
                 .filter(assessments::status.eq(AssessmentStatus::NotStarted.as_str())),
@@ -152,6 +153,18 @@ pub fn start(
             assessments::deadline_at.eq(deadline),
         ))
         .execute(conn)?;
+        if started > 0 {
+            rollup::funnel(
+                conn,
+                &rollup::FunnelKey {
+                    client_id: &invitation.client_id,
+                    project_id: &invitation.project_id,
+                    test_id: &a.test_id,
+                    invited_at: invitation.created_at,
+                },
+                rollup::FunnelStep::Started,
+            )?;
+        }
         let first = diesel::update(
             invitations::table
                 .find(&invitation.id)

@@ -12,6 +12,7 @@ use crate::domain::audit::{self, AuditActor, AuditScope};
 use crate::domain::candidates::{self as people, AssessmentRow, InvitationRow};
 use crate::domain::catalogue::{self};
 use crate::domain::links::Links;
+use crate::domain::usage::rollup;
 use crate::domain::{brands, mail_texts, outbox, scoring, senders};
 use crate::error::ApiError;
 use crate::mail::templates;
@@ -94,6 +95,7 @@ pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Re
     let scores = score(conn, &a)?;
     let total = scores.iter().find(|s| s.scale == "total");
     let is_personality = total.is_none();
+    let submitted_at = now();
     let moved = diesel::update(
         assessments::table
             .find(assessment_id)
@@ -101,7 +103,7 @@ pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Re
     )
     .set((
         assessments::status.eq(AssessmentStatus::Submitted.as_str()),
-        assessments::submitted_at.eq(Some(now())),
+        assessments::submitted_at.eq(Some(submitted_at)),
         assessments::raw_score.eq(total.map(|s| s.raw)),
         assessments::percentile.eq(total.map(|s| s.percentile as i32)),
         assessments::sten.eq(total.map(|s| s.sten as i32)),
@@ -122,6 +124,19 @@ pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Re
         .count()
         .get_result(conn)?;
     let invitation: InvitationRow = invitations::table.find(&a.invitation_id).first(conn)?;
+    rollup::funnel(
+        conn,
+        &rollup::FunnelKey {
+            client_id: &invitation.client_id,
+            project_id: &invitation.project_id,
+            test_id: &a.test_id,
+            invited_at: invitation.created_at,
+        },
+        rollup::FunnelStep::Completed(submitted_at),
+    )?;
+    if let Some(sten) = total.map(|s| s.sten as i32) {
+        rollup::sten(conn, &invitation.client_id, &a.test_id, sten)?;
+    }
     let (project, client, candidate) = load_context(conn, &invitation)?;
     audit::record(
         conn,

@@ -48,6 +48,12 @@ const NAV: &[NavItem] = &[
         exact: false,
     },
     NavItem {
+        href: "/admin/analytics",
+        label: "Analytics",
+        testid: "nav-analytics",
+        exact: false,
+    },
+    NavItem {
         href: "/admin/settings",
         label: "Settings",
         testid: "nav-settings",

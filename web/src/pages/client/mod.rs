@@ -51,6 +51,12 @@ const NAV: &[NavItem] = &[
         exact: false,
     },
     NavItem {
+        href: "/client/analytics",
+        label: "Analytics",
+        testid: "nav-analytics",
+        exact: false,
+    },
+    NavItem {
         href: "/client/users",
         label: "Users",
         testid: "nav-users",

@@ -66,6 +66,12 @@ const NAV: &[NavItem] = &[
         exact: false,
     },
     NavItem {
+        href: "/reseller/analytics",
+        label: "Analytics",
+        testid: "nav-analytics",
+        exact: false,
+    },
+    NavItem {
         href: "/reseller/users",
         label: "Reseller Users",
         testid: "nav-reseller-users",

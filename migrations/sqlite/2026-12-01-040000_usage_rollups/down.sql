@@ -1,0 +1,3 @@
+DROP TABLE sten_counts;
+DROP TABLE funnel_months;
+DROP TABLE usage_days;
