@@ -154,6 +154,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(candidate::save_answers)
         .service(candidate::submit)
         .service(audit::list_audit_events)
+        .service(audit::list_changes)
         .service(public::branding)
         .service(public::logo)
         .service(openapi_json);
