@@ -202,6 +202,7 @@ tools-web: $(NPM_STAMP)
 
 tools-test: tools-web
 	@$(call apt_install,chromium)
+	@$(call apt_install,jq)
 	@python3 -c 'import aiosmtpd' 2>/dev/null || pip install --quiet aiosmtpd
 
 postgres-up:

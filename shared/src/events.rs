@@ -97,3 +97,26 @@ pub struct PingEvent {
     pub webhook_id: String,
     pub message: String,
 }
+
+/// One change in `GET /changes`: what happened to which object, from the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Change {
+    /// Also the cursor: pass the last one seen as `after`.
+    pub id: String,
+    /// e.g. `invitation.created`, `candidate.updated`, `project.created`.
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A page of the changes feed, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangeFeed {
+    pub data: Vec<Change>,
+    /// Pass as `after` next time: the last change's id, or the `after` given when there was
+    /// nothing new. None only when the feed is empty.
+    pub next_after: Option<String>,
+}

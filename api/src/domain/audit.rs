@@ -1,6 +1,7 @@
 //! The audit log: who (and on whose behalf) did what to which object, when, from where.
 
 use credence_shared::admin::AuditEvent;
+use credence_shared::events::{Change, ChangeFeed};
 use diesel::prelude::*;
 
 use crate::db::schema::{audit_events, users};
@@ -200,6 +201,64 @@ pub fn list(
             impersonator_id: r.2,
         },
     ))
+}
+
+/// How old a change must be before the feed lists it: a transaction that took an id earlier
+/// but committed later than another must not be skipped by a reader already past it.
+pub const CHANGES_SETTLE_SECONDS: i64 = 10;
+
+/// The changes feed: what the reader may see of the audit log after `after`, oldest first,
+/// without the Login As request trail, and only once settled (`CHANGES_SETTLE_SECONDS`).
+pub fn changes(
+    conn: &mut DbConnection,
+    view: &AuditView,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<ChangeFeed, ApiError> {
+    let settled = crate::db::now() - chrono::TimeDelta::seconds(CHANGES_SETTLE_SECONDS);
+    let mut query = audit_events::table
+        .filter(audit_events::created_at.le(settled))
+        .filter(audit_events::action.ne("impersonation.request"))
+        .select((
+            audit_events::id,
+            audit_events::action,
+            audit_events::object_type,
+            audit_events::object_id,
+            audit_events::created_at,
+        ))
+        .order(audit_events::id.asc())
+        .limit(limit)
+        .into_boxed();
+    match view {
+        AuditView::All => {}
+        AuditView::Reseller(id) => query = query.filter(audit_events::reseller_id.eq(id.clone())),
+        AuditView::Client(id) => query = query.filter(audit_events::client_id.eq(id.clone())),
+    }
+    if let Some(after) = after {
+        query = query.filter(audit_events::id.gt(after.to_string()));
+    }
+    let rows: Vec<(
+        String,
+        String,
+        String,
+        Option<String>,
+        chrono::NaiveDateTime,
+    )> = query.load(conn)?;
+    let data: Vec<Change> = rows
+        .into_iter()
+        .map(|r| Change {
+            id: r.0,
+            action: r.1,
+            object_type: r.2,
+            object_id: r.3,
+            created_at: r.4.and_utc(),
+        })
+        .collect();
+    let next_after = data
+        .last()
+        .map(|c| c.id.clone())
+        .or_else(|| after.map(str::to_string));
+    Ok(ChangeFeed { data, next_after })
 }
 
 #[cfg(test)]

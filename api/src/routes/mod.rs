@@ -155,6 +155,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(candidate::save_answers)
         .service(candidate::submit)
         .service(audit::list_audit_events)
+        .service(audit::list_changes)
         .service(public::branding)
         .service(public::logo)
         .service(analytics::reseller_usage)

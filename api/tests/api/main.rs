@@ -22,6 +22,7 @@ mod auth;
 mod candidate_access;
 mod catalogue_admin;
 mod catalogue_projects;
+mod changes;
 mod cli;
 mod client_users;
 mod clients;
