@@ -24,6 +24,7 @@ both_backends!(
     each_tenant_sees_only_its_own_numbers,
     a_bad_number_of_months_is_a_422,
     the_vendor_sees_revenue_per_reseller_and_credits_outstanding,
+    concurrent_first_counts_of_a_rollup_row_all_land,
 );
 
 fn this_month() -> String {
@@ -598,4 +599,37 @@ async fn the_vendor_sees_revenue_per_reseller_and_credits_outstanding(backend: B
         credence_api::csv_io::money(last.amount_minor)
     )));
     assert!(csv.contains(",Rival Partners,,,7\n"));
+}
+
+/// Several transactions bump a rollup row that does not exist yet at once (two candidates'
+/// first sten 5 on a test): one INSERT wins, the others' INSERT fails in its savepoint and they
+/// UPDATE instead, so every count lands and no transaction fails.
+async fn concurrent_first_counts_of_a_rollup_row_all_land(backend: Backend) {
+    use credence_api::db::schema::sten_counts;
+    use credence_api::domain::usage::rollup;
+    let w = world(backend, 10).await;
+    let test_id = w.catalogue().await.data[0].id.clone();
+    let bumps = (0..6).map(|_| {
+        let db = w.app.db.clone();
+        let (client, test) = (w.client.id.clone(), test_id.clone());
+        async move {
+            db.transaction(move |conn| {
+                rollup::sten(conn, &client, &test, 5)?;
+                // Hold the transaction open so the others meet the uncommitted row.
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                Ok(())
+            })
+            .await
+        }
+    });
+    for result in futures_util::future::join_all(bumps).await {
+        result.unwrap();
+    }
+    let mut conn = w.app.conn();
+    let counted: i32 = sten_counts::table
+        .find((&w.client.id, &test_id, 5))
+        .select(sten_counts::candidates)
+        .first(&mut *conn)
+        .unwrap();
+    assert_eq!(counted, 6);
 }
