@@ -8,6 +8,7 @@ use actix_web::HttpResponse;
 use futures_util::stream::{self, StreamExt};
 
 use crate::db::{Db, DbConnection};
+use crate::domain::PageRequest;
 use crate::error::ApiError;
 
 /// Rows this many at a time: one short query each, memory bounded by one batch.
@@ -39,6 +40,46 @@ pub trait Export: Send + 'static {
     /// A last line after every row (e.g. totals).
     fn footer(&self) -> Option<Vec<String>> {
         None
+    }
+}
+
+/// An export that reads a list a page at a time: `page` gets the page to read and answers its
+/// rows as cells and the next page's cursor (`None`: that was the last).
+pub struct Paged<F> {
+    page: F,
+    after: Option<String>,
+    done: bool,
+}
+
+pub type PageOfCells = (Vec<Vec<String>>, Option<String>);
+
+pub fn paged<F>(page: F) -> Paged<F>
+where
+    F: FnMut(&mut DbConnection, &PageRequest) -> Result<PageOfCells, ApiError> + Send + 'static,
+{
+    Paged {
+        page,
+        after: None,
+        done: false,
+    }
+}
+
+impl<F> Export for Paged<F>
+where
+    F: FnMut(&mut DbConnection, &PageRequest) -> Result<PageOfCells, ApiError> + Send + 'static,
+{
+    fn next_batch(&mut self, conn: &mut DbConnection) -> Result<Vec<Vec<String>>, ApiError> {
+        if self.done {
+            return Ok(Vec::new());
+        }
+        let request = PageRequest {
+            limit: BATCH,
+            after: self.after.take(),
+        };
+        let (rows, next) = (self.page)(conn, &request)?;
+        self.done = next.is_none();
+        self.after = next;
+        Ok(rows)
     }
 }
 

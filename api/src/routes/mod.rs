@@ -14,6 +14,7 @@ pub mod clients;
 pub mod credit_orders;
 pub mod csv;
 pub mod custom_hosts;
+pub mod exports;
 pub mod extract;
 pub mod idempotency;
 pub mod mail_texts;
@@ -34,6 +35,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
+    // Before the `{id}` routes, which would take `export.csv` for an id.
+    cfg.service(exports::export_candidates)
+        .service(exports::export_clients)
+        .service(exports::export_client_users)
+        .service(exports::export_resellers);
     cfg.service(auth::login)
         .service(auth::refresh)
         .service(auth::logout)

@@ -33,6 +33,7 @@ mod edge;
 mod email_change;
 mod errors;
 mod events;
+mod exports;
 mod hosts_login;
 mod invitations;
 mod invoices;

@@ -42,6 +42,16 @@ pub async fn upload_brand_logo(id: &str, file: &web_sys::File) -> ApiResult<()> 
     .map(|_| ())
 }
 
+/// `GET /admin/resellers/export.csv` for this search.
+pub fn resellers_export_path(q: &str) -> String {
+    let mut path = "/admin/resellers/export.csv?".to_string();
+    if !q.trim().is_empty() {
+        path.push_str("q=");
+        path.push_str(&enc(q.trim()));
+    }
+    path
+}
+
 pub async fn list_resellers(q: &str, cursor: Option<&str>) -> ApiResult<Page<Reseller>> {
     let mut path = format!("/admin/resellers?{}", page_query(50, cursor));
     if !q.trim().is_empty() {

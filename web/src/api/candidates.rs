@@ -18,6 +18,16 @@ pub struct CandidateFilter {
     pub status: String,
 }
 
+/// `GET /candidates/export.csv` with the list's filters.
+pub fn candidates_export_path(filter: &CandidateFilter) -> String {
+    let mut path = "/candidates/export.csv?".to_string();
+    push_param(&mut path, "q", &filter.q);
+    push_param(&mut path, "client_id", &filter.client_id);
+    push_param(&mut path, "project_id", &filter.project_id);
+    push_param(&mut path, "status", &filter.status);
+    path
+}
+
 pub async fn list_candidates(
     filter: &CandidateFilter,
     limit: u32,

@@ -15,6 +15,15 @@ pub struct ClientUserFilter {
     pub status: String,
 }
 
+/// `GET /client-users/export.csv` with the list's filters.
+pub fn client_users_export_path(filter: &ClientUserFilter) -> String {
+    let mut path = "/client-users/export.csv?".to_string();
+    push_param(&mut path, "client_id", &filter.client_id);
+    push_param(&mut path, "q", &filter.q);
+    push_param(&mut path, "status", &filter.status);
+    path
+}
+
 pub async fn list_client_users(
     filter: &ClientUserFilter,
     cursor: Option<&str>,

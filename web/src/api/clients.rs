@@ -22,6 +22,18 @@ pub struct ClientFilter {
     pub below_threshold: bool,
 }
 
+/// `GET /clients/export.csv` with the list's filters.
+pub fn clients_export_path(filter: &ClientFilter) -> String {
+    let mut path = "/clients/export.csv?".to_string();
+    push_param(&mut path, "q", &filter.q);
+    push_param(&mut path, "status", &filter.status);
+    push_param(&mut path, "brand_id", &filter.brand_id);
+    if filter.below_threshold {
+        path.push_str("&below_threshold=true");
+    }
+    path
+}
+
 pub async fn list_clients(
     filter: &ClientFilter,
     limit: u32,

@@ -293,6 +293,11 @@ pub fn new_idempotency_key() -> String {
 }
 
 /// Fetches a file with the bearer token and hands it to the browser as a download.
+/// Saves the CSV at `path` (under `/api/v1`) as a file: a list's export.
+pub async fn download_csv(path: &str, fallback_name: &str) -> ApiResult<()> {
+    download(path, fallback_name).await
+}
+
 async fn download(path: &str, fallback_name: &str) -> ApiResult<()> {
     let resp = send(Method::GET, path, Body::Empty, true).await?;
     let name = resp

@@ -255,3 +255,30 @@ pub fn TableScroll(#[prop(into)] label: String, children: Children) -> impl Into
         </div>
     }
 }
+
+/// "Export CSV": the whole list as it is filtered now (`path` under `/api/v1`), streamed by the
+/// server, saved as a file.
+#[component]
+pub fn ExportButton(
+    #[prop(into)] path: Signal<String>,
+    #[prop(into)] name: String,
+) -> impl IntoView {
+    let toasts = use_toasts();
+    let busy = RwSignal::new(false);
+    let name = StoredValue::new(name);
+    let export = move |_| {
+        busy.set(true);
+        let (path, name) = (path.get_untracked(), name.get_value());
+        leptos::task::spawn_local(async move {
+            if let Err(e) = crate::api::download_csv(&path, &name).await {
+                toasts.problem(&e);
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <button type="button" class="btn" data-testid="export-csv" on:click=export disabled=move || busy.get()>
+            {move || if busy.get() { "Exporting…" } else { "Export CSV" }}
+        </button>
+    }
+}

@@ -49,6 +49,8 @@ pub fn ResellerList() -> impl IntoView {
                 <A href="/admin/resellers/new" attr:class="btn btn-primary" attr:data-testid="reseller-new">
                     "New reseller"
                 </A>
+                <crate::components::widgets::ExportButton name="resellers.csv"
+                    path=Signal::derive(move || api::resellers_export_path(&query.get())) />
             </header>
             <form class="search-bar" role="search" on:submit=on_search>
                 <label for="reseller-search">"Search resellers"</label>

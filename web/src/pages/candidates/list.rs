@@ -43,7 +43,17 @@ pub fn CandidateListPage(portal: Portal) -> impl IntoView {
     };
     view! {
         <section class="page" data-testid="candidate-list">
-            <header class="page-header"><h1>"Candidates"</h1></header>
+            <header class="page-header">
+                <h1>"Candidates"</h1>
+                <crate::components::widgets::ExportButton name="candidates.csv" path=Signal::derive(move || {
+                    api::candidates_export_path(&CandidateFilter {
+                        q: q.get(),
+                        client_id: client_id.get(),
+                        project_id: project_id.get(),
+                        status: status.get(),
+                    })
+                }) />
+            </header>
             <p class="muted">{intro}</p>
             <div class="filters">
                 <form class="search-bar" role="search" on:submit=on_search>

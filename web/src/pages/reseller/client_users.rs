@@ -64,6 +64,13 @@ pub fn ClientUserList() -> impl IntoView {
                     if c.is_empty() { "/reseller/client-users/new".to_string() } else { format!("/reseller/client-users/new?client_id={}", api::enc(&c)) }
                 } attr:class="btn btn-primary" attr:data-testid="client-user-create">"Create"</A>
                 <A href="/reseller/quick-start" attr:class="btn" attr:data-testid="quick-start-preview-open">"Preview the Quick Start Guide"</A>
+                <crate::components::widgets::ExportButton name="client-users.csv" path=Signal::derive(move || {
+                    api::client_users_export_path(&ClientUserFilter {
+                        client_id: client_id.get(),
+                        q: q.get(),
+                        status: status.get(),
+                    })
+                }) />
             </header>
             <div class="filters">
                 <form class="search-bar" role="search" on:submit=on_search>

@@ -49,6 +49,14 @@ pub fn ClientList() -> impl IntoView {
                 <A href="/reseller/clients/new" attr:class="btn btn-primary" attr:data-testid="client-create">
                     "Create"
                 </A>
+                <crate::components::widgets::ExportButton name="clients.csv" path=Signal::derive(move || {
+                    api::clients_export_path(&ClientFilter {
+                        q: q.get(),
+                        status: status.get(),
+                        brand_id: brand.get(),
+                        below_threshold: below.get(),
+                    })
+                }) />
             </header>
             <div class="filters">
                 <form class="search-bar" role="search" on:submit=on_search>
