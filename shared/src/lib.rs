@@ -9,6 +9,7 @@ pub mod assess;
 pub mod auth;
 pub mod bundle;
 pub mod mail_texts;
+pub mod privacy;
 pub mod problem;
 pub mod reseller;
 pub mod status;

@@ -119,6 +119,7 @@ pub(super) fn find_or_create(
             candidates::active.eq(true),
             candidates::created_at.eq(at),
             candidates::updated_at.eq(at),
+            candidates::last_activity_at.eq(Some(at)),
         ))
         .get_result(conn)?;
     Ok((created, true))
@@ -206,6 +207,7 @@ pub(super) fn invite(
             invitations::mailed_at.eq(send_email.then_some(at)),
         ))
         .get_result(conn)?;
+    crate::domain::privacy::touch(conn, &candidate.id, at)?;
     // One assessment per test, in the project's order (`projects::changes` numbers the tests
     // 0, 1, … in that order).
     let assessments: Vec<AssessmentRow> = tests
@@ -331,7 +333,14 @@ pub(super) fn send_link_mail(
             expires,
         },
     );
-    outbox::enqueue(conn, kind, &candidate.email, &sender, &message)
+    outbox::enqueue_about(
+        conn,
+        kind,
+        &candidate.email,
+        &sender,
+        &message,
+        Some(&candidate.id),
+    )
 }
 
 /// Creates the candidate (or finds them by email) and invites them; the candidate as the API

@@ -84,6 +84,7 @@ pub fn update(
             candidates::extra_time_percent.eq(extra.unwrap_or(before.extra_time_percent)),
             candidates::active.eq(patch.active.unwrap_or(before.active)),
             candidates::updated_at.eq(now()),
+            candidates::last_activity_at.eq(Some(now())),
         ))
         .execute(conn)?;
     let after: CandidateRow = candidates::table.find(id).first(conn)?;
@@ -127,6 +128,7 @@ pub fn resend(
             invitations::mailed_at.eq(Some(now())),
         ))
         .execute(conn)?;
+    crate::domain::privacy::touch(conn, &candidate.id, now())?;
     send_link_mail(
         conn,
         links,

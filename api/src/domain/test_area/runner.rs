@@ -161,6 +161,7 @@ pub fn start(
             invitations::updated_at.eq(at),
         ))
         .execute(conn)?;
+        crate::domain::privacy::touch(conn, &invitation.candidate_id, at)?;
     }
     let a: AssessmentRow = assessments::table.find(id).first(conn)?;
     Ok(StartedAssessment {

@@ -122,6 +122,7 @@ pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Re
         .get_result(conn)?;
     let invitation: InvitationRow = invitations::table.find(&a.invitation_id).first(conn)?;
     let (project, client, candidate) = load_context(conn, &invitation)?;
+    crate::domain::privacy::touch(conn, &candidate.id, now())?;
     audit::record(
         conn,
         &AuditActor::system(),
@@ -182,7 +183,14 @@ pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Re
                     link: &link,
                 },
             );
-            outbox::enqueue(conn, "report_summary", report_to, &sender, &message)?;
+            outbox::enqueue_about(
+                conn,
+                "report_summary",
+                report_to,
+                &sender,
+                &message,
+                Some(&candidate.id),
+            )?;
         }
     }
     Ok(())
