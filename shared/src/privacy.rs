@@ -30,7 +30,10 @@ pub struct ResellerRetention {
 #[serde(default)]
 pub struct ResellerRetentionPatch {
     /// Within the vendor's bounds.
-    #[cfg_attr(feature = "openapi", schema(required = true, minimum = 1, maximum = 3650))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, minimum = 1, maximum = 3650)
+    )]
     pub default_days: Option<i64>,
 }
 

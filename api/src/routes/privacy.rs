@@ -155,8 +155,7 @@ pub async fn erase_candidate(
         state
             .db
             .transaction(move |conn| {
-                let (row, client) =
-                    privacy::erase(conn, &actor, &user.tenant, &id, &body.reason)?;
+                let (row, client) = privacy::erase(conn, &actor, &user.tenant, &id, &body.reason)?;
                 candidates::to_dto(conn, row, &client, user.tenant.sees_scores())
             })
             .await?,

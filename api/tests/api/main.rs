@@ -43,6 +43,7 @@ mod partner;
 mod passwords;
 mod price_leaks;
 mod prices;
+mod privacy;
 mod reminders;
 mod reseller_users;
 mod results_export;

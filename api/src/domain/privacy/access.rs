@@ -74,19 +74,24 @@ fn build(
     client_name: String,
     view: View,
 ) -> Result<CandidateExport, ApiError> {
-    let invitation_rows: Vec<(String, String, String, chrono::NaiveDateTime, chrono::NaiveDateTime)> =
-        invitations::table
-            .inner_join(projects::table)
-            .filter(invitations::candidate_id.eq(&row.id))
-            .order(invitations::id.asc())
-            .select((
-                invitations::id,
-                projects::name,
-                invitations::status,
-                invitations::created_at,
-                invitations::expires_at,
-            ))
-            .load(conn)?;
+    let invitation_rows: Vec<(
+        String,
+        String,
+        String,
+        chrono::NaiveDateTime,
+        chrono::NaiveDateTime,
+    )> = invitations::table
+        .inner_join(projects::table)
+        .filter(invitations::candidate_id.eq(&row.id))
+        .order(invitations::id.asc())
+        .select((
+            invitations::id,
+            projects::name,
+            invitations::status,
+            invitations::created_at,
+            invitations::expires_at,
+        ))
+        .load(conn)?;
     let invitation_ids: Vec<String> = invitation_rows.iter().map(|r| r.0.clone()).collect();
     type AssessmentCols = (
         String,
@@ -104,7 +109,10 @@ fn build(
     let assessment_rows: Vec<AssessmentCols> = assessments::table
         .inner_join(tests::table)
         .filter(assessments::invitation_id.eq_any(&invitation_ids))
-        .order((assessments::invitation_id.asc(), assessments::position.asc()))
+        .order((
+            assessments::invitation_id.asc(),
+            assessments::position.asc(),
+        ))
         .select((
             assessments::id,
             assessments::invitation_id,
@@ -134,11 +142,14 @@ fn build(
         .load(conn)?;
     let mut answers_by: HashMap<String, Vec<ExportedAnswer>> = HashMap::new();
     for (assessment_id, question, answer, at) in answer_rows {
-        answers_by.entry(assessment_id).or_default().push(ExportedAnswer {
-            question,
-            answer,
-            answered_at: utc(at),
-        });
+        answers_by
+            .entry(assessment_id)
+            .or_default()
+            .push(ExportedAnswer {
+                question,
+                answer,
+                answered_at: utc(at),
+            });
     }
     let mut assessments_by: HashMap<String, Vec<ExportedAssessment>> = HashMap::new();
     for (id, invitation_id, test_name, status, started, submitted, raw, pct, sten, t, traits) in
@@ -164,14 +175,16 @@ fn build(
     }
     let invitations = invitation_rows
         .into_iter()
-        .map(|(id, project_name, status, created, expires)| ExportedInvitation {
-            assessments: assessments_by.remove(&id).unwrap_or_default(),
-            id,
-            project_name,
-            status: InvitationStatus::parse(&status).unwrap_or(InvitationStatus::Invited),
-            created_at: utc(created),
-            expires_at: utc(expires),
-        })
+        .map(
+            |(id, project_name, status, created, expires)| ExportedInvitation {
+                assessments: assessments_by.remove(&id).unwrap_or_default(),
+                id,
+                project_name,
+                status: InvitationStatus::parse(&status).unwrap_or(InvitationStatus::Invited),
+                created_at: utc(created),
+                expires_at: utc(expires),
+            },
+        )
         .collect();
     let emails = outbox::table
         .filter(outbox::candidate_id.eq(&row.id))
@@ -184,7 +197,14 @@ fn build(
             outbox::created_at,
             outbox::sent_at,
         ))
-        .load::<(String, String, String, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)>(conn)?
+        .load::<(
+            String,
+            String,
+            String,
+            String,
+            chrono::NaiveDateTime,
+            Option<chrono::NaiveDateTime>,
+        )>(conn)?
         .into_iter()
         // The candidate's own export lists the mail sent to them, not reports to the client.
         .filter(|m| view.events || m.1 == row.email)
@@ -219,7 +239,13 @@ fn build(
                 audit_events::created_at,
                 audit_events::details,
             ))
-            .load::<(String, String, Option<String>, chrono::NaiveDateTime, String)>(conn)?
+            .load::<(
+                String,
+                String,
+                Option<String>,
+                chrono::NaiveDateTime,
+                String,
+            )>(conn)?
             .into_iter()
             .map(|(action, object_type, object_id, at, details)| {
                 let details = serde_json::from_str(&details).unwrap_or(serde_json::Value::Null);

@@ -74,8 +74,10 @@ pub fn anonymise(
         ),
     )
     .execute(conn)?;
-    diesel::delete(candidate_sessions::table.filter(candidate_sessions::candidate_id.eq(candidate_id)))
-        .execute(conn)?;
+    diesel::delete(
+        candidate_sessions::table.filter(candidate_sessions::candidate_id.eq(candidate_id)),
+    )
+    .execute(conn)?;
     // No link opens the test area again.
     diesel::update(invitations::table.filter(invitations::candidate_id.eq(candidate_id)))
         .set(invitations::token_hash.eq(None::<String>))
@@ -83,7 +85,7 @@ pub fn anonymise(
     scrub_mail(conn, &before, &placeholder)?;
     let strings = personal_strings(&before);
     scrub_audit(conn, candidate_id, &invitation_ids, &strings, &placeholder)?;
-    scrub_idempotency(conn, &before.email, &strings, &placeholder)?;
+    scrub_idempotency(conn, candidate_id, &before.email, &strings, &placeholder)?;
     Ok(Some(before))
 }
 
@@ -145,13 +147,44 @@ fn scrub_json(
                 false
             }
         }
-        serde_json::Value::Array(items) => items
-            .iter_mut()
-            .fold(false, |any, v| scrub_json(v, email, strings, placeholder) | any),
-        serde_json::Value::Object(map) => map
-            .values_mut()
-            .fold(false, |any, v| scrub_json(v, email, strings, placeholder) | any),
+        serde_json::Value::Array(items) => items.iter_mut().fold(false, |any, v| {
+            scrub_json(v, email, strings, placeholder) | any
+        }),
+        serde_json::Value::Object(map) => map.values_mut().fold(false, |any, v| {
+            scrub_json(v, email, strings, placeholder) | any
+        }),
         _ => false,
+    }
+}
+
+/// Every object describing the candidate (its `id` or `candidate_id` is theirs, or its `email`
+/// is theirs) gets the placeholders for names, email and phone, whatever they were then.
+fn scrub_person(value: &mut serde_json::Value, candidate_id: &str, email: &str, placeholder: &str) {
+    match value {
+        serde_json::Value::Object(map) => {
+            let is = |k: &str, v: &str| map.get(k).and_then(|x| x.as_str()) == Some(v);
+            if is("id", candidate_id) || is("candidate_id", candidate_id) || is("email", email) {
+                for (key, to) in [
+                    ("first_name", serde_json::json!(ANONYMISED_FIRST_NAME)),
+                    ("last_name", serde_json::json!(ANONYMISED_LAST_NAME)),
+                    ("email", serde_json::json!(placeholder)),
+                    ("phone", serde_json::Value::Null),
+                ] {
+                    if let Some(v) = map.get_mut(key) {
+                        *v = to;
+                    }
+                }
+            }
+            for v in map.values_mut() {
+                scrub_person(v, candidate_id, email, placeholder);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for v in items {
+                scrub_person(v, candidate_id, email, placeholder);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -190,19 +223,23 @@ fn scrub_audit(
     Ok(())
 }
 
-/// Stored answers for idempotent replay (kept 24 hours) that show the candidate.
+/// Stored answers for idempotent replay (kept 24 hours) that show the candidate: by their
+/// email or their id (an answer stored before an edit shows the details of then).
 fn scrub_idempotency(
     conn: &mut DbConnection,
+    candidate_id: &str,
     email: &str,
     strings: &[String],
     placeholder: &str,
 ) -> Result<(), ApiError> {
-    let pattern = crate::domain::like_pattern(email);
+    use diesel::sql_types::{Bool, Text};
     let rows: Vec<(String, String, String)> = idempotency_keys::table
         .filter(
-            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(response_body) LIKE ")
-                .bind::<diesel::sql_types::Text, _>(pattern)
-                .sql(" ESCAPE '\\'"),
+            diesel::dsl::sql::<Bool>("(lower(response_body) LIKE ")
+                .bind::<Text, _>(crate::domain::like_pattern(email))
+                .sql(" ESCAPE '\\' OR response_body LIKE ")
+                .bind::<Text, _>(crate::domain::like_pattern(candidate_id))
+                .sql(" ESCAPE '\\')"),
         )
         .select((
             idempotency_keys::principal,
@@ -213,6 +250,7 @@ fn scrub_idempotency(
     for (principal, key, body) in rows {
         let scrubbed = match serde_json::from_str::<serde_json::Value>(&body) {
             Ok(mut value) => {
+                scrub_person(&mut value, candidate_id, email, placeholder);
                 scrub_json(&mut value, email, strings, placeholder);
                 value.to_string()
             }
@@ -242,12 +280,33 @@ mod tests {
             "Jane".to_string(),
             "Doe".to_string(),
         ];
-        assert!(scrub_json(&mut v, "jane@x.example", &strings, "anonymised+1@invalid"));
+        assert!(scrub_json(
+            &mut v,
+            "jane@x.example",
+            &strings,
+            "anonymised+1@invalid"
+        ));
         assert_eq!(v["first_name"], "Anonymised");
         assert_eq!(v["email"], "anonymised+1@invalid");
         assert_eq!(v["note"], "mail anonymised+1@invalid");
         assert_eq!(v["project"], "Sales");
         assert_eq!(v["list"][0]["name"], "Anonymised");
         assert!(!scrub_json(&mut v, "jane@x.example", &strings, "x"));
+    }
+
+    #[test]
+    fn objects_describing_the_candidate_lose_every_detail() {
+        let mut v = serde_json::json!({
+            "id": "c1", "first_name": "Old", "last_name": "Name", "email": "old@x.example",
+            "phone": "+44 1", "invitations": [{ "candidate_id": "c1", "project_name": "P" }],
+            "other": { "id": "c2", "first_name": "Kim" }
+        });
+        scrub_person(&mut v, "c1", "new@x.example", "anonymised+c1@invalid");
+        assert_eq!(v["first_name"], "Anonymised");
+        assert_eq!(v["last_name"], "candidate");
+        assert_eq!(v["email"], "anonymised+c1@invalid");
+        assert_eq!(v["phone"], serde_json::Value::Null);
+        assert_eq!(v["invitations"][0]["project_name"], "P");
+        assert_eq!(v["other"]["first_name"], "Kim");
     }
 }
