@@ -146,20 +146,20 @@ async fn books(w: &World) -> (i64, String, String) {
     let balance = w.balance();
     let mut conn = w.app.conn();
     // As stored: the ledger's descriptions name the candidate as they are now.
-    let ledger: Vec<(String, String, i64, i64, Option<String>, Option<String>)> =
-        ledger_entries::table
-            .filter(ledger_entries::client_id.eq(&w.client.id))
-            .order(ledger_entries::id.asc())
-            .select((
-                ledger_entries::id,
-                ledger_entries::kind,
-                ledger_entries::delta,
-                ledger_entries::balance_after,
-                ledger_entries::reference,
-                ledger_entries::reason,
-            ))
-            .load(&mut *conn)
-            .unwrap();
+    type Entry = (String, String, i64, i64, Option<String>, Option<String>);
+    let ledger: Vec<Entry> = ledger_entries::table
+        .filter(ledger_entries::client_id.eq(&w.client.id))
+        .order(ledger_entries::id.asc())
+        .select((
+            ledger_entries::id,
+            ledger_entries::kind,
+            ledger_entries::delta,
+            ledger_entries::balance_after,
+            ledger_entries::reference,
+            ledger_entries::reason,
+        ))
+        .load(&mut *conn)
+        .unwrap();
     assert!(ledger.len() >= 2);
     let inv: Vec<(String, String, i64)> = invoices::table
         .order(invoices::id.asc())
