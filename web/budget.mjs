@@ -7,7 +7,9 @@
 // regression fails; lower them as bundles shrink. The targets (issue 14) are lower still: test
 // area ≤ 150 kB, each staff portal ≤ 300 kB (measured 2026-12-01: test area 175.9, public
 // 190.3, admin 321.9, reseller 475.9, client 410.5; the price lists card then took admin to
-// 331.8; the Tests page (test catalogue) then took it to 339.7).
+// 331.8; the Tests page (test catalogue) then took it to 339.7; data protection — the candidate
+// data export page, Erase…, the Anonymised badge and the retention field — took reseller from
+// 476.7 to 491.1 and client from 409.2 to 418.9, test area 178.2 with "Download my data").
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
@@ -16,8 +18,8 @@ export const BUDGET_KB = {
   "test-area": 180,
   public: 195,
   admin: 343,
-  reseller: 480,
-  client: 415,
+  reseller: 494,
+  client: 422,
 };
 export const TARGET_KB = { "test-area": 150, public: 300, admin: 300, reseller: 300, client: 300 };
 

@@ -590,6 +590,23 @@ async fn an_erased_candidates_email_is_gone_from_every_table_and_the_books_are_u
         .post(&path, Some(&w.reseller), json!({ "reason": "again" }))
         .await
         .assert_problem(409, "already_anonymised");
+    // Nothing can put personal data back on the anonymised row.
+    w.app
+        .patch(
+            &format!("/candidates/{}", erin.id),
+            Some(&w.client_user),
+            json!({ "email": email }),
+        )
+        .await
+        .assert_problem(409, "candidate_anonymised");
+    w.app
+        .post(
+            &format!("/candidates/{}/invitations", erin.id),
+            Some(&w.client_user),
+            json!({ "project_id": p.id }),
+        )
+        .await
+        .assert_problem(409, "candidate_anonymised");
     // Gone from every text column of every table (SQLite's search table included), on both
     // databases; the bystander is still there.
     {

@@ -15,6 +15,7 @@ mod custom_hosts;
 mod integrations;
 mod mail_texts;
 mod orders;
+mod privacy;
 mod projects;
 mod session;
 
@@ -28,6 +29,7 @@ pub use custom_hosts::*;
 pub use integrations::*;
 pub use mail_texts::*;
 pub use orders::*;
+pub use privacy::*;
 pub use projects::*;
 pub use session::*;
 
@@ -290,7 +292,16 @@ pub fn new_idempotency_key() -> String {
 
 /// Fetches a file with the bearer token and hands it to the browser as a download.
 async fn download(path: &str, fallback_name: &str) -> ApiResult<()> {
-    let resp = send(Method::GET, path, Body::Empty, true).await?;
+    save_response(
+        send(Method::GET, path, Body::Empty, true).await?,
+        fallback_name,
+    )
+    .await
+}
+
+/// Hands a response's body to the browser as a download (its `Content-Disposition` name, else
+/// `fallback_name`).
+async fn save_response(resp: Response, fallback_name: &str) -> ApiResult<()> {
     let name = resp
         .headers()
         .get("Content-Disposition")

@@ -207,7 +207,10 @@ pub(super) fn invite(
             invitations::mailed_at.eq(send_email.then_some(at)),
         ))
         .get_result(conn)?;
-    crate::domain::privacy::touch(conn, &candidate.id, at)?;
+    // A new candidate's last activity was set when they were created (one statement fewer).
+    if !invitee.new {
+        crate::domain::privacy::touch(conn, &candidate.id, at)?;
+    }
     // One assessment per test, in the project's order (`projects::changes` numbers the tests
     // 0, 1, … in that order).
     let assessments: Vec<AssessmentRow> = tests
@@ -408,6 +411,7 @@ pub fn invite_existing(
     project_id: &str,
 ) -> Result<Invitation, ApiError> {
     let (candidate, client) = get_scoped_candidate(conn, tenant, candidate_id)?;
+    crate::domain::privacy::refuse_anonymised(&candidate)?;
     let (project, project_client) = match get_scoped_project(conn, tenant, project_id.trim()) {
         Ok(p) => p,
         Err(_) => {

@@ -28,6 +28,7 @@ pub fn update(
     patch: &CandidatePatch,
 ) -> Result<(CandidateRow, ClientRow), ApiError> {
     let (before, client) = get_scoped_candidate(conn, tenant, id)?;
+    crate::domain::privacy::refuse_anonymised(&before)?;
     let mut v = Validator::new();
     let first = patch
         .first_name

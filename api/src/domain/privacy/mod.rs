@@ -38,6 +38,18 @@ pub fn touch(
     Ok(())
 }
 
+/// An anonymised candidate is kept only as statistics: no edits, no new invitations (409
+/// `candidate_anonymised`; the person can be invited again as a new candidate).
+pub fn refuse_anonymised(candidate: &CandidateRow) -> Result<(), ApiError> {
+    match candidate.anonymised_at {
+        Some(_) => Err(ApiError::conflict(
+            "candidate_anonymised",
+            "This candidate's data has been anonymised: invite the person again as a new candidate.",
+        )),
+        None => Ok(()),
+    }
+}
+
 /// An erasure request: the candidate is anonymised now (as retention would), with the reason
 /// in the audit log (`candidate.erased`). Credits are never refunded or charged again. A
 /// candidate already anonymised is a 409 `already_anonymised`.

@@ -19,6 +19,7 @@ pub fn ResellerSettings() -> impl IntoView {
         <section class="page" data-testid="reseller-settings">
             <header class="page-header"><h1>"Settings"</h1></header>
             <CustomHostCard />
+            <crate::components::retention::RetentionCard />
             <crate::pages::reseller::mail_texts::MailTextsCard />
         </section>
     }

@@ -162,6 +162,7 @@ fn ClientPage(client: Client) -> impl IntoView {
             <div class="stack">
                 <ClientLogo current=current />
                 <TakeBackCredits current=current on_done=Callback::new(move |_| ledger.reload()) />
+                <crate::components::retention::RetentionCard client_id=id.get_value() />
             </div>
         </div>
         <section class="stack" aria-labelledby="client-users-heading" data-testid="client-users">
