@@ -1,0 +1,76 @@
+// Data protection in the client portal: a client user opens a candidate's data export (the
+// printable page with their details, invitation and mail), then erases the candidate on request
+// with a reason — the row stays, anonymised, in the candidate list; the balance is unchanged.
+import { expect, test } from '@playwright/test';
+import { checkPage, login, unique } from './support';
+import { bearer, resellerWithClient } from './world';
+
+test('a client user exports a candidate’s data and erases the candidate with a reason', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const { client } = await resellerWithClient(request, 5);
+  const asClient = await bearer(request, client.email, client.password);
+  const tests = await request.get('/api/v1/tests', { headers: asClient });
+  expect(tests.status()).toBe(200);
+  const numerical = ((await tests.json()).data as { id: string; category: string; norm_groups: { id: string }[] }[]).find(
+    (t) => t.category === 'numerical',
+  )!;
+  const projectName = unique('Privacy intake');
+  const project = await request.post('/api/v1/projects', {
+    headers: asClient,
+    data: { name: projectName, tests: [{ test_id: numerical.id, norm_group_id: numerical.norm_groups[0].id }] },
+  });
+  expect(project.status()).toBe(201);
+  const email = `${unique('erin')}@e2e.test`.toLowerCase();
+  const invited = await request.post('/api/v1/candidates', {
+    headers: asClient,
+    data: { project_id: (await project.json()).id, first_name: 'Erin', last_name: 'Erasable', email, phone: '+44 20 7946 0123' },
+  });
+  expect(invited.status()).toBe(201);
+  const candidateId = (await invited.json()).id as string;
+
+  await login(page, client.email, client.password);
+  await expect(page).toHaveURL(/\/client$/);
+  const balance = page.getByTestId('client-balance');
+  await expect(balance).toHaveText('4');
+  await page.goto(`/client/candidates/${candidateId}`);
+  await expect(page.getByTestId('candidate-title')).toHaveText('Erin Erasable');
+
+  // Export data: the printable page with everything kept about them.
+  await page.getByTestId('export-link').click();
+  await expect(page).toHaveURL(new RegExp(`/client/candidates/${candidateId}/export$`));
+  await expect(page.getByTestId('export-email')).toHaveText(email);
+  await expect(page.getByTestId('export-last_name')).toHaveText('Erasable');
+  await expect(page.getByTestId('export-phone')).toHaveText('+44 20 7946 0123');
+  // One invitation (its project) with one test (its answers, none yet).
+  await expect(page.getByTestId('export-invitations').locator('h3')).toHaveText([projectName, 'Numerical Reasoning']);
+  await expect(page.getByTestId('export-emails-row').first()).toContainText('invitation');
+  await expect(page.getByTestId('export-events-row').first()).toContainText('invitation.created');
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-download').click();
+  expect((await download).suggestedFilename()).toBe(`candidate-${candidateId}.json`);
+  await checkPage(page, 'candidate data export');
+  await page.getByRole('link', { name: 'Back to the candidate' }).click();
+
+  // Erase…: a reason is required, then the candidate is anonymised at once.
+  await page.getByTestId('candidate-erase').click();
+  await expect(page.getByTestId('erase-form')).toBeVisible();
+  await checkPage(page, 'erase candidate');
+  await page.getByTestId('erase-confirm').click();
+  await expect(page.getByTestId('erase-form')).toContainText('Say why the candidate');
+  await page.getByTestId('erase-reason').fill('The candidate asked by email on 1 December.');
+  await page.getByTestId('erase-confirm').click();
+  await expect(page.getByTestId('toast').filter({ hasText: "The candidate's data was erased" })).toBeVisible();
+  await expect(page.getByTestId('candidate-anonymised')).toHaveText('Anonymised');
+  await expect(page.getByTestId('candidate-title')).toHaveText('Anonymised candidate');
+  await expect(page.getByTestId('candidate-email')).toHaveText(`anonymised+${candidateId}@invalid`);
+  await expect(page.getByTestId('candidate-erase')).toHaveCount(0);
+  await expect(balance).toHaveText('4');
+  await checkPage(page, 'anonymised candidate');
+
+  // The list keeps the row, anonymised; the person's email is nowhere on it.
+  await page.getByTestId('nav-candidates').click();
+  const row = page.getByTestId('candidate-row').and(page.locator(`[data-email="anonymised+${candidateId}@invalid"]`));
+  await expect(row.getByTestId('candidate-anonymised')).toHaveText('Anonymised');
+  await expect(page.getByText(email)).toHaveCount(0);
+  await checkPage(page, 'candidates with an anonymised row');
+});
