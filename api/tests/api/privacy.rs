@@ -590,7 +590,7 @@ async fn an_erased_candidates_email_is_gone_from_every_table_and_the_books_are_u
         .post(&path, Some(&w.reseller), json!({ "reason": "again" }))
         .await
         .assert_problem(409, "already_anonymised");
-    // Nothing can put personal data back on the anonymised row.
+    // Nothing can put personal data back on the anonymised row, nor mail it.
     w.app
         .patch(
             &format!("/candidates/{}", erin.id),
@@ -604,6 +604,14 @@ async fn an_erased_candidates_email_is_gone_from_every_table_and_the_books_are_u
             &format!("/candidates/{}/invitations", erin.id),
             Some(&w.client_user),
             json!({ "project_id": p.id }),
+        )
+        .await
+        .assert_problem(409, "candidate_anonymised");
+    w.app
+        .post(
+            &format!("/invitations/{}/resend", erin.invitations[0].id),
+            Some(&w.client_user),
+            json!({}),
         )
         .await
         .assert_problem(409, "candidate_anonymised");

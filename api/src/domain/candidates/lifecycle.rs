@@ -112,6 +112,7 @@ pub fn resend(
     id: &str,
 ) -> Result<(), ApiError> {
     let (invitation, project, client, candidate) = scoped_invitation(conn, tenant, id)?;
+    crate::domain::privacy::refuse_anonymised(&candidate)?;
     if !invitation.status.is_open() {
         return Err(ApiError::conflict(
             "invitation_closed",

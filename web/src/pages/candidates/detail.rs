@@ -133,7 +133,7 @@ fn CandidatePage(candidate: Candidate, portal: Portal) -> impl IntoView {
                 } else {
                     invitations
                         .into_iter()
-                        .map(|i| view! { <InvitationCard invitation=i portal=portal on_changed=reload /> })
+                        .map(|i| view! { <InvitationCard invitation=i portal=portal anonymised=anonymised() on_changed=reload /> })
                         .collect_view()
                         .into_any()
                 }
@@ -154,12 +154,14 @@ fn CandidatePage(candidate: Candidate, portal: Portal) -> impl IntoView {
 fn InvitationCard(
     invitation: Invitation,
     portal: Portal,
+    /// An anonymised candidate's invitations are kept as they are: no resend, no cancel.
+    anonymised: bool,
     on_changed: Callback<()>,
 ) -> impl IntoView {
     let toasts = use_toasts();
     let balance = BalanceRefresh::new();
     let id = StoredValue::new(invitation.id.clone());
-    let open = invitation.status.is_open();
+    let open = invitation.status.is_open() && !anonymised;
     let resend = Action::new_local(move |_: &()| async move {
         match api::resend_invitation(&id.get_value()).await {
             Ok(()) => toasts.success("The invitation email was sent again"),
