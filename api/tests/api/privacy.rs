@@ -16,14 +16,17 @@ use diesel::sql_types::{BigInt, Text};
 use serde_json::{json, Value};
 
 use crate::app::Backend;
-use crate::assessments_world::{keys, world, World};
+use crate::app::Options;
+use crate::assessments_world::{keys, world, world_with, World};
 use crate::both_backends;
 use crate::fixtures::reseller_with_user;
+use crate::wait::wait_until;
 
 both_backends!(
     retention_periods_are_set_within_the_vendors_bounds,
     the_job_anonymises_only_candidates_past_their_period_and_keeps_the_aggregates,
     concurrent_runs_anonymise_each_candidate_once,
+    the_housekeeping_job_anonymises_on_its_own,
     an_erased_candidates_email_is_gone_from_every_table_and_the_books_are_untouched,
     an_export_holds_the_candidates_data_and_nothing_of_another_tenant,
 );
@@ -459,6 +462,47 @@ async fn concurrent_runs_anonymise_each_candidate_once(backend: Backend) {
         .map(|e| e.details["count"].as_i64().unwrap())
         .sum();
     assert_eq!(logged, 12);
+}
+
+async fn the_housekeeping_job_anonymises_on_its_own(backend: Backend) {
+    let w = world_with(
+        backend,
+        10,
+        Options {
+            env: [("CREDENCE_HOUSEKEEPING_MS", "50".to_string())].into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    let p = w.project(&["numerical"], json!({})).await;
+    let due = invite(&w, &p.id, "Dora", "Due", "dora@cand.example").await;
+    let fresh = invite(&w, &p.id, "Fred", "Fresh", "fred@cand.example").await;
+    set_last_activity(&w, &due.id, 731);
+    let path = format!("/candidates/{}", due.id);
+    let got: Candidate = wait_until(
+        "the job anonymises the due candidate",
+        std::time::Duration::from_secs(10),
+        || async {
+            let c: Candidate = w.app.get(&path, Some(&w.client_user)).await.json();
+            c.anonymised_at.is_some().then_some(c)
+        },
+    )
+    .await;
+    assert_eq!(got.email, format!("anonymised+{}@invalid", due.id));
+    // Several more rounds later: still one event, and the fresh candidate untouched.
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(300)).await;
+    let logged = events(&w, &w.client_user, "candidates.anonymised").await;
+    assert_eq!(logged.len(), 1);
+    assert_eq!(logged[0].details["count"], 1);
+    let f: Candidate = w
+        .app
+        .get(&format!("/candidates/{}", fresh.id), Some(&w.client_user))
+        .await
+        .json();
+    assert_eq!(
+        (f.anonymised_at, f.email.as_str()),
+        (None, "fred@cand.example")
+    );
 }
 
 #[derive(QueryableByName)]
