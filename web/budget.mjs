@@ -9,7 +9,7 @@
 // 190.3, admin 321.9, reseller 475.9, client 410.5; the price lists card then took admin to
 // 331.8; the Tests page (test catalogue) then took it to 339.7; data protection — the candidate
 // data export page, Erase…, the Anonymised badge and the retention field — took reseller from
-// 476.7 to 491.1 and client from 409.2 to 418.9, test area 178.2 with "Download my data").
+// 476.7 to 491.7 and client from 409.2 to 423.6, test area 178.2 with "Download my data").
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
@@ -19,7 +19,7 @@ export const BUDGET_KB = {
   public: 195,
   admin: 343,
   reseller: 494,
-  client: 422,
+  client: 426,
 };
 export const TARGET_KB = { "test-area": 150, public: 300, admin: 300, reseller: 300, client: 300 };
 

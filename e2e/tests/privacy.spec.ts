@@ -1,6 +1,8 @@
-// Data protection in the client portal: a client user opens a candidate's data export (the
-// printable page with their details, invitation and mail), then erases the candidate on request
-// with a reason — the row stays, anonymised, in the candidate list; the balance is unchanged.
+// Data protection: a candidate downloads their own data from the test area; a client user sets
+// the client's retention period, opens a candidate's data export (the printable page with their
+// details, invitation and mail), then erases the candidate on request with a reason — the row
+// stays, anonymised, in the candidate list; the balance is unchanged. A reseller sets the
+// default retention and a client's own.
 import { expect, test } from '@playwright/test';
 import * as fs from 'node:fs';
 import { checkPage, login, PHONE, unique, waitForMail } from './support';
@@ -74,6 +76,13 @@ test('a client user exports a candidate’s data and erases the candidate with a
   await expect(page).toHaveURL(/\/client$/);
   const balance = page.getByTestId('client-balance');
   await expect(balance).toHaveText('4');
+  // The dashboard's Data retention: the client's own period, within the vendor's bounds.
+  const retention = page.getByTestId('retention');
+  await expect(retention).toContainText('blank: the default, 730 days');
+  await retention.getByTestId('retention-days').fill('120');
+  await retention.getByTestId('retention-save').click();
+  await expect(page.getByTestId('toast').filter({ hasText: 'Retention period saved' })).toBeVisible();
+  await checkPage(page, 'client dashboard with retention');
   await page.goto(`/client/candidates/${candidateId}`);
   await expect(page.getByTestId('candidate-title')).toHaveText('Erin Erasable');
 

@@ -1,5 +1,5 @@
 //! The retention period field: the reseller's default (Settings) or a client's own (the
-//! reseller's client page; blank follows the default). Candidates are anonymised this many
+//! reseller's client page and the client's dashboard; blank follows the default). Candidates are anonymised this many
 //! days after their last activity, within the vendor's bounds.
 
 use leptos::prelude::*;
