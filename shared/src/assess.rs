@@ -233,6 +233,10 @@ pub struct Candidate {
     pub invitations: Vec<Invitation>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When the candidate was anonymised (retention or an erasure request): their details are
+    /// placeholders, answers gone, scores kept as anonymous statistics.
+    #[serde(default)]
+    pub anonymised_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod bundle;
 pub mod events;
 pub mod mail_texts;
+pub mod privacy;
 pub mod problem;
 pub mod resale;
 pub mod reseller;

@@ -189,6 +189,7 @@ pub fn ResellerApp() -> impl IntoView {
                     <Route path=path!("projects/:id") view=crate::pages::projects::ResellerProjectDetail />
                     <Route path=path!("candidates") view=ResellerCandidates />
                     <Route path=path!("candidates/:id") view=crate::pages::candidates::ResellerCandidateDetail />
+                    <Route path=path!("candidates/:id/export") view=crate::pages::candidates::ResellerCandidateExport />
                     <Route path=path!("credit-orders") view=CreditOrderList />
                     <Route path=path!("credit-orders/new") view=CreditOrderNew />
                     <Route path=path!("invoices") view=InvoiceList />
@@ -221,6 +222,7 @@ pub fn ClientApp() -> impl IntoView {
                     <Route path=path!("candidates") view=ClientCandidates />
                     <Route path=path!("candidates/:id") view=crate::pages::candidates::ClientCandidateDetail />
                     <Route path=path!("candidates/:id/report") view=crate::pages::candidates::ClientCandidateReport />
+                    <Route path=path!("candidates/:id/export") view=crate::pages::candidates::ClientCandidateExport />
                     <Route path=path!("credits") view=ClientCredits />
                     <Route path=path!("analytics") view=crate::pages::analytics::ClientAnalytics />
                     <Route path=path!("users") view=ClientUsers />

@@ -48,6 +48,7 @@ diesel::table! {
         host_check_result -> Nullable<Text>,
         host_check_addresses -> Nullable<Text>,
         host_checked_at -> Nullable<Timestamp>,
+        retention_default_days -> Integer,
     }
 }
 
@@ -96,6 +97,7 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        retention_days -> Nullable<Integer>,
     }
 }
 
@@ -274,6 +276,7 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         from_name -> Nullable<Text>,
         from_address -> Nullable<Text>,
+        candidate_id -> Nullable<Text>,
     }
 }
 
@@ -311,6 +314,8 @@ diesel::table! {
         currency -> Text,
         default_credit_threshold -> BigInt,
         updated_at -> Timestamp,
+        retention_min_days -> Integer,
+        retention_max_days -> Integer,
     }
 }
 
@@ -449,6 +454,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         reseller_id -> Text,
+        last_activity_at -> Nullable<Timestamp>,
+        anonymised_at -> Nullable<Timestamp>,
     }
 }
 

@@ -21,6 +21,7 @@ pub mod mail_texts;
 pub mod orders;
 pub mod outbox;
 pub mod prices;
+pub mod privacy;
 pub mod projects;
 pub mod rate_limits;
 pub mod resale;

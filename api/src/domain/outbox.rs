@@ -33,6 +33,19 @@ pub fn enqueue(
     sender: &Sender,
     message: &MailMessage,
 ) -> Result<(), ApiError> {
+    enqueue_about(conn, kind, to, sender, message, None)
+}
+
+/// `enqueue` for a mail to or about a candidate (an invitation, a report naming them), so the
+/// candidate's export lists it and an erasure scrubs it (`domain::privacy`).
+pub fn enqueue_about(
+    conn: &mut DbConnection,
+    kind: &str,
+    to: &str,
+    sender: &Sender,
+    message: &MailMessage,
+    candidate_id: Option<&str>,
+) -> Result<(), ApiError> {
     for (what, value) in [
         ("From name", &sender.name),
         ("From address", &sender.address),
@@ -65,6 +78,7 @@ pub fn enqueue(
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(at),
             outbox::created_at.eq(at),
+            outbox::candidate_id.eq(candidate_id),
         ))
         .execute(conn)?;
     tracing::info!(mail_id = %id, kind, to, subject = %message.subject, "mail queued in the outbox");
@@ -92,6 +106,8 @@ pub struct OutboxRow {
     pub from_name: Option<String>,
     /// The From address; `None`: the platform address.
     pub from_address: Option<String>,
+    /// The candidate the mail is to or about (`domain::privacy` lists and scrubs these).
+    pub candidate_id: Option<String>,
 }
 
 /// Claims up to `limit` due mails (oldest due first) for `claim_for`, so nobody else sends

@@ -41,6 +41,8 @@ pub struct ResellerRow {
     pub host_check_result: Option<String>,
     pub host_check_addresses: Option<String>,
     pub host_checked_at: Option<chrono::NaiveDateTime>,
+    /// Retention its clients start with (days after a candidate's last activity).
+    pub retention_default_days: i32,
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<ResellerRow, ApiError> {

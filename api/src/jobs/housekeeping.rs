@@ -1,12 +1,13 @@
 //! Periodic work: expire invitations past their date (refunding tests never started), submit
 //! timed tests whose deadline passed without a submit, issue last month's draft invoices, and
 //! forget what is kept only for a while (`domain::retention::purge`: idempotency answers after
-//! 24 h, sent mail bodies, old throttle buckets). Safe with several processes:
-//! every change is a conditional UPDATE that only one process can win.
+//! 24 h, sent mail bodies, old throttle buckets), and anonymise candidates past their client's
+//! retention period (`domain::privacy::anonymise_due`, 200 per transaction). Safe with several
+//! processes: every change is a conditional UPDATE that only one process can win.
 
 use crate::config::Config;
 use crate::db::Db;
-use crate::domain::{candidates, invoices, retention, test_area};
+use crate::domain::{candidates, invoices, privacy, retention, test_area};
 
 pub async fn run(db: Db, config: Config, interval: std::time::Duration) {
     loop {
@@ -25,6 +26,7 @@ pub async fn run(db: Db, config: Config, interval: std::time::Duration) {
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "housekeeping purge failed"),
         }
+        anonymise_due(&db).await;
         match outcome {
             Ok((0, 0, 0)) => {}
             Ok((expired, submitted, issued)) => {
@@ -33,5 +35,32 @@ pub async fn run(db: Db, config: Config, interval: std::time::Duration) {
             Err(e) => tracing::warn!(error = %e, "housekeeping round failed"),
         }
         tokio::time::sleep(interval).await;
+    }
+}
+
+/// Batches of `privacy::BATCH` candidates, each in its own short transaction, while batches
+/// come back full (at most `MAX_BATCHES` a round, so one round never runs long).
+async fn anonymise_due(db: &Db) {
+    const MAX_BATCHES: usize = 50;
+    for _ in 0..MAX_BATCHES {
+        let at = crate::db::now();
+        match db
+            .transaction(move |conn| privacy::anonymise_due(conn, at, privacy::BATCH))
+            .await
+        {
+            Ok(done) => {
+                let count: usize = done.iter().map(|d| d.count).sum();
+                if count > 0 {
+                    tracing::info!(count, clients = done.len(), "housekeeping: anonymised");
+                }
+                if (count as i64) < privacy::BATCH {
+                    return;
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "housekeeping anonymisation failed");
+                return;
+            }
+        }
     }
 }

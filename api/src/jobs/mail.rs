@@ -162,6 +162,7 @@ mod tests {
             sent_at: None,
             from_name: from_name.map(str::to_string),
             from_address: from_address.map(str::to_string),
+            candidate_id: None,
         }
     }
 

@@ -123,6 +123,7 @@ pub async fn get_candidate(
 #[utoipa::path(tag = "candidates", params(("id" = String, Path)), request_body = CandidatePatch, responses(
     (status = 200, body = Candidate),
     (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`candidate_anonymised`", body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[patch("/candidates/{id}")]

@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod mail_texts;
 pub mod ops;
 pub mod prices;
+pub mod privacy;
 pub mod problem;
 pub mod projects;
 pub mod public;
@@ -162,6 +163,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(candidate::submit)
         .service(audit::list_audit_events)
         .service(audit::list_changes)
+        .service(privacy::get_retention_bounds)
+        .service(privacy::set_retention_bounds)
+        .service(privacy::get_reseller_retention)
+        .service(privacy::set_reseller_retention)
+        .service(privacy::get_client_retention)
+        .service(privacy::set_client_retention)
+        .service(privacy::erase_candidate)
+        .service(privacy::export_candidate)
+        .service(privacy::export_own_data)
         .service(public::branding)
         .service(public::logo)
         .service(analytics::reseller_usage)

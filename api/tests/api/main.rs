@@ -48,6 +48,7 @@ mod partner;
 mod passwords;
 mod price_leaks;
 mod prices;
+mod privacy;
 mod reminders;
 mod resale;
 mod reseller_users;

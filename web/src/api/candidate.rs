@@ -9,7 +9,7 @@ use credence_shared::assess::{
 use gloo_net::http::{Method, Response};
 use serde::{Deserialize, Serialize};
 
-use super::{check, decode, enc, send_once, ApiError, ApiResult, Body};
+use super::{check, decode, enc, save_response, send_once, ApiError, ApiResult, Body};
 
 // ---------------------------------------------------------------- the stored session
 
@@ -127,6 +127,13 @@ pub async fn save_answers(id: &str, body: &AnswersSave) -> ApiResult<()> {
 pub async fn submit(id: &str) -> ApiResult<SubmitResponse> {
     let path = format!("/candidate/assessments/{}/submit", enc(id));
     decode(authed(Method::POST, &path, Body::Empty).await?).await
+}
+
+/// Downloads everything kept about the candidate (their details, invitations, answers and
+/// the mail sent to them) as JSON.
+pub async fn download_my_data() -> ApiResult<()> {
+    let resp = authed(Method::GET, "/candidate/me/export", Body::Empty).await?;
+    save_response(resp, "my-data.json").await
 }
 
 /// A failure worth retrying by itself: no connection, or the server briefly unwell.

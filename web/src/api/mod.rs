@@ -16,6 +16,7 @@ mod custom_hosts;
 mod integrations;
 mod mail_texts;
 mod orders;
+mod privacy;
 mod projects;
 mod resale;
 mod session;
@@ -31,6 +32,7 @@ pub use custom_hosts::*;
 pub use integrations::*;
 pub use mail_texts::*;
 pub use orders::*;
+pub use privacy::*;
 pub use projects::*;
 pub use resale::*;
 pub use session::*;
@@ -299,7 +301,16 @@ pub async fn download_csv(path: &str, fallback_name: &str) -> ApiResult<()> {
 }
 
 async fn download(path: &str, fallback_name: &str) -> ApiResult<()> {
-    let resp = send(Method::GET, path, Body::Empty, true).await?;
+    save_response(
+        send(Method::GET, path, Body::Empty, true).await?,
+        fallback_name,
+    )
+    .await
+}
+
+/// Hands a response's body to the browser as a download (its `Content-Disposition` name, else
+/// `fallback_name`).
+async fn save_response(resp: Response, fallback_name: &str) -> ApiResult<()> {
     let name = resp
         .headers()
         .get("Content-Disposition")

@@ -147,6 +147,7 @@ pub(super) fn candidate_of(
         invitations,
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
+        anonymised_at: row.anonymised_at.map(|t| t.and_utc()),
     }
 }
 

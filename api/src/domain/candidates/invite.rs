@@ -123,6 +123,7 @@ pub(super) fn find_or_create(
             candidates::active.eq(true),
             candidates::created_at.eq(at),
             candidates::updated_at.eq(at),
+            candidates::last_activity_at.eq(Some(at)),
         ))
         .get_result(conn)?;
     Ok((created, true))
@@ -210,6 +211,10 @@ pub(super) fn invite(
             invitations::mailed_at.eq(send_email.then_some(at)),
         ))
         .get_result(conn)?;
+    // A new candidate's last activity was set when they were created (one statement fewer).
+    if !invitee.new {
+        crate::domain::privacy::touch(conn, &candidate.id, at)?;
+    }
     // One assessment per test, in the project's order (`projects::changes` numbers the tests
     // 0, 1, … in that order).
     let assessments: Vec<AssessmentRow> = tests
@@ -349,7 +354,14 @@ pub(super) fn send_link_mail(
             expires,
         },
     );
-    outbox::enqueue(conn, kind, &candidate.email, &sender, &message)
+    outbox::enqueue_about(
+        conn,
+        kind,
+        &candidate.email,
+        &sender,
+        &message,
+        Some(&candidate.id),
+    )
 }
 
 /// Creates the candidate (or finds them by email) and invites them; the candidate as the API
@@ -417,6 +429,7 @@ pub fn invite_existing(
     project_id: &str,
 ) -> Result<Invitation, ApiError> {
     let (candidate, client) = get_scoped_candidate(conn, tenant, candidate_id)?;
+    crate::domain::privacy::refuse_anonymised(&candidate)?;
     let (project, project_client) = match get_scoped_project(conn, tenant, project_id.trim()) {
         Ok(p) => p,
         Err(_) => {

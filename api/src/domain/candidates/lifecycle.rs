@@ -29,6 +29,7 @@ pub fn update(
     patch: &CandidatePatch,
 ) -> Result<(CandidateRow, ClientRow), ApiError> {
     let (before, client) = get_scoped_candidate(conn, tenant, id)?;
+    crate::domain::privacy::refuse_anonymised(&before)?;
     let mut v = Validator::new();
     let first = patch
         .first_name
@@ -85,6 +86,7 @@ pub fn update(
             candidates::extra_time_percent.eq(extra.unwrap_or(before.extra_time_percent)),
             candidates::active.eq(patch.active.unwrap_or(before.active)),
             candidates::updated_at.eq(now()),
+            candidates::last_activity_at.eq(Some(now())),
         ))
         .execute(conn)?;
     let after: CandidateRow = candidates::table.find(id).first(conn)?;
@@ -111,6 +113,7 @@ pub fn resend(
     id: &str,
 ) -> Result<(), ApiError> {
     let (invitation, project, client, candidate) = scoped_invitation(conn, tenant, id)?;
+    crate::domain::privacy::refuse_anonymised(&candidate)?;
     if !invitation.status.is_open() {
         return Err(ApiError::conflict(
             "invitation_closed",
@@ -128,6 +131,7 @@ pub fn resend(
             invitations::mailed_at.eq(Some(now())),
         ))
         .execute(conn)?;
+    crate::domain::privacy::touch(conn, &candidate.id, now())?;
     send_link_mail(
         conn,
         links,

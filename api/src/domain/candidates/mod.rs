@@ -46,6 +46,10 @@ pub struct CandidateRow {
     pub updated_at: chrono::NaiveDateTime,
     /// The client's reseller, copied for tenant-first indexes.
     pub reseller_id: String,
+    /// Created, edited, invited, mailed a link, started or submitted (`domain::privacy`).
+    pub last_activity_at: Option<chrono::NaiveDateTime>,
+    /// Set once the candidate is anonymised (retention or erasure); never cleared.
+    pub anonymised_at: Option<chrono::NaiveDateTime>,
 }
 
 #[derive(Queryable, Debug, Clone)]

@@ -39,6 +39,8 @@ pub struct ClientRow {
     pub status: ClientStatus,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    /// The client's own retention period; `None`: its reseller's default.
+    pub retention_days: Option<i32>,
 }
 
 /// Code alphabet without look-alikes (0/O, 1/I/L).

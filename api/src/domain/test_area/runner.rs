@@ -175,6 +175,7 @@ pub fn start(
             invitations::updated_at.eq(at),
         ))
         .execute(conn)?;
+        crate::domain::privacy::touch(conn, &invitation.candidate_id, at)?;
         // Only the start that moved the invitation out of `invited` tells the webhooks.
         if first == 1 {
             crate::domain::webhooks::emit(

@@ -138,6 +138,7 @@ pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Re
         rollup::sten(conn, &invitation.client_id, &a.test_id, sten)?;
     }
     let (project, client, candidate) = load_context(conn, &invitation)?;
+    crate::domain::privacy::touch(conn, &candidate.id, now())?;
     audit::record(
         conn,
         &AuditActor::system(),
@@ -203,7 +204,14 @@ pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Re
                     link: &link,
                 },
             );
-            outbox::enqueue(conn, "report_summary", report_to, &sender, &message)?;
+            outbox::enqueue_about(
+                conn,
+                "report_summary",
+                report_to,
+                &sender,
+                &message,
+                Some(&candidate.id),
+            )?;
         }
     }
     Ok(())

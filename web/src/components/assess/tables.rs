@@ -90,7 +90,11 @@ pub fn CandidateTable(items: Vec<Candidate>, portal: Portal) -> impl IntoView {
                                 <tr data-testid="candidate-row" data-email=c.email.clone()>
                                     <td class="nowrap">
                                         <A href=format!("{base}/candidates/{}", c.id)>{format!("{} {}", c.first_name, c.last_name)}</A>
-                                        {(!c.active).then(|| view! { <span class="badge badge-warn">"Deactivated"</span> })}
+                                        {if c.anonymised_at.is_some() {
+                                            Some(view! { <span class="badge badge-muted" data-testid="candidate-anonymised">"Anonymised"</span> }.into_any())
+                                        } else {
+                                            (!c.active).then(|| view! { <span class="badge badge-warn">"Deactivated"</span> }.into_any())
+                                        }}
                                     </td>
                                     <td class="email">{c.email.clone()}</td>
                                     {portal.is_reseller().then(|| view! { <td data-testid="candidate-client">{client}</td> })}

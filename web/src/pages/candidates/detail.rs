@@ -16,6 +16,7 @@ use crate::format;
 use crate::format::plural;
 
 use super::edit::CandidateEditForm;
+use super::erase::EraseCandidate;
 use super::invite::InviteAnother;
 
 #[component]
@@ -71,18 +72,26 @@ fn CandidatePage(candidate: Candidate, portal: Portal) -> impl IntoView {
     let busy = set_active.pending();
     let name = move || current.with(|c| format!("{} {}", c.first_name, c.last_name));
     let active = move || current.with(|c| c.active);
+    let anonymised = move || current.with(|c| c.anonymised_at.is_some());
     let base = portal.base();
     view! {
         <header class="page-header">
             <h1 data-testid="candidate-title">{name}</h1>
             {move || view! { <CandidateStatus status=current.with(|c| c.status) testid="candidate-detail-status" /> }}
-            {move || (!active()).then(|| view! { <span class="badge badge-warn" data-testid="candidate-deactivated">"Deactivated"</span> })}
+            {move || if anonymised() {
+                Some(view! { <span class="badge badge-muted" data-testid="candidate-anonymised">"Anonymised"</span> }.into_any())
+            } else {
+                (!active()).then(|| view! { <span class="badge badge-warn" data-testid="candidate-deactivated">"Deactivated"</span> }.into_any())
+            }}
+            <A href=format!("{base}/candidates/{}/export", candidate.id) attr:class="btn" attr:data-testid="export-link">"Export data"</A>
             {portal.scores().then(|| view! {
                 <A href=format!("/client/candidates/{}/report", candidate.id) attr:class="btn" attr:data-testid="report-link">
                     "Printable report"
                 </A>
             })}
-            {move || if active() {
+            {move || if anonymised() {
+                ().into_any()
+            } else if active() {
                 view! {
                     <ConfirmButton testid="candidate-deactivate" label="Deactivate"
                         question="Deactivate this candidate? They cannot be invited again until reactivated."
@@ -124,16 +133,19 @@ fn CandidatePage(candidate: Candidate, portal: Portal) -> impl IntoView {
                 } else {
                     invitations
                         .into_iter()
-                        .map(|i| view! { <InvitationCard invitation=i portal=portal on_changed=reload /> })
+                        .map(|i| view! { <InvitationCard invitation=i portal=portal anonymised=anonymised() on_changed=reload /> })
                         .collect_view()
                         .into_any()
                 }
             }}
         </section>
-        <div class="two-columns">
-            <CandidateEditForm current=current />
-            <InviteAnother current=current portal=portal on_done=reload />
-        </div>
+        <Show when=move || !anonymised()>
+            <div class="two-columns">
+                <CandidateEditForm current=current />
+                <InviteAnother current=current portal=portal on_done=reload />
+            </div>
+            <EraseCandidate current=current />
+        </Show>
         <p><A href=format!("{base}/candidates")>"Back to candidates"</A></p>
     }
 }
@@ -142,12 +154,14 @@ fn CandidatePage(candidate: Candidate, portal: Portal) -> impl IntoView {
 fn InvitationCard(
     invitation: Invitation,
     portal: Portal,
+    /// An anonymised candidate's invitations are kept as they are: no resend, no cancel.
+    anonymised: bool,
     on_changed: Callback<()>,
 ) -> impl IntoView {
     let toasts = use_toasts();
     let balance = BalanceRefresh::new();
     let id = StoredValue::new(invitation.id.clone());
-    let open = invitation.status.is_open();
+    let open = invitation.status.is_open() && !anonymised;
     let resend = Action::new_local(move |_: &()| async move {
         match api::resend_invitation(&id.get_value()).await {
             Ok(()) => toasts.success("The invitation email was sent again"),

@@ -170,6 +170,7 @@ pub fn ClientDashboard() -> impl IntoView {
                         <p class="muted">"Colleagues who can sign in to this account."</p>
                     </A>
                 </div>
+                <crate::components::retention::RetentionCard client_id=c.id.clone() />
             })}
         </section>
     }

@@ -20,6 +20,7 @@ pub fn ResellerSettings() -> impl IntoView {
             <header class="page-header"><h1>"Settings"</h1></header>
             <crate::pages::reseller::resale::ResalePriceCard />
             <CustomHostCard />
+            <crate::components::retention::RetentionCard />
             <crate::pages::reseller::mail_texts::MailTextsCard />
         </section>
     }

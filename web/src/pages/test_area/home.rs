@@ -55,6 +55,7 @@ fn HomeScreen(me: CandidateMe) -> impl IntoView {
                 <p>"You can close this window."</p>
                 <p class="muted" data-testid="project-name">{me.project.name.clone()}</p>
                 <SupportContact support=support />
+                <MyData />
             </section>
         }
         .into_any();
@@ -88,9 +89,29 @@ fn HomeScreen(me: CandidateMe) -> impl IntoView {
                 </ul>
             </section>
             <SupportContact support=support />
+            <MyData />
         </div>
     }
     .into_any()
+}
+
+/// "Download my data": everything kept about the candidate, as JSON.
+#[component]
+fn MyData() -> impl IntoView {
+    let failed = RwSignal::new(false);
+    let download = move |_| {
+        leptos::task::spawn_local(async move {
+            failed.set(crate::api::candidate::download_my_data().await.is_err());
+        });
+    };
+    view! {
+        <p class="ta-my-data">
+            <button type="button" class="btn btn-ghost" data-testid="download-my-data" on:click=download>
+                "Download my data"
+            </button>
+            {move || failed.get().then(|| view! { <span role="alert">" Your data could not be downloaded. Try again."</span> })}
+        </p>
+    }
 }
 
 #[component]

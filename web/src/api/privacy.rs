@@ -1,0 +1,54 @@
+//! Data protection: retention periods (the reseller's default, a client's own), erasure
+//! requests and a candidate's data export.
+
+use credence_shared::assess::Candidate;
+use credence_shared::privacy::{
+    ClientRetention, ClientRetentionPatch, ErasureRequest, ResellerRetention,
+    ResellerRetentionPatch,
+};
+use gloo_net::http::Method;
+
+use super::{decode, download, enc, get, post, send, ApiResult, Body};
+
+pub async fn get_reseller_retention() -> ApiResult<ResellerRetention> {
+    get("/reseller/retention").await
+}
+
+pub async fn set_reseller_retention(days: i64) -> ApiResult<ResellerRetention> {
+    let body = ResellerRetentionPatch {
+        default_days: Some(days),
+    };
+    decode(send(Method::PUT, "/reseller/retention", Body::json(&body)?, true).await?).await
+}
+
+pub async fn get_client_retention(client_id: &str) -> ApiResult<ClientRetention> {
+    get(&format!("/clients/{}/retention", enc(client_id))).await
+}
+
+/// `None`: back to the reseller's default.
+pub async fn set_client_retention(
+    client_id: &str,
+    days: Option<i64>,
+) -> ApiResult<ClientRetention> {
+    let path = format!("/clients/{}/retention", enc(client_id));
+    let body = ClientRetentionPatch { days };
+    decode(send(Method::PUT, &path, Body::json(&body)?, true).await?).await
+}
+
+/// Anonymises the candidate now (an erasure request), with the reason for the audit log.
+pub async fn erase_candidate(id: &str, reason: &str) -> ApiResult<Candidate> {
+    let body = ErasureRequest {
+        reason: reason.to_string(),
+    };
+    post(&format!("/candidates/{}/erasure", enc(id)), &body).await
+}
+
+/// As JSON: the export page renders whatever it holds (no typed decoding in the bundle).
+pub async fn export_candidate(id: &str) -> ApiResult<serde_json::Value> {
+    get(&format!("/candidates/{}/export", enc(id))).await
+}
+
+pub async fn download_candidate_export(id: &str) -> ApiResult<()> {
+    let path = format!("/candidates/{}/export", enc(id));
+    download(&path, &format!("candidate-{id}.json")).await
+}
