@@ -14,7 +14,8 @@
 // rate limit and the event list, reseller measured 515.1 and client 427.0. Data protection (the
 // candidate data export page, Erase…, the Anonymised badge and the retention field) took reseller
 // from 476.7 to 491.7 and client from 409.2 to 423.6, and test area to 178.2 with "Download my
-// data"; all together: MERGED_SIZES.
+// data"; all of it together measured test area 178.3, admin 355.3, reseller 526.7 and client
+// 444.3.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
@@ -23,8 +24,8 @@ export const BUDGET_KB = {
   "test-area": 180,
   public: 195,
   admin: 357,
-  reseller: 540,
-  client: 450,
+  reseller: 530,
+  client: 447,
 };
 export const TARGET_KB = { "test-area": 150, public: 300, admin: 300, reseller: 300, client: 300 };
 

@@ -52,7 +52,7 @@ pub async fn list_audit_events(
 pub struct ChangeParams {
     /// The `next_after` of the previous page; absent: from the beginning.
     pub after: Option<String>,
-    /// 1 to 500, default 100.
+    /// 1 to 200, default 100.
     pub limit: Option<i64>,
 }
 
@@ -76,8 +76,8 @@ pub async fn list_changes(
     let params = params.into_inner();
     let limit = params.limit.unwrap_or(100);
     let mut v = Validator::new();
-    if !(1..=500).contains(&limit) {
-        v.add("limit", "out_of_range", "Ask for 1 to 500 changes.");
+    if !(1..=200).contains(&limit) {
+        v.add("limit", "out_of_range", "Ask for 1 to 200 changes.");
     }
     v.finish()?;
     Ok(web::Json(
