@@ -27,10 +27,8 @@ use crate::db::DbConnection;
 use crate::domain::calendar::BillingClock;
 use crate::domain::clients::ClientRow;
 use crate::domain::orders::{reseller_currency, OrderRow};
-use crate::error::{ApiError, FieldIssue, Validator};
-
-/// The most months a margin report covers.
-pub const MAX_MONTHS: i64 = 24;
+use crate::domain::usage;
+use crate::error::{ApiError, FieldIssue};
 
 /// A calendar month: `YYYY-MM` and the instants it starts and ends (exclusive).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,16 +64,6 @@ impl Month {
             start: first.and_time(chrono::NaiveTime::MIN),
             end: next.and_time(chrono::NaiveTime::MIN),
         }
-    }
-
-    /// The `count` months up to and including the one `at` falls in, oldest first.
-    pub fn last(count: i64, at: NaiveDateTime) -> Vec<Month> {
-        let this = at.date().with_day(1).unwrap_or(at.date());
-        (0..count)
-            .rev()
-            .filter_map(|back| this.checked_sub_months(chrono::Months::new(back as u32)))
-            .map(Month::starting)
-            .collect()
     }
 }
 
@@ -255,33 +243,15 @@ fn priced_line(
     }
 }
 
-/// `?months=`: 1 to 24, 12 when absent.
-pub fn months_param(raw: Option<i64>) -> Result<i64, ApiError> {
-    let months = raw.unwrap_or(12);
-    let mut v = Validator::new();
-    if !(1..=MAX_MONTHS).contains(&months) {
-        v.add(
-            "months",
-            "out_of_range",
-            format!("Ask for 1 to {MAX_MONTHS} months."),
-        );
-    }
-    v.finish()?;
-    Ok(months)
-}
-
 /// The reseller's revenue, cost and margin for the `months` billing months up to the open one.
 pub fn margins(
     conn: &mut DbConnection,
     clock: &BillingClock,
     reseller_id: &str,
-    months: i64,
+    months: u32,
 ) -> Result<MarginReport, ApiError> {
-    let periods = Month::last(months, clock.now());
-    let first = periods
-        .first()
-        .map(|m| m.period.clone())
-        .unwrap_or_default();
+    let periods = usage::months_ending(clock.now().date(), months);
+    let first = periods.first().cloned().unwrap_or_default();
     let priced_amount = "CAST(COALESCE(SUM(CASE WHEN credit_orders.resale_price_minor IS NULL THEN 0 ELSE {n} * credit_orders.resale_price_minor END), 0) AS BIGINT)";
     let unpriced = "CAST(COALESCE(SUM(CASE WHEN credit_orders.resale_price_minor IS NULL THEN {n} ELSE 0 END), 0) AS BIGINT)";
     let sold: HashMap<String, (i64, i64, i64)> = credit_orders::table
@@ -328,11 +298,11 @@ pub fn margins(
         .collect();
     let months = periods
         .into_iter()
-        .map(|m| {
-            let (credits, unpriced, amount) = sold.get(&m.period).copied().unwrap_or_default();
+        .map(|period| {
+            let (credits, unpriced, amount) = sold.get(&period).copied().unwrap_or_default();
             let (back, back_unpriced, back_amount) =
-                returned.get(&m.period).copied().unwrap_or_default();
-            let cost_minor = cost.get(&m.period).copied().unwrap_or(0);
+                returned.get(&period).copied().unwrap_or_default();
+            let cost_minor = cost.get(&period).copied().unwrap_or(0);
             let revenue_minor = amount - back_amount;
             MarginMonth {
                 credits_sold: credits - back,
@@ -340,7 +310,7 @@ pub fn margins(
                 revenue_minor,
                 cost_minor,
                 margin_minor: revenue_minor - cost_minor,
-                period: m.period,
+                period,
             }
         })
         .collect();
@@ -365,13 +335,6 @@ mod tests {
         ] {
             assert!(Month::parse(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn the_last_months_end_with_the_current_one() {
-        let at = Month::parse("2026-02").unwrap().start + chrono::TimeDelta::days(27);
-        let months: Vec<String> = Month::last(3, at).into_iter().map(|m| m.period).collect();
-        assert_eq!(months, ["2025-12", "2026-01", "2026-02"]);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 
 use crate::auth::ResellerStaff;
 use crate::domain::statements::{self, Month};
-use crate::domain::{clients, resale};
+use crate::domain::{clients, resale, usage};
 use crate::error::{ApiError, ApiResult, Validator};
 use crate::routes::csv;
 use crate::routes::extract::Json;
@@ -251,16 +251,17 @@ pub async fn statement_csv(
 #[into_params(parameter_in = Query)]
 pub struct MarginParams {
     /// 1 to 24 billing months up to the open one, default 12.
-    pub months: Option<i64>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 24)]
+    pub months: Option<String>,
 }
 
 async fn load_margins(
     state: &AppState,
     staff: &ResellerStaff,
-    months: Option<i64>,
+    months: Option<&str>,
 ) -> Result<MarginReport, ApiError> {
     let reseller_id = staff.reseller_id()?;
-    let months = statements::months_param(months)?;
+    let months = usage::parse_months(months)?;
     let clock = state.config.billing_clock;
     state
         .db
@@ -284,7 +285,7 @@ pub async fn get_margins(
     params: web::Query<MarginParams>,
 ) -> ApiResult<web::Json<MarginReport>> {
     Ok(web::Json(
-        load_margins(&state, &staff, params.months).await?,
+        load_margins(&state, &staff, params.months.as_deref()).await?,
     ))
 }
 
@@ -302,7 +303,7 @@ pub async fn margins_csv(
     staff: ResellerStaff,
     params: web::Query<MarginParams>,
 ) -> ApiResult<HttpResponse> {
-    let report = load_margins(&state, &staff, params.months).await?;
+    let report = load_margins(&state, &staff, params.months.as_deref()).await?;
     let header = [
         "period",
         "credits_sold",
