@@ -84,12 +84,15 @@ def main():
                             ("results", "a project's results"), ("reseller_search", "search (?q=)")]:
             w(f"  {label:<50}{fmt(ratio(get(f'{big}.{name}.p50'), get(f'{small}.{name}.p50'))):>10}")
         w("")
-    if get("export.rows") is not None:
-        growth = (get("export.rss_peak_kib") - get("export.rss_before_kib")) / 1024
-        w(f"results.csv, {get('export.rows'):.0f} scored rows ({get('export.bytes') / 1e6:.1f} MB): "
-          f"first byte after {get('export.ttfb_s') * 1000:.0f} ms, all after {get('export.total_s'):.1f} s, "
-          f"RSS {get('export.rss_before_kib') / 1024:.1f} → peak {get('export.rss_peak_kib') / 1024:.1f} MiB "
+    for name, label in [("export", "results.csv"), ("candidates_export", "candidates/export.csv")]:
+        if get(f"{name}.rows") is None:
+            continue
+        growth = (get(f"{name}.rss_peak_kib") - get(f"{name}.rss_before_kib")) / 1024
+        w(f"{label}, {get(f'{name}.rows'):.0f} rows ({get(f'{name}.bytes') / 1e6:.1f} MB): "
+          f"first byte after {get(f'{name}.ttfb_s') * 1000:.0f} ms, all after {get(f'{name}.total_s'):.1f} s, "
+          f"RSS {get(f'{name}.rss_before_kib') / 1024:.1f} → peak {get(f'{name}.rss_peak_kib') / 1024:.1f} MiB "
           f"(growth {growth:.1f} MiB)")
+    if get("export.rows") is not None or get("candidates_export.rows") is not None:
         w("")
     if spa:
         w("SPA (dist/): file, bytes, brotli bytes")

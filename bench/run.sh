@@ -3,7 +3,7 @@
 # with the demo data plus N candidates for one client (bench/seed.sql), for each N in
 # BENCH_SIZES it runs the release server under wrk and each endpoint's own SQL under pgbench
 # at the same concurrency, then the invite path, then a results.csv export of
-# BENCH_EXPORT_ROWS scored rows, and prints the ratios (bench/report.py). Numbers, no
+# BENCH_EXPORT_ROWS scored rows and the same candidates' candidates/export.csv, and prints the ratios (bench/report.py). Numbers, no
 # assertions: it fails only when something does not run.
 #
 #   BENCH_SIZES="10000 1000000"  candidates per run, ascending (each adds to the last)
@@ -43,6 +43,33 @@ trap cleanup EXIT
 
 result() { echo "$1 $2" >>"$RESULTS"; }
 say() { echo "bench: $*" >&2; }
+
+# measure_export NAME LABEL URL: downloads URL as the client, sampling the server's RSS every
+# 50 ms; records NAME.rows/ttfb_s/total_s/bytes/rss_before_kib/rss_peak_kib.
+measure_export() {
+  local name="$1" label="$2" url="$3" before peak_file sampler timing ttfb total bytes rows
+  rm -f "$BENCH_OUT/export-done"
+  before=$(rss_kib "$SERVER_PID")
+  peak_file="$BENCH_OUT/$name-peak"
+  ( peak=$before; while kill -0 "$SERVER_PID" 2>/dev/null && [[ ! -e "$BENCH_OUT/export-done" ]]; do
+      now=$(rss_kib "$SERVER_PID" || echo 0); (( now > peak )) && peak=$now; echo "$peak" >"$peak_file"; sleep 0.05
+    done ) &
+  sampler=$!
+  timing=$(curl -fsS -o "$BENCH_OUT/export.csv" -H "Authorization: Bearer $CLIENT_TOKEN" \
+    -w '%{time_starttransfer} %{time_total} %{size_download}' "$url")
+  touch "$BENCH_OUT/export-done"
+  wait "$sampler" || true
+  read -r ttfb total bytes <<<"$timing"
+  rows=$(( $(wc -l <"$BENCH_OUT/export.csv") - 1 ))
+  result "$name.rows" "$rows"
+  result "$name.ttfb_s" "$ttfb"
+  result "$name.total_s" "$total"
+  result "$name.bytes" "$bytes"
+  result "$name.rss_before_kib" "$before"
+  result "$name.rss_peak_kib" "$(cat "$peak_file")"
+  say "$label: $rows rows, first byte after ${ttfb}s, all after ${total}s"
+  rm -f "$BENCH_OUT/export.csv"
+}
 
 # wrk_run NAME URL [SCRIPT]: warm-up, then the measured run; records rps and p50 of NAME.
 wrk_run() {
@@ -156,27 +183,10 @@ if (( BENCH_EXPORT_ROWS > 0 )); then
   port=$(free_port)
   start_server "$BENCH_DB" "$port" "$LOG"
   CLIENT_TOKEN=$(login "$port" client@credence.local credence-client-demo)
-  before=$(rss_kib "$SERVER_PID")
-  peak_file="$BENCH_OUT/export-peak"
-  ( peak=$before; while kill -0 "$SERVER_PID" 2>/dev/null && [[ ! -e "$BENCH_OUT/export-done" ]]; do
-      now=$(rss_kib "$SERVER_PID" || echo 0); (( now > peak )) && peak=$now; echo "$peak" >"$peak_file"; sleep 0.05
-    done ) &
-  sampler=$!
-  timing=$(curl -fsS -o "$BENCH_OUT/results.csv" -H "Authorization: Bearer $CLIENT_TOKEN" \
-    -w '%{time_starttransfer} %{time_total} %{size_download}' \
-    "http://127.0.0.1:$port/api/v1/projects/$EXPORT_ID/results.csv")
-  touch "$BENCH_OUT/export-done"
-  wait "$sampler" || true
-  read -r ttfb total bytes <<<"$timing"
-  rows=$(( $(wc -l <"$BENCH_OUT/results.csv") - 1 ))
-  result "export.rows" "$rows"
-  result "export.ttfb_s" "$ttfb"
-  result "export.total_s" "$total"
-  result "export.bytes" "$bytes"
-  result "export.rss_before_kib" "$before"
-  result "export.rss_peak_kib" "$(cat "$peak_file")"
-  say "results.csv: $rows rows, first byte after ${ttfb}s, all after ${total}s"
-  rm -f "$BENCH_OUT/results.csv"
+  measure_export export "results.csv" "http://127.0.0.1:$port/api/v1/projects/$EXPORT_ID/results.csv"
+  # The same people as the client's candidate export (data protection's "export your candidates").
+  measure_export candidates_export "candidates/export.csv" \
+    "http://127.0.0.1:$port/api/v1/candidates/export.csv?project_id=$EXPORT_ID"
   stop_server
 fi
 

@@ -34,6 +34,40 @@ pub struct Client {
     pub user_count: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Set while the client is being closed (and once it is closed); `null` otherwise.
+    #[serde(default)]
+    pub closure: Option<ClientClosure>,
+}
+
+/// A client's closure: asked for by its reseller with a reason; until `closes_at` its users can
+/// still sign in and export their data, but nothing new is invited or ordered. Then the
+/// client's candidates are anonymised, its users deactivated and the client archived
+/// (`closed_at`); invoices, orders and the credit ledger stay for accounting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClientClosure {
+    pub reason: String,
+    pub requested_at: DateTime<Utc>,
+    /// The end of the grace period.
+    pub closes_at: DateTime<Utc>,
+    /// When the closure was carried out; `null` while it is pending.
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// `POST /clients/{id}/closure`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ClientClosureCreate {
+    /// Why the client is closed (kept in the audit log), e.g. "Contract ended 2026-11-30".
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 500, pattern = "\\S")
+    )]
+    pub reason: String,
+    /// Days until the closure is carried out, 0 to 365; default 30.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 365))]
+    pub grace_days: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -98,6 +98,18 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         retention_days -> Nullable<Integer>,
+        closes_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    client_closures (client_id) {
+        client_id -> Text,
+        reseller_id -> Text,
+        reason -> Text,
+        requested_by -> Nullable<Text>,
+        requested_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -628,6 +640,7 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(one_time_tokens -> users (user_id));
 diesel::joinable!(clients -> resellers (reseller_id));
+diesel::joinable!(client_closures -> clients (client_id));
 diesel::joinable!(clients -> brands (brand_id));
 diesel::joinable!(users -> clients (client_id));
 diesel::joinable!(ledger_entries -> clients (client_id));
@@ -666,6 +679,7 @@ diesel::joinable!(funnel_months -> tests (test_id));
 diesel::joinable!(sten_counts -> tests (test_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    client_closures,
     rate_buckets,
     session_epoch,
     logos,

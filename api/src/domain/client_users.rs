@@ -157,6 +157,9 @@ pub fn create(
             "This client is archived: reactivate it before adding users.",
         ));
     }
+    if client.closes_at.is_some() {
+        return Err(crate::domain::clients::closure::closing());
+    }
     if let Some(stand_in) = stand_in_for_full_email(conn, actor, &client, input)? {
         return Ok(stand_in);
     }

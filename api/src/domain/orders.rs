@@ -78,6 +78,14 @@ pub fn place_by_code(
                 v.add("client_code", "client_archived", "This client is archived.");
                 None
             }
+            Some(c) if c.closes_at.is_some() => {
+                v.add(
+                    "client_code",
+                    "client_closing",
+                    "This client is being closed: it takes no more credits.",
+                );
+                None
+            }
             Some(c) => Some(c),
             None => {
                 v.add(

@@ -4,14 +4,15 @@
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use credence_shared::problem::Problem;
 use credence_shared::reseller::{
-    Client, ClientCreate, ClientDefaults, ClientPatch, CreditAdjustmentCreate, LedgerEntry,
+    Client, ClientClosureCreate, ClientCreate, ClientDefaults, ClientPatch, CreditAdjustmentCreate,
+    LedgerEntry,
 };
 use credence_shared::{ApiKeyScope, ClientStatus, LedgerKind, Page};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::{ResellerStaff, TenantUser};
-use crate::domain::clients::{self, ClientFilter};
+use crate::domain::clients::{self, closure, ClientFilter};
 use crate::domain::credits::{self, Change};
 use crate::domain::values::required_text;
 use crate::domain::{audit, credit_notes, logos};
@@ -165,10 +166,12 @@ pub async fn get_client(
     ))
 }
 
-/// Edit, suspend (`status: suspended`: its users cannot sign in), reactivate or archive.
+/// Edit, suspend (`status: suspended`: its users cannot sign in), reactivate or archive. A
+/// closed client's status cannot change (409 `client_closed`).
 #[utoipa::path(tag = "clients", params(("id" = String, Path)), request_body = ClientPatch, responses(
     (status = 200, body = Client),
     (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`client_closed`", body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[patch("/clients/{id}")]
@@ -186,6 +189,64 @@ pub async fn update_client(
             .db
             .transaction(move |conn| {
                 let row = clients::update(conn, &actor, &tenant, &id, &body)?;
+                clients::to_dto(conn, row)
+            })
+            .await?,
+    ))
+}
+
+/// Close the client, with a reason, after a grace period (`grace_days`, default 30; 0 closes
+/// it at the next housekeeping round). Until then its users can still sign in and export their
+/// data, but nothing new is invited, ordered or added (409 `client_closing`). Then its
+/// candidates are anonymised, its users deactivated and the client archived; invoices, orders
+/// and the credit ledger stay. Reseller staff only.
+#[utoipa::path(tag = "clients", params(("id" = String, Path)), request_body = ClientClosureCreate, responses(
+    (status = 200, description = "The client, with its `closure`", body = Client),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`already_closing` or `client_closed`", body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/clients/{id}/closure")]
+pub async fn close_client(
+    state: web::Data<AppState>,
+    staff: ResellerStaff,
+    id: web::Path<String>,
+    Json(body): Json<ClientClosureCreate>,
+) -> ApiResult<web::Json<Client>> {
+    let tenant = staff.tenant()?;
+    let actor = staff.0.audit_actor();
+    let id = id.into_inner();
+    Ok(web::Json(
+        state
+            .db
+            .transaction(move |conn| {
+                let row = closure::request(conn, &actor, &tenant, &id, &body)?;
+                clients::to_dto(conn, row)
+            })
+            .await?,
+    ))
+}
+
+/// Withdraw a pending closure: the client goes on as before. Reseller staff only.
+#[utoipa::path(tag = "clients", params(("id" = String, Path)), responses(
+    (status = 200, body = Client),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`not_closing` or `client_closed`", body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[delete("/clients/{id}/closure")]
+pub async fn withdraw_client_closure(
+    state: web::Data<AppState>,
+    staff: ResellerStaff,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<Client>> {
+    let tenant = staff.tenant()?;
+    let actor = staff.0.audit_actor();
+    let id = id.into_inner();
+    Ok(web::Json(
+        state
+            .db
+            .transaction(move |conn| {
+                let row = closure::withdraw(conn, &actor, &tenant, &id)?;
                 clients::to_dto(conn, row)
             })
             .await?,

@@ -121,6 +121,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(clients::create_client)
         .service(clients::get_client)
         .service(clients::update_client)
+        .service(clients::close_client)
+        .service(clients::withdraw_client_closure)
         .service(clients::put_client_logo)
         .service(clients::delete_client_logo)
         .service(clients::client_ledger)

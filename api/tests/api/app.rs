@@ -88,6 +88,9 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         ("CREDENCE_PUBLIC_URL", "http://credence.test".into()),
         ("CREDENCE_WEB_DIR", "/nonexistent-web-dir".into()),
         ("CREDENCE_BILLING_CLOCK", BILLING_CLOCK.into()),
+        // Housekeeping runs once at start, then hourly: a test that moves an invoice into a past
+        // month and issues it itself never races the job (tests that need the job set 50 ms).
+        ("CREDENCE_HOUSEKEEPING_MS", "3600000".into()),
         // Small pools: many test servers share one PostgreSQL (100 connections).
         ("CREDENCE_DB_POOL_SIZE", "4".into()),
         // Test receivers listen on 127.0.0.1 over http (a test may unset this with "").

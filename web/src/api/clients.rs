@@ -2,7 +2,7 @@
 
 use credence_shared::admin::Brand;
 use credence_shared::reseller::{
-    Client, ClientCreate, ClientPatch, CreditAdjustmentCreate, LedgerEntry,
+    Client, ClientClosureCreate, ClientCreate, ClientPatch, CreditAdjustmentCreate, LedgerEntry,
 };
 use credence_shared::Page;
 use gloo_net::http::Method;
@@ -76,6 +76,25 @@ pub async fn upload_client_logo(id: &str, file: &web_sys::File) -> ApiResult<Cli
             Method::PUT,
             &format!("/clients/{}/logo", enc(id)),
             Body::Blob(blob, content_type),
+            true,
+        )
+        .await?,
+    )
+    .await
+}
+
+/// Closes the client after its grace period.
+pub async fn close_client(id: &str, body: &ClientClosureCreate) -> ApiResult<Client> {
+    post(&format!("/clients/{}/closure", enc(id)), body).await
+}
+
+/// Withdraws the client's pending closure.
+pub async fn withdraw_client_closure(id: &str) -> ApiResult<Client> {
+    decode(
+        send(
+            Method::DELETE,
+            &format!("/clients/{}/closure", enc(id)),
+            Body::Empty,
             true,
         )
         .await?,

@@ -77,6 +77,9 @@ pub(super) fn check_project_open(project: &ProjectRow, client: &ClientRow) -> Re
             "This client account is suspended or archived.",
         ));
     }
+    if client.closes_at.is_some() {
+        return Err(crate::domain::clients::closure::closing());
+    }
     if project.locked() {
         return Err(ApiError::conflict(
             "project_locked",

@@ -182,6 +182,9 @@ pub fn update(
     patch: &ClientPatch,
 ) -> Result<ClientRow, ApiError> {
     let before = get_scoped(conn, tenant, id)?;
+    if patch.status.is_some() {
+        super::closure::refuse_closed(conn, &before)?;
+    }
     let mut v = Validator::new();
     let name = patch
         .name

@@ -1,7 +1,10 @@
 //! Clients of a reseller: codes, lookups within a tenant, what the API shows, listing.
-//! Creating and changing a client (initial credits, branding, status, logo) is `changes`.
+//! Creating and changing a client (initial credits, branding, status, logo) is `changes`;
+//! closing one (a grace period, then its candidates anonymised and its users deactivated) is
+//! `closure`.
 
 mod changes;
+pub mod closure;
 
 pub use changes::{create, set_logo, update};
 
@@ -41,6 +44,9 @@ pub struct ClientRow {
     pub updated_at: chrono::NaiveDateTime,
     /// The client's own retention period; `None`: its reseller's default.
     pub retention_days: Option<i32>,
+    /// When a pending closure is carried out (`closure`); while set, nothing new is invited,
+    /// ordered or added.
+    pub closes_at: Option<chrono::NaiveDateTime>,
 }
 
 /// Code alphabet without look-alikes (0/O, 1/I/L).
@@ -149,8 +155,8 @@ pub fn to_dto(conn: &mut DbConnection, row: ClientRow) -> Result<Client, ApiErro
         .ok_or_else(|| ApiError::internal("client vanished"))
 }
 
-/// Clients as DTOs, with their skins' names and user counts read in two queries for the whole
-/// list (not two per client).
+/// Clients as DTOs, with their skins' names, user counts and closures read in three queries for
+/// the whole list (not three per client).
 pub fn to_dtos(conn: &mut DbConnection, rows: Vec<ClientRow>) -> Result<Vec<Client>, ApiError> {
     let brand_ids: Vec<&String> = rows.iter().map(|r| &r.brand_id).collect();
     let client_ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
@@ -160,6 +166,7 @@ pub fn to_dtos(conn: &mut DbConnection, rows: Vec<ClientRow>) -> Result<Vec<Clie
         .load::<(String, String)>(conn)?
         .into_iter()
         .collect();
+    let closures = closure::of_clients(conn, &rows)?;
     let user_counts: std::collections::HashMap<Option<String>, i64> = users::table
         .filter(users::client_id.eq_any(client_ids))
         .filter(users::status.ne(UserStatus::Deactivated.as_str()))
@@ -175,6 +182,7 @@ pub fn to_dtos(conn: &mut DbConnection, rows: Vec<ClientRow>) -> Result<Vec<Clie
             logo_url: row.logo_id.as_deref().map(logos::url),
             brand_name: brand_names.get(&row.brand_id).cloned().unwrap_or_default(),
             user_count: user_counts.get(&Some(row.id.clone())).copied().unwrap_or(0),
+            closure: closures.get(&row.id).cloned(),
             id: row.id,
             reseller_id: row.reseller_id,
             code: row.code,

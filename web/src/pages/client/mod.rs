@@ -151,6 +151,13 @@ pub fn ClientDashboard() -> impl IntoView {
                 <p class="muted">"From here you set up projects and invite candidates to take tests."</p>
             </div>
             {move || account.client.get().and_then(|r| r.ok()).map(|c| view! {
+                {c.closure.clone().filter(|k| k.closed_at.is_none()).map(|k| view! {
+                    <p class="alert alert-warn" role="status" data-testid="account-closing">
+                        "This account closes on " <strong>{crate::format::date_time(&k.closes_at)}</strong>
+                        ". Until then you can sign in and export your candidates (Candidates → Export CSV, or one candidate's data from their page). "
+                        "Then candidates' personal data is anonymised and every user is deactivated. Ask your reseller if this is a mistake."
+                    </p>
+                })}
                 <div class="card-grid">
                     <A href="/client/credits" attr:class="card card-link stat-card" attr:data-testid="stat-balance">
                         <span class="stat-number" data-testid="dashboard-balance">{c.credit_balance}</span>

@@ -1,5 +1,5 @@
 //! The client page: code, balance, status, users, ledger, projects and candidates; taking back
-//! credits, the client's resale price and a link to its statements.
+//! credits, the client's resale price, a link to its statements, and closing the client.
 
 use credence_shared::reseller::{
     Client, ClientPatch, ClientUser, CreditAdjustmentCreate, LedgerEntry,
@@ -18,6 +18,7 @@ use crate::components::paged::Paged;
 use crate::components::toast::use_toasts;
 use crate::components::widgets::{ConfirmButton, CopyButton, Fact, StatusBadge};
 
+use super::closure::ClosureCard;
 use super::edit::ClientEditForm;
 use super::logo::ClientLogo;
 use super::LowCreditBadge;
@@ -98,6 +99,9 @@ fn ClientPage(client: Client) -> impl IntoView {
             <h1 data-testid="client-title">{move || current.with(|c| c.name.clone())}</h1>
             {move || view! { <StatusBadge status=status() testid="client-status" /> }}
             {move || current.with(|c| c.low_credit).then(|| view! { <LowCreditBadge /> })}
+            {move || current.with(|c| c.closure.as_ref().is_some_and(|c| c.closed_at.is_none())).then(|| view! {
+                <span class="badge badge-warn" data-testid="client-closing">"Closing"</span>
+            })}
         </header>
         <div class="card summary-card">
             <dl class="facts">
@@ -166,6 +170,7 @@ fn ClientPage(client: Client) -> impl IntoView {
                 <TakeBackCredits current=current on_done=Callback::new(move |_| ledger.reload()) />
                 <crate::pages::reseller::resale::ResalePriceCard client_id=client.id.clone() />
                 <crate::components::retention::RetentionCard client_id=id.get_value() />
+                <ClosureCard current=current />
             </div>
         </div>
         <section class="stack" aria-labelledby="client-users-heading" data-testid="client-users">

@@ -5,6 +5,7 @@
 //! One file per screen: `list`, `new` (the create form), `detail` (the client page, taking
 //! back credits), `edit`, and `logo` (picking, previewing and uploading the client's logo).
 
+mod closure;
 mod detail;
 mod edit;
 mod list;
