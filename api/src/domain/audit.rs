@@ -159,8 +159,6 @@ pub fn list(
             audit_events::created_at,
             users::name.nullable(),
         ))
-        .order(audit_events::id.desc())
-        .limit(page.limit + 1)
         .into_boxed();
     match view {
         AuditView::All => {}
@@ -169,9 +167,7 @@ pub fn list(
         // in as them, each request they made, and when they left.
         AuditView::Client(id) => query = query.filter(audit_events::client_id.eq(id.clone())),
     }
-    if let Some(after) = &page.after {
-        query = query.filter(audit_events::id.lt(after.clone()));
-    }
+    crate::keyset!(query, audit_events, page, no_updates);
     let rows: Vec<EventRow> = query.load(conn)?;
     let for_client = matches!(view, AuditView::Client(_));
     let impersonators: Vec<String> = rows.iter().filter_map(|r| r.2.clone()).collect();

@@ -59,13 +59,8 @@ pub fn list(
     conn: &mut DbConnection,
     page: &PageRequest,
 ) -> Result<credence_shared::Page<Brand>, ApiError> {
-    let mut query = brands::table
-        .order(brands::id.desc())
-        .limit(page.limit + 1)
-        .into_boxed();
-    if let Some(after) = &page.after {
-        query = query.filter(brands::id.lt(after.clone()));
-    }
+    let mut query = brands::table.into_boxed();
+    crate::keyset!(query, brands, page);
     let rows: Vec<BrandRow> = query.load(conn)?;
     Ok(into_page(rows, page, |r| r.id.clone(), |r| r.to_dto()))
 }

@@ -68,8 +68,6 @@ pub fn list(
     let mut query = users::table
         .inner_join(clients::table)
         .filter(users::role.eq("client_user"))
-        .order(users::id.desc())
-        .limit(page.limit + 1)
         .select((users::all_columns, clients::all_columns))
         .into_boxed();
     match tenant {
@@ -94,9 +92,7 @@ pub fn list(
                 .sql(" ESCAPE '\\')"),
         );
     }
-    if let Some(after) = &page.after {
-        query = query.filter(users::id.lt(after.clone()));
-    }
+    crate::keyset!(query, users, page);
     let rows: Vec<(UserRow, ClientRow)> = query.load(conn)?;
     Ok(into_page(
         rows,

@@ -221,12 +221,8 @@ pub fn ledger(
 ) -> Result<credence_shared::Page<LedgerEntry>, ApiError> {
     let mut query = ledger_entries::table
         .filter(ledger_entries::client_id.eq(client_id))
-        .order(ledger_entries::id.desc())
-        .limit(page.limit + 1)
         .into_boxed();
-    if let Some(after) = &page.after {
-        query = query.filter(ledger_entries::id.lt(after.clone()));
-    }
+    crate::keyset!(query, ledger_entries, page, no_updates);
     let rows: Vec<LedgerRow> = query.load(conn)?;
     let mut page = into_page(rows, page, |r| r.id.clone(), LedgerRow::to_dto);
     let references = |kinds: &[LedgerKind]| -> Vec<String> {

@@ -203,19 +203,14 @@ pub fn list_invoices(
     status: Option<InvoiceStatus>,
     page: &PageRequest,
 ) -> Result<credence_shared::Page<Invoice>, ApiError> {
-    let mut query = invoices::table
-        .order(invoices::id.desc())
-        .limit(page.limit + 1)
-        .into_boxed();
+    let mut query = invoices::table.into_boxed();
     if let Some(reseller_id) = reseller_id {
         query = query.filter(invoices::reseller_id.eq(reseller_id.to_string()));
     }
     if let Some(status) = status {
         query = query.filter(invoices::status.eq(status.as_str()));
     }
-    if let Some(after) = &page.after {
-        query = query.filter(invoices::id.lt(after.clone()));
-    }
+    crate::keyset!(query, invoices, page);
     let rows: Vec<InvoiceRow> = query.load(conn)?;
     let rows = into_page(rows, page, |r| r.id.clone(), |r| r);
     Ok(credence_shared::Page {
@@ -260,12 +255,8 @@ pub fn invoice_lines(
             invoice_lines::created_at,
             clients::code,
         ))
-        .order(invoice_lines::id.asc())
-        .limit(page.limit + 1)
         .into_boxed();
-    if let Some(after) = &page.after {
-        query = query.filter(invoice_lines::id.gt(after.clone()));
-    }
+    crate::keyset!(query, invoice_lines, page, no_updates, oldest_first);
     let rows: Vec<LineRow> = query.load(conn)?;
     Ok(into_page(
         rows,

@@ -348,12 +348,8 @@ pub fn orders_page(
     filter: &OrderFilter,
     page: &PageRequest,
 ) -> Result<credence_shared::Page<CreditOrder>, ApiError> {
-    let mut query = scoped(reseller_id, filter)
-        .order(credit_orders::id.desc())
-        .limit(page.limit + 1);
-    if let Some(after) = &page.after {
-        query = query.filter(credit_orders::id.lt(after.clone()));
-    }
+    let mut query = scoped(reseller_id, filter);
+    crate::keyset!(query, credit_orders, page, no_updates);
     let rows: Vec<OrderRow> = query.load(conn)?;
     let rows = into_page(rows, page, |r| r.id.clone(), |r| r);
     Ok(credence_shared::Page {

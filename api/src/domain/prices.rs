@@ -172,8 +172,6 @@ pub fn list(
     let mut query = credit_prices::table
         .left_join(resellers::table)
         .select((credit_prices::all_columns, resellers::name.nullable()))
-        .order(credit_prices::id.desc())
-        .limit(page.limit + 1)
         .into_boxed();
     if let Some(currency) = &filter.currency {
         query = query.filter(credit_prices::currency.eq(currency.clone()));
@@ -181,9 +179,7 @@ pub fn list(
     if let Some(reseller_id) = &filter.reseller_id {
         query = query.filter(credit_prices::reseller_id.eq(reseller_id.clone()));
     }
-    if let Some(after) = &page.after {
-        query = query.filter(credit_prices::id.lt(after.clone()));
-    }
+    crate::keyset!(query, credit_prices, page, no_updates);
     let rows: Vec<(PriceRow, Option<String>)> = query.load(conn)?;
     let at = now();
     Ok(into_page(

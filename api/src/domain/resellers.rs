@@ -107,10 +107,7 @@ pub fn list(
     status: Option<ResellerStatus>,
     page: &PageRequest,
 ) -> Result<credence_shared::Page<Reseller>, ApiError> {
-    let mut query = resellers::table
-        .order(resellers::id.desc())
-        .limit(page.limit + 1)
-        .into_boxed();
+    let mut query = resellers::table.into_boxed();
     if let Some(q) = q.filter(|q| !q.trim().is_empty()) {
         let pattern = like_pattern(q);
         query = query.filter(
@@ -124,9 +121,7 @@ pub fn list(
     if let Some(status) = status {
         query = query.filter(resellers::status.eq(status.as_str()));
     }
-    if let Some(after) = &page.after {
-        query = query.filter(resellers::id.lt(after.clone()));
-    }
+    crate::keyset!(query, resellers, page);
     let rows: Vec<ResellerRow> = query.load(conn)?;
     let page_of_rows = into_page(rows, page, |r| r.id.clone(), |r| r);
     Ok(credence_shared::Page {

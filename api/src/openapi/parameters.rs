@@ -1,6 +1,6 @@
 //! The bounds the server checks on the parameters every list and every create shares, written
 //! into the document in one place so a new route states them too: `limit` 1 to 200, `cursor`
-//! an id this API returned, `from`/`to` days, and the `Idempotency-Key` header (1 to 255
+//! an id this API returned, `from`/`to` days, `created_after`/`updated_after` instants and `order`, and the `Idempotency-Key` header (1 to 255
 //! visible ASCII characters). A client that keeps to the document is not refused for these;
 //! one that does not gets a 400 (`routes::extract`, `routes::idempotency`).
 
@@ -15,6 +15,10 @@ use crate::routes::idempotency::MAX_KEY_LEN;
 /// A cursor is the id of the last row of the previous page: a UUID, or nothing.
 pub const CURSOR_PATTERN: &str =
     "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$";
+
+/// An RFC 3339 instant (`2026-12-01T09:30:00Z`, `2026-12-01T10:30:00.5+01:00`), or nothing.
+pub const INSTANT_PATTERN: &str =
+    "^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2}))?$";
 
 pub struct SharedParameters;
 
@@ -33,6 +37,15 @@ fn bounded(parameter: &mut Parameter) {
         (ParameterIn::Query, "from" | "to") => ObjectBuilder::new()
             .schema_type(Type::String)
             .pattern(Some("^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"))
+            .build(),
+        // An RFC 3339 instant, or nothing (`routes::extract::SyncParams`).
+        (ParameterIn::Query, "created_after" | "updated_after") => ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(INSTANT_PATTERN))
+            .build(),
+        (ParameterIn::Query, "order") => ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(["newest", "oldest"]))
             .build(),
         (ParameterIn::Header, name) if name.eq_ignore_ascii_case(IDEMPOTENCY_KEY) => {
             ObjectBuilder::new()

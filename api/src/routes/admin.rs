@@ -15,12 +15,12 @@ use utoipa::IntoParams;
 use crate::auth::PlatformAdmin;
 use crate::domain::{brands, invoices, logos, resellers, settings, users};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::extract::{Json, ListParams, PageParams};
+use crate::routes::extract::{Json, ListParams, PageParams, SyncParams};
 use crate::routes::idempotency;
 use crate::state::AppState;
 
 /// All brand skins, newest first.
-#[utoipa::path(operation_id = "admin_list_brands", tag = "admin", params(PageParams), responses(
+#[utoipa::path(operation_id = "admin_list_brands", tag = "admin", params(SyncParams, PageParams), responses(
     (status = 200, body = Page<Brand>),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -30,8 +30,9 @@ pub async fn list_brands(
     state: web::Data<AppState>,
     _admin: PlatformAdmin,
     params: web::Query<PageParams>,
+    sync: web::Query<SyncParams>,
 ) -> ApiResult<web::Json<Page<Brand>>> {
-    let page = params.page()?;
+    let page = sync.apply(params.page()?)?;
     Ok(web::Json(
         state.db.run(move |conn| brands::list(conn, &page)).await?,
     ))
@@ -147,7 +148,7 @@ pub struct ResellerListParams {
     pub status: Option<String>,
 }
 
-#[utoipa::path(tag = "admin", params(ResellerListParams), responses(
+#[utoipa::path(tag = "admin", params(SyncParams, ResellerListParams), responses(
     (status = 200, body = Page<Reseller>),
     (status = 400, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -156,6 +157,7 @@ pub async fn list_resellers(
     state: web::Data<AppState>,
     _admin: PlatformAdmin,
     params: web::Query<ResellerListParams>,
+    sync: web::Query<SyncParams>,
 ) -> ApiResult<web::Json<Page<Reseller>>> {
     let params = params.into_inner();
     let list = ListParams {
@@ -164,7 +166,7 @@ pub async fn list_resellers(
         q: params.q,
         status: params.status,
     };
-    let page = list.page()?;
+    let page = sync.apply(list.page()?)?;
     let status = list.status::<ResellerStatus>()?;
     let q = list.q.clone();
     Ok(web::Json(
@@ -245,7 +247,7 @@ pub async fn update_reseller(
 }
 
 /// The reseller's users.
-#[utoipa::path(operation_id = "admin_list_reseller_users", tag = "admin", params(("id" = String, Path), PageParams), responses(
+#[utoipa::path(operation_id = "admin_list_reseller_users", tag = "admin", params(SyncParams, ("id" = String, Path), PageParams), responses(
     (status = 200, body = Page<User>),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -255,8 +257,9 @@ pub async fn list_reseller_users(
     _admin: PlatformAdmin,
     id: web::Path<String>,
     params: web::Query<PageParams>,
+    sync: web::Query<SyncParams>,
 ) -> ApiResult<web::Json<Page<User>>> {
-    let page = params.page()?;
+    let page = sync.apply(params.page()?)?;
     let id = id.into_inner();
     Ok(web::Json(
         state
@@ -334,12 +337,13 @@ pub struct InvoiceListParams {
 }
 
 /// Every reseller's invoices, newest first.
-#[utoipa::path(operation_id = "admin_list_invoices", tag = "admin", params(InvoiceListParams), responses((status = 200, body = Page<Invoice>)), security(("bearer" = [])))]
+#[utoipa::path(operation_id = "admin_list_invoices", tag = "admin", params(SyncParams, InvoiceListParams), responses((status = 200, body = Page<Invoice>)), security(("bearer" = [])))]
 #[get("/admin/invoices")]
 pub async fn list_invoices(
     state: web::Data<AppState>,
     _admin: PlatformAdmin,
     params: web::Query<InvoiceListParams>,
+    sync: web::Query<SyncParams>,
 ) -> ApiResult<web::Json<Page<Invoice>>> {
     let clock = state.config.billing_clock;
     let list = ListParams {
@@ -348,7 +352,7 @@ pub async fn list_invoices(
         q: None,
         status: params.status.clone(),
     };
-    let page = list.page()?;
+    let page = sync.apply(list.page()?)?;
     let status = list.status::<InvoiceStatus>()?;
     let reseller_id = params.reseller_id.clone();
     Ok(web::Json(

@@ -13,7 +13,7 @@ use utoipa::IntoParams;
 use crate::auth::AnyUser;
 use crate::domain::audit::{self, AuditView};
 use crate::error::{ApiError, ApiResult, Validator};
-use crate::routes::extract::PageParams;
+use crate::routes::extract::{CreatedSyncParams, PageParams};
 use crate::state::AppState;
 
 fn view_of(user: &AnyUser) -> Result<AuditView, ApiError> {
@@ -27,7 +27,7 @@ fn view_of(user: &AnyUser) -> Result<AuditView, ApiError> {
     )
 }
 
-#[utoipa::path(tag = "audit", params(PageParams), responses(
+#[utoipa::path(tag = "audit", params(CreatedSyncParams, PageParams), responses(
     (status = 200, body = Page<AuditEvent>),
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -36,8 +36,9 @@ pub async fn list_audit_events(
     state: web::Data<AppState>,
     user: AnyUser,
     params: web::Query<PageParams>,
+    sync: web::Query<CreatedSyncParams>,
 ) -> ApiResult<web::Json<Page<AuditEvent>>> {
-    let page = params.page()?;
+    let page = sync.apply(params.page()?)?;
     let view = view_of(&user)?;
     Ok(web::Json(
         state

@@ -14,7 +14,7 @@ use crate::auth::TenantUser;
 use crate::domain::candidates::{self, CandidateFilter};
 use crate::domain::into_page;
 use crate::error::{ApiError, ApiResult};
-use crate::routes::extract::{Json, ListParams};
+use crate::routes::extract::{Json, ListParams, SyncParams};
 use crate::routes::idempotency;
 use crate::state::AppState;
 
@@ -32,7 +32,7 @@ pub struct CandidateListParams {
     pub status: Option<String>,
 }
 
-#[utoipa::path(tag = "candidates", params(CandidateListParams), responses(
+#[utoipa::path(tag = "candidates", params(SyncParams, CandidateListParams), responses(
     (status = 200, body = Page<Candidate>),
     (status = 400, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -41,6 +41,7 @@ pub async fn list_candidates(
     state: web::Data<AppState>,
     user: TenantUser,
     params: web::Query<CandidateListParams>,
+    sync: web::Query<SyncParams>,
 ) -> ApiResult<web::Json<Page<Candidate>>> {
     let list = ListParams {
         limit: params.limit,
@@ -48,7 +49,7 @@ pub async fn list_candidates(
         q: params.q.clone(),
         status: params.status.clone(),
     };
-    let page = list.page()?;
+    let page = sync.apply(list.page()?)?;
     let filter = CandidateFilter {
         client_id: params.client_id.clone(),
         project_id: params.project_id.clone(),

@@ -13,7 +13,7 @@ use utoipa::IntoParams;
 use crate::auth::{impersonation, Principal, ResellerStaff, Tenant, TenantUser};
 use crate::domain::client_users::{self, UserFilter};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::extract::{Json, ListParams};
+use crate::routes::extract::{Json, ListParams, SyncParams};
 use crate::routes::idempotency;
 use crate::state::AppState;
 
@@ -30,7 +30,7 @@ pub struct ClientUserListParams {
     pub client_id: Option<String>,
 }
 
-#[utoipa::path(tag = "client users", params(ClientUserListParams), responses(
+#[utoipa::path(tag = "client users", params(SyncParams, ClientUserListParams), responses(
     (status = 200, body = Page<ClientUser>),
     (status = 400, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -39,6 +39,7 @@ pub async fn list_client_users(
     state: web::Data<AppState>,
     user: TenantUser,
     params: web::Query<ClientUserListParams>,
+    sync: web::Query<SyncParams>,
 ) -> ApiResult<web::Json<Page<ClientUser>>> {
     let list = ListParams {
         limit: params.limit,
@@ -46,7 +47,7 @@ pub async fn list_client_users(
         q: params.q.clone(),
         status: params.status.clone(),
     };
-    let page = list.page()?;
+    let page = sync.apply(list.page()?)?;
     let filter = UserFilter {
         client_id: params.client_id.clone(),
         q: params.q.clone(),

@@ -17,7 +17,7 @@ use crate::domain::credits::{self, Change};
 use crate::domain::values::required_text;
 use crate::domain::{audit, credit_notes, logos};
 use crate::error::{ApiError, ApiResult, Validator};
-use crate::routes::extract::{Json, ListParams, PageParams};
+use crate::routes::extract::{CreatedSyncParams, Json, ListParams, PageParams, SyncParams};
 use crate::routes::idempotency;
 use crate::state::AppState;
 
@@ -72,7 +72,7 @@ pub async fn client_defaults(
 }
 
 /// The reseller's clients, newest first (archived ones only with `status=archived`).
-#[utoipa::path(tag = "clients", params(ClientListParams), responses(
+#[utoipa::path(tag = "clients", params(SyncParams, ClientListParams), responses(
     (status = 200, body = Page<Client>),
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -82,10 +82,11 @@ pub async fn list_clients(
     state: web::Data<AppState>,
     staff: ResellerStaff,
     params: web::Query<ClientListParams>,
+    sync: web::Query<SyncParams>,
 ) -> ApiResult<web::Json<Page<Client>>> {
     let reseller_id = staff.reseller_id()?;
     let list = params.list();
-    let page = list.page()?;
+    let page = sync.apply(list.page()?)?;
     let filter = ClientFilter {
         q: list.q.clone(),
         status: list.status::<ClientStatus>()?,
@@ -317,7 +318,7 @@ pub async fn delete_client_logo(
 /// Every change of the client's balance, newest first, each with a `description` of what it was
 /// for and, where the caller may open it, a link target (`reference_kind`, `reference_id`).
 /// Client users never see the reseller's order notes, PO references or invoices.
-#[utoipa::path(tag = "clients", params(("id" = String, Path), PageParams), responses(
+#[utoipa::path(tag = "clients", params(CreatedSyncParams, ("id" = String, Path), PageParams), responses(
     (status = 200, body = Page<LedgerEntry>),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -327,8 +328,9 @@ pub async fn client_ledger(
     user: TenantUser,
     id: web::Path<String>,
     params: web::Query<PageParams>,
+    sync: web::Query<CreatedSyncParams>,
 ) -> ApiResult<web::Json<Page<LedgerEntry>>> {
-    let page = params.page()?;
+    let page = sync.apply(params.page()?)?;
     let id = id.into_inner();
     Ok(web::Json(
         state

@@ -16,7 +16,7 @@ use crate::domain::orders::{self, OrderFilter};
 use crate::domain::PageRequest;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::csv;
-use crate::routes::extract::{Json, ListParams, PageParams};
+use crate::routes::extract::{CreatedSyncParams, Json, ListParams, PageParams, SyncParams};
 use crate::routes::idempotency;
 use crate::state::AppState;
 
@@ -57,7 +57,7 @@ impl OrderFilterParams {
 }
 
 /// Credit orders, newest first, with the totals of everything the filters match.
-#[utoipa::path(tag = "credits", params(PageParams, OrderFilterParams), responses(
+#[utoipa::path(tag = "credits", params(CreatedSyncParams, PageParams, OrderFilterParams), responses(
     (status = 200, body = CreditOrderPage),
     (status = 400, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -67,9 +67,10 @@ pub async fn list_credit_orders(
     staff: ResellerStaff,
     page: web::Query<PageParams>,
     params: web::Query<OrderFilterParams>,
+    sync: web::Query<CreatedSyncParams>,
 ) -> ApiResult<web::Json<CreditOrderPage>> {
     let reseller_id = staff.reseller_id()?;
-    let page = page.page()?;
+    let page = sync.apply(page.page()?)?;
     let filter = params.filter()?;
     Ok(web::Json(
         state
@@ -149,6 +150,7 @@ impl csv::Export for OrdersExport {
         let page = PageRequest {
             limit: csv::BATCH,
             after: self.after.take(),
+            ..Default::default()
         };
         let orders = orders::orders_page(conn, &self.reseller_id, &self.filter, &page)?;
         self.done = orders.next_cursor.is_none();
@@ -222,17 +224,18 @@ pub struct InvoiceStatusParams {
 }
 
 /// The reseller's invoices (one per calendar month), newest first.
-#[utoipa::path(tag = "credits", params(PageParams, InvoiceStatusParams), responses((status = 200, body = Page<Invoice>)), security(("bearer" = [])))]
+#[utoipa::path(tag = "credits", params(SyncParams, PageParams, InvoiceStatusParams), responses((status = 200, body = Page<Invoice>)), security(("bearer" = [])))]
 #[get("/invoices")]
 pub async fn list_invoices(
     state: web::Data<AppState>,
     staff: ResellerStaff,
     page: web::Query<PageParams>,
     params: web::Query<InvoiceStatusParams>,
+    sync: web::Query<SyncParams>,
 ) -> ApiResult<web::Json<Page<Invoice>>> {
     let clock = state.config.billing_clock;
     let reseller_id = staff.reseller_id()?;
-    let page = page.page()?;
+    let page = sync.apply(page.page()?)?;
     let status = ListParams {
         status: params.status.clone(),
         ..Default::default()
@@ -273,7 +276,7 @@ pub async fn get_invoice(
 }
 
 /// The invoice's lines, oldest first, a page at a time.
-#[utoipa::path(tag = "credits", params(("id" = String, Path), PageParams), responses(
+#[utoipa::path(tag = "credits", params(CreatedSyncParams, ("id" = String, Path), PageParams), responses(
     (status = 200, body = Page<InvoiceLine>),
     (status = 400, description = "`invalid_query` (`limit` outside 1–200, a foreign cursor)", body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -284,10 +287,11 @@ pub async fn invoice_lines(
     staff: ResellerStaff,
     id: web::Path<String>,
     params: web::Query<PageParams>,
+    sync: web::Query<CreatedSyncParams>,
 ) -> ApiResult<web::Json<Page<InvoiceLine>>> {
     let reseller_id = staff.reseller_id()?;
     let id = id.into_inner();
-    let page = params.page()?;
+    let page = sync.apply(params.page()?)?;
     Ok(web::Json(
         state
             .db
@@ -371,6 +375,7 @@ impl csv::Export for LinesExport {
         let page = PageRequest {
             limit: csv::BATCH,
             after: self.after.take(),
+            ..Default::default()
         };
         let lines = invoices::invoice_lines(conn, &self.invoice.id, &page)?;
         self.done = lines.next_cursor.is_none();

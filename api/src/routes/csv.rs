@@ -75,6 +75,7 @@ where
         let request = PageRequest {
             limit: BATCH,
             after: self.after.take(),
+            ..Default::default()
         };
         let (rows, next) = (self.page)(conn, &request)?;
         self.done = next.is_none();

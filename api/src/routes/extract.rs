@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::domain::PageRequest;
+use crate::domain::{Order, PageRequest};
 use crate::error::ApiError;
 
 /// A JSON request body. Missing fields are the DTOs' defaults (validation reports them);
@@ -209,7 +209,11 @@ fn page_request(limit: Option<i64>, cursor: Option<&str>) -> Result<PageRequest,
             ))
         }
     };
-    Ok(PageRequest { limit, after })
+    Ok(PageRequest {
+        limit,
+        after,
+        ..Default::default()
+    })
 }
 
 /// `?limit=&cursor=&q=&status=` of every list endpoint.
@@ -243,5 +247,86 @@ impl ListParams {
                 )
             }),
         }
+    }
+}
+
+/// `?created_after=&updated_after=&order=`: what every list shares for incremental sync. A
+/// partner notes the time, pages through `updated_after` its last time, and keeps the rows.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SyncParams {
+    /// Only rows created after this instant (RFC 3339, e.g. `2026-12-01T09:30:00Z`).
+    pub created_after: Option<String>,
+    /// Only rows changed (or created) after this instant (RFC 3339).
+    pub updated_after: Option<String>,
+    /// `newest` first (the default) or `oldest` first; the cursor follows it.
+    pub order: Option<String>,
+}
+
+/// `?created_after=&order=`: the same for lists whose rows keep no change time (append-only
+/// logs, or rows whose changes the changes feed reports).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CreatedSyncParams {
+    /// Only rows created after this instant (RFC 3339, e.g. `2026-12-01T09:30:00Z`).
+    pub created_after: Option<String>,
+    /// `newest` first or `oldest` first; the cursor follows it.
+    pub order: Option<String>,
+    /// Not on these lists: a 400 says so rather than answering unfiltered.
+    #[param(ignore)]
+    pub updated_after: Option<String>,
+}
+
+impl SyncParams {
+    pub fn apply(&self, page: PageRequest) -> Result<PageRequest, ApiError> {
+        Ok(PageRequest {
+            created_after: instant("created_after", self.created_after.as_deref())?,
+            updated_after: instant("updated_after", self.updated_after.as_deref())?,
+            order: order(self.order.as_deref())?,
+            ..page
+        })
+    }
+}
+
+impl CreatedSyncParams {
+    pub fn apply(&self, page: PageRequest) -> Result<PageRequest, ApiError> {
+        if self.updated_after.is_some() {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                "This list has no `updated_after`: use `created_after`, or the changes feed (`GET /changes`).",
+            ));
+        }
+        Ok(PageRequest {
+            created_after: instant("created_after", self.created_after.as_deref())?,
+            order: order(self.order.as_deref())?,
+            ..page
+        })
+    }
+}
+
+/// An RFC 3339 instant as UTC; blank is no filter.
+fn instant(name: &str, raw: Option<&str>) -> Result<Option<chrono::NaiveDateTime>, ApiError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => chrono::DateTime::parse_from_rfc3339(s)
+            .map(|t| Some(t.naive_utc()))
+            .map_err(|_| {
+                ApiError::bad_request(
+                    "invalid_query",
+                    format!("`{name}` must be an RFC 3339 instant, e.g. 2026-12-01T09:30:00Z."),
+                )
+            }),
+    }
+}
+
+fn order(raw: Option<&str>) -> Result<Option<Order>, ApiError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some("newest") => Ok(Some(Order::Newest)),
+        Some("oldest") => Ok(Some(Order::Oldest)),
+        Some(_) => Err(ApiError::bad_request(
+            "invalid_query",
+            "`order` must be newest or oldest.",
+        )),
     }
 }

@@ -12,7 +12,7 @@ use crate::auth::PlatformAdmin;
 use crate::domain::prices::{self, PriceFilter};
 use crate::domain::values;
 use crate::error::{ApiError, ApiResult};
-use crate::routes::extract::{Json, PageParams};
+use crate::routes::extract::{CreatedSyncParams, Json, PageParams};
 use crate::routes::idempotency;
 use crate::state::AppState;
 
@@ -30,7 +30,7 @@ pub struct PriceListParams {
 }
 
 /// Every price, newest first: list prices and resellers' own, scheduled, current and ended.
-#[utoipa::path(tag = "admin", params(PriceListParams), responses(
+#[utoipa::path(tag = "admin", params(CreatedSyncParams, PriceListParams), responses(
     (status = 200, body = Page<CreditPrice>),
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -41,6 +41,7 @@ pub async fn list_prices(
     state: web::Data<AppState>,
     _admin: PlatformAdmin,
     params: web::Query<PriceListParams>,
+    sync: web::Query<CreatedSyncParams>,
 ) -> ApiResult<web::Json<Page<CreditPrice>>> {
     let params = params.into_inner();
     let page = PageParams {
@@ -48,6 +49,7 @@ pub async fn list_prices(
         cursor: params.cursor,
     }
     .page()?;
+    let page = sync.apply(page)?;
     let currency = match params.currency.as_deref() {
         Some(raw) => Some(values::currency(raw).map_err(|issue| {
             ApiError::bad_request("invalid_query", format!("`currency`: {}", issue.message))

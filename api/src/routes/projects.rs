@@ -19,7 +19,7 @@ use crate::domain::tenant::Tenant;
 use crate::domain::PageRequest;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::csv;
-use crate::routes::extract::{Json, ListParams, PageParams};
+use crate::routes::extract::{Json, ListParams, PageParams, SyncParams};
 use crate::routes::idempotency;
 use crate::state::AppState;
 
@@ -47,7 +47,7 @@ pub struct ProjectListParams {
     pub active: Option<bool>,
 }
 
-#[utoipa::path(tag = "projects", params(ProjectListParams), responses(
+#[utoipa::path(tag = "projects", params(SyncParams, ProjectListParams), responses(
     (status = 200, body = Page<Project>),
     (status = 400, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -56,6 +56,7 @@ pub async fn list_projects(
     state: web::Data<AppState>,
     user: TenantUser,
     params: web::Query<ProjectListParams>,
+    sync: web::Query<SyncParams>,
 ) -> ApiResult<web::Json<Page<Project>>> {
     let page = ListParams {
         limit: params.limit,
@@ -63,6 +64,7 @@ pub async fn list_projects(
         ..Default::default()
     }
     .page()?;
+    let page = sync.apply(page)?;
     let filter = ProjectFilter {
         client_id: params.client_id.clone(),
         q: params.q.clone(),
@@ -160,7 +162,7 @@ pub async fn update_project(
 
 /// The project's candidates with each test's status, and (client users) the scores; newest
 /// invitation first, one page at a time.
-#[utoipa::path(tag = "projects", params(("id" = String, Path), PageParams), responses(
+#[utoipa::path(tag = "projects", params(SyncParams, ("id" = String, Path), PageParams), responses(
     (status = 200, body = Page<ProjectResult>),
     (status = 400, description = "`invalid_query` (`limit` outside 1–200, a foreign cursor)", body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -171,9 +173,10 @@ pub async fn project_results(
     user: TenantUser,
     id: web::Path<String>,
     params: web::Query<PageParams>,
+    sync: web::Query<SyncParams>,
 ) -> ApiResult<web::Json<Page<ProjectResult>>> {
     let id = id.into_inner();
-    let page = params.page()?;
+    let page = sync.apply(params.page()?)?;
     Ok(web::Json(
         state
             .db
@@ -246,6 +249,7 @@ impl csv::Export for ResultsExport {
         let page = PageRequest {
             limit: csv::BATCH,
             after: self.after.take(),
+            ..Default::default()
         };
         let rows = people::project_results(conn, &self.tenant, &self.project_id, &page)?;
         self.done = rows.next_cursor.is_none();

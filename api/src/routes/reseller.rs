@@ -11,7 +11,7 @@ use crate::auth::extract::StaffManager;
 use crate::auth::ResellerStaff;
 use crate::domain::{clients, reseller_users, resellers, users};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::extract::{Json, PageParams};
+use crate::routes::extract::{Json, PageParams, SyncParams};
 use crate::routes::idempotency;
 use crate::state::AppState;
 
@@ -33,15 +33,16 @@ pub async fn list_brands(
     }))
 }
 
-#[utoipa::path(tag = "reseller", params(PageParams), responses((status = 200, body = Page<User>)), security(("bearer" = [])))]
+#[utoipa::path(tag = "reseller", params(SyncParams, PageParams), responses((status = 200, body = Page<User>)), security(("bearer" = [])))]
 #[get("/reseller-users")]
 pub async fn list_reseller_users(
     state: web::Data<AppState>,
     staff: ResellerStaff,
     params: web::Query<PageParams>,
+    sync: web::Query<SyncParams>,
 ) -> ApiResult<web::Json<Page<User>>> {
     let reseller_id = staff.0.reseller_id.clone().unwrap_or_default();
-    let page = params.page()?;
+    let page = sync.apply(params.page()?)?;
     Ok(web::Json(
         state
             .db

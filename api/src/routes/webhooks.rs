@@ -12,7 +12,7 @@ use utoipa::IntoParams;
 use crate::auth::{RealUser, TenantUser};
 use crate::domain::webhooks;
 use crate::error::{ApiError, ApiResult};
-use crate::routes::extract::{Json, ListParams};
+use crate::routes::extract::{CreatedSyncParams, Json, ListParams};
 use crate::routes::idempotency;
 use crate::state::AppState;
 
@@ -90,7 +90,7 @@ pub struct DeliveryListParams {
 
 /// The webhook's deliveries, newest first: status, attempts, the receiver's last answer and
 /// when the next attempt is due. A redelivery is a row of its own (`redelivery_of`).
-#[utoipa::path(tag = "webhooks", params(("id" = String, Path), DeliveryListParams), responses(
+#[utoipa::path(tag = "webhooks", params(CreatedSyncParams, ("id" = String, Path), DeliveryListParams), responses(
     (status = 200, body = Page<WebhookDelivery>),
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -103,6 +103,7 @@ pub async fn deliveries(
     user: TenantUser,
     id: web::Path<String>,
     params: web::Query<DeliveryListParams>,
+    sync: web::Query<CreatedSyncParams>,
 ) -> ApiResult<web::Json<Page<WebhookDelivery>>> {
     let params = ListParams {
         limit: params.limit,
@@ -110,7 +111,7 @@ pub async fn deliveries(
         status: params.status.clone(),
         q: None,
     };
-    let page = params.page()?;
+    let page = sync.apply(params.page()?)?;
     let status = params.status::<WebhookDeliveryStatus>()?;
     let id = id.into_inner();
     Ok(web::Json(

@@ -95,7 +95,11 @@ fn books(w: &World) -> String {
     format!("{ledger:?} {inv:?}")
 }
 
-async fn close_due(w: &World, at: chrono::NaiveDateTime, limit: i64) -> Vec<closure::ClosureProgress> {
+async fn close_due(
+    w: &World,
+    at: chrono::NaiveDateTime,
+    limit: i64,
+) -> Vec<closure::ClosureProgress> {
     w.app
         .db
         .transaction(move |conn| closure::close_due(conn, at, limit))
@@ -141,7 +145,11 @@ async fn a_closure_waits_out_its_grace_period_then_anonymises_and_deactivates_in
     assert_eq!(client_of(&w, &w.reseller).await.closure, None);
 
     let before = chrono::Utc::now();
-    let closing: Client = w.app.post(&path, Some(&w.reseller), body.clone()).await.expect(200);
+    let closing: Client = w
+        .app
+        .post(&path, Some(&w.reseller), body.clone())
+        .await
+        .expect(200);
     let c = closing.closure.clone().expect("a closure");
     assert_eq!(c.reason, "Contract ended 2026-11-30");
     assert_eq!(c.closed_at, None);
@@ -208,7 +216,10 @@ async fn a_closure_waits_out_its_grace_period_then_anonymises_and_deactivates_in
     );
     assert_eq!(not_anonymised(&w), 1);
     // Not yet closed: the users are still in.
-    w.app.get("/me", Some(&w.client_user)).await.assert_status(200);
+    w.app
+        .get("/me", Some(&w.client_user))
+        .await
+        .assert_status(200);
     let second = close_due(&w, later, 2).await;
     assert_eq!(
         second,
@@ -231,7 +242,10 @@ async fn a_closure_waits_out_its_grace_period_then_anonymises_and_deactivates_in
         assert!(got.anonymised_at.is_some());
         assert_eq!(got.email, format!("anonymised+{}@invalid", person.id));
     }
-    w.app.get("/me", Some(&w.client_user)).await.assert_status(401);
+    w.app
+        .get("/me", Some(&w.client_user))
+        .await
+        .assert_status(401);
     w.app
         .login("hr@hiring.example", crate::fixtures::CLIENT_USER_PASSWORD)
         .await
@@ -245,11 +259,17 @@ async fn a_closure_waits_out_its_grace_period_then_anonymises_and_deactivates_in
         .await
         .json();
     assert!(!users.data.is_empty());
-    assert!(users.data.iter().all(|u| u.status == UserStatus::Deactivated));
+    assert!(users
+        .data
+        .iter()
+        .all(|u| u.status == UserStatus::Deactivated));
     let closed = client_of(&w, &w.reseller).await;
     assert_eq!(closed.status, ClientStatus::Archived);
     assert_eq!(
-        closed.closure.as_ref().and_then(|k| k.closed_at.map(|t| t.naive_utc())),
+        closed
+            .closure
+            .as_ref()
+            .and_then(|k| k.closed_at.map(|t| t.naive_utc())),
         Some(later)
     );
     // The books are as they were.
@@ -280,7 +300,10 @@ async fn a_closure_waits_out_its_grace_period_then_anonymises_and_deactivates_in
         .post(&path, Some(&w.reseller), body)
         .await
         .assert_problem(409, "client_closed");
-    assert_eq!(client_of(&w, &w.reseller).await.status, ClientStatus::Archived);
+    assert_eq!(
+        client_of(&w, &w.reseller).await.status,
+        ClientStatus::Archived
+    );
 }
 
 async fn a_pending_closure_can_be_withdrawn(backend: Backend) {
@@ -294,7 +317,11 @@ async fn a_pending_closure_can_be_withdrawn(backend: Backend) {
         .assert_problem(409, "not_closing");
     let closing: Client = w
         .app
-        .post(&path, Some(&w.reseller), json!({ "reason": "Asked by the client" }))
+        .post(
+            &path,
+            Some(&w.reseller),
+            json!({ "reason": "Asked by the client" }),
+        )
         .await
         .expect(200);
     // The default grace period is 30 days.
@@ -319,11 +346,18 @@ async fn a_pending_closure_can_be_withdrawn(backend: Backend) {
     let far = chrono::Utc::now().naive_utc() + Duration::days(400);
     assert!(close_due(&w, far, 200).await.is_empty());
     assert_eq!(not_anonymised(&w), 2);
-    assert_eq!(client_of(&w, &w.reseller).await.status, ClientStatus::Active);
+    assert_eq!(
+        client_of(&w, &w.reseller).await.status,
+        ClientStatus::Active
+    );
     // It can be closed again later.
     let again: Client = w
         .app
-        .post(&path, Some(&w.reseller), json!({ "reason": "Contract ended", "grace_days": 0 }))
+        .post(
+            &path,
+            Some(&w.reseller),
+            json!({ "reason": "Contract ended", "grace_days": 0 }),
+        )
         .await
         .expect(200);
     assert!(again.closure.is_some());
@@ -398,5 +432,8 @@ async fn the_housekeeping_job_closes_a_client_on_its_own(backend: Backend) {
     .await;
     assert!(closed.closure.and_then(|k| k.closed_at).is_some());
     assert_eq!(not_anonymised(&w), 0);
-    w.app.get("/me", Some(&w.client_user)).await.assert_status(401);
+    w.app
+        .get("/me", Some(&w.client_user))
+        .await
+        .assert_status(401);
 }

@@ -60,6 +60,7 @@ mod secrets_at_rest;
 mod self_registration;
 mod sessions;
 mod statement_costs;
+mod sync;
 mod test_area;
 mod webhook_deliveries;
 mod webhooks;

@@ -282,8 +282,6 @@ pub fn list(
     let mut query = candidates::table
         .inner_join(clients::table)
         .select((candidates::all_columns, clients::all_columns))
-        .order(candidates::id.desc())
-        .limit(page.limit + 1)
         .into_boxed();
     match tenant {
         // Tenant first: the (reseller_id, id) and (client_id, id) indexes page these.
@@ -318,8 +316,6 @@ pub fn list(
     if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
         query = query.filter(search::candidate_matches(conn, q));
     }
-    if let Some(after) = &page.after {
-        query = query.filter(candidates::id.lt(after.clone()));
-    }
+    crate::keyset!(query, candidates, page);
     Ok(query.load(conn)?)
 }

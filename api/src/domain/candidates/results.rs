@@ -28,13 +28,9 @@ pub fn project_results(
     let mut query = invitations::table
         .inner_join(candidates::table)
         .filter(invitations::project_id.eq(project_id))
-        .order(invitations::id.desc())
-        .limit(page.limit + 1)
         .select((invitations::all_columns, candidates::all_columns))
         .into_boxed();
-    if let Some(after) = &page.after {
-        query = query.filter(invitations::id.lt(after.clone()));
-    }
+    crate::keyset!(query, invitations, page);
     let rows: Vec<(InvitationRow, CandidateRow)> = query.load(conn)?;
     let rows = into_page(rows, page, |(i, _)| i.id.clone(), |r| r);
     let ids: Vec<String> = rows.data.iter().map(|(i, _)| i.id.clone()).collect();

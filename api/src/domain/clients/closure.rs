@@ -58,7 +58,9 @@ pub fn request(
     let at = now();
     let client = get_scoped(conn, tenant, client_id)?;
     let mut v = Validator::new();
-    let reason = v.check("reason", multiline_text(&input.reason, 500)).flatten();
+    let reason = v
+        .check("reason", multiline_text(&input.reason, 500))
+        .flatten();
     if reason.is_none() {
         v.add(
             "reason",

@@ -238,8 +238,6 @@ pub fn list(
 ) -> Result<credence_shared::Page<Client>, ApiError> {
     let mut query = clients::table
         .filter(clients::reseller_id.eq(reseller_id))
-        .order(clients::id.desc())
-        .limit(page.limit + 1)
         .into_boxed();
     if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
         let pattern = like_pattern(q);
@@ -266,9 +264,7 @@ pub fn list(
     if filter.below_threshold {
         query = query.filter(clients::credit_balance.lt(clients::credit_threshold));
     }
-    if let Some(after) = &page.after {
-        query = query.filter(clients::id.lt(after.clone()));
-    }
+    crate::keyset!(query, clients, page);
     let rows: Vec<ClientRow> = query.load(conn)?;
     let rows = into_page(rows, page, |r| r.id.clone(), |r| r);
     Ok(credence_shared::Page {

@@ -271,8 +271,6 @@ pub fn list(
     let mut query = projects::table
         .inner_join(clients::table)
         .select((projects::all_columns, clients::all_columns))
-        .order(projects::id.desc())
-        .limit(page.limit + 1)
         .into_boxed();
     match tenant {
         Tenant::Reseller { reseller_id } => {
@@ -293,9 +291,7 @@ pub fn list(
                 .sql(" ESCAPE '\\'"),
         );
     }
-    if let Some(after) = &page.after {
-        query = query.filter(projects::id.lt(after.clone()));
-    }
+    crate::keyset!(query, projects, page);
     Ok(query.load(conn)?)
 }
 

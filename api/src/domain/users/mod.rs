@@ -180,12 +180,8 @@ pub fn list_for_reseller(
     let mut query = users::table
         .filter(users::reseller_id.eq(reseller_id))
         .filter(users::role.eq("reseller"))
-        .order(users::id.desc())
-        .limit(page.limit + 1)
         .into_boxed();
-    if let Some(after) = &page.after {
-        query = query.filter(users::id.lt(after.clone()));
-    }
+    crate::keyset!(query, users, page);
     let rows: Vec<UserRow> = query.load(conn)?;
     Ok(into_page(rows, page, |r| r.id.clone(), |r| r.to_dto()))
 }

@@ -139,12 +139,8 @@ pub fn list(
     let mut query = d::table
         .filter(d::webhook_id.eq(webhook_id))
         .select(LOG_COLUMNS)
-        .order(d::id.desc())
-        .limit(page.limit + 1)
         .into_boxed();
-    if let Some(after) = &page.after {
-        query = query.filter(d::id.lt(after.clone()));
-    }
+    crate::keyset!(query, d, page, no_updates);
     if let Some(status) = status {
         query = query.filter(d::status.eq(status.as_str()));
     }
