@@ -28,6 +28,7 @@ test('a reseller closes a client after a grace period, and can withdraw it until
   const candidateId = (await invited.json()).id as string;
 
   await login(page, reseller.email, reseller.password);
+  await expect(page).toHaveURL(/\/reseller$/);
   await page.goto(`/reseller/clients/${clientId}`);
   const card = page.getByTestId('closure');
   await expect(card).toBeVisible();

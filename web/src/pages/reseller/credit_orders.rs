@@ -166,7 +166,7 @@ fn looks_complete(code: &str) -> bool {
 enum Lookup {
     Empty,
     Searching,
-    Found(Client),
+    Found(Box<Client>),
     NotFound,
     Failed(String),
 }
@@ -206,7 +206,7 @@ pub fn CreditOrderNew() -> impl IntoView {
                     return;
                 }
                 lookup.set(match result {
-                    Ok(Some(c)) => Lookup::Found(c),
+                    Ok(Some(c)) => Lookup::Found(Box::new(c)),
                     Ok(None) => Lookup::NotFound,
                     Err(e) => Lookup::Failed(e.message()),
                 });
