@@ -98,6 +98,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         retention_days -> Nullable<Integer>,
+        privacy_notice -> Nullable<Text>,
+        privacy_contact_email -> Nullable<Text>,
     }
 }
 
@@ -473,6 +475,8 @@ diesel::table! {
         updated_at -> Timestamp,
         mailed_at -> Nullable<Timestamp>,
         reminders_sent -> Integer,
+        consented_at -> Nullable<Timestamp>,
+        consent_notice_hash -> Nullable<Text>,
     }
 }
 

@@ -41,6 +41,10 @@ pub struct ClientRow {
     pub updated_at: chrono::NaiveDateTime,
     /// The client's own retention period; `None`: its reseller's default.
     pub retention_days: Option<i32>,
+    /// The client's own privacy notice text; `None`: the default (`privacy::notice`).
+    pub privacy_notice: Option<String>,
+    /// Where candidates ask about their data; `None`: the client's contact email.
+    pub privacy_contact_email: Option<String>,
 }
 
 /// Code alphabet without look-alikes (0/O, 1/I/L).
