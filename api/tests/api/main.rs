@@ -26,6 +26,7 @@ mod changes;
 mod cli;
 mod client_users;
 mod clients;
+mod consent;
 mod credit_notes;
 mod credits;
 mod custom_hosts;
