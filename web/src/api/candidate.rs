@@ -6,6 +6,7 @@ use credence_shared::assess::{
     AnswersSave, CandidateMe, CandidateSession, CandidateSessionCreate, RegistrationAccepted,
     StartedAssessment, SubmitResponse,
 };
+use credence_shared::privacy::{ConsentGive, PrivacyNotice};
 use gloo_net::http::{Method, Response};
 use serde::{Deserialize, Serialize};
 
@@ -110,6 +111,14 @@ pub async fn register(body: &CandidateSessionCreate) -> ApiResult<RegistrationAc
 
 pub async fn fetch_me() -> ApiResult<CandidateMe> {
     decode(authed(Method::GET, "/candidate/me", Body::Empty).await?).await
+}
+
+/// Confirms the privacy notice of `version` (409 `notice_changed` when it changed since).
+pub async fn consent(version: &str) -> ApiResult<PrivacyNotice> {
+    let body = ConsentGive {
+        version: Some(version.to_string()),
+    };
+    decode(authed(Method::POST, "/candidate/consent", Body::json(&body)?).await?).await
 }
 
 pub async fn start(id: &str) -> ApiResult<StartedAssessment> {

@@ -166,6 +166,7 @@ fn ClientPage(client: Client) -> impl IntoView {
                 <TakeBackCredits current=current on_done=Callback::new(move |_| ledger.reload()) />
                 <crate::pages::reseller::resale::ResalePriceCard client_id=client.id.clone() />
                 <crate::components::retention::RetentionCard client_id=id.get_value() />
+                <crate::components::privacy_notice::PrivacyNoticeCard client_id=id.get_value() />
             </div>
         </div>
         <section class="stack" aria-labelledby="client-users-heading" data-testid="client-users">
