@@ -6,7 +6,6 @@ use credence_shared::assess::{
     AnswersSave, CandidateMe, CandidateSession, CandidateSessionCreate, RegistrationAccepted,
     StartedAssessment, SubmitResponse,
 };
-use credence_shared::privacy::{ConsentGive, PrivacyNotice};
 use gloo_net::http::{Method, Response};
 use serde::{Deserialize, Serialize};
 
@@ -113,12 +112,13 @@ pub async fn fetch_me() -> ApiResult<CandidateMe> {
     decode(authed(Method::GET, "/candidate/me", Body::Empty).await?).await
 }
 
-/// Confirms the privacy notice of `version` (409 `notice_changed` when it changed since).
-pub async fn consent(version: &str) -> ApiResult<PrivacyNotice> {
-    let body = ConsentGive {
-        version: Some(version.to_string()),
-    };
-    decode(authed(Method::POST, "/candidate/consent", Body::json(&body)?).await?).await
+/// Confirms the privacy notice of `version` (409 `notice_changed` when it changed since). The
+/// body is written by hand and the answer not decoded (the caller fetches `/candidate/me`
+/// again): every byte counts in this bundle. A version is hex (SHA-256).
+pub async fn consent(version: &str) -> ApiResult<()> {
+    let hex: String = version.chars().filter(char::is_ascii_hexdigit).collect();
+    let body = Body::Json(format!(r#"{{"version":"{hex}"}}"#));
+    authed(Method::POST, "/candidate/consent", body).await.map(|_| ())
 }
 
 pub async fn start(id: &str) -> ApiResult<StartedAssessment> {

@@ -118,11 +118,8 @@ fn NoticeCard(notice: PrivacyNotice) -> impl IntoView {
         error.set(None);
         leptos::task::spawn_local(async move {
             match crate::api::candidate::consent(&version.get_value()).await {
-                Ok(n) => area.me.update(|m| {
-                    if let Some(m) = m {
-                        m.privacy_notice = n;
-                    }
-                }),
+                // The candidate again, now with the consent: the tests are listed.
+                Ok(()) => area.reload().await,
                 Err(err) if err.status() == 401 || err.status() == 403 => area.fail(&err),
                 Err(err) => {
                     if err.problem.code == "notice_changed" {
