@@ -17,16 +17,19 @@
 // data"; all of it together measured test area 178.3, admin 355.3, reseller 526.7 and client
 // 444.3. Closing a client (the client page's Close the client card and Closing badge, the
 // client dashboard's notice) took reseller to 530.4 and client to 445.1.
+// Consent (issue 10: the privacy notice with its checkbox before the first test, "Consent
+// given" on the candidate page, the client's privacy notice card) took test area from 178.3 to
+// 182.4, reseller from 526.7 to 533.2 and client from 444.3 to 451.2.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
 
 export const BUDGET_KB = {
-  "test-area": 180,
+  "test-area": 185,
   public: 195,
   admin: 357,
-  reseller: 534,
-  client: 447,
+  reseller: 541,
+  client: 458,
 };
 export const TARGET_KB = { "test-area": 150, public: 300, admin: 300, reseller: 300, client: 300 };
 

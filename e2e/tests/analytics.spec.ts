@@ -29,7 +29,11 @@ async function candidateToken(request: APIRequestContext, email: string): Promis
   expect(m, 'an invitation link').not.toBeNull();
   const session = await request.post('/api/v1/candidate/sessions', { data: { invitation_token: m![1] } });
   expect(session.status()).toBe(200);
-  return (await session.json()).access_token as string;
+  const token = (await session.json()).access_token as string;
+  // The privacy notice is confirmed before the first test.
+  const consent = await request.post('/api/v1/candidate/consent', { headers: { Authorization: `Bearer ${token}` }, data: {} });
+  expect(consent.status()).toBe(200);
+  return token;
 }
 
 test('reseller, client and vendor analytics: charts, tables and CSV', async ({ page, request }) => {

@@ -2,7 +2,7 @@
 // candidate takes a timed numerical test and a personality questionnaire on a phone-sized screen,
 // from the invitation email's one-time link, with a reload in the middle of the timed test.
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { admin, checkPage, DESKTOP, login, setPasswordLink, unique, waitForMail, type Mail } from './support';
+import { admin, checkPage, confirmPrivacyNotice, DESKTOP, login, setPasswordLink, unique, waitForMail, type Mail } from './support';
 
 // A 1×1 PNG; the API decodes and re-encodes logos, so it has to be a real image.
 const TINY_PNG = Buffer.from(
@@ -199,6 +199,17 @@ test.describe.serial('candidate test area', () => {
     await expect(support.getByRole('link')).toHaveAttribute('href', `mailto:${invited.supportEmail}`);
     const primary = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--primary').trim());
     expect(primary).toBe(SKIN_PRIMARY);
+    // Before the first test: the privacy notice — the client is the controller, the reseller's
+    // product the processor, never the vendor — confirmed with a tick and a button.
+    const notice = page.getByTestId('privacy-notice');
+    await expect(notice).toBeVisible();
+    await expect(page.getByTestId('notice-controller')).toHaveText(invited.clientName);
+    await expect(page.getByTestId('notice-processor')).toHaveText(invited.productName);
+    await expect(page.getByTestId('notice-retention')).toContainText('days');
+    await expect(page.getByTestId('notice-text')).toContainText(invited.clientName);
+    expect(await page.locator('body').innerText()).not.toContain('Credence');
+    await checkPage(page, 'test area privacy notice');
+    await confirmPrivacyNotice(page);
     await expect(page.getByTestId('test-card')).toHaveCount(2);
     await expect(page.locator('[data-testid="test-card"][data-category="personality"]').getByTestId('test-duration')).toHaveText('Untimed');
     // Nothing is wider than the phone.
@@ -339,6 +350,8 @@ test.describe.serial('candidate test area', () => {
     await staff.setViewportSize(DESKTOP);
     await staff.goto(`/client/candidates/${invited.candidateId}`);
     await expect(staff.getByTestId('candidate-detail')).toBeVisible();
+    await expect(staff.getByTestId('candidate-consent')).toHaveText(/^Consent given \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+    await expect(staff.getByTestId('invitation-consent')).toHaveText(/^Consent given /);
     await checkPage(staff, 'candidate detail');
     await staff.goto(`/client/candidates/${invited.candidateId}/report`);
     await expect(staff.getByTestId('report-candidate')).toHaveText('Casey Candidate');
@@ -375,6 +388,7 @@ test.describe.serial('candidate test area', () => {
     const page = await context.newPage();
     await page.clock.install();
     await page.goto(invitationLink(await waitForMail(email)));
+    await confirmPrivacyNotice(page);
     await page.getByTestId('start-numerical').click();
     await page.getByTestId('start-test').click();
     await answerCurrent(page, 1);
@@ -466,6 +480,7 @@ test.describe.serial('candidate test area', () => {
     await checkPage(page, 'registration: check your email');
     await page.goto(invitationLink(await waitForMail(email)));
     await expect(page.getByTestId('project-name')).toHaveText(invited.projectName);
+    await confirmPrivacyNotice(page);
     await expect(page.getByTestId('start-numerical')).toBeVisible();
     await context.close();
 

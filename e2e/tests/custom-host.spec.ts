@@ -6,7 +6,7 @@
 // people may sign in, and the mail it sends carries the skin's name, the right Reply-To and
 // links to the same host.
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { admin, checkPage, mailsTo, setPasswordLink, unique, waitForMail, type Mail } from './support';
+import { admin, checkPage, confirmPrivacyNotice, mailsTo, setPasswordLink, unique, waitForMail, type Mail } from './support';
 
 const HOST = 'assess.acme.test';
 const PRODUCT = 'Acme Assess';
@@ -303,6 +303,9 @@ test.describe.serial('a reseller on its custom host', () => {
     await page.goto(`${ON_HOST}${link.pathname}${link.search}`);
     await expect(page).toHaveURL(`${ON_HOST}/test`);
     await expect(page.getByTestId('product-name')).toHaveText(PRODUCT);
+    await expect(page.getByTestId('notice-processor')).toHaveText(PRODUCT);
+    await expectOnlyTheBrand(page, 'the privacy notice');
+    await confirmPrivacyNotice(page);
     await expect(page.getByTestId('test-card')).toHaveCount(1);
     await expectOnlyTheBrand(page, 'the test area');
     await checkPage(page, 'custom host test area');

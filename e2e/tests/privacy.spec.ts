@@ -83,6 +83,22 @@ test('a client user exports a candidate’s data and erases the candidate with a
   await retention.getByTestId('retention-save').click();
   await expect(page.getByTestId('toast').filter({ hasText: 'Retention period saved' })).toBeVisible();
   await checkPage(page, 'client dashboard with retention');
+  // The privacy notice candidates confirm: the default text is shown; the client writes its own.
+  const notice = page.getByTestId('privacy-notice-settings');
+  await expect(notice.getByTestId('privacy-notice-default')).toContainText('is responsible for your personal data');
+  await notice.getByTestId('privacy-notice-text').fill('Too short');
+  await notice.getByTestId('privacy-notice-save').click();
+  await expect(notice).toContainText('Write at least 20 characters');
+  await notice.getByTestId('privacy-notice-text').fill('We keep your answers for this hiring round only.\n\nAsk us anything.');
+  await notice.getByTestId('privacy-notice-contact').fill('privacy@client.e2e.test');
+  await notice.getByTestId('privacy-notice-save').click();
+  await expect(page.getByTestId('toast').filter({ hasText: 'Privacy notice saved' })).toBeVisible();
+  await checkPage(page, 'client dashboard with the privacy notice');
+  const clientId = (await (await request.get('/api/v1/me', { headers: asClient })).json()).client_id as string;
+  const saved = await (await request.get(`/api/v1/clients/${clientId}/privacy-notice`, { headers: asClient })).json();
+  expect(saved.contact_email).toBe('privacy@client.e2e.test');
+  expect(saved.preview.text).toBe('We keep your answers for this hiring round only.\n\nAsk us anything.');
+  expect(saved.preview.retention_days).toBe(120);
   await page.goto(`/client/candidates/${candidateId}`);
   await expect(page.getByTestId('candidate-title')).toHaveText('Erin Erasable');
 

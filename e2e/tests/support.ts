@@ -193,6 +193,18 @@ export async function choosePassword(page: Page, password: string): Promise<void
   await page.getByTestId('set-password-submit').click();
 }
 
+/** The test area's privacy notice: tick the box and confirm; the tests are listed then. */
+export async function confirmPrivacyNotice(page: Page): Promise<void> {
+  const notice = page.getByTestId('privacy-notice');
+  await expect(notice).toBeVisible();
+  await expect(page.getByTestId('test-list')).toHaveCount(0);
+  await expect(page.getByTestId('consent-confirm')).toBeDisabled();
+  await page.getByTestId('consent-checkbox').check();
+  await page.getByTestId('consent-confirm').click();
+  await expect(notice).toHaveCount(0);
+  await expect(page.getByTestId('test-list')).toBeVisible();
+}
+
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 const WCAG_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];

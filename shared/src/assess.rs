@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::admin::Brand;
+use crate::privacy::PrivacyNotice;
 use crate::problem::FieldError;
 use crate::{AssessmentStatus, CandidateStatus, ImportOutcome, InvitationStatus, TestKind};
 
@@ -212,6 +213,9 @@ pub struct Invitation {
     /// When each reminder was sent (oldest first).
     pub reminded_at: Vec<DateTime<Utc>>,
     pub assessments: Vec<Assessment>,
+    /// When the candidate confirmed the privacy notice for this invitation; `null`: not yet.
+    #[serde(default)]
+    pub consented_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -237,6 +241,9 @@ pub struct Candidate {
     /// placeholders, answers gone, scores kept as anonymous statistics.
     #[serde(default)]
     pub anonymised_at: Option<DateTime<Utc>>,
+    /// When the candidate confirmed the privacy notice of the newest invitation; `null`: not yet.
+    #[serde(default)]
+    pub consented_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -434,6 +441,8 @@ pub struct CandidateMe {
     pub branding: CandidateBranding,
     pub project: CandidateProject,
     pub assessments: Vec<CandidateAssessment>,
+    /// The notice to confirm (`POST /candidate/consent`) before the first test starts.
+    pub privacy_notice: PrivacyNotice,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -112,6 +112,11 @@ pub struct ExportedInvitation {
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub assessments: Vec<ExportedAssessment>,
+    /// When the candidate confirmed the privacy notice, and the `version` (SHA-256) they saw.
+    #[serde(default)]
+    pub consented_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub consent_notice_version: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -160,4 +165,68 @@ pub struct ExportedEvent {
     pub created_at: DateTime<Utc>,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub details: serde_json::Value,
+}
+
+/// The privacy notice a candidate reads and confirms before their first test: who decides
+/// about their data (the controller: the client), who runs the test area for it (the
+/// processor: the reseller, by its brand's name — never the platform's), why, for how long,
+/// whom to ask, and the client's own text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PrivacyNotice {
+    /// The data controller: the client's name.
+    pub controller: String,
+    /// The processor: the reseller's brand name (the test area's product name).
+    pub processor: String,
+    pub purpose: String,
+    /// The client's retention period in days after the candidate's last activity.
+    pub retention_days: i64,
+    /// The same in words, e.g. "2 years (730 days) after your last activity".
+    pub retention: String,
+    /// Where the candidate asks about their data.
+    pub contact_email: String,
+    /// The client's own notice text, else the default.
+    pub text: String,
+    /// SHA-256 (hex) of the notice as shown; kept with the consent.
+    pub version: String,
+    /// When the candidate confirmed this invitation's notice; `null`: not yet.
+    pub consented_at: Option<DateTime<Utc>>,
+}
+
+/// `POST /candidate/consent`: the candidate confirms the notice they read.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ConsentGive {
+    /// The `version` of the notice shown; when given and the notice changed since, the answer
+    /// is 409 `notice_changed` (read it again).
+    pub version: Option<String>,
+}
+
+/// A client's privacy notice settings: its own text and contact (or `null`: the defaults) and
+/// what candidates see now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClientPrivacyNotice {
+    pub client_id: String,
+    /// The client's own text; `null`: the default.
+    pub text: Option<String>,
+    /// The client's own privacy contact; `null`: the client's contact email.
+    pub contact_email: Option<String>,
+    pub default_text: String,
+    pub default_contact_email: String,
+    /// The notice as candidates see it now.
+    pub preview: PrivacyNotice,
+}
+
+/// Replaces the client's notice text and contact; `null` (or absent) goes back to the default.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ClientPrivacyNoticePut {
+    /// 20 to 5,000 characters; line breaks kept.
+    #[cfg_attr(feature = "openapi", schema(min_length = 20, max_length = 5000))]
+    pub text: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(format = "email", max_length = 254))]
+    pub contact_email: Option<String>,
 }

@@ -288,6 +288,8 @@ fn seed_assessments(
         )?;
         let Some(correct) = correct else { continue };
         let (who, list) = test_area::assessments_of_candidate(conn, &candidate.id)?;
+        // The demo candidate read the privacy notice and confirmed it, as a real one must.
+        test_area::consent(conn, &who, None, None)?;
         for (assessment_id, test_id) in list {
             test_area::start(conn, &who, &assessment_id)?;
             if correct == 0 {

@@ -99,6 +99,8 @@ diesel::table! {
         updated_at -> Timestamp,
         retention_days -> Nullable<Integer>,
         closes_at -> Nullable<Timestamp>,
+        privacy_notice -> Nullable<Text>,
+        privacy_contact_email -> Nullable<Text>,
     }
 }
 
@@ -485,6 +487,8 @@ diesel::table! {
         updated_at -> Timestamp,
         mailed_at -> Nullable<Timestamp>,
         reminders_sent -> Integer,
+        consented_at -> Nullable<Timestamp>,
+        consent_notice_hash -> Nullable<Text>,
     }
 }
 

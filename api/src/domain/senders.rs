@@ -138,7 +138,7 @@ fn links_of(base: &Links, reseller: &ResellerRow) -> Links {
 }
 
 /// The skin's product name, else the reseller's name; one line, no control characters.
-fn display_name(product_name: &str, reseller_name: &str) -> String {
+pub fn display_name(product_name: &str, reseller_name: &str) -> String {
     let product = one_line(product_name);
     if product.is_empty() {
         one_line(reseller_name)

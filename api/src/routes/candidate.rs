@@ -108,7 +108,7 @@ pub async fn me(
     (status = 200, body = StartedAssessment),
     (status = 403, description = "`assessment_unavailable`: invitation cancelled or expired, candidate deactivated, project closed or client suspended", body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "`already_submitted`", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`already_submitted`, or `consent_required`: the privacy notice is not confirmed yet (`POST /candidate/consent`)", body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/candidate/assessments/{id}/start")]
 pub async fn start(
@@ -129,7 +129,7 @@ pub async fn start(
 #[utoipa::path(tag = "candidate", params(("id" = String, Path)), request_body = AnswersSave, responses(
     (status = 204, description = "Saved"),
     (status = 403, description = "`assessment_unavailable`: invitation cancelled or expired, candidate deactivated, project closed or client suspended", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "`deadline_passed` or `not_in_progress`", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`deadline_passed`, `not_in_progress`, or `consent_required`", body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[put("/candidate/assessments/{id}/answers")]
@@ -152,7 +152,7 @@ pub async fn save_answers(
     (status = 200, body = SubmitResponse),
     (status = 403, description = "`assessment_unavailable`: invitation cancelled or expired, candidate deactivated, project closed or client suspended", body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`consent_required`, or the test is not in progress", body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/candidate/assessments/{id}/submit")]
 pub async fn submit(

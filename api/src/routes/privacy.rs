@@ -1,16 +1,19 @@
 //! Data protection: retention periods (the vendor's bounds, a reseller's default, a client's
-//! own), erasure requests and candidate data exports (`domain::privacy`).
+//! own), erasure requests, candidate data exports, and the privacy notice candidates confirm
+//! before their first test (`domain::privacy`).
 
-use actix_web::{get, post, put, web};
+use actix_web::{get, post, put, web, HttpRequest};
 use credence_shared::assess::Candidate;
 use credence_shared::privacy::{
-    CandidateExport, ClientRetention, ClientRetentionPatch, ErasureRequest, ResellerRetention,
+    CandidateExport, ClientPrivacyNotice, ClientPrivacyNoticePut, ClientRetention,
+    ClientRetentionPatch, ConsentGive, ErasureRequest, PrivacyNotice, ResellerRetention,
     ResellerRetentionPatch, RetentionBounds,
 };
 use credence_shared::problem::Problem;
 
+use crate::auth::extract::client_ip;
 use crate::auth::{CandidateUser, PlatformAdmin, ResellerStaff, TenantUser};
-use crate::domain::{candidates, privacy};
+use crate::domain::{candidates, privacy, test_area};
 use crate::error::ApiResult;
 use crate::routes::extract::Json;
 use crate::state::AppState;
@@ -197,6 +200,97 @@ pub async fn export_own_data(
         state
             .db
             .run(move |conn| privacy::export_own(conn, &who.0.candidate_id))
+            .await?,
+    ))
+}
+
+/// The privacy notice of the candidate's invitation (also in `GET /candidate/me`): controller,
+/// processor, purpose, retention, contact, text, and whether it is confirmed.
+#[utoipa::path(tag = "candidate", responses(
+    (status = 200, body = PrivacyNotice),
+    (status = 403, description = "`assessment_unavailable`: invitation cancelled or expired, candidate deactivated, project closed or client suspended", body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/candidate/privacy-notice")]
+pub async fn candidate_privacy_notice(
+    state: web::Data<AppState>,
+    who: CandidateUser,
+) -> ApiResult<web::Json<PrivacyNotice>> {
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| test_area::privacy_notice(conn, &who.0))
+            .await?,
+    ))
+}
+
+/// The candidate confirms the privacy notice; tests can be started from then on (until then
+/// starting, saving answers and submitting answer 409 `consent_required`). The first
+/// confirmation's time and the notice's version are kept: a repeat changes nothing. With
+/// `version`, a notice changed since it was shown is a 409 `notice_changed`.
+#[utoipa::path(tag = "candidate", request_body = ConsentGive, responses(
+    (status = 200, body = PrivacyNotice),
+    (status = 403, description = "`assessment_unavailable`: invitation cancelled or expired, candidate deactivated, project closed or client suspended", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`notice_changed`: read the notice again", body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/candidate/consent")]
+pub async fn give_consent(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    who: CandidateUser,
+    Json(body): Json<ConsentGive>,
+) -> ApiResult<web::Json<PrivacyNotice>> {
+    let ip = client_ip(&req);
+    Ok(web::Json(
+        state
+            .db
+            .transaction(move |conn| test_area::consent(conn, &who.0, ip, body.version.as_deref()))
+            .await?,
+    ))
+}
+
+/// A client's privacy notice: its own text and contact (or the defaults) and a preview of what
+/// candidates see. The reseller's staff or the client's own users.
+#[utoipa::path(tag = "clients", params(("id" = String, Path)), responses(
+    (status = 200, body = ClientPrivacyNotice),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/clients/{id}/privacy-notice")]
+pub async fn get_client_privacy_notice(
+    state: web::Data<AppState>,
+    user: TenantUser,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<ClientPrivacyNotice>> {
+    let id = id.into_inner();
+    Ok(web::Json(
+        state
+            .db
+            .run(move |conn| privacy::client_notice(conn, &user.tenant, &id))
+            .await?,
+    ))
+}
+
+/// Replace the client's notice text (20–5,000 characters) and privacy contact email; `null`
+/// goes back to the default text and the client's contact email.
+#[utoipa::path(tag = "clients", params(("id" = String, Path)), request_body = ClientPrivacyNoticePut, responses(
+    (status = 200, body = ClientPrivacyNotice),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[put("/clients/{id}/privacy-notice")]
+pub async fn set_client_privacy_notice(
+    state: web::Data<AppState>,
+    user: TenantUser,
+    id: web::Path<String>,
+    Json(body): Json<ClientPrivacyNoticePut>,
+) -> ApiResult<web::Json<ClientPrivacyNotice>> {
+    let actor = user.principal.audit_actor();
+    let id = id.into_inner();
+    Ok(web::Json(
+        state
+            .db
+            .transaction(move |conn| {
+                privacy::set_client_notice(conn, &actor, &user.tenant, &id, &body)
+            })
             .await?,
     ))
 }

@@ -3,6 +3,7 @@
 
 use credence_api::db::schema::{outbox, question_options, questions};
 use credence_shared::assess::{Candidate, CandidateMe, CandidateSession, Project, TestSummary};
+use credence_shared::privacy::PrivacyNotice;
 use credence_shared::reseller::Client;
 use credence_shared::Page;
 use diesel::prelude::*;
@@ -37,6 +38,13 @@ pub async fn world_with(backend: Backend, credits: i64, options: Options) -> Wor
         client_user,
         client,
     }
+}
+
+/// The candidate confirms their invitation's privacy notice.
+pub async fn consent(app: &TestApp, token: &str) -> PrivacyNotice {
+    app.post("/candidate/consent", Some(token), json!({}))
+        .await
+        .expect(200)
 }
 
 /// (test id, its first norm group's id) of the catalogue's test of this category.
@@ -114,8 +122,16 @@ impl World {
         self.candidate_token_from(email, "invitation").await
     }
 
-    /// Signs the candidate in with the link in the newest mail of `kind` to them.
+    /// Signs the candidate in with the link in the newest mail of `kind` to them, and confirms
+    /// the privacy notice (as the test area asks before the first test).
     pub async fn candidate_token_from(&self, email: &str, kind: &str) -> String {
+        let token = self.candidate_token_without_consent(email, kind).await;
+        consent(&self.app, &token).await;
+        token
+    }
+
+    /// Signs the candidate in without confirming the privacy notice.
+    pub async fn candidate_token_without_consent(&self, email: &str, kind: &str) -> String {
         self.app
             .post(
                 "/candidate/sessions",

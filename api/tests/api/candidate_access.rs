@@ -273,6 +273,14 @@ async fn closed_invitations_and_inactive_candidates_close_every_candidate_endpoi
             )
             .await
             .assert_problem(403, "assessment_unavailable");
+        w.app
+            .post("/candidate/consent", Some(token), json!({}))
+            .await
+            .assert_problem(403, "assessment_unavailable");
+        w.app
+            .get("/candidate/privacy-notice", Some(token))
+            .await
+            .assert_problem(403, "assessment_unavailable");
     }
     // Nothing was submitted, so nothing completed (no webhook, no report).
     {

@@ -292,6 +292,7 @@ impl World {
             )
             .await
             .expect(200);
+        crate::assessments_world::consent(app, &session.access_token).await;
         let me: CandidateMe = app
             .get("/candidate/me", Some(&session.access_token))
             .await

@@ -27,6 +27,7 @@ mod cli;
 mod client_users;
 mod clients;
 mod closure;
+mod consent;
 mod credit_notes;
 mod credits;
 mod custom_hosts;

@@ -43,6 +43,7 @@ async fn a_candidate_takes_a_timed_test_and_is_scored(backend: Backend) {
         .await
         .assert_problem(401, "invalid_invitation");
     let token = session.access_token;
+    crate::assessments_world::consent(&w.app, &token).await;
     let me = w.candidate_me(&token).await;
     assert_eq!(me.branding.client_name, "Hiring Co");
     assert_eq!(me.project.name, "Graduate intake");

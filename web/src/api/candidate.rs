@@ -112,6 +112,15 @@ pub async fn fetch_me() -> ApiResult<CandidateMe> {
     decode(authed(Method::GET, "/candidate/me", Body::Empty).await?).await
 }
 
+/// Confirms the privacy notice of `version` (409 `notice_changed` when it changed since). The
+/// body is written by hand and the answer not decoded (the caller fetches `/candidate/me`
+/// again): every byte counts in this bundle. A version is hex (SHA-256).
+pub async fn consent(version: &str) -> ApiResult<()> {
+    let hex: String = version.chars().filter(char::is_ascii_hexdigit).collect();
+    let body = Body::Json(format!(r#"{{"version":"{hex}"}}"#));
+    authed(Method::POST, "/candidate/consent", body).await.map(|_| ())
+}
+
 pub async fn start(id: &str) -> ApiResult<StartedAssessment> {
     let path = format!("/candidate/assessments/{}/start", enc(id));
     decode(authed(Method::POST, &path, Body::Empty).await?).await

@@ -1,10 +1,10 @@
 //! Data protection: retention periods (the reseller's default, a client's own), erasure
-//! requests and a candidate's data export.
+//! requests, a candidate's data export and a client's privacy notice.
 
 use credence_shared::assess::Candidate;
 use credence_shared::privacy::{
-    ClientRetention, ClientRetentionPatch, ErasureRequest, ResellerRetention,
-    ResellerRetentionPatch,
+    ClientPrivacyNotice, ClientPrivacyNoticePut, ClientRetention, ClientRetentionPatch,
+    ErasureRequest, ResellerRetention, ResellerRetentionPatch,
 };
 use gloo_net::http::Method;
 
@@ -51,4 +51,17 @@ pub async fn export_candidate(id: &str) -> ApiResult<serde_json::Value> {
 pub async fn download_candidate_export(id: &str) -> ApiResult<()> {
     let path = format!("/candidates/{}/export", enc(id));
     download(&path, &format!("candidate-{id}.json")).await
+}
+
+pub async fn get_client_privacy_notice(client_id: String) -> ApiResult<ClientPrivacyNotice> {
+    get(&format!("/clients/{}/privacy-notice", enc(&client_id))).await
+}
+
+/// `None` for either: back to the default text, or the client's contact email.
+pub async fn set_client_privacy_notice(
+    client_id: &str,
+    body: &ClientPrivacyNoticePut,
+) -> ApiResult<ClientPrivacyNotice> {
+    let path = format!("/clients/{}/privacy-notice", enc(client_id));
+    decode(send(Method::PUT, &path, Body::json(body)?, true).await?).await
 }

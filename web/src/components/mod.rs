@@ -12,6 +12,7 @@ pub mod logo_file;
 pub mod mail_text_editor;
 pub mod paged;
 pub mod pickers;
+pub mod privacy_notice;
 pub mod retention;
 pub mod states;
 pub mod toast;

@@ -115,6 +115,7 @@ pub(super) fn invitation_of(
         expires_at: row.expires_at.and_utc(),
         created_at: row.created_at.and_utc(),
         reminded_at: vec![],
+        consented_at: row.consented_at.map(|t| t.and_utc()),
     }
 }
 
@@ -132,7 +133,9 @@ pub(super) fn candidate_of(
         .iter()
         .flat_map(|i| &i.assessments)
         .any(|a| a.started_at.is_some());
+    let consented_at = invitations.first().and_then(|i| i.consented_at);
     Candidate {
+        consented_at,
         extra_time_locked,
         id: row.id,
         client_id: row.client_id,

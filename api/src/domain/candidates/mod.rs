@@ -68,6 +68,10 @@ pub struct InvitationRow {
     /// When the invitation, a resend or a reminder was last mailed.
     pub mailed_at: Option<chrono::NaiveDateTime>,
     pub reminders_sent: i32,
+    /// When the candidate confirmed the privacy notice (`privacy::notice`).
+    pub consented_at: Option<chrono::NaiveDateTime>,
+    /// SHA-256 of the notice as it was shown then.
+    pub consent_notice_hash: Option<String>,
 }
 
 #[derive(Queryable, Debug, Clone)]

@@ -47,6 +47,10 @@ pub struct ClientRow {
     /// When a pending closure is carried out (`closure`); while set, nothing new is invited,
     /// ordered or added.
     pub closes_at: Option<chrono::NaiveDateTime>,
+    /// The client's own privacy notice text; `None`: the default (`privacy::notice`).
+    pub privacy_notice: Option<String>,
+    /// Where candidates ask about their data; `None`: the client's contact email.
+    pub privacy_contact_email: Option<String>,
 }
 
 /// Code alphabet without look-alikes (0/O, 1/I/L).

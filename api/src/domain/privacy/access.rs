@@ -80,6 +80,8 @@ fn build(
         String,
         chrono::NaiveDateTime,
         chrono::NaiveDateTime,
+        Option<chrono::NaiveDateTime>,
+        Option<String>,
     )> = invitations::table
         .inner_join(projects::table)
         .filter(invitations::candidate_id.eq(&row.id))
@@ -90,6 +92,8 @@ fn build(
             invitations::status,
             invitations::created_at,
             invitations::expires_at,
+            invitations::consented_at,
+            invitations::consent_notice_hash,
         ))
         .load(conn)?;
     let invitation_ids: Vec<String> = invitation_rows.iter().map(|r| r.0.clone()).collect();
@@ -176,13 +180,15 @@ fn build(
     let invitations = invitation_rows
         .into_iter()
         .map(
-            |(id, project_name, status, created, expires)| ExportedInvitation {
+            |(id, project_name, status, created, expires, consented, version)| ExportedInvitation {
                 assessments: assessments_by.remove(&id).unwrap_or_default(),
                 id,
                 project_name,
                 status: InvitationStatus::parse(&status).unwrap_or(InvitationStatus::Invited),
                 created_at: utc(created),
                 expires_at: utc(expires),
+                consented_at: consented.map(utc),
+                consent_notice_version: version,
             },
         )
         .collect();

@@ -1,7 +1,8 @@
 //! Data protection: **retention** (`retention`: the vendor's bounds, a reseller's default, a
 //! client's own period, and the housekeeping step that anonymises candidates past it), the one
-//! way a candidate is **anonymised** (`anonymise`, used by retention and by erasure requests)
-//! and a candidate's **data export** (`access`).
+//! way a candidate is **anonymised** (`anonymise`, used by retention and by erasure requests),
+//! a candidate's **data export** (`access`), and the **privacy notice** a candidate confirms
+//! before the first test (`notice`).
 //!
 //! A candidate's last activity (`candidates.last_activity_at`) is the latest of: created,
 //! edited, invited, mailed a fresh link (resend), started or submitted a test (`touch`).
@@ -9,10 +10,12 @@
 
 mod access;
 mod anonymise;
+mod notice;
 mod retention;
 
 pub use access::*;
 pub use anonymise::*;
+pub use notice::*;
 pub use retention::*;
 
 use diesel::prelude::*;

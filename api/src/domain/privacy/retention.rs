@@ -16,7 +16,7 @@ use diesel::prelude::*;
 use crate::db::schema::{candidates, clients, resellers, settings};
 use crate::db::{now, DbConnection};
 use crate::domain::audit::{self, AuditActor, AuditScope};
-use crate::domain::clients::get_scoped;
+use crate::domain::clients::{get_scoped, ClientRow};
 use crate::domain::tenant::Tenant;
 use crate::error::{ApiError, FieldIssue, Validator};
 
@@ -151,6 +151,17 @@ pub fn set_reseller_retention(
         serde_json::json!({ "before": before.default_days, "after": after.default_days }),
     )?;
     Ok(after)
+}
+
+/// The period that applies to a client's candidates: its own, else its reseller's default, kept
+/// within the bounds.
+pub fn effective_days(conn: &mut DbConnection, client: &ClientRow) -> Result<i64, ApiError> {
+    let b = bounds(conn)?;
+    let default = reseller_retention(conn, &client.reseller_id)?.default_days;
+    Ok(clamp(
+        client.retention_days.map(i64::from).unwrap_or(default),
+        &b,
+    ))
 }
 
 pub fn client_retention(

@@ -126,6 +126,31 @@ pub fn assessments_of_candidate(
     ))
 }
 
+/// The privacy notice of the candidate's invitation, with its consent.
+pub fn privacy_notice(
+    conn: &mut DbConnection,
+    who: &CandidatePrincipal,
+) -> Result<credence_shared::privacy::PrivacyNotice, ApiError> {
+    let invitation: InvitationRow = invitations::table.find(&who.invitation_id).first(conn)?;
+    crate::domain::privacy::notice_for_invitation(conn, &invitation)
+}
+
+/// The candidate confirms their invitation's privacy notice (`privacy::give_consent`): from then
+/// on tests can be started. Repeating it changes nothing.
+pub fn consent(
+    conn: &mut DbConnection,
+    who: &CandidatePrincipal,
+    ip: Option<String>,
+    seen_version: Option<&str>,
+) -> Result<credence_shared::privacy::PrivacyNotice, ApiError> {
+    let actor = crate::domain::audit::AuditActor {
+        user_id: None,
+        impersonator_id: None,
+        ip,
+    };
+    crate::domain::privacy::give_consent(conn, &actor, &who.invitation_id, seen_version)
+}
+
 /// The candidate's own assessment, with its invitation; anyone else's is "not found".
 fn own(
     conn: &mut DbConnection,

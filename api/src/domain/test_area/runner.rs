@@ -15,7 +15,7 @@ use crate::db::{now, DbConnection};
 use crate::domain::candidates::{AssessmentRow, InvitationRow};
 use crate::domain::catalogue::{self, TestRow};
 use crate::domain::usage::rollup;
-use crate::domain::{brands, logos};
+use crate::domain::{brands, logos, privacy};
 use crate::error::{ApiError, Validator};
 
 use super::{
@@ -82,6 +82,7 @@ pub fn me(conn: &mut DbConnection, who: &CandidatePrincipal) -> Result<Candidate
             answered_count,
         });
     }
+    let privacy_notice = privacy::notice_of(conn, &client, invitation.consented_at)?;
     Ok(CandidateMe {
         candidate: CandidateProfile {
             id: candidate.id,
@@ -94,6 +95,7 @@ pub fn me(conn: &mut DbConnection, who: &CandidatePrincipal) -> Result<Candidate
             client_name: client.name,
             client_logo_url: client.logo_id.as_deref().map(logos::url),
         },
+        privacy_notice,
         project: cproject,
         assessments: list,
     })
@@ -121,6 +123,7 @@ pub fn start(
 ) -> Result<StartedAssessment, ApiError> {
     let (a, invitation) = own(conn, who, id)?;
     let (project, client, candidate) = load_context(conn, &invitation)?;
+    privacy::require_consent(&invitation)?;
     match a.status {
         AssessmentStatus::Submitted => {
             return Err(ApiError::conflict(
@@ -208,7 +211,8 @@ pub fn save_answers(
     id: &str,
     input: &[Answer],
 ) -> Result<(), ApiError> {
-    let (a, _) = own(conn, who, id)?;
+    let (a, invitation) = own(conn, who, id)?;
+    privacy::require_consent(&invitation)?;
     if a.status != AssessmentStatus::InProgress {
         return Err(ApiError::conflict(
             "not_in_progress",

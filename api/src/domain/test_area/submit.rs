@@ -223,7 +223,8 @@ pub fn submit_own(
     who: &CandidatePrincipal,
     id: &str,
 ) -> Result<(), ApiError> {
-    let (a, _) = own(conn, who, id)?;
+    let (a, invitation) = own(conn, who, id)?;
+    crate::domain::privacy::require_consent(&invitation)?;
     if a.status == AssessmentStatus::Submitted {
         return Ok(());
     }

@@ -122,6 +122,11 @@ fn CandidatePage(candidate: Candidate, portal: Portal) -> impl IntoView {
                     </Fact>
                 })}
                 <Fact label="Added">{move || current.with(|c| format::date_time(&c.created_at))}</Fact>
+                <Fact label="Privacy notice">
+                    <span data-testid="candidate-consent">
+                        {move || current.with(|c| consent_text(c.consented_at.as_ref()))}
+                    </span>
+                </Fact>
             </dl>
         </div>
         <section class="stack" aria-labelledby="invitations-heading" data-testid="candidate-invitations">
@@ -147,6 +152,14 @@ fn CandidatePage(candidate: Candidate, portal: Portal) -> impl IntoView {
             <EraseCandidate current=current />
         </Show>
         <p><A href=format!("{base}/candidates")>"Back to candidates"</A></p>
+    }
+}
+
+/// Whether (and when) the candidate confirmed the privacy notice before their first test.
+fn consent_text(at: Option<&chrono::DateTime<chrono::Utc>>) -> String {
+    match at {
+        Some(t) => format!("Consent given {}", format::date_time(t)),
+        None => "Not yet".into(),
     }
 }
 
@@ -207,6 +220,9 @@ fn InvitationCard(
                 <Fact label="Invited">{format::date_time(&invitation.created_at)}</Fact>
                 <Fact label="Expires">{format::date_time(&invitation.expires_at)}</Fact>
                 <Fact label="Credits charged">{invitation.credits_charged}</Fact>
+                <Fact label="Privacy notice">
+                    <span data-testid="invitation-consent">{consent_text(invitation.consented_at.as_ref())}</span>
+                </Fact>
             </dl>
             {(!invitation.reminded_at.is_empty()).then(|| view! {
                 <ul class="plain-list small muted" data-testid="invitation-reminders">

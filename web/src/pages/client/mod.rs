@@ -178,6 +178,7 @@ pub fn ClientDashboard() -> impl IntoView {
                     </A>
                 </div>
                 <crate::components::retention::RetentionCard client_id=c.id.clone() />
+                <crate::components::privacy_notice::PrivacyNoticeCard client_id=c.id.clone() />
             })}
         </section>
     }

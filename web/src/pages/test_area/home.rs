@@ -1,8 +1,9 @@
-//! `/test`: the candidate's home — the project, the tests with their status, and the
-//! completion page once every test is submitted.
+//! `/test`: the candidate's home — the project, the privacy notice to confirm before the first
+//! test, the tests with their status, and the completion page once every test is submitted.
 
 use super::nav::Link as A;
 use credence_shared::assess::{CandidateAssessment, CandidateMe};
+use credence_shared::privacy::PrivacyNotice;
 use credence_shared::{AssessmentStatus, TestKind};
 use leptos::prelude::*;
 
@@ -67,6 +68,7 @@ fn HomeScreen(me: CandidateMe) -> impl IntoView {
         .filter(|a| a.status != AssessmentStatus::Submitted)
         .count();
     let first_name = me.candidate.first_name.clone();
+    let consented = me.privacy_notice.consented_at.is_some();
     view! {
         <div class="ta-home">
             {notice}
@@ -82,17 +84,81 @@ fn HomeScreen(me: CandidateMe) -> impl IntoView {
                     " Your answers are saved as you go."
                 </p>
             </section>
-            <section aria-labelledby="tests-heading">
-                <h2 id="tests-heading" class="ta-section-title">"Your tests"</h2>
-                <ul class="ta-tests" data-testid="test-list">
-                    {me.assessments.into_iter().map(|a| view! { <TestCard a=a /> }).collect_view()}
-                </ul>
-            </section>
+            {if consented {
+                view! {
+                    <section aria-labelledby="tests-heading">
+                        <h2 id="tests-heading" class="ta-section-title">"Your tests"</h2>
+                        <ul class="ta-tests" data-testid="test-list">
+                            {me.assessments.into_iter().map(|a| view! { <TestCard a=a /> }).collect_view()}
+                        </ul>
+                    </section>
+                }
+                .into_any()
+            } else {
+                view! { <NoticeCard notice=me.privacy_notice /> }.into_any()
+            }}
             <SupportContact support=support />
             <MyData />
         </div>
     }
     .into_any()
+}
+
+/// The privacy notice, confirmed with a checkbox and a button before the first test: until
+/// then the tests are not listed (and the server refuses to start one).
+#[component]
+fn NoticeCard(notice: PrivacyNotice) -> impl IntoView {
+    let area = use_area();
+    let agreed = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let version = StoredValue::new(notice.version.clone());
+    let confirm = move |_| {
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match crate::api::candidate::consent(&version.get_value()).await {
+                // The candidate again, now with the consent: the tests are listed.
+                Ok(()) => area.reload().await,
+                Err(err) if err.status() == 401 || err.status() == 403 => area.fail(&err),
+                Err(err) => {
+                    if err.problem.code == "notice_changed" {
+                        area.reload().await;
+                    }
+                    let _ = error.try_set(Some(err.message()));
+                }
+            }
+            let _ = busy.try_set(false);
+        });
+    };
+    let mailto = format!("mailto:{}", notice.contact_email);
+    let facts = [
+        ("Controller", notice.controller, "notice-controller"),
+        ("Processor", notice.processor, "notice-processor"),
+        ("Purpose", notice.purpose, "notice-purpose"),
+        ("Kept for", notice.retention, "notice-retention"),
+    ];
+    view! {
+        <section class="ta-card ta-notice" aria-labelledby="notice-heading" data-testid="privacy-notice">
+            <h2 id="notice-heading">"Before you start: your data"</h2>
+            <dl>
+                {facts.into_iter().map(|(term, value, id)| view! { <dt>{term}</dt><dd data-testid=id>{value}</dd> }).collect_view()}
+                <dt>"Contact"</dt>
+                <dd><a href=mailto data-testid="notice-contact">{notice.contact_email}</a></dd>
+            </dl>
+            <div data-testid="notice-text">
+                {notice.text.lines().filter(|l| !l.trim().is_empty()).map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}
+            </div>
+            <label class="ta-consent">
+                <input type="checkbox" data-testid="consent-checkbox" prop:checked=agreed on:change=move |ev| agreed.set(event_target_checked(&ev)) />
+                " I have read this notice and agree that my data is used as it describes."
+            </label>
+            {move || error.get().map(|e| view! { <p role="alert">{e}</p> })}
+            <button type="button" class="btn btn-primary" data-testid="consent-confirm" disabled=move || !agreed.get() || busy.get() on:click=confirm>
+                "Confirm and continue"
+            </button>
+        </section>
+    }
 }
 
 /// "Download my data": everything kept about the candidate, as JSON.

@@ -377,6 +377,7 @@ enum Loaded {
 #[component]
 pub fn TestRunner(id: String) -> impl IntoView {
     let area = use_area();
+    let nav = super::nav::use_nav();
     area.notice.set(None);
     let loaded = RwSignal::new_local(None::<Loaded>);
 
@@ -403,6 +404,11 @@ pub fn TestRunner(id: String) -> impl IntoView {
                             started: Box::new(started),
                             offset_ms,
                         }
+                    }
+                    // The privacy notice comes first: it is on the home screen.
+                    Err(err) if err.problem.code == "consent_required" => {
+                        nav.go("/test");
+                        return;
                     }
                     Err(err) if err.status() == 409 => {
                         Loaded::AlreadySubmitted(assessment.test.name)

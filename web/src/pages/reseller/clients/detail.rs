@@ -170,6 +170,7 @@ fn ClientPage(client: Client) -> impl IntoView {
                 <TakeBackCredits current=current on_done=Callback::new(move |_| ledger.reload()) />
                 <crate::pages::reseller::resale::ResalePriceCard client_id=client.id.clone() />
                 <crate::components::retention::RetentionCard client_id=id.get_value() />
+                <crate::components::privacy_notice::PrivacyNoticeCard client_id=id.get_value() />
                 <ClosureCard current=current />
             </div>
         </div>
