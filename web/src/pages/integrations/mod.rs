@@ -1,7 +1,9 @@
 //! Integrations (reseller and client portals): API keys for partner systems, exchanged for
 //! tokens with `POST /api/v1/auth/token`, and webhooks for events (`webhooks`, each with its
-//! delivery log in `deliveries`). Secrets are shown once.
+//! delivery log in `deliveries`), and in the client portal the ATS connectors (`ats`).
+//! Secrets are shown once.
 
+mod ats;
 mod deliveries;
 mod webhooks;
 
@@ -23,6 +25,10 @@ use crate::format;
 
 #[component]
 pub fn Integrations() -> impl IntoView {
+    let client = use_session()
+        .user
+        .with_untracked(|u| u.as_ref().map(|u| u.role))
+        == Some(Role::ClientUser);
     view! {
         <section class="page" data-testid="integrations">
             <header class="page-header"><h1>"Integrations"</h1></header>
@@ -33,6 +39,7 @@ pub fn Integrations() -> impl IntoView {
                 <code>"POST /api/v1/auth/token"</code>" ("<code>"grant_type=client_credentials"</code>"). "
                 "Whatever its scopes, a key never manages API keys, users, webhooks or passwords, and never uses Login As."
             </p>
+            {client.then(|| view! { <ats::AtsConnectors /> })}
             <ApiKeys />
             <Webhooks />
         </section>
