@@ -2,7 +2,7 @@
 //! shown once, with the URLs to paste into the ATS), set Workable's token for results, disable.
 
 use credence_shared::ats::AtsConnector;
-use credence_shared::{AtsKind, Word};
+use credence_shared::AtsKind;
 use leptos::prelude::*;
 
 use super::SecretOnce;
