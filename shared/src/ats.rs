@@ -127,6 +127,20 @@ pub struct GreenhouseTestStatus {
     pub metadata: std::collections::BTreeMap<String, String>,
 }
 
+/// `POST /ats/greenhouse/response_error`: Greenhouse reports an answer of ours it could not use.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct GreenhouseResponseError {
+    /// `list_tests`, `send_test` or `test_status`.
+    pub api_call: Option<String>,
+    pub errors: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub partner_interview_id: serde_json::Value,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub partner_test_id: serde_json::Value,
+}
+
 // ---- Workable Assessments provider API -------------------------------------------------
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,9 +5,10 @@
 
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use credence_shared::ats::{
-    AtsConnector, AtsConnectorCreate, AtsConnectorPatch, GreenhouseSendTest,
-    GreenhouseSendTestResponse, GreenhouseTest, GreenhouseTestStatus, WorkableAssessmentCreate,
-    WorkableAssessmentCreated, WorkableAssessmentResult, WorkableTest, WorkableTests,
+    AtsConnector, AtsConnectorCreate, AtsConnectorPatch, GreenhouseResponseError,
+    GreenhouseSendTest, GreenhouseSendTestResponse, GreenhouseTest, GreenhouseTestStatus,
+    WorkableAssessmentCreate, WorkableAssessmentCreated, WorkableAssessmentResult, WorkableTest,
+    WorkableTests,
 };
 use credence_shared::problem::Problem;
 use credence_shared::Page;
@@ -253,6 +254,40 @@ pub async fn greenhouse_test_status(
         .run(move |conn| ats::view(conn, &links, &connector.0, &id))
         .await?;
     Ok(web::Json(shapes::greenhouse(&view)))
+}
+
+/// Greenhouse: an answer of ours it could not use. Recorded in the client's audit log
+/// (`ats.response_error`).
+#[utoipa::path(operation_id = "greenhouse_response_error", tag = "ats", request_body = GreenhouseResponseError, responses(
+    (status = 200, description = "Recorded"),
+    (status = 401, description = "`invalid_credential`", body = Problem, content_type = "application/problem+json"),
+), security(("greenhouse" = [])))]
+#[post("/ats/greenhouse/response_error")]
+pub async fn greenhouse_response_error(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    connector: GreenhouseConnector,
+    Json(body): Json<GreenhouseResponseError>,
+) -> ApiResult<HttpResponse> {
+    let ip = client_ip(&req);
+    let ids = serde_json::json!({
+        "partner_interview_id": text(&body.partner_interview_id),
+        "partner_test_id": text(&body.partner_test_id),
+    });
+    state
+        .db
+        .transaction(move |conn| {
+            ats::record_response_error(
+                conn,
+                &connector.0,
+                ip,
+                body.api_call.as_deref(),
+                &body.errors,
+                ids,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({})))
 }
 
 // ---- Workable ---------------------------------------------------------------------------

@@ -66,6 +66,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(ats::greenhouse_list_tests)
         .service(ats::greenhouse_send_test)
         .service(ats::greenhouse_test_status)
+        .service(ats::greenhouse_response_error)
         .service(ats::workable_tests)
         .service(ats::workable_create_assessment)
         .service(ats::workable_get_assessment)

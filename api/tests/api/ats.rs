@@ -4,7 +4,7 @@
 //! project 404, a disabled connector 401, bad input 422.
 
 use base64::Engine;
-use credence_api::db::schema::{ats_callbacks, invitations};
+use credence_api::db::schema::{ats_callbacks, audit_events, invitations};
 use credence_shared::assess::{CandidateMe, Project};
 use credence_shared::ats::{
     AtsConnector, GreenhouseSendTestResponse, GreenhouseTest, GreenhouseTestStatus,
@@ -173,7 +173,10 @@ async fn greenhouse_lists_sends_once_reports_and_patches_the_result(backend: Bac
         .iter()
         .map(|e| e.name.as_str())
         .collect();
-    assert_eq!(names, ["list_tests", "send_test", "test_status"]);
+    assert_eq!(
+        names,
+        ["list_tests", "send_test", "test_status", "response_error"]
+    );
     assert_eq!(
         connector.endpoints[1].url,
         "http://credence.test/api/v1/ats/greenhouse/send_test"
@@ -300,6 +303,26 @@ async fn greenhouse_lists_sends_once_reports_and_patches_the_result(backend: Bac
     assert_eq!(first, second);
     assert_ne!(first, sent);
     assert_eq!(w.balance(), before - 2);
+
+    // Greenhouse reports an answer it could not use: kept in the client's audit log.
+    greenhouse(
+        &w,
+        Method::POST,
+        "response_error",
+        &credential,
+        Some(json!({ "api_call": "test_status", "errors": ["partner_score must be an integer"], "partner_interview_id": sent.partner_interview_id })),
+    )
+    .await
+    .assert_status(200);
+    let mut conn = w.app.conn();
+    let details: Vec<String> = audit_events::table
+        .filter(audit_events::action.eq("ats.response_error"))
+        .filter(audit_events::client_id.eq(&w.client.id))
+        .select(audit_events::details)
+        .load(&mut *conn)
+        .unwrap();
+    assert_eq!(details.len(), 1);
+    assert!(details[0].contains("partner_score must be an integer"));
 }
 
 async fn workable_creates_once_and_puts_the_result_with_its_token(backend: Backend) {

@@ -107,7 +107,7 @@ pub fn base_url(
 
 fn endpoints(kind: AtsKind, base: &str) -> Vec<AtsEndpoint> {
     let names: &[&str] = match kind {
-        AtsKind::Greenhouse => &["list_tests", "send_test", "test_status"],
+        AtsKind::Greenhouse => &["list_tests", "send_test", "test_status", "response_error"],
         AtsKind::Workable => &["tests", "assessments"],
     };
     names
@@ -500,6 +500,38 @@ pub fn send(
         serde_json::json!({ "connector_id": connector.id, "kind": connector.kind.as_str(), "link_id": id }),
     )?;
     Ok((id, true))
+}
+
+/// Greenhouse reports an answer it could not use: kept in the client's audit log
+/// (`ats.response_error`: the call, its errors — at most 10, each cut to 500 characters — and
+/// the ids it names), for whoever looks into the integration.
+pub fn record_response_error(
+    conn: &mut DbConnection,
+    connector: &Connector,
+    ip: Option<String>,
+    api_call: Option<&str>,
+    errors: &[String],
+    ids: serde_json::Value,
+) -> Result<(), ApiError> {
+    let cut = |t: &str| t.chars().take(500).collect::<String>();
+    let errors: Vec<String> = errors.iter().take(10).map(|e| cut(e)).collect();
+    audit::record(
+        conn,
+        &AuditActor {
+            user_id: None,
+            impersonator_id: None,
+            ip,
+        },
+        "ats.response_error",
+        ("ats_connector", &connector.id),
+        connector.audit_scope(),
+        serde_json::json!({
+            "kind": connector.kind.as_str(),
+            "api_call": api_call.map(cut),
+            "errors": errors,
+            "ids": ids,
+        }),
+    )
 }
 
 /// A callback URL that may be stored: the rules of webhook URLs (`net_guard`).
