@@ -15,7 +15,8 @@
 // candidate data export page, Erase…, the Anonymised badge and the retention field) took reseller
 // from 476.7 to 491.7 and client from 409.2 to 423.6, and test area to 178.2 with "Download my
 // data"; all of it together measured test area 178.3, admin 355.3, reseller 526.7 and client
-// 444.3.
+// 444.3. The ATS connectors card (client portal only) took client from 444.3 to 452.7, so its
+// budget rose by that 8.4 kB, from 447 to 455.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
@@ -25,7 +26,7 @@ export const BUDGET_KB = {
   public: 195,
   admin: 357,
   reseller: 530,
-  client: 447,
+  client: 455,
 };
 export const TARGET_KB = { "test-area": 150, public: 300, admin: 300, reseller: 300, client: 300 };
 

@@ -23,12 +23,20 @@ use crate::components::toast::use_toasts;
 use crate::components::widgets::{ConfirmButton, CopyButton, TableScroll};
 use crate::format;
 
+/// The reseller portal's page.
 #[component]
 pub fn Integrations() -> impl IntoView {
-    let client = use_session()
-        .user
-        .with_untracked(|u| u.as_ref().map(|u| u.role))
-        == Some(Role::ClientUser);
+    page(None)
+}
+
+/// The client portal's page: the ATS connectors too (a separate component, so the reseller
+/// bundle does not carry them).
+#[component]
+pub fn ClientIntegrations() -> impl IntoView {
+    page(Some(view! { <ats::AtsConnectors /> }.into_any()))
+}
+
+fn page(ats: Option<AnyView>) -> impl IntoView {
     view! {
         <section class="page" data-testid="integrations">
             <header class="page-header"><h1>"Integrations"</h1></header>
@@ -39,7 +47,7 @@ pub fn Integrations() -> impl IntoView {
                 <code>"POST /api/v1/auth/token"</code>" ("<code>"grant_type=client_credentials"</code>"). "
                 "Whatever its scopes, a key never manages API keys, users, webhooks or passwords, and never uses Login As."
             </p>
-            {client.then(|| view! { <ats::AtsConnectors /> })}
+            {ats}
             <ApiKeys />
             <Webhooks />
         </section>
