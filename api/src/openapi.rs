@@ -44,6 +44,7 @@ use utoipa_actix_web::AppExt;
         (name = "candidate", description = "The candidates' test area [candidate]"),
         (name = "webhooks", description = "Event subscriptions (every event and its payload: the `webhooks` section); each webhook's delivery log, redelivery and a `ping` test event [reseller; client users]"),
         (name = "analytics", description = "Usage analytics with CSV siblings: credits per month, the invitation funnel, run-out forecast, score distributions, revenue [reseller: its clients; client users: own client; platform_admin: revenue]"),
+        (name = "ats", description = "ATS connectors: a client user enables one per applicant tracking system (`/ats-connectors`); Greenhouse (`/ats/greenhouse/…`, HTTP Basic: the credential as the username) and Workable (`/ats/workable/…`, Bearer: the credential) call their assessment-partner endpoints with it, in their own field names [client users; the connector's credential]"),
         (name = "public", description = "No authentication"),
     )
 )]
@@ -60,6 +61,26 @@ impl Modify for BearerScheme {
                 Http::builder()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "greenhouse",
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Basic)
+                    .description(Some(
+                        "An ATS connector's credential as the username, the password empty",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "workable",
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An ATS connector's credential"))
                     .build(),
             ),
         );
@@ -101,6 +122,10 @@ fn document_key_scopes(spec: &mut utoipa::openapi::OpenApi) {
         ] {
             let Some(operation) = operation else { continue };
             if operation.security.as_ref().is_none_or(|s| s.is_empty()) {
+                continue;
+            }
+            // An ATS connector's credential is not an API key: nothing to say about keys.
+            if path.starts_with("/api/v1/ats/") {
                 continue;
             }
             let access = key_scopes::required(method, &route);

@@ -71,6 +71,11 @@ impl Application {
             state.config.mail_poll_interval,
             state.config.webhook_allow.clone(),
         ));
+        actix_web::rt::spawn(jobs::ats::run(
+            state.db.clone(),
+            state.config.mail_poll_interval,
+            state.config.webhook_allow.clone(),
+        ));
         actix_web::rt::spawn(jobs::housekeeping::run(
             state.db.clone(),
             state.config.clone(),

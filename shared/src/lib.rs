@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod analytics;
 pub mod assess;
+pub mod ats;
 pub mod auth;
 pub mod bundle;
 pub mod events;
@@ -18,10 +19,10 @@ pub mod reseller;
 pub mod status;
 
 pub use status::{
-    ApiKeyScope, AssessmentStatus, CandidateStatus, ClientStatus, CreditOrderKind, DeliveryStatus,
-    HostCheckResult, HostStatus, ImportOutcome, InvitationStatus, InvoiceKind, InvoiceStatus,
-    LedgerKind, MailTextKind, PriceStatus, ResellerStatus, StatementLineKind, TestKind,
-    UnknownWord, UserStatus, WebhookDeliveryStatus, WebhookEvent, Word,
+    ApiKeyScope, AssessmentStatus, AtsKind, CandidateStatus, ClientStatus, CreditOrderKind,
+    DeliveryStatus, HostCheckResult, HostStatus, ImportOutcome, InvitationStatus, InvoiceKind,
+    InvoiceStatus, LedgerKind, MailTextKind, PriceStatus, ResellerStatus, StatementLineKind,
+    TestKind, UnknownWord, UserStatus, WebhookDeliveryStatus, WebhookEvent, Word,
 };
 
 use serde::{Deserialize, Serialize};

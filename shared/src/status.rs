@@ -322,6 +322,14 @@ words! {
 }
 
 words! {
+    /// An applicant tracking system a client connects (`/ats-connectors`).
+    AtsKind, "ATS kind" {
+        Greenhouse = "greenhouse",
+        Workable = "workable",
+    }
+}
+
+words! {
     /// An event a webhook subscribes to.
     WebhookEvent, "webhook event" {
         /// A client's balance fell below its credit threshold.
@@ -486,6 +494,7 @@ mod tests {
         round_trip::<TestKind>();
         round_trip::<DeliveryStatus>();
         round_trip::<WebhookDeliveryStatus>();
+        round_trip::<AtsKind>();
         round_trip::<ImportOutcome>();
         round_trip::<ApiKeyScope>();
         round_trip::<HostStatus>();

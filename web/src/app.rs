@@ -228,7 +228,7 @@ pub fn ClientApp() -> impl IntoView {
                     <Route path=path!("users") view=ClientUsers />
                     <Route path=path!("activity") view=ClientActivity />
                     <Route path=path!("password") view=ChangePassword />
-                    <Route path=path!("integrations") view=crate::pages::integrations::Integrations />
+                    <Route path=path!("integrations") view=crate::pages::integrations::ClientIntegrations />
                 </ParentRoute>
             </Routes>
         </StaffShell>

@@ -1,6 +1,7 @@
 //! Authentication and authorisation: passwords, tokens, sessions, throttling, and the
 //! extractors that check role and tenant scope in one place.
 
+pub mod ats;
 pub mod client_credentials;
 pub mod extract;
 pub mod impersonation;

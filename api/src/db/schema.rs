@@ -634,6 +634,49 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ats_connectors (id) {
+        id -> Text,
+        client_id -> Text,
+        kind -> Text,
+        credential_hash -> Text,
+        callback_token -> Nullable<Text>,
+        enabled -> Bool,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    ats_links (id) {
+        id -> Text,
+        connector_id -> Text,
+        external_id -> Text,
+        invitation_id -> Text,
+        callback_url -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ats_callbacks (id) {
+        id -> Text,
+        link_id -> Text,
+        method -> Text,
+        url -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        response_status -> Nullable<Integer>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(brands -> logos (logo_id));
 diesel::joinable!(credit_prices -> resellers (reseller_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
@@ -681,9 +724,16 @@ diesel::joinable!(api_key_scopes -> api_keys (api_key_id));
 diesel::joinable!(usage_days -> clients (client_id));
 diesel::joinable!(funnel_months -> tests (test_id));
 diesel::joinable!(sten_counts -> tests (test_id));
+diesel::joinable!(ats_connectors -> clients (client_id));
+diesel::joinable!(ats_links -> ats_connectors (connector_id));
+diesel::joinable!(ats_links -> invitations (invitation_id));
+diesel::joinable!(ats_callbacks -> ats_links (link_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     client_closures,
+    ats_connectors,
+    ats_links,
+    ats_callbacks,
     rate_buckets,
     session_epoch,
     logos,

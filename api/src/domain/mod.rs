@@ -2,6 +2,7 @@
 //! operations on each area (they take a database connection and return domain errors).
 
 pub mod api_keys;
+pub mod ats;
 pub mod audit;
 pub mod brands;
 pub mod calendar;

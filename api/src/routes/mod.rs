@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod analytics;
 pub mod api_keys;
+pub mod ats;
 pub mod audit;
 pub mod auth;
 pub mod candidate;
@@ -58,6 +59,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(webhooks::deliveries)
         .service(webhooks::redeliver)
         .service(webhooks::send_test)
+        .service(ats::list_connectors)
+        .service(ats::create_connector)
+        .service(ats::update_connector)
+        .service(ats::disable_connector)
+        .service(ats::greenhouse_list_tests)
+        .service(ats::greenhouse_send_test)
+        .service(ats::greenhouse_test_status)
+        .service(ats::greenhouse_response_error)
+        .service(ats::workable_tests)
+        .service(ats::workable_create_assessment)
+        .service(ats::workable_get_assessment)
         .service(auth::change_password)
         .service(auth::my_branding)
         .service(client_users::end_impersonation)

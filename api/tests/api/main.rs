@@ -18,6 +18,7 @@ mod admin;
 mod analytics;
 mod api_key_limits;
 mod api_key_scopes;
+mod ats;
 mod auth;
 mod candidate_access;
 mod catalogue_admin;

@@ -5,7 +5,7 @@ use credence_shared::reseller::WebhookDelivery;
 use credence_shared::Page;
 use gloo_net::http::Method;
 
-use super::{enc, get, page_query, post, send, ApiResult, Body};
+use super::{enc, get, page_query, patch, post, send, ApiResult, Body};
 
 pub async fn list_api_keys() -> ApiResult<Page<credence_shared::auth::ApiKey>> {
     get("/api-keys").await
@@ -96,4 +96,48 @@ pub async fn send_webhook_test(webhook_id: &str) -> ApiResult<WebhookDelivery> {
         &serde_json::json!({}),
     )
     .await
+}
+
+/// The client's ATS connectors (client users).
+pub async fn list_ats_connectors() -> ApiResult<Page<credence_shared::ats::AtsConnector>> {
+    get("/ats-connectors").await
+}
+
+/// Connects an ATS: the answer holds the credential, once.
+pub async fn create_ats_connector(
+    kind: credence_shared::AtsKind,
+) -> ApiResult<credence_shared::ats::AtsConnector> {
+    post(
+        "/ats-connectors",
+        &credence_shared::ats::AtsConnectorCreate {
+            kind: kind.as_str().to_string(),
+            callback_token: None,
+        },
+    )
+    .await
+}
+
+/// Sets (or with an empty token removes) the token the ATS gave for results.
+pub async fn set_ats_callback_token(
+    id: &str,
+    token: &str,
+) -> ApiResult<credence_shared::ats::AtsConnector> {
+    patch(
+        &format!("/ats-connectors/{}", enc(id)),
+        &credence_shared::ats::AtsConnectorPatch {
+            callback_token: Some(token.to_string()),
+        },
+    )
+    .await
+}
+
+pub async fn disable_ats_connector(id: &str) -> ApiResult<()> {
+    send(
+        Method::DELETE,
+        &format!("/ats-connectors/{}", enc(id)),
+        Body::Empty,
+        true,
+    )
+    .await
+    .map(|_| ())
 }

@@ -32,7 +32,7 @@ use super::{
 };
 
 /// Validated candidate details.
-pub(super) struct Details {
+pub struct Details {
     pub(super) first_name: String,
     pub(super) last_name: String,
     pub(super) email: Email,
@@ -40,7 +40,8 @@ pub(super) struct Details {
     pub(super) extra_time: i32,
 }
 
-pub(super) fn validate(
+/// Checks a candidate's details into `v` (each bad field its own entry).
+pub fn validate(
     v: &mut Validator,
     first: &str,
     last: &str,

@@ -176,6 +176,8 @@ pub fn submit(conn: &mut DbConnection, links: &Links, assessment_id: &str) -> Re
                 client_id: client.id.clone(),
             },
         )?;
+        // The ATS that sent this candidate gets the result pushed back (`ats_links`).
+        crate::domain::ats::callbacks::on_completed(conn, links, &invitation.id)?;
         // Only to one of the client's own users (checked again now: they may have left).
         let report_to = match &project.report_email {
             Some(to) if crate::domain::projects::is_client_users_email(conn, &client.id, to)? => {

@@ -1,7 +1,9 @@
 //! Integrations (reseller and client portals): API keys for partner systems, exchanged for
 //! tokens with `POST /api/v1/auth/token`, and webhooks for events (`webhooks`, each with its
-//! delivery log in `deliveries`). Secrets are shown once.
+//! delivery log in `deliveries`), and in the client portal the ATS connectors (`ats`).
+//! Secrets are shown once.
 
+mod ats;
 mod deliveries;
 mod webhooks;
 
@@ -21,8 +23,20 @@ use crate::components::toast::use_toasts;
 use crate::components::widgets::{ConfirmButton, CopyButton, TableScroll};
 use crate::format;
 
+/// The reseller portal's page.
 #[component]
 pub fn Integrations() -> impl IntoView {
+    page(None)
+}
+
+/// The client portal's page: the ATS connectors too (a separate component, so the reseller
+/// bundle does not carry them).
+#[component]
+pub fn ClientIntegrations() -> impl IntoView {
+    page(Some(view! { <ats::AtsConnectors /> }.into_any()))
+}
+
+fn page(ats: Option<AnyView>) -> impl IntoView {
     view! {
         <section class="page" data-testid="integrations">
             <header class="page-header"><h1>"Integrations"</h1></header>
@@ -33,6 +47,7 @@ pub fn Integrations() -> impl IntoView {
                 <code>"POST /api/v1/auth/token"</code>" ("<code>"grant_type=client_credentials"</code>"). "
                 "Whatever its scopes, a key never manages API keys, users, webhooks or passwords, and never uses Login As."
             </p>
+            {ats}
             <ApiKeys />
             <Webhooks />
         </section>
