@@ -15,8 +15,8 @@
 // candidate data export page, Erase…, the Anonymised badge and the retention field) took reseller
 // from 476.7 to 491.7 and client from 409.2 to 423.6, and test area to 178.2 with "Download my
 // data"; all of it together measured test area 178.3, admin 355.3, reseller 526.7 and client
-// 444.3. The ATS connectors card (client portal only) took client from 444.3 to 452.7, so its
-// budget rose by that 8.4 kB, from 447 to 455.
+// 444.3. The ATS connectors card (client portal only) took client from 444.3 to 453.0, so its
+// budget rose by 8 kB, from 447 to 455.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
