@@ -102,7 +102,7 @@ fn Connected(connector: AtsConnector, disable: Action<String, ()>) -> impl IntoV
             {connector.endpoints.into_iter().map(|e| {
                 let url = e.url.clone();
                 view! {
-                    <li><code>{e.name.clone()}</code>": "<code data-testid=format!("ats-url-{}", e.name)>{e.url}</code>" "
+                    <li class="code-line"><code>{e.name.clone()}</code>": "<code data-testid=format!("ats-url-{}", e.name)>{e.url}</code>" "
                         <CopyButton value=Signal::derive(move || url.clone()) label="Copy the URL" testid=format!("ats-copy-{}", e.name) /></li>
                 }
             }).collect_view()}
