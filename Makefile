@@ -111,9 +111,9 @@ fuzz: $(FUZZ_STAMP)
 	cp $(DEBUG_BIN) $(FUZZ_BIN)
 	$(FUZZ_VENV)/bin/python api/fuzz/run.py --bin $(FUZZ_BIN) --spec openapi.yaml --max-examples $(FUZZ_EXAMPLES)
 
-# Every journey on SQLite; the article, candidate, custom-host, email-text, price-list, resale, analytics, privacy and closure journeys again on PostgreSQL, so the
+# Every journey on SQLite; the article, candidate, custom-host, email-text, price-list, resale, analytics, privacy, closure and ATS journeys again on PostgreSQL, so the
 # production database is exercised from a browser too.
-E2E_ON_POSTGRES := tests/reseller-article.spec.ts tests/candidate.spec.ts tests/custom-host.spec.ts tests/mail-texts.spec.ts tests/prices.spec.ts tests/resale.spec.ts tests/analytics.spec.ts tests/privacy.spec.ts tests/closure.spec.ts
+E2E_ON_POSTGRES := tests/reseller-article.spec.ts tests/candidate.spec.ts tests/custom-host.spec.ts tests/mail-texts.spec.ts tests/prices.spec.ts tests/resale.spec.ts tests/analytics.spec.ts tests/privacy.spec.ts tests/closure.spec.ts tests/ats.spec.ts
 # The journeys run a snapshot of the binary, so a build elsewhere into the same target
 # directory cannot swap it halfway.
 E2E_BIN := $(CARGO_TARGET_DIR)/e2e-credence-$(notdir $(CURDIR))
