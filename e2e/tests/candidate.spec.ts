@@ -436,7 +436,7 @@ test.describe.serial('candidate test area', () => {
     const context = await browser.newContext({ viewport: PHONE });
     const page = await context.newPage();
     await page.goto(invitationLink(await waitForMail(email)));
-    await expect(page.getByTestId('test-list')).toBeVisible();
+    await expect(page.getByTestId('privacy-notice')).toBeVisible(); // before the first test
     const cancelled = await request.post(`/api/v1/invitations/${invitationId}/cancel`, { headers: invited.clientUser });
     expect(cancelled.status(), await cancelled.text()).toBe(200);
     await page.reload();

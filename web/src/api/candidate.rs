@@ -118,7 +118,9 @@ pub async fn fetch_me() -> ApiResult<CandidateMe> {
 pub async fn consent(version: &str) -> ApiResult<()> {
     let hex: String = version.chars().filter(char::is_ascii_hexdigit).collect();
     let body = Body::Json(format!(r#"{{"version":"{hex}"}}"#));
-    authed(Method::POST, "/candidate/consent", body).await.map(|_| ())
+    authed(Method::POST, "/candidate/consent", body)
+        .await
+        .map(|_| ())
 }
 
 pub async fn start(id: &str) -> ApiResult<StartedAssessment> {

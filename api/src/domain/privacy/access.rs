@@ -74,7 +74,8 @@ fn build(
     client_name: String,
     view: View,
 ) -> Result<CandidateExport, ApiError> {
-    let invitation_rows: Vec<(
+    /// (id, project name, status, created, expires, consented, the notice's version).
+    type InvitationCols = (
         String,
         String,
         String,
@@ -82,7 +83,8 @@ fn build(
         chrono::NaiveDateTime,
         Option<chrono::NaiveDateTime>,
         Option<String>,
-    )> = invitations::table
+    );
+    let invitation_rows: Vec<InvitationCols> = invitations::table
         .inner_join(projects::table)
         .filter(invitations::candidate_id.eq(&row.id))
         .order(invitations::id.asc())
