@@ -22,6 +22,8 @@
 // 182.4, reseller from 526.7 to 533.2 and client from 444.3 to 451.2.
 // The ATS connectors card (client portal only) took client from 444.3 to 453.0, so its
 // budget rose by 8 kB, from 447 to 455.
+// Closing a client, consent and the ATS connectors together measured test area 182.4, admin
+// 355.7, reseller 536.8 and client 460.2.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
@@ -30,8 +32,8 @@ export const BUDGET_KB = {
   "test-area": 185,
   public: 195,
   admin: 357,
-  reseller: 541,
-  client: 467,
+  reseller: 539,
+  client: 462,
 };
 export const TARGET_KB = { "test-area": 150, public: 300, admin: 300, reseller: 300, client: 300 };
 

@@ -273,3 +273,25 @@ fn request_bodies_state_required_fields_formats_and_enums() {
     assert_eq!(first_name["minLength"], 1);
     assert_eq!(first_name["maxLength"], 100);
 }
+
+/// Every POST that creates something (answers 201) takes an `Idempotency-Key`, so a partner
+/// can retry any create safely; a new create endpoint without it fails here. The ATS
+/// connectors' endpoints follow each ATS's own contract (a repeat is recognised by the
+/// application, not by a header).
+#[test]
+fn every_create_takes_an_idempotency_key() {
+    let doc = document();
+    let missing: Vec<String> = operations(&doc)
+        .into_iter()
+        .filter(|(method, path, op)| {
+            method == "POST" && op["responses"].get("201").is_some() && !path.starts_with("/api/v1/ats/")
+        })
+        .filter(|(_, _, op)| {
+            !params(op, "header")
+                .iter()
+                .any(|p| p["name"] == "Idempotency-Key")
+        })
+        .map(|(_, path, _)| path)
+        .collect();
+    assert!(missing.is_empty(), "creates without Idempotency-Key: {missing:?}");
+}

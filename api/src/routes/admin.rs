@@ -39,7 +39,7 @@ pub async fn list_brands(
 }
 
 /// Create a brand skin.
-#[utoipa::path(tag = "admin", request_body = BrandCreate, responses(
+#[utoipa::path(tag = "admin", request_body = BrandCreate, params(("Idempotency-Key" = Option<String>, Header)), responses(
     (status = 201, body = Brand),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -177,7 +177,7 @@ pub async fn list_resellers(
     ))
 }
 
-#[utoipa::path(tag = "admin", request_body = ResellerCreate, responses(
+#[utoipa::path(tag = "admin", request_body = ResellerCreate, params(("Idempotency-Key" = Option<String>, Header)), responses(
     (status = 201, body = Reseller),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
@@ -273,7 +273,7 @@ pub async fn list_reseller_users(
 }
 
 /// Add a reseller user; they receive a welcome email with a one-time set-password link.
-#[utoipa::path(operation_id = "admin_create_reseller_user", tag = "admin", params(("id" = String, Path)), request_body = ResellerUserCreate, responses(
+#[utoipa::path(operation_id = "admin_create_reseller_user", tag = "admin", params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = ResellerUserCreate, responses(
     (status = 201, body = User),
     (status = 404, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),

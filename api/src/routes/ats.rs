@@ -21,6 +21,7 @@ use crate::auth::{RealUser, Tenant, TenantUser};
 use crate::domain::ats::{self, shapes, SendRequest};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::Json;
+use crate::routes::idempotency;
 use crate::state::AppState;
 
 /// The client of a client user; reseller staff never hold a client's connector credentials.
@@ -57,16 +58,17 @@ pub async fn list_connectors(
 
 /// Connect an ATS (`greenhouse` or `workable`): the answer holds the credential to paste into
 /// the ATS (only here: it is not stored) and the endpoint URLs. One enabled connector per ATS.
-#[utoipa::path(operation_id = "create_ats_connector", tag = "ats", request_body = AtsConnectorCreate, responses(
+#[utoipa::path(operation_id = "create_ats_connector", tag = "ats", request_body = AtsConnectorCreate, params(("Idempotency-Key" = Option<String>, Header)), responses(
     (status = 201, body = AtsConnector),
+    (status = 409, description = "`connector_exists`: this ATS already has an enabled connector; `idempotency_replay_unavailable`: this Idempotency-Key created the connector already, and its credential is shown only once", body = Problem, content_type = "application/problem+json"),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "Not a client user, or during Login As", body = Problem, content_type = "application/problem+json"),
-    (status = 409, description = "`connector_exists`: this ATS already has an enabled connector", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "`kind`, `callback_token`", body = Problem, content_type = "application/problem+json"),
 ), security(("bearer" = [])))]
 #[post("/ats-connectors")]
 pub async fn create_connector(
     state: web::Data<AppState>,
+    req: HttpRequest,
     real: RealUser,
     user: TenantUser,
     Json(body): Json<AtsConnectorCreate>,
@@ -74,11 +76,13 @@ pub async fn create_connector(
     let client_id = client_of(&user)?;
     let actor = real.0.audit_actor();
     let links = state.config.links();
-    let connector = state
-        .db
-        .transaction(move |conn| ats::create(conn, &links, &actor, &client_id, &body))
-        .await?;
-    Ok(HttpResponse::Created().json(connector))
+    let value = serde_json::to_value(&body).map_err(ApiError::internal)?;
+    // The answer carries the credential, shown once: a replay is 409, never the secret again.
+    idempotency::create_with_secret(&state, &req, &real.0.user_id, &value, move |conn| {
+        let connector = ats::create(conn, &links, &actor, &client_id, &body)?;
+        serde_json::to_value(connector).map_err(ApiError::internal)
+    })
+    .await
 }
 
 /// Set (or, with `null`, remove) the token the ATS gave for sending results back (Workable).

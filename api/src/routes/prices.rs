@@ -70,7 +70,7 @@ pub async fn list_prices(
 
 /// Add a price per credit: a list price in a currency, or one reseller's own price. It
 /// replaces the price that applies at its start; orders placed before keep their price.
-#[utoipa::path(tag = "admin", request_body = CreditPriceCreate, responses(
+#[utoipa::path(tag = "admin", request_body = CreditPriceCreate, params(("Idempotency-Key" = Option<String>, Header)), responses(
     (status = 201, body = CreditPrice),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),

@@ -27,6 +27,7 @@ both_backends!(
     workable_creates_once_and_puts_the_result_with_its_token,
     connectors_answer_only_for_their_client,
     only_client_users_manage_connectors,
+    a_connector_created_with_an_idempotency_key_is_created_once,
 );
 
 /// A recorded request body with its `{{name}}` placeholders filled in.
@@ -647,4 +648,29 @@ async fn only_client_users_manage_connectors(backend: Backend) {
         .assert_status(204);
     let second = connect(&w, "greenhouse", json!({})).await;
     assert_ne!(second.credential, first.credential);
+}
+
+async fn a_connector_created_with_an_idempotency_key_is_created_once(backend: Backend) {
+    let w = world(backend, 5).await;
+    let send = || {
+        w.app.send(
+            w.app
+                .request(Method::POST, "/ats-connectors", Some(&w.client_user))
+                .header("Idempotency-Key", "connect-greenhouse")
+                .json(&json!({ "kind": "greenhouse" })),
+        )
+    };
+    let first: AtsConnector = send().await.expect(201);
+    assert!(first.credential.is_some());
+    // A retry never shows the credential again, and creates nothing more.
+    send()
+        .await
+        .assert_problem(409, "idempotency_replay_unavailable");
+    let listed: Page<AtsConnector> = w
+        .app
+        .get("/ats-connectors", Some(&w.client_user))
+        .await
+        .json();
+    assert_eq!(listed.data.len(), 1);
+    assert_eq!(listed.data[0].id, first.id);
 }

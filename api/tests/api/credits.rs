@@ -226,6 +226,24 @@ async fn idempotency_keys_replay_and_refuse_reuse(backend: Backend) {
     let theirs_again: CreditOrder = send(&colleague, "order-1", 40).await.expect(201);
     assert_eq!(theirs_again.id, second.id);
     assert_eq!(app.balance(&token, &client.id).await, 80);
+    // The vendor's creates replay the same way.
+    let create_reseller = || {
+        app.send(
+            app.request(reqwest::Method::POST, "/admin/resellers", Some(&admin))
+                .header("Idempotency-Key", "reseller-1")
+                .json(&json!({ "name": "Once Partners", "contact_email": "ops@once.example", "discount_percent": 10, "currency": "GBP", "brand_ids": [] })),
+        )
+    };
+    let made: serde_json::Value = create_reseller().await.expect(201);
+    let again = create_reseller().await;
+    let replayed: serde_json::Value = again.expect(201);
+    assert_eq!(replayed["id"], made["id"]);
+    assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
+    let named: Page<serde_json::Value> = app
+        .get("/admin/resellers?q=Once%20Partners", Some(&admin))
+        .await
+        .expect(200);
+    assert_eq!(named.data.len(), 1);
 }
 
 async fn parallel_orders_add_up_exactly(backend: Backend) {
