@@ -284,7 +284,9 @@ fn every_create_takes_an_idempotency_key() {
     let missing: Vec<String> = operations(&doc)
         .into_iter()
         .filter(|(method, path, op)| {
-            method == "POST" && op["responses"].get("201").is_some() && !path.starts_with("/api/v1/ats/")
+            method == "POST"
+                && op["responses"].get("201").is_some()
+                && !path.starts_with("/api/v1/ats/")
         })
         .filter(|(_, _, op)| {
             !params(op, "header")
@@ -293,5 +295,8 @@ fn every_create_takes_an_idempotency_key() {
         })
         .map(|(_, path, _)| path)
         .collect();
-    assert!(missing.is_empty(), "creates without Idempotency-Key: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "creates without Idempotency-Key: {missing:?}"
+    );
 }
