@@ -2,10 +2,10 @@
 // the client's retention period, opens a candidate's data export (the printable page with their
 // details, invitation and mail), then erases the candidate on request with a reason — the row
 // stays, anonymised, in the candidate list; the balance is unchanged. A reseller sets the
-// default retention and a client's own.
+// default retention and a client's own; the vendor sees and saves the bounds on every period.
 import { expect, test } from '@playwright/test';
 import * as fs from 'node:fs';
-import { checkPage, login, PHONE, unique, waitForMail } from './support';
+import { admin, checkPage, login, PHONE, unique, waitForMail } from './support';
 import { bearer, resellerWithClient } from './world';
 
 test('a candidate with their link downloads their own data from the test area', async ({ browser, request }) => {
@@ -173,4 +173,28 @@ test('a reseller sets the retention default and a client’s own period within t
   const got = await request.get(`/api/v1/clients/${clientId}/retention`, { headers: asReseller });
   expect(await got.json()).toMatchObject({ days: 90, default_days: 365, effective_days: 90 });
   await checkPage(page, 'client page with retention');
+});
+
+test('the vendor sees and saves the bounds on every retention period', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  await login(page, admin.email, admin.password);
+  await expect(page).toHaveURL(/\/admin/);
+  await page.getByTestId('nav-settings').click();
+  const card = page.getByTestId('retention-bounds');
+  await expect(card.getByTestId('bounds-min')).toHaveValue('30');
+  await expect(card.getByTestId('bounds-max')).toHaveValue('1825');
+  // Longest shorter than shortest: refused, and nothing changes. (Other journeys rely on the
+  // default bounds, so this one saves them unchanged.)
+  await card.getByTestId('bounds-min').fill('400');
+  await card.getByTestId('bounds-max').fill('300');
+  await card.getByTestId('retention-bounds-save').click();
+  await expect(card).toContainText('The longest period cannot be shorter than the shortest.');
+  const asAdmin = await bearer(request, admin.email, admin.password);
+  const unchanged = await request.get('/api/v1/admin/retention', { headers: asAdmin });
+  expect(await unchanged.json()).toEqual({ min_days: 30, max_days: 1825 });
+  await card.getByTestId('bounds-min').fill('30');
+  await card.getByTestId('bounds-max').fill('1825');
+  await card.getByTestId('retention-bounds-save').click();
+  await expect(page.getByTestId('toast').filter({ hasText: 'Retention bounds saved' })).toBeVisible();
+  await checkPage(page, 'admin settings with retention bounds');
 });

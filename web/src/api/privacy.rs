@@ -1,14 +1,23 @@
-//! Data protection: retention periods (the reseller's default, a client's own), erasure
+//! Data protection: retention periods (the vendor's bounds, the reseller's default, a client's own), erasure
 //! requests, a candidate's data export and a client's privacy notice.
 
 use credence_shared::assess::Candidate;
 use credence_shared::privacy::{
     ClientPrivacyNotice, ClientPrivacyNoticePut, ClientRetention, ClientRetentionPatch,
-    ErasureRequest, ResellerRetention, ResellerRetentionPatch,
+    ErasureRequest, ResellerRetention, ResellerRetentionPatch, RetentionBounds,
 };
 use gloo_net::http::Method;
 
 use super::{decode, download, enc, get, post, send, ApiResult, Body};
+
+/// The vendor's bounds on every retention period.
+pub async fn get_retention_bounds() -> ApiResult<RetentionBounds> {
+    get("/admin/retention").await
+}
+
+pub async fn set_retention_bounds(body: &RetentionBounds) -> ApiResult<RetentionBounds> {
+    decode(send(Method::PUT, "/admin/retention", Body::json(body)?, true).await?).await
+}
 
 pub async fn get_reseller_retention() -> ApiResult<ResellerRetention> {
     get("/reseller/retention").await

@@ -6,6 +6,7 @@ pub mod brands;
 pub mod invoices;
 pub mod prices;
 pub mod resellers;
+pub mod retention;
 pub mod settings;
 pub mod tests;
 

@@ -1,5 +1,6 @@
 //! `/admin/settings`: the main currency and its list price per credit, the default credit
-//! threshold, and the price lists of every currency (`prices::PricesCard`).
+//! threshold, the price lists of every currency (`prices::PricesCard`) and the bounds on every
+//! data retention period (`retention::RetentionBoundsCard`).
 
 use credence_shared::admin::{Settings, SettingsPatch};
 use credence_shared::problem::FieldError;
@@ -11,6 +12,7 @@ use crate::components::loaded::Loaded;
 use crate::components::toast::use_toasts;
 use crate::format;
 use crate::pages::admin::prices::PricesCard;
+use crate::pages::admin::retention::RetentionBoundsCard;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -21,6 +23,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <SettingsForm settings=s />
             </Loaded>
             <PricesCard />
+            <RetentionBoundsCard />
         </section>
     }
 }
