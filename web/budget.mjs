@@ -24,6 +24,7 @@
 // budget rose by 8 kB, from 447 to 455.
 // Closing a client, consent and the ATS connectors together measured test area 182.4, admin
 // 355.7, reseller 536.8 and client 460.2.
+// The vendor's Data retention bounds card took admin from 355.7 to 359.2.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
@@ -31,7 +32,7 @@ import { brotliCompressSync, constants } from "node:zlib";
 export const BUDGET_KB = {
   "test-area": 185,
   public: 195,
-  admin: 357,
+  admin: 361,
   reseller: 539,
   client: 462,
 };
