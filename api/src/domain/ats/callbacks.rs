@@ -15,7 +15,8 @@ use crate::domain::links::Links;
 use crate::domain::settings;
 use crate::error::ApiError;
 
-use super::{shapes, view_of};
+use super::exchange::view_of;
+use super::shapes;
 
 fn pending() -> &'static str {
     WebhookDeliveryStatus::Pending.as_str()
