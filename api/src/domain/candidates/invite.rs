@@ -173,27 +173,6 @@ pub(super) fn invite(
     let tests = tests_of(conn, &project.id)?;
     let cost: i64 = tests.iter().map(|t| t.credit_cost).sum();
     let id = new_id();
-    if cost > 0 {
-        let charged = credits::apply(
-            conn,
-            links,
-            actor,
-            Change {
-                client_id: &client.id,
-                kind: LedgerKind::InviteCharge,
-                delta: -cost,
-                reference: Some(&id),
-                reason: None,
-            },
-        )?;
-        if charged.is_none() {
-            let balance: i64 = clients::table
-                .find(&client.id)
-                .select(clients::credit_balance)
-                .first(conn)?;
-            return Err(insufficient(cost, balance));
-        }
-    }
     let token = random_token(32);
     let at = now();
     let mut expires = at + Duration::days(INVITATION_DAYS);
@@ -267,7 +246,6 @@ pub(super) fn invite(
     }
     rows.execute(conn)?;
     let test_ids: Vec<&str> = assessments.iter().map(|a| a.test_id.as_str()).collect();
-    rollup::funnel_invited(conn, &client.id, &project.id, &test_ids, at)?;
     if send_email {
         send_link_mail(
             conn,
@@ -303,6 +281,31 @@ pub(super) fn invite(
             client_id: client.id.clone(),
         },
     )?;
+    // The hot rows last: the client's balance (and the usage rollup after it, always in this
+    // order) stay locked only from here to the commit. Too few credits fails the whole
+    // request, and the caller's transaction takes back everything written above.
+    if cost > 0 {
+        let charged = credits::apply(
+            conn,
+            links,
+            actor,
+            Change {
+                client_id: &client.id,
+                kind: LedgerKind::InviteCharge,
+                delta: -cost,
+                reference: Some(&id),
+                reason: None,
+            },
+        )?;
+        if charged.is_none() {
+            let balance: i64 = clients::table
+                .find(&client.id)
+                .select(clients::credit_balance)
+                .first(conn)?;
+            return Err(insufficient(cost, balance));
+        }
+    }
+    rollup::funnel_invited(conn, &client.id, &project.id, &test_ids, at)?;
     let assessments = assessments
         .into_iter()
         .zip(tests)
