@@ -12,6 +12,7 @@ pub mod error;
 pub mod headers;
 pub mod jobs;
 pub mod mail;
+pub mod memory;
 pub mod net_guard;
 pub mod openapi;
 pub mod routes;

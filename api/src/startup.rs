@@ -39,6 +39,9 @@ async fn docs_redirect() -> actix_web::HttpResponse {
         .finish()
 }
 
+/// How often freed heap memory is handed back to the system (`memory::trim`).
+const MEMORY_TRIM_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+
 pub struct Application {
     port: u16,
     db: Db,
@@ -86,6 +89,7 @@ impl Application {
             state.config.clone(),
             state.config.housekeeping_interval,
         ));
+        actix_web::rt::spawn(crate::memory::trim_periodically(MEMORY_TRIM_INTERVAL));
         let body_limit = state.config.body_limit;
         let (workers, blocking_threads) = (state.config.workers, state.config.blocking_threads);
         let server = HttpServer::new(move || {

@@ -1,7 +1,5 @@
 //! `AppState`: everything a handler may need (configuration, database, keys, throttles,
-//! metrics, the OpenAPI document), built once at start and shared by all workers.
-
-use std::sync::Arc;
+//! metrics, the API's routes), built once at start and shared by all workers.
 
 use crate::auth::password;
 use crate::auth::throttle::LoginThrottle;
@@ -24,7 +22,6 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Verified against when the email is unknown, so both failures cost the same.
     pub dummy_password_hash: String,
-    pub openapi: Arc<utoipa::openapi::OpenApi>,
     /// Every API path pattern with its methods, to answer 405 with `Allow`.
     pub routes: Vec<(actix_web::dev::ResourceDef, Vec<String>)>,
 }
@@ -85,7 +82,6 @@ impl AppState {
             db,
             keys,
             metrics: Metrics::default(),
-            openapi: Arc::new(spec),
             routes,
         })
     }

@@ -59,6 +59,7 @@ pub fn main() -> ExitCode {
 }
 
 fn serve(config: Config) -> Result<(), String> {
+    crate::memory::tune();
     actix_web::rt::System::new().block_on(async move {
         let public_url = config.public_url.clone();
         let backend = config.database_url.backend();

@@ -223,10 +223,12 @@ pub async fn openapi_json(
         .db
         .run(move |conn| crate::domain::brands::branding_for_host(conn, host.as_deref()))
         .await?;
+    // Built for each request (a few milliseconds, and rarely asked for) rather than kept: the
+    // document's tree is megabytes the idle process would hold (`memory`).
+    let mut spec = crate::openapi::spec();
     if branding.reseller_name.is_none() {
-        return Ok(HttpResponse::Ok().json(&*state.openapi));
+        return Ok(HttpResponse::Ok().json(&spec));
     }
-    let mut spec = (*state.openapi).clone();
     spec.info.title = format!("{} API", branding.brand.product_name.trim());
     spec.info.description = Some(
         "Every error is an RFC 9457 `application/problem+json` document with a stable `code`."
